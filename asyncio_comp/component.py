@@ -1,0 +1,64 @@
+"""TDAsyncIO: the COMP at ``/ChatTD/TDAsyncIO`` that owns the host's event loop.
+
+It reaches the host only through the operator API any user has: its parameters,
+a child ``task_table`` DAT, ``host.on_cook``/``host.on_close`` and ``host.time()``.
+The work itself lives in its extension, `AsyncIOManager` (``comp.ext.AsyncIOManager``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from asyncio_comp._loop_internals import FrameEventLoop
+from asyncio_comp.manager import AsyncIOManager
+from asyncio_comp.table_sync import TaskTableSync
+from host.network import BaseCOMP
+from host.params import FloatPar, Par, PulsePar, TogglePar
+from host.table import TableDAT
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["TDAsyncIO"]
+
+
+class TDAsyncIO(BaseCOMP):
+    """The TDAsyncIO component; see the module docstring."""
+
+    parameters = (
+        FloatPar("Clearafter", 60.0, min=0.0, label="Clear After",
+                 help="seconds a finished task stays in the table"),
+        TogglePar("Updatetable", True, label="Update Table"),
+        TogglePar("Active", True, help="off pauses stepping the event loop"),
+        FloatPar("Framebudget", 4.0, min=0.05, max=1000.0, label="Frame Budget (ms)",
+                 help="wall time per frame the loop may drain ready work and admit tasks"),
+        PulsePar("Cancelactive", label="Cancel Active Tasks"),
+        PulsePar("Clearfinished", label="Clear Finished Tasks"),
+        PulsePar("Clearall", label="Cancel & Clear All"),
+    )
+
+    def onCreate(self) -> None:
+        host = self.host
+        self.loop: asyncio.AbstractEventLoop = FrameEventLoop(host.time)
+        self.task_table = self.create(TableDAT, "task_table")
+        self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table))
+        self.ext._add("AsyncIOManager", self.manager)
+        host.on_cook(self.manager.cook)
+        host.on_close(self.manager.close)
+
+    def onPulse(self, par: Par) -> None:
+        action = {
+            "Cancelactive": self.manager.Cancelactive,
+            "Clearfinished": self.manager.Clearfinished,
+            "Clearall": self.manager.Clearall,
+        }.get(par.name)
+        if action is not None:
+            action()
+
+    def onValueChange(self, par: Par, prev: Any) -> None:
+        if par.name == "Updatetable":
+            self.manager._set_table_enabled(bool(par.eval()))
+
+    def onDestroy(self) -> None:
+        self.manager.close()

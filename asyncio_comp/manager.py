@@ -1,0 +1,369 @@
+"""AsyncIOManager: the TDAsyncIO extension, ``op('/ChatTD/TDAsyncIO').ext.AsyncIOManager``.
+
+It tracks every submitted coroutine from submission to its one ending and does the
+per-frame work in `cook()`, in this order: admit pending tasks and drain the loop
+within the frame budget → fire completion callbacks for the tasks that ended →
+remove finished tasks whose Clear After age is reached → write changed table rows.
+Every part of that costs in proportion to what changed this frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from asyncio_comp.progress import _current
+from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow, describe_error
+from asyncio_comp.status import TaskStatus
+from asyncio_comp.stepper import LoopStepper
+from asyncio_comp.table_sync import TaskTableSync
+from asyncio_comp.validation import close_given, validate_run
+
+if TYPE_CHECKING:
+    from asyncio_comp.component import TDAsyncIO
+
+__all__ = ["AsyncIOManager"]
+
+log = logging.getLogger("framehost.asyncio")
+
+#: Tasks admitted to the loop per stepper iteration; small enough that one batch
+#: of trivial first steps stays well under a millisecond.
+ADMIT_CHUNK = 256
+#: How long (host seconds) a cancelled task may take to wind down before it is
+#: marked ended anyway and reported as swallowing its cancellation.
+CANCEL_GRACE_SECONDS = 1.0
+_EPSILON = 1e-9
+
+
+class AsyncIOManager:
+    """Tracks tasks on the host's event loop; the methods LOPs code calls."""
+
+    def __init__(self, comp: TDAsyncIO, loop: asyncio.AbstractEventLoop,
+                 table: TaskTableSync) -> None:
+        self._comp = comp
+        self._host = comp.host
+        self._guard = comp._guard
+        self.loop = loop
+        self._stepper = LoopStepper(loop)
+        self._table = table
+        self._next_id = 1
+        self._tasks: dict[int, TaskRecord] = {}
+        self._active: dict[int, TaskRecord] = {}
+        self._admission: deque[TaskRecord] = deque()
+        self._ended: list[TaskRecord] = []
+        self._clear_queue: deque[TaskRecord] = deque()
+        self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
+        self._detached: set[asyncio.Task[Any]] = set()
+        self._closed = False
+        #: Grows on every change a view could show; views redraw only when it moved.
+        self.version = 0
+        self.callback_errors = 0
+        self.swallowed_cancellations = 0
+
+    # == the contract's API ======================================================
+    def Run(self, coroutines: Coroutine[Any, Any, Any] | list[Coroutine[Any, Any, Any]],
+            description: str | None = None, info: Any = None, timeout: float | None = None,
+            completion_callback: Callable[[TaskOutcome], object] | None = None,
+            ) -> int | list[int]:
+        """Track and schedule one coroutine or several; returns the id or the ids.
+
+        Raises:
+            TypeError / ValueError: for bad input; nothing is registered and every
+                coroutine given is closed.
+        """
+        if self._closed or not self._guard.is_owner():
+            close_given(coroutines)
+            self._guard.check(self)
+            raise RuntimeError("Run() called after the host closed; nothing was scheduled")
+        request = validate_run(coroutines, description, info, timeout, completion_callback)
+        now = self._host.time()
+        ids = []
+        for coro in request.coroutines:
+            rec = TaskRecord(
+                self._next_id, coro, request.description or _coro_name(coro), request.info,
+                request.timeout, request.callback, now,
+            )
+            self._next_id += 1
+            self._tasks[rec.task_id] = rec
+            self._active[rec.task_id] = rec
+            self._admission.append(rec)
+            if rec.timeout is not None:
+                rec.timer = self.loop.call_at(now + rec.timeout, self._on_timeout, rec)
+            self._table.added(rec, now)
+            ids.append(rec.task_id)
+        self.version += 1
+        return ids[0] if len(ids) == 1 else ids
+
+    def CancelTask(self, task_id: int) -> bool:
+        """Cancel one active task; False if it is unknown or already finished.
+
+        A pending task ends `cancelled` at once; a running one is cancelled and ends
+        when its coroutine has unwound, normally within the same or next frame.
+        """
+        self._guard.check(self)
+        rec = self._tasks.get(task_id) if isinstance(task_id, int) else None
+        if rec is None or not rec.status.is_active:
+            return False
+        self._request_stop(rec, TaskStatus.CANCELLED)
+        return True
+
+    def Cancelactive(self) -> int:
+        """Cancel every pending and running task; how many were asked to stop."""
+        self._guard.check(self)
+        count = 0
+        for rec in list(self._active.values()):
+            if rec.cancel_reason is None:
+                self._request_stop(rec, TaskStatus.CANCELLED)
+                count += 1
+        return count
+
+    def Clearfinished(self) -> int:
+        """Forget every finished task now; how many were removed."""
+        self._guard.check(self)
+        finished = [rec for rec in self._tasks.values() if rec.status.is_finished]
+        for rec in finished:
+            self._forget(rec)
+        return len(finished)
+
+    def Clearall(self) -> int:
+        """Cancel every active task and forget every task; how many were removed.
+
+        Cancelled tasks still get their completion callback when they end.
+        """
+        self._guard.check(self)
+        self.Cancelactive()
+        records = list(self._tasks.values())
+        for rec in records:
+            self._forget(rec)
+        return len(records)
+
+    def GetTaskResult(self, task_id: int) -> Any:
+        """The result of a completed task; None if unknown or not completed."""
+        self._guard.check(self)
+        rec = self._tasks.get(task_id)
+        if rec is None or rec.status is not TaskStatus.COMPLETED:
+            return None
+        return rec.result
+
+    def GetTaskInfo(self, task_id: int) -> dict[str, Any] | None:
+        self._guard.check(self)
+        rec = self._tasks.get(task_id)
+        return None if rec is None else rec.info_dict()
+
+    def GetAllTasksInfo(self) -> list[dict[str, Any]]:
+        self._guard.check(self)
+        return [rec.info_dict() for rec in self._tasks.values()]
+
+    def GetActiveTasksCount(self) -> int:
+        self._guard.check(self)
+        return len(self._active)
+
+    def GetTaskStatus(self) -> type[TaskStatus]:
+        return TaskStatus
+
+    def GetTaskStatusValues(self) -> dict[str, TaskStatus]:
+        return {member.name: member for member in TaskStatus}
+
+    # == for views and tools =====================================================
+    def rows(self) -> list[TaskRow]:
+        """Immutable rows for every tracked task, oldest first."""
+        self._guard.check(self)
+        return [rec.row for rec in self._tasks.values()]
+
+    def counts(self) -> dict[TaskStatus, int]:
+        """How many tracked tasks are in each status."""
+        self._guard.check(self)
+        counts = dict.fromkeys(TaskStatus, 0)
+        for rec in self._tasks.values():
+            counts[rec.status] += 1
+        return counts
+
+    def task_count(self) -> int:
+        return len(self._tasks)
+
+    # == the frame ===============================================================
+    def cook(self) -> None:
+        """One frame of work; called by the component between start and end callbacks."""
+        if self._closed or not self._comp.par.Active.eval():
+            return
+        budget = self._comp.par.Framebudget.eval() / 1000.0
+        self._stepper.step(budget, self._admit if self._admission else None)
+        now = self._host.time()
+        if self._cancelling:
+            self._check_cancelling(now)
+        self._fire_callbacks()
+        self._clear_aged(now)
+        self._table.flush(now)
+
+    def _admit(self) -> int:
+        """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""
+        admission = self._admission
+        loop = self.loop
+        now = self._host.time()
+        started = 0
+        while admission and started < ADMIT_CHUNK:
+            rec = admission.popleft()
+            if rec.status is not TaskStatus.PENDING:
+                continue  # cancelled or timed out while waiting
+            coro = rec.coro
+            assert coro is not None
+            context = contextvars.copy_context()
+            context.run(_current.set, (self, rec))
+            task = loop.create_task(coro, name=f"framehost-task-{rec.task_id}", context=context)
+            rec.task = task
+            rec.coro = None
+            rec.transition(TaskStatus.RUNNING, now)
+            task.add_done_callback(partial(self._on_task_done, rec))
+            self._table.changed(rec)
+            started += 1
+        if started:
+            self.version += 1
+        return started
+
+    def _on_task_done(self, rec: TaskRecord, task: asyncio.Task[Any]) -> None:
+        if rec.status.is_finished:
+            return  # already marked ended (it outlived its cancellation grace)
+        if task.cancelled():
+            self._finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
+            return
+        exc = task.exception()
+        if exc is not None:
+            rec.exception = exc
+            rec.error = describe_error(exc)
+            self._finish(rec, TaskStatus.FAILED)
+        else:
+            rec.result = task.result()
+            self._finish(rec, rec.cancel_reason if rec.cancel_reason is TaskStatus.TIMEOUT
+                         else TaskStatus.COMPLETED)
+
+    def _on_timeout(self, rec: TaskRecord) -> None:
+        rec.timer = None
+        if rec.status.is_active and rec.cancel_reason is None:
+            self._request_stop(rec, TaskStatus.TIMEOUT)
+
+    def _request_stop(self, rec: TaskRecord, reason: TaskStatus) -> None:
+        rec.cancel_reason = reason
+        if reason is TaskStatus.TIMEOUT:
+            rec.error = f"TimeoutError: task exceeded its timeout of {rec.timeout:g} s"
+        if rec.status is TaskStatus.PENDING:
+            if rec.coro is not None:
+                rec.coro.close()
+            self._finish(rec, reason)
+            return
+        assert rec.task is not None
+        rec.task.cancel(f"{reason.value} by TDAsyncIO")
+        self._cancelling[rec.task_id] = (rec, self._host.time() + CANCEL_GRACE_SECONDS)
+
+    def _check_cancelling(self, now: float) -> None:
+        for task_id, (rec, deadline) in list(self._cancelling.items()):
+            if rec.status.is_finished:
+                del self._cancelling[task_id]
+            elif now >= deadline - _EPSILON:
+                del self._cancelling[task_id]
+                assert rec.task is not None and rec.cancel_reason is not None
+                self._detached.add(rec.task)
+                self.swallowed_cancellations += 1
+                rec.error = (f"{rec.error + '; ' if rec.error else ''}the coroutine ignored "
+                             f"cancellation for {CANCEL_GRACE_SECONDS:g} s and was detached")
+                log.warning("task %d (%s) swallowed its cancellation; marked %s and detached",
+                            rec.task_id, rec.description, rec.cancel_reason.value)
+                self._finish(rec, rec.cancel_reason)
+
+    def _finish(self, rec: TaskRecord, status: TaskStatus) -> None:
+        rec.transition(status, self._host.time())
+        self._active.pop(rec.task_id, None)
+        self._cancelling.pop(rec.task_id, None)
+        self._ended.append(rec)
+        if rec.task_id in self._tasks:
+            self._clear_queue.append(rec)
+            self._table.changed(rec)
+        self.version += 1
+
+    def _fire_callbacks(self) -> None:
+        # A callback may submit or cancel tasks; endings it causes are fired too.
+        while self._ended:
+            ended, self._ended = self._ended, []
+            for rec in ended:
+                callback = rec.callback
+                if callback is None:
+                    continue
+                rec.callback = None
+                try:
+                    callback(rec.outcome())
+                except Exception as exc:
+                    self.callback_errors += 1
+                    self._host.report_exception(
+                        f"completion callback of task {rec.task_id} ({rec.description})", exc)
+
+    def _clear_aged(self, now: float) -> None:
+        queue = self._clear_queue
+        if not queue:
+            return
+        limit = now - self._comp.par.Clearafter.eval() + _EPSILON
+        while queue and queue[0].completed_at is not None and queue[0].completed_at <= limit:
+            rec = queue.popleft()
+            if self._tasks.get(rec.task_id) is rec:
+                self._forget(rec)
+
+    def _forget(self, rec: TaskRecord) -> None:
+        del self._tasks[rec.task_id]
+        self._table.removed(rec.task_id)
+        self.version += 1
+
+    def _set_progress(self, rec: TaskRecord, fraction: float) -> None:
+        if rec.progress != fraction and rec.status is TaskStatus.RUNNING:
+            rec.progress = fraction
+            rec.touch()
+            if rec.task_id in self._tasks:
+                self._table.changed(rec)
+            self.version += 1
+
+    def _set_table_enabled(self, enabled: bool) -> None:
+        self._table.enabled = enabled
+        if enabled:
+            self._table.rebuild(self._tasks.values(), self._host.time())
+
+    # == shutdown ================================================================
+    def close(self) -> None:
+        """Cancel everything, let it unwind, fire callbacks, close the loop."""
+        if self._closed:
+            return
+        loop = self.loop
+        for rec in list(self._active.values()):
+            if rec.status is TaskStatus.PENDING or rec.cancel_reason is None:
+                self._request_stop(rec, TaskStatus.CANCELLED)
+            elif rec.task is not None:
+                rec.task.cancel()
+        tasks = {rec.task for rec in self._tasks.values()}
+        tasks.update(rec.task for rec, _ in self._cancelling.values())
+        tasks.update(self._detached)
+        pending = {t for t in tasks if t is not None and not t.done()}
+        for _ in range(100):
+            if not pending:
+                break
+            for t in pending:
+                t.cancel()
+            self._stepper.step(0.05)
+            pending = {t for t in pending if not t.done()}
+        for rec in list(self._active.values()):
+            self._finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
+        self._fire_callbacks()
+        self._closed = True
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            for t in pending:
+                # A coroutine that refuses to stop: close it so no warning escapes.
+                t.get_coro().close()  # type: ignore[union-attr]
+                t._log_destroy_pending = False  # type: ignore[attr-defined]
+            loop.close()
+
+
+def _coro_name(coro: Coroutine[Any, Any, Any]) -> str:
+    return getattr(coro, "__qualname__", None) or type(coro).__name__

@@ -1,0 +1,182 @@
+"""The records of a tracked task: the live one, and the frozen ones handed out.
+
+`TaskRecord` is internal and mutable; its status changes only in `transition()`.
+Views get `TaskRow` snapshots and completion callbacks get a `TaskOutcome`; both
+are frozen, so nothing outside the component can bend a task's state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass, fields
+from typing import Any
+
+from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, TaskStatus
+
+__all__ = ["TaskOutcome", "TaskRecord", "TaskRow"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """An immutable view of one task, for the window and terminal views."""
+
+    task_id: int
+    status: TaskStatus
+    description: str
+    created_at: float
+    completed_at: float | None
+    error: str | None
+    info: str
+    progress: float | None
+    timeout: float | None
+
+    def duration(self, now: float) -> float:
+        end = self.completed_at if self.completed_at is not None else now
+        return max(0.0, end - self.created_at)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    """What a completion callback receives: how and when one task ended.
+
+    Supports ``outcome.status`` and, for code ported from LOPs that used a dict,
+    ``outcome['status']``.
+    """
+
+    task_id: int
+    status: TaskStatus
+    description: str
+    info: Any
+    result: Any
+    error: str | None
+    exception: BaseException | None
+    created_at: float
+    completed_at: float
+    duration: float
+
+    def __getitem__(self, key: str) -> Any:
+        if key in _OUTCOME_FIELDS:
+            return getattr(self, key)
+        raise KeyError(f"a task outcome has no {key!r}; it has: {', '.join(_OUTCOME_FIELDS)}")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in _OUTCOME_FIELDS else default
+
+    def keys(self) -> Iterator[str]:
+        return iter(_OUTCOME_FIELDS)
+
+
+_OUTCOME_FIELDS = tuple(f.name for f in fields(TaskOutcome))
+
+
+def describe_error(exc: BaseException) -> str:
+    """`ValueError: bad value` — the one format for errors in tables and callbacks."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class TaskRecord:
+    """The component's live record of one task (internal)."""
+
+    __slots__ = (
+        "_row",
+        "callback",
+        "cancel_reason",
+        "completed_at",
+        "coro",
+        "created_at",
+        "description",
+        "error",
+        "exception",
+        "info",
+        "progress",
+        "result",
+        "status",
+        "task",
+        "task_id",
+        "timeout",
+        "timer",
+    )
+
+    def __init__(self, task_id: int, coro: Coroutine[Any, Any, Any], description: str,
+                 info: Any, timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
+                 created_at: float) -> None:
+        self.task_id = task_id
+        self.coro: Coroutine[Any, Any, Any] | None = coro
+        self.description = description
+        self.info = info
+        self.timeout = timeout
+        self.callback = callback
+        self.created_at = created_at
+        self.completed_at: float | None = None
+        self.status = TaskStatus.PENDING
+        self.result: Any = None
+        self.error: str | None = None
+        self.exception: BaseException | None = None
+        self.progress: float | None = None
+        self.task: asyncio.Task[Any] | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
+        self.cancel_reason: TaskStatus | None = None
+        self._row: TaskRow | None = None
+
+    def transition(self, new: TaskStatus, now: float) -> None:
+        """The one place a status changes; an illegal move raises `InvalidTransition`."""
+        if new not in ALLOWED_TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                f"task {self.task_id} cannot go from {self.status.value} to {new.value}"
+            )
+        self.status = new
+        self._row = None
+        if new.is_finished:
+            self.completed_at = now
+            self.coro = None
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+
+    def touch(self) -> None:
+        """Forget the cached row after a change other than status (e.g. progress)."""
+        self._row = None
+
+    @property
+    def row(self) -> TaskRow:
+        row = self._row
+        if row is None:
+            row = self._row = TaskRow(
+                self.task_id, self.status, self.description, self.created_at,
+                self.completed_at, self.error, format_info(self.info), self.progress,
+                self.timeout,
+            )
+        return row
+
+    def outcome(self) -> TaskOutcome:
+        assert self.completed_at is not None
+        return TaskOutcome(
+            task_id=self.task_id, status=self.status, description=self.description,
+            info=self.info, result=self.result, error=self.error, exception=self.exception,
+            created_at=self.created_at, completed_at=self.completed_at,
+            duration=self.completed_at - self.created_at,
+        )
+
+    def info_dict(self) -> dict[str, Any]:
+        return {
+            "task_id": self.task_id,
+            "description": self.description,
+            "status": self.status,
+            "created_at": self.created_at,
+            "completed_at": self.completed_at,
+            "timeout": self.timeout,
+            "error": self.error,
+            "has_result": self.result is not None,
+            "info": self.info,
+        }
+
+
+def format_info(info: Any) -> str:
+    if info is None:
+        return ""
+    if isinstance(info, str):
+        return info
+    return repr(info)

@@ -1,0 +1,59 @@
+"""TaskStatus: the life of a tracked task, and the only legal moves between states."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = ["InvalidTransition", "TaskStatus"]
+
+
+class InvalidTransition(RuntimeError):
+    """A task was asked to move between states in a way its life does not allow."""
+
+
+class TaskStatus(str, Enum):
+    """Where a tracked task is in its life. A task ends in exactly one of the last four."""
+
+    PENDING = "pending"
+    """Submitted and waiting for admission to the loop; its coroutine has not started."""
+
+    RUNNING = "running"
+    """Admitted to the event loop: started, or about to start this frame."""
+
+    COMPLETED = "completed"
+    """Returned normally; its result is kept."""
+
+    FAILED = "failed"
+    """Raised an exception; the error text and the exception are kept."""
+
+    CANCELLED = "cancelled"
+    """Cancelled by the user (`CancelTask`, `Cancelactive`, `Clearall`) or by shutdown."""
+
+    TIMEOUT = "timeout"
+    """Ran past its ``timeout`` and was cancelled by the component."""
+
+    @property
+    def is_finished(self) -> bool:
+        return self in _FINISHED
+
+    @property
+    def is_active(self) -> bool:
+        return self is TaskStatus.PENDING or self is TaskStatus.RUNNING
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_FINISHED = frozenset(
+    {TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.TIMEOUT}
+)
+
+#: The legal moves; everything else raises `InvalidTransition`.
+ALLOWED_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
+    TaskStatus.PENDING: frozenset({TaskStatus.RUNNING, TaskStatus.CANCELLED, TaskStatus.TIMEOUT}),
+    TaskStatus.RUNNING: _FINISHED,
+    TaskStatus.COMPLETED: frozenset(),
+    TaskStatus.FAILED: frozenset(),
+    TaskStatus.CANCELLED: frozenset(),
+    TaskStatus.TIMEOUT: frozenset(),
+}

@@ -1,0 +1,57 @@
+"""Host: a `HostCore` with ``/ChatTD/TDAsyncIO`` already in place.
+
+This is the one module in ``host/`` that imports ``asyncio_comp``; it imports the
+component's own module (not the package face) so that importing either package
+first works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+import time
+
+from asyncio_comp.component import TDAsyncIO
+from host.core import HostCore
+from host.network import BaseCOMP
+
+if TYPE_CHECKING:
+    from asyncio_comp.manager import AsyncIOManager
+
+__all__ = ["Host"]
+
+
+class Host(HostCore):
+    """A ready host: frame clock, network, and the TDAsyncIO component.
+
+    >>> with Host(fps=60, realtime=False) as host:
+    ...     host.step(3)
+    """
+
+    def __init__(
+        self,
+        fps: float = 60.0,
+        realtime: bool = True,
+        *,
+        time_function: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(fps, realtime, time_function=time_function, sleep=sleep)
+        chat = self.root.create(BaseCOMP, "ChatTD")
+        self._asyncio_comp = chat.create(TDAsyncIO, "TDAsyncIO")
+
+    @property
+    def asyncio_comp(self) -> TDAsyncIO:
+        """``/ChatTD/TDAsyncIO``."""
+        return self._asyncio_comp
+
+    @property
+    def tasks(self) -> AsyncIOManager:
+        """Shortcut for ``host.op('/ChatTD/TDAsyncIO').ext.AsyncIOManager``."""
+        return self._asyncio_comp.manager
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The host's one event loop (owned and stepped by TDAsyncIO)."""
+        return self._asyncio_comp.loop

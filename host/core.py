@@ -1,0 +1,268 @@
+"""HostCore: the frame loop that ties the clock, the network and the callbacks together.
+
+One frame runs, in this order: the clock advances (pacing in realtime mode) →
+`next_frame()` waiters resolve → frame-start callbacks → operator cook hooks (the
+TDAsyncIO step, completion callbacks and table sync happen here) → frame-end
+callbacks (views draw here). Data flows one way along that list.
+
+This module knows nothing of asyncio tasks: `next_frame()` resolves plain futures of
+whatever loop is running, and cleanup of components happens through close hooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from host.clock import FrameClock
+from host.network import OP, BaseCOMP
+from host.stats import FrameStats, StatsRecorder
+from host.thread_guard import ThreadGuard
+
+__all__ = ["HostCore"]
+
+log = logging.getLogger("framehost")
+
+FrameCallback = Callable[["HostCore"], object]
+
+
+class HostCore:
+    """A frame clock driving an operator network; see `host.Host` for the ready one."""
+
+    def __init__(
+        self,
+        fps: float = 60.0,
+        realtime: bool = True,
+        *,
+        time_function: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.guard = ThreadGuard()
+        self.clock = FrameClock(fps, realtime, time_function=time_function, sleep=sleep)
+        # Frame and step times are always wall time, even with a virtual clock.
+        self._perf = time.perf_counter
+        self._stats = StatsRecorder()
+        self._frame_start: list[FrameCallback] = []
+        self._frame_end: list[FrameCallback] = []
+        self._cook_hooks: list[Callable[[], object]] = []
+        self._close_hooks: list[Callable[[], object]] = []
+        self._frame_waiters: list[asyncio.Future[int]] = []
+        self._stop_requested = False
+        self._closed = False
+        self._in_frame = False
+        self._last_frame_start: float | None = None
+        self.root = BaseCOMP(self, None, "")
+
+    # -- time -------------------------------------------------------------------
+    @property
+    def frame(self) -> int:
+        """Frames run so far (the current frame's number while one runs)."""
+        return self.clock.frame
+
+    @property
+    def seconds(self) -> float:
+        """The current frame's time: exactly ``(frame - 1) / fps`` when not realtime."""
+        return self.clock.seconds
+
+    @property
+    def fps(self) -> float:
+        return self.clock.fps
+
+    @property
+    def realtime(self) -> bool:
+        return self.clock.realtime
+
+    def time(self) -> float:
+        """Host time now: live wall time in realtime mode, the frame's time otherwise."""
+        return self.clock.now()
+
+    @property
+    def stats(self) -> FrameStats:
+        return self._stats.snapshot()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- network ----------------------------------------------------------------
+    def op(self, path: str) -> OP | None:
+        """The operator at an absolute path, or None."""
+        return self.root.op(path)
+
+    # -- callbacks --------------------------------------------------------------
+    def on_frame_start(self, fn: FrameCallback) -> FrameCallback:
+        """Call ``fn(host)`` at the start of every frame; returns ``fn`` (a decorator)."""
+        return self._add_callback(self._frame_start, fn, "on_frame_start")
+
+    def on_frame_end(self, fn: FrameCallback) -> FrameCallback:
+        """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator)."""
+        return self._add_callback(self._frame_end, fn, "on_frame_end")
+
+    def remove_callback(self, fn: FrameCallback) -> bool:
+        """Stop calling a frame callback; True if it was registered."""
+        self.guard.check(self)
+        for callbacks in (self._frame_start, self._frame_end):
+            if fn in callbacks:
+                callbacks.remove(fn)
+                return True
+        return False
+
+    def on_cook(self, fn: Callable[[], object]) -> None:
+        """Register a component's per-frame cook, run between start and end callbacks."""
+        self.guard.check(self)
+        self._cook_hooks.append(fn)
+
+    def on_close(self, fn: Callable[[], object]) -> None:
+        """Register cleanup for `close()`; hooks run last-registered first."""
+        self.guard.check(self)
+        self._close_hooks.append(fn)
+
+    def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,
+                      where: str) -> FrameCallback:
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"{where}() expected a callable taking the host, got {fn!r}")
+        callbacks.append(fn)
+        return fn
+
+    def report_exception(self, context: str, exc: BaseException) -> None:
+        """Log a fault in user code once, with where it happened, and count it."""
+        self._stats.callback_errors += 1
+        log.error("%s raised %s: %s", context, type(exc).__name__, exc, exc_info=exc)
+
+    # -- awaiting frames --------------------------------------------------------
+    async def next_frame(self) -> int:
+        """Resolve at the start of the next frame (Godot's ``process_frame``); its number."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._frame_waiters.append(future)
+        return await future
+
+    # -- driving ----------------------------------------------------------------
+    def step(self, frames: int = 1) -> None:
+        """Run ``frames`` frames now (paced in realtime mode)."""
+        self.guard.check(self)
+        if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
+            raise ValueError(f"step() expected a whole number of frames >= 0, got {frames!r}")
+        self._check_open("step")
+        self.clock.resume()
+        for _ in range(frames):
+            self._run_frame()
+
+    def run(self, frames: int | None = None, seconds: float | None = None,
+            until: Callable[[], object] | None = None) -> int:
+        """Run frames until ``frames`` ran, ``seconds`` of host time passed, ``until()``
+        is true, or `stop()`; with none given, until `stop()`. Returns frames run."""
+        self.guard.check(self)
+        if frames is not None and (isinstance(frames, bool) or not isinstance(frames, int)
+                                   or frames < 0):
+            raise ValueError(f"run() expected frames as a whole number >= 0, got {frames!r}")
+        if seconds is not None and (isinstance(seconds, bool)
+                                    or not isinstance(seconds, int | float)
+                                    or not math.isfinite(seconds) or seconds < 0):
+            raise ValueError(f"run() expected seconds as a finite number >= 0, got {seconds!r}")
+        if until is not None and not callable(until):
+            raise TypeError(f"run() expected until to be a callable returning a bool, "
+                            f"got {until!r}")
+        self._check_open("run")
+        self._stop_requested = False
+        self.clock.resume()
+        start_seconds = self.seconds if self.frame else 0.0
+        ran = 0
+        while not self._stop_requested:
+            if frames is not None and ran >= frames:
+                break
+            if seconds is not None and ran and self.seconds - start_seconds >= seconds - 1e-9:
+                break
+            self._run_frame()
+            ran += 1
+            if until is not None and until():
+                break
+        self._stop_requested = False
+        return ran
+
+    def stop(self) -> None:
+        """Ask `run()` to return after the current frame. Safe from any thread."""
+        self._stop_requested = True
+
+    def _check_open(self, what: str) -> None:
+        if self._closed:
+            raise RuntimeError(f"{what}() called on a closed host; create a new Host")
+        if self._in_frame:
+            raise RuntimeError(f"{what}() called from inside a frame; frames cannot nest")
+
+    def _run_frame(self) -> None:
+        self.clock.begin_frame()
+        perf = self._perf
+        started = perf()
+        interval = None if self._last_frame_start is None else started - self._last_frame_start
+        self._last_frame_start = started
+        self._in_frame = True
+        try:
+            waiters, self._frame_waiters = self._frame_waiters, []
+            frame = self.clock.frame
+            for future in waiters:
+                if not future.done():
+                    future.set_result(frame)
+            self._call_each(self._frame_start, "on_frame_start")
+            cook_started = perf()
+            for cook in self._cook_hooks:
+                cook()
+            step_time = perf() - cook_started
+            self._call_each(self._frame_end, "on_frame_end")
+        finally:
+            self._in_frame = False
+        self._stats.late_frames = self.clock.late_frames
+        self._stats.record(perf() - started, step_time, interval)
+
+    def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
+        for fn in list(callbacks):
+            try:
+                fn(self)
+            except Exception as exc:
+                self.report_exception(f"{where} callback {fn!r}", exc)
+
+    # -- shutdown ---------------------------------------------------------------
+    def close(self) -> None:
+        """Cancel all work, run cleanup hooks, tear down the network. Idempotent."""
+        self.guard.check(self)
+        if self._closed:
+            return
+        self._closed = True
+        for future in self._frame_waiters:
+            future.cancel()
+        self._frame_waiters.clear()
+        errors: list[BaseException] = []
+        for hook in reversed(self._close_hooks):
+            try:
+                hook()
+            except Exception as exc:
+                errors.append(exc)
+                log.error("close hook %r raised %s", hook, exc, exc_info=exc)
+        self._close_hooks.clear()
+        self._cook_hooks.clear()
+        self._frame_start.clear()
+        self._frame_end.clear()
+        self.root._teardown()
+        if errors:
+            raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "realtime" if self.realtime else "virtual"
+        return f"<Host {self.fps:g} fps {mode} frame={self.frame}>"
+
+    def __rich_repr__(self) -> Any:
+        yield "fps", self.fps
+        yield "realtime", self.realtime
+        yield "frame", self.frame

@@ -1,0 +1,233 @@
+"""The operator network: operators, COMPs with children, paths and `op()` lookup.
+
+Paths follow TouchDesigner: the root COMP is ``/``, children are ``/ChatTD/TDAsyncIO``;
+``op()`` takes an absolute path or one relative to a COMP (``child``, ``../sibling``,
+``./x``) and returns None when nothing is there. Every public entry point checks the
+host's thread guard first, so a violation changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from host.params import ParCollection, ParSpec
+
+if TYPE_CHECKING:
+    from host.core import HostCore
+    from host.thread_guard import ThreadGuard
+
+__all__ = ["OP", "BaseCOMP", "Extensions"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+OpT = TypeVar("OpT", bound="OP")
+
+
+class Extensions:
+    """``comp.ext``: the extension objects of a COMP, by name (TD's ``op.ext.Name``)."""
+
+    def __init__(self, owner: OP) -> None:
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_items", {})
+
+    def _add(self, name: str, extension: object) -> None:
+        self._items[name] = extension
+
+    def __getattr__(self, name: str) -> Any:
+        items: dict[str, object] = self.__dict__["_items"]
+        if name in items:
+            return items[name]
+        known = ", ".join(items) or "none"
+        raise AttributeError(f"{self._owner.path} has no extension {name!r}; it has: {known}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("extensions are attached by the operator, not assigned")
+
+    def __dir__(self) -> list[str]:
+        return list(self.__dict__["_items"])
+
+
+class OP:
+    """Base of every operator: a name, a place in the tree, parameters.
+
+    Subclasses declare ``parameters`` (a tuple of `ParSpec`) and may define
+    ``onCreate()``, ``onPulse(par)``, ``onValueChange(par, prev)`` and ``onDestroy()``.
+    Create operators with ``comp.create(OpClass, name)``, never directly.
+    """
+
+    parameters: ClassVar[tuple[ParSpec, ...]] = ()
+    family: ClassVar[str] = "OP"
+
+    def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
+        self._host = host
+        self._guard: ThreadGuard = host.guard
+        self._parent = parent
+        self._name = name
+        if parent is None:
+            self._path = "/"
+        elif parent._parent is None:
+            self._path = "/" + name
+        else:
+            self._path = f"{parent._path}/{name}"
+        self._valid = True
+        specs: dict[str, ParSpec] = {}
+        for klass in reversed(type(self).__mro__):
+            for spec in klass.__dict__.get("parameters", ()):
+                specs[spec.name] = spec
+        self.par = ParCollection(self, list(specs.values()))
+        self.ext = Extensions(self)
+
+    # -- identity ---------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def host(self) -> HostCore:
+        self._guard.check(self)
+        return self._host
+
+    @property
+    def valid(self) -> bool:
+        return self._valid
+
+    def parent(self, levels: int = 1) -> BaseCOMP | None:
+        """The COMP ``levels`` above this operator (TD's ``parent(n)``), None above root."""
+        self._guard.check(self)
+        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 1:
+            raise ValueError(f"parent() expected a whole number of levels >= 1, got {levels!r}")
+        node: OP | None = self
+        for _ in range(levels):
+            node = node._parent if node is not None else None
+        return node  # type: ignore[return-value]
+
+    # -- lookup -----------------------------------------------------------------
+    def op(self, path: str) -> OP | None:
+        """Find an operator by absolute path or relative to this one; None if missing."""
+        self._guard.check(self)
+        start: OP = self if isinstance(self, BaseCOMP) else (self._parent or self)
+        return _resolve(start, path, self._host.root)
+
+    # -- lifecycle hooks, overridden by subclasses --------------------------------
+    def onCreate(self) -> None:
+        """Called once the operator is in the tree; ``self.op()`` and ``self.host`` work."""
+
+    def onDestroy(self) -> None:
+        """Called when the operator is destroyed or its host closes."""
+
+    def _call_handler(self, handler_name: str, *args: Any) -> None:
+        """Call ``self.<handler_name>(*args)``; an exception is reported, never raised.
+
+        A faulty pulse or value-change handler must not take down the caller
+        (a button click, a frame); the host logs it once and counts it.
+        """
+        handler = getattr(self, handler_name, None)
+        if handler is None:
+            return
+        try:
+            handler(*args)
+        except Exception as exc:
+            self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
+
+    def destroy(self) -> None:
+        """Remove this operator (and its children) from the network."""
+        self._guard.check(self)
+        if self._parent is None:
+            raise ValueError("the root COMP '/' cannot be destroyed; close the host instead")
+        if self._valid:
+            self._parent._children.pop(self._name, None)
+            self._teardown()
+
+    def _teardown(self) -> None:
+        self._valid = False
+        self._call_handler("onDestroy")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._path}>"
+
+    def __rich_repr__(self) -> Iterator[Any]:
+        yield self._path
+
+
+class BaseCOMP(OP):
+    """A component: an operator that holds other operators."""
+
+    family = "COMP"
+
+    def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
+        super().__init__(host, parent, name)
+        self._children: dict[str, OP] = {}
+
+    @property
+    def children(self) -> list[OP]:
+        self._guard.check(self)
+        return list(self._children.values())
+
+    def create(self, op_class: type[OpT], name: str) -> OpT:
+        """Create a child operator of ``op_class`` called ``name`` and return it."""
+        self._guard.check(self)
+        if not (isinstance(op_class, type) and issubclass(op_class, OP)):
+            raise TypeError(
+                f"create() expected an operator class such as BaseCOMP or TableDAT, "
+                f"got {op_class!r}"
+            )
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ValueError(
+                f"create() expected a name of letters, digits and underscores that does not "
+                f"start with a digit, got {name!r}"
+            )
+        if name in self._children:
+            raise ValueError(f"{self._path} already has a child named {name!r}")
+        child = op_class(self._host, self, name)
+        self._children[name] = child
+        try:
+            child.onCreate()
+        except BaseException:
+            self._children.pop(name, None)
+            child._valid = False
+            raise
+        return child
+
+    def _teardown(self) -> None:
+        for child in reversed(list(self._children.values())):
+            child._teardown()
+        self._children.clear()
+        super()._teardown()
+
+    def walk(self) -> Iterator[OP]:
+        """This COMP and every operator below it, depth first, in creation order."""
+        self._guard.check(self)
+        yield self
+        for child in list(self._children.values()):
+            if isinstance(child, BaseCOMP):
+                yield from child.walk()
+            else:
+                yield child
+
+
+def _resolve(start: OP, path: str, root: BaseCOMP) -> OP | None:
+    if not isinstance(path, str):
+        raise TypeError(f"op() expected a path string like 'child', '../sibling' or "
+                        f"'/ChatTD', got {path!r}")
+    if not path:
+        raise ValueError("op() expected a path like 'child', '../sibling' or '/ChatTD', "
+                         "got an empty string")
+    node: OP | None = root if path.startswith("/") else start
+    for part in path.split("/"):
+        if node is None:
+            return None
+        if part in ("", "."):
+            continue
+        if part == "..":
+            node = node._parent
+        elif isinstance(node, BaseCOMP):
+            node = node._children.get(part)
+        else:
+            return None
+    return node

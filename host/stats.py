@@ -1,0 +1,106 @@
+"""Frame statistics: what the clock measured, as an immutable snapshot for views.
+
+Accumulation is O(1) per frame; the recent frame times live in a bounded ring so
+the frame-time graph in the views costs nothing as a run grows long.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+__all__ = ["FrameStats", "StatsRecorder"]
+
+#: How many recent frames the views' frame-time graph shows.
+RECENT_FRAMES = 120
+
+
+@dataclass(frozen=True, slots=True)
+class FrameStats:
+    """One read of the host's frame statistics (times in seconds).
+
+    `frame_time` is the wall time a frame's work took (callbacks, cook, views);
+    `step_time` the part spent cooking operators, chiefly the TDAsyncIO loop step.
+    `late_frames` counts frames that started at least half a period after their
+    scheduled time in realtime mode; they are run late, never skipped.
+    """
+
+    frames: int = 0
+    late_frames: int = 0
+    last_frame_time: float = 0.0
+    mean_frame_time: float = 0.0
+    max_frame_time: float = 0.0
+    last_step_time: float = 0.0
+    mean_step_time: float = 0.0
+    max_step_time: float = 0.0
+    callback_errors: int = 0
+    measured_fps: float = 0.0
+    recent_frame_times: tuple[float, ...] = field(default=())
+    recent_step_times: tuple[float, ...] = field(default=())
+
+
+class StatsRecorder:
+    """Mutable accumulator behind `FrameStats`; owned by the host."""
+
+    __slots__ = (
+        "_frame_sum",
+        "_intervals",
+        "_recent_frame",
+        "_recent_step",
+        "_step_sum",
+        "callback_errors",
+        "frames",
+        "last_frame_time",
+        "last_step_time",
+        "late_frames",
+        "max_frame_time",
+        "max_step_time",
+    )
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self.late_frames = 0
+        self.callback_errors = 0
+        self.last_frame_time = 0.0
+        self.max_frame_time = 0.0
+        self.last_step_time = 0.0
+        self.max_step_time = 0.0
+        self._frame_sum = 0.0
+        self._step_sum = 0.0
+        self._recent_frame: deque[float] = deque(maxlen=RECENT_FRAMES)
+        self._recent_step: deque[float] = deque(maxlen=RECENT_FRAMES)
+        self._intervals: deque[float] = deque(maxlen=RECENT_FRAMES)
+
+    def record(self, frame_time: float, step_time: float, interval: float | None) -> None:
+        self.frames += 1
+        self.last_frame_time = frame_time
+        self.last_step_time = step_time
+        self._frame_sum += frame_time
+        self._step_sum += step_time
+        if frame_time > self.max_frame_time:
+            self.max_frame_time = frame_time
+        if step_time > self.max_step_time:
+            self.max_step_time = step_time
+        self._recent_frame.append(frame_time)
+        self._recent_step.append(step_time)
+        if interval is not None and interval > 0:
+            self._intervals.append(interval)
+
+    def snapshot(self) -> FrameStats:
+        n = self.frames
+        intervals = self._intervals
+        fps = len(intervals) / sum(intervals) if intervals else 0.0
+        return FrameStats(
+            frames=n,
+            late_frames=self.late_frames,
+            last_frame_time=self.last_frame_time,
+            mean_frame_time=self._frame_sum / n if n else 0.0,
+            max_frame_time=self.max_frame_time,
+            last_step_time=self.last_step_time,
+            mean_step_time=self._step_sum / n if n else 0.0,
+            max_step_time=self.max_step_time,
+            callback_errors=self.callback_errors,
+            measured_fps=fps,
+            recent_frame_times=tuple(self._recent_frame),
+            recent_step_times=tuple(self._recent_step),
+        )

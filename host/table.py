@@ -1,0 +1,205 @@
+"""TableDAT: a rectangular table of strings, TouchDesigner's table DAT.
+
+Cells hold strings (values are converted with `str`). Columns may be addressed by
+index or by the header name in row 0. Bad indices raise with the given index and
+the table's size; nothing is changed by a rejected call. `version` grows on every
+change so readers can skip work when nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from host.network import OP
+
+if TYPE_CHECKING:
+    from host.core import HostCore
+    from host.network import BaseCOMP
+
+__all__ = ["Cell", "TableDAT"]
+
+
+class Cell:
+    """One cell, addressed by its row and column at the time it was taken."""
+
+    __slots__ = ("_col", "_dat", "_row")
+
+    def __init__(self, dat: TableDAT, row: int, col: int) -> None:
+        self._dat = dat
+        self._row = row
+        self._col = col
+
+    @property
+    def row(self) -> int:
+        return self._row
+
+    @property
+    def col(self) -> int:
+        return self._col
+
+    @property
+    def val(self) -> str:
+        self._dat._guard.check(self._dat)
+        return self._dat._rows[self._row][self._col]
+
+    @val.setter
+    def val(self, value: object) -> None:
+        self._dat._set(self._row, self._col, value)
+
+    def __str__(self) -> str:
+        return self.val
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Cell):
+            return self.val == other.val
+        if isinstance(other, str):
+            return self.val == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.val)
+
+    def __repr__(self) -> str:
+        return f"<Cell {self._dat.path}[{self._row}, {self._col}] {self.val!r}>"
+
+
+class TableDAT(OP):
+    """A table DAT: ``dat[row, col].val``, ``appendRow``, ``clear`` and friends."""
+
+    family = "DAT"
+
+    def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
+        super().__init__(host, parent, name)
+        self._rows: list[list[str]] = []
+        self._width = 0
+        self.version = 0
+
+    # -- size -----------------------------------------------------------------
+    @property
+    def numRows(self) -> int:
+        self._guard.check(self)
+        return len(self._rows)
+
+    @property
+    def numCols(self) -> int:
+        self._guard.check(self)
+        return self._width
+
+    # -- reading --------------------------------------------------------------
+    def __getitem__(self, key: tuple[int, int | str]) -> Cell:
+        self._guard.check(self)
+        row, col = self._locate(key)
+        return Cell(self, row, col)
+
+    def __setitem__(self, key: tuple[int, int | str], value: object) -> None:
+        self._guard.check(self)
+        row, col = self._locate(key)
+        self._set(row, col, value)
+
+    def row(self, index: int) -> list[Cell]:
+        self._guard.check(self)
+        r = self._row_index(index)
+        return [Cell(self, r, c) for c in range(self._width)]
+
+    def col(self, name_or_index: int | str) -> list[Cell]:
+        self._guard.check(self)
+        c = self._col_index(name_or_index)
+        return [Cell(self, r, c) for r in range(len(self._rows))]
+
+    def rows(self) -> list[list[Cell]]:
+        self._guard.check(self)
+        return [[Cell(self, r, c) for c in range(self._width)] for r in range(len(self._rows))]
+
+    def values(self) -> list[list[str]]:
+        """A copy of the whole table as lists of strings (cheap to hand to a view)."""
+        self._guard.check(self)
+        return [list(r) for r in self._rows]
+
+    # -- writing --------------------------------------------------------------
+    def appendRow(self, values: Iterable[object] = ()) -> int:
+        """Append a row (padded to the table's width, widening it if longer); its index."""
+        return self.insertRow(values, len(self._rows))
+
+    def insertRow(self, values: Iterable[object], index: int) -> int:
+        self._guard.check(self)
+        cells = self._as_cells(values, "insertRow")
+        if isinstance(index, bool) or not isinstance(index, int) or not (
+            0 <= index <= len(self._rows)
+        ):
+            raise IndexError(f"insertRow() expected an index from 0 to {len(self._rows)}, "
+                             f"got {index!r}")
+        self._widen(len(cells))
+        cells.extend([""] * (self._width - len(cells)))
+        self._rows.insert(index, cells)
+        self.version += 1
+        return index
+
+    def replaceRow(self, index: int, values: Iterable[object]) -> None:
+        self._guard.check(self)
+        r = self._row_index(index)
+        cells = self._as_cells(values, "replaceRow")
+        self._widen(len(cells))
+        cells.extend([""] * (self._width - len(cells)))
+        self._rows[r] = cells
+        self.version += 1
+
+    def deleteRow(self, index: int) -> None:
+        self._guard.check(self)
+        r = self._row_index(index)
+        del self._rows[r]
+        self.version += 1
+
+    def clear(self, keepFirstRow: bool = False) -> None:
+        """Remove every row, or every row but the header with ``keepFirstRow=True``."""
+        self._guard.check(self)
+        del self._rows[1 if keepFirstRow else 0:]
+        if not self._rows:
+            self._width = 0
+        self.version += 1
+
+    # -- internals ------------------------------------------------------------
+    def _set(self, row: int, col: int, value: object) -> None:
+        self._guard.check(self)
+        self._rows[row][col] = value if type(value) is str else str(value)
+        self.version += 1
+
+    def _widen(self, width: int) -> None:
+        if width > self._width:
+            for r in self._rows:
+                r.extend([""] * (width - len(r)))
+            self._width = width
+
+    @staticmethod
+    def _as_cells(values: Iterable[object], where: str) -> list[str]:
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            raise TypeError(f"{where}() expected a list of cell values, got {values!r}")
+        return [v if type(v) is str else str(v) for v in values]
+
+    def _locate(self, key: Any) -> tuple[int, int]:
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise TypeError(f"{self.path}[...] expected [row, col], got {key!r}")
+        return self._row_index(key[0]), self._col_index(key[1])
+
+    def _row_index(self, index: object) -> int:
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"{self.path} expected a row index (int), got {index!r}")
+        n = len(self._rows)
+        if not -n <= index < n:
+            raise IndexError(f"{self.path} has {n} rows (0..{n - 1}); row {index} is out of range")
+        return index % n
+
+    def _col_index(self, col: object) -> int:
+        if isinstance(col, str):
+            if self._rows:
+                header = self._rows[0]
+                if col in header:
+                    return header.index(col)
+            names = ", ".join(self._rows[0]) if self._rows else "no header row"
+            raise KeyError(f"{self.path} has no column named {col!r}; its header is: {names}")
+        if isinstance(col, bool) or not isinstance(col, int):
+            raise TypeError(f"{self.path} expected a column index or header name, got {col!r}")
+        w = self._width
+        if not -w <= col < w:
+            raise IndexError(f"{self.path} has {w} columns; column {col} is out of range")
+        return col % w
