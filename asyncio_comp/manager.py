@@ -17,6 +17,7 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from asyncio_comp.blocking import BlockingReport, BlockingWatch, TimedCoroutine
 from asyncio_comp.progress import _current
 from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow, describe_error
 from asyncio_comp.status import TaskStatus
@@ -64,6 +65,9 @@ class AsyncIOManager:
         self.version = 0
         self.callback_errors = 0
         self.swallowed_cancellations = 0
+        # A single step longer than one frame period stalls the frame: name it.
+        self._blocking = BlockingWatch(1.0 / self._host.fps, lambda: self._host.frame,
+                                       self._on_blocking)
 
     # == the contract's API ======================================================
     def Run(self, coroutines: Coroutine[Any, Any, Any] | list[Coroutine[Any, Any, Any]],
@@ -186,6 +190,26 @@ class AsyncIOManager:
     def task_count(self) -> int:
         return len(self._tasks)
 
+    @property
+    def blocking_reports(self) -> tuple[BlockingReport, ...]:
+        """The newest coroutine steps that blocked the loop for longer than a frame."""
+        return tuple(self._blocking.reports)
+
+    @property
+    def blocking_threshold(self) -> float:
+        """Seconds one coroutine step may hold the loop before it is reported."""
+        return self._blocking.threshold
+
+    @blocking_threshold.setter
+    def blocking_threshold(self, seconds: float) -> None:
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+            raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
+        self._blocking.threshold = float(seconds)
+
+    def _on_blocking(self, report: BlockingReport) -> None:
+        log.warning("%s", report.message())
+        self.version += 1
+
     # == the frame ===============================================================
     def cook(self) -> None:
         """One frame of work; called by the component between start and end callbacks."""
@@ -214,7 +238,9 @@ class AsyncIOManager:
             assert coro is not None
             context = contextvars.copy_context()
             context.run(_current.set, (self, rec))
-            task = loop.create_task(coro, name=f"framehost-task-{rec.task_id}", context=context)
+            timed = TimedCoroutine(coro, rec.task_id, rec.description, self._blocking)
+            task: asyncio.Task[Any] = loop.create_task(timed, name=f"framehost-task-{rec.task_id}",
+                                    context=context)
             rec.task = task
             rec.coro = None
             rec.transition(TaskStatus.RUNNING, now)
@@ -360,7 +386,7 @@ class AsyncIOManager:
         finally:
             for t in pending:
                 # A coroutine that refuses to stop: close it so no warning escapes.
-                t.get_coro().close()  # type: ignore[union-attr]
+                t.get_coro().close()
                 t._log_destroy_pending = False  # type: ignore[attr-defined]
             loop.close()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["InvalidTransition", "TaskStatus"]
 
@@ -11,7 +11,7 @@ class InvalidTransition(RuntimeError):
     """A task was asked to move between states in a way its life does not allow."""
 
 
-class TaskStatus(str, Enum):
+class TaskStatus(StrEnum):
     """Where a tracked task is in its life. A task ends in exactly one of the last four."""
 
     PENDING = "pending"
@@ -39,9 +39,6 @@ class TaskStatus(str, Enum):
     @property
     def is_active(self) -> bool:
         return self is TaskStatus.PENDING or self is TaskStatus.RUNNING
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _FINISHED = frozenset(

@@ -29,7 +29,8 @@ COLUMNS = ("task_id", "status", "description", "duration", "created_at", "comple
            "error", "info", "progress")
 _DURATION_COL = COLUMNS.index("duration")
 
-DURATION_REFRESH_PER_FRAME = 128
+DURATION_REFRESH_PER_FRAME = 32
+DURATION_TICK_SECONDS = 0.1
 
 
 def _seconds(value: float | None) -> str:
@@ -52,7 +53,8 @@ class TaskTableSync:
         self._dat = dat
         self._ids: list[int] = []
         self._dirty: dict[int, TaskRecord] = {}
-        self._ticking: deque[TaskRecord] = deque()
+        self._ticking: deque[tuple[float, TaskRecord]] = deque()
+        self._ticking_ids: set[int] = set()
         self.enabled = True
         dat.clear()
         dat.appendRow(COLUMNS)
@@ -68,8 +70,9 @@ class TaskTableSync:
     def changed(self, rec: TaskRecord) -> None:
         if self.enabled:
             self._dirty[rec.task_id] = rec
-            if rec.status is TaskStatus.RUNNING:
-                self._ticking.append(rec)
+            if rec.status is TaskStatus.RUNNING and rec.task_id not in self._ticking_ids:
+                self._ticking_ids.add(rec.task_id)
+                self._ticking.append((0.0, rec))
 
     def removed(self, task_id: int) -> None:
         self._dirty.pop(task_id, None)
@@ -89,12 +92,18 @@ class TaskTableSync:
             index = self._index(rec.task_id)
             if index is not None:
                 self._dat.replaceRow(index + 1, row_values(rec, now))
+        # Entries are appended with due times that only grow, so the deque stays
+        # sorted by due time and the front is always the stalest row.
         ticking = self._ticking
-        for _ in range(min(len(ticking), DURATION_REFRESH_PER_FRAME)):
-            rec = ticking.popleft()
+        next_due = now + DURATION_TICK_SECONDS
+        for _ in range(DURATION_REFRESH_PER_FRAME):
+            if not ticking or ticking[0][0] > now:
+                break
+            rec = ticking.popleft()[1]
             if rec.status is not TaskStatus.RUNNING:
+                self._ticking_ids.discard(rec.task_id)
                 continue
-            ticking.append(rec)
+            ticking.append((next_due, rec))
             if rec.task_id in dirty:
                 continue
             index = self._index(rec.task_id)
@@ -108,11 +117,13 @@ class TaskTableSync:
         self._ids = []
         self._dirty = {}
         self._ticking = deque()
+        self._ticking_ids = set()
         for rec in records:
             self._ids.append(rec.task_id)
             self._dat.appendRow(row_values(rec, now))
             if rec.status is TaskStatus.RUNNING:
-                self._ticking.append(rec)
+                self._ticking_ids.add(rec.task_id)
+                self._ticking.append((0.0, rec))
 
     def _index(self, task_id: int) -> int | None:
         ids = self._ids

@@ -1,5 +1,7 @@
 """framehost's host: frame clock, operator network, parameters, tables, views."""
 
+from typing import TYPE_CHECKING, Any
+
 from host.clock import FrameClock as FrameClock
 from host.core import HostCore as HostCore
 from host.network import OP as OP
@@ -16,8 +18,18 @@ from host.table import Cell as Cell
 from host.table import TableDAT as TableDAT
 from host.thread_guard import ThreadViolation as ThreadViolation
 
-# Last: the assembled Host stands on everything above and on asyncio_comp.
-from host.assemble import Host as Host  # noqa: E402  isort: skip
+if TYPE_CHECKING:
+    from host.assemble import Host as Host
+
+
+def __getattr__(name: str) -> Any:
+    # The assembled Host stands on asyncio_comp, which stands on this package's
+    # core modules; importing it lazily lets either package be imported first.
+    if name == "Host":
+        from host.assemble import Host
+
+        return Host
+    raise AttributeError(f"module 'host' has no attribute {name!r}")
 
 __all__ = [
     "OP",

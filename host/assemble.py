@@ -8,9 +8,9 @@ first works.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-import time
 
 from asyncio_comp.component import TDAsyncIO
 from host.core import HostCore

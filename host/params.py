@@ -233,6 +233,8 @@ class ParCollection:
     """``op.par``: attribute access to an operator's parameters by name."""
 
     __slots__ = ("_owner", "_pars")
+    _owner: OP
+    _pars: dict[str, Par]
 
     def __init__(self, owner: OP, specs: Sequence[ParSpec]) -> None:
         object.__setattr__(self, "_owner", owner)
@@ -241,7 +243,7 @@ class ParCollection:
     def __getattr__(self, name: str) -> Par:
         self._owner._guard.check(self)
         try:
-            return self._pars[name]  # type: ignore[no-any-return]
+            return self._pars[name]
         except KeyError:
             raise AttributeError(self._missing(name)) from None
 
