@@ -171,12 +171,17 @@ class HostCore:
         self._check_open("run")
         self._stop_requested = False
         self.clock.resume()
-        start_seconds = self.seconds if self.frame else 0.0
+        if seconds is not None and not self.realtime:
+            # Virtual time: S seconds are exactly round(S * fps) frames.
+            by_time = math.ceil(seconds * self.fps - 1e-9)
+            frames = by_time if frames is None else min(frames, by_time)
+            seconds = None
+        started_at = self.clock.now()
         ran = 0
         while not self._stop_requested:
             if frames is not None and ran >= frames:
                 break
-            if seconds is not None and ran and self.seconds - start_seconds >= seconds - 1e-9:
+            if seconds is not None and ran and self.clock.now() - started_at >= seconds:
                 break
             self._run_frame()
             ran += 1
