@@ -110,7 +110,8 @@ class AsyncIOManager:
         when its coroutine has unwound, normally within the same or next frame.
         """
         self._guard.check(self)
-        rec = self._tasks.get(task_id) if isinstance(task_id, int) else None
+        valid_id = isinstance(task_id, int) and not isinstance(task_id, bool)
+        rec = self._tasks.get(task_id) if valid_id else None
         if rec is None or not rec.status.is_active:
             return False
         self._request_stop(rec, TaskStatus.CANCELLED)
@@ -207,7 +208,7 @@ class AsyncIOManager:
         self._blocking.threshold = float(seconds)
 
     def _on_blocking(self, report: BlockingReport) -> None:
-        log.warning("%s", report.message())
+        self._host.report_warning(report.message())
         self.version += 1
 
     # == the frame ===============================================================
@@ -216,7 +217,7 @@ class AsyncIOManager:
         if self._closed or not self._comp.par.Active.eval():
             return
         budget = self._comp.par.Framebudget.eval() / 1000.0
-        self._stepper.step(budget, self._admit if self._admission else None)
+        self._stepper.step(budget, self._admit)
         now = self._host.time()
         if self._cancelling:
             self._check_cancelling(now)
@@ -264,8 +265,9 @@ class AsyncIOManager:
             self._finish(rec, TaskStatus.FAILED)
         else:
             rec.result = task.result()
-            self._finish(rec, rec.cancel_reason if rec.cancel_reason is TaskStatus.TIMEOUT
-                         else TaskStatus.COMPLETED)
+            # A coroutine that caught its cancellation and returned still ends the way
+            # it was asked to: cancelled or timed out, never completed.
+            self._finish(rec, rec.cancel_reason or TaskStatus.COMPLETED)
 
     def _on_timeout(self, rec: TaskRecord) -> None:
         rec.timer = None
@@ -296,8 +298,9 @@ class AsyncIOManager:
                 self.swallowed_cancellations += 1
                 rec.error = (f"{rec.error + '; ' if rec.error else ''}the coroutine ignored "
                              f"cancellation for {CANCEL_GRACE_SECONDS:g} s and was detached")
-                log.warning("task %d (%s) swallowed its cancellation; marked %s and detached",
-                            rec.task_id, rec.description, rec.cancel_reason.value)
+                self._host.report_warning(
+                    f"task {rec.task_id} ({rec.description}) swallowed its cancellation; "
+                    f"marked {rec.cancel_reason.value} and detached")
                 self._finish(rec, rec.cancel_reason)
 
     def _finish(self, rec: TaskRecord, status: TaskStatus) -> None:
@@ -314,7 +317,7 @@ class AsyncIOManager:
         # A callback may submit or cancel tasks; endings it causes are fired too.
         while self._ended:
             ended, self._ended = self._ended, []
-            for rec in ended:
+            for index, rec in enumerate(ended):
                 callback = rec.callback
                 if callback is None:
                     continue
@@ -325,6 +328,11 @@ class AsyncIOManager:
                     self.callback_errors += 1
                     self._host.report_exception(
                         f"completion callback of task {rec.task_id} ({rec.description})", exc)
+                except BaseException:
+                    # KeyboardInterrupt & co. propagate, but the tasks after this one
+                    # keep their turn: their callbacks fire on the next frame or at close.
+                    self._ended[:0] = ended[index + 1:]
+                    raise
 
     def _clear_aged(self, now: float) -> None:
         queue = self._clear_queue

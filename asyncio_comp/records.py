@@ -132,6 +132,9 @@ class TaskRecord:
         if new.is_finished:
             self.completed_at = now
             self.coro = None
+            # The finished asyncio task (its context and wrapped coroutine) is not needed
+            # any more; dropping it keeps finished records small while Clear After waits.
+            self.task = None
             if self.timer is not None:
                 self.timer.cancel()
                 self.timer = None

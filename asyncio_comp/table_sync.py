@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from asyncio_comp.records import format_info
 from asyncio_comp.status import TaskStatus
 
 if TYPE_CHECKING:
@@ -38,11 +39,15 @@ def _seconds(value: float | None) -> str:
 
 
 def row_values(rec: TaskRecord, now: float) -> list[str]:
-    row = rec.row
+    # Read the record directly rather than through ``rec.row``: building a TaskRow
+    # per write doubled the cost of a row and kept one more object per finished task.
+    completed, progress = rec.completed_at, rec.progress
+    end = now if completed is None else completed
     return [
-        str(row.task_id), row.status.value, row.description, _seconds(row.duration(now)),
-        _seconds(row.created_at), _seconds(row.completed_at), row.error or "", row.info,
-        "" if row.progress is None else f"{row.progress:.2f}",
+        str(rec.task_id), rec.status.value, rec.description,
+        f"{max(0.0, end - rec.created_at):.3f}", f"{rec.created_at:.3f}",
+        "" if completed is None else f"{completed:.3f}", rec.error or "",
+        format_info(rec.info), "" if progress is None else f"{progress:.2f}",
     ]
 
 
@@ -95,14 +100,26 @@ class TaskTableSync:
         # Entries are appended with due times that only grow, so the deque stays
         # sorted by due time and the front is always the stalest row.
         ticking = self._ticking
+        if len(ticking) > 2 * len(self._ids) + 64:
+            # Ended tasks queued behind a running one that is not due yet: drop them
+            # all at once (amortised O(1) a task), so the queue stays within the table.
+            ticking = self._ticking = deque(e for e in ticking
+                                            if e[1].status is TaskStatus.RUNNING)
+            self._ticking_ids = {rec.task_id for _, rec in ticking}
         next_due = now + DURATION_TICK_SECONDS
-        for _ in range(DURATION_REFRESH_PER_FRAME):
-            if not ticking or ticking[0][0] > now:
-                break
-            rec = ticking.popleft()[1]
+        refreshed = 0
+        while ticking and refreshed < DURATION_REFRESH_PER_FRAME:
+            rec = ticking[0][1]
             if rec.status is not TaskStatus.RUNNING:
+                # Dropping an ended task is free: a stream of short tasks must not
+                # pile up here (and keep their records alive) faster than it drains.
+                ticking.popleft()
                 self._ticking_ids.discard(rec.task_id)
                 continue
+            if ticking[0][0] > now:
+                break
+            ticking.popleft()
+            refreshed += 1
             ticking.append((next_due, rec))
             if rec.task_id in dirty:
                 continue

@@ -135,6 +135,12 @@ class HostCore:
         self._stats.callback_errors += 1
         log.error("%s raised %s: %s", context, type(exc).__name__, exc, exc_info=exc)
 
+    def report_warning(self, message: str) -> None:
+        """Log a fault that raised nothing (a stalled loop, an ignored cancel) once, and
+        count it in ``stats.warnings``."""
+        self._stats.warnings += 1
+        log.warning("%s", message)
+
     # -- awaiting frames --------------------------------------------------------
     async def next_frame(self) -> int:
         """Resolve at the start of the next frame (Godot's ``process_frame``); its number."""

@@ -23,6 +23,9 @@ class FrameStats:
     `step_time` the part spent cooking operators, chiefly the TDAsyncIO loop step.
     `late_frames` counts frames that started at least half a period after their
     scheduled time in realtime mode; they are run late, never skipped.
+    `callback_errors` counts exceptions raised by user code the host caught and
+    survived; `warnings` counts faults that raised nothing but were reported (a
+    coroutine step that blocked the loop, a coroutine that swallowed its cancellation).
     """
 
     frames: int = 0
@@ -37,6 +40,7 @@ class FrameStats:
     measured_fps: float = 0.0
     recent_frame_times: tuple[float, ...] = field(default=())
     recent_step_times: tuple[float, ...] = field(default=())
+    warnings: int = 0
 
 
 class StatsRecorder:
@@ -55,12 +59,14 @@ class StatsRecorder:
         "late_frames",
         "max_frame_time",
         "max_step_time",
+        "warnings",
     )
 
     def __init__(self) -> None:
         self.frames = 0
         self.late_frames = 0
         self.callback_errors = 0
+        self.warnings = 0
         self.last_frame_time = 0.0
         self.max_frame_time = 0.0
         self.last_step_time = 0.0
@@ -103,4 +109,5 @@ class StatsRecorder:
             measured_fps=fps,
             recent_frame_times=tuple(self._recent_frame),
             recent_step_times=tuple(self._recent_step),
+            warnings=self.warnings,
         )

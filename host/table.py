@@ -119,11 +119,16 @@ class TableDAT(OP):
     # -- writing --------------------------------------------------------------
     def appendRow(self, values: Iterable[object] = ()) -> int:
         """Append a row (padded to the table's width, widening it if longer); its index."""
-        return self.insertRow(values, len(self._rows))
+        self._guard.check(self)
+        return self._insert(values, len(self._rows), "appendRow")
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
         self._guard.check(self)
-        cells = self._as_cells(values, "insertRow")
+        return self._insert(values, index, "insertRow")
+
+    def _insert(self, values: Iterable[object], index: int, where: str) -> int:
+        # `where` is the method the user called, so errors name it.
+        cells = self._as_cells(values, where)
         if isinstance(index, bool) or not isinstance(index, int) or not (
             0 <= index <= len(self._rows)
         ):
@@ -172,7 +177,9 @@ class TableDAT(OP):
 
     @staticmethod
     def _as_cells(values: Iterable[object], where: str) -> list[str]:
-        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        # Lists and tuples skip the ABC check: the table sync appends rows by the 100k.
+        if type(values) is not list and type(values) is not tuple and (
+                isinstance(values, str | bytes) or not isinstance(values, Iterable)):
             raise TypeError(f"{where}() expected a list of cell values, got {values!r}")
         return [v if type(v) is str else str(v) for v in values]
 

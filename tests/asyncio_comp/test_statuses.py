@@ -195,3 +195,29 @@ def test_illegal_transitions_raise_and_change_nothing(old: TaskStatus, new: Task
     with pytest.raises(InvalidTransition, match=f"cannot go from {old.value} to {new.value}"):
         rec.transition(new, 5.0)
     assert (rec.status, rec.completed_at) == before
+
+
+def test_task_ignoring_cancellation_is_marked_cancelled_after_a_grace_period(
+        host: Host, caplog: pytest.LogCaptureFixture) -> None:
+    """A coroutine that swallows CancelledError cannot stay 'running' forever."""
+
+    async def stubborn() -> None:
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+
+    fired: list[TaskStatus] = []
+    task_id = host.tasks.Run(stubborn(), completion_callback=lambda o: fired.append(o.status))
+    host.step()
+    host.tasks.CancelTask(task_id)
+    cancelled_at = host.seconds
+    host.run(until=lambda: status(host, task_id).is_finished, frames=600)
+    assert status(host, task_id) is S.CANCELLED
+    assert 0 < host.seconds - cancelled_at <= 1.0 + 1 / 60 + 1e-9
+    info = host.tasks.GetTaskInfo(task_id)
+    assert info is not None and "ignored cancellation" in info["error"]
+    assert fired == [S.CANCELLED]
+    assert host.stats.warnings == 1
+    assert f"task {task_id}" in caplog.text

@@ -130,3 +130,30 @@ def test_task_swallowing_timeout_still_ends_timeout(host: Host) -> None:
     task_id = host.tasks.Run(stubborn(), timeout=0.5)
     host.step(31)
     assert status(host, task_id) is TaskStatus.TIMEOUT
+
+
+def test_task_waiting_for_admission_times_out_without_starting(host: Host) -> None:
+    """A pending task's timeout runs from submission; its coroutine is closed, never run."""
+    import gc
+    import warnings
+
+    started: list[bool] = []
+
+    async def tiny() -> None:
+        return None
+
+    async def late() -> None:
+        started.append(True)
+
+    host.asyncio_comp.par.Framebudget = 0.05  # admit slowly: the smallest budget
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        host.tasks.Run([tiny() for _ in range(20_000)])
+        task_id = host.tasks.Run(late(), timeout=0.1)
+        host.step(6)  # frame 6 is 5/60 s < 0.1
+        assert status(host, task_id) is TaskStatus.PENDING
+        host.step()  # frame 7 is 0.1 s
+        assert status(host, task_id) is TaskStatus.TIMEOUT
+        gc.collect()
+    assert started == []
+    assert [str(w.message) for w in caught] == []

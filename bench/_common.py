@@ -1,0 +1,74 @@
+"""Shared pieces of the benchmarks: timing loops, medians, the tiny workloads.
+
+Every figure in ``bench/`` is a median over repeated samples taken in the same
+process as its baseline, because the machine is shared and absolute times are noisy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+__all__ = ["chain", "median", "noop", "quiet", "sample_frames", "trimmed_mean"]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def trimmed_mean(values: list[float], trim: float = 0.05) -> float:
+    """Mean without the slowest ``trim`` share of samples.
+
+    Unlike the median it counts work done every few frames (the table ticks a
+    batch of durations, then idles); dropping the top 5% removes the frames where
+    another process on this shared machine took the CPU.
+    """
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return statistics.fmean(ordered[: max(1, int(len(ordered) * (1 - trim)))])
+
+
+def sample_frames(step: Callable[[], object], frames: int,
+                  max_seconds: float = 2.0) -> list[float]:
+    """Wall time of up to ``frames`` calls of ``step``; stops early after ``max_seconds``
+    (at least 3 samples), so an O(N) peer at 100k tasks does not take minutes."""
+    perf = time.perf_counter
+    samples: list[float] = []
+    deadline = perf() + max_seconds
+    for _ in range(frames):
+        t0 = perf()
+        step()
+        t1 = perf()
+        samples.append(t1 - t0)
+        if t1 > deadline and len(samples) >= 3:
+            break
+    return samples
+
+
+async def noop() -> None:
+    """The smallest unit of tracked work."""
+
+
+async def chain(hops: int) -> int:
+    """An await chain of ``hops`` loop round trips (``await asyncio.sleep(0)``)."""
+    for _ in range(hops):
+        await asyncio.sleep(0)
+    return hops
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence framehost's warnings (e.g. a GC pause reported as a blocking step)
+    while a benchmark runs; they would interleave with the table."""
+    logger = logging.getLogger("framehost")
+    old = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(old)

@@ -1,0 +1,63 @@
+"""Frame overhead: one ``host.step()`` with N idle running tasks, against a bare loop step.
+
+The baseline is ``loop.call_soon(loop.stop); loop.run_forever()`` with the same N
+tasks parked on one future: the least any frame-driven asyncio loop can cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from asyncio_comp import TaskStatus
+from bench._common import quiet, sample_frames, trimmed_mean
+from host import Host
+
+__all__ = ["bare_loop_cost", "host_frame_cost"]
+
+
+def host_frame_cost(n: int, frames: int = 300) -> float:
+    """Mean seconds (slowest 5% dropped) of one frame of a host with ``n`` idle tracked tasks."""
+    with quiet(), Host(fps=60.0, realtime=False) as host:
+        gate: asyncio.Future[None] = host.loop.create_future()
+
+        async def idle() -> None:
+            await gate
+
+        for _ in range(n):
+            host.tasks.Run(idle())
+        host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
+                 frames=10_000)
+        if host.tasks.GetActiveTasksCount() != n:
+            raise RuntimeError(f"expected {n} running tasks, "
+                               f"got {host.tasks.GetActiveTasksCount()}")
+        sample_frames(host.step, 30)
+        result = trimmed_mean(sample_frames(host.step, frames))
+        gate.cancel()
+        return result
+
+
+def bare_loop_cost(n: int, frames: int = 300) -> float:
+    """Mean seconds (slowest 5% dropped) of a bare loop step, ``n`` tasks parked."""
+    loop = asyncio.new_event_loop()
+    try:
+        gate: asyncio.Future[None] = loop.create_future()
+
+        async def idle() -> None:
+            await gate
+
+        tasks = [loop.create_task(idle()) for _ in range(n)]
+
+        def step() -> None:
+            loop.call_soon(loop.stop)
+            loop.run_forever()
+
+        step()
+        sample_frames(step, 30)
+        result = trimmed_mean(sample_frames(step, frames))
+        for t in tasks:
+            t.cancel()
+        if tasks:
+            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        return result
+    finally:
+        loop.close()

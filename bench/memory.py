@@ -1,0 +1,132 @@
+"""Memory: bytes per tracked task (tracemalloc) and RSS after many tasks pass through.
+
+Per task: traced allocations of N idle running tracked tasks, against N raw
+``create_task`` tasks on a plain loop. Pass-through: a fresh subprocess (so its RSS
+is clean) runs ``total`` trivial tasks through a host with Clear After at 1 s,
+``per_frame`` submitted each frame, then runs until every task was cleared, and
+reports RSS (from /proc/self/status) before, at peak, and after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import subprocess
+import sys
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+from asyncio_comp import TaskStatus
+from bench._common import noop, quiet
+from host import Host
+
+__all__ = ["RssResult", "bytes_per_task", "raw_bytes_per_task", "rss_pass_through"]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def bytes_per_task(n: int) -> float:
+    """Traced bytes per idle running tracked task (record, asyncio task, table row)."""
+    with quiet(), Host(fps=60.0, realtime=False) as host:
+        gate: asyncio.Future[None] = host.loop.create_future()
+
+        async def idle() -> None:
+            await gate
+
+        host.step(2)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(n):
+                host.tasks.Run(idle())
+            host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
+                     frames=10_000)
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        gate.cancel()
+        return (after - before) / n
+
+
+def raw_bytes_per_task(n: int) -> float:
+    """Traced bytes per raw asyncio task parked on a future."""
+    loop = asyncio.new_event_loop()
+    try:
+        gate: asyncio.Future[None] = loop.create_future()
+
+        async def idle() -> None:
+            await gate
+
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            tasks = [loop.create_task(idle()) for _ in range(n)]
+            loop.call_soon(loop.stop)
+            loop.run_forever()
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        gate.cancel()
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        return (after - before) / n
+    finally:
+        loop.close()
+
+
+@dataclass(frozen=True, slots=True)
+class RssResult:
+    total: int
+    rss_before: int
+    rss_peak: int
+    rss_after: int
+    frames: int
+
+    @property
+    def growth(self) -> int:
+        return self.rss_after - self.rss_before
+
+
+def _rss() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status; RSS needs Linux")
+
+
+def _pass_through(total: int, per_frame: int) -> RssResult:
+    with quiet(), Host(fps=60.0, realtime=False) as host:
+        host.asyncio_comp.par.Clearafter = 1.0
+        run = host.tasks.Run
+        host.step(2)
+        gc.collect()
+        before = peak = _rss()
+        submitted = frames = 0
+        while submitted < total:
+            for _ in range(min(per_frame, total - submitted)):
+                run(noop())
+            submitted += per_frame
+            host.step()
+            frames += 1
+            if frames % 30 == 0:
+                peak = max(peak, _rss())
+        frames += host.run(until=lambda: host.tasks.task_count() == 0, frames=100_000)
+        gc.collect()
+        after = _rss()
+        return RssResult(total, before, max(peak, after), after, frames)
+
+
+def rss_pass_through(total: int, per_frame: int = 1_000) -> RssResult:
+    """Run `_pass_through` in a fresh interpreter so its RSS starts clean."""
+    code = ("import json, sys; from bench.memory import _pass_through; "
+            f"r = _pass_through({int(total)}, {int(per_frame)}); "
+            "print(json.dumps([r.total, r.rss_before, r.rss_peak, r.rss_after, r.frames]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                         text=True, check=True, timeout=1_800)
+    values = json.loads(out.stdout.strip().splitlines()[-1])
+    return RssResult(*values)

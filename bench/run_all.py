@@ -1,0 +1,169 @@
+"""Run every benchmark and print one markdown table plus ok/MISS per goal.
+
+    python bench/run_all.py [--quick]
+
+Every figure stands next to a baseline measured in the same run on the same
+machine (absolute times vary by machine and load; ratios travel). ``--quick`` uses
+smaller sizes (the 1M-task RSS run becomes 100k) for a run of about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console
+
+from bench import burst, frame_overhead, latency, memory, renderer, throughput
+from bench._common import median
+from bench.peers import lops, thread_loop, trio_guest
+
+FRAME_BUDGET = 1 / 60  # "the budget": one frame at 60 fps
+MB = 1024 * 1024
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    goals: list[tuple[str, bool | None, str]] = field(default_factory=list)
+
+    def row(self, measure: str, figure: str, baseline: str = "", ratio: str = "") -> None:
+        self.rows.append((measure, figure, baseline, ratio))
+
+    def goal(self, name: str, ok: bool | None, detail: str) -> None:
+        self.goals.append((name, ok, detail))
+
+    def markdown(self) -> str:
+        lines = ["| measure | figure | baseline (same run) | ratio |", "|---|---:|---:|---:|"]
+        lines += [f"| {m} | {f} | {b} | {r} |" for m, f, b, r in self.rows]
+        return "\n".join(lines)
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.1f} µs"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.2f} ms"
+
+
+PEERS: dict[str, tuple[Callable[[int, int], float], Callable[[int, int], float]]] = {
+    "LOPs algorithm": (lops.frame_overhead, lops.chain_latency),
+    "Trio guest mode": (trio_guest.frame_overhead, trio_guest.chain_latency),
+    "asyncio thread + queue": (thread_loop.frame_overhead, thread_loop.chain_latency),
+}
+
+
+def collect(quick: bool, log: Callable[[str], object] = print) -> Report:
+    report = Report()
+    frames = 150 if quick else 400
+
+    log("frame overhead ...")
+    ours: dict[int, float] = {}
+    for n in (0, 100, 1_000, 10_000, 100_000):
+        ours[n] = frame_overhead.host_frame_cost(n, frames)
+        bare = frame_overhead.bare_loop_cost(n, frames)
+        report.row(f"frame, {n:,} idle tasks (trimmed mean)", _us(ours[n]),
+                   f"bare loop step {_us(bare)}", f"{ours[n] / bare:.1f}x")
+    report.goal("10k idle tasks ≤ 0.5 ms per frame", ours[10_000] <= 0.5e-3, _us(ours[10_000]))
+    scaled = [ours[n] for n in (100, 1_000, 10_000, 100_000)]
+    flat = max(scaled) / min(scaled)
+    report.goal("flat from 100 to 100k idle tasks (max/min ≤ 3)", flat <= 3.0, f"{flat:.2f}x")
+
+    log("throughput ...")
+    n = 20_000 if quick else 100_000
+    tracked, raw = [], []
+    for _ in range(3):
+        tracked.append(throughput.tracked_throughput(n))
+        raw.append(throughput.raw_throughput(n))
+    t, r = median(tracked), median(raw)
+    report.row(f"throughput, {n:,} tasks (submit → callback)", f"{t:,.0f} tasks/s",
+               f"raw create_task {r:,.0f} tasks/s", f"{t / r:.0%}")
+    report.goal("throughput ≥ 50% of raw asyncio", t / r >= 0.5, f"{t / r:.0%}")
+
+    log("burst ...")
+    b = burst.burst(100_000)
+    report.row("burst 100k: worst frame", _ms(b.worst_frame), f"budget {_ms(FRAME_BUDGET)}",
+               f"{b.worst_frame / FRAME_BUDGET:.2f}x")
+    report.row("burst 100k: median frame / frames to drain", _ms(b.median_frame),
+               f"{b.frames} frames", f"submit {_ms(b.submit_seconds)}")
+    report.goal("no frame over 2× the budget (33 ms) in the 100k burst",
+                b.worst_frame <= 2 * FRAME_BUDGET, _ms(b.worst_frame))
+
+    log("latency ...")
+    samples = 1 if quick else 3
+    ours_latency: dict[int, float] = {}
+    for hops in (1, 10, 100):
+        ours_latency[hops] = latency.chain_latency(hops, samples)
+        report.row(f"latency, {hops}-hop chain", f"{ours_latency[hops]:g} frames")
+    report.row("latency, asyncio.to_thread", f"{latency.to_thread_latency(samples):g} frames")
+    report.goal("10-hop chain completes in 1 frame", ours_latency[10] <= 1,
+                f"{ours_latency[10]:g} frames")
+
+    log("memory ...")
+    per, raw_per = memory.bytes_per_task(10_000), memory.raw_bytes_per_task(10_000)
+    report.row("memory per idle tracked task (tracemalloc)", f"{per:,.0f} B",
+               f"raw task {raw_per:,.0f} B", f"{per / raw_per:.1f}x")
+    total = 100_000 if quick else 1_000_000
+    rss = memory.rss_pass_through(total)
+    report.row(f"RSS, {total:,} tasks through, Clear After 1 s", f"+{rss.growth / MB:.1f} MB",
+               f"before {rss.rss_before / MB:.0f} MB",
+               f"peak {rss.rss_peak / MB:.0f} MB")
+    report.goal(f"RSS growth over {total:,} tasks ≤ 30 MB", rss.growth <= 30 * MB,
+                f"{rss.growth / MB:.1f} MB")
+
+    log("renderer ...")
+    figures = renderer.renderer_figures(quick)
+    if figures is None:
+        report.row("table renderer, 40 ticking rows", "n/a", "bench_renderer.py not usable")
+        report.goal("renderer ≤ 2 ms", None, "not measured")
+    else:
+        naive, rendered = figures
+        report.row("table renderer, 40 ticking rows (update + draw)", _ms(rendered),
+                   f"naive Label.text {_ms(naive)}", f"{rendered / naive:.2f}x")
+        report.goal("renderer ≤ 2 ms", rendered <= 2e-3, _ms(rendered))
+
+    log("peers ...")
+    sizes = (100, 10_000) if quick else (100, 1_000, 10_000, 100_000)
+    for name, (overhead, chain_latency) in PEERS.items():
+        behind = []
+        for n in sizes:
+            theirs = overhead(n, frames)
+            report.row(f"{name}: frame, {n:,} idle tasks", _us(theirs), f"ours {_us(ours[n])}",
+                       f"ours/theirs {ours[n] / theirs:.2f}x")
+            if ours[n] > theirs:
+                behind.append(f"{n:,} idle")
+        for hops in (1, 10, 100):
+            theirs_l = chain_latency(hops, samples)
+            report.row(f"{name}: latency, {hops}-hop chain", f"{theirs_l:g} frames",
+                       f"ours {ours_latency[hops]:g} frames")
+            if ours_latency[hops] > theirs_l:
+                behind.append(f"{hops}-hop")
+        report.goal(f"ahead of (or level with) {name} on frame overhead and latency",
+                    not behind, "behind on " + ", ".join(behind) if behind else "ahead or level")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
+    args = parser.parse_args(argv)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    report = collect(args.quick, log=lambda text: console.print(f"[dim]{text}[/dim]"))
+    print(report.markdown())
+    print()
+    out = Console(highlight=False, soft_wrap=True)
+    for name, ok, detail in report.goals:
+        mark = "[dim]n/a[/dim]" if ok is None else "[green]ok[/green]" if ok else "[red]MISS[/red]"
+        out.print(f"- {mark} {name}: {detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""The ``framehost`` command (also ``python -m host``): run a scene in a view, list scenes.
+
+Exit status: 0 when the run ends (its frames ran, its time passed, or the window
+was closed); 2 for a bad flag or a scene that cannot be loaded or built; 130 after
+Ctrl-C; 1 when the window cannot save the screenshot asked for. Diagnostics go to
+stderr, one line (or one paragraph) each, never a traceback.
+
+The pyglet window is imported only when it is about to be used, so ``--terminal``
+and ``--headless`` runs never load pyglet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Any, Protocol
+
+from rich.console import Console
+from rich.text import Text
+
+from host.assemble import Host
+from host.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
+from host.views.summary import render_summary
+from host.views.terminal import TerminalView
+
+__all__ = ["DEFAULT_BOUNDED_SECONDS", "build_parser", "main"]
+
+#: Host seconds run by --headless, and by the terminal view when stdout is not a
+#: terminal, when neither --frames nor --seconds is given.
+DEFAULT_BOUNDED_SECONDS = 10.0
+
+EXIT_OK = 0
+EXIT_SCREENSHOT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _View(Protocol):
+    def close(self) -> None: ...
+
+
+class _Usage(Exception):
+    """A flag combination argparse cannot check by itself; reported like its errors."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    parser, run_parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage error or the help
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    out = Console(highlight=False)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = 120
+    err = Console(stderr=True, highlight=False)
+    if args.command == "scenes":
+        return _list_scenes(out)
+    if args.command == "run":
+        try:
+            _check_run_flags(args)
+        except _Usage as exc:
+            run_parser.print_usage(sys.stderr)
+            print(f"{run_parser.prog}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return _run(args, out, err)
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The command's parser and its ``run`` subparser."""
+    parser = argparse.ArgumentParser(
+        prog="framehost",
+        description="A TouchDesigner-like frame-driven host with a tracked asyncio runtime.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="run a scene and watch its tasks",
+        description="Run a scene: a .py file defining build(host), or a bundled scene's name. "
+                    "With no view flag: the window where one can open (a display, or headless "
+                    "EGL rendering), otherwise the terminal view. Ctrl-C or closing the window "
+                    "ends the run cleanly.",
+    )
+    run.add_argument("scene", metavar="SCENE",
+                     help="path to a scene file, or a bundled scene name (see `framehost scenes`)")
+    views = run.add_mutually_exclusive_group()
+    views.add_argument("--window", dest="view", action="store_const", const="window",
+                       help="the pyglet window (fails if no window can open)")
+    views.add_argument("--terminal", dest="view", action="store_const", const="terminal",
+                       help="the rich terminal view")
+    views.add_argument("--headless", dest="view", action="store_const", const="headless",
+                       help="no view; print a summary of the task table at the end. Runs "
+                            f"{DEFAULT_BOUNDED_SECONDS:g} s of frames unless --frames or "
+                            "--seconds says otherwise")
+    run.add_argument("--frames", type=_frames, metavar="N",
+                     help="stop after N frames")
+    run.add_argument("--seconds", type=_positive("seconds"), metavar="S",
+                     help="stop after S seconds of host time")
+    run.add_argument("--fps", type=_positive("frames per second"), default=60.0, metavar="F",
+                     help="frame rate (default 60)")
+    run.add_argument("--no-realtime", action="store_true",
+                     help="run frames back to back in exact virtual time instead of pacing "
+                          "them to the wall clock")
+    run.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                     help="(window view) save the last frame drawn to FILE.png")
+    run.add_argument("--arg", dest="scene_args", type=_scene_arg, action="append", default=[],
+                     metavar="KEY=VALUE",
+                     help="pass KEY=VALUE to the scene's build(host, **args); repeatable. VALUE "
+                          "is read as a Python literal (3, 0.5, True, 'x') or else kept as text")
+    run.epilog = (f"When stdout is not a terminal the terminal view, like --headless, stops "
+                  f"after {DEFAULT_BOUNDED_SECONDS:g} s of host time unless --frames or "
+                  f"--seconds is given.")
+    commands.add_parser("scenes", help="list the bundled scenes",
+                        description="List the bundled scenes with a line about each.")
+    return parser, run
+
+
+# -- flag values -----------------------------------------------------------------
+def _frames(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of frames >= 1, got {text!r}")
+    return value
+
+
+def _positive(what: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(
+                f"expected a positive number of {what}, got {text!r}")
+        return value
+
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
+
+
+def _scene_arg(text: str) -> tuple[str, object]:
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"expected KEY=VALUE with KEY a Python name, got {text!r}")
+    try:
+        value: object = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        value = raw
+    return key, value
+
+
+def _check_run_flags(args: argparse.Namespace) -> None:
+    keys = [key for key, _ in args.scene_args]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise _Usage(f"--arg {repeated[0]} given more than once")
+    shot: Path | None = args.screenshot
+    if shot is None:
+        return
+    if args.view in ("terminal", "headless"):
+        raise _Usage(f"--screenshot needs the window view; it cannot be used with --{args.view}")
+    if shot.suffix.lower() != ".png":
+        raise _Usage(f"--screenshot expected a .png file, got {str(shot)!r}")
+    if not shot.parent.resolve().is_dir():
+        raise _Usage(f"--screenshot folder {str(shot.parent)!r} does not exist")
+
+
+# -- commands --------------------------------------------------------------------
+def _list_scenes(out: Console) -> int:
+    scenes = list_scenes()
+    if not scenes:
+        out.print("no bundled scenes")
+        return EXIT_OK
+    width = max(len(info.name) for info in scenes)
+    for info in scenes:
+        out.print(Text.assemble((info.name.ljust(width), "bold cyan"), "  ", info.description),
+                  soft_wrap=True)
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    def say(message: str, style: str = "") -> None:
+        err.print(Text(f"framehost: {message}", style=style), soft_wrap=True)
+
+    try:
+        scene = load_scene(args.scene)
+    except SceneError as exc:
+        say(str(exc), "red")
+        return EXIT_USAGE
+    view_kind = args.view
+    why = ""
+    if view_kind in (None, "window"):
+        ok, reason = _probe_window()
+        if view_kind == "window" or args.screenshot is not None:
+            if not ok:
+                wanted = "--window" if view_kind == "window" else "--screenshot"
+                say(f"{wanted} needs the window, which cannot open here: {reason}; "
+                    f"use --terminal or --headless", "red")
+                return EXIT_USAGE
+            view_kind = "window"
+        elif ok:
+            view_kind, why = "window", f"opening the window ({reason})"
+        else:
+            view_kind, why = "terminal", f"{reason}; using the terminal view"
+
+    frames: int | None = args.frames
+    seconds: float | None = args.seconds
+    if frames is None and seconds is None and (
+            view_kind == "headless" or (view_kind == "terminal" and not out.is_terminal)):
+        seconds = DEFAULT_BOUNDED_SECONDS
+        if view_kind == "terminal":
+            bound = (f"for {seconds:g} s of host time, since stdout is not a terminal "
+                     f"(set --frames or --seconds to change that)")
+            why = (f"{why}, {bound}" if why
+                   else f"running the terminal view {bound}")
+    if why:
+        say(why)
+
+    host = Host(fps=args.fps, realtime=not args.no_realtime)
+    view: _View | None = None
+    interrupted = False
+    stopped_early = False
+    status = EXIT_OK
+    try:
+        build_scene(scene, host, dict(args.scene_args))
+        view = _open_view(view_kind, host, scene, out)
+        ran = host.run(frames=frames, seconds=seconds)
+        if view_kind == "window" and args.screenshot is not None:
+            status = _save_screenshot(view, args.screenshot, say)
+        stopped_early = (frames is None and seconds is None) or (
+            frames is not None and ran < frames) or (
+            seconds is not None and host.seconds + 1.0 / host.fps < seconds - 1e-9)
+    except SceneError as exc:
+        say(str(exc), "red")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        active = _active_count(host)
+        rows_and_counts = _final_tasks(host)
+        if view is not None:
+            with suppress(KeyboardInterrupt):
+                view.close()
+        host.close()
+    if interrupted:
+        say(f"interrupted after {host.frame} frames ({_elapsed(host):.2f} s); cancelled "
+            f"{active} active task{'s' if active != 1 else ''} and closed the loop")
+        return EXIT_INTERRUPTED
+    if view_kind == "headless":
+        rows, counts = rows_and_counts
+        out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
+                                 fps=host.fps, realtime=host.realtime,
+                                 title=f"framehost · {scene.name}"))
+    elif view_kind == "window" and stopped_early:
+        say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
+            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
+    else:
+        say(f"ran {host.frame} frames ({_elapsed(host):.2f} s of host time)")
+    return status
+
+
+def _elapsed(host: Host) -> float:
+    """Host time the frames covered: to the end of the last frame's period, so 600
+    frames at 60 fps read as 10 s rather than the last frame's start, 9.98 s."""
+    return host.seconds + 1.0 / host.fps if host.frame else 0.0
+
+
+def _probe_window() -> tuple[bool, str]:
+    try:
+        from host.views.window import window_available
+    except ImportError as exc:
+        return False, f"the window view cannot be loaded ({exc})"
+    return window_available()
+
+
+def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | None:
+    title = f"framehost · {scene.name}"
+    if kind == "terminal":
+        terminal = TerminalView(host, console=out, title=title)
+        terminal.start()
+        return terminal
+    if kind == "window":
+        from host.views.window import WindowView
+
+        window: _View = WindowView(host, width=1280, height=720, headless=None, title=title)
+        return window
+    return None
+
+
+def _save_screenshot(view: object, path: Path, say: Callable[..., None]) -> int:
+    try:
+        save = getattr(view, "save_screenshot", None)
+        if save is None:
+            raise RuntimeError(f"{view!r} cannot save screenshots")
+        save(path)
+    except Exception as exc:
+        say(f"could not save the screenshot to {str(path)!r}: {type(exc).__name__}: {exc}",
+            "red")
+        return EXIT_SCREENSHOT_FAILED
+    say(f"saved the screenshot to {str(path)!r}")
+    return EXIT_OK
+
+
+def _active_count(host: Host) -> int:
+    if host.closed:
+        return 0
+    counts = host.tasks.counts()
+    return sum(n for status, n in counts.items() if status.is_active)
+
+
+def _final_tasks(host: Host) -> tuple[list[Any], dict[Any, int]]:
+    if host.closed:
+        return [], {}
+    return host.tasks.rows(), dict(host.tasks.counts())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The end-of-run summary that ``framehost run --headless`` prints.
+
+A pure function of what the run left behind (task rows, counts, frame stats), so
+it is tested by rendering into a recording console, like the terminal view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from host.views.terminal import (
+    STATUS_ORDER,
+    STATUS_STYLES,
+    counts_by_value,
+    format_duration,
+    order_rows,
+)
+
+if TYPE_CHECKING:
+    from asyncio_comp.records import TaskRow
+    from asyncio_comp.status import TaskStatus
+    from host.stats import FrameStats
+
+__all__ = ["render_summary"]
+
+#: Errors listed under the tables; the rest are counted.
+MAX_ERRORS_SHOWN = 5
+
+
+def render_summary(
+    rows: Sequence[TaskRow],
+    counts: Mapping[TaskStatus, int],
+    stats: FrameStats,
+    *,
+    seconds: float,
+    fps: float,
+    realtime: bool,
+    title: str = "framehost",
+) -> RenderableType:
+    """Tasks per status, frame and frame-time figures, and the errors of tasks that failed.
+
+    Args:
+        rows: the tasks still tracked at the end (finished ones older than Clear After
+            are gone, and are not counted).
+        seconds: host time the run covered (to the end of the last frame's period).
+    """
+    mode = "realtime" if realtime else "virtual time"
+    heading = Text.assemble(
+        (f"{title}", "bold"),
+        f" — {stats.frames} frames, {seconds:.2f}s of host time at {fps:g} fps ({mode})",
+    )
+    tables = Table.grid(padding=(0, 4))
+    tables.add_row(_counts_table(counts), _frames_table(stats))
+    parts: list[RenderableType] = [heading, tables]
+    errors = _errors(rows)
+    if errors is not None:
+        parts.append(errors)
+    return Group(*parts)
+
+
+def _counts_table(counts: Mapping[TaskStatus, int]) -> Table:
+    table = Table("status", "count", box=box.SIMPLE_HEAD, title="tasks", title_justify="left",
+                  header_style="bold grey70")
+    table.columns[1].justify = "right"
+    by_status = counts_by_value(counts)
+    total = 0
+    for status in STATUS_ORDER:
+        n = by_status.get(status, 0)
+        total += n
+        style = STATUS_STYLES[status] if n else "dim"
+        table.add_row(Text(status, style=style), Text(str(n), style=style))
+    table.add_row(Text("total", style="bold"), Text(str(total), style="bold"), end_section=True)
+    return table
+
+
+def _frames_table(stats: FrameStats) -> Table:
+    table = Table("measure", "value", box=box.SIMPLE_HEAD, title="frames", title_justify="left",
+                  header_style="bold grey70")
+    table.columns[1].justify = "right"
+    table.add_row("frames run", str(stats.frames))
+    table.add_row("late frames", Text(str(stats.late_frames),
+                                      style="bold red" if stats.late_frames else ""))
+    table.add_row("measured fps", f"{stats.measured_fps:.1f}")
+    table.add_row("frame time mean", _ms(stats.mean_frame_time))
+    table.add_row("frame time max", _ms(stats.max_frame_time))
+    table.add_row("step time mean", _ms(stats.mean_step_time))
+    table.add_row("step time max", _ms(stats.max_step_time))
+    if stats.callback_errors:
+        table.add_row("callback errors", Text(str(stats.callback_errors), style="bold red"))
+    return table
+
+
+def _errors(rows: Sequence[TaskRow]) -> RenderableType | None:
+    failed = [r for r in order_rows(rows) if r.error]
+    if not failed:
+        return None
+    table = Table("id", "status", "description", "after", "error", box=box.SIMPLE_HEAD,
+                  title="errors", title_justify="left", header_style="bold grey70")
+    for row in failed[:MAX_ERRORS_SHOWN]:
+        status = str(row.status)
+        duration = row.duration(row.completed_at if row.completed_at is not None
+                                else row.created_at)
+        table.add_row(str(row.task_id), Text(status, style=STATUS_STYLES.get(status, "")),
+                      row.description, format_duration(duration),
+                      Text(row.error or "", style="red"))
+    hidden = len(failed) - MAX_ERRORS_SHOWN
+    if hidden > 0:
+        return Group(table, Text(f"… and {hidden} more", style="dim italic"))
+    return table
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f}ms"

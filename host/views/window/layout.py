@@ -1,0 +1,67 @@
+"""Where each part of the window goes, for a given window size (pyglet's y-up pixels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Box", "Layout", "split_window"]
+
+PAD = 8
+HEADER_H = 58
+TOOLBAR_H = 34
+PANEL_W = 270
+DETAILS_LINES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """An axis-aligned rectangle; ``y`` is its bottom edge."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+    def contains(self, px: float, py: float) -> bool:
+        return self.x <= px < self.x + self.w and self.y <= py < self.y + self.h
+
+    @property
+    def xywh(self) -> tuple[float, float, float, float]:
+        return self.x, self.y, self.w, self.h
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return self.x + self.w / 2, self.y + self.h / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    header: Box
+    toolbar: Box
+    table: Box
+    details: Box
+    panel: Box
+
+
+def split_window(width: int, height: int, line_height: int) -> Layout:
+    """Header and toolbar across the top, the network panel on the right, the table
+    filling the rest with its details strip beneath it."""
+    width = max(width, 480)
+    height = max(height, 240)
+    header = Box(0, height - HEADER_H, width, HEADER_H)
+    toolbar = Box(0, header.y - TOOLBAR_H, width, TOOLBAR_H)
+    panel_w = min(PANEL_W, width // 4)
+    panel = Box(width - panel_w, 0, panel_w, toolbar.y)
+    details_h = DETAILS_LINES * line_height + PAD
+    details = Box(PAD, PAD // 2, panel.x - 2 * PAD, details_h)
+    table_y = details.top + PAD // 2
+    table = Box(PAD, table_y, panel.x - 2 * PAD, toolbar.y - PAD // 2 - table_y)
+    return Layout(header, toolbar, table, details, panel)

@@ -1,0 +1,113 @@
+"""Screen: the parts of the window laid out together, fed one frame at a time, and
+the routing of pyglet's input events to the part under the pointer.
+
+It reads the host (stats, task rows, network) and acts on it only through what a
+user could do: pulse a parameter, set a parameter, cancel a task.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from host.views.window.canvas import Canvas
+from host.views.window.details import DetailsStrip
+from host.views.window.header import HeaderView
+from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_window
+from host.views.window.network_panel import NetworkPanel
+from host.views.window.table_renderer import TableRenderer
+from host.views.window.widgets import Button, NumberField
+
+if TYPE_CHECKING:
+    from host.assemble import Host
+
+__all__ = ["Screen"]
+
+
+class Screen:
+    """Header, toolbar, task table, details strip and network panel on one canvas."""
+
+    def __init__(self, host: Host, canvas: Canvas) -> None:
+        self.host = host
+        self.canvas = canvas
+        comp = host.asyncio_comp
+        self.header = HeaderView(canvas, host)
+        self.buttons = [
+            Button(canvas, "Cancel Active Tasks", comp.par.Cancelactive.pulse),
+            Button(canvas, "Clear Finished Tasks", comp.par.Clearfinished.pulse),
+            Button(canvas, "Cancel & Clear All", comp.par.Clearall.pulse),
+        ]
+        self.clear_after = NumberField(
+            canvas, "Clear After", "s",
+            read=comp.par.Clearafter.eval,
+            write=lambda value: setattr(comp.par, "Clearafter", value),
+        )
+        self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
+        self.details = DetailsStrip(canvas)
+        self.panel = NetworkPanel(canvas, host)
+        self.layout: Layout | None = None
+
+    def relayout(self, width: int, height: int) -> None:
+        """Lay every part out afresh for a window of this size."""
+        c = self.canvas
+        c.reset()
+        lay = self.layout = split_window(width, height, c.line_height)
+        self.header.layout(lay.header)
+        bar = lay.toolbar
+        x = bar.x + PAD
+        for button in self.buttons:
+            x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
+        remaining = int((bar.right - x - PAD) // c.char_width) - 30
+        self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(10, remaining))
+        self.table.layout(lay.table)
+        self.details.layout(lay.details, DETAILS_LINES)
+        self.panel.layout(lay.panel)
+
+    def update(self) -> None:
+        """Read this frame's state into the canvas; cheap when little changed."""
+        self.header.update()
+        self.clear_after.update()
+        self.table.update()
+        self.details.show(self.table.focus_row(), self.host.seconds)
+        self.panel.update()
+
+    def draw(self) -> None:
+        self.canvas.draw()
+
+    # -- pyglet events (pushed onto the window with push_handlers) -----------------
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        if self.clear_after.on_mouse_press(x, y):
+            return
+        for b in self.buttons:
+            if b.on_mouse_press(x, y):
+                return
+        self.table.on_mouse_press(x, y)
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        for b in self.buttons:
+            b.on_mouse_release()
+        self.table.on_mouse_release()
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int,
+                      modifiers: int) -> None:
+        self.table.on_mouse_drag(x, y)
+
+    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
+        for b in self.buttons:
+            b.on_mouse_motion(x, y)
+        self.table.on_mouse_motion(x, y)
+
+    def on_mouse_leave(self, x: int, y: int) -> None:
+        self.on_mouse_motion(-1, -1, 0, 0)
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        self.table.on_mouse_scroll(x, y, scroll_y)
+
+    def on_text(self, text: str) -> None:
+        self.clear_after.on_text(text)
+
+    def on_text_motion(self, motion: int) -> None:
+        self.clear_after.on_text_motion(motion)
+
+    def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
+        # Handled keys stop here: pyglet's own handler would close the window on Escape.
+        return True if self.clear_after.on_key_press(symbol) else None

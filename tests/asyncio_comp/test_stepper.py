@@ -1,0 +1,149 @@
+"""Budgeted draining: short await chains finish in a frame, bursts spread over frames."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from asyncio_comp import TaskStatus
+from host import Host
+
+
+def test_ten_sleep_zero_hops_finish_in_one_or_two_frames(host: Host) -> None:
+    async def hops() -> int:
+        for _ in range(10):
+            await asyncio.sleep(0)
+        return host.frame
+
+    task_id = host.tasks.Run(hops())
+    host.step(2)
+    info = host.tasks.GetTaskInfo(task_id)
+    assert info is not None and info["status"] is TaskStatus.COMPLETED
+    assert host.tasks.GetTaskResult(task_id) in (1, 2)
+
+
+def test_chain_of_awaited_tasks_resolves_within_a_frame(host: Host) -> None:
+    async def leaf(n: int) -> int:
+        await asyncio.sleep(0)
+        return n
+
+    async def fan_out() -> int:
+        total = 0
+        for i in range(10):
+            total += await asyncio.ensure_future(leaf(i))
+        return total
+
+    task_id = host.tasks.Run(fan_out())
+    host.step(2)
+    assert host.tasks.GetTaskResult(task_id) == 45
+
+
+def test_spinning_task_does_not_hang_a_frame(host: Host) -> None:
+    spins = 0
+
+    async def spin() -> None:
+        nonlocal spins
+        while True:
+            spins += 1
+            await asyncio.sleep(0)
+
+    host.tasks.Run(spin())
+    host.step(3)
+    assert spins > 3  # it made progress, and step() returned
+    assert host.stats.max_frame_time < 1.0
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Keep CPython's cyclic GC out of the frame times; collect once afterwards.
+
+    With 100k live tasks a full (generation 2) collection walks the whole heap and
+    takes 0.1-0.5 s; that pause is measured on its own in the xfail test below, so
+    this one can hold the frame budget itself to a tight bound.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+async def tiny(i: int) -> int:
+    return i
+
+
+def run_burst(host: Host, count: int) -> list[int]:
+    ids = host.tasks.Run([tiny(i) for i in range(count)])
+    assert isinstance(ids, list) and len(ids) == count
+    assert host.tasks.counts()[TaskStatus.PENDING] == count
+    return ids
+
+
+def test_burst_of_100k_is_admitted_over_several_frames(host: Host) -> None:
+    count = 100_000
+    with gc_paused():
+        ids = run_burst(host, count)
+        host.step()
+        counts = host.tasks.counts()
+        # Some of the burst was admitted this frame; most of it still waits, as pending.
+        assert counts[TaskStatus.RUNNING] + counts[TaskStatus.COMPLETED] > 0
+        assert counts[TaskStatus.PENDING] > count // 2
+        first_frame = host.stats.last_frame_time
+        assert first_frame < 0.1, f"the first burst frame took {first_frame * 1000:.1f} ms"
+
+        frames = host.run(until=lambda: host.tasks.GetActiveTasksCount() == 0, frames=5000)
+        assert host.tasks.counts()[TaskStatus.COMPLETED] == count
+        assert frames > 5, "the burst should be spread over several frames"
+        # No frame of the burst stalled (generous for a loaded CI machine: 4 ms budget).
+        slowest = host.stats.max_frame_time
+        assert slowest < 0.1, f"slowest burst frame took {slowest * 1000:.1f} ms"
+    assert host.tasks.GetTaskResult(ids[-1]) == count - 1
+
+
+@pytest.mark.xfail(reason="known: CPython full GC passes over 100k live tasks pause a frame "
+                          "for 0.1-0.5 s; reported, not fixed", strict=False)
+def test_burst_of_100k_with_gc_enabled_does_not_stall_a_frame(host: Host) -> None:
+    run_burst(host, 100_000)
+    host.run(until=lambda: host.tasks.GetActiveTasksCount() == 0, frames=5000)
+    slowest = host.stats.max_frame_time
+    assert slowest < 0.1, f"slowest burst frame took {slowest * 1000:.1f} ms"
+
+
+def test_pending_tasks_waiting_for_admission_can_be_cancelled(host: Host) -> None:
+    async def tiny() -> None:
+        return None
+
+    ids = host.tasks.Run([tiny() for _ in range(20_000)])
+    assert isinstance(ids, list)
+    host.step()
+    last = ids[-1]
+    info = host.tasks.GetTaskInfo(last)
+    assert info is not None and info["status"] is TaskStatus.PENDING
+    assert host.tasks.CancelTask(last) is True
+    info = host.tasks.GetTaskInfo(last)
+    assert info is not None and info["status"] is TaskStatus.CANCELLED
+    host.run(until=lambda: host.tasks.GetActiveTasksCount() == 0, frames=2000)
+    counts = host.tasks.counts()
+    assert counts[TaskStatus.CANCELLED] == 1
+    assert counts[TaskStatus.COMPLETED] == 20_000 - 1
+
+
+def test_framebudget_parameter_bounds_the_work_per_frame(host: Host) -> None:
+    async def tiny() -> None:
+        return None
+
+    host.asyncio_comp.par.Framebudget = 0.05  # the smallest budget
+    host.tasks.Run([tiny() for _ in range(5000)])
+    host.step()
+    small = host.tasks.counts()[TaskStatus.PENDING]
+    assert small > 0
+    host.asyncio_comp.par.Framebudget = 1000.0
+    host.step()
+    assert host.tasks.counts()[TaskStatus.PENDING] == 0

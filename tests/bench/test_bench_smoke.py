@@ -1,0 +1,62 @@
+"""Every benchmark function runs end to end at tiny sizes (no timing is asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import burst, frame_overhead, latency, memory, renderer, run_all, throughput
+from bench.peers import lops, thread_loop, trio_guest
+
+
+def test_frame_overhead_runs() -> None:
+    assert frame_overhead.host_frame_cost(10, frames=5) > 0
+    assert frame_overhead.bare_loop_cost(10, frames=5) > 0
+
+
+def test_throughput_runs() -> None:
+    assert throughput.tracked_throughput(50) > 0
+    assert throughput.raw_throughput(50) > 0
+
+
+def test_burst_drains_every_task() -> None:
+    result = burst.burst(200)
+    assert result.frames >= 1
+    assert result.worst_frame >= result.median_frame > 0
+
+
+def test_latency_counts_frames() -> None:
+    assert latency.chain_latency(3, samples=1) >= 1
+    assert latency.to_thread_latency(samples=1) >= 1
+
+
+def test_memory_runs() -> None:
+    assert memory.bytes_per_task(50) > 0
+    assert memory.raw_bytes_per_task(50) > 0
+    rss = memory.rss_pass_through(200, per_frame=50)
+    assert rss.total == 200 and rss.rss_before > 0
+
+
+def test_renderer_adapter_reads_the_tick_row() -> None:
+    out = "workload timing naive ours ratio\ntick     cpu   13.70   0.75   18.2x\n"
+    assert renderer.parse_output(out) == pytest.approx((13.70e-3, 0.75e-3))
+
+
+def test_renderer_adapter_without_the_script(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    monkeypatch.setattr(renderer, "SCRIPT", tmp_path / "bench_renderer.py")
+    assert renderer.renderer_figures() is None
+
+
+@pytest.mark.parametrize("peer", [lops, thread_loop, trio_guest], ids=lambda m: m.__name__)
+def test_peer_runs(peer: object) -> None:
+    assert peer.frame_overhead(10, 3) > 0  # type: ignore[attr-defined]
+    assert peer.chain_latency(2, 1) >= 1  # type: ignore[attr-defined]
+
+
+def test_report_renders_markdown_and_goals() -> None:
+    report = run_all.Report()
+    report.row("m", "1 µs", "2 µs", "0.5x")
+    report.goal("g", True, "fine")
+    assert report.markdown().splitlines()[2] == "| m | 1 µs | 2 µs | 0.5x |"

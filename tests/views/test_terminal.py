@@ -1,0 +1,216 @@
+"""The terminal view, as users see it: rendered into a recording rich console."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pytest
+from rich.console import Console, RenderableType
+from rich.style import Style
+
+from asyncio_comp import TaskRow, TaskStatus, report_progress
+from host import FrameStats, Host
+from host.views.terminal import (
+    STATUS_STYLES,
+    TerminalView,
+    format_duration,
+    order_rows,
+    render_task_view,
+)
+
+
+def row(task_id: int, status: TaskStatus, *, description: str | None = None,
+        created_at: float = 0.0, completed_at: float | None = None, error: str | None = None,
+        progress: float | None = None, info: str = "") -> TaskRow:
+    return TaskRow(task_id, status, description or f"task {task_id}", created_at, completed_at,
+                   error, info, progress, None)
+
+
+def record(renderable: RenderableType, width: int = 120) -> tuple[str, Console]:
+    console = Console(file=io.StringIO(), record=True, width=width, color_system="truecolor")
+    console.print(renderable)
+    return console.export_text(), console
+
+
+def styles_of(console: Console, renderable: RenderableType) -> dict[str, list[Style]]:
+    """Every text segment the renderable draws, with the styles it is drawn in."""
+    found: dict[str, list[Style]] = {}
+    for segment in console.render(renderable):
+        if segment.text.strip() and segment.style is not None:
+            found.setdefault(segment.text.strip(), []).append(segment.style)
+    return found
+
+
+ALL_STATUSES = [
+    row(1, TaskStatus.COMPLETED, completed_at=0.5, progress=1.0),
+    row(2, TaskStatus.FAILED, completed_at=0.8, error="ConnectionError: server said 503"),
+    row(3, TaskStatus.CANCELLED, completed_at=1.0, progress=0.25),
+    row(4, TaskStatus.TIMEOUT, completed_at=1.5,
+        error="TimeoutError: task exceededout of 1.5 s"),
+    row(5, TaskStatus.RUNNING, created_at=0.5, progress=0.5),
+    row(6, TaskStatus.PENDING, created_at=1.9),
+]
+COUNTS = {status: 1 for status in TaskStatus}
+STATS = FrameStats(frames=120, late_frames=2, last_frame_time=0.004, mean_frame_time=0.003,
+                   max_frame_time=0.02, measured_fps=59.9, recent_frame_times=(0.003, 0.02))
+
+
+def test_every_status_is_shown_in_its_own_colour() -> None:
+    view = render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0)
+    text, console = record(view)
+    segments = styles_of(console, view)
+    colours = set()
+    for status in TaskStatus:
+        assert status.value in text
+        expected = Style.parse(STATUS_STYLES[status.value])
+        assert any(s.color == expected.color for s in segments[status.value]), status
+        colours.add(expected.color)
+    assert len(colours) == len(TaskStatus), "two statuses share a colour"
+
+
+def test_counts_stats_and_errors_are_visible() -> None:
+    text, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0))
+    assert "running 1" in text and "timeout 1" in text and "total 6" in text
+    assert "frame 120" in text and "60 fps" in text and "late 2" in text
+    assert "max 20.0ms" in text
+    assert "ConnectionError: server" in text and "TimeoutError: task exceeded" in text
+    wide, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0), width=160)
+    assert "ConnectionError: server said 503" in wide
+
+
+def test_long_errors_are_cut_with_an_ellipsis_and_whole_when_wide() -> None:
+    rows = [row(1, TaskStatus.FAILED, completed_at=1.0, error="RuntimeError: " + "x" * 150)]
+    narrow, _ = record(render_task_view(rows, {}, STATS, now=2.0), width=120)
+    wide, _ = record(render_task_view(rows, {}, STATS, now=2.0), width=600)
+    assert "RuntimeError: xxx" in narrow and "…" in narrow
+    assert "RuntimeError: " + "x" * 150 in wide
+
+
+def test_active_tasks_come_first_then_newest() -> None:
+    assert [r.task_id for r in order_rows(ALL_STATUSES)] == [6, 5, 4, 3, 2, 1]
+    text, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0))
+    lines = [line for line in text.splitlines() if "task " in line]
+    assert [int(line.split("│")[1].split()[0]) for line in lines] == [6, 5, 4, 3, 2, 1]
+
+
+def test_progress_bars_show_percentages() -> None:
+    text, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0))
+    running = next(line for line in text.splitlines() if "task 5" in line)
+    cancelled = next(line for line in text.splitlines() if "task 3" in line)
+    completed = next(line for line in text.splitlines() if "task 1 " in line)
+    assert "50%" in running and "━" in running
+    assert "25%" in cancelled
+    assert "100%" in completed
+
+
+def test_running_work_of_unknown_size_gets_a_moving_bar() -> None:
+    rows = [row(1, TaskStatus.RUNNING)]
+    frames = {record(render_task_view(rows, {}, STATS, now=t))[0] for t in (0.0, 0.25, 0.5)}
+    assert len(frames) == 3
+    assert all("━━━" in text and "%" not in text.split("task 1")[1] for text in frames)
+
+
+def test_durations_tick_for_running_tasks_only() -> None:
+    rows = [row(1, TaskStatus.RUNNING, created_at=0.5),
+            row(2, TaskStatus.COMPLETED, created_at=0.0, completed_at=0.25)]
+    early, _ = record(render_task_view(rows, {}, STATS, now=1.5))
+    late, _ = record(render_task_view(rows, {}, STATS, now=3.0))
+    assert "1.00s" in early and "2.50s" in late
+    assert "0.25s" in early and "0.25s" in late
+
+
+def test_rows_beyond_max_rows_are_summarised() -> None:
+    rows = [row(i, TaskStatus.COMPLETED, completed_at=1.0) for i in range(1, 21)]
+    text, _ = record(render_task_view(rows, {TaskStatus.COMPLETED: 20}, STATS, now=2.0,
+                                      max_rows=5))
+    assert "task 20" in text and "task 16" in text and "task 15" not in text
+    assert "15 more tasks not shown" in text
+
+
+def test_an_empty_table_says_so() -> None:
+    text, _ = record(render_task_view([], {}, FrameStats(), now=0.0))
+    assert "no tasks yet" in text and "total 0" in text
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [
+    (0.0, "0.00s"), (1.234, "1.23s"), (12.34, "12.3s"), (125.0, "2m05s"), (7300.0, "2h01m"),
+])
+def test_format_duration(seconds: float, shown: str) -> None:
+    assert format_duration(seconds) == shown
+
+
+# -- the live view on a host -------------------------------------------------------
+def file_console(height: int = 40) -> Console:
+    return Console(file=io.StringIO(), width=120, height=height, record=True)
+
+
+def test_view_refreshes_at_most_ten_times_a_second(host: Host) -> None:
+    wall = [0.0]
+    host.on_frame_start(lambda h: wall.__setitem__(0, wall[0] + 1 / 60))
+    view = TerminalView(host, console=file_console(), time_function=lambda: wall[0])
+    with view:
+        host.step(120)  # two seconds of wall time at 60 fps
+    assert 19 <= view.refreshes <= 21
+
+
+def test_final_picture_shows_every_task_as_it_ended(host: Host) -> None:
+    async def work(seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        report_progress(1.0)
+
+    async def boom() -> None:
+        raise ValueError("bad input")
+
+    for i in range(30):
+        host.tasks.Run(work(0.1 * i), description=f"job {i}")
+    host.tasks.Run(boom(), description="the broken one")
+    console = file_console(height=20)
+    view = TerminalView(host, console=console, title="framehost · test")
+    view.start()
+    host.step(200)
+    view.close()
+    view.close()  # idempotent
+    text = console.export_text()
+    # A file gets one picture at the end, holding every row whatever its height.
+    assert text.count("framehost · test") == 1
+    assert all(f"job {i} " in text for i in range(30))
+    assert "ValueError: bad input" in text and "completed 30" in text
+    host.step(1)  # the view no longer draws after close
+    assert console.export_text() == ""
+
+
+def test_view_fits_rows_to_the_terminal_height(host: Host) -> None:
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    for i in range(50):
+        host.tasks.Run(forever(), description=f"job {i}")
+    host.step(2)
+    view = TerminalView(host, console=file_console(height=20))
+    text, _ = record(view.renderable())
+    assert text.count("job ") == 20 - 9
+    assert "more tasks not shown" in text
+
+
+def test_ctrl_c_during_a_run_stops_the_live_display(host: Host) -> None:
+    def interrupt(h: Host) -> None:
+        if h.frame == 5:
+            raise KeyboardInterrupt
+
+    host.on_frame_end(interrupt)
+    view = TerminalView(host, console=file_console())
+    with pytest.raises(KeyboardInterrupt), view:
+        host.run(frames=100)
+    assert host.frame == 5
+    assert not view._live.is_started
+
+
+def test_a_narrow_terminal_keeps_description_and_error_readable() -> None:
+    rows = [row(1, TaskStatus.FAILED, description="download the big file", completed_at=1.0,
+                error="ConnectionError: refused", info="{'x': 1}")]
+    narrow, _ = record(render_task_view(rows, {}, STATS, now=2.0), width=110)
+    wide, _ = record(render_task_view(rows, {}, STATS, now=2.0), width=150)
+    assert "download the big file" in narrow and "ConnectionError: refused" in narrow
+    assert "created" not in narrow and "{'x': 1}" not in narrow
+    assert "created" in wide and "{'x': 1}" in wide
