@@ -101,8 +101,10 @@ class SerialWorker:
     def __init__(self, history_size: int = 64, *, name: str = "SerialWorker",
                  time_function: Callable[[], float] = time.monotonic) -> None:
         _check_history_size(history_size, "SerialWorker()")
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"SerialWorker() expected a non-empty name string, got {name!r}")
+        if not isinstance(name, str):
+            raise TypeError(f"SerialWorker() expected name to be a string, got {name!r}")
+        if not name:
+            raise ValueError("SerialWorker() expected a non-empty name, got ''")
         self.name = name
         self._time = time_function
         self._cond = threading.Condition()

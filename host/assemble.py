@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from asyncio_comp.component import TDAsyncIO
+from asyncio_comp.worker_comp import SerialWorkerCOMP, create_worker
 from host.core import HostCore
 from host.network import BaseCOMP
 
@@ -50,6 +51,10 @@ class Host(HostCore):
     def tasks(self) -> AsyncIOManager:
         """Shortcut for ``host.op('/ChatTD/TDAsyncIO').ext.AsyncIOManager``."""
         return self._asyncio_comp.manager
+
+    def create_worker(self, name: str = "Worker", *, history_size: int = 64) -> SerialWorkerCOMP:
+        """A `SerialWorkerCOMP` at ``/ChatTD/<name>``; the host stops its thread on close."""
+        return create_worker(self, name, history_size=history_size)
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:

@@ -172,7 +172,7 @@ class ChatServer:
 
 
 async def _finish_leftovers() -> None:
-    """Cancel what outlived the runner, close what it left open, let the closes finish.
+    """Cancel what outlived the runner and let closed transports run ``connection_lost``.
 
     A transport closes its socket in a callback scheduled by ``close()``; closing the
     loop before that callback runs would leak the socket (a ResourceWarning).
@@ -182,17 +182,5 @@ async def _finish_leftovers() -> None:
     for task in leftovers:
         task.cancel()
     await asyncio.gather(*leftovers, return_exceptions=True)
-    # aiohttp can drop a connection accepted during shutdown without closing its
-    # transport; the selector loop's fd -> transport map (CPython's
-    # ``loop._transports``) is the one place that still knows it.
-    loop = asyncio.get_running_loop()
-    transports = getattr(loop, "_transports", {})
-    for transport in list(transports.values()):
-        transport.close()
     for _ in range(3):
         await asyncio.sleep(0)
-    import gc, sys
-    print("MAP", dict(transports), file=sys.stderr)
-    for o in gc.get_objects():
-        if type(o).__name__ == "_SelectorSocketTransport" and o._loop is loop:
-            print("T", o, o._closing, o._conn_lost, o._protocol, file=sys.stderr)

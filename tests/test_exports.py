@@ -9,7 +9,8 @@ import pytest
 # The contract's names, which every package must export.
 CONTRACT = {
     "host": {"Host", "BaseCOMP", "TableDAT", "ThreadViolation"},
-    "asyncio_comp": {"TaskStatus", "AsyncIOManager", "TDAsyncIO"},
+    "asyncio_comp": {"TaskStatus", "AsyncIOManager", "TDAsyncIO", "SerialWorker",
+                     "WorkerStatus", "WorkerTask"},
     "operators": {"DotLOPUtils"},
 }
 
@@ -21,11 +22,12 @@ SURFACE = {
     },
     "asyncio_comp": CONTRACT["asyncio_comp"] | {
         "InvalidTransition", "TaskOutcome", "TaskRow", "current_task_id", "report_progress",
+        "SerialWorkerCOMP", "WorkerError", "WorkerSnapshot", "WorkerStopped",
+        "WorkerTaskCancelled", "WorkerTaskRow", "create_worker", "current_worker_task",
+        "find_workers",
     },
     "operators": CONTRACT["operators"],
 }
-# Contract names of a later issue (the serial worker): allowed before they are pinned.
-LATER = {"asyncio_comp": {"SerialWorker", "WorkerStatus", "WorkerTask"}}
 
 
 @pytest.mark.parametrize("package", sorted(CONTRACT))
@@ -39,7 +41,7 @@ def test_contract_names_are_exported(package: str) -> None:
 @pytest.mark.parametrize("package", sorted(CONTRACT))
 def test_surface_is_pinned(package: str) -> None:
     exported = set(importlib.import_module(package).__all__)
-    assert exported - LATER.get(package, set()) == SURFACE[package]
+    assert exported == SURFACE[package]
 
 
 @pytest.mark.parametrize("package", sorted(CONTRACT))

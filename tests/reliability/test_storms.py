@@ -83,6 +83,10 @@ def test_100k_tasks_stream_through_with_a_small_clear_after_and_stay_bounded(
             assert host.tasks.task_count() <= bound
             assert comp.task_table.numRows == host.tasks.task_count() + 1
 
+    # Long-running neighbours: ended short tasks queue up behind them for duration
+    # ticks (this is where the table's tick queue once leaked every short task).
+    sleepers = host.tasks.Run([forever() for _ in range(100)], completion_callback=callback)
+    bound += 100
     stream(40)  # warm up: dicts, deques and free lists reach their working size
     gc.collect()
     tracemalloc.start()
@@ -96,72 +100,12 @@ def test_100k_tasks_stream_through_with_a_small_clear_after_and_stay_bounded(
     finally:
         tracemalloc.stop()
     stream(30)
+    assert isinstance(sleepers, list)
+    for task_id in sleepers:
+        host.tasks.CancelTask(task_id)
     host.step(10)
-    assert done == {"completed": 100 * per_frame}
+    assert done == {"completed": 100 * per_frame, "cancelled": 100}
     assert host.tasks.task_count() == 0
     assert comp.task_table.numRows == 1
     # Flat: the second 15k tasks left no more behind than the first 15k did.
     assert second - first < 64 * 1024, f"heap grew {second - first} bytes over 15k tasks"
-
-
-def test_100k_frames_of_random_work_no_drift_no_growth() -> None:
-    import random
-
-    rng = random.Random(20240601)
-    frames = 100_000
-    host = Host(fps=60, realtime=False)
-    try:
-        comp = host.asyncio_comp
-        comp.par.Clearafter = 0.5
-        loop = host.loop
-        ended = Counter[int]()
-        live: list[int] = []
-
-        def callback(outcome: TaskOutcome) -> None:
-            ended[outcome.task_id] += 1
-
-        async def work(frames_to_sleep: int, fail: bool) -> int:
-            await asyncio.sleep(frames_to_sleep / 60)
-            if fail:
-                raise ValueError("random failure")
-            return frames_to_sleep
-
-        submitted = 0
-        peak_tasks = peak_timers = 0
-
-        def random_work(h: object) -> None:
-            nonlocal submitted, peak_tasks, peak_timers
-            roll = rng.random()
-            if roll < 0.05:
-                for _ in range(rng.randint(1, 3)):
-                    timeout = rng.choice([None, None, 0.1, 1.0])
-                    live.append(host.tasks.Run(
-                        work(rng.randint(0, 90), rng.random() < 0.1), timeout=timeout,
-                        completion_callback=callback))
-                    submitted += 1
-            elif roll < 0.06 and live:
-                host.tasks.CancelTask(live.pop(rng.randrange(len(live))))
-            if len(live) > 64:
-                del live[:32]
-            peak_tasks = max(peak_tasks, host.tasks.task_count())
-            peak_timers = max(peak_timers, len(loop._scheduled))  # type: ignore[attr-defined]
-
-        host.on_frame_end(random_work)
-        host.step(frames)
-        host.remove_callback(random_work)
-        # Exact virtual time: computed from the frame number, never accumulated.
-        assert host.frame == frames
-        assert host.seconds == (frames - 1) / 60
-        assert host.time() == (frames - 1) / 60
-        host.step(120)
-        assert host.tasks.GetActiveTasksCount() == 0
-        assert submitted > 5_000 and sum(ended.values()) == submitted
-        assert set(ended.values()) == {1}
-        # Bounded: ~0.1 submissions a frame stay at most ~1.5 s (+0.5 s Clear After).
-        assert peak_tasks < 100 and peak_timers < 100
-        assert host.tasks.task_count() == 0
-        assert comp.task_table.numRows == 1
-        assert len(host.stats.recent_frame_times) <= 120
-        assert host.stats.frames == frames + 120
-    finally:
-        host.close()

@@ -78,7 +78,7 @@ def test_closing_the_host_stops_the_server_thread(build_scene):
 
     host = Host(realtime=False)
     client = build_scene(host, "chat", delay="0.002")
-    host.step(10)
+    run_until(host, lambda: len(client.tokens("essay")) >= 2, frames=100_000)
     host.close()
     assert not any(t.name == "chat-server" for t in threading.enumerate())
     assert client.server.port

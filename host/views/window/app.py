@@ -156,7 +156,7 @@ def _open_window(pyglet: Any, width: int, height: int, title: str, headless: boo
 
     kwargs = dict(caption=title, resizable=True, visible=not headless, vsync=False)
     config = gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
-                       double_buffer=True)
+                       double_buffer=True)  # type: ignore[abstract]
     try:
         return pyglet.window.Window(width, height, config=config, **kwargs)
     except pyglet.window.NoSuchConfigException:

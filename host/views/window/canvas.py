@@ -29,12 +29,11 @@ from pyglet.graphics.vertexarray import VertexArray
 from pyglet.graphics.vertexbuffer import BufferObject
 
 from host.views.window.colors import Color
+from host.views.window.glyph_atlas import GlyphAtlas
 
-__all__ = ["Canvas", "GlyphAtlas", "Span"]
+__all__ = ["Canvas", "Span"]
 
 VERTEX = np.dtype([("pos", np.float32, (2,)), ("uv", np.float32, (2,)), ("col", np.uint8, (4,))])
-#: Printable ASCII plus the symbols the views draw; loaded at once so they share one atlas.
-PRELOAD = "".join(chr(c) for c in range(32, 127)) + "…✕▲▼·•─│%°µ"
 ELLIPSIS = "…"
 
 _VERTEX_SRC = """#version 330 core
@@ -69,54 +68,6 @@ void main() {
     frag_color = v_color;
 }
 """
-
-
-class GlyphAtlas:
-    """A monospace font as numpy tables: glyph id → quad corner offsets and texture coords."""
-
-    def __init__(self, font_name: str | None, size: float) -> None:
-        self.font = pyglet.font.load(font_name, size)
-        # One character at a time: get_glyphs() of a whole string groups graphemes.
-        glyphs = [self.font.get_glyphs(ch)[0][0] for ch in PRELOAD]
-        self.texture = glyphs[0].owner
-        self.advance = int(max(g.advance for g in glyphs[:95]))
-        self.ascent = int(self.font.ascent)
-        self.descent = int(self.font.descent)
-        self.quad: npt.NDArray[np.float32] = np.zeros((256, 4, 2), np.float32)
-        self.uv: npt.NDArray[np.float32] = np.zeros((256, 4, 2), np.float32)
-        self._ids: dict[str, int] = {}
-        for char, glyph in zip(PRELOAD, glyphs, strict=False):
-            self._add(char, glyph)
-        self._fallback = self._ids["?"]
-
-    def _add(self, char: str, glyph: Any) -> int:
-        gid = len(self._ids)
-        if gid >= len(self.quad):
-            self.quad = np.concatenate([self.quad, np.zeros_like(self.quad)])
-            self.uv = np.concatenate([self.uv, np.zeros_like(self.uv)])
-        if not char.isspace():
-            x0, y0, x1, y1 = glyph.vertices
-            self.quad[gid] = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-            t = glyph.tex_coords
-            self.uv[gid] = ((t[0], t[1]), (t[3], t[4]), (t[6], t[7]), (t[9], t[10]))
-        self._ids[char] = gid
-        return gid
-
-    def ids(self, text: str) -> list[int]:
-        """Glyph ids for each character; characters the atlas cannot hold show as '?'."""
-        get = self._ids.get
-        ids = [get(c, -1) for c in text]
-        if -1 in ids:
-            ids = [get(c, -1) if get(c, -1) >= 0 else self._load(c) for c in text]
-        return ids
-
-    def _load(self, char: str) -> int:
-        glyph = self.font.get_glyphs(char)[0][0]
-        # A glyph rendered into a second atlas texture cannot share this draw call.
-        if glyph.owner is not self.texture:
-            self._ids[char] = self._fallback
-            return self._fallback
-        return self._add(char, glyph)
 
 
 class _QuadLayer:
