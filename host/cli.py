@@ -2,8 +2,8 @@
 
 Exit status: 0 when the run ends (its frames ran, its time passed, or the window
 was closed); 2 for a bad flag or a scene that cannot be loaded or built; 130 after
-Ctrl-C; 1 when the window cannot save the screenshot asked for. Diagnostics go to
-stderr, one line (or one paragraph) each, never a traceback.
+Ctrl-C; 1 when the chosen view fails to open or the screenshot cannot be saved.
+Diagnostics go to stderr, one line (or one paragraph) each, never a traceback.
 
 The pyglet window is imported only when it is about to be used, so ``--terminal``
 and ``--headless`` runs never load pyglet.
@@ -36,7 +36,7 @@ __all__ = ["DEFAULT_BOUNDED_SECONDS", "build_parser", "main"]
 DEFAULT_BOUNDED_SECONDS = 10.0
 
 EXIT_OK = 0
-EXIT_SCREENSHOT_FAILED = 1
+EXIT_VIEW_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -235,7 +235,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     status = EXIT_OK
     try:
         build_scene(scene, host, dict(args.scene_args))
-        view = _open_view(view_kind, host, scene, out)
+        try:
+            view = _open_view(view_kind, host, scene, out)
+        except Exception as exc:
+            say(f"could not open the {view_kind} view: {type(exc).__name__}: {exc}", "red")
+            return EXIT_VIEW_FAILED
         ran = host.run(frames=frames, seconds=seconds)
         if view_kind == "window" and args.screenshot is not None:
             status = _save_screenshot(view, args.screenshot, say)
@@ -250,10 +254,12 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     finally:
         active = _active_count(host)
         rows_and_counts = _final_tasks(host)
-        if view is not None:
-            with suppress(KeyboardInterrupt):
-                view.close()
-        host.close()
+        try:
+            if view is not None:
+                with suppress(KeyboardInterrupt):
+                    view.close()
+        finally:
+            host.close()
     if interrupted:
         say(f"interrupted after {host.frame} frames ({_elapsed(host):.2f} s); cancelled "
             f"{active} active task{'s' if active != 1 else ''} and closed the loop")
@@ -308,7 +314,7 @@ def _save_screenshot(view: object, path: Path, say: Callable[..., None]) -> int:
     except Exception as exc:
         say(f"could not save the screenshot to {str(path)!r}: {type(exc).__name__}: {exc}",
             "red")
-        return EXIT_SCREENSHOT_FAILED
+        return EXIT_VIEW_FAILED
     say(f"saved the screenshot to {str(path)!r}")
     return EXIT_OK
 

@@ -167,7 +167,7 @@ def test_no_flag_falls_back_to_the_terminal_saying_why(
         "framehost: no display and headless EGL unavailable (no libEGL); using the terminal "
         "view, for 10 s of host time, since stdout is not a terminal (set --frames or "
         "--seconds to change that)")
-    assert err.splitlines()[1].startswith("framehost: ran 60")
+    assert err.splitlines()[-1] == "framehost: ran 600 frames (10.00 s of host time)"
     assert "framehost · hello" in out
     assert FakeWindow.instances == []
 
@@ -209,3 +209,15 @@ def test_closing_the_window_ends_the_run_cleanly(capsys: pytest.CaptureFixture[s
         "and closed the loop")
     [view] = FakeWindow.instances
     assert view.closed and view.host.closed
+
+
+def test_a_window_that_fails_to_open(capsys: pytest.CaptureFixture[str],
+                                     window: types.SimpleNamespace,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("GL context lost")
+
+    monkeypatch.setattr(sys.modules["host.views.window"], "WindowView", broken)
+    assert main(["run", "hello", "--window", "--frames", "3", "--no-realtime"]) == 1
+    err = capsys.readouterr().err
+    assert err == "framehost: could not open the window view: RuntimeError: GL context lost\n"

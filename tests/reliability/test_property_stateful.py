@@ -1,0 +1,224 @@
+"""Random sequences of everything a user can do to tasks; the books always balance.
+
+Each task awaits a future the test holds, so the test decides when it completes or
+fails; around that, hypothesis interleaves cancels, timeouts, frames, Clear
+Finished, Cancel Active, Clear All and Clear After changes. After every step:
+
+- no completion callback has fired twice, and a finished task's callback has fired
+  once with the status the registry shows;
+- a finished task never changes status again;
+- after a frame, ``task_table`` (without its header) equals the registry
+  (``GetAllTasksInfo``) in ids and statuses, row for row;
+- pulse-style calls return exactly how many tasks they touched.
+
+At the end the host closes, and every task ever submitted has had exactly one
+callback, with a status its story allows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+)
+
+from asyncio_comp import TaskOutcome, TaskStatus
+from host import Host
+
+FINISHED = {TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.TIMEOUT}
+
+
+async def controlled(future: asyncio.Future[Any]) -> Any:
+    return await future
+
+
+@dataclass
+class Story:
+    """What the test did to one task, which bounds how it may end."""
+
+    future: asyncio.Future[Any]
+    timeout: float | None
+    resolved: str | None = None  # "ok" or "fail", if the task was there to see it
+    cancel_accepted: bool = False
+    statuses_seen: set[TaskStatus] = field(default_factory=set)
+
+    def allowed(self) -> set[TaskStatus]:
+        if self.cancel_accepted:
+            return {TaskStatus.CANCELLED}
+        allowed = {TaskStatus.CANCELLED}  # cancelled by close() if still running then
+        if self.timeout is not None:
+            allowed.add(TaskStatus.TIMEOUT)
+        if self.resolved == "ok":
+            allowed.add(TaskStatus.COMPLETED)
+        elif self.resolved == "fail":
+            allowed.add(TaskStatus.FAILED)
+        return allowed
+
+
+class TaskLifecycle(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.host = Host(fps=60, realtime=False)
+        self.stories: dict[int, Story] = {}
+        self.calls: Counter[int] = Counter()
+        self.outcomes: dict[int, TaskStatus] = {}
+        self.synced = True  # the table is only promised current at the end of a frame
+
+    # -- helpers --------------------------------------------------------------------
+    def _status(self, task_id: int) -> TaskStatus | None:
+        info = self.host.tasks.GetTaskInfo(task_id)
+        return None if info is None else info["status"]
+
+    def _active_ids(self) -> list[int]:
+        return [i["task_id"] for i in self.host.tasks.GetAllTasksInfo()
+                if i["status"] in (TaskStatus.PENDING, TaskStatus.RUNNING)]
+
+    def _callback(self, outcome: TaskOutcome) -> None:
+        self.calls[outcome.task_id] += 1
+        self.outcomes[outcome.task_id] = outcome.status
+
+    def _cancel_accepted(self, ids: list[int]) -> None:
+        for task_id in ids:
+            self.stories[task_id].cancel_accepted = True
+
+    # -- rules ----------------------------------------------------------------------
+    @rule(n=st.integers(1, 3), timeout=st.sampled_from([None, None, 0, 0.05, 0.2]))
+    def submit(self, n: int, timeout: float | None) -> None:
+        futures = [self.host.loop.create_future() for _ in range(n)]
+        coros = [controlled(f) for f in futures]
+        result = self.host.tasks.Run(coros if n > 1 else coros[0], timeout=timeout,
+                                     completion_callback=self._callback)
+        ids = result if isinstance(result, list) else [result]
+        assert len(ids) == n
+        for task_id, future in zip(ids, futures, strict=True):
+            assert task_id not in self.stories
+            self.stories[task_id] = Story(future, timeout)
+        self.synced = False
+
+    def _running_unresolved(self) -> list[int]:
+        return [t for t, s in self.stories.items()
+                if not s.future.done() and self._status(t) is TaskStatus.RUNNING
+                and not s.cancel_accepted]
+
+    @precondition(lambda self: bool(self._running_unresolved()))
+    @rule(data=st.data(), ok=st.booleans())
+    def resolve(self, data: st.DataObject, ok: bool) -> None:
+        task_id = data.draw(st.sampled_from(self._running_unresolved()))
+        story = self.stories[task_id]
+        if ok:
+            story.future.set_result(task_id)
+        else:
+            story.future.set_exception(ValueError(f"task {task_id} failed on purpose"))
+        story.resolved = "ok" if ok else "fail"
+
+    @precondition(lambda self: bool(self.stories))
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        task_id = data.draw(st.sampled_from(sorted(self.stories)))
+        was_active = self._status(task_id) in (TaskStatus.PENDING, TaskStatus.RUNNING)
+        accepted = self.host.tasks.CancelTask(task_id)
+        assert accepted == was_active
+        if accepted:
+            self._cancel_accepted([task_id])
+        self.synced = False
+
+    @rule()
+    def cancel_unknown_id(self) -> None:
+        assert self.host.tasks.CancelTask(10**9) is False
+
+    @rule(frames=st.integers(1, 15))
+    def step(self, frames: int) -> None:
+        self.host.step(frames)
+        self.synced = True
+
+    @rule()
+    def clear_finished(self) -> None:
+        finished = [i for i in self.host.tasks.GetAllTasksInfo() if i["status"] in FINISHED]
+        assert self.host.tasks.Clearfinished() == len(finished)
+        assert all(self.host.tasks.GetTaskInfo(i["task_id"]) is None for i in finished)
+        self.synced = False
+
+    def _uncancelled_active(self) -> list[int]:
+        return [t for t in self._active_ids() if not self.stories[t].cancel_accepted]
+
+    @rule(by_pulse=st.booleans())
+    def cancel_active(self, by_pulse: bool) -> None:
+        targets = self._uncancelled_active()
+        if by_pulse:
+            self.host.asyncio_comp.par.Cancelactive.pulse()
+        else:
+            assert self.host.tasks.Cancelactive() == len(targets)
+        self._cancel_accepted(targets)
+        self.synced = False
+
+    @rule()
+    def clear_all(self) -> None:
+        targets = self._uncancelled_active()
+        total = self.host.tasks.task_count()
+        assert self.host.tasks.Clearall() == total
+        assert self.host.tasks.GetAllTasksInfo() == []
+        self._cancel_accepted(targets)
+        self.synced = False
+
+    @rule(seconds=st.sampled_from([0.0, 0.05, 0.5, 60.0]))
+    def set_clear_after(self, seconds: float) -> None:
+        self.host.asyncio_comp.par.Clearafter = seconds
+
+    # -- invariants -----------------------------------------------------------------
+    @invariant()
+    def callbacks_fire_at_most_once(self) -> None:
+        assert all(count == 1 for count in self.calls.values()), self.calls
+
+    @invariant()
+    def a_finished_task_stays_finished_as_it_was(self) -> None:
+        for info in self.host.tasks.GetAllTasksInfo():
+            story = self.stories[info["task_id"]]
+            status = info["status"]
+            if status in FINISHED:
+                finals = story.statuses_seen & FINISHED
+                assert finals <= {status}, (info["task_id"], finals, status)
+                assert status in story.allowed(), (info["task_id"], status, story)
+            else:
+                assert not story.statuses_seen & FINISHED, (info["task_id"], status)
+            story.statuses_seen.add(status)
+
+    @invariant()
+    def after_a_frame_callbacks_and_table_match_the_registry(self) -> None:
+        if not self.synced:
+            return
+        registry = [(i["task_id"], i["status"].value) for i in self.host.tasks.GetAllTasksInfo()]
+        values = self.host.asyncio_comp.task_table.values()
+        assert values[0][:2] == ["task_id", "status"]
+        table = [(int(row[0]), row[1]) for row in values[1:]]
+        assert table == registry
+        for task_id, status in registry:
+            if TaskStatus(status) in FINISHED:
+                assert self.calls[task_id] == 1, (task_id, status)
+                assert self.outcomes[task_id] == status
+
+    def teardown(self) -> None:
+        self.host.close()
+        assert set(self.calls) == set(self.stories)
+        assert all(count == 1 for count in self.calls.values())
+        for task_id, story in self.stories.items():
+            assert self.outcomes[task_id] in story.allowed(), (task_id, story)
+            if not story.future.done():
+                story.future.cancel()  # the loop is closed; nothing is left waiting
+            elif not story.future.cancelled():
+                story.future.exception()  # retrieved: no "never retrieved" log at GC
+
+
+TaskLifecycle.TestCase.settings = settings(
+    max_examples=60, stateful_step_count=40, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestTaskLifecycle = TaskLifecycle.TestCase
