@@ -6,9 +6,9 @@ from asyncio_comp.progress import current_task_id as current_task_id
 from asyncio_comp.progress import report_progress as report_progress
 from asyncio_comp.records import TaskOutcome as TaskOutcome
 from asyncio_comp.records import TaskRow as TaskRow
-from asyncio_comp.status import InvalidTransition as InvalidTransition
 from asyncio_comp.serial_worker import SerialWorker as SerialWorker
 from asyncio_comp.serial_worker import WorkerSnapshot as WorkerSnapshot
+from asyncio_comp.status import InvalidTransition as InvalidTransition
 from asyncio_comp.status import TaskStatus as TaskStatus
 from asyncio_comp.worker_comp import SerialWorkerCOMP as SerialWorkerCOMP
 from asyncio_comp.worker_comp import create_worker as create_worker

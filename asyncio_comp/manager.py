@@ -65,8 +65,9 @@ class AsyncIOManager:
         self.version = 0
         self.callback_errors = 0
         self.swallowed_cancellations = 0
-        # A single step longer than one frame period stalls the frame: name it.
-        self._blocking = BlockingWatch(1.0 / self._host.fps, lambda: self._host.frame,
+        # A single step longer than two frame periods stalls frames: name it. (One
+        # period gives false alarms when another thread holds the GIL mid-step.)
+        self._blocking = BlockingWatch(2.0 / self._host.fps, lambda: self._host.frame,
                                        self._on_blocking)
 
     # == the contract's API ======================================================
@@ -376,6 +377,10 @@ class AsyncIOManager:
         tasks = {rec.task for rec in self._tasks.values()}
         tasks.update(rec.task for rec, _ in self._cancelling.values())
         tasks.update(self._detached)
+        # Tasks asyncio or a library started on this loop (a server's connection
+        # handlers, ...) are cancelled too, as asyncio.run() does: left pending they
+        # would leak their sockets and log "Task was destroyed but it is pending".
+        tasks.update(asyncio.all_tasks(loop))
         pending = {t for t in tasks if t is not None and not t.done()}
         for _ in range(100):
             if not pending:

@@ -86,6 +86,10 @@ class WorkerSnapshot:
     history_size: int
     stopped: bool
     version: int
+    completed_total: int = 0
+    """Tasks that completed since the worker was made (the history forgets, this does not)."""
+    failed_total: int = 0
+    """Tasks that failed, were cancelled or were dropped by `stop()`, since it was made."""
 
 
 class SerialWorker:
@@ -115,6 +119,8 @@ class SerialWorker:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._next_id = 1
+        self._completed_total = 0
+        self._failed_total = 0
         #: Grows on every status change, submission and history change (not progress).
         self.version = 0
 
@@ -231,6 +237,8 @@ class SerialWorker:
                 history_size=self.history_size,
                 stopped=self._stopping,
                 version=self.version,
+                completed_total=self._completed_total,
+                failed_total=self._failed_total,
             )
 
     def watch(self) -> WorkerChanges:
@@ -338,6 +346,10 @@ class SerialWorker:
              result: Any = None, error: str | None = None,
              ) -> list[Callable[[WorkerTask[Any]], object]]:
         listeners = task._settle(now, result, exception, error)
+        if exception is None:
+            self._completed_total += 1
+        else:
+            self._failed_total += 1
         self._changed(task)
         history = self._history
         if len(history) == history.maxlen:  # the ring buffer pushes one out

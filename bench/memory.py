@@ -3,7 +3,8 @@
 Per task: traced allocations of N idle running tracked tasks, against N raw
 ``create_task`` tasks on a plain loop. Pass-through: a fresh subprocess (so its RSS
 is clean) runs ``total`` trivial tasks through a host with Clear After at 1 s,
-``per_frame`` submitted each frame, then runs until every task was cleared, and
+up to ``per_frame`` submitted each frame (topping up a backlog of at most two
+frames' worth, so a slower machine is not flooded), then runs until every task was cleared, and
 reports RSS (from /proc/self/status) before, at peak, and after.
 """
 
@@ -107,10 +108,14 @@ def _pass_through(total: int, per_frame: int) -> RssResult:
         gc.collect()
         before = peak = _rss()
         submitted = frames = 0
+        active = host.tasks.GetActiveTasksCount
         while submitted < total:
-            for _ in range(min(per_frame, total - submitted)):
+            # Top up rather than flood: the backlog stays under two frames' worth, so
+            # RSS measures what Clear After holds, not a queue of unstarted tasks.
+            batch = min(per_frame, total - submitted, max(0, 2 * per_frame - active()))
+            for _ in range(batch):
                 run(noop())
-            submitted += per_frame
+            submitted += batch
             host.step()
             frames += 1
             if frames % 30 == 0:

@@ -28,6 +28,7 @@ from host.assemble import Host
 from host.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
 from host.views.summary import render_summary
 from host.views.terminal import TerminalView
+from host.views.worker_panel import worker_snapshots
 
 __all__ = ["DEFAULT_BOUNDED_SECONDS", "build_parser", "main"]
 
@@ -265,10 +266,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"{active} active task{'s' if active != 1 else ''} and closed the loop")
         return EXIT_INTERRUPTED
     if view_kind == "headless":
-        rows, counts = rows_and_counts
+        rows, counts, workers = rows_and_counts
         out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
                                  fps=host.fps, realtime=host.realtime,
-                                 title=f"framehost · {scene.name}"))
+                                 title=f"framehost · {scene.name}", workers=workers))
     elif view_kind == "window" and stopped_early:
         say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
             f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
@@ -326,10 +327,11 @@ def _active_count(host: Host) -> int:
     return sum(n for status, n in counts.items() if status.is_active)
 
 
-def _final_tasks(host: Host) -> tuple[list[Any], dict[Any, int]]:
+def _final_tasks(host: Host) -> tuple[list[Any], dict[Any, int], list[Any]]:
+    # Before close: closing the host stops its workers and fails what they still queue.
     if host.closed:
-        return [], {}
-    return host.tasks.rows(), dict(host.tasks.counts())
+        return [], {}, []
+    return host.tasks.rows(), dict(host.tasks.counts()), worker_snapshots(host, 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

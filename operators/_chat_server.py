@@ -135,7 +135,8 @@ class ChatServer:
             stall = float(body.get("stall", 0.0))
             request_id = str(body.get("id", prompt))
         except (KeyError, TypeError, ValueError) as exc:
-            raise web.HTTPBadRequest(text=f"expected JSON with a 'prompt', got {body!r}: {exc}")
+            raise web.HTTPBadRequest(
+                text=f"expected JSON with a 'prompt', got {body!r}: {exc}") from None
         response = web.StreamResponse(headers={"Content-Type": "text/plain; charset=utf-8",
                                                "X-Tokens-Total": str(count)})
         response.enable_chunked_encoding()

@@ -81,10 +81,11 @@ class FileHasher(DotLOPUtils, BaseCOMP):
         StrPar("Path", "", help="the folder to scan"),
         IntPar("Limit", 5000, min=1, help="hash at most this many files"),
     )
-    #: Wall clock for throughput; a class attribute so that tests can replace it.
-    perf: ClassVar[Callable[[], float]] = staticmethod(time.perf_counter)
+    #: Wall clock for throughput; an attribute so that tests can replace it.
+    perf: Callable[[], float]
 
     def onCreate(self) -> None:
+        self.perf = time.perf_counter
         self.files = self.create(TableDAT, "files")
         self.files.appendRow(["path", "bytes", "sha256", "status"])
         self.throughput = self.create(TableDAT, "throughput")
@@ -144,7 +145,10 @@ class FileHasher(DotLOPUtils, BaseCOMP):
 
     def _write_throughput(self) -> None:
         seconds = max(self.perf() - self._started, 1e-9) if self._started else 0.0
-        rate = (lambda n: f"{n / seconds:.1f}") if seconds else (lambda n: "0.0")
+
+        def rate(amount: float) -> str:
+            return f"{amount / seconds:.1f}" if seconds else "0.0"
+
         self.throughput.clear()
         for name, value in (("files", f"{self.done}/{self.expected}"),
                             ("failed", self.failed),

@@ -1,4 +1,4 @@
-"""Chat: conversations streamed token by token from a local HTTP server, with a timeout and a cancel.
+"""Chat: replies streamed token by token from a local HTTP server; a timeout and a cancel.
 
 The scene starts a streaming chat server on 127.0.0.1 (an ephemeral port, its own
 thread) and a ChatClient operator at ``/chat``, then asks five questions at once:

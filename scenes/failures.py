@@ -1,4 +1,4 @@
-"""Failures: every way a task can end, on purpose — completed, failed, cancelled, timeout, a raising callback, a loop-blocking coroutine.
+"""Failures: every ending on purpose, plus a raising callback and a coroutine that blocks.
 
 Each task's completion callback writes a row in ``/failures/outcomes`` (what was
 expected, what happened, the error text). The ``blocker`` coroutine calls

@@ -1,4 +1,4 @@
-"""Files: hashes real files (the project's own tree, or --arg path=DIR) with SHA-256 on worker threads.
+"""Files: SHA-256 of real files (this project, or --arg path=DIR) on worker threads.
 
 A FileHasher at ``/files`` lists the folder on a thread, then runs one tracked task
 per file that reads and hashes it chunk by chunk through ``asyncio.to_thread``.

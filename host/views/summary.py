@@ -21,9 +21,11 @@ from host.views.terminal import (
     format_duration,
     order_rows,
 )
+from host.views.worker_panel import WORKER_STYLES
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
+    from asyncio_comp.serial_worker import WorkerSnapshot
     from asyncio_comp.status import TaskStatus
     from host.stats import FrameStats
 
@@ -42,13 +44,17 @@ def render_summary(
     fps: float,
     realtime: bool,
     title: str = "framehost",
+    workers: Sequence[WorkerSnapshot] = (),
 ) -> RenderableType:
-    """Tasks per status, frame and frame-time figures, and the errors of tasks that failed.
+    """Tasks per status, frame and frame-time figures, one line per serial worker, and
+    the errors of tasks that failed.
 
     Args:
         rows: the tasks still tracked at the end (finished ones older than Clear After
             are gone, and are not counted).
         seconds: host time the run covered (to the end of the last frame's period).
+        workers: snapshots of the host's serial workers, taken before it closed (closing
+            fails what is still queued); no workers table if empty.
     """
     mode = "realtime" if realtime else "virtual time"
     heading = Text.assemble(
@@ -58,6 +64,8 @@ def render_summary(
     tables = Table.grid(padding=(0, 4))
     tables.add_row(_counts_table(counts), _frames_table(stats))
     parts: list[RenderableType] = [heading, tables]
+    if workers:
+        parts.append(_workers_table(workers))
     errors = _errors(rows)
     if errors is not None:
         parts.append(errors)
@@ -93,6 +101,23 @@ def _frames_table(stats: FrameStats) -> Table:
     table.add_row("step time max", _ms(stats.max_step_time))
     if stats.callback_errors:
         table.add_row("callback errors", Text(str(stats.callback_errors), style="bold red"))
+    return table
+
+
+def _workers_table(workers: Sequence[WorkerSnapshot]) -> Table:
+    """One line per worker: tasks completed and failed over the run, and left unfinished."""
+    table = Table("worker", "completed", "failed", "running", "pending", box=box.SIMPLE_HEAD,
+                  title="workers", title_justify="left", header_style="bold grey70")
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for snap in workers:
+        running = 1 if snap.current is not None else 0
+        cells = [Text(str(n), style=WORKER_STYLES[status] if n else "dim")
+                 for status, n in (("completed", snap.completed_total),
+                                   ("failed", snap.failed_total),
+                                   ("running", running),
+                                   ("pending", snap.pending_count))]
+        table.add_row(snap.name, *cells)
     return table
 
 

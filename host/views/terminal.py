@@ -22,8 +22,17 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from host.views._cells import bouncing_bar, format_duration
+from host.views.worker_panel import (
+    WORKER_ROWS,
+    render_worker_panel,
+    worker_panel_height,
+    worker_snapshots,
+)
+
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
+    from asyncio_comp.serial_worker import WorkerSnapshot
     from asyncio_comp.status import TaskStatus
     from host.assemble import Host
     from host.stats import FrameStats
@@ -60,22 +69,8 @@ STATUS_STYLES: Mapping[str, str] = {
 _CHROME_LINES = 9
 _SPARK = "▁▂▃▄▅▆▇█"
 _BAR_WIDTH = 8
-_BOUNCE_LENGTH = 3
 #: Recent frames in the header's frame-time sparkline.
 SPARK_FRAMES = 20
-
-
-def format_duration(seconds: float) -> str:
-    """``0.25s``, ``12.3s``, ``2m05s``: short enough for a table column."""
-    if seconds < 10:
-        return f"{seconds:.2f}s"
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
 
 
 def order_rows(rows: Iterable[TaskRow]) -> list[TaskRow]:
@@ -91,8 +86,11 @@ def render_task_view(
     *,
     max_rows: int | None = None,
     title: str = "framehost",
+    workers: Sequence[WorkerSnapshot] = (),
+    worker_rows: int = WORKER_ROWS,
 ) -> RenderableType:
-    """The whole terminal view: counts, frame stats and the task table, in a panel.
+    """The whole terminal view: counts, frame stats and the task table, in a panel,
+    and below it the serial workers' queues when the host has any.
 
     Args:
         rows: the tracked tasks, any order (shown active first, newest first).
@@ -100,14 +98,19 @@ def render_task_view(
         stats: the host's frame statistics.
         now: host time, for the durations of tasks still running.
         max_rows: at most this many task rows; the rest are summarised in one line.
+        workers: snapshots of the host's serial workers; no worker panel if empty.
+        worker_rows: pending and history rows shown per worker.
     """
     header = Group(render_counts(counts), render_stats(stats, now))
-    return Panel(
+    tasks = Panel(
         Group(header, render_task_table(rows, now, max_rows=max_rows)),
         title=Text(title, style="bold"),
         title_align="left",
         border_style="grey50",
     )
+    if not workers:
+        return tasks
+    return Group(tasks, render_worker_panel(workers, now, max_rows=worker_rows))
 
 
 def render_counts(counts: Mapping[TaskStatus, int]) -> Text:
@@ -233,7 +236,7 @@ def _progress_cell(row: TaskRow, status: str, style: str, now: float) -> Rendera
     if fraction is None:
         if status != "running":
             return Text("")
-        grid.add_row(_bouncing_bar(now, _BAR_WIDTH, style), Text(""))
+        grid.add_row(bouncing_bar(now, _BAR_WIDTH, style), Text(""))
         return grid
     bar = ProgressBar(total=1.0, completed=fraction, width=_BAR_WIDTH, complete_style=style,
                       finished_style=style)
@@ -244,17 +247,6 @@ def _progress_cell(row: TaskRow, status: str, style: str, now: float) -> Rendera
 def counts_by_value(counts: Mapping[TaskStatus, int]) -> dict[str, int]:
     """Counts keyed by status value (``"running"``), whatever the keys given."""
     return {str(status): int(n) for status, n in counts.items()}
-
-
-def _bouncing_bar(now: float, width: int, style: str) -> Text:
-    """Work of unknown size: a short block sliding to and fro, placed by host time."""
-    span = width - _BOUNCE_LENGTH
-    step = int(now * 8) % (2 * span) if span > 0 else 0
-    start = step if step <= span else 2 * span - step
-    bar = Text("─" * start, style="grey30")
-    bar.append("━" * _BOUNCE_LENGTH, style=style)
-    bar.append("─" * (width - start - _BOUNCE_LENGTH), style="grey30")
-    return bar
 
 
 def _is_active(status: object) -> bool:
@@ -280,6 +272,7 @@ class TerminalView:
         console: Console | None = None,
         max_refresh_hz: float = 10.0,
         title: str = "framehost",
+        worker_rows: int = WORKER_ROWS,
         time_function: Callable[[], float] = time.monotonic,
     ) -> None:
         if not max_refresh_hz > 0:
@@ -288,6 +281,7 @@ class TerminalView:
         self._console = console if console is not None else Console()
         self._period = 1.0 / max_refresh_hz
         self._title = title
+        self._worker_rows = worker_rows
         self._time = time_function
         self._last_refresh: float | None = None
         self._live = Live(console=self._console, auto_refresh=False, transient=False)
@@ -299,12 +293,24 @@ class TerminalView:
         return self._console
 
     def renderable(self, *, all_rows: bool = False) -> RenderableType:
-        """The view as of now, with as many task rows as fit the console (or all)."""
+        """The view as of now, with as many task rows as fit the console (or all).
+
+        The worker panel, when the host has workers, takes its lines first; the
+        task table keeps at least three rows.
+        """
         host = self._host
         manager = host.tasks
-        max_rows = None if all_rows else max(3, self._console.size.height - _CHROME_LINES)
+        worker_rows = self._worker_rows
+        workers = worker_snapshots(host, max_pending=worker_rows)
+        max_rows = None
+        if not all_rows:
+            spare = self._console.size.height - _CHROME_LINES
+            if workers:
+                spare -= worker_panel_height(workers, max_rows=worker_rows)
+            max_rows = max(3, spare)
         return render_task_view(manager.rows(), manager.counts(), host.stats, host.time(),
-                                max_rows=max_rows, title=self._title)
+                                max_rows=max_rows, title=self._title, workers=workers,
+                                worker_rows=worker_rows)
 
     def start(self) -> None:
         """Show the view and redraw it from now on, at the end of frames."""

@@ -63,8 +63,8 @@ def _decode(family: str, hex_addr: str) -> str:
     return socket.inet_ntop(socket.AF_INET6, b"".join(words))
 
 
-def listening_sockets() -> list[Listener]:
-    """TCP sockets in LISTEN state owned by this process, from /proc/net/tcp{,6}."""
+def tcp_sockets() -> list[tuple[Listener, bool]]:
+    """Every TCP socket this process holds, from /proc/net/tcp{,6}: (local end, listening)."""
     mine = _socket_inodes()
     found = []
     for family in ("tcp", "tcp6"):
@@ -76,11 +76,17 @@ def listening_sockets() -> list[Listener]:
         for line in lines:
             fields = line.split()
             local, state, inode = fields[1], fields[3], fields[9]
-            if state != "0A" or inode not in mine:
+            if inode not in mine:
                 continue
             hex_addr, hex_port = local.split(":")
-            found.append(Listener(family, _decode(family, hex_addr), int(hex_port, 16)))
+            found.append((Listener(family, _decode(family, hex_addr), int(hex_port, 16)),
+                          state == "0A"))
     return found
+
+
+def listening_sockets() -> list[Listener]:
+    """TCP sockets in LISTEN state owned by this process."""
+    return [end for end, listening in tcp_sockets() if listening]
 
 
 LOOPBACK = {"127.0.0.1", "::1"}

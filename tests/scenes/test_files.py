@@ -60,5 +60,5 @@ def test_default_scans_the_projects_own_tree(host, build_scene):
 
 def test_a_missing_folder_is_refused_by_name(host, build_scene, tmp_path):
     missing = tmp_path / "nope"
-    with pytest.raises(ValueError, match="par.Path expected an existing folder, got '.*nope'"):
+    with pytest.raises(ValueError, match=r"par\.Path expected an existing folder, got '.*nope'"):
         build_scene(host, "files", path=str(missing))

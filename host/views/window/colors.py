@@ -7,8 +7,9 @@ equals the colour given here exactly (the tests rely on that).
 from __future__ import annotations
 
 from asyncio_comp.status import TaskStatus
+from asyncio_comp.worker_task import WorkerStatus
 
-__all__ = ["STATUS_COLORS", "UI", "Color"]
+__all__ = ["STATUS_COLORS", "UI", "WORKER_COLORS", "Color"]
 
 Color = tuple[int, int, int, int]
 
@@ -20,6 +21,16 @@ STATUS_COLORS: dict[TaskStatus, Color] = {
     TaskStatus.FAILED: (229, 57, 53, 255),
     TaskStatus.CANCELLED: (255, 167, 38, 255),
     TaskStatus.TIMEOUT: (171, 71, 188, 255),
+}
+
+#: The serial worker panel, as in the Houdini Engine for Godot task panel: yellow while
+#: a task waits or runs, green once it completed, red once it failed. Green and red are
+#: the task table's, so one colour means one outcome across the window.
+WORKER_COLORS: dict[WorkerStatus, Color] = {
+    WorkerStatus.PENDING: (253, 216, 53, 255),
+    WorkerStatus.RUNNING: (253, 216, 53, 255),
+    WorkerStatus.COMPLETED: STATUS_COLORS[TaskStatus.COMPLETED],
+    WorkerStatus.FAILED: STATUS_COLORS[TaskStatus.FAILED],
 }
 
 

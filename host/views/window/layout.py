@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Box", "Layout", "split_window"]
+__all__ = ["Box", "Layout", "split_panel", "split_window"]
 
 PAD = 8
 HEADER_H = 58
 TOOLBAR_H = 34
 PANEL_W = 270
 DETAILS_LINES = 4
+#: The share of the side panel the worker queues take, below the network, once a worker exists.
+WORKER_SHARE = 2 / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +67,13 @@ def split_window(width: int, height: int, line_height: int) -> Layout:
     table_y = details.top + PAD // 2
     table = Box(PAD, table_y, panel.x - 2 * PAD, toolbar.y - PAD // 2 - table_y)
     return Layout(header, toolbar, table, details, panel)
+
+
+def split_panel(panel: Box, workers: bool) -> tuple[Box, Box | None]:
+    """The side panel's network list and, when the host has workers, the worker queues
+    under it; without workers the network keeps the whole panel."""
+    if not workers:
+        return panel, None
+    worker_h = round(panel.h * WORKER_SHARE)
+    network = Box(panel.x, panel.y + worker_h, panel.w, panel.h - worker_h)
+    return network, Box(panel.x, panel.y, panel.w, worker_h)

@@ -1,6 +1,10 @@
 """Screen: the parts of the window laid out together, fed one frame at a time, and
 the routing of pyglet's input events to the part under the pointer.
 
+The worker queues take the lower part of the side panel only while the host has a
+serial worker; the window is laid out again when the first one appears or the
+last one goes, never otherwise.
+
 It reads the host (stats, task rows, network) and acts on it only through what a
 user could do: pulse a parameter, set a parameter, cancel a task.
 """
@@ -12,10 +16,11 @@ from typing import TYPE_CHECKING
 from host.views.window.canvas import Canvas
 from host.views.window.details import DetailsStrip
 from host.views.window.header import HeaderView
-from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_window
+from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
 from host.views.window.network_panel import NetworkPanel
 from host.views.window.table_renderer import TableRenderer
 from host.views.window.widgets import Button, NumberField
+from host.views.window.worker_panel import WorkerPanel
 
 if TYPE_CHECKING:
     from host.assemble import Host
@@ -24,7 +29,8 @@ __all__ = ["Screen"]
 
 
 class Screen:
-    """Header, toolbar, task table, details strip and network panel on one canvas."""
+    """Header, toolbar, task table, details strip, network panel and worker queues on
+    one canvas."""
 
     def __init__(self, host: Host, canvas: Canvas) -> None:
         self.host = host
@@ -44,12 +50,16 @@ class Screen:
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
         self.details = DetailsStrip(canvas)
         self.panel = NetworkPanel(canvas, host)
+        self.workers = WorkerPanel(canvas, host)
+        self.workers.discover()  # workers a scene built before the window opened
         self.layout: Layout | None = None
+        self._size = (0, 0)
 
     def relayout(self, width: int, height: int) -> None:
         """Lay every part out afresh for a window of this size."""
         c = self.canvas
         c.reset()
+        self._size = (width, height)
         lay = self.layout = split_window(width, height, c.line_height)
         self.header.layout(lay.header)
         bar = lay.toolbar
@@ -60,15 +70,21 @@ class Screen:
         self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(10, remaining))
         self.table.layout(lay.table)
         self.details.layout(lay.details, DETAILS_LINES)
-        self.panel.layout(lay.panel)
+        network, workers = split_panel(lay.panel, self.workers.has_workers)
+        self.panel.layout(network)
+        self.workers.layout(workers)
 
     def update(self) -> None:
         """Read this frame's state into the canvas; cheap when little changed."""
+        workers = self.workers
+        if workers.discover() and workers.has_workers != (workers.box is not None):
+            self.relayout(*self._size)
         self.header.update()
         self.clear_after.update()
         self.table.update()
         self.details.show(self.table.focus_row(), self.host.seconds)
         self.panel.update()
+        workers.update()
 
     def draw(self) -> None:
         self.canvas.draw()

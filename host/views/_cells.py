@@ -1,0 +1,33 @@
+"""Cell contents shared by the terminal view's task table and its worker panel."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+__all__ = ["bouncing_bar", "format_duration"]
+
+_BOUNCE_LENGTH = 3
+
+
+def format_duration(seconds: float) -> str:
+    """``0.25s``, ``12.3s``, ``2m05s``: short enough for a table column."""
+    if seconds < 10:
+        return f"{seconds:.2f}s"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def bouncing_bar(now: float, width: int, style: str) -> Text:
+    """Work of unknown size: a short block sliding to and fro, placed by host time."""
+    span = width - _BOUNCE_LENGTH
+    step = int(now * 8) % (2 * span) if span > 0 else 0
+    start = step if step <= span else 2 * span - step
+    bar = Text("─" * start, style="grey30")
+    bar.append("━" * _BOUNCE_LENGTH, style=style)
+    bar.append("─" * (width - start - _BOUNCE_LENGTH), style="grey30")
+    return bar

@@ -1,0 +1,24 @@
+"""The README's code runs as written, and it opens with the two promised commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_readme_python_blocks_run() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert blocks, "the README should show a first operator"
+    for index, block in enumerate(blocks):
+        exec(compile(block, f"README.md block {index}", "exec"), {"__name__": "readme"})
+
+
+def test_readme_opens_with_the_demo_and_test_commands() -> None:
+    first_block = re.search(r"```bash\n(.*?)```", README.read_text(), re.S)
+    assert first_block is not None
+    lines = first_block.group(1).strip().splitlines()
+    assert "framehost run" in lines[0]
+    assert "-m pytest" in lines[1]
+    assert "error::RuntimeWarning" in lines[1] and "error::ResourceWarning" in lines[1]
