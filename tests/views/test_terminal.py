@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
+from collections.abc import Iterator
 
 import pytest
 from rich.console import Console, RenderableType
 from rich.style import Style
 
-from asyncio_comp import TaskRow, TaskStatus, report_progress
+from asyncio_comp import (
+    TaskRow,
+    TaskStatus,
+    WorkerSnapshot,
+    WorkerStatus,
+    WorkerTaskRow,
+    current_worker_task,
+    report_progress,
+)
 from host import FrameStats, Host
 from host.views.terminal import (
     STATUS_STYLES,
@@ -18,6 +28,7 @@ from host.views.terminal import (
     order_rows,
     render_task_view,
 )
+from host.views.worker_panel import render_worker_panel, worker_panel_height
 
 
 def row(task_id: int, status: TaskStatus, *, description: str | None = None,
@@ -214,3 +225,200 @@ def test_a_narrow_terminal_keeps_description_and_error_readable() -> None:
     assert "download the big file" in narrow and "ConnectionError: refused" in narrow
     assert "created" not in narrow and "{'x': 1}" not in narrow
     assert "created" in wide and "{'x': 1}" in wide
+
+
+# -- the serial workers' queues ------------------------------------------------------
+def wrow(task_id: int, status: WorkerStatus, *, description: str | None = None,
+         progress: float | None = None, error: str | None = None,
+         started_at: float | None = None, finished_at: float | None = None,
+         cancelled: bool = False) -> WorkerTaskRow:
+    return WorkerTaskRow(task_id, description or f"step {task_id}", status, progress, error,
+                         0.0, started_at, finished_at, cancelled)
+
+
+def snapshot(name: str = "/ChatTD/Houdini", *, current: WorkerTaskRow | None = None,
+             pending: tuple[WorkerTaskRow, ...] = (), pending_count: int | None = None,
+             history: tuple[WorkerTaskRow, ...] = (), completed: int = 0, failed: int = 0,
+             stopped: bool = False) -> WorkerSnapshot:
+    return WorkerSnapshot(name, current, pending,
+                          len(pending) if pending_count is None else pending_count, history,
+                          64, stopped, 0, completed, failed)
+
+
+def colours_of(segments: dict[str, list[Style]], text: str) -> set[str | None]:
+    return {s.color.name if s.color else None for s in segments[text]}
+
+
+YELLOW, GREEN, RED = "yellow", "green", "red"
+
+
+def test_no_worker_panel_without_workers(host: Host) -> None:
+    text, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0))
+    assert "workers" not in text
+    view_text, _ = record(TerminalView(host, console=file_console()).renderable())
+    assert "workers" not in view_text and "no tasks yet" in view_text
+
+
+def test_worker_panel_shows_current_pending_in_order_and_history_newest_first() -> None:
+    snap = snapshot(
+        current=wrow(3, WorkerStatus.RUNNING, description="cook asset", progress=0.4,
+                     started_at=1.0),
+        pending=(wrow(4, WorkerStatus.PENDING, description="fetch surfaces"),
+                 wrow(5, WorkerStatus.PENDING, description="set_parm scale")),
+        history=(wrow(2, WorkerStatus.FAILED, description="set_parm tx", started_at=0.5,
+                      finished_at=0.75, error="ValueError: no parm 'tx'"),
+                 wrow(1, WorkerStatus.COMPLETED, description="instantiate", progress=1.0,
+                      started_at=0.0, finished_at=0.5)),
+        completed=1, failed=1)
+    view = render_task_view([], {}, STATS, now=2.0, workers=[snap])
+    text, console = record(view)
+    lines = text.splitlines()
+    order = [next(i for i, line in enumerate(lines) if word in line)
+             for word in ("/ChatTD/Houdini", "cook asset", "fetch surfaces", "set_parm scale",
+                          "set_parm tx", "instantiate")]
+    assert order == sorted(order)
+    heading = lines[order[0]]
+    assert "running 1" in heading and "pending 2" in heading
+    assert "completed 1" in heading and "failed 1" in heading
+    running = lines[order[1]]
+    assert "▶" in running and "40%" in running and "━" in running and "1.00s" in running
+    assert "ValueError: no parm 'tx'" in lines[order[4]] and "0.25s" in lines[order[4]]
+    assert "✓" in lines[order[5]] and "✗" in lines[order[4]]
+
+    segments = styles_of(console, view)
+    assert colours_of(segments, "cook asset") == {YELLOW}
+    assert colours_of(segments, "fetch surfaces") == {YELLOW}
+    assert colours_of(segments, "set_parm scale") == {YELLOW}
+    assert colours_of(segments, "instantiate") == {GREEN}
+    assert colours_of(segments, "set_parm tx") == {RED}
+
+
+def test_worker_lists_are_bounded_with_a_count_of_the_rest() -> None:
+    pending = tuple(wrow(i, WorkerStatus.PENDING, description=f"queued {i}")
+                    for i in range(10, 13))
+    history = tuple(wrow(i, WorkerStatus.COMPLETED, description=f"done {i}", started_at=0.0,
+                         finished_at=0.1) for i in range(9, 0, -1))
+    snap = snapshot(pending=pending, pending_count=40, history=history, completed=9)
+    view = render_task_view([], {}, STATS, now=2.0, workers=[snap], worker_rows=3)
+    text, _ = record(view)
+    assert "queued 10" in text and "queued 12" in text
+    assert "… 37 more" in text
+    assert "done 9" in text and "done 7" in text and "done 6" not in text
+    assert "… 6 more" in text
+    assert "idle" in text  # nothing running
+
+
+def test_every_worker_gets_its_own_section_and_an_empty_one_says_so() -> None:
+    busy = snapshot("/ChatTD/Houdini", current=wrow(1, WorkerStatus.RUNNING, started_at=0.0))
+    idle = snapshot("/ChatTD/Loader", stopped=True)
+    text, _ = record(render_task_view([], {}, STATS, now=2.0, workers=[busy, idle]))
+    assert text.index("/ChatTD/Houdini") < text.index("/ChatTD/Loader")
+    loader = text[text.index("/ChatTD/Loader"):]
+    assert "stopped" in loader.splitlines()[0]
+    assert loader.count("none") == 2  # no pending, no history
+    # Running work that reports no progress gets the sliding bar, not a percentage.
+    houdini = next(line for line in text.splitlines() if "step 1" in line)
+    assert "━━━" in houdini and "%" not in houdini
+
+
+def test_a_cancelled_task_is_red_and_says_cancelled() -> None:
+    snap = snapshot(history=(wrow(7, WorkerStatus.FAILED, description="late call",
+                                  finished_at=1.0, error="WorkerTaskCancelled: cancelled",
+                                  cancelled=True),), failed=1)
+    view = render_task_view([], {}, STATS, now=2.0, workers=[snap])
+    text, console = record(view)
+    line = next(line for line in text.splitlines() if "late call" in line)
+    assert "cancelled" in line
+    assert colours_of(styles_of(console, view), "late call") == {RED}
+
+
+@pytest.mark.parametrize("pending", [0, 2, 3, 9])
+def test_worker_panel_height_is_the_lines_it_draws(pending: int) -> None:
+    snap = snapshot(pending=tuple(wrow(i, WorkerStatus.PENDING) for i in range(pending)),
+                    history=(wrow(99, WorkerStatus.COMPLETED),),
+                    current=wrow(100, WorkerStatus.RUNNING, started_at=0.0))
+    for workers in ([snap], [snap, snapshot("/ChatTD/Other")]):
+        text, _ = record(render_worker_panel(workers, 1.0))
+        assert len(text.splitlines()) == worker_panel_height(workers)
+
+
+@pytest.fixture
+def gate(host: Host) -> Iterator[threading.Event]:
+    """Holds a worker task RUNNING until the test ends (released before the host closes)."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def test_a_live_worker_shows_in_the_terminal_view(host: Host, gate: threading.Event) -> None:
+    houdini = host.create_worker("Houdini")
+    started = threading.Event()
+
+    def held() -> str:
+        task = current_worker_task()
+        assert task is not None
+        task.report_progress(0.25)
+        started.set()
+        gate.wait(10)
+        return "cooked"
+
+    def broken() -> None:
+        raise ValueError("asset file is corrupt")
+
+    done = houdini.submit(lambda: 42, description="instantiate hda")
+    bad = houdini.submit(broken, description="load broken hda")
+    cook = houdini.submit(held, description="cook mesh")
+    queued = [houdini.submit(lambda: None, description=f"fetch part {i}") for i in range(6)]
+    assert done.wait(5) and bad.wait(5) and started.wait(5)
+    host.step(3)
+
+    console = file_console(height=40)
+    view = TerminalView(host, console=console)
+    renderable = view.renderable()
+    text, _ = record(renderable)
+    assert "/ChatTD/Houdini" in text
+    assert "running 1" in text and "pending 6" in text
+    assert "completed 1" in text and "failed 1" in text
+    assert "cook mesh" in text and "25%" in text
+    assert "fetch part 0" in text and "fetch part 2" in text and "fetch part 3" not in text
+    assert "… 3 more" in text
+    assert "ValueError: asset file is corrupt" in text
+    lines = text.splitlines()
+    assert (next(i for i, s in enumerate(lines) if "load broken hda" in s)
+            < next(i for i, s in enumerate(lines) if "instantiate hda" in s))
+
+    segments = styles_of(console, renderable)
+    assert colours_of(segments, "cook mesh") == {YELLOW}
+    assert colours_of(segments, "fetch part 0") == {YELLOW}
+    assert colours_of(segments, "instantiate hda") == {GREEN}
+    assert colours_of(segments, "load broken hda") == {RED}
+
+    # The task table gives the worker panel the lines it needs.
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    for i in range(50):
+        host.tasks.Run(forever(), description=f"job {i}")
+    host.step(1)
+    text, _ = record(view.renderable())
+    snaps = [houdini.snapshot(3)]
+    assert text.count("job ") == 40 - 9 - worker_panel_height(snaps)
+    assert len(text.splitlines()) <= 40
+
+    gate.set()
+    assert cook.wait(5) and queued[-1].wait(5)
+    host.step(1)
+    text, console = record(view.renderable())
+    assert "running 0" in text and "pending 0" in text and "completed 7" in text
+    assert "idle" in text
+    assert colours_of(styles_of(console, view.renderable()), "cook mesh") == {GREEN}
+
+
+def test_the_final_picture_of_a_run_includes_the_workers(host: Host) -> None:
+    worker = host.create_worker("Houdini")
+    assert worker.submit(lambda: 1, description="instantiate hda").wait(5)
+    console = file_console()
+    with TerminalView(host, console=console):
+        host.step(2)
+    text = console.export_text()
+    assert "workers" in text and "/ChatTD/Houdini" in text and "instantiate hda" in text
