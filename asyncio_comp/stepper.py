@@ -35,6 +35,7 @@ class LoopStepper:
         self._deadline = 0.0
         self._iterations = 0
         self._admit: Callable[[], int] | None = None
+        self._driver: asyncio.Handle | None = None
         self.last_iterations = 0
 
     def step(self, budget_seconds: float, admit: Callable[[], int] | None = None) -> int:
@@ -47,9 +48,14 @@ class LoopStepper:
         self._iterations = 0
         self._admit = admit
         loop = self._loop
-        loop.call_soon(self._drive)
-        loop.run_forever()
-        self._admit = None
+        self._driver = loop.call_soon(self._drive)
+        try:
+            loop.run_forever()
+        finally:
+            # An exception out of the loop (a task raising KeyboardInterrupt) leaves
+            # the driver queued; cancelled, it cannot run beside the next frame's.
+            self._driver.cancel()
+            self._admit = None
         self.last_iterations = self._iterations
         return self._iterations
 
@@ -57,8 +63,10 @@ class LoopStepper:
         self._iterations += 1
         loop = self._loop
         if self._iterations < MAX_ITERATIONS_PER_FRAME and self._perf() < self._deadline:
-            admitted = self._admit() if self._admit is not None else 0
-            if admitted or ready_count(loop):
-                loop.call_soon(self._drive)
+            # Admit a new batch only once the ready work has drained, so the tasks
+            # admitted this frame mostly finish this frame too (one table write each).
+            ready = ready_count(loop)
+            if ready or (self._admit is not None and self._admit()):
+                self._driver = loop.call_soon(self._drive)
                 return
         loop.stop()

@@ -218,7 +218,7 @@ class TaskLifecycle(RuleBasedStateMachine):
 
 
 TaskLifecycle.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=40, deadline=None,
+    max_examples=150, stateful_step_count=40, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestTaskLifecycle = TaskLifecycle.TestCase

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import sys
+from pathlib import Path
 
+import pytest
 from rich.console import Console, RenderableType
 
-from asyncio_comp import TaskRow, TaskStatus
-from host import FrameStats
+from asyncio_comp import TaskRow, TaskStatus, find_workers
+from host import FrameStats, Host
+from host.cli import main
 from host.views.summary import render_summary
 
 
@@ -46,3 +50,51 @@ def test_errors_of_failed_tasks_are_listed_newest_first_up_to_five() -> None:
     assert "ValueError: bad 8" in text and "ValueError: bad 4" in text
     assert "ValueError: bad 3" not in text
     assert "… and 3 more" in text
+
+
+def test_one_line_per_worker_with_completed_failed_and_pending_counts(host: Host) -> None:
+    houdini = host.create_worker("Houdini", history_size=2)
+    host.create_worker("Loader")
+    for i in range(5):
+        houdini.submit(lambda: None, description=f"cook {i}")
+    last = houdini.submit(int, "not a number", description="parse")
+    assert last.wait(5)
+    snaps = [w.snapshot(0) for w in find_workers(host)]
+    text = text_of(render_summary([], {}, STATS, seconds=1.0, fps=60.0, realtime=False,
+                                  workers=snaps))
+    lines = text.splitlines()
+    assert "workers" in text
+    houdini_line = next(line for line in lines if "/ChatTD/Houdini" in line)
+    # Totals over the whole run, not only what the (2-long) history still holds.
+    assert houdini_line.split()[1:] == ["5", "1", "0", "0"]
+    loader_line = next(line for line in lines if "/ChatTD/Loader" in line)
+    assert loader_line.split()[1:] == ["0", "0", "0", "0"]
+    header = next(line for line in lines if "completed" in line and "pending" in line)
+    assert header.split() == ["worker", "completed", "failed", "running", "pending"]
+
+
+def test_no_workers_table_without_workers() -> None:
+    text = text_of(render_summary([], {}, STATS, seconds=1.0, fps=60.0, realtime=False))
+    assert "worker" not in text
+
+
+WORKER_SCENE = '''\
+def build(host):
+    worker = host.create_worker("Houdini")
+    worker.submit(lambda: None, description="instantiate")
+    worker.submit(lambda: None, description="cook")
+    worker.submit(int, "x", description="parse").wait(5)
+'''
+
+
+def test_headless_run_prints_the_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "worker_scene.py"
+    path.write_text(WORKER_SCENE, encoding="utf-8")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delitem(sys.modules, "framehost_scene_worker_scene", raising=False)
+    assert main(["run", str(path), "--headless", "--no-realtime", "--frames", "3"]) == 0
+    sys.modules.pop("framehost_scene_worker_scene", None)
+    line = next(line for line in capsys.readouterr().out.splitlines()
+                if "/ChatTD/Houdini" in line)
+    assert line.split()[1:] == ["2", "1", "0", "0"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +68,10 @@ def show_workers(host: Host, view: WindowView) -> None:
     host.step(1)
 
 
-def houdini_queue(host: Host, gate: threading.Event) -> tuple[list[WorkerTask[object]], ...]:
+Queue = tuple[WorkerTask[Any], WorkerTask[Any], WorkerTask[Any], list[WorkerTask[Any]]]
+
+
+def houdini_queue(host: Host, gate: threading.Event) -> Queue:
     """A worker with one completed, one failed, one running (at 40 %) and three pending tasks."""
     comp = host.create_worker("Houdini")
     done = comp.submit(lambda: "ok", description="instantiate asset")
@@ -76,7 +80,7 @@ def houdini_queue(host: Host, gate: threading.Event) -> tuple[list[WorkerTask[ob
     pending = [comp.submit(lambda: None, description=f"fetch surfaces {i}") for i in range(3)]
     wait_for(host, lambda: running.get_status() is WorkerStatus.RUNNING
              and running.get_progress() == 0.4)
-    return [done], [failed], [running], pending  # type: ignore[return-value]
+    return done, failed, running, pending
 
 
 def test_no_workers_leaves_the_layout_as_it_was(host: Host, view: WindowView) -> None:
@@ -94,7 +98,7 @@ def test_no_workers_leaves_the_layout_as_it_was(host: Host, view: WindowView) ->
 
 def test_queue_shows_current_pending_in_order_and_history_newest_first(
         host: Host, view: WindowView, gate: threading.Event) -> None:
-    (done,), (failed,), (running,), pending = houdini_queue(host, gate)
+    done, failed, running, pending = houdini_queue(host, gate)
     show_workers(host, view)
     texts = [t for t in view.screen.workers.texts() if t]
     assert texts[0].startswith("/ChatTD/Houdini") and texts[0].endswith("3 queued")
@@ -198,8 +202,8 @@ def test_a_long_queue_ends_with_a_count_of_what_does_not_fit(
     wait_for(host, lambda: running.get_status() is WorkerStatus.RUNNING)
     show_workers(host, view)
     panel = view.screen.workers
-    texts = [t for t in panel.texts() if t]
-    assert len(texts) == len(panel.slots)
+    assert len(panel.lines) == len(panel.slots)  # every line in use
+    texts = panel.texts()
     shown = len([t for t in texts if t.startswith("pending")])
     assert shown > 5
     assert texts[-1] == f"… and {200 - shown} more pending"

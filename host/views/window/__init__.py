@@ -1,4 +1,5 @@
-"""The pyglet window view: the live task table, frame stats and operator network.
+"""The pyglet window view: the live task table, frame stats, operator network and
+serial worker queues.
 
 Importing this package loads no pyglet submodule, so the backend (a display, or
 headless EGL rendering where there is none) can still be chosen when a window opens.
