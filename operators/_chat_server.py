@@ -111,18 +111,29 @@ class ChatServer:
         runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0,
                                access_log=None)
         await runner.setup()
+        web_server = runner.server
+        assert web_server is not None
+        stopping = self._stopping
+
+        def accept() -> asyncio.BaseProtocol:
+            # asyncio leaks the accepted socket if this raises; a connection that
+            # arrives while the server stops is closed at once instead.
+            return _Refused() if stopping.is_set() else web_server()
+
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(accept, self._bind, 0)
         try:
-            site = web.TCPSite(runner, self._bind, 0)
-            await site.start()
-            server = site._server  # the asyncio.Server: the only way to read the port
-            assert isinstance(server, asyncio.base_events.Server)
             self.port = server.sockets[0].getsockname()[1]
             self._ready.set()
-            await self._stopping.wait()
-            await site.stop()
-            # Connections accepted just before the listener closed are still being
-            # set up; let them register so that cleanup() closes them too.
-            await asyncio.sleep(0.05)
+            await stopping.wait()
+            # Stop accepting, then let the connections accepted so far get their
+            # transports before the server closes: in Python 3.11 a transport built
+            # after Server.close() fails in its constructor and leaks its socket.
+            for listener in server.sockets:
+                loop.remove_reader(listener.fileno())
+            for _ in range(2):
+                await asyncio.sleep(0)
+            server.close()
         finally:
             await runner.cleanup()
 
@@ -172,12 +183,23 @@ class ChatServer:
         return True
 
 
+class _Refused(asyncio.Protocol):
+    """Closes a connection accepted while the server was stopping."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.close()
+
+
 async def _finish_leftovers() -> None:
     """Cancel what outlived the runner and let closed transports run ``connection_lost``.
 
     A transport closes its socket in a callback scheduled by ``close()``; closing the
     loop before that callback runs would leak the socket (a ResourceWarning).
     """
+    # Let tasks that have not started yet start first: asyncio's accept task, for
+    # one, leaks its socket if it is cancelled before it ran.
+    for _ in range(3):
+        await asyncio.sleep(0)
     current = asyncio.current_task()
     leftovers = [t for t in asyncio.all_tasks() if t is not current]
     for task in leftovers:
