@@ -34,7 +34,7 @@ log = logging.getLogger("framehost.asyncio")
 
 #: Tasks admitted to the loop per stepper iteration; small enough that one batch
 #: of trivial first steps stays well under a millisecond.
-ADMIT_CHUNK = 256
+ADMIT_CHUNK = 64
 #: How long (host seconds) a cancelled task may take to wind down before it is
 #: marked ended anyway and reported as swallowing its cancellation.
 CANCEL_GRACE_SECONDS = 1.0
@@ -215,10 +215,13 @@ class AsyncIOManager:
     # == the frame ===============================================================
     def cook(self) -> None:
         """One frame of work; called by the component between start and end callbacks."""
-        if self._closed or not self._comp.par.Active.eval():
+        if self._closed:
             return
-        budget = self._comp.par.Framebudget.eval() / 1000.0
-        self._stepper.step(budget, self._admit)
+        if self._comp.par.Active.eval():
+            budget = self._comp.par.Framebudget.eval() / 1000.0
+            self._stepper.step(budget, self._admit)
+        # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
+        # callbacks and the table by the end of the frame.
         now = self._host.time()
         if self._cancelling:
             self._check_cancelling(now)

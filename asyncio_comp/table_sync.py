@@ -1,12 +1,15 @@
 """TaskTableSync: keeps the ``task_table`` DAT equal to the registry, incrementally.
 
 The LOPs original clears and rewrites the whole table every frame, O(tasks). Here a
-frame touches only rows that changed: rows are appended at submission (task ids only
-grow, so the table stays sorted by id and a row is found by bisection), changed
-rows are rewritten once at the end of the frame however often they changed, and
-cleared rows are deleted. Running durations tick through a bounded round robin:
-at most `DURATION_REFRESH_PER_FRAME` cells a frame, so 40 running tasks tick every
-frame and 100k idle ones cost the same as 128.
+frame touches only rows that changed: a row is appended when its task is submitted
+(task ids only grow, so the table stays sorted by id and a row is found by
+bisection), changed rows are rewritten once at the end of the frame however often
+they changed, and cleared rows are deleted. (Appending at the end of the frame
+instead would save a write for a task that ends in the frame it was submitted in,
+but a burst of 100k submissions would then write 100k rows in one frame.) Running
+durations tick through a bounded round robin: at most `DURATION_REFRESH_PER_FRAME`
+cells a frame, so 40 running tasks tick every frame and 100k idle ones cost the
+same as 128.
 """
 
 from __future__ import annotations
@@ -38,14 +41,16 @@ def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
-def row_values(rec: TaskRecord, now: float) -> list[str]:
+def row_values(rec: TaskRecord, now: float) -> list[object]:
+    """The cells of ``rec``'s row; the table turns each into ``str`` (the status
+    member, a ``StrEnum``, into its value) without a Python call per cell."""
     # Read the record directly rather than through ``rec.row``: building a TaskRow
     # per write doubled the cost of a row and kept one more object per finished task.
-    completed, progress = rec.completed_at, rec.progress
+    completed, progress, created = rec.completed_at, rec.progress, rec.created_at
     end = now if completed is None else completed
     return [
-        str(rec.task_id), rec.status.value, rec.description,
-        f"{max(0.0, end - rec.created_at):.3f}", f"{rec.created_at:.3f}",
+        rec.task_id, rec.status, rec.description,
+        f"{end - created:.3f}" if end > created else "0.000", f"{created:.3f}",
         "" if completed is None else f"{completed:.3f}", rec.error or "",
         format_info(rec.info), "" if progress is None else f"{progress:.2f}",
     ]
@@ -68,16 +73,14 @@ class TaskTableSync:
         if not self.enabled:
             return
         if self._ids and rec.task_id <= self._ids[-1]:
-            raise AssertionError("task ids must grow; the table relies on it")
+            raise AssertionError(f"task ids must grow; the table relies on it "
+                                 f"(new {rec.task_id} after {self._ids[-1]})")
         self._ids.append(rec.task_id)
         self._dat.appendRow(row_values(rec, now))
 
     def changed(self, rec: TaskRecord) -> None:
         if self.enabled:
             self._dirty[rec.task_id] = rec
-            if rec.status is TaskStatus.RUNNING and rec.task_id not in self._ticking_ids:
-                self._ticking_ids.add(rec.task_id)
-                self._ticking.append((0.0, rec))
 
     def removed(self, task_id: int) -> None:
         self._dirty.pop(task_id, None)
@@ -92,21 +95,25 @@ class TaskTableSync:
         """Write the rows that changed and a bounded batch of ticking durations."""
         if not self.enabled:
             return
+        next_due = now + DURATION_TICK_SECONDS
+        ticking, ticking_ids = self._ticking, self._ticking_ids
+        running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
         for rec in dirty.values():
             index = self._index(rec.task_id)
             if index is not None:
                 self._dat.replaceRow(index + 1, row_values(rec, now))
+                if rec.status is running and rec.task_id not in ticking_ids:
+                    ticking_ids.add(rec.task_id)
+                    ticking.append((next_due, rec))
         # Entries are appended with due times that only grow, so the deque stays
         # sorted by due time and the front is always the stalest row.
-        ticking = self._ticking
         if len(ticking) > 2 * len(self._ids) + 64:
             # Ended tasks queued behind a running one that is not due yet: drop them
             # all at once (amortised O(1) a task), so the queue stays within the table.
             ticking = self._ticking = deque(e for e in ticking
                                             if e[1].status is TaskStatus.RUNNING)
             self._ticking_ids = {rec.task_id for _, rec in ticking}
-        next_due = now + DURATION_TICK_SECONDS
         refreshed = 0
         while ticking and refreshed < DURATION_REFRESH_PER_FRAME:
             rec = ticking[0][1]
@@ -140,7 +147,7 @@ class TaskTableSync:
             self._dat.appendRow(row_values(rec, now))
             if rec.status is TaskStatus.RUNNING:
                 self._ticking_ids.add(rec.task_id)
-                self._ticking.append((0.0, rec))
+                self._ticking.append((now + DURATION_TICK_SECONDS, rec))
 
     def _index(self, task_id: int) -> int | None:
         ids = self._ids

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable, Coroutine
+from types import CoroutineType
 from typing import Any
 
 __all__ = ["RunRequest", "close_given", "validate_run"]
@@ -48,19 +49,17 @@ def _hint(value: Any) -> str:
     return ""
 
 
-def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
-                 completion_callback: Any, where: str = "Run") -> RunRequest:
-    """Check `Run`'s arguments; raise `TypeError`/`ValueError` after closing coroutines."""
+def _as_coroutine_list(coroutines: Any, where: str) -> tuple[bool, list[Any]]:
+    """``(single, items)`` for anything but a plain coroutine; closes them if bad."""
     single = asyncio.iscoroutine(coroutines)
     if single:
-        items: list[Any] = [coroutines]
-    elif isinstance(coroutines, list | tuple):
-        items = list(coroutines)
-    else:
+        return True, [coroutines]
+    if not isinstance(coroutines, list | tuple):
         raise TypeError(
             f"{where}() expected a coroutine or a list of coroutines, "
             f"got {coroutines!r}{_hint(coroutines)}"
         )
+    items = list(coroutines)
     try:
         if not items:
             raise ValueError(f"{where}() expected at least one coroutine, got an empty "
@@ -74,6 +73,21 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
         if len({id(c) for c in items}) != len(items):
             raise ValueError(f"{where}() was given the same coroutine object twice; "
                              "each task needs its own coroutine")
+    except BaseException:
+        close_given(items)
+        raise
+    return False, items
+
+
+def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
+                 completion_callback: Any, where: str = "Run") -> RunRequest:
+    """Check `Run`'s arguments; raise `TypeError`/`ValueError` after closing coroutines."""
+    items: list[Any]
+    if type(coroutines) is CoroutineType:  # the common case, checked at C speed
+        single, items = True, [coroutines]
+    else:
+        single, items = _as_coroutine_list(coroutines, where)
+    try:
         if description is not None and not isinstance(description, str):
             raise TypeError(f"{where}() expected description to be a string or None, "
                             f"got {description!r}")

@@ -71,7 +71,10 @@ class TableDAT(OP):
 
     def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
-        self._rows: list[list[str]] = []
+        # Rows are tuples: a tuple of strings drops out of the cyclic GC's bookkeeping
+        # after its first collection, so a 100k-row table costs full collections
+        # nothing; a list would be walked by every one of them.
+        self._rows: list[tuple[str, ...]] = []
         self._width = 0
         self.version = 0
 
@@ -134,8 +137,8 @@ class TableDAT(OP):
         ):
             raise IndexError(f"insertRow() expected an index from 0 to {len(self._rows)}, "
                              f"got {index!r}")
-        self._widen(len(cells))
-        cells.extend([""] * (self._width - len(cells)))
+        if len(cells) != self._width:
+            cells = self._fit(cells)
         self._rows.insert(index, cells)
         self.version += 1
         return index
@@ -144,8 +147,8 @@ class TableDAT(OP):
         self._guard.check(self)
         r = self._row_index(index)
         cells = self._as_cells(values, "replaceRow")
-        self._widen(len(cells))
-        cells.extend([""] * (self._width - len(cells)))
+        if len(cells) != self._width:
+            cells = self._fit(cells)
         self._rows[r] = cells
         self.version += 1
 
@@ -166,22 +169,28 @@ class TableDAT(OP):
     # -- internals ------------------------------------------------------------
     def _set(self, row: int, col: int, value: object) -> None:
         self._guard.check(self)
-        self._rows[row][col] = value if type(value) is str else str(value)
+        cells = list(self._rows[row])
+        cells[col] = value if type(value) is str else str(value)
+        self._rows[row] = tuple(cells)
         self.version += 1
 
-    def _widen(self, width: int) -> None:
+    def _fit(self, cells: tuple[str, ...]) -> tuple[str, ...]:
+        """``cells`` padded to the table's width, widening the table if it is longer."""
+        width = len(cells)
         if width > self._width:
-            for r in self._rows:
-                r.extend([""] * (width - len(r)))
+            pad = ("",) * (width - self._width)
+            self._rows = [r + pad for r in self._rows]
             self._width = width
+            return cells
+        return cells + ("",) * (self._width - width)
 
     @staticmethod
-    def _as_cells(values: Iterable[object], where: str) -> list[str]:
+    def _as_cells(values: Iterable[object], where: str) -> tuple[str, ...]:
         # Lists and tuples skip the ABC check: the table sync appends rows by the 100k.
         if type(values) is not list and type(values) is not tuple and (
                 isinstance(values, str | bytes) or not isinstance(values, Iterable)):
             raise TypeError(f"{where}() expected a list of cell values, got {values!r}")
-        return [v if type(v) is str else str(v) for v in values]
+        return tuple(map(str, values))
 
     def _locate(self, key: Any) -> tuple[int, int]:
         if not (isinstance(key, tuple) and len(key) == 2):

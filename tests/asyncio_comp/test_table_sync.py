@@ -67,6 +67,21 @@ def test_row_appears_at_submission_and_follows_status(host: Host) -> None:
     assert_table_matches(host)
 
 
+def test_a_paused_component_still_shows_and_reports_what_changed(host: Host) -> None:
+    """``Active`` off pauses the loop, not the bookkeeping: a task cancelled while
+    paused shows as cancelled at the end of the frame and its callback fires."""
+    outcomes: list[object] = []
+    host.asyncio_comp.par.Active = False
+    task_id = host.tasks.Run(sleep_for(0.5), completion_callback=outcomes.append)
+    host.step()
+    assert host.tasks.CancelTask(task_id) is True
+    host.step()
+    table = host.asyncio_comp.task_table
+    assert table[1, "status"].val == "cancelled"
+    assert [o.status for o in outcomes] == [TaskStatus.CANCELLED]  # type: ignore[attr-defined]
+    assert_table_matches(host)
+
+
 def test_running_durations_tick(host: Host) -> None:
     """Shown durations of running tasks keep up with time (refreshed at least 10x a second)."""
     table = host.asyncio_comp.task_table
