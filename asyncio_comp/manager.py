@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import itertools
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -55,6 +56,11 @@ class AsyncIOManager:
         self._next_id = 1
         self._tasks: dict[int, TaskRecord] = {}
         self._active: dict[int, TaskRecord] = {}
+        # Tracked finished tasks in the order they finished, and per-status counts:
+        # what views read each frame, kept as things change so reading them costs
+        # the same with 100 tasks or 100k.
+        self._finished: dict[int, TaskRecord] = {}
+        self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
         self._admission: deque[TaskRecord] = deque()
         self._ended: list[TaskRecord] = []
         self._clear_queue: deque[TaskRecord] = deque()
@@ -101,6 +107,7 @@ class AsyncIOManager:
                 rec.timer = self.loop.call_at(now + rec.timeout, self._on_timeout, rec)
             self._table.added(rec, now)
             ids.append(rec.task_id)
+        self._counts[TaskStatus.PENDING] += len(ids)
         self.version += 1
         return ids[0] if len(ids) == 1 else ids
 
@@ -184,10 +191,28 @@ class AsyncIOManager:
     def counts(self) -> dict[TaskStatus, int]:
         """How many tracked tasks are in each status."""
         self._guard.check(self)
-        counts = dict.fromkeys(TaskStatus, 0)
-        for rec in self._tasks.values():
-            counts[rec.status] += 1
-        return counts
+        return dict(self._counts)
+
+    def ordered_rows(self, first: int = 0, count: int | None = None) -> list[TaskRow]:
+        """Rows in the order views show them: active tasks newest first, then
+        finished ones, the most recently finished first; ``count`` of them from
+        position ``first``. Costs O(first + count), whatever the number of tasks."""
+        self._guard.check(self)
+        if first < 0 or (count is not None and count < 0):
+            raise ValueError(f"ordered_rows() expected first >= 0 and count >= 0 or None, "
+                             f"got first={first!r}, count={count!r}")
+        stop = None if count is None else first + count
+        tracked = self._tasks
+        # An active task forgotten by Clearall is still winding down: not shown.
+        active = (rec for rec in reversed(self._active.values()) if rec.task_id in tracked)
+        records = itertools.chain(active, reversed(self._finished.values()))
+        return [rec.row for rec in itertools.islice(records, first, stop)]
+
+    def row(self, task_id: int) -> TaskRow | None:
+        """The row of one tracked task; None if it is not tracked."""
+        self._guard.check(self)
+        rec = self._tasks.get(task_id)
+        return None if rec is None else rec.row
 
     def task_count(self) -> int:
         return len(self._tasks)
@@ -233,6 +258,7 @@ class AsyncIOManager:
         """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""
         admission = self._admission
         loop = self.loop
+        counts = self._counts
         now = self._host.time()
         started = 0
         while admission and started < ADMIT_CHUNK:
@@ -249,6 +275,8 @@ class AsyncIOManager:
             rec.task = task
             rec.coro = None
             rec.transition(TaskStatus.RUNNING, now)
+            counts[TaskStatus.PENDING] -= 1
+            counts[TaskStatus.RUNNING] += 1
             task.add_done_callback(partial(self._on_task_done, rec))
             self._table.changed(rec)
             started += 1
@@ -308,11 +336,16 @@ class AsyncIOManager:
                 self._finish(rec, rec.cancel_reason)
 
     def _finish(self, rec: TaskRecord, status: TaskStatus) -> None:
+        was = rec.status
         rec.transition(status, self._host.time())
         self._active.pop(rec.task_id, None)
         self._cancelling.pop(rec.task_id, None)
         self._ended.append(rec)
         if rec.task_id in self._tasks:
+            counts = self._counts
+            counts[was] -= 1
+            counts[status] += 1
+            self._finished[rec.task_id] = rec
             self._clear_queue.append(rec)
             self._table.changed(rec)
         self.version += 1
@@ -350,6 +383,8 @@ class AsyncIOManager:
 
     def _forget(self, rec: TaskRecord) -> None:
         del self._tasks[rec.task_id]
+        self._finished.pop(rec.task_id, None)
+        self._counts[rec.status] -= 1
         self._table.removed(rec.task_id)
         self.version += 1
 

@@ -118,7 +118,7 @@ def measure_all(frames: int = 120) -> tuple[dict[str, float], float, str]:
         def frame() -> None:
             if shift:
                 table.scroll_to(max(0, table.first - 1) if table.first else
-                                len(table.model.rows) - ROWS)
+                                table.model.total - ROWS)
             table.update()
             window.clear()
             canvas.draw()

@@ -88,22 +88,25 @@ def render_task_view(
     title: str = "framehost",
     workers: Sequence[WorkerSnapshot] = (),
     worker_rows: int = WORKER_ROWS,
+    total: int | None = None,
 ) -> RenderableType:
     """The whole terminal view: counts, frame stats and the task table, in a panel,
     and below it the serial workers' queues when the host has any.
 
     Args:
-        rows: the tracked tasks, any order (shown active first, newest first).
+        rows: the tracked tasks, any order (shown active first, newest first); or,
+            with ``total``, the first rows of the view's order out of ``total``.
         counts: tasks per status (keys `TaskStatus` members or their values).
         stats: the host's frame statistics.
         now: host time, for the durations of tasks still running.
         max_rows: at most this many task rows; the rest are summarised in one line.
         workers: snapshots of the host's serial workers; no worker panel if empty.
         worker_rows: pending and history rows shown per worker.
+        total: how many tasks there are when ``rows`` is only the top of them.
     """
     header = Group(render_counts(counts), render_stats(stats, now))
     tasks = Panel(
-        Group(header, render_task_table(rows, now, max_rows=max_rows)),
+        Group(header, render_task_table(rows, now, max_rows=max_rows, total=total)),
         title=Text(title, style="bold"),
         title_align="left",
         border_style="grey50",
@@ -160,15 +163,17 @@ def sparkline(values: Sequence[float]) -> str:
 
 
 def render_task_table(rows: Sequence[TaskRow], now: float, *,
-                      max_rows: int | None = None) -> RenderableType:
+                      max_rows: int | None = None, total: int | None = None,
+                      ) -> RenderableType:
     """The task table: the eight task-table columns plus progress, coloured by status.
 
     Narrower than `WIDE_TABLE` columns, it leaves out created, done and info so that
     description and error stay readable; the choice is made when rich lays it out.
+    ``total`` says ``rows`` are already ordered and are the top of that many.
     """
-    ordered = order_rows(rows)
+    ordered = order_rows(rows) if total is None else list(rows)
     shown = ordered if max_rows is None else ordered[:max(0, max_rows)]
-    hidden = len(ordered) - len(shown)
+    hidden = (len(ordered) if total is None else total) - len(shown)
     table = _TaskTable(shown, now)
     if not ordered:
         return Group(table, Text("no tasks yet", style="dim italic"))
@@ -308,9 +313,11 @@ class TerminalView:
             if workers:
                 spare -= worker_panel_height(workers, max_rows=worker_rows)
             max_rows = max(3, spare)
-        return render_task_view(manager.rows(), manager.counts(), host.stats, host.time(),
+        # The top of the view's order only: a redraw costs the same with 100k tasks.
+        rows = manager.ordered_rows(0, max_rows)
+        return render_task_view(rows, manager.counts(), host.stats, host.time(),
                                 max_rows=max_rows, title=self._title, workers=workers,
-                                worker_rows=worker_rows)
+                                worker_rows=worker_rows, total=manager.task_count())
 
     def start(self) -> None:
         """Show the view and redraw it from now on, at the end of frames."""

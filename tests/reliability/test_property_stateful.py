@@ -205,6 +205,26 @@ class TaskLifecycle(RuleBasedStateMachine):
                 assert self.calls[task_id] == 1, (task_id, status)
                 assert self.outcomes[task_id] == status
 
+    @invariant()
+    def counts_and_view_order_match_the_registry(self) -> None:
+        """Counts and the views' order are kept as things change; they must agree
+        with a recount and a re-sort of the registry at every step."""
+        rows = self.host.tasks.rows()
+        recount = dict.fromkeys(TaskStatus, 0)
+        for row in rows:
+            recount[row.status] += 1
+        assert self.host.tasks.counts() == recount
+        ordered = self.host.tasks.ordered_rows()
+        assert sorted(r.task_id for r in ordered) == [r.task_id for r in rows]
+        active = [r.task_id for r in ordered if r.status.is_active]
+        assert [r.task_id for r in ordered[:len(active)]] == active  # active first
+        assert active == sorted(active, reverse=True)  # newest first
+        finished = ordered[len(active):]
+        assert [r.completed_at for r in finished] == sorted(
+            (r.completed_at for r in finished), reverse=True)  # latest ending first
+        if ordered:
+            assert self.host.tasks.ordered_rows(1, 2) == ordered[1:3]
+
     def teardown(self) -> None:
         self.host.close()
         assert set(self.calls) == set(self.stories)

@@ -1,8 +1,8 @@
 """What the task table shows, with no pixels: column set, row order and cell text.
 
 Kept free of pyglet so it can be read and tested alone. The renderer asks
-`TableModel.refresh()` once a frame; it reads ``manager.rows()`` only when the
-manager's ``version`` moved, so an idle table costs one integer comparison.
+`TableModel.refresh()` once a frame and reads the visible window of rows only when
+the manager's ``version`` moved, so an idle table costs one integer comparison.
 """
 
 from __future__ import annotations
@@ -71,13 +71,12 @@ def format_time(seconds: float | None) -> str:
 
 
 def order_rows(rows: list[TaskRow]) -> list[TaskRow]:
-    """Active tasks first, then the rest; newest first within each (rows come oldest first)."""
-    active: list[TaskRow] = []
-    finished: list[TaskRow] = []
-    for row in reversed(rows):
-        (active if row.status.is_active else finished).append(row)
-    active.extend(finished)
-    return active
+    """The views' order, as `AsyncIOManager.ordered_rows` keeps it: active tasks
+    first, newest first; then finished ones, the most recently finished first."""
+    active = sorted((r for r in rows if r.status.is_active), key=lambda r: -r.task_id)
+    finished = sorted((r for r in rows if not r.status.is_active),
+                      key=lambda r: (-(r.completed_at or 0.0), -r.task_id))
+    return active + finished
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,28 +120,30 @@ def row_text(row: TaskRow) -> RowText:
 
 
 class TableModel:
-    """The ordered rows of one manager, re-read only when its version moved."""
+    """The rows the table shows: a window onto the manager's view order.
+
+    `refresh()` notes whether the manager's ``version`` moved (one integer
+    comparison when idle); `window()` reads only the rows asked for, so a frame with
+    changes costs the same with 100 tasks or 100k.
+    """
 
     def __init__(self, manager: AsyncIOManager) -> None:
         self._manager = manager
         self.version = -1
-        self.rows: list[TaskRow] = []
+        self.total = 0
 
     def refresh(self) -> bool:
-        """Re-read the rows if anything visible changed; True when it did."""
+        """True when anything visible changed since the last call."""
         version = self._manager.version
         if version == self.version:
             return False
-        self.rows = order_rows(self._manager.rows())
         self.version = version
+        self.total = self._manager.task_count()
         return True
 
-    def index_of(self, task_id: int) -> int | None:
-        for i, row in enumerate(self.rows):
-            if row.task_id == task_id:
-                return i
-        return None
+    def window(self, first: int, count: int) -> list[TaskRow]:
+        """``count`` rows from position ``first`` of the view order (fewer at the end)."""
+        return self._manager.ordered_rows(first, count)
 
     def find(self, task_id: int) -> TaskRow | None:
-        i = self.index_of(task_id)
-        return None if i is None else self.rows[i]
+        return self._manager.row(task_id)

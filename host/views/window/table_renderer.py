@@ -140,16 +140,16 @@ class TableRenderer:
             self._paint_backgrounds()
 
     def _bind_all(self, now: float) -> None:
-        rows = self.model.rows
-        self.first = max(0, min(self.first, len(rows) - len(self.slots)))
+        total = self.model.total
+        self.first = max(0, min(self.first, total - len(self.slots)))
+        rows = self.model.window(self.first, len(self.slots))
         self._ticking = []
         for i, slot in enumerate(self.slots):
-            j = self.first + i
-            self._bind(slot, rows[j] if j < len(rows) else None, now)
+            self._bind(slot, rows[i] if i < len(rows) else None, now)
             if slot.text is not None and slot.text.active:
                 self._ticking.append(slot)
-        self._empty.set("" if rows else "No tasks yet. Scenes start tasks with Run().")
-        self._place_thumb(len(rows))
+        self._empty.set("" if total else "No tasks yet. Scenes start tasks with Run().")
+        self._place_thumb(total)
         self._bg_dirty = True
 
     def _bind(self, slot: _Slot, row: TaskRow | None, now: float) -> None:
@@ -242,7 +242,7 @@ class TableRenderer:
 
     # -- input --------------------------------------------------------------------
     def scroll_to(self, first: int) -> None:
-        first = max(0, min(first, len(self.model.rows) - len(self.slots)))
+        first = max(0, min(first, self.model.total - len(self.slots)))
         if first != self.first:
             self.first = first
             self._rebind = True
@@ -282,7 +282,7 @@ class TableRenderer:
         if self._drag is None:
             return False
         y0, first0 = self._drag
-        total, visible = len(self.model.rows), len(self.slots)
+        total, visible = self.model.total, len(self.slots)
         free = self._track.h - self._thumb.h
         if free > 0:
             self.scroll_to(first0 + round((y0 - y) / free * (total - visible)))
