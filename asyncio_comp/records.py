@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, TaskStatus
 
@@ -36,12 +36,14 @@ class TaskRow:
         return max(0.0, end - self.created_at)
 
 
-@dataclass(frozen=True, slots=True)
-class TaskOutcome:
+class TaskOutcome(NamedTuple):
     """What a completion callback receives: how and when one task ended.
 
-    Supports ``outcome.status`` and, for code ported from LOPs that used a dict,
-    ``outcome['status']``.
+    Immutable. Supports ``outcome.status`` and, for code ported from LOPs that
+    used a dict, ``outcome['status']``, ``outcome.get('result')`` and
+    ``dict(outcome)``. A named tuple because one is built for every task that
+    ends: it costs a fifth of a frozen dataclass, whose constructor sets each
+    field through ``object.__setattr__``.
     """
 
     task_id: int
@@ -55,19 +57,22 @@ class TaskOutcome:
     completed_at: float
     duration: float
 
-    def __getitem__(self, key: str) -> Any:
-        if key in _OUTCOME_FIELDS:
-            return getattr(self, key)
-        raise KeyError(f"a task outcome has no {key!r}; it has: {', '.join(_OUTCOME_FIELDS)}")
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if type(key) is str:
+            if key in _OUTCOME_FIELDS:
+                return getattr(self, key)
+            raise KeyError(
+                f"a task outcome has no {key!r}; it has: {', '.join(self._fields)}")
+        return tuple.__getitem__(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
         return getattr(self, key) if key in _OUTCOME_FIELDS else default
 
     def keys(self) -> Iterator[str]:
-        return iter(_OUTCOME_FIELDS)
+        return iter(self._fields)
 
 
-_OUTCOME_FIELDS = tuple(f.name for f in fields(TaskOutcome))
+_OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -157,10 +162,9 @@ class TaskRecord:
     def outcome(self) -> TaskOutcome:
         assert self.completed_at is not None
         return TaskOutcome(
-            task_id=self.task_id, status=self.status, description=self.description,
-            info=self.info, result=self.result, error=self.error, exception=self.exception,
-            created_at=self.created_at, completed_at=self.completed_at,
-            duration=self.completed_at - self.created_at,
+            self.task_id, self.status, self.description, self.info, self.result, self.error,
+            self.exception, self.created_at, self.completed_at,
+            self.completed_at - self.created_at,
         )
 
     def info_dict(self) -> dict[str, Any]:

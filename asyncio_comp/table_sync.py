@@ -45,24 +45,27 @@ def _seconds(value: float) -> str:
 
     Tasks submitted or ended in the same frame share their times (the host's clock
     moves once a frame), so their rows share these strings instead of holding a
-    copy each: a third of a finished row's memory. The cache is bounded.
+    copy each: a third of a finished row's memory. The cache is emptied at the end
+    of every frame (`TaskTableSync.flush`): kept longer, its strings would pin the
+    allocator's memory pages long after the rows that used them were cleared.
     """
     text = _seconds_text_cache.get(value)
     if text is None:
-        if len(_seconds_text_cache) >= 4096:
+        if len(_seconds_text_cache) >= 1024:
             _seconds_text_cache.clear()
         text = _seconds_text_cache[value] = f"{value:.3f}" if value > 0 else "0.000"
     return text
 
 
 def row_values(rec: TaskRecord, now: float) -> list[object]:
-    """The cells of ``rec``'s row; the table turns each into ``str`` (the status
-    member, a ``StrEnum``, into its value) without a Python call per cell."""
+    """The cells of ``rec``'s row; the table turns the id into ``str`` without a
+    Python call. The status goes in as the member's own value string, shared by
+    every row (``str()`` of a ``StrEnum`` member makes a new copy each time)."""
     # Read the record directly rather than through ``rec.row``: building a TaskRow
     # per write doubled the cost of a row and kept one more object per finished task.
     completed, progress, created = rec.completed_at, rec.progress, rec.created_at
     return [
-        rec.task_id, rec.status, rec.description,
+        rec.task_id, rec.status._value_, rec.description,
         _seconds((now if completed is None else completed) - created), _seconds(created),
         "" if completed is None else _seconds(completed), rec.error or "",
         format_info(rec.info), "" if progress is None else f"{progress:.2f}",
@@ -108,6 +111,12 @@ class TaskTableSync:
         """Write the rows that changed and a bounded batch of ticking durations."""
         if not self.enabled:
             return
+        try:
+            self._write(now)
+        finally:
+            _seconds_text_cache.clear()
+
+    def _write(self, now: float) -> None:
         next_due = now + DURATION_TICK_SECONDS
         ticking, ticking_ids = self._ticking, self._ticking_ids
         running = TaskStatus.RUNNING

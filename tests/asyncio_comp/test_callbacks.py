@@ -124,3 +124,24 @@ def test_callback_fires_for_cancel_by_clearall(host: Host) -> None:
     host.step(2)
     assert fired == [TaskStatus.CANCELLED] * 3
     assert host.tasks.GetAllTasksInfo() == []
+
+
+def test_outcome_reads_by_attribute_or_by_key_and_cannot_be_changed(host: Host) -> None:
+    outcomes: list[TaskOutcome] = []
+
+    async def answer() -> int:
+        return 42
+
+    task_id = host.tasks.Run(answer(), description="answer", info={"k": 1},
+                             completion_callback=outcomes.append)
+    host.step()
+    (outcome,) = outcomes
+    assert (outcome.task_id, outcome.status, outcome.result) == (task_id, "completed", 42)
+    assert outcome["status"] is TaskStatus.COMPLETED and outcome["info"] == {"k": 1}
+    assert outcome.get("result") == 42 and outcome.get("nope", "default") == "default"
+    assert dict(outcome)["description"] == "answer"
+    assert list(outcome.keys())[:3] == ["task_id", "status", "description"]
+    with pytest.raises(KeyError, match="a task outcome has no 'nope'; it has: task_id, status"):
+        outcome["nope"]
+    with pytest.raises(AttributeError):
+        outcome.status = TaskStatus.FAILED  # type: ignore[misc]
