@@ -154,7 +154,9 @@ class TaskTableSync:
                 continue
             index = self._index(rec.task_id)
             if index is not None:
-                self._dat[index + 1, _DURATION_COL] = _seconds(now - rec.created_at)
+                # Formatted directly: a running duration is never shared, so caching it
+                # would only churn the shared-strings cache.
+                self._dat[index + 1, _DURATION_COL] = f"{max(0.0, now - rec.created_at):.3f}"
 
     def rebuild(self, records: Iterable[TaskRecord], now: float) -> None:
         """Rewrite the whole table from the registry (after ``Updatetable`` comes back on)."""

@@ -77,15 +77,21 @@ def collect(quick: bool, log: Callable[[str], object] = print) -> Report:
     report.goal("flat from 100 to 100k idle tasks (max/min ≤ 3)", flat <= 3.0, f"{flat:.2f}x")
 
     log("throughput ...")
-    n = 20_000 if quick else 100_000
-    tracked, raw = [], []
-    for _ in range(3):
-        tracked.append(throughput.tracked_throughput(n))
-        raw.append(throughput.raw_throughput(n))
-    t, r = median(tracked), median(raw)
-    report.row(f"throughput, {n:,} tasks (submit → callback)", f"{t:,.0f} tasks/s",
-               f"raw create_task {r:,.0f} tasks/s", f"{t / r:.0%}")
-    report.goal("throughput ≥ 50% of raw asyncio", t / r >= 0.5, f"{t / r:.0%}")
+    # Both sizes in a full run: raw asyncio slows down at 100k (its own GC work on
+    # 100k live tasks) more than we do, so the small size is the harder ratio.
+    ratios: list[str] = []
+    passed = True
+    for n in (20_000,) if quick else (20_000, 100_000):
+        tracked, raw = [], []
+        for _ in range(3):
+            tracked.append(throughput.tracked_throughput(n))
+            raw.append(throughput.raw_throughput(n))
+        t, r = median(tracked), median(raw)
+        report.row(f"throughput, {n:,} tasks (submit → callback)", f"{t:,.0f} tasks/s",
+                   f"raw create_task {r:,.0f} tasks/s", f"{t / r:.0%}")
+        ratios.append(f"{t / r:.0%} at {n:,}")
+        passed = passed and t / r >= 0.5
+    report.goal("throughput ≥ 50% of raw asyncio (every size)", passed, ", ".join(ratios))
 
     log("burst ...")
     b = burst.burst(100_000)
