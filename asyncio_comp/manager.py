@@ -56,13 +56,12 @@ class AsyncIOManager:
         self._next_id = 1
         self._tasks: dict[int, TaskRecord] = {}
         self._active: dict[int, TaskRecord] = {}
-        # Tracked finished tasks in the order they finished, and per-status counts:
-        # what views read each frame, kept as things change so reading them costs
-        # the same with 100 tasks or 100k.
-        self._finished: dict[int, TaskRecord] = {}
+        # Per-status counts, kept as things change: views read them every frame.
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
         self._admission: deque[TaskRecord] = deque()
         self._ended: list[TaskRecord] = []
+        # Finished tasks in the order they finished (Clear After's order, and the
+        # views' read newest first); a forgotten task's entry waits to age out.
         self._clear_queue: deque[TaskRecord] = deque()
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         self._detached: set[asyncio.Task[Any]] = set()
@@ -141,6 +140,7 @@ class AsyncIOManager:
         finished = [rec for rec in self._tasks.values() if rec.status.is_finished]
         for rec in finished:
             self._forget(rec)
+        self._clear_queue.clear()  # every entry was a finished task, now forgotten
         return len(finished)
 
     def Clearall(self) -> int:
@@ -153,6 +153,7 @@ class AsyncIOManager:
         records = list(self._tasks.values())
         for rec in records:
             self._forget(rec)
+        self._clear_queue.clear()
         return len(records)
 
     def GetTaskResult(self, task_id: int) -> Any:
@@ -205,7 +206,9 @@ class AsyncIOManager:
         tracked = self._tasks
         # An active task forgotten by Clearall is still winding down: not shown.
         active = (rec for rec in reversed(self._active.values()) if rec.task_id in tracked)
-        records = itertools.chain(active, reversed(self._finished.values()))
+        finished = (rec for rec in reversed(self._clear_queue)
+                    if tracked.get(rec.task_id) is rec)
+        records = itertools.chain(active, finished)
         return [rec.row for rec in itertools.islice(records, first, stop)]
 
     def row(self, task_id: int) -> TaskRow | None:
@@ -345,7 +348,6 @@ class AsyncIOManager:
             counts = self._counts
             counts[was] -= 1
             counts[status] += 1
-            self._finished[rec.task_id] = rec
             self._clear_queue.append(rec)
             self._table.changed(rec)
         self.version += 1
@@ -383,7 +385,6 @@ class AsyncIOManager:
 
     def _forget(self, rec: TaskRecord) -> None:
         del self._tasks[rec.task_id]
-        self._finished.pop(rec.task_id, None)
         self._counts[rec.status] -= 1
         self._table.removed(rec.task_id)
         self.version += 1
