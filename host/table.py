@@ -45,6 +45,7 @@ class Cell:
 
     @val.setter
     def val(self, value: object) -> None:
+        self._dat._guard.check(self._dat)
         self._dat._set(self._row, self._col, value)
 
     def __str__(self) -> str:
@@ -123,15 +124,17 @@ class TableDAT(OP):
     def appendRow(self, values: Iterable[object] = ()) -> int:
         """Append a row (padded to the table's width, widening it if longer); its index."""
         self._guard.check(self)
-        return self._insert(values, len(self._rows), "appendRow")
+        cells = self._as_cells(values, "appendRow")
+        if len(cells) != self._width:
+            cells = self._fit(cells)
+        rows = self._rows
+        rows.append(cells)
+        self.version += 1
+        return len(rows) - 1
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
         self._guard.check(self)
-        return self._insert(values, index, "insertRow")
-
-    def _insert(self, values: Iterable[object], index: int, where: str) -> int:
-        # `where` is the method the user called, so errors name it.
-        cells = self._as_cells(values, where)
+        cells = self._as_cells(values, "insertRow")
         if isinstance(index, bool) or not isinstance(index, int) or not (
             0 <= index <= len(self._rows)
         ):
@@ -168,7 +171,7 @@ class TableDAT(OP):
 
     # -- internals ------------------------------------------------------------
     def _set(self, row: int, col: int, value: object) -> None:
-        self._guard.check(self)
+        # Callers have checked the thread and the indices.
         cells = list(self._rows[row])
         cells[col] = value if type(value) is str else str(value)
         self._rows[row] = tuple(cells)
@@ -193,6 +196,12 @@ class TableDAT(OP):
         return tuple(map(str, values))
 
     def _locate(self, key: Any) -> tuple[int, int]:
+        if type(key) is tuple and len(key) == 2:
+            row, col = key
+            # The common case, plain in-range ints, without the checks below.
+            if (type(row) is int and type(col) is int
+                    and 0 <= row < len(self._rows) and 0 <= col < self._width):
+                return row, col
         if not (isinstance(key, tuple) and len(key) == 2):
             raise TypeError(f"{self.path}[...] expected [row, col], got {key!r}")
         return self._row_index(key[0]), self._col_index(key[1])
