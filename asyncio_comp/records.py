@@ -8,13 +8,13 @@ are frozen, so nothing outside the component can bend a task's state.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, TaskStatus
 
-__all__ = ["TaskOutcome", "TaskRecord", "TaskRow"]
+__all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,17 @@ class TaskRow:
     def duration(self, now: float) -> float:
         end = self.completed_at if self.completed_at is not None else now
         return max(0.0, end - self.created_at)
+
+
+def order_rows(rows: Iterable[TaskRow]) -> list[TaskRow]:
+    """Rows in the views' order, the one `AsyncIOManager.ordered_rows` keeps as
+    tasks change: active tasks newest first, then finished ones, the latest to
+    finish first (ties: newest first)."""
+    rows = list(rows)
+    active = sorted((r for r in rows if r.status.is_active), key=lambda r: -r.task_id)
+    finished = sorted((r for r in rows if not r.status.is_active),
+                      key=lambda r: (-(r.completed_at or 0.0), -r.task_id))
+    return active + finished
 
 
 class TaskOutcome(NamedTuple):

@@ -11,7 +11,7 @@ objects, so the thread guard has nothing to object to.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -22,6 +22,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from asyncio_comp.records import order_rows
 from host.views._cells import bouncing_bar, format_duration
 from host.views.worker_panel import (
     WORKER_ROWS,
@@ -71,11 +72,6 @@ _SPARK = "▁▂▃▄▅▆▇█"
 _BAR_WIDTH = 8
 #: Recent frames in the header's frame-time sparkline.
 SPARK_FRAMES = 20
-
-
-def order_rows(rows: Iterable[TaskRow]) -> list[TaskRow]:
-    """Active tasks first, then finished ones; newest first within each."""
-    return sorted(rows, key=lambda r: (not _is_active(r.status), -r.task_id))
 
 
 def render_task_view(
@@ -252,10 +248,6 @@ def _progress_cell(row: TaskRow, status: str, style: str, now: float) -> Rendera
 def counts_by_value(counts: Mapping[TaskStatus, int]) -> dict[str, int]:
     """Counts keyed by status value (``"running"``), whatever the keys given."""
     return {str(status): int(n) for status, n in counts.items()}
-
-
-def _is_active(status: object) -> bool:
-    return str(status) in ("pending", "running")
 
 
 def _ms(seconds: float) -> str:

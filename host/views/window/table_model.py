@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from asyncio_comp.records import TaskRow
+from asyncio_comp.records import TaskRow, order_rows
 from asyncio_comp.status import TaskStatus
 
 if TYPE_CHECKING:
@@ -68,15 +68,6 @@ def format_duration(seconds: float) -> str:
 def format_time(seconds: float | None) -> str:
     """A host time (seconds since the host started), blank when there is none."""
     return "" if seconds is None else f"{seconds:.2f}"
-
-
-def order_rows(rows: list[TaskRow]) -> list[TaskRow]:
-    """The views' order, as `AsyncIOManager.ordered_rows` keeps it: active tasks
-    first, newest first; then finished ones, the most recently finished first."""
-    active = sorted((r for r in rows if r.status.is_active), key=lambda r: -r.task_id)
-    finished = sorted((r for r in rows if not r.status.is_active),
-                      key=lambda r: (-(r.completed_at or 0.0), -r.task_id))
-    return active + finished
 
 
 @dataclass(frozen=True, slots=True)
