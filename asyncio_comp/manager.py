@@ -341,7 +341,10 @@ class AsyncIOManager:
     def _finish(self, rec: TaskRecord, status: TaskStatus) -> None:
         was = rec.status
         rec.transition(status, self._host.time())
-        self._active.pop(rec.task_id, None)
+        active = self._active
+        active.pop(rec.task_id, None)
+        if not active:
+            active.clear()  # see _forget
         self._cancelling.pop(rec.task_id, None)
         self._ended.append(rec)
         if rec.task_id in self._tasks:
@@ -384,7 +387,12 @@ class AsyncIOManager:
                 self._forget(rec)
 
     def _forget(self, rec: TaskRecord) -> None:
-        del self._tasks[rec.task_id]
+        tasks = self._tasks
+        del tasks[rec.task_id]
+        if not tasks:
+            # A dict never shrinks as keys go; emptied, clear() hands its table
+            # (megabytes after a burst) back, so an idle host does not keep it.
+            tasks.clear()
         self._counts[rec.status] -= 1
         self._table.removed(rec.task_id)
         self.version += 1

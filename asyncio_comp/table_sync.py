@@ -144,6 +144,8 @@ class TaskTableSync:
                 # pile up here (and keep their records alive) faster than it drains.
                 ticking.popleft()
                 self._ticking_ids.discard(rec.task_id)
+                if not ticking:
+                    self._ticking_ids = set()  # a set does not shrink as ids go
                 continue
             if ticking[0][0] > now:
                 break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import pytest
 
@@ -114,3 +115,17 @@ def test_clear_after_keeps_order_of_completions(host: Host) -> None:
     assert host.tasks.GetTaskInfo(second) is not None
     host.step()
     assert host.tasks.GetTaskInfo(second) is None
+
+
+def test_an_emptied_registry_gives_its_memory_back(host: Host) -> None:
+    """Dicts do not shrink as keys go: after a burst the registry's table would stay
+    megabytes large on an idle host unless it is released once empty."""
+    async def quick() -> None:
+        return None
+
+    manager = host.asyncio_comp.manager
+    host.asyncio_comp.par.Clearafter = 0.1
+    host.tasks.Run([quick() for _ in range(20_000)])
+    host.run(until=lambda: host.tasks.task_count() == 0, frames=2_000)
+    assert sys.getsizeof(manager._tasks) < 1_000
+    assert sys.getsizeof(manager._active) < 1_000
