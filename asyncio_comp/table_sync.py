@@ -14,11 +14,11 @@ same as 128.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from asyncio_comp._sorted_ids import position_of
 from asyncio_comp.records import format_info
 from asyncio_comp.status import TaskStatus
 
@@ -45,9 +45,9 @@ def _seconds(value: float) -> str:
 
     Tasks submitted or ended in the same frame share their times (the host's clock
     moves once a frame), so their rows share these strings instead of holding a
-    copy each: a third of a finished row's memory. The cache is emptied at the end
-    of every frame (`TaskTableSync.flush`): kept longer, its strings would pin the
-    allocator's memory pages long after the rows that used them were cleared.
+    copy each: a third of a finished row's memory. The cache is emptied once a frame
+    (`TaskTableSync.flush`): kept longer, its strings would pin the allocator's
+    memory pages long after the rows that used them were cleared.
     """
     text = _seconds_text_cache.get(value)
     if text is None:
@@ -102,7 +102,7 @@ class TaskTableSync:
         self._dirty.pop(task_id, None)
         if not self.enabled:
             return
-        index = self._index(task_id)
+        index = position_of(self._ids, task_id)
         if index is not None:
             del self._ids[index]
             self._dat.deleteRow(index + 1)
@@ -111,18 +111,14 @@ class TaskTableSync:
         """Write the rows that changed and a bounded batch of ticking durations."""
         if not self.enabled:
             return
-        try:
-            self._write(now)
-        finally:
-            _seconds_text_cache.clear()
-
-    def _write(self, now: float) -> None:
+        # The rows written from here on share this frame's time strings only.
+        _seconds_text_cache.clear()
         next_due = now + DURATION_TICK_SECONDS
         ticking, ticking_ids = self._ticking, self._ticking_ids
         running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
         for rec in dirty.values():
-            index = self._index(rec.task_id)
+            index = position_of(self._ids, rec.task_id)
             if index is not None:
                 self._dat.replaceRow(index + 1, row_values(rec, now))
                 if rec.status is running and rec.task_id not in ticking_ids:
@@ -154,7 +150,7 @@ class TaskTableSync:
             ticking.append((next_due, rec))
             if rec.task_id in dirty:
                 continue
-            index = self._index(rec.task_id)
+            index = position_of(self._ids, rec.task_id)
             if index is not None:
                 # Formatted directly: a running duration is never shared, so caching it
                 # would only churn the shared-strings cache.
@@ -174,10 +170,3 @@ class TaskTableSync:
             if rec.status is TaskStatus.RUNNING:
                 self._ticking_ids.add(rec.task_id)
                 self._ticking.append((now + DURATION_TICK_SECONDS, rec))
-
-    def _index(self, task_id: int) -> int | None:
-        ids = self._ids
-        i = bisect_left(ids, task_id)
-        if i < len(ids) and ids[i] == task_id:
-            return i
-        return None

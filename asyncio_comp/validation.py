@@ -49,45 +49,39 @@ def _hint(value: Any) -> str:
     return ""
 
 
-def _as_coroutine_list(coroutines: Any, where: str) -> tuple[bool, list[Any]]:
-    """``(single, items)`` for anything but a plain coroutine; closes them if bad."""
-    single = asyncio.iscoroutine(coroutines)
-    if single:
-        return True, [coroutines]
-    if not isinstance(coroutines, list | tuple):
-        raise TypeError(
-            f"{where}() expected a coroutine or a list of coroutines, "
-            f"got {coroutines!r}{_hint(coroutines)}"
-        )
-    items = list(coroutines)
-    try:
-        if not items:
-            raise ValueError(f"{where}() expected at least one coroutine, got an empty "
-                             f"{type(coroutines).__name__}")
-        for index, item in enumerate(items):
-            if not asyncio.iscoroutine(item):
-                raise TypeError(
-                    f"{where}() expected a list of coroutines, but item {index} is "
-                    f"{item!r}{_hint(item)}"
-                )
-        if len({id(c) for c in items}) != len(items):
-            raise ValueError(f"{where}() was given the same coroutine object twice; "
-                             "each task needs its own coroutine")
-    except BaseException:
-        close_given(items)
-        raise
-    return False, items
+def _check_items(items: list[Any], given: Any, where: str) -> None:
+    """Raise unless ``items`` (from the list or tuple ``given``) are distinct coroutines."""
+    if not items:
+        raise ValueError(f"{where}() expected at least one coroutine, got an empty "
+                         f"{type(given).__name__}")
+    for index, item in enumerate(items):
+        if not asyncio.iscoroutine(item):
+            raise TypeError(
+                f"{where}() expected a list of coroutines, but item {index} is "
+                f"{item!r}{_hint(item)}"
+            )
+    if len({id(c) for c in items}) != len(items):
+        raise ValueError(f"{where}() was given the same coroutine object twice; "
+                         "each task needs its own coroutine")
 
 
 def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
                  completion_callback: Any, where: str = "Run") -> RunRequest:
     """Check `Run`'s arguments; raise `TypeError`/`ValueError` after closing coroutines."""
     items: list[Any]
-    if type(coroutines) is CoroutineType:  # the common case, checked at C speed
+    # type() first: the common case, a plain coroutine, is then checked at C speed.
+    if type(coroutines) is CoroutineType or asyncio.iscoroutine(coroutines):
         single, items = True, [coroutines]
+    elif isinstance(coroutines, list | tuple):
+        single, items = False, list(coroutines)
     else:
-        single, items = _as_coroutine_list(coroutines, where)
+        raise TypeError(
+            f"{where}() expected a coroutine or a list of coroutines, "
+            f"got {coroutines!r}{_hint(coroutines)}"
+        )
     try:
+        if not single:
+            _check_items(items, coroutines, where)
         if description is not None and not isinstance(description, str):
             raise TypeError(f"{where}() expected description to be a string or None, "
                             f"got {description!r}")

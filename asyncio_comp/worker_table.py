@@ -13,6 +13,8 @@ import threading
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
+from asyncio_comp._sorted_ids import position_of
+
 if TYPE_CHECKING:
     from asyncio_comp.worker_task import WorkerTask, WorkerTaskRow
     from host.table import TableDAT
@@ -85,13 +87,13 @@ class WorkerTableSync:
         touched, removed = self._changes.drain()
         dat = self._dat
         for task_id in removed:
-            index = self._index(task_id)
+            index = position_of(self._ids, task_id)
             if index is not None:
                 del self._ids[index]
                 dat.deleteRow(index + 1)
         for task in touched:
             values = row_values(task.row())
-            index = self._index(task.task_id)
+            index = position_of(self._ids, task.task_id)
             if index is not None:
                 dat.replaceRow(index + 1, values)
             else:
@@ -99,14 +101,7 @@ class WorkerTableSync:
                 self._ids.insert(at, task.task_id)
                 dat.insertRow(values, at + 1)
         if current is not None:
-            index = self._index(current.task_id)
+            index = position_of(self._ids, current.task_id)
             text = _progress(current.get_progress())
             if index is not None and dat[index + 1, _PROGRESS_COL].val != text:
                 dat[index + 1, _PROGRESS_COL] = text
-
-    def _index(self, task_id: int) -> int | None:
-        ids = self._ids
-        i = bisect_left(ids, task_id)
-        if i < len(ids) and ids[i] == task_id:
-            return i
-        return None

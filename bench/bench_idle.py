@@ -8,69 +8,21 @@ a future, and their ratio. Both are measured in this run, on this machine.
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import sys
-import time
+from pathlib import Path
 
-from asyncio_comp import TaskStatus
-from host import Host
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.frame_overhead import bare_loop_samples, host_frame_samples
 
 FRAMES = 600
 
 
-def _measure(step: object, frames: int = FRAMES) -> tuple[float, float]:
-    samples = []
-    perf = time.perf_counter
-    for _ in range(frames):
-        t0 = perf()
-        step()  # type: ignore[operator]
-        samples.append(perf() - t0)
-    samples.sort()
-    return statistics.fmean(samples), samples[int(len(samples) * 0.99) - 1]
-
-
-def host_frame_cost(n: int) -> tuple[float, float]:
-    with Host(fps=60.0, realtime=False) as host:
-        gate = host.loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
-        for _ in range(n):
-            host.tasks.Run(idle())
-        host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0, frames=10_000)
-        assert host.tasks.GetActiveTasksCount() == n
-        _measure(host.step, 60)
-        result = _measure(host.step)
-        gate.cancel()
-        return result
-
-
-def bare_loop_cost(n: int) -> tuple[float, float]:
-    loop = asyncio.new_event_loop()
-    try:
-        gate = loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
-        tasks = [loop.create_task(idle()) for _ in range(n)]
-
-        def step() -> None:
-            loop.call_soon(loop.stop)
-            loop.run_forever()
-
-        step()
-        _measure(step, 60)
-        result = _measure(step)
-        for t in tasks:
-            t.cancel()
-        if tasks:
-            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        return result
-    finally:
-        loop.close()
+def _mean_and_p99(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.fmean(ordered), ordered[int(len(ordered) * 0.99) - 1]
 
 
 def main(argv: list[str]) -> None:
@@ -78,8 +30,8 @@ def main(argv: list[str]) -> None:
     print("| idle tasks | host.step mean | p99 | bare loop step mean | ratio |")
     print("|---:|---:|---:|---:|---:|")
     for n in sizes:
-        mean, p99 = host_frame_cost(n)
-        bare_mean, _ = bare_loop_cost(n)
+        mean, p99 = _mean_and_p99(host_frame_samples(n, FRAMES))
+        bare_mean, _ = _mean_and_p99(bare_loop_samples(n, FRAMES))
         print(f"| {n:,} | {mean * 1e6:.1f} µs | {p99 * 1e6:.1f} µs | "
               f"{bare_mean * 1e6:.1f} µs | {mean / bare_mean:.1f}x |")
 

@@ -12,11 +12,22 @@ from asyncio_comp import TaskStatus
 from bench._common import quiet, sample_frames, trimmed_mean
 from host import Host
 
-__all__ = ["bare_loop_cost", "host_frame_cost"]
+__all__ = ["bare_loop_cost", "bare_loop_samples", "host_frame_cost", "host_frame_samples"]
 
 
 def host_frame_cost(n: int, frames: int = 300) -> float:
     """Mean seconds (slowest 5% dropped) of one frame of a host with ``n`` idle tracked tasks."""
+    return trimmed_mean(host_frame_samples(n, frames))
+
+
+def bare_loop_cost(n: int, frames: int = 300) -> float:
+    """Mean seconds (slowest 5% dropped) of a bare loop step, ``n`` tasks parked."""
+    return trimmed_mean(bare_loop_samples(n, frames))
+
+
+def host_frame_samples(n: int, frames: int) -> list[float]:
+    """Seconds per ``host.step()`` over ``frames`` frames, ``n`` idle tracked tasks, after
+    a warm-up."""
     with quiet(), Host(fps=60.0, realtime=False) as host:
         gate: asyncio.Future[None] = host.loop.create_future()
 
@@ -31,13 +42,14 @@ def host_frame_cost(n: int, frames: int = 300) -> float:
             raise RuntimeError(f"expected {n} running tasks, "
                                f"got {host.tasks.GetActiveTasksCount()}")
         sample_frames(host.step, 30)
-        result = trimmed_mean(sample_frames(host.step, frames))
+        samples = sample_frames(host.step, frames)
         gate.cancel()
-        return result
+        return samples
 
 
-def bare_loop_cost(n: int, frames: int = 300) -> float:
-    """Mean seconds (slowest 5% dropped) of a bare loop step, ``n`` tasks parked."""
+def bare_loop_samples(n: int, frames: int) -> list[float]:
+    """Seconds per bare loop step over ``frames`` steps, ``n`` tasks parked, after a
+    warm-up."""
     loop = asyncio.new_event_loop()
     try:
         gate: asyncio.Future[None] = loop.create_future()
@@ -53,11 +65,11 @@ def bare_loop_cost(n: int, frames: int = 300) -> float:
 
         step()
         sample_frames(step, 30)
-        result = trimmed_mean(sample_frames(step, frames))
+        samples = sample_frames(step, frames)
         for t in tasks:
             t.cancel()
         if tasks:
             loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        return result
+        return samples
     finally:
         loop.close()

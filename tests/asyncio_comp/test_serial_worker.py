@@ -11,13 +11,13 @@ import asyncio
 import gc
 import logging
 import threading
-import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 import pytest
+from worker_gates import WAIT, Gate, finish, run_host_until
 
 from asyncio_comp.serial_worker import STOPPED_BEFORE_RUN, SerialWorker
 from asyncio_comp.status import TaskStatus
@@ -32,8 +32,6 @@ from asyncio_comp.worker_task import (
 from host.assemble import Host
 from host.thread_guard import ThreadViolation
 
-WAIT = 10.0  # seconds: the bound on every wait for the worker thread
-
 
 @pytest.fixture
 def worker() -> Iterator[SerialWorker]:
@@ -42,34 +40,6 @@ def worker() -> Iterator[SerialWorker]:
         yield w
     finally:
         w.stop(timeout=WAIT)
-
-
-class Gate:
-    """A task body that signals it started, then blocks until released."""
-
-    def __init__(self, result: Any = "gate") -> None:
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self.result = result
-
-    def __call__(self) -> Any:
-        self.started.set()
-        assert self.release.wait(WAIT), "gate never released"
-        return self.result
-
-    def hold(self) -> None:
-        assert self.started.wait(WAIT), "the worker never started the gate task"
-
-
-def finish(task: WorkerTask[Any]) -> None:
-    assert task.wait(WAIT), f"{task!r} did not finish within {WAIT} s"
-
-
-def run_host_until(host: Host, condition: Callable[[], object]) -> None:
-    """Run frames until ``condition()``; bounded by frames and by wall time."""
-    deadline = time.monotonic() + WAIT
-    host.run(until=lambda: bool(condition()) or time.monotonic() > deadline, frames=2_000_000)
-    assert condition(), f"condition not met after {host.frame} frames / {WAIT} s"
 
 
 def tdasyncio_status(host: Host, task_id: int) -> TaskStatus:

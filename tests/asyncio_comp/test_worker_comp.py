@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
+from worker_gates import WAIT, Gate, finish, run_host_until
 
 from asyncio_comp.serial_worker import STOPPED_BEFORE_RUN, SerialWorker
 from asyncio_comp.worker_comp import SerialWorkerCOMP, create_worker, find_workers
@@ -16,38 +14,6 @@ from asyncio_comp.worker_table import WORKER_COLUMNS
 from asyncio_comp.worker_task import WorkerStatus, WorkerTask, current_worker_task
 from host.assemble import Host
 from host.thread_guard import ThreadViolation
-
-WAIT = 10.0
-
-
-class Gate:
-    """A task body that signals it started, then blocks until released."""
-
-    def __init__(self, progress: float | None = None) -> None:
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self.progress = progress
-
-    def __call__(self) -> str:
-        task = current_worker_task()
-        if self.progress is not None and task is not None:
-            task.report_progress(self.progress)
-        self.started.set()
-        assert self.release.wait(WAIT), "gate never released"
-        return "done"
-
-    def hold(self) -> None:
-        assert self.started.wait(WAIT), "the worker never started the gate task"
-
-
-def finish(task: WorkerTask[Any]) -> None:
-    assert task.wait(WAIT), f"{task!r} did not finish within {WAIT} s"
-
-
-def run_host_until(host: Host, condition: Callable[[], object]) -> None:
-    deadline = time.monotonic() + WAIT
-    host.run(until=lambda: bool(condition()) or time.monotonic() > deadline, frames=2_000_000)
-    assert condition(), f"condition not met after {host.frame} frames / {WAIT} s"
 
 
 def table(comp: SerialWorkerCOMP) -> list[dict[str, str]]:
