@@ -1,10 +1,14 @@
 """Every use of asyncio internals in framehost, in one place.
 
-Two things here lean on CPython details: the loop's clock (`BaseEventLoop.time` is
-overridden so that timers follow the host's frame clock) and the length of the
-loop's ready queue (`loop._ready`), which tells the stepper whether another
-iteration has work to do. `tests/asyncio_comp/test_loop_internals.py` pins both, so a
-Python upgrade that changes them fails loudly there rather than subtly elsewhere.
+Three things here lean on CPython details: the loop's clock (`BaseEventLoop.time` is
+overridden so that timers follow the host's frame clock), the length of the loop's
+ready queue (`loop._ready`), which tells the stepper whether another iteration has
+work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the timer
+heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
+selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
+the loop altogether.
+`tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
+that changes them fails loudly there rather than subtly elsewhere.
 """
 
 from __future__ import annotations
@@ -25,9 +29,35 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def __init__(self, time_source: Callable[[], float]) -> None:
         super().__init__()
         self._time_source = time_source
+        # The selector's own dict of watched file descriptors (the loop's wake-up
+        # pipe included), kept for its whole life; `get_map()` wraps it in a
+        # Python-level mapping whose ``len()`` costs a call.
+        self._watched = self._selector._fd_to_key  # type: ignore[attr-defined]
 
     def time(self) -> float:
         return self._time_source()
+
+    def has_work(self) -> bool:
+        """Whether one iteration of the loop would run anything now.
+
+        False when no callback is ready, no timer is due and no watched file
+        descriptor is readable or writable: then an iteration (~3 µs) would only
+        poll and return, and an idle frame skips it. The loop's wake-up pipe needs
+        no poll: ``call_soon_threadsafe`` and signal handlers put their callback in
+        the ready queue before they write to it. Other descriptors are polled
+        without waiting; the selector is level-triggered, so the iteration that
+        follows sees the same events again.
+        """
+        if self._ready:  # type: ignore[attr-defined]
+            return True
+        scheduled = self._scheduled  # type: ignore[attr-defined]
+        # The loop runs a timer once its time is less than a clock resolution away.
+        if scheduled and (scheduled[0]._when
+                          < self.time() + self._clock_resolution):  # type: ignore[attr-defined]
+            return True
+        if len(self._watched) > 1:
+            return bool(self._selector.select(0))  # type: ignore[attr-defined]
+        return False
 
 
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:

@@ -2,9 +2,10 @@
 
 A coroutine that calls ``time.sleep`` or crunches numbers between awaits freezes
 every frame. asyncio's debug mode can report slow callbacks, but it costs a lot and
-its clock here is the frame clock. Instead each tracked coroutine is wrapped in a
-thin `TimedCoroutine` that times every resumption with the wall clock; a step longer
-than the threshold is reported with the task's id and the frame it stalled.
+its clock here is the frame clock. Instead each tracked coroutine runs inside a
+thin `TrackedCoroutine` (its own module) that times every resumption with the wall
+clock; a step longer than the threshold goes to `BlockingWatch.check`, which
+reports it with the task's id and the frame it stalled.
 
 Time the cyclic garbage collector spends inside a step is not the coroutine's doing
 (with 100k live tasks a full collection takes 0.1-0.5 s, and lands in whatever step
@@ -16,11 +17,10 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-__all__ = ["BlockingReport", "BlockingWatch", "TimedCoroutine", "gc_seconds"]
+__all__ = ["BlockingReport", "BlockingWatch", "gc_clock", "gc_seconds"]
 
 
 class _GcClock:
@@ -39,13 +39,14 @@ class _GcClock:
             self.total += time.perf_counter() - self._started
 
 
-_gc_clock = _GcClock()
-gc.callbacks.append(_gc_clock)
+#: Read ``gc_clock.total`` around a step to leave the collector's time out of it.
+gc_clock = _GcClock()
+gc.callbacks.append(gc_clock)
 
 
 def gc_seconds() -> float:
     """Wall seconds spent in cyclic garbage collection so far in this process."""
-    return _gc_clock.total
+    return gc_clock.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,64 +74,15 @@ class BlockingWatch:
         self.reports: deque[BlockingReport] = deque(maxlen=keep)
         self.total = 0
 
+    def check(self, task_id: int, description: str, seconds: float, gc_seconds: float) -> None:
+        """A step of ``seconds`` (``gc_seconds`` of them in the collector) ended above
+        the threshold: report it if its own time is above it too."""
+        own = seconds - gc_seconds
+        if own >= self.threshold:
+            self.report(task_id, description, own)
+
     def report(self, task_id: int, description: str, seconds: float) -> None:
         report = BlockingReport(self._frame(), task_id, description, seconds)
         self.reports.append(report)
         self.total += 1
         self._on_report(report)
-
-
-class TimedCoroutine(Coroutine[Any, Any, Any]):
-    """Wraps a coroutine so that each resumption is timed; otherwise transparent."""
-
-    __slots__ = ("_coro", "_description", "_task_id", "_watch")
-
-    def __init__(self, coro: Coroutine[Any, Any, Any], task_id: int, description: str,
-                 watch: BlockingWatch) -> None:
-        self._coro = coro
-        self._task_id = task_id
-        self._description = description
-        self._watch = watch
-
-    def send(self, value: Any) -> Any:
-        started, in_gc = time.perf_counter(), _gc_clock.total
-        try:
-            return self._coro.send(value)
-        finally:
-            elapsed = time.perf_counter() - started
-            if elapsed >= self._watch.threshold:
-                self._check(elapsed - (_gc_clock.total - in_gc))
-
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
-        started, in_gc = time.perf_counter(), _gc_clock.total
-        try:
-            if val is None and tb is None:
-                return self._coro.throw(typ)
-            return self._coro.throw(typ, val, tb)
-        finally:
-            elapsed = time.perf_counter() - started
-            if elapsed >= self._watch.threshold:
-                self._check(elapsed - (_gc_clock.total - in_gc))
-
-    def _check(self, own_seconds: float) -> None:
-        if own_seconds >= self._watch.threshold:
-            self._watch.report(self._task_id, self._description, own_seconds)
-
-    def close(self) -> None:
-        self._coro.close()
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self  # type: ignore[return-value]
-
-    def __next__(self) -> Any:
-        return self.send(None)
-
-    def __iter__(self) -> TimedCoroutine:
-        return self
-
-    @property
-    def inner(self) -> Coroutine[Any, Any, Any]:
-        return self._coro
-
-    def __repr__(self) -> str:
-        return f"<TimedCoroutine task {self._task_id} {self._coro!r}>"

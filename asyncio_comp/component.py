@@ -7,8 +7,7 @@ The work itself lives in its extension, `AsyncIOManager` (``comp.ext.AsyncIOMana
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from asyncio_comp._loop_internals import FrameEventLoop
 from asyncio_comp.manager import AsyncIOManager
@@ -16,9 +15,6 @@ from asyncio_comp.table_sync import TaskTableSync
 from host.network import BaseCOMP
 from host.params import FloatPar, Par, PulsePar, TogglePar
 from host.table import TableDAT
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["TDAsyncIO"]
 
@@ -40,9 +36,9 @@ class TDAsyncIO(BaseCOMP):
 
     def onCreate(self) -> None:
         host = self.host
-        self.loop: asyncio.AbstractEventLoop = FrameEventLoop(host.time)
+        self.loop = FrameEventLoop(host.time)
         self.task_table = self.create(TableDAT, "task_table")
-        self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table))
+        self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table, host.time))
         self.ext._add("AsyncIOManager", self.manager)
         host.on_cook(self.manager.cook)
         host.on_close(self.manager.close)
@@ -57,8 +53,7 @@ class TDAsyncIO(BaseCOMP):
             action()
 
     def onValueChange(self, par: Par, prev: Any) -> None:
-        if par.name == "Updatetable":
-            self.manager._set_table_enabled(bool(par.eval()))
+        self.manager._parameter_changed(par.name, par.eval())
 
     def onDestroy(self) -> None:
         self.manager.close()

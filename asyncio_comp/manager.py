@@ -18,12 +18,14 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp.blocking import BlockingReport, BlockingWatch, TimedCoroutine
+from asyncio_comp._loop_internals import FrameEventLoop
+from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.progress import _current
 from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow, describe_error
 from asyncio_comp.status import TaskStatus
 from asyncio_comp.stepper import LoopStepper
 from asyncio_comp.table_sync import TaskTableSync
+from asyncio_comp.tracked_coroutine import TrackedCoroutine
 from asyncio_comp.validation import close_given, validate_run
 
 if TYPE_CHECKING:
@@ -45,8 +47,7 @@ _EPSILON = 1e-9
 class AsyncIOManager:
     """Tracks tasks on the host's event loop; the methods LOPs code calls."""
 
-    def __init__(self, comp: TDAsyncIO, loop: asyncio.AbstractEventLoop,
-                 table: TaskTableSync) -> None:
+    def __init__(self, comp: TDAsyncIO, loop: FrameEventLoop, table: TaskTableSync) -> None:
         self._comp = comp
         self._host = comp.host
         self._guard = comp._guard
@@ -66,6 +67,12 @@ class AsyncIOManager:
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         self._detached: set[asyncio.Task[Any]] = set()
         self._closed = False
+        # The parameters read every frame, mirrored by `_parameter_changed` (a
+        # parameter read costs ~0.5 µs; an idle frame costs less than that in all).
+        par = comp.par
+        self._stepping = bool(par.Active.eval())
+        self._budget_seconds = par.Framebudget.eval() / 1000.0
+        self._clear_after = float(par.Clearafter.eval())
         #: Grows on every change a view could show; views redraw only when it moved.
         self.version = 0
         self.callback_errors = 0
@@ -245,16 +252,18 @@ class AsyncIOManager:
         """One frame of work; called by the component between start and end callbacks."""
         if self._closed:
             return
-        if self._comp.par.Active.eval():
-            budget = self._comp.par.Framebudget.eval() / 1000.0
-            self._stepper.step(budget, self._admit)
+        # A frame with nothing to admit and nothing due on the loop skips the loop.
+        if self._stepping and (self._admission or self.loop.has_work()):
+            self._stepper.step(self._budget_seconds, self._admit)
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
         now = self._host.time()
         if self._cancelling:
             self._check_cancelling(now)
-        self._fire_callbacks()
-        self._clear_aged(now)
+        if self._ended:
+            self._fire_callbacks()
+        if self._clear_queue:
+            self._clear_aged(now)
         self._table.flush(now)
 
     def _admit(self) -> int:
@@ -272,37 +281,35 @@ class AsyncIOManager:
             assert coro is not None
             context = contextvars.copy_context()
             context.run(_current.set, (self, rec))
-            timed = TimedCoroutine(coro, rec.task_id, rec.description, self._blocking)
-            task: asyncio.Task[Any] = loop.create_task(timed, name=f"framehost-task-{rec.task_id}",
-                                    context=context)
-            rec.task = task
+            tracked = TrackedCoroutine(coro, rec.task_id, rec.description, self._blocking,
+                                       partial(self._coroutine_ended, rec))
+            rec.task = loop.create_task(tracked, name=f"framehost-task-{rec.task_id}",
+                                        context=context)
             rec.coro = None
             rec.transition(TaskStatus.RUNNING, now)
             counts[TaskStatus.PENDING] -= 1
             counts[TaskStatus.RUNNING] += 1
-            task.add_done_callback(partial(self._on_task_done, rec))
             self._table.changed(rec)
             started += 1
         if started:
             self.version += 1
         return started
 
-    def _on_task_done(self, rec: TaskRecord, task: asyncio.Task[Any]) -> None:
+    def _coroutine_ended(self, rec: TaskRecord, result: Any, exc: BaseException | None) -> None:
+        """Called by the task's `TrackedCoroutine` in the step that ended it."""
         if rec.status.is_finished:
             return  # already marked ended (it outlived its cancellation grace)
-        if task.cancelled():
-            self._finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
-            return
-        exc = task.exception()
-        if exc is not None:
-            rec.exception = exc
-            rec.error = describe_error(exc)
-            self._finish(rec, TaskStatus.FAILED)
-        else:
-            rec.result = task.result()
+        if exc is None:
+            rec.result = result
             # A coroutine that caught its cancellation and returned still ends the way
             # it was asked to: cancelled or timed out, never completed.
             self._finish(rec, rec.cancel_reason or TaskStatus.COMPLETED)
+        elif isinstance(exc, asyncio.CancelledError):
+            self._finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
+        else:
+            rec.exception = exc
+            rec.error = describe_error(exc)
+            self._finish(rec, TaskStatus.FAILED)
 
     def _on_timeout(self, rec: TaskRecord) -> None:
         rec.timer = None
@@ -378,9 +385,7 @@ class AsyncIOManager:
 
     def _clear_aged(self, now: float) -> None:
         queue = self._clear_queue
-        if not queue:
-            return
-        limit = now - self._comp.par.Clearafter.eval() + _EPSILON
+        limit = now - self._clear_after + _EPSILON
         while queue and queue[0].completed_at is not None and queue[0].completed_at <= limit:
             rec = queue.popleft()
             if self._tasks.get(rec.task_id) is rec:
@@ -405,10 +410,16 @@ class AsyncIOManager:
                 self._table.changed(rec)
             self.version += 1
 
-    def _set_table_enabled(self, enabled: bool) -> None:
-        self._table.enabled = enabled
-        if enabled:
-            self._table.rebuild(self._tasks.values(), self._host.time())
+    def _parameter_changed(self, name: str, value: Any) -> None:
+        """Follow a new value of one of the component's parameters."""
+        if name == "Active":
+            self._stepping = bool(value)
+        elif name == "Framebudget":
+            self._budget_seconds = value / 1000.0
+        elif name == "Clearafter":
+            self._clear_after = float(value)
+        elif name == "Updatetable":
+            self._table.set_enabled(bool(value), self._tasks.values())
 
     # == shutdown ================================================================
     def close(self) -> None:

@@ -193,8 +193,13 @@ class TaskRecord:
 
 
 def format_info(info: Any) -> str:
+    """The table's text for a task's ``info``; an object whose ``repr`` fails is
+    named by its type rather than breaking whoever reads the table."""
     if info is None:
         return ""
     if isinstance(info, str):
         return info
-    return repr(info)
+    try:
+        return repr(info)
+    except Exception as exc:
+        return f"<{type(info).__name__}: repr() failed: {describe_error(exc)}>"

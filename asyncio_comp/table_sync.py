@@ -1,21 +1,24 @@
 """TaskTableSync: keeps the ``task_table`` DAT equal to the registry, incrementally.
 
-The LOPs original clears and rewrites the whole table every frame, O(tasks). Here a
-frame touches only rows that changed: a row is appended when its task is submitted
-(task ids only grow, so the table stays sorted by id and a row is found by
-bisection), changed rows are rewritten once at the end of the frame however often
-they changed, and cleared rows are deleted. (Appending at the end of the frame
-instead would save a write for a task that ends in the frame it was submitted in,
-but a burst of 100k submissions would then write 100k rows in one frame.) Running
-durations tick through a bounded round robin: at most `DURATION_REFRESH_PER_FRAME`
-cells a frame, so 40 running tasks tick every frame and 100k idle ones cost the
-same as 128.
+The LOPs original clears and rewrites the whole table every frame, O(tasks). Here
+the table is cooked on demand, as TouchDesigner cooks a DAT that something reads
+(`TableDAT.refresh_on_read`): submissions, changes and removals are only noted as
+they happen, and the next read of the table writes them, each row once however
+often it changed. A table nobody reads costs nothing per task; one read every
+frame costs what changed in that frame: a row appended per new task (task ids only
+grow, so the table stays sorted by id and a row is found by bisection), a row
+rewritten per changed task, a row deleted per cleared one. A task submitted and
+cleared between two reads never gets a row. Running durations tick through a
+bounded round robin: at most `DURATION_REFRESH_PER_FRAME` cells per read, so 40
+running tasks tick every frame and 100k idle ones cost the same as 128. (The first
+read after a burst of 100k submissions writes their 100k rows, as `Run` used to
+while they were submitted.)
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from asyncio_comp._sorted_ids import position_of
@@ -33,6 +36,7 @@ COLUMNS = ("task_id", "status", "description", "duration", "created_at", "comple
            "error", "info", "progress")
 _DURATION_COL = COLUMNS.index("duration")
 
+#: Running durations rewritten per read of the table (a frame, for a reader per frame).
 DURATION_REFRESH_PER_FRAME = 32
 DURATION_TICK_SECONDS = 0.1
 
@@ -45,9 +49,9 @@ def _seconds(value: float) -> str:
 
     Tasks submitted or ended in the same frame share their times (the host's clock
     moves once a frame), so their rows share these strings instead of holding a
-    copy each: a third of a finished row's memory. The cache is emptied once a frame
-    (`TaskTableSync.flush`): kept longer, its strings would pin the allocator's
-    memory pages long after the rows that used them were cleared.
+    copy each: a third of a finished row's memory. The cache is emptied after each
+    refresh of the table (`TaskTableSync._write`): kept longer, its strings would
+    pin the allocator's memory pages long after the rows that used them were cleared.
     """
     text = _seconds_text_cache.get(value)
     if text is None:
@@ -75,55 +79,121 @@ def row_values(rec: TaskRecord, now: float) -> list[object]:
 class TaskTableSync:
     """Mirrors task records into a TableDAT; see the module docstring."""
 
-    def __init__(self, dat: TableDAT) -> None:
+    _ids: list[int]  # task ids of the written rows, in table order
+    _last_id: int
+    _unwritten: dict[int, TaskRecord]  # tracked tasks without a row yet
+    _deleted: list[int]  # task ids whose written rows go
+    _dirty: dict[int, TaskRecord]
+    _ticking: deque[tuple[float, TaskRecord]]
+    _ticking_ids: set[int]
+
+    def __init__(self, dat: TableDAT, clock: Callable[[], float]) -> None:
         self._dat = dat
-        self._ids: list[int] = []
-        self._dirty: dict[int, TaskRecord] = {}
-        self._ticking: deque[tuple[float, TaskRecord]] = deque()
-        self._ticking_ids: set[int] = set()
-        self.enabled = True
-        dat.clear()
-        dat.appendRow(COLUMNS)
+        self._clock = clock
+        self._enabled = True
+        self._reset()
+        dat.refresh_on_read(self._write)
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
 
     def added(self, rec: TaskRecord, now: float) -> None:
-        if not self.enabled:
+        if not self._enabled:
             return
-        if self._ids and rec.task_id <= self._ids[-1]:
+        if rec.task_id <= self._last_id:
             raise AssertionError(f"task ids must grow; the table relies on it "
-                                 f"(new {rec.task_id} after {self._ids[-1]})")
-        self._ids.append(rec.task_id)
-        self._dat.appendRow(row_values(rec, now))
+                                 f"(new {rec.task_id} after {self._last_id})")
+        self._last_id = rec.task_id
+        self._unwritten[rec.task_id] = rec
+        self._dat.mark_stale()
 
     def changed(self, rec: TaskRecord) -> None:
-        if self.enabled:
+        if self._enabled:
             self._dirty[rec.task_id] = rec
+            self._dat.mark_stale()
 
     def removed(self, task_id: int) -> None:
         self._dirty.pop(task_id, None)
-        if not self.enabled:
+        if not self._enabled:
             return
-        index = position_of(self._ids, task_id)
-        if index is not None:
-            del self._ids[index]
-            self._dat.deleteRow(index + 1)
+        if self._unwritten.pop(task_id, None) is None:
+            self._deleted.append(task_id)  # its row was written: delete it
+        self._dat.mark_stale()
 
     def flush(self, now: float) -> None:
-        """Write the rows that changed and a bounded batch of ticking durations."""
-        if not self.enabled:
+        """End of a frame: running durations may be due to tick at the next read."""
+        if self._enabled and self._ticking:
+            self._dat.mark_stale()
+
+    def set_enabled(self, enabled: bool, records: Iterable[TaskRecord]) -> None:
+        """``Updatetable``: off freezes the table as it is now; back on, it is rewritten
+        from ``records`` (every tracked task, oldest first) at the next read."""
+        if enabled == self._enabled:
             return
-        # The rows written from here on share this frame's time strings only.
-        _seconds_text_cache.clear()
+        if not enabled:
+            self._dat.refresh()  # what is pending is written, then the table stays
+            self._enabled = False
+            return
+        self._enabled = True
+        self._reset()
+        for rec in records:
+            self._unwritten[rec.task_id] = rec
+            self._last_id = rec.task_id
+        self._dat.mark_stale()
+
+    def _reset(self) -> None:
+        dat = self._dat
+        dat.clear()
+        dat.appendRow(COLUMNS)
+        self._ids = []
+        self._last_id = 0
+        self._unwritten = {}
+        self._deleted = []
+        self._dirty = {}
+        self._ticking = deque()
+        self._ticking_ids = set()
+
+    def _write(self) -> None:
+        """The table's refresh: write what changed since the last read."""
+        now = self._clock()
+        dat, ids = self._dat, self._ids
+        if self._deleted:
+            deleted, self._deleted = self._deleted, []
+            for task_id in deleted:
+                index = position_of(ids, task_id)
+                if index is not None:
+                    del ids[index]
+                    dat.deleteRow(index + 1)
         next_due = now + DURATION_TICK_SECONDS
         ticking, ticking_ids = self._ticking, self._ticking_ids
         running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
+        if self._unwritten:
+            unwritten, self._unwritten = self._unwritten, {}
+            append = dat.appendRow
+            for task_id, rec in unwritten.items():
+                ids.append(task_id)
+                append(row_values(rec, now))
+                dirty.pop(task_id, None)
+                if rec.status is running:
+                    ticking_ids.add(task_id)
+                    ticking.append((next_due, rec))
         for rec in dirty.values():
-            index = position_of(self._ids, rec.task_id)
+            index = position_of(ids, rec.task_id)
             if index is not None:
-                self._dat.replaceRow(index + 1, row_values(rec, now))
+                dat.replaceRow(index + 1, row_values(rec, now))
                 if rec.status is running and rec.task_id not in ticking_ids:
                     ticking_ids.add(rec.task_id)
                     ticking.append((next_due, rec))
+        self._tick(now, next_due, dirty)
+        # The rows written by this refresh shared these strings; later ones will not.
+        _seconds_text_cache.clear()
+
+    def _tick(self, now: float, next_due: float, written: dict[int, TaskRecord]) -> None:
+        """Rewrite the running durations that are due, at most
+        `DURATION_REFRESH_PER_FRAME` of them, stalest first."""
+        ticking = self._ticking
         # Entries are appended with due times that only grow, so the deque stays
         # sorted by due time and the front is always the stalest row.
         if len(ticking) > 2 * len(self._ids) + 64:
@@ -148,25 +218,10 @@ class TaskTableSync:
             ticking.popleft()
             refreshed += 1
             ticking.append((next_due, rec))
-            if rec.task_id in dirty:
+            if rec.task_id in written:
                 continue
             index = position_of(self._ids, rec.task_id)
             if index is not None:
                 # Formatted directly: a running duration is never shared, so caching it
                 # would only churn the shared-strings cache.
                 self._dat[index + 1, _DURATION_COL] = f"{max(0.0, now - rec.created_at):.3f}"
-
-    def rebuild(self, records: Iterable[TaskRecord], now: float) -> None:
-        """Rewrite the whole table from the registry (after ``Updatetable`` comes back on)."""
-        self._dat.clear()
-        self._dat.appendRow(COLUMNS)
-        self._ids = []
-        self._dirty = {}
-        self._ticking = deque()
-        self._ticking_ids = set()
-        for rec in records:
-            self._ids.append(rec.task_id)
-            self._dat.appendRow(row_values(rec, now))
-            if rec.status is TaskStatus.RUNNING:
-                self._ticking_ids.add(rec.task_id)
-                self._ticking.append((now + DURATION_TICK_SECONDS, rec))

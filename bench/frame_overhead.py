@@ -15,9 +15,10 @@ from host import Host
 __all__ = ["bare_loop_cost", "bare_loop_samples", "host_frame_cost", "host_frame_samples"]
 
 
-def host_frame_cost(n: int, frames: int = 300) -> float:
-    """Mean seconds (slowest 5% dropped) of one frame of a host with ``n`` idle tracked tasks."""
-    return trimmed_mean(host_frame_samples(n, frames))
+def host_frame_cost(n: int, frames: int = 300, table: bool = True) -> float:
+    """Mean seconds (slowest 5% dropped) of one frame of a host with ``n`` idle tracked
+    tasks; ``table=False`` turns ``Updatetable`` off (no running durations tick)."""
+    return trimmed_mean(host_frame_samples(n, frames, table))
 
 
 def bare_loop_cost(n: int, frames: int = 300) -> float:
@@ -25,10 +26,11 @@ def bare_loop_cost(n: int, frames: int = 300) -> float:
     return trimmed_mean(bare_loop_samples(n, frames))
 
 
-def host_frame_samples(n: int, frames: int) -> list[float]:
+def host_frame_samples(n: int, frames: int, table: bool = True) -> list[float]:
     """Seconds per ``host.step()`` over ``frames`` frames, ``n`` idle tracked tasks, after
     a warm-up."""
     with quiet(), Host(fps=60.0, realtime=False) as host:
+        host.asyncio_comp.par.Updatetable = table
         gate: asyncio.Future[None] = host.loop.create_future()
 
         async def idle() -> None:

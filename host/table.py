@@ -4,11 +4,17 @@ Cells hold strings (values are converted with `str`). Columns may be addressed b
 index or by the header name in row 0. Bad indices raise with the given index and
 the table's size; nothing is changed by a rejected call. `version` grows on every
 change so readers can skip work when nothing changed.
+
+A table can be cooked on demand, as TouchDesigner cooks an operator when something
+reads it: its owner registers a refresh with `refresh_on_read` and calls
+`mark_stale()` as its source changes; the refresh then runs once, before the next
+read or write, however many changes came in between. The task table uses this: a
+task that starts and ends between two reads costs the table nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from host.network import OP
@@ -40,12 +46,12 @@ class Cell:
 
     @property
     def val(self) -> str:
-        self._dat._guard.check(self._dat)
+        self._dat._check()
         return self._dat._rows[self._row][self._col]
 
     @val.setter
     def val(self, value: object) -> None:
-        self._dat._guard.check(self._dat)
+        self._dat._check()
         self._dat._set(self._row, self._col, value)
 
     def __str__(self) -> str:
@@ -77,63 +83,90 @@ class TableDAT(OP):
         # nothing; a list would be walked by every one of them.
         self._rows: list[tuple[str, ...]] = []
         self._width = 0
-        self.version = 0
+        self._version = 0
+        self._stale = False
+        self._refresh: Callable[[], object] | None = None
+
+    # -- cooking on demand ----------------------------------------------------
+    def refresh_on_read(self, refresh: Callable[[], object] | None) -> None:
+        """Run ``refresh()`` before the next read or write after each `mark_stale()`;
+        None stops it. ``refresh`` writes through this table's own methods."""
+        self._guard.check(self)
+        if refresh is not None and not callable(refresh):
+            raise TypeError(f"refresh_on_read() expected a callable or None, got {refresh!r}")
+        self._refresh = refresh
+        self._stale = False
+
+    def mark_stale(self) -> None:
+        """Tell the table its source changed: the next read runs the refresh first."""
+        if self._refresh is not None:
+            self._stale = True
+
+    def refresh(self) -> None:
+        """Run the pending refresh now, if the source changed since the last one."""
+        self._check()
+
+    @property
+    def version(self) -> int:
+        """Grows on every change of the table's content."""
+        self._check()
+        return self._version
 
     # -- size -----------------------------------------------------------------
     @property
     def numRows(self) -> int:
-        self._guard.check(self)
+        self._check()
         return len(self._rows)
 
     @property
     def numCols(self) -> int:
-        self._guard.check(self)
+        self._check()
         return self._width
 
     # -- reading --------------------------------------------------------------
     def __getitem__(self, key: tuple[int, int | str]) -> Cell:
-        self._guard.check(self)
+        self._check()
         row, col = self._locate(key)
         return Cell(self, row, col)
 
     def __setitem__(self, key: tuple[int, int | str], value: object) -> None:
-        self._guard.check(self)
+        self._check()
         row, col = self._locate(key)
         self._set(row, col, value)
 
     def row(self, index: int) -> list[Cell]:
-        self._guard.check(self)
+        self._check()
         r = self._row_index(index)
         return [Cell(self, r, c) for c in range(self._width)]
 
     def col(self, name_or_index: int | str) -> list[Cell]:
-        self._guard.check(self)
+        self._check()
         c = self._col_index(name_or_index)
         return [Cell(self, r, c) for r in range(len(self._rows))]
 
     def rows(self) -> list[list[Cell]]:
-        self._guard.check(self)
+        self._check()
         return [[Cell(self, r, c) for c in range(self._width)] for r in range(len(self._rows))]
 
     def values(self) -> list[list[str]]:
         """A copy of the whole table as lists of strings (cheap to hand to a view)."""
-        self._guard.check(self)
+        self._check()
         return [list(r) for r in self._rows]
 
     # -- writing --------------------------------------------------------------
     def appendRow(self, values: Iterable[object] = ()) -> int:
         """Append a row (padded to the table's width, widening it if longer); its index."""
-        self._guard.check(self)
+        self._check()
         cells = self._as_cells(values, "appendRow")
         if len(cells) != self._width:
             cells = self._fit(cells)
         rows = self._rows
         rows.append(cells)
-        self.version += 1
+        self._version += 1
         return len(rows) - 1
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
-        self._guard.check(self)
+        self._check()
         cells = self._as_cells(values, "insertRow")
         if isinstance(index, bool) or not isinstance(index, int) or not (
             0 <= index <= len(self._rows)
@@ -143,39 +176,46 @@ class TableDAT(OP):
         if len(cells) != self._width:
             cells = self._fit(cells)
         self._rows.insert(index, cells)
-        self.version += 1
+        self._version += 1
         return index
 
     def replaceRow(self, index: int, values: Iterable[object]) -> None:
-        self._guard.check(self)
+        self._check()
         r = self._row_index(index)
         cells = self._as_cells(values, "replaceRow")
         if len(cells) != self._width:
             cells = self._fit(cells)
         self._rows[r] = cells
-        self.version += 1
+        self._version += 1
 
     def deleteRow(self, index: int) -> None:
-        self._guard.check(self)
+        self._check()
         r = self._row_index(index)
         del self._rows[r]
-        self.version += 1
+        self._version += 1
 
     def clear(self, keepFirstRow: bool = False) -> None:
         """Remove every row, or every row but the header with ``keepFirstRow=True``."""
-        self._guard.check(self)
+        self._check()
         del self._rows[1 if keepFirstRow else 0:]
         if not self._rows:
             self._width = 0
-        self.version += 1
+        self._version += 1
 
     # -- internals ------------------------------------------------------------
+    def _check(self) -> None:
+        """The thread check every access makes, then the pending refresh if any."""
+        self._guard.check(self)
+        if self._stale:
+            self._stale = False  # the refresh writes through the checked methods
+            self._refresh()  # type: ignore[misc]
+
     def _set(self, row: int, col: int, value: object) -> None:
         # Callers have checked the thread and the indices.
         cells = list(self._rows[row])
         cells[col] = value if type(value) is str else str(value)
         self._rows[row] = tuple(cells)
-        self.version += 1
+        self._version += 1
 
     def _fit(self, cells: tuple[str, ...]) -> tuple[str, ...]:
         """``cells`` padded to the table's width, widening the table if it is longer."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import socket
+import threading
 
 from asyncio_comp._loop_internals import FrameEventLoop, ready_count
 from host import Host
@@ -86,4 +88,79 @@ def test_ready_queue_exists_and_has_len() -> None:
         loop.run_forever()
         assert ready_count(loop) == 0
     finally:
+        loop.close()
+
+
+# -- FrameEventLoop.has_work: what an idle frame may skip ------------------------------
+
+def test_timer_heap_and_selector_internals_have_the_expected_shape() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        watched = loop._selector._fd_to_key  # type: ignore[attr-defined]
+        assert isinstance(watched, dict)
+        assert list(watched) == [loop._ssock.fileno()]  # type: ignore[attr-defined]
+        assert isinstance(loop._clock_resolution, float)  # type: ignore[attr-defined]
+        handle = loop.call_at(5.0, lambda: None)
+        scheduled = loop._scheduled  # type: ignore[attr-defined]
+        assert scheduled == [handle] and scheduled[0]._when == 5.0
+        handle.cancel()
+    finally:
+        loop.close()
+
+
+def test_a_fresh_loop_has_no_work_and_a_ready_callback_is_work() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        assert not loop.has_work()
+        loop.call_soon(loop.stop)
+        assert loop.has_work()
+        loop.run_forever()
+        assert not loop.has_work()
+    finally:
+        loop.close()
+
+
+def test_a_timer_is_work_from_the_time_it_is_due() -> None:
+    now = [0.0]
+    loop = FrameEventLoop(lambda: now[0])
+    try:
+        loop.call_at(2.0, lambda: None)
+        assert not loop.has_work()
+        now[0] = 1.999
+        assert not loop.has_work()
+        now[0] = 2.0
+        assert loop.has_work()
+    finally:
+        loop.close()
+
+
+def test_a_call_from_another_thread_is_work() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        thread = threading.Thread(target=loop.call_soon_threadsafe, args=(lambda: None,))
+        thread.start()
+        thread.join()
+        assert loop.has_work()
+    finally:
+        loop.close()
+
+
+def test_a_watched_socket_is_work_only_once_it_is_readable() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    ours, theirs = socket.socketpair()
+    try:
+        received: list[bytes] = []
+        loop.add_reader(ours.fileno(), lambda: received.append(ours.recv(16)))
+        assert not loop.has_work()
+        theirs.send(b"ping")
+        assert loop.has_work()
+        assert loop.has_work()  # the poll consumed nothing: the selector is level-triggered
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        assert received == [b"ping"]
+        assert not loop.has_work()
+        loop.remove_reader(ours.fileno())
+    finally:
+        ours.close()
+        theirs.close()
         loop.close()

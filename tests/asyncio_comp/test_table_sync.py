@@ -175,3 +175,57 @@ def test_unchanged_frame_does_not_touch_finished_rows(host: Host) -> None:
     version = host.asyncio_comp.task_table.version
     host.step(10)
     assert host.asyncio_comp.task_table.version == version
+
+
+def test_a_table_nobody_reads_is_written_only_when_read(host: Host) -> None:
+    """Cooked on demand: ten tasks that ran and ended between two reads cost one
+    append each, no rewrites, and the table is exact at the read."""
+    table = host.asyncio_comp.task_table
+    version = table.version
+    host.tasks.Run([sleep_for(i / 60) for i in range(10)])
+    host.step(20)
+    assert table.version == version + 10
+    assert_table_matches(host)
+
+
+def test_a_task_submitted_and_cleared_between_reads_never_gets_a_row(host: Host) -> None:
+    table = host.asyncio_comp.task_table
+    version = table.version
+    host.tasks.Run([sleep_for(0) for _ in range(5)])
+    host.step(2)
+    assert host.tasks.Clearfinished() == 5
+    assert table.version == version  # nothing was written
+    assert table.numRows == 1
+
+
+def test_a_read_every_frame_sees_each_frame_end(host: Host) -> None:
+    table = host.asyncio_comp.task_table
+    task_id = host.tasks.Run(sleep_for(2 / 60))
+    statuses = []
+    for _ in range(4):
+        host.step()
+        statuses.append(table[1, "status"].val)
+    assert statuses == ["running", "running", "completed", "completed"]
+    assert table[1, "task_id"].val == str(task_id)
+
+
+def test_updatetable_off_freezes_the_table_as_of_the_last_frame(host: Host) -> None:
+    comp = host.asyncio_comp
+    host.tasks.Run(sleep_for(0))
+    host.step(2)  # completed; nothing has read the table yet
+    comp.par.Updatetable = False
+    host.tasks.Run(sleep_for(0))
+    host.step(2)
+    assert comp.task_table.numRows == 2
+    assert comp.task_table[1, "status"].val == "completed"
+
+
+def test_an_info_whose_repr_fails_is_shown_by_its_type(host: Host) -> None:
+    class Awkward:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr today")
+
+    host.tasks.Run(sleep_for(0), info=Awkward())
+    host.step()
+    assert host.asyncio_comp.task_table[1, "info"].val == (
+        "<Awkward: repr() failed: RuntimeError: no repr today>")

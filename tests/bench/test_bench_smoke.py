@@ -17,6 +17,7 @@ def test_frame_overhead_runs() -> None:
 
 def test_throughput_runs() -> None:
     assert throughput.tracked_throughput(50) > 0
+    assert throughput.tracked_throughput(50, read_table=True) > 0
     assert throughput.raw_throughput(50) > 0
 
 

@@ -95,3 +95,54 @@ def test_bad_access_changes_nothing(dat: TableDAT, action: object, exc: type[Exc
     with pytest.raises(exc, match=pattern):
         action(dat)  # type: ignore[operator]
     assert (dat.values(), dat.version) == before
+
+
+# -- cooking on demand ---------------------------------------------------------------
+
+def test_a_refresh_runs_once_before_the_next_access_after_mark_stale(dat: TableDAT) -> None:
+    source = ["bob"]
+    refreshes: list[int] = []
+
+    def refresh() -> None:
+        refreshes.append(dat.numRows)  # its own reads do not recurse
+        dat.appendRow([source.pop(), 7])
+
+    dat.refresh_on_read(refresh)
+    assert dat.numRows == 3 and refreshes == []  # nothing marked stale yet
+    dat.mark_stale()
+    dat.mark_stale()
+    assert refreshes == []  # marking is free; the refresh waits for a read
+    assert dat[3, "name"].val == "bob"
+    assert refreshes == [3]
+    assert dat.numRows == 4 and refreshes == [3]  # once per mark_stale
+
+
+@pytest.mark.parametrize("access", [
+    lambda d: d.numRows, lambda d: d.numCols, lambda d: d.version, lambda d: d.values(),
+    lambda d: d.rows(), lambda d: d.row(0), lambda d: d.col("name"), lambda d: d[0, 0],
+    lambda d: d.appendRow(["x"]), lambda d: d.deleteRow(1), lambda d: d.refresh(),
+])
+def test_every_access_runs_the_pending_refresh(dat: TableDAT, access: object) -> None:
+    ran: list[bool] = []
+    dat.refresh_on_read(lambda: ran.append(True))
+    dat.mark_stale()
+    access(dat)  # type: ignore[operator]
+    assert ran == [True]
+
+
+def test_a_cell_taken_earlier_reads_through_the_refresh(dat: TableDAT) -> None:
+    cell = dat[1, "age"]
+    dat.refresh_on_read(lambda: dat.replaceRow(1, ["ada", 37]))
+    dat.mark_stale()
+    assert cell.val == "37"
+
+
+def test_refresh_none_stops_it_and_a_non_callable_is_refused(dat: TableDAT) -> None:
+    ran: list[bool] = []
+    dat.refresh_on_read(lambda: ran.append(True))
+    dat.refresh_on_read(None)
+    dat.mark_stale()
+    assert dat.numRows == 3 and ran == []
+    with pytest.raises(TypeError, match=r"refresh_on_read\(\) expected a callable or None, "
+                                        r"got 'soon'"):
+        dat.refresh_on_read("soon")  # type: ignore[arg-type]
