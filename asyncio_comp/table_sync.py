@@ -114,11 +114,15 @@ class TaskTableSync:
             self._dat.mark_stale()
 
     def removed(self, task_id: int) -> None:
-        self._dirty.pop(task_id, None)
+        dirty, unwritten = self._dirty, self._unwritten
+        if dirty.pop(task_id, None) is not None and not dirty:
+            dirty.clear()  # a dict never shrinks as keys go; emptied, clear() frees it
         if not self._enabled:
             return
-        if self._unwritten.pop(task_id, None) is None:
+        if unwritten.pop(task_id, None) is None:
             self._deleted.append(task_id)  # its row was written: delete it
+        elif not unwritten:
+            unwritten.clear()  # with nobody reading, it held every task since the last read
         self._dat.mark_stale()
 
     def flush(self, now: float) -> None:

@@ -15,10 +15,12 @@ from host import Host
 __all__ = ["bare_loop_cost", "bare_loop_samples", "host_frame_cost", "host_frame_samples"]
 
 
-def host_frame_cost(n: int, frames: int = 300, table: bool = True) -> float:
+def host_frame_cost(n: int, frames: int = 300, table: bool = True,
+                    read_table: bool = False) -> float:
     """Mean seconds (slowest 5% dropped) of one frame of a host with ``n`` idle tracked
-    tasks; ``table=False`` turns ``Updatetable`` off (no running durations tick)."""
-    return trimmed_mean(host_frame_samples(n, frames, table))
+    tasks; ``table=False`` turns ``Updatetable`` off, ``read_table=True`` reads the
+    ``task_table`` after every frame (its running durations tick when read)."""
+    return trimmed_mean(host_frame_samples(n, frames, table, read_table))
 
 
 def bare_loop_cost(n: int, frames: int = 300) -> float:
@@ -26,11 +28,19 @@ def bare_loop_cost(n: int, frames: int = 300) -> float:
     return trimmed_mean(bare_loop_samples(n, frames))
 
 
-def host_frame_samples(n: int, frames: int, table: bool = True) -> list[float]:
-    """Seconds per ``host.step()`` over ``frames`` frames, ``n`` idle tracked tasks, after
-    a warm-up."""
+def host_frame_samples(n: int, frames: int, table: bool = True,
+                       read_table: bool = False) -> list[float]:
+    """Seconds per frame (``host.step()``, then a read of the table if asked) over
+    ``frames`` frames, ``n`` idle tracked tasks, after a warm-up."""
     with quiet(), Host(fps=60.0, realtime=False) as host:
         host.asyncio_comp.par.Updatetable = table
+        dat = host.asyncio_comp.task_table
+
+        def step_and_read() -> None:
+            host.step()
+            dat.refresh()
+
+        step = step_and_read if read_table else host.step
         gate: asyncio.Future[None] = host.loop.create_future()
 
         async def idle() -> None:
@@ -43,8 +53,8 @@ def host_frame_samples(n: int, frames: int, table: bool = True) -> list[float]:
         if host.tasks.GetActiveTasksCount() != n:
             raise RuntimeError(f"expected {n} running tasks, "
                                f"got {host.tasks.GetActiveTasksCount()}")
-        sample_frames(host.step, 30)
-        samples = sample_frames(host.step, frames)
+        sample_frames(step, 30)
+        samples = sample_frames(step, frames)
         gate.cancel()
         return samples
 

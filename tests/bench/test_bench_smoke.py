@@ -12,6 +12,8 @@ from bench.peers import lops, thread_loop, trio_guest
 
 def test_frame_overhead_runs() -> None:
     assert frame_overhead.host_frame_cost(10, frames=5) > 0
+    assert frame_overhead.host_frame_cost(10, frames=5, table=False) > 0
+    assert frame_overhead.host_frame_cost(10, frames=5, read_table=True) > 0
     assert frame_overhead.bare_loop_cost(10, frames=5) > 0
 
 
