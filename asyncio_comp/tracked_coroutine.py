@@ -43,26 +43,18 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
         self._on_end = on_end
 
     def send(self, value: Any) -> Any:
-        started, in_gc = time.perf_counter(), gc_clock.total
-        try:
-            return self._coro.send(value)
-        except StopIteration as stop:
-            self._on_end(stop.value, None)
-            raise
-        except BaseException as exc:
-            self._raised(exc)
-        finally:
-            elapsed = time.perf_counter() - started
-            if elapsed >= self._watch.threshold:
-                self._watch.check(self._task_id, self._description, elapsed,
-                                  gc_clock.total - in_gc)
+        return self._resume(self._coro.send, value)
 
     def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        if val is None and tb is None:
+            return self._resume(self._coro.throw, typ)
+        return self._resume(self._coro.throw, typ, val, tb)
+
+    def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
+        """One step: ``method(*args)`` on the coroutine, timed, its ending reported."""
         started, in_gc = time.perf_counter(), gc_clock.total
         try:
-            if val is None and tb is None:
-                return self._coro.throw(typ)
-            return self._coro.throw(typ, val, tb)
+            return method(*args)
         except StopIteration as stop:
             self._on_end(stop.value, None)
             raise
