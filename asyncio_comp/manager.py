@@ -2,9 +2,11 @@
 
 It tracks every submitted coroutine from submission to its one ending and does the
 per-frame work in `cook()`, in this order: admit pending tasks and drain the loop
-within the frame budget → fire completion callbacks for the tasks that ended →
-remove finished tasks whose Clear After age is reached → write changed table rows.
-Every part of that costs in proportion to what changed this frame.
+within the frame budget (a frame with nothing to admit and nothing due on the loop
+skips it) → fire completion callbacks for the tasks that ended → remove finished
+tasks whose Clear After age is reached → let the table know what changed (it writes
+the rows when read). Every part of that costs in proportion to what changed this
+frame.
 """
 
 from __future__ import annotations

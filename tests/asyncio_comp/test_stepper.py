@@ -129,3 +129,19 @@ def test_an_interrupt_out_of_the_loop_leaves_one_driver_for_the_next_frame(host:
         later = host.tasks.Run(answer())
         host.step()
         assert host.tasks.GetTaskResult(later) == 42
+
+
+def test_a_new_frame_budget_takes_effect_from_the_next_frame(host: Host) -> None:
+    """The budget is mirrored when it changes, not read every frame: a change must
+    still reach the stepper. 5,000 first steps cannot fit in 0.05 ms; they fit in
+    a 1,000 ms budget with room to spare."""
+    comp = host.asyncio_comp
+
+    def frames_to_drain(count: int) -> int:
+        host.tasks.Run([tiny(i) for i in range(count)])
+        return host.run(until=lambda: host.tasks.GetActiveTasksCount() == 0, frames=10_000)
+
+    comp.par.Framebudget = 0.05
+    assert frames_to_drain(5_000) > 5
+    comp.par.Framebudget = 1000.0
+    assert frames_to_drain(5_000) == 1
