@@ -113,7 +113,7 @@ class AsyncIOManager:
             self._admission.append(rec)
             if rec.timeout is not None:
                 rec.timer = self.loop.call_at(now + rec.timeout, self._on_timeout, rec)
-            self._table.added(rec, now)
+            self._table.added(rec)
             ids.append(rec.task_id)
         self._counts[TaskStatus.PENDING] += len(ids)
         self.version += 1
@@ -266,7 +266,7 @@ class AsyncIOManager:
             self._fire_callbacks()
         if self._clear_queue:
             self._clear_aged(now)
-        self._table.flush(now)
+        self._table.flush()
 
     def _admit(self) -> int:
         """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""

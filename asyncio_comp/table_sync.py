@@ -98,7 +98,7 @@ class TaskTableSync:
     def enabled(self) -> bool:
         return self._enabled
 
-    def added(self, rec: TaskRecord, now: float) -> None:
+    def added(self, rec: TaskRecord) -> None:
         if not self._enabled:
             return
         if rec.task_id <= self._last_id:
@@ -125,7 +125,7 @@ class TaskTableSync:
             unwritten.clear()  # with nobody reading, it held every task since the last read
         self._dat.mark_stale()
 
-    def flush(self, now: float) -> None:
+    def flush(self) -> None:
         """End of a frame: running durations may be due to tick at the next read."""
         if self._enabled and self._ticking:
             self._dat.mark_stale()

@@ -136,14 +136,20 @@ def assert_nothing_left(baseline: tuple[set[threading.Thread], set[int]],
         assert word not in err, err
 
 
-def test_close_after_busy_frames_leaves_no_thread_socket_file_or_warning(
-        baseline: tuple[set[threading.Thread], set[int]], tmp_path: Path,
-        caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
-        unraisable: list[str]) -> None:
+def busy_host(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> tuple[Host, dict[str, Any]]:
+    """A host with asyncio logging captured, `busy` started and three lines through."""
     caplog.set_level(logging.DEBUG, logger="asyncio")
     host = Host(fps=60, realtime=False)
     state = busy(host, tmp_path)
     run_until(host, lambda: state.get("lines", 0) >= 3)
+    return host, state
+
+
+def test_close_after_busy_frames_leaves_no_thread_socket_file_or_warning(
+        baseline: tuple[set[threading.Thread], set[int]], tmp_path: Path,
+        caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
+        unraisable: list[str]) -> None:
+    host, state = busy_host(tmp_path, caplog)
     assert [listener.address for listener in listening_sockets()] == ["127.0.0.1"]
     assert set(LOOPBACK) >= {listener.address for listener in listening_sockets()}
     state["release"].set()  # lets the executor job and the worker's job end
@@ -160,10 +166,7 @@ def test_ctrl_c_mid_frame_then_close_leaves_nothing(
         baseline: tuple[set[threading.Thread], set[int]], tmp_path: Path,
         caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
         unraisable: list[str]) -> None:
-    caplog.set_level(logging.DEBUG, logger="asyncio")
-    host = Host(fps=60, realtime=False)
-    state = busy(host, tmp_path)
-    run_until(host, lambda: state.get("lines", 0) >= 3)
+    host, state = busy_host(tmp_path, caplog)
 
     def ctrl_c(h: Any) -> None:
         raise KeyboardInterrupt
