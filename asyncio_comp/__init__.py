@@ -6,20 +6,20 @@ from asyncio_comp.progress import current_task_id as current_task_id
 from asyncio_comp.progress import report_progress as report_progress
 from asyncio_comp.records import TaskOutcome as TaskOutcome
 from asyncio_comp.records import TaskRow as TaskRow
-from asyncio_comp.serial_worker import SerialWorker as SerialWorker
-from asyncio_comp.serial_worker import WorkerSnapshot as WorkerSnapshot
 from asyncio_comp.status import InvalidTransition as InvalidTransition
 from asyncio_comp.status import TaskStatus as TaskStatus
-from asyncio_comp.worker_comp import SerialWorkerCOMP as SerialWorkerCOMP
-from asyncio_comp.worker_comp import create_worker as create_worker
-from asyncio_comp.worker_comp import find_workers as find_workers
-from asyncio_comp.worker_task import WorkerError as WorkerError
-from asyncio_comp.worker_task import WorkerStatus as WorkerStatus
-from asyncio_comp.worker_task import WorkerStopped as WorkerStopped
-from asyncio_comp.worker_task import WorkerTask as WorkerTask
-from asyncio_comp.worker_task import WorkerTaskCancelled as WorkerTaskCancelled
-from asyncio_comp.worker_task import WorkerTaskRow as WorkerTaskRow
-from asyncio_comp.worker_task import current_worker_task as current_worker_task
+from asyncio_comp.worker.comp import SerialWorkerCOMP as SerialWorkerCOMP
+from asyncio_comp.worker.comp import create_worker as create_worker
+from asyncio_comp.worker.comp import find_workers as find_workers
+from asyncio_comp.worker.serial_worker import SerialWorker as SerialWorker
+from asyncio_comp.worker.serial_worker import WorkerSnapshot as WorkerSnapshot
+from asyncio_comp.worker.task import WorkerError as WorkerError
+from asyncio_comp.worker.task import WorkerStatus as WorkerStatus
+from asyncio_comp.worker.task import WorkerStopped as WorkerStopped
+from asyncio_comp.worker.task import WorkerTask as WorkerTask
+from asyncio_comp.worker.task import WorkerTaskCancelled as WorkerTaskCancelled
+from asyncio_comp.worker.task import WorkerTaskRow as WorkerTaskRow
+from asyncio_comp.worker.task import current_worker_task as current_worker_task
 
 __all__ = [
     "AsyncIOManager",

@@ -12,9 +12,9 @@ from typing import Any
 from asyncio_comp._loop_internals import FrameEventLoop
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.table_sync import TaskTableSync
-from host.network import BaseCOMP
-from host.params import FloatPar, Par, PulsePar, TogglePar
-from host.table import TableDAT
+from host.engine.network import BaseCOMP
+from host.engine.params import FloatPar, Par, PulsePar, TogglePar
+from host.engine.table import TableDAT
 
 __all__ = ["TDAsyncIO"]
 

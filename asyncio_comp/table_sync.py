@@ -27,7 +27,7 @@ from asyncio_comp.status import TaskStatus
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRecord
-    from host.table import TableDAT
+    from host.engine.table import TableDAT
 
 __all__ = ["COLUMNS", "TaskTableSync"]
 

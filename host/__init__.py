@@ -2,31 +2,31 @@
 
 from typing import TYPE_CHECKING, Any
 
-from host.clock import FrameClock as FrameClock
-from host.core import HostCore as HostCore
-from host.network import OP as OP
-from host.network import BaseCOMP as BaseCOMP
-from host.params import FloatPar as FloatPar
-from host.params import IntPar as IntPar
-from host.params import MenuPar as MenuPar
-from host.params import Par as Par
-from host.params import PulsePar as PulsePar
-from host.params import StrPar as StrPar
-from host.params import TogglePar as TogglePar
-from host.stats import FrameStats as FrameStats
-from host.table import Cell as Cell
-from host.table import TableDAT as TableDAT
-from host.thread_guard import ThreadViolation as ThreadViolation
+from host.engine.clock import FrameClock as FrameClock
+from host.engine.core import HostCore as HostCore
+from host.engine.network import OP as OP
+from host.engine.network import BaseCOMP as BaseCOMP
+from host.engine.params import FloatPar as FloatPar
+from host.engine.params import IntPar as IntPar
+from host.engine.params import MenuPar as MenuPar
+from host.engine.params import Par as Par
+from host.engine.params import PulsePar as PulsePar
+from host.engine.params import StrPar as StrPar
+from host.engine.params import TogglePar as TogglePar
+from host.engine.stats import FrameStats as FrameStats
+from host.engine.table import Cell as Cell
+from host.engine.table import TableDAT as TableDAT
+from host.engine.thread_guard import ThreadViolation as ThreadViolation
 
 if TYPE_CHECKING:
-    from host.assemble import Host as Host
+    from host.app.assemble import Host as Host
 
 
 def __getattr__(name: str) -> Any:
     # The assembled Host stands on asyncio_comp, which stands on this package's
     # core modules; importing it lazily lets either package be imported first.
     if name == "Host":
-        from host.assemble import Host
+        from host.app.assemble import Host
 
         return Host
     raise AttributeError(f"module 'host' has no attribute {name!r}")

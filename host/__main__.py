@@ -2,6 +2,6 @@
 
 import sys
 
-from host.cli import main
+from host.app.cli import main
 
 sys.exit(main())

@@ -19,9 +19,9 @@ import aiohttp
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
-from host.network import BaseCOMP
-from host.params import FloatPar, IntPar, StrPar
-from host.table import TableDAT
+from host.engine.network import BaseCOMP
+from host.engine.params import FloatPar, IntPar, StrPar
+from host.engine.table import TableDAT
 from operators.dot_lop_utils import DotLOPUtils
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import Any
 from asyncio_comp.component import TDAsyncIO
 from asyncio_comp.records import TaskOutcome
 from asyncio_comp.validation import close_given
-from host.network import OP
+from host.engine.network import OP
 
 __all__ = ["ASYNCIO_COMP_PATH", "DotLOPUtils"]
 

@@ -23,11 +23,11 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from asyncio_comp.worker_comp import SerialWorkerCOMP, create_worker
-from asyncio_comp.worker_task import WorkerTask, current_worker_task
-from host.network import BaseCOMP
-from host.params import Par, PulsePar, StrPar
-from host.table import TableDAT
+from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
+from asyncio_comp.worker.task import WorkerTask, current_worker_task
+from host.engine.network import BaseCOMP
+from host.engine.params import Par, PulsePar, StrPar
+from host.engine.table import TableDAT
 from operators.dot_lop_utils import DotLOPUtils
 
 __all__ = [

@@ -20,8 +20,8 @@ from pathlib import Path
 from rich.console import Console
 
 from host import Host
-from host.scene_loader import build_scene, load_scene
-from host.views.terminal import render_task_view
+from host.app.scene_loader import build_scene, load_scene
+from host.app.views.terminal import render_task_view
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from worker_gates import WAIT, Gate, finish, run_host_until
 
-from asyncio_comp.serial_worker import STOPPED_BEFORE_RUN, SerialWorker
 from asyncio_comp.status import TaskStatus
-from asyncio_comp.worker_task import (
+from asyncio_comp.worker.serial_worker import STOPPED_BEFORE_RUN, SerialWorker
+from asyncio_comp.worker.task import (
     WorkerError,
     WorkerStatus,
     WorkerStopped,
@@ -29,8 +29,8 @@ from asyncio_comp.worker_task import (
     WorkerTaskCancelled,
     current_worker_task,
 )
-from host.assemble import Host
-from host.thread_guard import ThreadViolation
+from host.app.assemble import Host
+from host.engine.thread_guard import ThreadViolation
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from asyncio_comp.worker_task import WorkerTask, current_worker_task
-from host.assemble import Host
+from asyncio_comp.worker.task import WorkerTask, current_worker_task
+from host.app.assemble import Host
 
 WAIT = 10.0  # seconds: the bound on every wait for the worker thread
 

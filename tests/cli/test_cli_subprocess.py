@@ -45,7 +45,7 @@ def test_headless_prints_the_summary() -> None:
 
 
 def test_terminal_view_never_loads_pyglet() -> None:
-    code = ("import sys; from host.cli import main; "
+    code = ("import sys; from host.app.cli import main; "
             "status = main(['run', 'hello', '--terminal', '--frames', '30', '--no-realtime', "
             "'--arg', 'downloads=1']); "
             "print('pyglet loaded:', 'pyglet' in sys.modules, file=sys.stderr); "

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from asyncio_comp.status import TaskStatus
-from asyncio_comp.worker_comp import SerialWorkerCOMP
-from asyncio_comp.worker_task import WorkerStatus, WorkerTask
-from host.assemble import Host
+from asyncio_comp.worker.comp import SerialWorkerCOMP
+from asyncio_comp.worker.task import WorkerStatus, WorkerTask
+from host.app.assemble import Host
 from operators.houdini_asset import DEFAULT_WORKER_PATH, HoudiniAsset, SurfaceSummary
 
 WAIT = 20.0

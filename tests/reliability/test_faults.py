@@ -149,7 +149,7 @@ def test_operator_raising_during_build_leaves_no_half_made_operator(
 
 def test_scene_build_fault_is_reported_and_the_host_still_closes_cleanly(
         tmp_path: Path) -> None:
-    loader = pytest.importorskip("host.scene_loader")
+    loader = pytest.importorskip("host.app.scene_loader")
     scene_file = tmp_path / "faulty_scene.py"
     scene_file.write_text(
         "import asyncio\n"
@@ -314,8 +314,8 @@ def test_executor_function_raising_base_exception_fails_only_its_task(host: Host
 @pytest.mark.parametrize("exc", [Escape("no way"), SystemExit(3)], ids=["custom", "SystemExit"])
 def test_serial_worker_function_raising_base_exception_fails_its_task_only(
         host: Host, caplog: pytest.LogCaptureFixture, exc: BaseException) -> None:
-    worker_comp = pytest.importorskip("asyncio_comp.worker_comp")
-    from asyncio_comp.worker_task import WorkerStatus
+    worker_comp = pytest.importorskip("asyncio_comp.worker.comp")
+    from asyncio_comp.worker.task import WorkerStatus
 
     worker = worker_comp.create_worker(host, "Worker").worker
 

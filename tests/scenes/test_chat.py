@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from asyncio_comp import TaskStatus
-from host.testing import assert_task_status, run_until
+from host.app.testing import assert_task_status, run_until
 from operators._chat_server import reply_tokens
 
 NAMES = ("weather", "haiku", "recipe", "essay", "oracle")

@@ -6,7 +6,7 @@ import multiprocessing
 
 import pytest
 
-from host.testing import run_until
+from host.app.testing import run_until
 from operators.compute_farm import count_primes
 
 

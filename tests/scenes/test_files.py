@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from host.testing import run_until
+from host.app.testing import run_until
 from operators.file_hasher import CHUNK_BYTES
 
 

@@ -21,14 +21,14 @@ from asyncio_comp import (
     report_progress,
 )
 from host import FrameStats, Host
-from host.views.terminal import (
+from host.app.views.terminal import (
     STATUS_STYLES,
     TerminalView,
     format_duration,
     order_rows,
     render_task_view,
 )
-from host.views.worker_panel import render_worker_panel, worker_panel_height
+from host.app.views.worker_panel import render_worker_panel, worker_panel_height
 
 
 def row(task_id: int, status: TaskStatus, *, description: str | None = None,

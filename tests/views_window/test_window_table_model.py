@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asyncio_comp import TaskRow, TaskStatus
-from host.views.window.table_model import format_duration, order_rows, row_text
+from host.app.views.window.table_model import format_duration, order_rows, row_text
 
 
 def row(task_id: int, status: TaskStatus, error: str | None = None) -> TaskRow:

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from host.params import ParCollection, ParSpec
+from host.engine.params import ParCollection, ParSpec
 
 if TYPE_CHECKING:
-    from host.core import HostCore
-    from host.thread_guard import ThreadGuard
+    from host.engine.core import HostCore
+    from host.engine.thread_guard import ThreadGuard
 
 __all__ = ["OP", "BaseCOMP", "Extensions"]
 

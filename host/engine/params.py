@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from host.network import OP
+    from host.engine.network import OP
 
 __all__ = [
     "FloatPar",

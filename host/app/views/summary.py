@@ -14,20 +14,20 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from host.views.terminal import (
+from host.app.views.terminal import (
     STATUS_ORDER,
     STATUS_STYLES,
     counts_by_value,
     format_duration,
     order_rows,
 )
-from host.views.worker_panel import WORKER_STYLES
+from host.app.views.worker_panel import WORKER_STYLES
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
-    from asyncio_comp.serial_worker import WorkerSnapshot
     from asyncio_comp.status import TaskStatus
-    from host.stats import FrameStats
+    from asyncio_comp.worker.serial_worker import WorkerSnapshot
+    from host.engine.stats import FrameStats
 
 __all__ = ["render_summary"]
 

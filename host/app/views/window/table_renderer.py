@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRow
-from host.views.window.canvas import Canvas, Span
-from host.views.window.colors import STATUS_COLORS, UI
-from host.views.window.layout import Box
-from host.views.window.table_model import (
+from host.app.views.window.canvas import Canvas, Span
+from host.app.views.window.colors import STATUS_COLORS, UI
+from host.app.views.window.layout import Box
+from host.app.views.window.table_model import (
     COLUMNS,
     RowText,
     TableModel,

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from pyglet.window import key
 
-from host.views.window.canvas import Canvas, Span
-from host.views.window.colors import UI
-from host.views.window.layout import Box
+from host.app.views.window.canvas import Canvas, Span
+from host.app.views.window.colors import UI
+from host.app.views.window.layout import Box
 
 __all__ = ["Button", "NumberField"]
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from host.views.window.canvas import Canvas, Span
-from host.views.window.colors import UI
-from host.views.window.layout import Box
+from host.app.views.window.canvas import Canvas, Span
+from host.app.views.window.colors import UI
+from host.app.views.window.layout import Box
 
 if TYPE_CHECKING:
-    from host.core import HostCore
+    from host.engine.core import HostCore
 
 __all__ = ["NetworkPanel"]
 

@@ -23,8 +23,8 @@ from rich.table import Table
 from rich.text import Text
 
 from asyncio_comp.records import order_rows
-from host.views._cells import bouncing_bar, format_duration
-from host.views.worker_panel import (
+from host.app.views._cells import bouncing_bar, format_duration
+from host.app.views.worker_panel import (
     WORKER_ROWS,
     render_worker_panel,
     worker_panel_height,
@@ -33,10 +33,10 @@ from host.views.worker_panel import (
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
-    from asyncio_comp.serial_worker import WorkerSnapshot
     from asyncio_comp.status import TaskStatus
-    from host.assemble import Host
-    from host.stats import FrameStats
+    from asyncio_comp.worker.serial_worker import WorkerSnapshot
+    from host.app.assemble import Host
+    from host.engine.stats import FrameStats
 
 __all__ = [
     "STATUS_ORDER",

@@ -15,15 +15,15 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from asyncio_comp.serial_worker import SerialWorker, WorkerSnapshot
-from asyncio_comp.worker_table import WorkerTableSync
-from host.network import BaseCOMP
-from host.params import IntPar, Par, PulsePar, TogglePar
-from host.table import TableDAT
+from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot
+from asyncio_comp.worker.table import WorkerTableSync
+from host.engine.network import BaseCOMP
+from host.engine.params import IntPar, Par, PulsePar, TogglePar
+from host.engine.table import TableDAT
 
 if TYPE_CHECKING:
-    from asyncio_comp.worker_task import WorkerTask
-    from host.core import HostCore
+    from asyncio_comp.worker.task import WorkerTask
+    from host.engine.core import HostCore
 
 __all__ = ["WORKERS_PARENT", "SerialWorkerCOMP", "create_worker", "find_workers"]
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from host.views.window.canvas import Canvas
-from host.views.window.details import DetailsStrip
-from host.views.window.header import HeaderView
-from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
-from host.views.window.network_panel import NetworkPanel
-from host.views.window.table_renderer import TableRenderer
-from host.views.window.widgets import Button, NumberField
-from host.views.window.worker_panel import WorkerPanel
+from host.app.views.window.canvas import Canvas
+from host.app.views.window.details import DetailsStrip
+from host.app.views.window.header import HeaderView
+from host.app.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
+from host.app.views.window.network_panel import NetworkPanel
+from host.app.views.window.table_renderer import TableRenderer
+from host.app.views.window.widgets import Button, NumberField
+from host.app.views.window.worker_panel import WorkerPanel
 
 if TYPE_CHECKING:
-    from host.assemble import Host
+    from host.app.assemble import Host
 
 __all__ = ["Screen"]
 

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
-from host.clock import FrameClock
-from host.network import OP, BaseCOMP
-from host.stats import FrameStats, StatsRecorder
-from host.thread_guard import ThreadGuard
+from host.engine.clock import FrameClock
+from host.engine.network import OP, BaseCOMP
+from host.engine.stats import FrameStats, StatsRecorder
+from host.engine.thread_guard import ThreadGuard
 
 __all__ = ["HostCore"]
 

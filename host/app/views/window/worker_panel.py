@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from asyncio_comp.worker_comp import SerialWorkerCOMP, find_workers
-from host.views.window.canvas import Canvas, Span
-from host.views.window.colors import UI, WORKER_COLORS
-from host.views.window.layout import Box
-from host.views.window.table_model import format_duration
-from host.views.window.worker_model import LineKind, PanelLine, worker_lines
+from asyncio_comp.worker.comp import SerialWorkerCOMP, find_workers
+from host.app.views.window.canvas import Canvas, Span
+from host.app.views.window.colors import UI, WORKER_COLORS
+from host.app.views.window.layout import Box
+from host.app.views.window.table_model import format_duration
+from host.app.views.window.worker_model import LineKind, PanelLine, worker_lines
 
 if TYPE_CHECKING:
-    from asyncio_comp.serial_worker import WorkerSnapshot
-    from asyncio_comp.worker_task import WorkerTaskRow
-    from host.core import HostCore
+    from asyncio_comp.worker.serial_worker import WorkerSnapshot
+    from asyncio_comp.worker.task import WorkerTaskRow
+    from host.engine.core import HostCore
 
 __all__ = ["WorkerPanel"]
 

@@ -28,8 +28,8 @@ from pyglet.graphics.shader import Shader, ShaderProgram
 from pyglet.graphics.vertexarray import VertexArray
 from pyglet.graphics.vertexbuffer import BufferObject
 
-from host.views.window.colors import Color
-from host.views.window.glyph_atlas import GlyphAtlas
+from host.app.views.window.colors import Color
+from host.app.views.window.glyph_atlas import GlyphAtlas
 
 __all__ = ["Canvas", "Span"]
 

@@ -7,7 +7,7 @@ equals the colour given here exactly (the tests rely on that).
 from __future__ import annotations
 
 from asyncio_comp.status import TaskStatus
-from asyncio_comp.worker_task import WorkerStatus
+from asyncio_comp.worker.task import WorkerStatus
 
 __all__ = ["STATUS_COLORS", "UI", "WORKER_COLORS", "Color"]
 

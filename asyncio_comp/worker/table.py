@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from asyncio_comp._sorted_ids import position_of
 
 if TYPE_CHECKING:
-    from asyncio_comp.worker_task import WorkerTask, WorkerTaskRow
-    from host.table import TableDAT
+    from asyncio_comp.worker.task import WorkerTask, WorkerTaskRow
+    from host.engine.table import TableDAT
 
 __all__ = ["WORKER_COLUMNS", "WorkerChanges", "WorkerTableSync"]
 

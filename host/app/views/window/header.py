@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from asyncio_comp.status import TaskStatus
-from host.stats import RECENT_FRAMES, FrameStats
-from host.views.window.canvas import Canvas, Span
-from host.views.window.colors import STATUS_COLORS, UI
-from host.views.window.layout import Box
+from host.app.views.window.canvas import Canvas, Span
+from host.app.views.window.colors import STATUS_COLORS, UI
+from host.app.views.window.layout import Box
+from host.engine.stats import RECENT_FRAMES, FrameStats
 
 if TYPE_CHECKING:
-    from host.assemble import Host
+    from host.app.assemble import Host
 
 __all__ = ["HeaderView"]
 

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from host.views.window import _backend
-from host.views.window._png import write_png
-from host.views.window.colors import UI
+from host.app.views.window import _backend
+from host.app.views.window._png import write_png
+from host.app.views.window.colors import UI
 
 if TYPE_CHECKING:
-    from host.assemble import Host
-    from host.core import HostCore
-    from host.views.window.canvas import Canvas
-    from host.views.window.screen import Screen
+    from host.app.assemble import Host
+    from host.app.views.window.canvas import Canvas
+    from host.app.views.window.screen import Screen
+    from host.engine.core import HostCore
 
 __all__ = ["WindowView"]
 
@@ -50,8 +50,8 @@ class WindowView:
         self.headless = _backend.configure(headless)
         import pyglet.window
 
-        from host.views.window.canvas import Canvas
-        from host.views.window.screen import Screen
+        from host.app.views.window.canvas import Canvas
+        from host.app.views.window.screen import Screen
 
         try:
             self.window: Any = _open_window(pyglet, width, height, title, self.headless)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from asyncio_comp.serial_worker import WorkerSnapshot
-from asyncio_comp.worker_task import WorkerStatus, WorkerTaskRow
-from host.views.window.table_model import format_duration
+from asyncio_comp.worker.serial_worker import WorkerSnapshot
+from asyncio_comp.worker.task import WorkerStatus, WorkerTaskRow
+from host.app.views.window.table_model import format_duration
 
 __all__ = ["MIN_SECTION_LINES", "LineKind", "PanelLine", "status_label", "worker_lines"]
 

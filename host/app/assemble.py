@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from asyncio_comp.component import TDAsyncIO
-from asyncio_comp.worker_comp import SerialWorkerCOMP, create_worker
-from host.core import HostCore
-from host.network import BaseCOMP
+from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
+from host.engine.core import HostCore
+from host.engine.network import BaseCOMP
 
 if TYPE_CHECKING:
     from asyncio_comp.manager import AsyncIOManager

@@ -24,11 +24,11 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.text import Text
 
-from host.assemble import Host
-from host.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
-from host.views.summary import render_summary
-from host.views.terminal import TerminalView
-from host.views.worker_panel import worker_snapshots
+from host.app.assemble import Host
+from host.app.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
+from host.app.views.summary import render_summary
+from host.app.views.terminal import TerminalView
+from host.app.views.worker_panel import worker_snapshots
 
 __all__ = ["DEFAULT_BOUNDED_SECONDS", "build_parser", "main"]
 
@@ -286,7 +286,7 @@ def _elapsed(host: Host) -> float:
 
 def _probe_window() -> tuple[bool, str]:
     try:
-        from host.views.window import window_available
+        from host.app.views.window import window_available
     except ImportError as exc:
         return False, f"the window view cannot be loaded ({exc})"
     return window_available()
@@ -299,7 +299,7 @@ def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | Non
         terminal.start()
         return terminal
     if kind == "window":
-        from host.views.window import WindowView
+        from host.app.views.window import WindowView
 
         window: _View = WindowView(host, width=1280, height=720, headless=None, title=title)
         return window

@@ -21,12 +21,12 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from host.views._cells import bouncing_bar, format_duration
+from host.app.views._cells import bouncing_bar, format_duration
 
 if TYPE_CHECKING:
-    from asyncio_comp.serial_worker import WorkerSnapshot
-    from asyncio_comp.worker_task import WorkerTaskRow
-    from host.core import HostCore
+    from asyncio_comp.worker.serial_worker import WorkerSnapshot
+    from asyncio_comp.worker.task import WorkerTaskRow
+    from host.engine.core import HostCore
 
 __all__ = [
     "WORKER_ROWS",
@@ -62,7 +62,7 @@ def worker_snapshots(host: HostCore, max_pending: int | None = WORKER_ROWS,
     """
     # Views stand on top of both packages; imported here so that importing the
     # terminal view alone does not load the worker machinery.
-    from asyncio_comp.worker_comp import find_workers
+    from asyncio_comp.worker.comp import find_workers
 
     return [comp.snapshot(max_pending) for comp in find_workers(host)]
 

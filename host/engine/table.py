@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from host.network import OP
+from host.engine.network import OP
 
 if TYPE_CHECKING:
-    from host.core import HostCore
-    from host.network import BaseCOMP
+    from host.engine.core import HostCore
+    from host.engine.network import BaseCOMP
 
 __all__ = ["Cell", "TableDAT"]
 

@@ -41,8 +41,8 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from asyncio_comp.records import describe_error
-from asyncio_comp.worker_table import WorkerChanges
-from asyncio_comp.worker_task import (
+from asyncio_comp.worker.table import WorkerChanges
+from asyncio_comp.worker.task import (
     WorkerError,
     WorkerStatus,
     WorkerStopped,

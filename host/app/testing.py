@@ -9,7 +9,7 @@ Fixtures:
         task completes after 30 frames and timeouts fire on an exact frame.
     ``realtime_host``: a realtime `Host` at 60 fps, for the rare test about pacing.
 
-Helpers (import them from ``host.testing``):
+Helpers (import them from ``host.app.testing``):
     `run_until` runs frames until a condition holds, at most a given number.
     `wait_for_tasks` runs frames until the given tasks have ended.
     `assert_task_status` checks one task's status with a message that says why not.
@@ -29,7 +29,7 @@ import pytest
 from asyncio_comp.status import TaskStatus
 
 if TYPE_CHECKING:
-    from host.assemble import Host
+    from host.app.assemble import Host
 
 __all__ = [
     "FramesExhausted",
@@ -48,7 +48,7 @@ class FramesExhausted(AssertionError):
 @pytest.fixture
 def host() -> Iterator[Host]:
     """A non-realtime `Host` at 60 fps, closed after the test."""
-    from host.assemble import Host
+    from host.app.assemble import Host
 
     h = Host(fps=60.0, realtime=False)
     try:
@@ -60,7 +60,7 @@ def host() -> Iterator[Host]:
 @pytest.fixture
 def realtime_host() -> Iterator[Host]:
     """A realtime `Host` at 60 fps (frames paced to the wall clock), closed after the test."""
-    from host.assemble import Host
+    from host.app.assemble import Host
 
     h = Host(fps=60.0, realtime=True)
     try:
