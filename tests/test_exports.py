@@ -24,7 +24,7 @@ SURFACE = {
         "InvalidTransition", "TaskOutcome", "TaskRow", "current_task_id", "report_progress",
         "SerialWorkerCOMP", "WorkerError", "WorkerSnapshot", "WorkerStopped",
         "WorkerTaskCancelled", "WorkerTaskRow", "create_worker", "current_worker_task",
-        "find_workers",
+        "find_workers", "OutsideWork", "outside_work",
     },
     "operators": CONTRACT["operators"],
 }
