@@ -16,7 +16,7 @@ import contextvars
 import itertools
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,7 @@ class AsyncIOManager:
         self.loop = loop
         self._stepper = LoopStepper(loop)
         self._table = table
+        table.follow(self._tasks_oldest_first)
         self._next_id = 1
         self._tasks: dict[int, TaskRecord] = {}
         self._active: dict[int, TaskRecord] = {}
@@ -225,6 +226,9 @@ class AsyncIOManager:
         self._guard.check(self)
         rec = self._tasks.get(task_id)
         return None if rec is None else rec.row
+
+    def _tasks_oldest_first(self) -> Iterable[TaskRecord]:
+        return self._tasks.values()
 
     def task_count(self) -> int:
         return len(self._tasks)
@@ -421,7 +425,7 @@ class AsyncIOManager:
         elif name == "Clearafter":
             self._clear_after = float(value)
         elif name == "Updatetable":
-            self._table.set_enabled(bool(value), self._tasks.values())
+            self._table.set_enabled(bool(value))
 
     # == shutdown ================================================================
     def close(self) -> None:
