@@ -63,6 +63,8 @@ class AsyncIOManager:
         # Per-status counts, kept as things change: views read them every frame.
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
         self._admission: deque[TaskRecord] = deque()
+        # The coroutines of pending tasks: Run() must neither accept nor close them.
+        self._waiting_coroutines: set[Coroutine[Any, Any, Any]] = set()
         self._ended: list[TaskRecord] = []
         # Finished tasks in the order they finished (Clear After's order, and the
         # views' read newest first); a forgotten task's entry waits to age out.
@@ -96,11 +98,14 @@ class AsyncIOManager:
             TypeError / ValueError: for bad input; nothing is registered and every
                 coroutine given is closed.
         """
-        if self._closed or not self._guard.is_owner():
-            close_given(coroutines)
-            self._guard.check(self)
+        # From another thread: raise before touching anything, coroutines included.
+        self._guard.check(self)
+        waiting = self._waiting_coroutines
+        if self._closed:
+            close_given(coroutines, waiting)
             raise RuntimeError("Run() called after the host closed; nothing was scheduled")
-        request = validate_run(coroutines, description, info, timeout, completion_callback)
+        request = validate_run(coroutines, description, info, timeout, completion_callback,
+                               owned=waiting)
         now = self._host.time()
         ids = []
         for coro in request.coroutines:
@@ -112,6 +117,7 @@ class AsyncIOManager:
             self._tasks[rec.task_id] = rec
             self._active[rec.task_id] = rec
             self._admission.append(rec)
+            waiting.add(coro)
             if rec.timeout is not None:
                 rec.timer = self.loop.call_at(now + rec.timeout, self._on_timeout, rec)
             self._table.added(rec)
@@ -292,6 +298,7 @@ class AsyncIOManager:
             rec.task = loop.create_task(tracked, name=f"framehost-task-{rec.task_id}",
                                         context=context)
             rec.coro = None
+            self._waiting_coroutines.discard(coro)
             rec.transition(TaskStatus.RUNNING, now)
             counts[TaskStatus.PENDING] -= 1
             counts[TaskStatus.RUNNING] += 1
@@ -328,6 +335,7 @@ class AsyncIOManager:
             rec.error = f"TimeoutError: task exceeded its timeout of {rec.timeout:g} s"
         if rec.status is TaskStatus.PENDING:
             if rec.coro is not None:
+                self._waiting_coroutines.discard(rec.coro)
                 rec.coro.close()
             self._finish(rec, reason)
             return
