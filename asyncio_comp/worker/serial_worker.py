@@ -136,6 +136,11 @@ class SerialWorker:
             TypeError: ``fn`` is not a plain callable (a coroutine function belongs in
                 TDAsyncIO's ``Run``), or ``description`` is not a string.
         """
+        if inspect.iscoroutine(fn):
+            # Closed, so it cannot warn "never awaited": the caller handed it over.
+            fn.close()
+            raise TypeError(f"submit() runs blocking callables on a thread, got the coroutine "
+                            f"{fn!r}; run it with TDAsyncIO's Run() instead")
         if not callable(fn):
             raise TypeError(f"submit() expected a callable followed by its arguments, "
                             f"got {fn!r}")

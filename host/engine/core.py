@@ -143,7 +143,12 @@ class HostCore:
 
     # -- awaiting frames --------------------------------------------------------
     async def next_frame(self) -> int:
-        """Resolve at the start of the next frame (Godot's ``process_frame``); its number."""
+        """Resolve at the start of the next frame (Godot's ``process_frame``); its number.
+
+        Raises:
+            ThreadViolation: awaited on another thread than the host's.
+        """
+        self.guard.check(self)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._frame_waiters.append(future)
         return await future
