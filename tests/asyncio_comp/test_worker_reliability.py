@@ -10,10 +10,10 @@ import threading
 import warnings
 
 import pytest
+from worker_gates import WAIT, Gate
 
 from asyncio_comp.worker.comp import SerialWorkerCOMP
 from host import Host, ThreadViolation
-from tests.asyncio_comp.worker_gates import WAIT, Gate
 
 
 async def fetch() -> int:
