@@ -87,9 +87,17 @@ _OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
 
 
 def describe_error(exc: BaseException) -> str:
-    """`ValueError: bad value` — the one format for errors in tables and callbacks."""
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """`ValueError: bad value` — the one format for errors in tables and callbacks.
+
+    Never raises: an exception whose ``__str__`` fails (or returns a non-string) is
+    still described, by its type, so the task it ended still ends with it.
+    """
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except Exception as failure:
+        return f"{name}: <str() failed: {type(failure).__name__}>"
+    return f"{name}: {text}" if text else name
 
 
 class TaskRecord:

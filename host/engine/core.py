@@ -133,7 +133,11 @@ class HostCore:
     def report_exception(self, context: str, exc: BaseException) -> None:
         """Log a fault in user code once, with where it happened, and count it."""
         self._stats.callback_errors += 1
-        log.error("%s raised %s: %s", context, type(exc).__name__, exc, exc_info=exc)
+        try:
+            text = str(exc)
+        except Exception:  # logging would print its own traceback for it
+            text = "<str() failed>"
+        log.error("%s raised %s: %s", context, type(exc).__name__, text, exc_info=exc)
 
     def report_warning(self, message: str) -> None:
         """Log a fault that raised nothing (a stalled loop, an ignored cancel) once, and
