@@ -43,6 +43,10 @@ ADMIT_CHUNK = 64
 #: How long (host seconds) a cancelled task may take to wind down before it is
 #: marked ended anyway and reported as swallowing its cancellation.
 CANCEL_GRACE_SECONDS = 1.0
+#: Loop steps (of up to 50 ms each) that close() gives cancelled tasks to unwind.
+CLOSE_ROUNDS = 100
+#: Seconds close() waits for executor threads (``asyncio.to_thread``) to finish.
+EXECUTOR_CLOSE_SECONDS = 2.0
 _EPSILON = 1e-9
 
 
@@ -72,10 +76,12 @@ class AsyncIOManager:
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         self._detached: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._closing = False
         # The parameters read every frame, mirrored by `_parameter_changed` (a
         # parameter read costs ~0.5 µs; an idle frame costs less than that in all).
         par = comp.par
         self._stepping = bool(par.Active.eval())
+        self._paused_at: float | None = None if self._stepping else 0.0
         self._budget_seconds = par.Framebudget.eval() / 1000.0
         self._clear_after = float(par.Clearafter.eval())
         #: Grows on every change a view could show; views redraw only when it moved.
@@ -101,20 +107,26 @@ class AsyncIOManager:
         # From another thread: raise before touching anything, coroutines included.
         self._guard.check(self)
         waiting = self._waiting_coroutines
-        if self._closed:
+        if self._closed or self._closing:
             close_given(coroutines, waiting)
-            raise RuntimeError("Run() called after the host closed; nothing was scheduled")
+            when = "after the host closed" if self._closed else "while the host is closing"
+            raise RuntimeError(f"Run() called {when}; nothing was scheduled")
         request = validate_run(coroutines, description, info, timeout, completion_callback,
                                owned=waiting)
+        # Names first: they may run user code (a __qualname__ property), which must
+        # not be interrupted half way through registering a task.
+        names = [request.description or _coro_name(coro) for coro in request.coroutines]
         now = self._host.time()
         ids = []
-        for coro in request.coroutines:
-            rec = TaskRecord(
-                self._next_id, coro, request.description or _coro_name(coro), request.info,
-                request.timeout, request.callback, now,
-            )
+        counts = self._counts
+        for coro, name in zip(request.coroutines, names, strict=True):
+            rec = TaskRecord(self._next_id, coro, name, request.info, request.timeout,
+                             request.callback, now)
             self._next_id += 1
+            # Registered and counted together: a KeyboardInterrupt landing between
+            # two tasks leaves every registered one counted.
             self._tasks[rec.task_id] = rec
+            counts[TaskStatus.PENDING] += 1
             self._active[rec.task_id] = rec
             self._admission.append(rec)
             waiting.add(coro)
@@ -122,7 +134,6 @@ class AsyncIOManager:
                 rec.timer = self.loop.call_at(now + rec.timeout, self._on_timeout, rec)
             self._table.added(rec)
             ids.append(rec.task_id)
-        self._counts[TaskStatus.PENDING] += len(ids)
         self.version += 1
         return ids[0] if len(ids) == 1 else ids
 
@@ -270,7 +281,8 @@ class AsyncIOManager:
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
         now = self._host.time()
-        if self._cancelling:
+        if self._cancelling and self._stepping:
+            # Paused, a cancelled task cannot unwind: its grace waits for the loop.
             self._check_cancelling(now)
         if self._ended:
             self._fire_callbacks()
@@ -330,6 +342,12 @@ class AsyncIOManager:
             self._request_stop(rec, TaskStatus.TIMEOUT)
 
     def _request_stop(self, rec: TaskRecord, reason: TaskStatus) -> None:
+        if rec.cancel_reason is not None and rec.task is not None:
+            # Already stopping: cancel again (its cleanup may be waiting on something),
+            # but the first reason stands (a timed-out task stays timed out) and so
+            # does the first grace deadline, however often it is asked.
+            rec.task.cancel(f"{rec.cancel_reason.value} by TDAsyncIO")
+            return
         rec.cancel_reason = reason
         if reason is TaskStatus.TIMEOUT:
             rec.error = f"TimeoutError: task exceeded its timeout of {rec.timeout:g} s"
@@ -427,7 +445,17 @@ class AsyncIOManager:
     def _parameter_changed(self, name: str, value: Any) -> None:
         """Follow a new value of one of the component's parameters."""
         if name == "Active":
-            self._stepping = bool(value)
+            stepping = bool(value)
+            now = self._host.time()
+            if not stepping and self._stepping:
+                self._paused_at = now
+            elif stepping and not self._stepping and self._paused_at is not None:
+                # The grace of a cancelled task runs only while the loop is stepped.
+                paused = now - self._paused_at
+                self._cancelling = {task_id: (rec, deadline + paused) for task_id, (rec, deadline)
+                                    in self._cancelling.items()}
+                self._paused_at = None
+            self._stepping = stepping
         elif name == "Framebudget":
             self._budget_seconds = value / 1000.0
         elif name == "Clearafter":
@@ -437,44 +465,110 @@ class AsyncIOManager:
 
     # == shutdown ================================================================
     def close(self) -> None:
-        """Cancel everything, let it unwind, fire callbacks, close the loop."""
-        if self._closed:
+        """Cancel everything, let it unwind, fire callbacks, close the loop.
+
+        Whatever tasks and callbacks do, the loop ends closed, within a bounded time:
+        tasks get `CLOSE_ROUNDS` loop steps to unwind, executor threads
+        `EXECUTOR_CLOSE_SECONDS` to finish (a stuck one is abandoned with a warning
+        naming its call), and a coroutine that refuses to stop is closed. A
+        KeyboardInterrupt or SystemExit raised by a task or callback meanwhile is
+        raised again once the loop is closed. `Run()` from a callback or a task's
+        cleanup during the close raises RuntimeError (nothing can run any more).
+        Calling it again does nothing.
+
+        Raises:
+            RuntimeError: called from a task on this loop (``host.close()`` may be:
+                it closes the host when the frame ends).
+        """
+        if self._closed or self._closing:
             return
-        loop = self.loop
+        if self.loop.is_running():
+            raise RuntimeError("AsyncIOManager.close() called from a task on its own loop; "
+                               "call host.close(), which closes the host when the frame ends")
+        self._closing = True
+        interrupts: list[BaseException] = []
+        try:
+            self._cancel_all(interrupts)
+        finally:
+            self._closed = True
+            self._close_loop(interrupts)
+        if interrupts:
+            raise interrupts[0]
+
+    def _cancel_all(self, interrupts: list[BaseException]) -> None:
+        """Cancel every task, give them `CLOSE_ROUNDS` steps to unwind, then end the
+        records of those still going and fire every completion callback."""
         for rec in list(self._active.values()):
-            if rec.status is TaskStatus.PENDING or rec.cancel_reason is None:
-                self._request_stop(rec, TaskStatus.CANCELLED)
-            elif rec.task is not None:
-                rec.task.cancel()
+            self._request_stop(rec, TaskStatus.CANCELLED)
         tasks = {rec.task for rec in self._tasks.values()}
         tasks.update(rec.task for rec, _ in self._cancelling.values())
         tasks.update(self._detached)
         # Tasks asyncio or a library started on this loop (a server's connection
         # handlers, ...) are cancelled too, as asyncio.run() does: left pending they
         # would leak their sockets and log "Task was destroyed but it is pending".
-        tasks.update(asyncio.all_tasks(loop))
+        tasks.update(asyncio.all_tasks(self.loop))
         pending = {t for t in tasks if t is not None and not t.done()}
-        for _ in range(100):
+        for _ in range(CLOSE_ROUNDS):
             if not pending:
                 break
             for t in pending:
                 t.cancel()
-            self._stepper.step(0.05)
+            try:
+                self._stepper.step(0.05)
+            except BaseException as exc:  # a task raised KeyboardInterrupt as it unwound
+                interrupts.append(exc)
             pending = {t for t in pending if not t.done()}
         for rec in list(self._active.values()):
             self._finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
-        self._fire_callbacks()
-        self._closed = True
+        while self._ended:
+            try:
+                self._fire_callbacks()
+            except BaseException as exc:  # the other callbacks still fire, once each
+                interrupts.append(exc)
+
+    def _close_loop(self, interrupts: list[BaseException]) -> None:
+        loop = self.loop
+        if loop.is_closed():
+            return
         try:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
-        finally:
-            for t in pending:
+            self._run_briefly(loop.shutdown_asyncgens(), interrupts)
+            abandoned = loop.executor.close(EXECUTOR_CLOSE_SECONDS)
+            for call in abandoned:
+                self._host.report_warning(
+                    f"closing the host abandoned a thread still running {call} after "
+                    f"{EXECUTOR_CLOSE_SECONDS:g} s; it ends with the process")
+            for t in asyncio.all_tasks(loop):
                 # A coroutine that refuses to stop: close it so no warning escapes.
-                t.get_coro().close()
+                try:
+                    t.get_coro().close()
+                except Exception as exc:  # it ignored GeneratorExit
+                    self._host.report_warning(f"{t.get_name()} could not be closed "
+                                              f"({describe_error(exc)}); it was abandoned")
                 t._log_destroy_pending = False  # type: ignore[attr-defined]
+        finally:
             loop.close()
+
+    def _run_briefly(self, coro: Coroutine[Any, Any, Any],
+                     interrupts: list[BaseException]) -> None:
+        """Run ``coro`` on the loop for at most `CLOSE_ROUNDS` steps (in virtual time
+        no timer fires during a close, so a timeout could not bound it)."""
+        task = self.loop.create_task(coro)
+        for round_ in range(CLOSE_ROUNDS):
+            if task.done():
+                break
+            if round_ == CLOSE_ROUNDS // 2:
+                task.cancel()
+            try:
+                self._stepper.step(0.05)
+            except BaseException as exc:
+                interrupts.append(exc)
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: asyncio has nothing to log
 
 
 def _coro_name(coro: Coroutine[Any, Any, Any]) -> str:
-    return getattr(coro, "__qualname__", None) or type(coro).__name__
+    try:
+        name = getattr(coro, "__qualname__", None)
+    except Exception:  # a coroutine-like object's property may fail
+        name = None
+    return name if isinstance(name, str) and name else type(coro).__name__

@@ -54,6 +54,7 @@ class HostCore:
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = False
         self._closed = False
+        self._close_requested = False
         self._in_frame = False
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
@@ -166,6 +167,8 @@ class HostCore:
         self._check_open("step")
         self.clock.resume()
         for _ in range(frames):
+            if self._closed:  # closed from inside the last frame
+                break
             self._run_frame()
 
     def run(self, frames: int | None = None, seconds: float | None = None,
@@ -193,7 +196,7 @@ class HostCore:
             seconds = None
         started_at = self.clock.now()
         ran = 0
-        while not self._stop_requested:
+        while not self._stop_requested and not self._closed:
             if frames is not None and ran >= frames:
                 break
             if seconds is not None and ran and self.clock.now() - started_at >= seconds:
@@ -236,6 +239,8 @@ class HostCore:
             self._call_each(self._frame_end, "on_frame_end")
         finally:
             self._in_frame = False
+            if self._close_requested:
+                self.close()
         self._stats.late_frames = self.clock.late_frames
         self._stats.record(perf() - started, step_time, interval)
 
@@ -248,26 +253,42 @@ class HostCore:
 
     # -- shutdown ---------------------------------------------------------------
     def close(self) -> None:
-        """Cancel all work, run cleanup hooks, tear down the network. Idempotent."""
+        """Cancel all work, run cleanup hooks, tear down the network. Idempotent.
+
+        Called from inside a frame (a callback, a task), it asks `run()` to stop and
+        closes the host when that frame ends. Every hook runs whatever the others
+        raise; a KeyboardInterrupt or SystemExit from one is raised again at the end.
+        """
         self.guard.check(self)
         if self._closed:
+            return
+        if self._in_frame:
+            self._close_requested = self._stop_requested = True
             return
         self._closed = True
         for future in self._frame_waiters:
             future.cancel()
         self._frame_waiters.clear()
-        errors: list[BaseException] = []
+        errors: list[Exception] = []
+        interrupts: list[BaseException] = []
         for hook in reversed(self._close_hooks):
             try:
                 hook()
             except Exception as exc:
                 errors.append(exc)
                 log.error("close hook %r raised %s", hook, exc, exc_info=exc)
+            except BaseException as exc:  # the other hooks still run
+                interrupts.append(exc)
         self._close_hooks.clear()
         self._cook_hooks.clear()
         self._frame_start.clear()
         self._frame_end.clear()
-        self.root._teardown()
+        try:
+            self.root._teardown()
+        except BaseException as exc:
+            interrupts.append(exc)
+        if interrupts:
+            raise interrupts[0]
         if errors:
             raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")
 
