@@ -238,6 +238,27 @@ def test_ctrl_c_ends_a_frame_stuck_in_user_code(tmp_path: Path, stuck: str) -> N
     assert out.read_text() == "cancelled"
 
 
+def test_ctrl_c_while_a_to_thread_call_is_blocked(tmp_path: Path) -> None:
+    path, out = scene(tmp_path, extra="""\
+        import time
+
+        async def blocked():
+            await asyncio.to_thread(time.sleep, 3600)
+
+        host.tasks.Run(blocked(), description="blocked")
+    """)
+    with child(run_args(path, out)) as running:
+        running.wait_for("ready")
+        running.signal(signal.SIGINT)
+        status, lines = running.finish()
+    assert status == 130, lines
+    abandoned = [line for line in lines if "abandoned a thread" in line]
+    assert len(abandoned) == 1 and "sleep(3600)" in abandoned[0], lines
+    assert_one_clean_line([line for line in lines if line not in abandoned],
+                          "framehost: interrupted after ")
+    assert lines[-1].endswith("cancelled 2 active tasks and closed the loop")
+
+
 def test_ctrl_c_while_the_scene_module_loads(tmp_path: Path) -> None:
     path = tmp_path / "slow_import.py"
     path.write_text(textwrap.dedent("""\
