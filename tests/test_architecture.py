@@ -342,3 +342,18 @@ def test_planted_outside_and_dangling_links_are_found(tmp_path: Path) -> None:
         "/etc/passwd: outside the repository",
         "../shared.md: outside the repository",
     ]
+
+
+# -- the map in the repo -------------------------------------------------------------------
+def test_the_api_reference_names_every_public_name() -> None:
+    import importlib
+
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [f"{package}.{name}" for package in ("host", "asyncio_comp", "operators")
+               for name in importlib.import_module(package).__all__
+               if not re.search(rf"\b{re.escape(name)}\b", text)]
+    assert missing == []
+
+
+def test_the_api_reference_links_only_inside_the_repository() -> None:
+    assert links_outside(REPO / "docs" / "api.md", REPO) == []
