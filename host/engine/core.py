@@ -52,7 +52,8 @@ class HostCore:
         self._frame_end: list[FrameCallback] = []
         self._cook_hooks: list[Hook] = []
         self._close_hooks: list[Hook] = []
-        self._owned_hooks: dict[OP, list[Hook]] = {}
+        # Keyed by id(): an operator class may define __eq__; the hooks die with it.
+        self._owned_hooks: dict[int, list[Hook]] = {}
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = False
         self._closed = False
@@ -136,7 +137,7 @@ class HostCore:
         The network calls this when an operator is destroyed.
         """
         self.guard.check(self)
-        hooks = self._owned_hooks.pop(owner, [])
+        hooks = self._owned_hooks.pop(id(owner), [])
         return sum(hook.remove() for hook in hooks)
 
     def _add_hook(self, hooks: list[Hook], fn: Callable[[], object], owner: OP | None,
@@ -152,7 +153,7 @@ class HostCore:
         hook = Hook(fn, hooks, self.guard, where)
         hooks.append(hook)
         if owner is not None:
-            self._owned_hooks.setdefault(owner, []).append(hook)
+            self._owned_hooks.setdefault(id(owner), []).append(hook)
         return hook
 
     def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,

@@ -251,6 +251,7 @@ class BaseCOMP(OP):
         except BaseException:
             self._children.pop(name, None)
             child._valid = False
+            self._host.remove_hooks(child)  # hooks its onCreate registered go with it
             raise
         return child
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from asyncio_comp.worker.comp import create_worker
@@ -125,3 +127,22 @@ def test_a_destroyed_owner_is_refused(host: Host) -> None:
                                          r"which is destroyed"):
         host.on_close(print, owner=comp)
     assert host.remove_hooks(comp) == 0
+
+
+class FailsAfterHooking(Counting):
+    made: ClassVar[list[Counting]] = []
+
+    def onCreate(self) -> None:
+        super().onCreate()
+        self.made.append(self)
+        raise RuntimeError("onCreate failed after registering its hooks")
+
+
+def test_a_comp_whose_oncreate_fails_leaves_no_hook(host: Host) -> None:
+    with pytest.raises(RuntimeError, match="after registering its hooks"):
+        host.root.create(FailsAfterHooking, "broken")
+    broken = FailsAfterHooking.made.pop()
+    host.step(2)
+    assert host.op("broken") is None
+    assert broken.cooks == 0
+    assert not broken.cook_hook.active and not broken.close_hook.active
