@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, TaskStatus
+from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
@@ -109,6 +109,7 @@ class TaskRecord:
         "progress",
         "result",
         "status",
+        "stop",
         "task",
         "task_id",
         "timeout",
@@ -135,6 +136,7 @@ class TaskRecord:
         self.timer: asyncio.TimerHandle | None = None
         # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
         self.cancel_reason: TaskStatus | None = None
+        self.stop = StopState.NOT_ASKED
         self._row: TaskRow | None = None
 
     def transition(self, new: TaskStatus, now: float) -> None:
