@@ -259,6 +259,8 @@ class HostCore:
         stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
+        if gc_watch.interrupt_pending:
+            gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
 
     def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
         for fn in list(callbacks):

@@ -8,14 +8,20 @@ the blocking detector can leave it out of a coroutine's blame.
 
 A ``gc.callbacks`` entry runs wherever a collection happens, and CPython swallows
 what it raises ("Exception ignored in"). A Ctrl-C that lands inside it would be
-lost that way, so the watch catches ``KeyboardInterrupt`` and re-delivers it to
-the main thread with ``_thread.interrupt_main()``.
+lost that way, so the watch catches ``KeyboardInterrupt`` and re-delivers it with
+``_thread.interrupt_main()``. In another thread it does so at once. In the main
+thread it cannot: the signal handler would run before the callback returned and
+raise inside it again, to be dropped again. So there it only notes the interrupt,
+and the host calls `deliver_interrupt()` at the end of the frame, outside any
+collection, where ``interrupt_main()`` raises in the host's own code (and a SIGINT
+handler the application installed runs as for any Ctrl-C).
 """
 
 from __future__ import annotations
 
 import _thread
 import gc
+import threading
 from collections.abc import Callable
 
 __all__ = ["GcWatch"]
@@ -24,7 +30,8 @@ __all__ = ["GcWatch"]
 class GcWatch:
     """Sums the wall time of garbage collections between `install` and `uninstall`."""
 
-    __slots__ = ("_started", "clock", "collections", "installed", "total")
+    __slots__ = ("_main_thread", "_started", "clock", "collections", "installed",
+                 "interrupt_pending", "total")
 
     def __init__(self, clock: Callable[[], float]) -> None:
         #: The wall clock collections are timed on; the host keeps it equal to its
@@ -35,7 +42,10 @@ class GcWatch:
         #: Collections completed so far.
         self.collections = 0
         self.installed = False
+        #: A Ctrl-C caught in a main-thread collection, not delivered yet.
+        self.interrupt_pending = False
         self._started: float | None = None
+        self._main_thread = threading.main_thread().ident
 
     def install(self) -> None:
         """Start timing collections (idempotent)."""
@@ -61,6 +71,16 @@ class GcWatch:
         except KeyboardInterrupt:
             # Raised here it would be printed and dropped by the collector.
             self._started = None
+            if threading.get_ident() == self._main_thread:
+                self.interrupt_pending = True
+            else:
+                _thread.interrupt_main()
+
+    def deliver_interrupt(self) -> None:
+        """Re-deliver a Ctrl-C caught inside a main-thread collection; call it outside
+        any gc callback. Raises ``KeyboardInterrupt`` (through the SIGINT handler)."""
+        if self.interrupt_pending:
+            self.interrupt_pending = False
             _thread.interrupt_main()
 
     def __repr__(self) -> str:
