@@ -1,9 +1,9 @@
 """TrackedCoroutine: the thin shell a tracked coroutine runs in on the event loop.
 
 It does two jobs at the one place every resumption passes through. It times each
-step on the host's ``wall_clock`` for blocking detection (`asyncio_comp.blocking`), and it sees the coroutine
-end: the value it returned or the exception it raised goes straight to the
-component, in the step that ended it. A done callback on the asyncio task would
+step on the host's ``wall_clock`` for blocking detection (`asyncio_comp.blocking`),
+and it sees the coroutine end: the value it returned or the exception it raised
+goes straight to the component, in the step that ended it. A done callback on the asyncio task would
 learn the same one loop iteration later, at the price of a scheduled callback per
 task: about a microsecond, a fifth of what asyncio itself spends on a task.
 
