@@ -46,11 +46,19 @@ class BlockingWatch:
     def __init__(self, threshold: float, host: HostCore,
                  on_report: Callable[[BlockingReport], object], keep: int = 100) -> None:
         self.threshold = threshold
-        #: Whose ``wall_clock``, ``gc_watch`` and frame number steps are measured by.
-        self.host = host
+        self._host = host
+        #: The host's ``wall_clock``, refreshed by `follow_host()` once a frame: a
+        #: coroutine step reads this plain attribute, not the host's property.
+        self.clock = host.wall_clock
+        #: The host's garbage-collection timer, whose time is left out of a step.
+        self.gc_watch = host.gc_watch
         self._on_report = on_report
         self.reports: deque[BlockingReport] = deque(maxlen=keep)
         self.total = 0
+
+    def follow_host(self) -> None:
+        """Take up the host's current ``wall_clock`` (a test may have replaced it)."""
+        self.clock = self._host.wall_clock
 
     def check(self, task_id: int, description: str, seconds: float, gc_seconds: float) -> None:
         """A step of ``seconds`` (``gc_seconds`` of them in the collector) ended above
@@ -60,7 +68,7 @@ class BlockingWatch:
             self.report(task_id, description, own)
 
     def report(self, task_id: int, description: str, seconds: float) -> None:
-        report = BlockingReport(self.host.frame, task_id, description, seconds)
+        report = BlockingReport(self._host.frame, task_id, description, seconds)
         self.reports.append(report)
         self.total += 1
         self._on_report(report)

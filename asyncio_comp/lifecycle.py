@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp.progress import TaskHandle, bind_handle
+from asyncio_comp.progress import bind_handle
 from asyncio_comp.records import TaskRecord, describe_error
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.tracked_coroutine import TrackedCoroutine
@@ -90,7 +90,7 @@ class TaskLifecycle:
             coro = rec.coro
             assert coro is not None
             context = contextvars.copy_context()
-            context.run(bind_handle, TaskHandle(rec, registry.changed))
+            context.run(bind_handle, rec, registry)
             tracked = TrackedCoroutine(coro, rec.task_id, rec.description, self._blocking,
                                        partial(self._coroutine_ended, rec))
             rec.task = loop.create_task(tracked, name=f"framehost-task-{rec.task_id}",

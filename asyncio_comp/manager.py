@@ -242,6 +242,7 @@ class AsyncIOManager:
         lifecycle = self._lifecycle
         # A frame with nothing to admit and nothing due on the loop skips the loop.
         if self._stepping and (lifecycle.has_admission() or self._runner.has_work()):
+            self._blocking.follow_host()
             self._runner.step(self._budget_seconds, self._admit)
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
@@ -284,6 +285,7 @@ class AsyncIOManager:
         tasks = [rec.task for rec in registry.records()]
         tasks += lifecycle.stopping_tasks()
         tasks += lifecycle.detached
+        self._blocking.follow_host()
         self._runner.close(tasks, self._settle)
 
     def _settle(self) -> None:

@@ -11,34 +11,42 @@ reports on it::
             task.update(progress=(i + 1) / len(urls))
 
 `report_progress()` and `current_task_id()` are the one-line conveniences.
-This module knows nothing of the component: a handle reports through the
-callable it was built with (the registry's ``changed``), so the manager can
-import it without it importing the manager back.
+This module knows nothing of the component: a handle reports to the
+`ChangeSink` it was built with (the task registry), so the manager can import it
+without it importing the manager back.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from asyncio_comp.status import TaskStatus
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRecord
 
-__all__ = ["TaskHandle", "bind_handle", "current_task", "current_task_id", "report_progress"]
+__all__ = ["ChangeSink", "TaskHandle", "bind_handle", "current_task", "current_task_id",
+           "report_progress"]
+
+
+class ChangeSink(Protocol):
+    """Who hears that a record changed other than in status (`TaskRegistry`)."""
+
+    def changed(self, rec: TaskRecord) -> None: ...
 
 
 class TaskHandle:
     """The running tracked task, as its own coroutine sees it."""
 
-    __slots__ = ("_changed", "_rec")
+    # The sink itself, not its bound ``changed``: a bound method per task would
+    # cost 64 bytes of every task's memory.
+    __slots__ = ("_rec", "_sink")
 
-    def __init__(self, rec: TaskRecord, changed: Callable[[TaskRecord], object]) -> None:
+    def __init__(self, rec: TaskRecord, sink: ChangeSink) -> None:
         self._rec = rec
-        self._changed = changed
+        self._sink = sink
 
     @property
     def task_id(self) -> int:
@@ -73,19 +81,22 @@ class TaskHandle:
         if rec.progress != fraction and rec.status is TaskStatus.RUNNING:
             rec.progress = fraction
             rec.touch()
-            self._changed(rec)
+            self._sink.changed(rec)
 
     def __repr__(self) -> str:
         return f"<TaskHandle task {self.task_id} {self.status.value}>"
 
 
-# Each tracked task runs in its own context holding its handle.
-_current: ContextVar[TaskHandle | None] = ContextVar("framehost_current_task", default=None)
+# Each tracked task runs in its own context holding (record, sink); the handle is
+# built when asked for: a plain tuple per task costs a third of a handle's __init__.
+_current: ContextVar[tuple[TaskRecord, ChangeSink] | None] = ContextVar(
+    "framehost_current_task", default=None)
 
 
-def bind_handle(handle: TaskHandle) -> None:
-    """Make ``handle`` the current task's; run inside the task's own context."""
-    _current.set(handle)
+def bind_handle(rec: TaskRecord, sink: ChangeSink) -> None:
+    """Make ``rec`` the current task (reporting to ``sink``); run inside the task's
+    own context."""
+    _current.set((rec, sink))
 
 
 def current_task() -> TaskHandle:
@@ -94,10 +105,10 @@ def current_task() -> TaskHandle:
     Raises:
         RuntimeError: when not called from inside a task started with ``Run()``.
     """
-    handle = _current.get()
-    if handle is None:
+    current = _current.get()
+    if current is None:
         raise RuntimeError("current_task() must be called from a task started with Run()")
-    return handle
+    return TaskHandle(*current)
 
 
 def report_progress(fraction: float) -> None:
@@ -110,13 +121,13 @@ def report_progress(fraction: float) -> None:
         math.isfinite(fraction) and 0.0 <= fraction <= 1.0
     ):
         raise ValueError(f"report_progress() expected a fraction from 0 to 1, got {fraction!r}")
-    handle = _current.get()
-    if handle is None:
+    current = _current.get()
+    if current is None:
         raise RuntimeError("report_progress() must be called from a task started with Run()")
-    handle.update(progress=fraction)
+    TaskHandle(*current).update(progress=fraction)
 
 
 def current_task_id() -> int | None:
     """The TDAsyncIO task id of the calling coroutine, or None outside one."""
-    handle = _current.get()
-    return None if handle is None else handle.task_id
+    current = _current.get()
+    return None if current is None else current[0].task_id
