@@ -94,8 +94,9 @@ class HostCore:
         frame and step times, the stepper's budget, coroutine steps, GC time.
 
         Defaults to the ``time_function`` the host was made with. Kept as an attribute
-        so tests can replace it (Trio's ``_mock_clock.py``); everything reads it
-        through the host when it measures, so a replacement is obeyed at once.
+        so tests can replace it (Trio's ``_mock_clock.py``), also after the host was
+        made: the frame statistics, the stepper and the blocking detector read it
+        through the host at the start of each frame, the GC watch at once.
         """
         return self._wall_clock
 
