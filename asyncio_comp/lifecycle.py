@@ -48,22 +48,23 @@ class TaskLifecycle:
         self._loop = loop
         self._registry = registry
         self._blocking = blocking
-        self._admission: deque[TaskRecord] = deque()
+        #: Pending tasks waiting to start, oldest first (read it, do not change it:
+        #: ``cook()`` tests it every frame, a plain attribute read).
+        self.admission: deque[TaskRecord] = deque()
         self._ended: list[TaskRecord] = []
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         self.detached: set[asyncio.Task[Any]] = set()
         self.callback_errors = 0
         self.swallowed_cancellations = 0
 
-    # -- what cook() asks every frame ---------------------------------------------
-    def has_admission(self) -> bool:
-        return bool(self._admission)
-
-    def has_stopping(self) -> bool:
-        return bool(self._cancelling)
-
-    def has_ended(self) -> bool:
-        return bool(self._ended)
+    # -- the end of each frame --------------------------------------------------
+    def end_of_frame(self, now: float) -> None:
+        """End the tasks that outlived their cancel grace, then fire the completion
+        callbacks of every task that ended; free when neither has work."""
+        if self._cancelling:
+            self.check_grace(now)
+        if self._ended:
+            self.fire_callbacks()
 
     def stopping_tasks(self) -> list[asyncio.Task[Any]]:
         """The asyncio tasks asked to stop that have not ended yet."""
@@ -72,13 +73,13 @@ class TaskLifecycle:
     # -- start ------------------------------------------------------------------
     def submitted(self, rec: TaskRecord, now: float) -> None:
         """A new pending task: queue it for admission and arm its timeout."""
-        self._admission.append(rec)
+        self.admission.append(rec)
         if rec.timeout is not None:
             rec.timer = self._loop.call_at(now + rec.timeout, self._on_timeout, rec)
 
     def admit(self) -> int:
         """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""
-        admission = self._admission
+        admission = self.admission
         loop = self._loop
         registry = self._registry
         now = self._host.time()

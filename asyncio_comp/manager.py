@@ -51,6 +51,7 @@ class AsyncIOManager:
         self._host = host
         self._guard = host.guard
         self._runner = LoopRunner(host)
+        self._loop = self._runner.loop
         self._registry = TaskRegistry(table)
         # A single step longer than two frame periods stalls frames: name it. (One
         # period gives false alarms when another thread holds the GIL mid-step.)
@@ -67,7 +68,7 @@ class AsyncIOManager:
     @property
     def loop(self) -> FrameEventLoop:
         """The host's one event loop (owned by this manager's `LoopRunner`)."""
-        return self._runner.loop
+        return self._loop
 
     @property
     def registry(self) -> TaskRegistry:
@@ -239,22 +240,15 @@ class AsyncIOManager:
         """One frame of work; called by the component between start and end callbacks."""
         if self._closed:
             return
-        lifecycle = self._lifecycle
         # A frame with nothing to admit and nothing due on the loop skips the loop.
-        if self._stepping and (lifecycle.has_admission() or self._runner.has_work()):
+        if self._stepping and (self._lifecycle.admission or self._loop.has_work()):
             self._blocking.follow_host()
             self._runner.step(self._budget_seconds, self._admit)
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
         now = self._host.time()
-        if lifecycle.has_stopping():
-            lifecycle.check_grace(now)
-        if lifecycle.has_ended():
-            lifecycle.fire_callbacks()
-        registry = self._registry
-        if registry.has_finished_queue():
-            registry.clear_aged(now, self._clear_after)
-        registry.table.flush()
+        self._lifecycle.end_of_frame(now)
+        self._registry.end_of_frame(now, self._clear_after)
 
     def _admit(self) -> int:
         return self._lifecycle.admit()

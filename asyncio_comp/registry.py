@@ -81,10 +81,6 @@ class TaskRegistry:
     def counts(self) -> dict[TaskStatus, int]:
         return dict(self._counts)
 
-    def has_finished_queue(self) -> bool:
-        """Whether any finished task waits to age out (cheap: read every frame)."""
-        return bool(self._clear_queue)
-
     def ordered(self, first: int, stop: int | None) -> list[TaskRow]:
         """Rows in the views' order (active newest first, then the latest to finish),
         positions ``first`` to ``stop``; costs O(stop), whatever the number of tasks."""
@@ -154,6 +150,13 @@ class TaskRegistry:
             self.forget(rec)
         self._clear_queue.clear()
         return len(records)
+
+    def end_of_frame(self, now: float, clear_after: float) -> None:
+        """Forget the tasks whose Clear After age is reached, then tell the table the
+        frame ended; costs nothing per task when nothing aged."""
+        if self._clear_queue:
+            self.clear_aged(now, clear_after)
+        self._table.flush()
 
     def clear_aged(self, now: float, clear_after: float) -> None:
         """Forget the finished tasks that ended at least ``clear_after`` seconds ago."""
