@@ -12,7 +12,8 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, TaskStatus
+from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
+from host.engine.errors import describe_error
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
@@ -86,20 +87,6 @@ class TaskOutcome(NamedTuple):
 _OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
 
 
-def describe_error(exc: BaseException) -> str:
-    """`ValueError: bad value` — the one format for errors in tables and callbacks.
-
-    Never raises: an exception whose ``__str__`` fails (or returns a non-string) is
-    still described, by its type, so the task it ended still ends with it.
-    """
-    name = type(exc).__name__
-    try:
-        text = str(exc)
-    except Exception as failure:
-        return f"{name}: <str() failed: {type(failure).__name__}>"
-    return f"{name}: {text}" if text else name
-
-
 class TaskRecord:
     """The component's live record of one task (internal)."""
 
@@ -117,6 +104,7 @@ class TaskRecord:
         "progress",
         "result",
         "status",
+        "stop",
         "task",
         "task_id",
         "timeout",
@@ -143,6 +131,7 @@ class TaskRecord:
         self.timer: asyncio.TimerHandle | None = None
         # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
         self.cancel_reason: TaskStatus | None = None
+        self.stop = StopState.NOT_ASKED
         self._row: TaskRow | None = None
 
     def transition(self, new: TaskStatus, now: float) -> None:

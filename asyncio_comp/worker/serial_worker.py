@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from asyncio_comp.records import describe_error
+from asyncio_comp.worker.callables import name_of, refuse_async
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
     WorkerError,
@@ -52,6 +52,7 @@ from asyncio_comp.worker.task import (
     _running,
     current_worker_task,
 )
+from host.engine.errors import describe_error
 
 __all__ = [
     "STOPPED_BEFORE_RUN",
@@ -136,21 +137,14 @@ class SerialWorker:
             TypeError: ``fn`` is not a plain callable (a coroutine function belongs in
                 TDAsyncIO's ``Run``), or ``description`` is not a string.
         """
-        if inspect.iscoroutine(fn):
-            # Closed, so it cannot warn "never awaited": the caller handed it over.
-            fn.close()
-            raise TypeError(f"submit() runs blocking callables on a thread, got the coroutine "
-                            f"{fn!r}; run it with TDAsyncIO's Run() instead")
+        refuse_async(fn, "submit()")
         if not callable(fn):
             raise TypeError(f"submit() expected a callable followed by its arguments, "
                             f"got {fn!r}")
-        if inspect.iscoroutinefunction(fn):
-            raise TypeError(f"submit() runs blocking callables on a thread, got the coroutine "
-                            f"function {_name_of(fn)!r}; run it with TDAsyncIO's Run() instead")
         if description is not None and not isinstance(description, str):
             raise TypeError(f"submit() expected description to be a string or None, "
                             f"got {description!r}")
-        text = description if description is not None else _name_of(fn)
+        text = description if description is not None else name_of(fn)
         with self._cond:
             task: WorkerTask[T] = WorkerTask(self._next_id, fn, args, kwargs, text,
                                              self._time(), self._cond, self._cancel)
@@ -158,7 +152,7 @@ class SerialWorker:
             if self._stopping:
                 error = WorkerStopped(f"{self.name} is stopped; submit() after stop() runs "
                                       "nothing, create a new SerialWorker")
-                task._settle(self._time(), None, error)
+                task.settle(self._time(), None, error)
                 return task
             self._queue.append(task)
             self._changed(task)
@@ -252,7 +246,7 @@ class SerialWorker:
             changes = WorkerChanges(self._cond)
             for task in (*self._history, *([self._current] if self._current else ()),
                          *self._queue):
-                changes._touch(task)
+                changes.touch(task)
             self._watchers.append(changes)
             return changes
 
@@ -280,7 +274,7 @@ class SerialWorker:
             self._cond.notify_all()
             thread = self._thread
         for task, listeners in settled:
-            task._notify(listeners)
+            task.notify(listeners)
         if thread is None or thread is threading.current_thread():
             return thread is None
         thread.join(timeout)
@@ -307,7 +301,7 @@ class SerialWorker:
                 if not self._queue:
                     return
                 task = self._queue.popleft()
-                call = task._start(self._time())
+                call = task.mark_running(self._time())
                 self._current = task
                 self._changed(task)
             result, exception, error = self._call(task, call)
@@ -315,7 +309,7 @@ class SerialWorker:
             with cond:
                 listeners = self._end(task, self._time(), exception, result, error)
                 self._current = None
-            task._notify(listeners)
+            task.notify(listeners)
             del task, result, exception, error, listeners
 
     def _call(self, task: WorkerTask[Any], call: Callable[[], Any],
@@ -350,7 +344,7 @@ class SerialWorker:
     def _end(self, task: WorkerTask[Any], now: float, exception: BaseException | None,
              result: Any = None, error: str | None = None,
              ) -> list[Callable[[WorkerTask[Any]], object]]:
-        listeners = task._settle(now, result, exception, error)
+        listeners = task.settle(now, result, exception, error)
         if exception is None:
             self._completed_total += 1
         else:
@@ -369,17 +363,17 @@ class SerialWorker:
             self._queue.remove(task)
             listeners = self._end(task, self._time(),
                                   WorkerTaskCancelled("cancelled before it ran"))
-        task._notify(listeners)
+        task.notify(listeners)
         return True
 
     def _changed(self, task: WorkerTask[Any]) -> None:
         self.version += 1
         for changes in self._watchers:
-            changes._touch(task)
+            changes.touch(task)
 
     def _forgotten(self, task: WorkerTask[Any]) -> None:
         for changes in self._watchers:
-            changes._remove(task.task_id)
+            changes.remove(task.task_id)
 
     # -- display ------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -397,9 +391,3 @@ class SerialWorker:
 def _check_history_size(size: object, where: str) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise ValueError(f"{where} expected history_size as a whole number >= 0, got {size!r}")
-
-
-def _name_of(fn: Callable[..., Any]) -> str:
-    inner = getattr(fn, "func", fn)  # functools.partial
-    name = getattr(inner, "__qualname__", None)
-    return name if isinstance(name, str) else type(inner).__name__

@@ -242,9 +242,9 @@ def test_a_coroutine_ignoring_generator_exit_cannot_keep_the_loop_open(
 
 def test_close_abandons_a_blocked_to_thread_call_with_a_warning(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    import asyncio_comp.manager as manager_module
+    import asyncio_comp.runner as runner_module
 
-    monkeypatch.setattr(manager_module, "EXECUTOR_CLOSE_SECONDS", 0.05)
+    monkeypatch.setattr(runner_module, "EXECUTOR_CLOSE_SECONDS", 0.05)
     host = Host(fps=60, realtime=False)
     release = threading.Event()
     threading.Timer(20.0, release.set).start()  # bounds the test even if close() waits
