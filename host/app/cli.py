@@ -2,8 +2,10 @@
 
 Exit status: 0 when the run ends (its frames ran, its time passed, or the window
 was closed); 2 for a bad flag or a scene that cannot be loaded or built; 130 after
-Ctrl-C; 1 when the chosen view fails to open or the screenshot cannot be saved.
-Diagnostics go to stderr, one line (or one paragraph) each, never a traceback.
+Ctrl-C and 143 after SIGTERM (see `host.app.interrupts`: one signal always ends
+the run within a bounded time, a second one during shutdown is ignored); 1 when
+the chosen view fails to open or the screenshot cannot be saved. Diagnostics go to
+stderr, one line (or one paragraph) each, never a traceback.
 
 The pyglet window is imported only when it is about to be used, so ``--terminal``
 and ``--headless`` runs never load pyglet.
