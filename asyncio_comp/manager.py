@@ -118,12 +118,15 @@ class AsyncIOManager:
                                owned=waiting)
         # Names first: they may run user code (a __qualname__ property), which must
         # not be interrupted half way through registering the tasks.
-        names = [request.description or _coro_name(coro) for coro in request.coroutines]
+        coros = request.coroutines
+        described = request.description
+        names = [described or _coro_name(c) for c in coros] if len(coros) > 1 else [
+            described or _coro_name(coros[0])]
         now = self._host.time()
         ids = []
-        for coro, name in zip(request.coroutines, names, strict=True):
-            rec = TaskRecord(registry.next_id(), coro, name, request.info, request.timeout,
-                             request.callback, now)
+        for index, coro in enumerate(coros):
+            rec = TaskRecord(registry.next_id(), coro, names[index], request.info,
+                             request.timeout, request.callback, now)
             registry.add(rec)  # registered and counted together
             lifecycle.submitted(rec, now)
             ids.append(rec.task_id)
