@@ -39,7 +39,9 @@ class TDAsyncIO(BaseCOMP):
         self.loop = FrameEventLoop(host.time)
         self.task_table = self.create(TableDAT, "task_table")
         self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table, host.time))
-        self.ext._add("AsyncIOManager", self.manager)
+        # Promoted, as in LOPs: op('/ChatTD/TDAsyncIO').Run(...), op.TDAsyncIO.CancelTask(id).
+        self.addExtension(self.manager, "AsyncIOManager")
+        self.par.opshortcut = "TDAsyncIO"
         host.on_cook(self.manager.cook)
         host.on_close(self.manager.close)
 

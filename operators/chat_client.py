@@ -93,7 +93,8 @@ class ChatClient(DotLOPUtils, BaseCOMP):
         return self._task_ids[conversation]
 
     def status(self, conversation: str) -> str:
-        return self.conversations[self._rows[conversation], "status"].val
+        cell = self.conversations[self._rows[conversation], "status"]
+        return "" if cell is None else cell.val
 
     # -- the task -----------------------------------------------------------------
     async def _stream(self, conversation: str, url: str, payload: dict[str, Any]) -> str:
@@ -116,7 +117,8 @@ class ChatClient(DotLOPUtils, BaseCOMP):
                 report_progress(min(fraction, 1.0))
                 dat[row, "tokens"] = len(received)
                 dat[row, "progress"] = f"{fraction:.2f}"
-                dat[row, "text"] = dat[row, "text"].val + token
+                text = dat[row, "text"]
+                dat[row, "text"] = token if text is None else text.val + token
         if len(received) != total:
             raise ConnectionError(f"the stream ended after {len(received)} of {total} tokens")
         return "".join(received)

@@ -119,7 +119,8 @@ class ComputeFarm(DotLOPUtils, BaseCOMP):
 
     def result(self, limit: int) -> str:
         """The ``primes`` cell of the job for ``limit`` ('' until it completes)."""
-        return self.jobs[self._rows[f"primes<{limit}"], "primes"].val
+        cell = self.jobs[self._rows[f"primes<{limit}"], "primes"]
+        return "" if cell is None else cell.val
 
     def shutdown(self) -> None:
         """Stop the pool's processes (idempotent); queued segments are dropped."""

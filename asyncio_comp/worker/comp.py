@@ -59,7 +59,7 @@ class SerialWorkerCOMP(BaseCOMP):
                                                               self._worker.watch())
         self._snapshot_key: tuple[int, float | None, int | None] | None = None
         self._snapshot: WorkerSnapshot | None = None
-        self.ext._add("SerialWorker", self._worker)
+        self.addExtension(self._worker, "SerialWorker", promote=False)
         host.on_cook(self._cook)
         host.on_close(self._shutdown)
 

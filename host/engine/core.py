@@ -19,6 +19,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
+from host.engine import current
 from host.engine.clock import FrameClock
 from host.engine.network import OP, BaseCOMP
 from host.engine.stats import FrameStats, StatsRecorder
@@ -57,6 +58,7 @@ class HostCore:
         self._in_frame = False
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
+        current.host_opened(self)  # what TD-style globals (host.td.op) fall back to
 
     # -- time -------------------------------------------------------------------
     @property
@@ -213,6 +215,7 @@ class HostCore:
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
         self._in_frame = True
+        current.enter(self)  # TD-style globals mean this host while its frame runs
         try:
             waiters, self._frame_waiters = self._frame_waiters, []
             frame = self.clock.frame
@@ -226,6 +229,7 @@ class HostCore:
             step_time = perf() - cook_started
             self._call_each(self._frame_end, "on_frame_end")
         finally:
+            current.leave()
             self._in_frame = False
         self._stats.late_frames = self.clock.late_frames
         self._stats.record(perf() - started, step_time, interval)
@@ -248,6 +252,9 @@ class HostCore:
             future.cancel()
         self._frame_waiters.clear()
         errors: list[BaseException] = []
+        # Tasks' cleanup and onDestroy handlers still see this host as current.
+        # (Both report their exceptions, so leave() below is always reached.)
+        current.enter(self)
         for hook in reversed(self._close_hooks):
             try:
                 hook()
@@ -259,6 +266,8 @@ class HostCore:
         self._frame_start.clear()
         self._frame_end.clear()
         self.root._teardown()
+        current.leave()
+        current.host_closed(self)
         if errors:
             raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")
 

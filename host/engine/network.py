@@ -8,11 +8,14 @@ host's thread guard first, so a violation changes nothing.
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from host.engine.params import ParCollection, ParSpec
+from host.engine.pages import Page
+from host.engine.params import BuiltinStrPar, Par, ParCollection, ParSpec
 
 if TYPE_CHECKING:
     from host.engine.core import HostCore
@@ -43,10 +46,38 @@ class Extensions:
         raise AttributeError(f"{self._owner.path} has no extension {name!r}; it has: {known}")
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("extensions are attached by the operator, not assigned")
+        raise AttributeError("extensions are attached by the operator with "
+                             "comp.addExtension(ext), not assigned")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.__dict__["_items"]
 
     def __dir__(self) -> list[str]:
         return list(self.__dict__["_items"])
+
+
+class MissingAttribute(AttributeError):
+    """An operator has no attribute of that name (its own, or promoted from an
+    extension); the message names the operator and the close matches.
+
+    The message is built only when read: code probing with ``getattr(op, name,
+    None)`` pays nothing for the suggestions.
+    """
+
+    def __init__(self, owner: OP, name: str) -> None:
+        super().__init__(name)
+        self.owner = owner
+        self.attribute = name
+
+    def __str__(self) -> str:
+        owner, name = self.owner, self.attribute
+        known = {n for n in dir(type(owner)) if not n.startswith("_")}
+        known.update(n for n in owner.__dict__ if not n.startswith("_"))
+        for extension in owner.__dict__.get("_promoted", ()):
+            known.update(n for n in dir(extension) if n[:1].isupper())
+        matches = difflib.get_close_matches(name, sorted(known), n=3)
+        hint = f"; did you mean: {', '.join(matches)}?" if matches else ""
+        return f"{type(owner).__name__} {owner.path} has no attribute {name!r}{hint}"
 
 
 class OP:
@@ -78,6 +109,7 @@ class OP:
                 specs[spec.name] = spec
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
+        self._pages: list[Page] = []
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -113,6 +145,63 @@ class OP:
         self._guard.check(self)
         start: OP = self if isinstance(self, BaseCOMP) else (self._parent or self)
         return _resolve(start, path, self._host.root)
+
+    # -- parameters the TD way ----------------------------------------------------
+    def pars(self, *patterns: str) -> list[Par]:
+        """The parameters whose names match any pattern (``'Color*'``, ``'A* B?'``;
+        several patterns may share one string, space-separated); all with none."""
+        self._guard.check(self)
+        wanted: list[str] = []
+        for pattern in patterns:
+            if not isinstance(pattern, str):
+                raise TypeError(f"pars() expected name patterns such as 'Gain' or 'Color*', "
+                                f"got {pattern!r}")
+            wanted.extend(pattern.split())
+        every = list(self.par)
+        if not patterns:
+            return every
+        return [p for p in every if any(fnmatch.fnmatchcase(p.name, w) for w in wanted)]
+
+    def appendCustomPage(self, name: str) -> Page:
+        """The custom page ``name`` (made on first use) to append parameters to at run
+        time: ``op.appendCustomPage('Config').appendFloat('Gain')``."""
+        self._guard.check(self)
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"appendCustomPage() expected a page name such as 'Config', "
+                             f"got {name!r}")
+        for page in self._pages:
+            if page.name == name:
+                return page
+        page = Page(self, name)
+        self._pages.append(page)
+        return page
+
+    @property
+    def customPages(self) -> list[Page]:
+        """The custom pages, in the order they were made."""
+        self._guard.check(self)
+        return list(self._pages)
+
+    @property
+    def customPars(self) -> list[Par]:
+        """The parameters appended at run time on custom pages."""
+        self._guard.check(self)
+        return [p for p in self.par if p.isCustom]
+
+    if not TYPE_CHECKING:  # at run time only: mypy keeps flagging misspelled attributes
+        def __getattr__(self, name: str) -> Any:
+            # Called only when ordinary lookup failed, so the operator's own
+            # attributes always win over promoted extension members.
+            if name[:1].isupper():
+                for extension in self.__dict__.get("_promoted", ()):
+                    try:
+                        return getattr(extension, name)
+                    except AttributeError:
+                        continue
+            if name.startswith("_"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute "
+                                     f"{name!r}")
+            raise MissingAttribute(self, name)
 
     # -- lifecycle hooks, overridden by subclasses --------------------------------
     def onCreate(self) -> None:
@@ -155,14 +244,92 @@ class OP:
         yield self._path
 
 
+class ShortcutPar(BuiltinStrPar):
+    """``opshortcut``: empty, or a name by which ``op.<name>`` finds this COMP."""
+
+    def validate(self, value: Any, where: str) -> str:
+        text = super().validate(value, where)
+        if text and not text.isidentifier():
+            raise ValueError(f"{where} expected an empty string or a Python name such as "
+                             f"'ChatTD' (it is used as op.<name>), got {value!r}")
+        return text
+
+
 class BaseCOMP(OP):
-    """A component: an operator that holds other operators."""
+    """A component: an operator that holds other operators.
+
+    A COMP can carry extensions (``comp.addExtension``) whose capitalized members
+    are promoted onto it, and a global OP shortcut (parameter ``opshortcut``).
+    """
 
     family = "COMP"
+    parameters: ClassVar[tuple[ParSpec, ...]] = (
+        ShortcutPar("opshortcut", "", label="Global OP Shortcut",
+                    help="a name by which op.<name> finds this COMP from anywhere"),
+    )
 
     def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         self._children: dict[str, OP] = {}
+        self._promoted: list[object] = []
+        self._shortcuts: dict[str, BaseCOMP] = {}
+
+    # -- extensions ---------------------------------------------------------------
+    def addExtension(self, ext: object, name: str | None = None,
+                     promote: bool = True) -> Any:
+        """Attach an extension, TouchDesigner's way; returns the extension object.
+
+        ``ext`` is a class (called as ``ext(self)``: TD's ``ownerComp`` convention) or
+        an instance. It becomes ``self.ext.<name>`` (the class name by default); with
+        ``promote``, its members whose names start with a capital are reachable on the
+        COMP itself (``comp.Run(...)``), the COMP's own attributes winning.
+        """
+        self._guard.check(self)
+        if ext is None or isinstance(ext, str | bytes | int | float):
+            raise TypeError(f"addExtension() expected an extension class or object, got "
+                            f"{ext!r}; e.g. comp.addExtension(MyExt)")
+        if name is None:
+            name = ext.__name__ if isinstance(ext, type) else type(ext).__name__
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"addExtension() expected name to be a Python name such as "
+                             f"'ChatExt', got {name!r}")
+        if name in self.ext:
+            raise ValueError(f"{self._path} already has an extension named {name!r}")
+        instance = ext(self) if isinstance(ext, type) else ext
+        self.ext._add(name, instance)
+        if promote:
+            self._promoted.append(instance)
+        return instance
+
+    # -- global OP shortcuts ----------------------------------------------------------
+    def shortcut(self, name: str) -> BaseCOMP | None:
+        """The COMP at or below this one whose ``opshortcut`` is ``name``, or None.
+
+        Found by walking the network once, then remembered until that COMP is
+        destroyed or its shortcut changes.
+        """
+        self._guard.check(self)
+        if not isinstance(name, str):
+            raise TypeError(f"shortcut() expected a shortcut name, got {name!r}")
+        found = self._shortcuts.get(name)
+        if found is not None and found._valid and found.par.opshortcut.eval() == name:
+            return found
+        self._shortcuts.pop(name, None)
+        for node in self.walk():
+            if isinstance(node, BaseCOMP) and node.par.opshortcut.eval() == name:
+                self._shortcuts[name] = node
+                return node
+        return None
+
+    def shortcuts(self) -> dict[str, BaseCOMP]:
+        """Every global OP shortcut at or below this COMP (the first COMP for each)."""
+        self._guard.check(self)
+        found: dict[str, BaseCOMP] = {}
+        for node in self.walk():
+            if isinstance(node, BaseCOMP):
+                found.setdefault(node.par.opshortcut.eval(), node)
+        found.pop("", None)
+        return found
 
     @property
     def children(self) -> list[OP]:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from host.engine.value_like import BehavesAsValue, plain_value
 
 if TYPE_CHECKING:
     from host.engine.network import OP
 
 __all__ = [
+    "BuiltinStrPar",
     "FloatPar",
     "IntPar",
     "MenuPar",
@@ -30,16 +33,25 @@ __all__ = [
 ]
 
 _PAR_NAME = re.compile(r"^[A-Z][a-z0-9]*$")
+# TouchDesigner's built-in parameters are all lower case (``opshortcut``); a custom
+# one starts with a capital, so the two can never collide.
+_BUILTIN_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 
 
 class ParSpec:
     """The declaration of one parameter: its name, default and validation."""
 
     kind: ClassVar[str] = "value"
+    #: A built-in parameter (every operator of a family has it) is named in lower case.
+    builtin: ClassVar[bool] = False
 
     def __init__(self, name: str, default: Any = None, label: str | None = None,
                  help: str = "") -> None:
-        if not isinstance(name, str) or not _PAR_NAME.match(name):
+        if self.builtin:
+            if not isinstance(name, str) or not _BUILTIN_NAME.match(name):
+                raise ValueError(f"built-in parameter name expected lower-case letters or "
+                                 f"digits (e.g. 'opshortcut'), got {name!r}")
+        elif not isinstance(name, str) or not _PAR_NAME.match(name):
             raise ValueError(
                 f"parameter name expected a capital letter followed by lowercase letters "
                 f"or digits (TouchDesigner style, e.g. 'Clearafter'), got {name!r}"
@@ -133,22 +145,50 @@ class StrPar(ParSpec):
         return value
 
 
+class BuiltinStrPar(StrPar):
+    """A string parameter every operator of a family has, named in lower case as
+    TouchDesigner's built-ins are (``opshortcut``)."""
+
+    builtin = True
+
+
 class MenuPar(ParSpec):
-    """One of a fixed list of string items."""
+    """One of a fixed list of string items (``menuNames``), each with a label
+    (``menuLabels``, the names when not given)."""
 
     kind = "menu"
 
     def __init__(self, name: str, items: Sequence[str], default: str | None = None, *,
-                 label: str | None = None, help: str = "") -> None:
-        self.items = tuple(items)
-        if not self.items:
-            raise ValueError(f"menu parameter {name!r} expected at least one item, got none")
+                 labels: Sequence[str] | None = None, label: str | None = None,
+                 help: str = "") -> None:
+        self.items, self.labels = _menu_items(name, items, labels)
         super().__init__(name, self.items[0] if default is None else default, label, help)
 
     def validate(self, value: Any, where: str) -> str:
         if value not in self.items:
             raise ValueError(f"{where} expected one of {list(self.items)!r}, got {value!r}")
         return str(value)
+
+
+def _menu_items(name: str, items: object,
+                labels: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Checked ``(menuNames, menuLabels)`` for the menu parameter ``name``."""
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise TypeError(f"menu parameter {name!r} expected a list of item names (strings), "
+                        f"got {items!r}")
+    items = tuple(items)
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(f"menu parameter {name!r} expected a list of item names (strings), "
+                        f"got {list(items)!r}")
+    if not items:
+        raise ValueError(f"menu parameter {name!r} expected at least one item, got none")
+    if labels is None:
+        return tuple(items), tuple(items)
+    if isinstance(labels, str) or not isinstance(labels, Sequence) or not all(
+            isinstance(text, str) for text in labels) or len(labels) != len(items):
+        raise ValueError(f"menu parameter {name!r} expected one label (string) per item "
+                         f"({len(items)}), got {labels!r}")
+    return tuple(items), tuple(labels)
 
 
 class PulsePar(ParSpec):
@@ -160,15 +200,21 @@ class PulsePar(ParSpec):
         super().__init__(name, None, label, help)
 
 
-class Par:
-    """One live parameter of one operator."""
+class Par(BehavesAsValue):
+    """One live parameter of one operator.
 
-    __slots__ = ("_owner", "_spec", "_value")
+    A `Par` behaves as its value, as TouchDesigner's does: ``if comp.par.Active:``,
+    ``comp.par.Gain == 3``, ``comp.par.Gain * 2``, ``int(comp.par.Count)`` and
+    ``f"{comp.par.Gain:.1f}"`` all use ``eval()`` (see `BehavesAsValue`).
+    """
 
-    def __init__(self, owner: OP, spec: ParSpec) -> None:
+    __slots__ = ("_custom", "_owner", "_spec", "_value")
+
+    def __init__(self, owner: OP, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
+        self._custom = custom
 
     @property
     def name(self) -> str:
@@ -189,6 +235,15 @@ class Par:
     @property
     def isPulse(self) -> bool:
         return self._spec.kind == "pulse"
+
+    @property
+    def isMenu(self) -> bool:
+        return self._spec.kind == "menu"
+
+    @property
+    def isCustom(self) -> bool:
+        """True for a parameter appended at run time on a custom page."""
+        return self._custom
 
     @property
     def default(self) -> Any:
@@ -212,7 +267,7 @@ class Par:
         self._owner._guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
-        new = self._spec.validate(value, self.where)
+        new = self._spec.validate(plain_value(value), self.where)
         prev, self._value = self._value, new
         if new != prev:
             self._owner._call_handler("onValueChange", self, prev)
@@ -224,6 +279,57 @@ class Par:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
         self._owner._call_handler("onPulse", self)
+
+    # -- menus --------------------------------------------------------------------
+    @property
+    def menuNames(self) -> list[str]:
+        """A menu's item names (an empty list for any other kind, as in TD)."""
+        self._owner._guard.check(self)
+        spec = self._spec
+        return list(spec.items) if isinstance(spec, MenuPar) else []
+
+    @menuNames.setter
+    def menuNames(self, names: Sequence[str]) -> None:
+        self._set_menu(names, None)
+
+    @property
+    def menuLabels(self) -> list[str]:
+        """A menu's item labels, in the order of `menuNames` (empty for other kinds)."""
+        self._owner._guard.check(self)
+        spec = self._spec
+        return list(spec.labels) if isinstance(spec, MenuPar) else []
+
+    @menuLabels.setter
+    def menuLabels(self, labels: Sequence[str]) -> None:
+        self._set_menu(None, labels)
+
+    @property
+    def menuIndex(self) -> int:
+        """The position of a menu's current item in `menuNames`."""
+        self._owner._guard.check(self)
+        spec = self._spec
+        if not isinstance(spec, MenuPar):
+            raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu; "
+                            "menuIndex is for menus")
+        return spec.items.index(self._value)
+
+    def _set_menu(self, names: Sequence[str] | None, labels: Sequence[str] | None) -> None:
+        """Replace a custom menu's items (keeping the value when it is still one of them)."""
+        self._owner._guard.check(self)
+        spec = self._spec
+        if not isinstance(spec, MenuPar):
+            raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu")
+        if not self._custom:
+            raise TypeError(f"{self.where} is declared by its class, so its items are fixed; "
+                            "menus appended with page.appendMenu() can change theirs")
+        fresh = MenuPar(spec.name, spec.items if names is None else names,
+                        labels=labels, label=spec.label, help=spec.help)
+        if spec.default in fresh.items:
+            fresh.default = spec.default
+        self._spec = fresh
+        if self._value not in fresh.items:
+            prev, self._value = self._value, fresh.default
+            self._owner._call_handler("onValueChange", self, prev)
 
     def __repr__(self) -> str:
         return f"<Par {self.where}>"
@@ -247,6 +353,35 @@ class ParCollection:
         except KeyError:
             raise AttributeError(self._missing(name)) from None
 
+    def __getitem__(self, name: str) -> Par:
+        """``op.par['Name']``, as ``op.par.Name``; KeyError naming the known ones."""
+        self._owner._guard.check(self)
+        try:
+            return self._pars[name]
+        except (KeyError, TypeError):
+            raise KeyError(self._missing(name)) from None
+
+    def add(self, spec: ParSpec, *, replace: bool = False) -> Par:
+        """Add a run-time (custom) parameter for ``spec``; ``op.appendCustomPage`` uses it.
+
+        Raises:
+            ValueError: a parameter of that name exists (and is not a custom one
+                being replaced with ``replace=True``).
+        """
+        self._owner._guard.check(self)
+        if not isinstance(spec, ParSpec):
+            raise TypeError(f"par.add() expected a parameter declaration such as "
+                            f"FloatPar('Gain'), got {spec!r}")
+        old = self._pars.get(spec.name)
+        if old is not None and not (replace and old.isCustom):
+            why = ("it was appended without replace=True" if old.isCustom
+                   else "it is declared by the operator's class")
+            raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
+                             f"({why})")
+        par = Par(self._owner, spec, custom=True)
+        self._pars[spec.name] = par
+        return par
+
     def __setattr__(self, name: str, value: Any) -> None:
         self._owner._guard.check(self)
         par = self._pars.get(name)
@@ -255,7 +390,9 @@ class ParCollection:
         par.val = value
 
     def _missing(self, name: str) -> str:
-        known = ", ".join(self._pars) or "none"
+        # The operator's own parameters first; built-ins (opshortcut) after them.
+        names = sorted(self._pars, key=lambda n: self._pars[n].spec.builtin)
+        known = ", ".join(names) or "none"
         return f"{self._owner.path} has no parameter {name!r}; its parameters are: {known}"
 
     def __iter__(self) -> Iterator[Par]:

@@ -202,14 +202,15 @@ CASES: list[tuple[str, Action, type[BaseException], str]] = [
     ("parent-zero-levels", lambda w: w.knob.parent(0),
      ValueError, r"parent\(\) expected a whole number of levels >= 1, got 0"),
     # -- TableDAT --------------------------------------------------------------------
-    ("table-row-out-of-range", lambda w: w.table[9, 0],
+    # Reading a missing cell gives None, as in TD; writing one raises.
+    ("table-row-out-of-range", lambda w: w.table.__setitem__((9, 0), "x"),
      IndexError, r"/knob/data has 3 rows \(0\.\.2\); row 9 is out of range"),
-    ("table-unknown-column-name", lambda w: w.table[1, "colour"],
+    ("table-unknown-column-name", lambda w: w.table.__setitem__((1, "colour"), "x"),
      KeyError, r"/knob/data has no column named 'colour'; its header is: name, value"),
-    ("table-column-out-of-range", lambda w: w.table[1, 5],
+    ("table-column-out-of-range", lambda w: w.table.__setitem__((1, 5), "x"),
      IndexError, r"/knob/data has 2 columns; column 5 is out of range"),
-    ("table-row-given-string", lambda w: w.table["1", 0],
-     TypeError, r"/knob/data expected a row index \(int\), got '1'"),
+    ("table-row-given-float", lambda w: w.table[1.0, 0],  # type: ignore[index]
+     TypeError, r"/knob/data expected a row index \(int\) or label \(str\), got 1\.0"),
     ("table-single-index", lambda w: w.table[1],  # type: ignore[index]
      TypeError, r"/knob/data\[\.\.\.\] expected \[row, col\], got 1"),
     ("table-set-out-of-range", lambda w: w.table.__setitem__((3, 0), "x"),
