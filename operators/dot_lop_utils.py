@@ -44,7 +44,7 @@ class DotLOPUtils:
             return
         if len(args) != 1 or kwargs or not isinstance(args[0], OP):
             given = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-            raise TypeError(_usage(f"{type(self).__name__}({given}) was called outside an operator;"))
+            raise TypeError(_usage(f"{type(self).__name__}({given}) got no ownerComp;"))
         super().__init__()
         self.ownerComp = args[0]
 
