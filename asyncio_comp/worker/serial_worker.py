@@ -157,12 +157,19 @@ class SerialWorker:
                 return task
             self._queue.append(task)
             self._changed(task)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=f"{self.name}-thread",
-                                                daemon=True)
-                self._thread.start()
+            self._ensure_thread()
             self._cond.notify()
         return task
+
+    def start(self) -> None:
+        """Start the worker thread now (HEGo's ``start()``); submit starts it anyway.
+
+        Idempotent. On a stopped worker it starts again: submit queues work once
+        more (tasks failed by `stop` stay failed). Any thread.
+        """
+        with self._cond:
+            self._stopping = False
+            self._ensure_thread()
 
     # -- introspection (any thread) ----------------------------------------------
     def get_current_task(self) -> WorkerTask[Any] | None:
@@ -293,6 +300,15 @@ class SerialWorker:
         self.stop()
 
     # -- the worker thread -----------------------------------------------------------
+    def _ensure_thread(self) -> None:
+        # Called with the lock held. The thread clears _thread under the lock as it
+        # decides to end, so one that is still running a callable after stop() (or
+        # has not noticed the stop yet) keeps serving: never two, order stays strict.
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=f"{self.name}-thread",
+                                            daemon=True)
+            self._thread.start()
+
     def _run(self) -> None:
         cond = self._cond
         while True:
@@ -300,6 +316,7 @@ class SerialWorker:
                 while not self._queue and not self._stopping:
                     cond.wait()
                 if not self._queue:
+                    self._thread = None  # see _ensure_thread
                     return
                 task = self._queue.popleft()
                 call = task._start(self._time())
