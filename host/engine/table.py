@@ -258,7 +258,8 @@ class TableDAT(OP):
         self._width = 0
         for line in lines:
             cells = tuple(line.split("\t"))
-            self._rows.append(cells if len(cells) == self._width else self._fit(cells))
+            fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind
+            self._rows.append(fitted)
         self._version += 1
 
     def findCell(self, pattern: object, rows: Iterable[int | str] | None = None,
@@ -333,7 +334,8 @@ class TableDAT(OP):
         checked = [self._as_cells(values, "appendRows") for values in rows]
         first = len(self._rows)
         for cells in checked:
-            self._rows.append(cells if len(cells) == self._width else self._fit(cells))
+            fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind
+            self._rows.append(fitted)
         self._version += 1
         return first
 
