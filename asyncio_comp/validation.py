@@ -67,7 +67,11 @@ def _check_items(items: list[Any], given: Any, where: str) -> None:
 
 def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
                  completion_callback: Any, where: str = "Run") -> RunRequest:
-    """Check `Run`'s arguments; raise `TypeError`/`ValueError` after closing coroutines."""
+    """Check `Run`'s arguments; raise `TypeError`/`ValueError` after closing coroutines.
+
+    LOPs semantics: a ``timeout`` of 0 (or None) means no timeout; a description
+    that is not a string is shown as ``str(description)``.
+    """
     items: list[Any]
     # type() first: the common case, a plain coroutine, is then checked at C speed.
     if type(coroutines) is CoroutineType or asyncio.iscoroutine(coroutines):
@@ -83,8 +87,7 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
         if not single:
             _check_items(items, coroutines, where)
         if description is not None and not isinstance(description, str):
-            raise TypeError(f"{where}() expected description to be a string or None, "
-                            f"got {description!r}")
+            description = str(description)  # as LOPs shows it
         if timeout is not None:
             if isinstance(timeout, bool) or not isinstance(timeout, int | float):
                 raise TypeError(f"{where}() expected timeout in seconds (a number >= 0) or "
@@ -92,7 +95,8 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
             if math.isnan(timeout) or timeout < 0:
                 raise ValueError(f"{where}() expected timeout in seconds (a number >= 0) or "
                                  f"None, got {timeout!r}")
-            timeout = float(timeout)
+            # 0 means "no timeout", as in LOPs, whose operators default Timeout to 0.
+            timeout = float(timeout) if timeout else None
         if completion_callback is not None and not callable(completion_callback):
             raise TypeError(f"{where}() expected completion_callback to be a callable taking "
                             f"the finished task, got {completion_callback!r}")

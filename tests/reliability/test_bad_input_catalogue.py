@@ -149,8 +149,8 @@ CASES: list[tuple[str, Action, type[BaseException], str]] = [
     ("run-callback-not-callable",
      lambda w: w.host.tasks.Run(w.coro(), completion_callback="done"),
      TypeError, r"expected completion_callback to be a callable .* got 'done'"),
-    ("run-description-not-string", lambda w: w.host.tasks.Run(w.coro(), description=7),
-     TypeError, r"expected description to be a string or None, got 7"),
+    ("run-string-zero-timeout", lambda w: w.host.tasks.Run(w.coro(), timeout="0"),
+     TypeError, r"expected timeout in seconds \(a number >= 0\) or None, got '0'"),
     ("run-from-another-thread", _off_thread,
      ThreadViolation, r"was touched from thread 'intruder'.*host's thread 'MainThread'"),
     # -- run_async_task (DotLOPUtils) ------------------------------------------------
