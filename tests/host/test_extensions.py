@@ -65,11 +65,11 @@ def test_a_misspelled_promoted_name_names_the_comp_and_close_matches(host: Host)
     comp_: Any = host.op("/ChatTD/TDAsyncIO")
     with pytest.raises(AttributeError, match=r"TDAsyncIO /ChatTD/TDAsyncIO has no attribute "
                                              r"'Rnu'; did you mean: Run\?"):
-        comp_.Rnu
+        comp_.Rnu  # noqa: B018
     with pytest.raises(AttributeError, match=r"'CancelTsk'; did you mean: CancelTask"):
         comp_.CancelTsk(1)
     with pytest.raises(AttributeError, match=r"has no attribute 'Zzzzzz'$"):
-        comp_.Zzzzzz
+        comp_.Zzzzzz  # noqa: B018
     assert getattr(comp_, "onMissing", None) is None  # probing stays cheap and quiet
 
 
