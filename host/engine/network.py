@@ -282,7 +282,9 @@ class BaseCOMP(OP):
         ``ext`` is a class (called as ``ext(self)``: TD's ``ownerComp`` convention) or
         an instance. It becomes ``self.ext.<name>`` (the class name by default); with
         ``promote``, its members whose names start with a capital are reachable on the
-        COMP itself (``comp.Run(...)``), the COMP's own attributes winning.
+        COMP itself (``comp.Run(...)``), the COMP's own attributes winning. Its
+        ``onDestroyTD()``, if any, is called when the COMP is destroyed or the host
+        closes, as in TD.
         """
         self._guard.check(self)
         if ext is None or isinstance(ext, str | bytes | int | float):
@@ -362,6 +364,15 @@ class BaseCOMP(OP):
         return child
 
     def _teardown(self) -> None:
+        # TD calls an extension's onDestroyTD() when its COMP goes; a fault is reported.
+        for name in dir(self.ext):
+            extension = getattr(self.ext, name)
+            on_destroy = getattr(extension, "onDestroyTD", None)
+            if callable(on_destroy):
+                try:
+                    on_destroy()
+                except Exception as exc:
+                    self._host.report_exception(f"{self._path} ext.{name}.onDestroyTD()", exc)
         for child in reversed(list(self._children.values())):
             child._teardown()
         self._children.clear()
