@@ -16,6 +16,7 @@ callback, hook or task is running, else the only open host. Scene files run by
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -68,11 +69,12 @@ class PendingRun:
     """A call scheduled by `run`; ``kill()`` cancels it if it has not run yet."""
 
     def __init__(self, host: HostCore, fn: Callable[..., object], args: tuple[Any, ...],
-                 frame: int) -> None:
+                 frame: int, seconds: float) -> None:
         self._host = host
         self._fn = fn
         self._args = args
         self.frame = frame
+        self.seconds = seconds
         self.active = True
         host.on_frame_start(self._frame_started)
 
@@ -85,7 +87,8 @@ class PendingRun:
         return True
 
     def _frame_started(self, host: HostCore) -> None:
-        if host.frame < self.frame:
+        # 1e-9: host seconds are whole frames of 1/fps; a sum of them may round below.
+        if host.frame < self.frame or host.seconds < self.seconds - 1e-9:
             return
         self.kill()
         self._fn(*self._args)  # an exception is reported by the host, like any callback
@@ -95,11 +98,14 @@ class PendingRun:
         return f"<PendingRun {self._fn!r} at frame {self.frame} {state}>"
 
 
-def run(fn: Callable[..., object], *args: Any, delayFrames: int = 0) -> PendingRun:
+def run(fn: Callable[..., object], *args: Any, delayFrames: int = 0,
+        delayMilliSeconds: float = 0) -> PendingRun:
     """Call ``fn(*args)`` on the host thread at the start of the frame ``delayFrames``
-    frames from now (0 and 1 both mean the next frame: the current one has started).
+    frames from now (0 and 1 both mean the next frame: the current one has started),
+    and no earlier than ``delayMilliSeconds`` of host time from now.
 
-    Unlike TD's ``run``, ``fn`` is a callable, not a string of Python.
+    ``fn`` is a callable, as recent TD builds accept; TD's string-of-Python form is
+    refused (nothing here evaluates code strings).
     """
     if isinstance(fn, str):
         raise TypeError(f"run() expected a callable, got the string {fn!r}; pass a function "
@@ -109,8 +115,13 @@ def run(fn: Callable[..., object], *args: Any, delayFrames: int = 0) -> PendingR
     if isinstance(delayFrames, bool) or not isinstance(delayFrames, int) or delayFrames < 0:
         raise ValueError(f"run() expected delayFrames as a whole number >= 0, "
                          f"got {delayFrames!r}")
+    if (isinstance(delayMilliSeconds, bool) or not isinstance(delayMilliSeconds, int | float)
+            or not math.isfinite(delayMilliSeconds) or delayMilliSeconds < 0):
+        raise ValueError(f"run() expected delayMilliSeconds as a finite number >= 0, "
+                         f"got {delayMilliSeconds!r}")
     host = current_host()
-    return PendingRun(host, fn, args, host.frame + max(delayFrames, 1))
+    return PendingRun(host, fn, args, host.frame + max(delayFrames, 1),
+                      host.time() + delayMilliSeconds / 1000)
 
 
 def scene_globals() -> dict[str, Any]:

@@ -97,6 +97,17 @@ def test_run_calls_at_the_start_of_a_later_frame(host: Host) -> None:
     assert ("never", 0) not in calls and len([c for c in calls if c[0] != "frame start"]) == 2
 
 
+def test_run_after_milliseconds_of_host_time(host: Host) -> None:
+    calls: list[float] = []
+    host.step(2)  # host time 1/60 s
+    run(lambda: calls.append(host.seconds), delayMilliSeconds=100)
+    host.step(10)
+    assert calls == [pytest.approx(7 / 60)]  # frame 8, the first at or past 0.1 s later
+    with pytest.raises(ValueError, match=r"delayMilliSeconds as a finite number >= 0, "
+                                         r"got nan"):
+        run(print, delayMilliSeconds=float("nan"))
+
+
 def test_run_from_inside_a_frame_means_the_next_frame(host: Host) -> None:
     calls: list[int] = []
 
