@@ -12,6 +12,7 @@ whatever loop is running, and cleanup of components happens through close hooks.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 import time
@@ -30,6 +31,10 @@ __all__ = ["HostCore"]
 log = logging.getLogger("framehost")
 
 FrameCallback = Callable[["HostCore"], object]
+
+# Numbers frames (and closes) as they start, across hosts: the highest running one on
+# a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
+_next_entry = itertools.count(1).__next__
 
 
 class HostCore:
@@ -56,6 +61,7 @@ class HostCore:
         self._stop_requested = False
         self._closed = False
         self._in_frame = False
+        self._running_since: int | None = None
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
         current.host_opened(self)  # what TD-style globals (host.td.op) fall back to
@@ -90,6 +96,12 @@ class HostCore:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def running_since(self) -> int | None:
+        """While a frame (or `close`) of this host runs: a number that grows with every
+        frame any host starts, so the highest is the innermost; None otherwise."""
+        return self._running_since
 
     # -- network ----------------------------------------------------------------
     def op(self, path: str) -> OP | None:
@@ -215,7 +227,7 @@ class HostCore:
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
         self._in_frame = True
-        current.enter(self)  # TD-style globals mean this host while its frame runs
+        self._running_since = _next_entry()  # TD-style globals mean this host meanwhile
         try:
             waiters, self._frame_waiters = self._frame_waiters, []
             frame = self.clock.frame
@@ -229,7 +241,7 @@ class HostCore:
             step_time = perf() - cook_started
             self._call_each(self._frame_end, "on_frame_end")
         finally:
-            current.leave()
+            self._running_since = None
             self._in_frame = False
         self._stats.late_frames = self.clock.late_frames
         self._stats.record(perf() - started, step_time, interval)
@@ -253,8 +265,8 @@ class HostCore:
         self._frame_waiters.clear()
         errors: list[BaseException] = []
         # Tasks' cleanup and onDestroy handlers still see this host as current.
-        # (Both report their exceptions, so leave() below is always reached.)
-        current.enter(self)
+        # (Both report their exceptions, so the reset below is always reached.)
+        self._running_since = _next_entry()
         for hook in reversed(self._close_hooks):
             try:
                 hook()
@@ -266,7 +278,7 @@ class HostCore:
         self._frame_start.clear()
         self._frame_end.clear()
         self.root._teardown()
-        current.leave()
+        self._running_since = None
         current.host_closed(self)
         if errors:
             raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")

@@ -7,9 +7,10 @@ this thread (its callbacks, cook hooks, completion callbacks and tasks all run
 inside a frame, and its close hooks inside `close()`), else the only open host
 owned by this thread, else a clear `NoCurrentHost` error.
 
-This is process-wide state on purpose, and the only such state in the engine:
-the open hosts are held weakly (a dropped host is forgotten) and the running
-frames per thread, so nothing here keeps a host alive or leaks across threads.
+This is process-wide state on purpose, and the only such state in the engine: the
+open hosts, held weakly (a dropped host is forgotten). Which of them runs a frame is
+each host's own `running_since`, so a frame pays one counter step for it, and hosts
+on other threads never count (they are checked with their thread guard).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from host.engine.core import HostCore
 
-__all__ = ["NoCurrentHost", "current_host", "enter", "host_closed", "host_opened", "leave"]
+__all__ = ["NoCurrentHost", "current_host", "host_closed", "host_opened"]
 
 
 class NoCurrentHost(RuntimeError):
@@ -29,7 +30,6 @@ class NoCurrentHost(RuntimeError):
 
 
 _open: weakref.WeakSet[HostCore] = weakref.WeakSet()
-_running = threading.local()  # .stack: list[HostCore], innermost last
 
 
 def host_opened(host: HostCore) -> None:
@@ -38,33 +38,22 @@ def host_opened(host: HostCore) -> None:
 
 
 def host_closed(host: HostCore) -> None:
-    """A host was closed: it is current no more, outside its own close."""
+    """A host was closed: it is current no more."""
     _open.discard(host)
 
 
-def enter(host: HostCore) -> None:
-    """``host`` starts running a frame (or its close) on this thread."""
-    stack: list[HostCore] | None = getattr(_running, "stack", None)
-    if stack is None:
-        stack = _running.stack = []
-    stack.append(host)
-
-
-def leave() -> None:
-    """The innermost `enter` on this thread is over."""
-    _running.stack.pop()
-
-
 def current_host() -> HostCore:
-    """The host running a frame on this thread, else the only open host of this thread.
+    """The host running the innermost frame on this thread, else the only open host
+    of this thread.
 
     Raises:
         NoCurrentHost: no host runs here and not exactly one is open.
     """
-    stack: list[HostCore] | None = getattr(_running, "stack", None)
-    if stack:
-        return stack[-1]
-    mine = [h for h in list(_open) if not h.closed and h.guard.is_owner()]
+    mine = [h for h in list(_open) if h.guard.is_owner()]
+    running = [h for h in mine if h.running_since is not None]
+    if running:
+        return max(running, key=_running_since)
+    mine = [h for h in mine if not h.closed]
     if len(mine) == 1:
         return mine[0]
     if not mine:
@@ -76,3 +65,7 @@ def current_host() -> HostCore:
         f"op() and the other TD globals found {len(mine)} open hosts on this thread and "
         "none running a frame, so cannot tell which is meant; call them from a frame, "
         "callback or task of one host, or use that host's host.op(path)")
+
+
+def _running_since(host: HostCore) -> int:
+    return host.running_since or 0
