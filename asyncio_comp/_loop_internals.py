@@ -6,7 +6,9 @@ ready queue (`loop._ready`), which tells the stepper whether another iteration h
 work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the timer
 heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
 selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
-the loop altogether.
+the loop altogether. `set_loop_reader` reads which loop ``asyncio.set_event_loop``
+set for this thread (the default policy's ``_local._loop``) without the side effect
+of ``get_event_loop()``, which may create a loop.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-__all__ = ["FrameEventLoop", "ready_count"]
+__all__ = ["FrameEventLoop", "ready_count", "set_loop_reader"]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -63,3 +65,24 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:
     """How many callbacks wait in the loop's ready queue (CPython's ``loop._ready``)."""
     return len(loop._ready)  # type: ignore[attr-defined]
+
+
+def set_loop_reader() -> Callable[[], asyncio.AbstractEventLoop | None]:
+    """A function returning the loop set as current for the calling thread, or None.
+
+    Reads the default policy's per-thread slot directly (one attribute read, cheap
+    enough to check every frame); a policy without that slot is asked through
+    ``get_event_loop()`` only while a loop is known to be set, which creates none.
+    """
+    policy = asyncio.get_event_loop_policy()
+    local = getattr(policy, "_local", None)
+    if local is not None and hasattr(local, "_loop"):
+        return lambda: local._loop  # type: ignore[no-any-return]
+
+    def ask() -> asyncio.AbstractEventLoop | None:
+        try:
+            return policy.get_event_loop()
+        except RuntimeError:
+            return None
+
+    return ask

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from asyncio_comp._loop_internals import FrameEventLoop
+from asyncio_comp.current_loop import CurrentLoop
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.table_sync import TaskTableSync
 from host.engine.network import BaseCOMP
@@ -42,6 +43,11 @@ class TDAsyncIO(BaseCOMP):
         # Promoted, as in LOPs: op('/ChatTD/TDAsyncIO').Run(...), op.TDAsyncIO.CancelTask(id).
         self.addExtension(self.manager, "AsyncIOManager")
         self.par.opshortcut = "TDAsyncIO"
+        # The host's loop is the thread's current one, as in TD (see current_loop.py);
+        # released after the manager closed it (close hooks run last-registered first).
+        self._current_loop = CurrentLoop(self.loop)
+        host.on_frame_start(self._current_loop.claim)
+        host.on_close(self._current_loop.release)
         host.on_cook(self.manager.cook)
         host.on_close(self.manager.close)
 
@@ -59,3 +65,4 @@ class TDAsyncIO(BaseCOMP):
 
     def onDestroy(self) -> None:
         self.manager.close()
+        self._current_loop.release()

@@ -35,3 +35,74 @@ def test_timeout_zero_or_none_never_ends_the_task_but_a_small_one_does(host: Hos
     host.step(120)
     statuses = [host.tasks.GetTaskInfo(i)["status"] for i in (zero, none, tiny)]  # type: ignore[index]
     assert statuses == [TaskStatus.RUNNING, TaskStatus.RUNNING, TaskStatus.TIMEOUT]
+
+
+# -- the host's loop is the current event loop, as in TD --------------------------------
+async def answer(log: list[str], what: str) -> str:
+    await asyncio.sleep(0.05)
+    log.append(what)
+    return what
+
+
+def test_ensure_future_from_a_completion_callback_runs_on_the_host_loop(host: Host) -> None:
+    log: list[str] = []
+    futures: list[asyncio.Future[str]] = []
+
+    def chain(outcome: object) -> None:
+        assert asyncio.get_event_loop() is host.loop
+        futures.append(asyncio.ensure_future(answer(log, "chained")))
+
+    host.tasks.Run(answer(log, "first"), completion_callback=chain)
+    host.step(4)  # 0.05 s: the first ends on frame 4, its callback chains another
+    assert log == ["first"]
+    host.step(3)
+    assert log == ["first"]  # it starts on frame 5 and sleeps until 0.117 s: frame 8
+    host.step(1)
+    assert log == ["first", "chained"]  # it really ran, on the loop the host steps
+    assert futures[0].get_loop() is host.loop and futures[0].result() == "chained"
+
+
+def test_get_event_loop_in_a_frame_hook_is_the_host_loop(host: Host) -> None:
+    log: list[str] = []
+    seen: list[object] = []
+
+    def hook(h: Host) -> None:
+        seen.append(asyncio.get_event_loop())
+        if h.frame == 2:
+            asyncio.get_event_loop().create_task(answer(log, "from a hook"))
+
+    host.on_frame_end(hook)
+    host.step(10)
+    assert set(seen) == {host.loop} and log == ["from a hook"]
+
+
+def test_each_hosts_frames_see_their_own_loop_and_close_restores() -> None:
+    before = asyncio.new_event_loop()
+    asyncio.set_event_loop(before)
+    try:
+        with Host(fps=60, realtime=False) as first, Host(fps=60, realtime=False) as second:
+            seen: dict[str, object] = {}
+            first.on_frame_start(lambda h: seen.__setitem__("first", asyncio.get_event_loop()))
+            second.on_frame_start(lambda h: seen.__setitem__("second",
+                                                             asyncio.get_event_loop()))
+            second.step(1)
+            first.step(1)
+            asyncio.set_event_loop(None)  # as asyncio.run() leaves it
+            second.step(1)
+            assert seen == {"first": first.loop, "second": second.loop}
+        assert asyncio.get_event_loop() is before
+    finally:
+        asyncio.set_event_loop(None)
+        before.close()
+
+
+def test_closing_the_only_host_gives_back_the_loop_that_was_current() -> None:
+    before = asyncio.new_event_loop()
+    asyncio.set_event_loop(before)
+    try:
+        with Host(fps=60, realtime=False) as host:
+            assert asyncio.get_event_loop() is host.loop
+        assert asyncio.get_event_loop() is before
+    finally:
+        asyncio.set_event_loop(None)
+        before.close()
