@@ -44,12 +44,11 @@ class TDAsyncIO(BaseCOMP):
         self.addExtension(self.manager, "AsyncIOManager")
         self.par.opshortcut = "TDAsyncIO"
         # The host's loop is the thread's current one, as in TD (see current_loop.py);
-        # released after the manager closed it (close hooks run last-registered first).
+        # onDestroy gives the previous one back (the host's close destroys us too).
         self._current_loop = CurrentLoop(self.loop)
         host.on_frame_start(self._current_loop.claim)
-        host.on_close(self._current_loop.release)
-        host.on_cook(self.manager.cook)
-        host.on_close(self.manager.close)
+        host.on_cook(self.manager.cook, owner=self)
+        host.on_close(self.manager.close, owner=self)
 
     def onPulse(self, par: Par) -> None:
         action = {
@@ -65,4 +64,5 @@ class TDAsyncIO(BaseCOMP):
 
     def onDestroy(self) -> None:
         self.manager.close()
+        self.host.remove_callback(self._current_loop.claim)
         self._current_loop.release()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from host.engine.value_like import BehavesAsValue, plain_value
 
 if TYPE_CHECKING:
-    from host.engine.network import OP
+    from host.engine._owner import ParOwner
 
 __all__ = [
     "BuiltinStrPar",
@@ -210,7 +210,7 @@ class Par(BehavesAsValue):
 
     __slots__ = ("_custom", "_owner", "_spec", "_value")
 
-    def __init__(self, owner: OP, spec: ParSpec, *, custom: bool = False) -> None:
+    def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
@@ -229,7 +229,7 @@ class Par(BehavesAsValue):
         return self._spec
 
     @property
-    def owner(self) -> OP:
+    def owner(self) -> ParOwner:
         return self._owner
 
     @property
@@ -255,7 +255,7 @@ class Par(BehavesAsValue):
         return f"{self._owner.path} par.{self.name}"
 
     def eval(self) -> Any:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         return self._value
 
     @property
@@ -264,27 +264,27 @@ class Par(BehavesAsValue):
 
     @val.setter
     def val(self, value: Any) -> None:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
         new = self._spec.validate(plain_value(value), self.where)
         prev, self._value = self._value, new
         if new != prev:
-            self._owner._call_handler("onValueChange", self, prev)
+            self._owner.call_handler("onValueChange", self, prev)
 
     def pulse(self) -> None:
         """Fire a pulse parameter: calls ``owner.onPulse(par)`` now, on the main thread."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         if not self.isPulse:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
-        self._owner._call_handler("onPulse", self)
+        self._owner.call_handler("onPulse", self)
 
     # -- menus --------------------------------------------------------------------
     @property
     def menuNames(self) -> list[str]:
         """A menu's item names (an empty list for any other kind, as in TD)."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         spec = self._spec
         return list(spec.items) if isinstance(spec, MenuPar) else []
 
@@ -295,7 +295,7 @@ class Par(BehavesAsValue):
     @property
     def menuLabels(self) -> list[str]:
         """A menu's item labels, in the order of `menuNames` (empty for other kinds)."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         spec = self._spec
         return list(spec.labels) if isinstance(spec, MenuPar) else []
 
@@ -306,7 +306,7 @@ class Par(BehavesAsValue):
     @property
     def menuIndex(self) -> int:
         """The position of a menu's current item in `menuNames`."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         spec = self._spec
         if not isinstance(spec, MenuPar):
             raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu; "
@@ -315,7 +315,7 @@ class Par(BehavesAsValue):
 
     def _set_menu(self, names: Sequence[str] | None, labels: Sequence[str] | None) -> None:
         """Replace a custom menu's items (keeping the value when it is still one of them)."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         spec = self._spec
         if not isinstance(spec, MenuPar):
             raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu")
@@ -329,7 +329,7 @@ class Par(BehavesAsValue):
         self._spec = fresh
         if self._value not in fresh.items:
             prev, self._value = self._value, fresh.default
-            self._owner._call_handler("onValueChange", self, prev)
+            self._owner.call_handler("onValueChange", self, prev)
 
     def __repr__(self) -> str:
         return f"<Par {self.where}>"
@@ -339,15 +339,15 @@ class ParCollection:
     """``op.par``: attribute access to an operator's parameters by name."""
 
     __slots__ = ("_owner", "_pars")
-    _owner: OP
+    _owner: ParOwner
     _pars: dict[str, Par]
 
-    def __init__(self, owner: OP, specs: Sequence[ParSpec]) -> None:
+    def __init__(self, owner: ParOwner, specs: Sequence[ParSpec]) -> None:
         object.__setattr__(self, "_owner", owner)
         object.__setattr__(self, "_pars", {spec.name: Par(owner, spec) for spec in specs})
 
     def __getattr__(self, name: str) -> Par:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         try:
             return self._pars[name]
         except KeyError:
@@ -355,7 +355,7 @@ class ParCollection:
 
     def __getitem__(self, name: str) -> Par:
         """``op.par['Name']``, as ``op.par.Name``; KeyError naming the known ones."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         try:
             return self._pars[name]
         except (KeyError, TypeError):
@@ -368,7 +368,7 @@ class ParCollection:
             ValueError: a parameter of that name exists (and is not a custom one
                 being replaced with ``replace=True``).
         """
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         if not isinstance(spec, ParSpec):
             raise TypeError(f"par.add() expected a parameter declaration such as "
                             f"FloatPar('Gain'), got {spec!r}")
@@ -383,7 +383,7 @@ class ParCollection:
         return par
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         par = self._pars.get(name)
         if par is None:
             raise AttributeError(self._missing(name))
@@ -396,7 +396,7 @@ class ParCollection:
         return f"{self._owner.path} has no parameter {name!r}; its parameters are: {known}"
 
     def __iter__(self) -> Iterator[Par]:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         return iter(list(self._pars.values()))
 
     def __contains__(self, name: object) -> bool:

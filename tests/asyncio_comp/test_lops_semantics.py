@@ -7,6 +7,7 @@ import asyncio
 
 from asyncio_comp import TaskStatus
 from host import Host
+from host.app.testing import run_until
 
 
 async def forever() -> None:
@@ -53,11 +54,9 @@ def test_ensure_future_from_a_completion_callback_runs_on_the_host_loop(host: Ho
         futures.append(asyncio.ensure_future(answer(log, "chained")))
 
     host.tasks.Run(answer(log, "first"), completion_callback=chain)
-    host.step(4)  # 0.05 s: the first ends on frame 4, its callback chains another
-    assert log == ["first"]
-    host.step(3)
-    assert log == ["first"]  # it starts on frame 5 and sleeps until 0.117 s: frame 8
-    host.step(1)
+    run_until(host, lambda: log, frames=20)
+    assert log == ["first"] and len(futures) == 1 and not futures[0].done()
+    run_until(host, lambda: futures[0].done(), frames=20)
     assert log == ["first", "chained"]  # it really ran, on the loop the host steps
     assert futures[0].get_loop() is host.loop and futures[0].result() == "chained"
 
