@@ -36,11 +36,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from asyncio_comp.records import describe_error
+from asyncio_comp.worker.snapshot import WorkerSnapshot as WorkerSnapshot
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
     WorkerError,
@@ -48,7 +48,6 @@ from asyncio_comp.worker.task import (
     WorkerStopped,
     WorkerTask,
     WorkerTaskCancelled,
-    WorkerTaskRow,
     _running,
     current_worker_task,
 )
@@ -69,27 +68,6 @@ T = TypeVar("T")
 
 #: The error text of every task still queued when `stop()` was called.
 STOPPED_BEFORE_RUN = "worker stopped before the task could run"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerSnapshot:
-    """The worker's queue at one instant, for views: what runs, what waits, what ended."""
-
-    name: str
-    current: WorkerTaskRow | None
-    pending: tuple[WorkerTaskRow, ...]
-    """In the order they will run (at most the ``max_pending`` asked for)."""
-    pending_count: int
-    """All pending tasks, including any left out of ``pending``."""
-    history: tuple[WorkerTaskRow, ...]
-    """Finished tasks, newest first."""
-    history_size: int
-    stopped: bool
-    version: int
-    completed_total: int = 0
-    """Tasks that completed since the worker was made (the history forgets, this does not)."""
-    failed_total: int = 0
-    """Tasks that failed, were cancelled or were dropped by `stop()`, since it was made."""
 
 
 class SerialWorker:

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from host.td import scene_globals
+from host.engine.td import scene_globals
 
 __all__ = [
     "Scene",

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from host.engine.table import TableDAT
+__all__ = ["Cell", "CellSource"]
 
-__all__ = ["Cell"]
+
+class CellSource(Protocol):
+    """What a cell needs of its table (`TableDAT` fits it); a protocol, so this module
+    stands below ``table`` without importing it."""
+
+    @property
+    def path(self) -> str: ...
+
+    def cellValue(self, row: int, col: int) -> str: ...
+
+    def setCellValue(self, row: int, col: int, value: object) -> None: ...
 
 
 class Cell:
@@ -20,7 +29,7 @@ class Cell:
 
     __slots__ = ("_col", "_dat", "_row")
 
-    def __init__(self, dat: TableDAT, row: int, col: int) -> None:
+    def __init__(self, dat: CellSource, row: int, col: int) -> None:
         self._dat = dat
         self._row = row
         self._col = col

@@ -17,32 +17,45 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from host.engine.core import HostCore
+from host.engine.thread_guard import ThreadGuard
 
-__all__ = ["NoCurrentHost", "current_host", "host_closed", "host_opened"]
+__all__ = ["NoCurrentHost", "OpenHost", "current_host", "host_closed", "host_opened"]
+
+
+class OpenHost(Protocol):
+    """What this module needs of a host (`host.engine.core.HostCore` fits it); a
+    protocol, so the core can import this module and not the other way round."""
+
+    @property
+    def guard(self) -> ThreadGuard: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def running_since(self) -> int | None: ...
 
 
 class NoCurrentHost(RuntimeError):
     """TD-style global code ran where no single host is meant."""
 
 
-_open: weakref.WeakSet[HostCore] = weakref.WeakSet()
+_open: weakref.WeakSet[OpenHost] = weakref.WeakSet()
 
 
-def host_opened(host: HostCore) -> None:
+def host_opened(host: OpenHost) -> None:
     """A host was created: it may be the only open one."""
     _open.add(host)
 
 
-def host_closed(host: HostCore) -> None:
+def host_closed(host: OpenHost) -> None:
     """A host was closed: it is current no more."""
     _open.discard(host)
 
 
-def current_host() -> HostCore:
+def current_host() -> OpenHost:
     """The host running the innermost frame on this thread, else the only open host
     of this thread.
 
@@ -67,5 +80,5 @@ def current_host() -> HostCore:
         "callback or task of one host, or use that host's host.op(path)")
 
 
-def _running_since(host: HostCore) -> int:
+def _running_since(host: OpenHost) -> int:
     return host.running_since or 0

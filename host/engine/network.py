@@ -8,13 +8,12 @@ host's thread guard first, so a violation changes nothing.
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from host.engine.pages import Page
+from host.engine.extensions import Extensions, MissingAttribute
+from host.engine.pages import CustomPages, Page, matching_pars
 from host.engine.params import BuiltinStrPar, Par, ParCollection, ParSpec
 
 if TYPE_CHECKING:
@@ -86,58 +85,6 @@ class OperatorHost(Protocol):
     def stop(self) -> None: ...
 
 
-class Extensions:
-    """``comp.ext``: the extension objects of a COMP, by name (TD's ``op.ext.Name``)."""
-
-    def __init__(self, owner: OP) -> None:
-        object.__setattr__(self, "_owner", owner)
-        object.__setattr__(self, "_items", {})
-
-    def _add(self, name: str, extension: object) -> None:
-        self._items[name] = extension
-
-    def __getattr__(self, name: str) -> Any:
-        items: dict[str, object] = self.__dict__["_items"]
-        if name in items:
-            return items[name]
-        known = ", ".join(items) or "none"
-        raise AttributeError(f"{self._owner.path} has no extension {name!r}; it has: {known}")
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("extensions are attached by the operator with "
-                             "comp.addExtension(ext), not assigned")
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.__dict__["_items"]
-
-    def __dir__(self) -> list[str]:
-        return list(self.__dict__["_items"])
-
-
-class MissingAttribute(AttributeError):
-    """An operator has no attribute of that name (its own, or promoted from an
-    extension); the message names the operator and the close matches.
-
-    The message is built only when read: code probing with ``getattr(op, name,
-    None)`` pays nothing for the suggestions.
-    """
-
-    def __init__(self, owner: OP, name: str) -> None:
-        super().__init__(name)
-        self.owner = owner
-        self.attribute = name
-
-    def __str__(self) -> str:
-        owner, name = self.owner, self.attribute
-        known = {n for n in dir(type(owner)) if not n.startswith("_")}
-        known.update(n for n in owner.__dict__ if not n.startswith("_"))
-        for extension in owner.__dict__.get("_promoted", ()):
-            known.update(n for n in dir(extension) if n[:1].isupper())
-        matches = difflib.get_close_matches(name, sorted(known), n=3)
-        hint = f"; did you mean: {', '.join(matches)}?" if matches else ""
-        return f"{type(owner).__name__} {owner.path} has no attribute {name!r}{hint}"
-
-
 class OP:
     """Base of every operator: a name, a place in the tree, parameters.
 
@@ -167,7 +114,7 @@ class OP:
                 specs[spec.name] = spec
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
-        self._pages: list[Page] = []
+        self._pages = CustomPages(self)
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -214,36 +161,19 @@ class OP:
         """The parameters whose names match any pattern (``'Color*'``, ``'A* B?'``;
         several patterns may share one string, space-separated); all with none."""
         self._guard.check(self)
-        wanted: list[str] = []
-        for pattern in patterns:
-            if not isinstance(pattern, str):
-                raise TypeError(f"pars() expected name patterns such as 'Gain' or 'Color*', "
-                                f"got {pattern!r}")
-            wanted.extend(pattern.split())
-        every = list(self.par)
-        if not patterns:
-            return every
-        return [p for p in every if any(fnmatch.fnmatchcase(p.name, w) for w in wanted)]
+        return matching_pars(self.par, patterns)
 
     def appendCustomPage(self, name: str) -> Page:
         """The custom page ``name`` (made on first use) to append parameters to at run
         time: ``op.appendCustomPage('Config').appendFloat('Gain')``."""
         self._guard.check(self)
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"appendCustomPage() expected a page name such as 'Config', "
-                             f"got {name!r}")
-        for page in self._pages:
-            if page.name == name:
-                return page
-        page = Page(self, name)
-        self._pages.append(page)
-        return page
+        return self._pages.page(name)
 
     @property
     def customPages(self) -> list[Page]:
         """The custom pages, in the order they were made."""
         self._guard.check(self)
-        return list(self._pages)
+        return list(self._pages.pages)
 
     @property
     def customPars(self) -> list[Par]:
@@ -255,16 +185,16 @@ class OP:
         def __getattr__(self, name: str) -> Any:
             # Called only when ordinary lookup failed, so the operator's own
             # attributes always win over promoted extension members.
-            if name[:1].isupper():
-                for extension in self.__dict__.get("_promoted", ()):
-                    try:
-                        return getattr(extension, name)
-                    except AttributeError:
-                        continue
-            if name.startswith("_"):
+            extensions = self.__dict__.get("ext")
+            if extensions is not None and name[:1].isupper():
+                try:
+                    return extensions.promoted(name)
+                except AttributeError:
+                    pass
+            if name.startswith("_") or extensions is None:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute "
                                      f"{name!r}")
-            raise MissingAttribute(self, name)
+            raise MissingAttribute(self, name, extensions)
 
     # -- lifecycle hooks, overridden by subclasses --------------------------------
     def onCreate(self) -> None:
@@ -335,7 +265,6 @@ class BaseCOMP(OP):
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         self._children: dict[str, OP] = {}
-        self._promoted: list[object] = []
         self._shortcuts: dict[str, BaseCOMP] = {}
 
     # -- extensions ---------------------------------------------------------------
@@ -351,21 +280,7 @@ class BaseCOMP(OP):
         closes, as in TD.
         """
         self._guard.check(self)
-        if ext is None or isinstance(ext, str | bytes | int | float):
-            raise TypeError(f"addExtension() expected an extension class or object, got "
-                            f"{ext!r}; e.g. comp.addExtension(MyExt)")
-        if name is None:
-            name = ext.__name__ if isinstance(ext, type) else type(ext).__name__
-        if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"addExtension() expected name to be a Python name such as "
-                             f"'ChatExt', got {name!r}")
-        if name in self.ext:
-            raise ValueError(f"{self._path} already has an extension named {name!r}")
-        instance = ext(self) if isinstance(ext, type) else ext
-        self.ext._add(name, instance)
-        if promote:
-            self._promoted.append(instance)
-        return instance
+        return self.ext.attach(ext, name, promote)
 
     # -- global OP shortcuts ----------------------------------------------------------
     def shortcut(self, name: str) -> BaseCOMP | None:
@@ -429,15 +344,7 @@ class BaseCOMP(OP):
         return child
 
     def _teardown(self) -> None:
-        # TD calls an extension's onDestroyTD() when its COMP goes; a fault is reported.
-        for name in dir(self.ext):
-            extension = getattr(self.ext, name)
-            on_destroy = getattr(extension, "onDestroyTD", None)
-            if callable(on_destroy):
-                try:
-                    on_destroy()
-                except Exception as exc:
-                    self._host.report_exception(f"{self._path} ext.{name}.onDestroyTD()", exc)
+        self.ext.destroyed(self._host.report_exception)  # TD's onDestroyTD()
         for child in reversed(list(self._children.values())):
             child._teardown()
         self._children.clear()

@@ -14,32 +14,78 @@ an ordinary one from then on: ``comp.par.Gain``, validation, ``onValueChange`` a
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from host.engine.params import (
     FloatPar,
     IntPar,
     MenuPar,
     Par,
+    ParCollection,
     ParSpec,
     PulsePar,
     StrPar,
     TogglePar,
 )
 
-if TYPE_CHECKING:
-    from host.engine.network import OP
+__all__ = ["CustomPages", "Page", "PageOwner", "matching_pars"]
 
-__all__ = ["Page"]
+
+class PageOwner(Protocol):
+    """The operator pages belong to (every `OP` fits it); a protocol, so this module
+    stands below ``network`` without importing it."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def par(self) -> ParCollection: ...
+
+
+def matching_pars(collection: ParCollection, patterns: tuple[str, ...]) -> list[Par]:
+    """``op.pars(*patterns)``: the parameters whose names match any pattern
+    (``'Color*'``; several may share one string, space-separated); all with none."""
+    wanted: list[str] = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise TypeError(f"pars() expected name patterns such as 'Gain' or 'Color*', "
+                            f"got {pattern!r}")
+        wanted.extend(pattern.split())
+    every = list(collection)
+    if not patterns:
+        return every
+    return [p for p in every if any(fnmatch.fnmatchcase(p.name, w) for w in wanted)]
+
+
+class CustomPages:
+    """An operator's custom pages, in the order they were made."""
+
+    def __init__(self, owner: PageOwner) -> None:
+        self._owner = owner
+        self.pages: list[Page] = []
+
+    def page(self, name: str) -> Page:
+        """``op.appendCustomPage(name)``: the page of that name, made on first use."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"appendCustomPage() expected a page name such as 'Config', "
+                             f"got {name!r}")
+        for page in self.pages:
+            if page.name == name:
+                return page
+        page = Page(self._owner, name, self)
+        self.pages.append(page)
+        return page
 
 
 class Page:
     """One custom page of one operator; made by ``op.appendCustomPage(name)``."""
 
-    def __init__(self, owner: OP, name: str) -> None:
+    def __init__(self, owner: PageOwner, name: str, book: CustomPages) -> None:
         self._owner = owner
         self._name = name
+        self._book = book
         self._names: list[str] = []
 
     @property
@@ -47,7 +93,7 @@ class Page:
         return self._name
 
     @property
-    def owner(self) -> OP:
+    def owner(self) -> PageOwner:
         return self._owner
 
     @property
@@ -99,7 +145,7 @@ class Page:
 
     def _append(self, spec: ParSpec, replace: bool) -> list[Par]:
         par = self._owner.par.add(spec, replace=replace)
-        for page in self._owner.customPages:
+        for page in self._book.pages:
             if spec.name in page._names:
                 page._names.remove(spec.name)
         self._names.append(spec.name)

@@ -112,17 +112,13 @@ class TableDAT(OP):
         """The cells of a row, by index or label; None when there is no such row."""
         self._check()
         r = self._find_row(index)
-        if r is None:
-            return None
-        return [Cell(self, r, c) for c in range(self._width)]
+        return None if r is None else [Cell(self, r, c) for c in range(self._width)]
 
     def col(self, name_or_index: int | str) -> list[Cell] | None:
         """The cells of a column, by index or header name; None when there is none."""
         self._check()
         c = self._find_col(name_or_index)
-        if c is None:
-            return None
-        return [Cell(self, r, c) for r in range(len(self._rows))]
+        return None if c is None else [Cell(self, r, c) for r in range(len(self._rows))]
 
     def rows(self) -> list[list[Cell]]:
         self._check()
@@ -145,15 +141,9 @@ class TableDAT(OP):
         if not isinstance(text, str):
             raise TypeError(f"{self.path}.text expected a string of tab-separated rows, "
                             f"got {text!r}")
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        self._rows = []
-        self._width = 0
-        for line in lines:
-            cells = tuple(line.split("\t"))
-            fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind
-            self._rows.append(fitted)
+        self._rows, self._width = [], 0
+        for line in text.removesuffix("\n").split("\n") if text else ():
+            self._append_fitted(tuple(line.split("\t")))
         self._version += 1
 
     def findCell(self, pattern: object, rows: Iterable[int | str] | None = None,
@@ -163,9 +153,7 @@ class TableDAT(OP):
         a ``*``/``?`` pattern by default, not case sensitive; ``rows``/``cols``
         limit the search to those indices or labels)."""
         self._check()
-        wanted = str(pattern)
-        if not caseSensitive:
-            wanted = wanted.casefold()
+        wanted = str(pattern) if caseSensitive else str(pattern).casefold()
         row_indices = (range(len(self._rows)) if rows is None
                        else self._existing(rows, self._find_row, "rows"))
         col_indices = (range(self._width) if cols is None
@@ -238,8 +226,7 @@ class TableDAT(OP):
         checked = [self._as_cells(values, "appendRows") for values in rows]
         first = len(self._rows)
         for cells in checked:
-            fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind
-            self._rows.append(fitted)
+            self._append_fitted(cells)
         self._version += 1
         return first
 
@@ -308,6 +295,10 @@ class TableDAT(OP):
         cells[col] = value if type(value) is str else str(value)
         self._rows[row] = tuple(cells)
         self._version += 1
+
+    def _append_fitted(self, cells: tuple[str, ...]) -> None:
+        fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind _rows
+        self._rows.append(fitted)
 
     def _fit(self, cells: tuple[str, ...]) -> tuple[str, ...]:
         """``cells`` padded to the table's width, widening the table if it is longer."""
