@@ -19,6 +19,7 @@ import aiohttp
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
+from host.engine.errors import describe_error
 from host.engine.network import BaseCOMP
 from host.engine.params import FloatPar, IntPar, StrPar
 from host.engine.table import TableDAT
@@ -128,4 +129,5 @@ class ChatClient(DotLOPUtils, BaseCOMP):
         if row is None or not self.valid:
             return
         self.conversations[row, "status"] = outcome.status.value
-        self.conversations[row, "error"] = outcome.error or ""
+        error = outcome.error
+        self.conversations[row, "error"] = describe_error(error) if error else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from asyncio_comp import TaskStatus
+from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
 from host.app.testing import run_until
 
@@ -105,3 +105,44 @@ def test_closing_the_only_host_gives_back_the_loop_that_was_current() -> None:
     finally:
         asyncio.set_event_loop(None)
         before.close()
+
+
+# -- the completion record, as LOPs's AsyncIOTask -----------------------------------------
+async def broken() -> None:
+    raise ValueError("bad reply")
+
+
+def test_the_record_carries_lops_fields_and_the_error_object(host: Host) -> None:
+    outcomes: dict[int, TaskOutcome] = {}
+
+    def done(outcome: TaskOutcome) -> None:
+        outcomes[outcome.task_id] = outcome
+
+    failing = broken()
+    failed_id = host.tasks.Run(failing, completion_callback=done, timeout=0)
+    slow_id = host.tasks.Run(forever(), completion_callback=done, timeout=0.05)
+    never = forever()
+    never_id = host.tasks.Run(never, completion_callback=done)
+    host.tasks.CancelTask(never_id)  # cancelled while pending: it never had a task
+    host.step(5)
+
+    failed = outcomes[failed_id]
+    assert failed.coroutine is failing and failed.completion_callback is done
+    assert failed.timeout is None  # 0 means none
+    assert isinstance(failed.task, asyncio.Task) and failed.task.done()
+    assert isinstance(failed.error, ValueError) and str(failed.error) == "bad reply"
+    assert failed.error is failed.exception
+
+    slow = outcomes[slow_id]
+    assert slow.timeout == 0.05 and isinstance(slow.error, TimeoutError)
+    assert str(slow.error) == "task exceeded its timeout of 0.05 s" and slow.exception is None
+    assert outcomes[never_id].task is None and outcomes[never_id].coroutine is never
+    assert outcomes[never_id].error is None
+
+    info = host.tasks.GetTaskInfo(failed_id)
+    assert info is not None and info["error"] is failed.error
+    table = host.asyncio_comp.task_table
+    assert table[str(failed_id), "error"] == "ValueError: bad reply"
+    assert table[str(slow_id), "error"] == "TimeoutError: task exceeded its timeout of 0.05 s"
+    row = host.tasks.row(failed_id)
+    assert row is not None and row.error == "ValueError: bad reply"  # what views show

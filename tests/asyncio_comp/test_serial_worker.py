@@ -30,6 +30,7 @@ from asyncio_comp.worker.task import (
     current_worker_task,
 )
 from host.app.assemble import Host
+from host.engine.errors import describe_error
 from host.engine.thread_guard import ThreadViolation
 
 
@@ -409,7 +410,7 @@ def test_awaiting_a_failed_worker_task_raises_its_exception(host: Host) -> None:
         run_host_until(host, lambda: tdasyncio_status(host, tid).is_finished)
         info = host.tasks.GetTaskInfo(tid)
         assert info is not None and info["status"] is TaskStatus.FAILED
-        assert info["error"] == "KeyError: 'parm'"
+        assert describe_error(info["error"]) == "KeyError: 'parm'"
         assert caught and caught[0] is task.get_exception()
 
 
