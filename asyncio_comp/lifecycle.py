@@ -179,7 +179,7 @@ class TaskLifecycle:
                     continue
                 rec.callback = None
                 outcome = rec.outcome()
-                rec.ended_task = None
+                rec.ended_task = rec.coroutine = None  # the outcome has them now
                 try:
                     callback(outcome)
                 except Exception as exc:

@@ -130,7 +130,8 @@ class TaskRecord:
                  created_at: float) -> None:
         self.task_id = task_id
         self.coro: Coroutine[Any, Any, Any] | None = coro  # until it is started
-        self.coroutine = coro  # kept for the outcome, as LOPs's AsyncIOTask keeps it
+        # For the outcome, as LOPs's AsyncIOTask has it; dropped with `ended_task`.
+        self.coroutine: Coroutine[Any, Any, Any] | None = coro
         self.description = description
         self.info = info
         self.timeout = timeout
@@ -168,6 +169,8 @@ class TaskRecord:
             # (only the callback, fired this frame, still gets it).
             if self.callback is not None:
                 self.ended_task = self.task
+            else:
+                self.coroutine = None
             self.task = None
             if self.timer is not None:
                 self.timer.cancel()
