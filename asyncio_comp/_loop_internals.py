@@ -7,7 +7,10 @@ work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the time
 heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
 selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
 the loop altogether. `forget_pending` sets a task's ``_log_destroy_pending`` when
-shutdown gives up on a coroutine that refuses to stop.
+shutdown gives up on a coroutine that refuses to stop. `set_loop_reader` reads which
+loop ``asyncio.set_event_loop`` set for this thread (the default policy's
+``_local._loop``) without the side effect of ``get_event_loop()``, which may create a
+loop.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -24,7 +27,7 @@ from asyncio_comp.outside_work import OutsideWork
 
 _T = TypeVar("_T")
 
-__all__ = ["FrameEventLoop", "forget_pending", "ready_count"]
+__all__ = ["FrameEventLoop", "forget_pending", "ready_count", "set_loop_reader"]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -91,3 +94,24 @@ def forget_pending(task: asyncio.Task[Any]) -> None:
     as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``)."""
     task.get_coro().close()  # type: ignore[union-attr]
     task._log_destroy_pending = False  # type: ignore[attr-defined]
+
+
+def set_loop_reader() -> Callable[[], asyncio.AbstractEventLoop | None]:
+    """A function returning the loop set as current for the calling thread, or None.
+
+    Reads the default policy's per-thread slot directly (one attribute read, cheap
+    enough to check every frame); a policy without that slot is asked through
+    ``get_event_loop()`` only while a loop is known to be set, which creates none.
+    """
+    policy = asyncio.get_event_loop_policy()
+    local = getattr(policy, "_local", None)
+    if local is not None and hasattr(local, "_loop"):
+        return lambda: local._loop  # type: ignore[no-any-return]
+
+    def ask() -> asyncio.AbstractEventLoop | None:
+        try:
+            return policy.get_event_loop()
+        except RuntimeError:
+            return None
+
+    return ask

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asyncio_comp.current_loop import CurrentLoop
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.table_sync import TaskTableSync
 from host.engine.core import HostCore
@@ -44,7 +45,13 @@ class TDAsyncIO(BaseCOMP):
             host, TaskTableSync(self.task_table, host.time), active=bool(par.Active.eval()),
             frame_budget_ms=par.Framebudget.eval(), clear_after=par.Clearafter.eval())
         self.loop = self.manager.loop
-        self.ext._add("AsyncIOManager", self.manager)
+        # Promoted, as in LOPs: op('/ChatTD/TDAsyncIO').Run(...), op.TDAsyncIO.CancelTask(id).
+        self.addExtension(self.manager, "AsyncIOManager")
+        self.par.opshortcut = "TDAsyncIO"
+        # The host's loop is the thread's current one, as in TD (see current_loop.py);
+        # onDestroy gives the previous one back (the host's close destroys us too).
+        self._current_loop = CurrentLoop(self.loop)
+        host.on_frame_start(self._current_loop.claim)
         host.on_cook(self.manager.cook, owner=self)
         host.on_close(self.manager.close, owner=self)
 
@@ -62,3 +69,5 @@ class TDAsyncIO(BaseCOMP):
 
     def onDestroy(self) -> None:
         self.manager.close()
+        self.host.remove_callback(self._current_loop.claim)
+        self._current_loop.release()

@@ -22,7 +22,6 @@ from asyncio_comp.progress import bind_handle
 from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.tracked_coroutine import TrackedCoroutine
-from host.engine.errors import describe_error
 
 if TYPE_CHECKING:
     from asyncio_comp.blocking import BlockingWatch
@@ -143,7 +142,7 @@ class TaskLifecycle:
         rec.cancel_reason = reason
         rec.stop = StopState.ASKED
         if reason is TaskStatus.TIMEOUT:
-            rec.error = f"TimeoutError: task exceeded its timeout of {rec.timeout:g} s"
+            rec.error = TimeoutError(f"task exceeded its timeout of {rec.timeout:g} s")
         if rec.status is TaskStatus.PENDING:
             if rec.coro is not None:
                 self.waiting.discard(rec.coro)
@@ -165,8 +164,10 @@ class TaskLifecycle:
                 self.detached.add(rec.task)
                 rec.stop = StopState.DETACHED
                 self.swallowed_cancellations += 1
-                rec.error = (f"{rec.error + '; ' if rec.error else ''}the coroutine ignored "
-                             f"cancellation for {CANCEL_GRACE_SECONDS:g} s and was detached")
+                note = (f"the coroutine ignored cancellation for {CANCEL_GRACE_SECONDS:g} s "
+                        f"and was detached")
+                rec.error = (TimeoutError(f"{rec.error}; {note}") if rec.error is not None
+                             else asyncio.CancelledError(note))
                 self._host.report_warning(
                     f"task {rec.task_id} ({rec.description}) swallowed its cancellation; "
                     f"marked {rec.cancel_reason.value} and detached")
@@ -185,8 +186,7 @@ class TaskLifecycle:
         elif isinstance(exc, asyncio.CancelledError):
             self.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
         else:
-            rec.exception = exc
-            rec.error = describe_error(exc)
+            rec.exception = rec.error = exc
             self.finish(rec, TaskStatus.FAILED)
 
     def finish(self, rec: TaskRecord, status: TaskStatus) -> None:
@@ -207,8 +207,10 @@ class TaskLifecycle:
                 if callback is None:
                     continue
                 rec.callback = None
+                outcome = rec.outcome()
+                rec.ended_task = rec.coroutine = None  # the outcome has them now
                 try:
-                    callback(rec.outcome())
+                    callback(outcome)
                 except Exception as exc:
                     self.callback_errors += 1
                     self._host.report_exception(

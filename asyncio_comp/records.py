@@ -56,6 +56,13 @@ class TaskOutcome(NamedTuple):
     ``dict(outcome)``. A named tuple because one is built for every task that
     ends: it costs a fifth of a frozen dataclass, whose constructor sets each
     field through ``object.__setattr__``.
+
+    As in LOPs, ``error`` is the exception object (``str(error)`` is its message;
+    the table and the views show ``Type: message``): what the coroutine raised, a
+    `TimeoutError` for a timeout, None otherwise. ``exception`` is what the coroutine
+    raised only. The last four fields are LOPs's ``AsyncIOTask`` fields: the
+    coroutine given to ``Run``, the timeout (None: none), the callback, and the
+    asyncio task that ran it (None if it never started).
     """
 
     task_id: int
@@ -63,11 +70,15 @@ class TaskOutcome(NamedTuple):
     description: str
     info: Any
     result: Any
-    error: str | None
+    error: BaseException | None
     exception: BaseException | None
     created_at: float
     completed_at: float
     duration: float
+    coroutine: Coroutine[Any, Any, Any] | None = None
+    timeout: float | None = None
+    completion_callback: Callable[..., object] | None = None
+    task: asyncio.Task[Any] | None = None
 
     def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
         if type(key) is str:
@@ -95,9 +106,12 @@ class TaskRecord:
         "callback",
         "cancel_reason",
         "completed_at",
+        "completion_callback",
         "coro",
+        "coroutine",
         "created_at",
         "description",
+        "ended_task",
         "error",
         "exception",
         "info",
@@ -115,16 +129,21 @@ class TaskRecord:
                  info: Any, timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
                  created_at: float) -> None:
         self.task_id = task_id
-        self.coro: Coroutine[Any, Any, Any] | None = coro
+        self.coro: Coroutine[Any, Any, Any] | None = coro  # until it is started
+        # For the outcome, as LOPs's AsyncIOTask has it; dropped with `ended_task`.
+        self.coroutine: Coroutine[Any, Any, Any] | None = coro
         self.description = description
         self.info = info
         self.timeout = timeout
-        self.callback = callback
+        self.callback = callback  # cleared once it has been called
+        self.completion_callback = callback
+        # The asyncio task, kept from the ending until the callback has it.
+        self.ended_task: asyncio.Task[Any] | None = None
         self.created_at = created_at
         self.completed_at: float | None = None
         self.status = TaskStatus.PENDING
         self.result: Any = None
-        self.error: str | None = None
+        self.error: BaseException | None = None
         self.exception: BaseException | None = None
         self.progress: float | None = None
         self.task: asyncio.Task[Any] | None = None
@@ -146,11 +165,21 @@ class TaskRecord:
             self.completed_at = now
             self.coro = None
             # The finished asyncio task (its context and wrapped coroutine) is not needed
-            # any more; dropping it keeps finished records small while Clear After waits.
+            # any more; dropping it keeps finished records small while Clear After waits
+            # (only the callback, fired this frame, still gets it).
+            if self.callback is not None:
+                self.ended_task = self.task
+            else:
+                self.coroutine = None
             self.task = None
             if self.timer is not None:
                 self.timer.cancel()
                 self.timer = None
+
+    @property
+    def error_text(self) -> str | None:
+        """The error as the table and the views show it: ``Type: message``."""
+        return None if self.error is None else describe_error(self.error)
 
     def touch(self) -> None:
         """Forget the cached row after a change other than status (e.g. progress)."""
@@ -162,7 +191,7 @@ class TaskRecord:
         if row is None:
             row = self._row = TaskRow(
                 self.task_id, self.status, self.description, self.created_at,
-                self.completed_at, self.error, format_info(self.info), self.progress,
+                self.completed_at, self.error_text, format_info(self.info), self.progress,
                 self.timeout,
             )
         return row
@@ -172,7 +201,8 @@ class TaskRecord:
         return TaskOutcome(
             self.task_id, self.status, self.description, self.info, self.result, self.error,
             self.exception, self.created_at, self.completed_at,
-            self.completed_at - self.created_at,
+            self.completed_at - self.created_at, self.coroutine, self.timeout,
+            self.completion_callback, self.ended_task,
         )
 
     def info_dict(self) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def row_values(rec: TaskRecord, now: float, seconds: Callable[[float], str]) -> 
     return [
         rec.task_id, rec.status._value_, rec.description,
         seconds((now if completed is None else completed) - created), seconds(created),
-        "" if completed is None else seconds(completed), rec.error or "",
+        "" if completed is None else seconds(completed), rec.error_text or "",
         format_info(rec.info), "" if progress is None else f"{progress:.2f}",
     ]
 

@@ -126,6 +126,29 @@ def _check_timeout(timeout: Any, where: str) -> float | None:
     return seconds
 
 
+def _description_text(description: Any, where: str) -> str:
+    """The text a description is shown as: ``str(description)``, as LOPs shows it.
+
+    A str subclass may override ``__str__`` (even to raise); the table, the views and
+    the logs get the plain text it holds. Any other object is asked for ``str()``
+    once, here, so a ``__str__`` that raises rejects the call instead of breaking
+    the table later.
+    """
+    if isinstance(description, str):
+        return str.__str__(description)
+    try:
+        text = str(description)
+    except Exception as exc:
+        raise TypeError(f"{where}() expected a description that str() can show, got an "
+                        f"object of type {type(description).__name__} whose str() raised "
+                        f"{type(exc).__name__}") from exc
+    if not isinstance(text, str):
+        raise TypeError(f"{where}() expected a description that str() can show, got "
+                        f"{type(description).__name__} whose __str__ returned "
+                        f"{type(text).__name__}")
+    return str.__str__(text)
+
+
 def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
                  completion_callback: Any, where: str = "Run",
                  owned: Container[object] = _NOTHING_OWNED) -> RunRequest:
@@ -157,13 +180,9 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
                 raise ValueError(f"{where}() was given the same coroutine object twice; "
                                  "each task needs its own coroutine")
         if description is not None:
-            if not isinstance(description, str):
-                raise TypeError(f"{where}() expected description to be a string or None, "
-                                f"got {description!r}")
-            # A str subclass may override __str__ (even to raise); the table, the views
-            # and the logs get the plain text it holds.
-            description = str.__str__(description)
-        seconds = None if timeout is None else _check_timeout(timeout, where)
+            description = _description_text(description, where)
+        # 0 means "no timeout", as in LOPs, whose operators default Timeout to 0.
+        seconds = _check_timeout(timeout, where) or None
         if completion_callback is not None and not callable(completion_callback):
             raise TypeError(f"{where}() expected completion_callback to be a callable taking "
                             f"the finished task, got {completion_callback!r}")

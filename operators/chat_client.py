@@ -19,6 +19,7 @@ import aiohttp
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
+from host.engine.errors import describe_error
 from host.engine.network import BaseCOMP
 from host.engine.params import FloatPar, IntPar, StrPar
 from host.engine.table import TableDAT
@@ -93,7 +94,8 @@ class ChatClient(DotLOPUtils, BaseCOMP):
         return self._task_ids[conversation]
 
     def status(self, conversation: str) -> str:
-        return self.conversations[self._rows[conversation], "status"].val
+        cell = self.conversations[self._rows[conversation], "status"]
+        return "" if cell is None else cell.val
 
     # -- the task -----------------------------------------------------------------
     async def _stream(self, conversation: str, url: str, payload: dict[str, Any]) -> str:
@@ -116,7 +118,8 @@ class ChatClient(DotLOPUtils, BaseCOMP):
                 report_progress(min(fraction, 1.0))
                 dat[row, "tokens"] = len(received)
                 dat[row, "progress"] = f"{fraction:.2f}"
-                dat[row, "text"] = dat[row, "text"].val + token
+                text = dat[row, "text"]
+                dat[row, "text"] = token if text is None else text.val + token
         if len(received) != total:
             raise ConnectionError(f"the stream ended after {len(received)} of {total} tokens")
         return "".join(received)
@@ -126,4 +129,5 @@ class ChatClient(DotLOPUtils, BaseCOMP):
         if row is None or not self.valid:
             return
         self.conversations[row, "status"] = outcome.status.value
-        self.conversations[row, "error"] = outcome.error or ""
+        error = outcome.error
+        self.conversations[row, "error"] = describe_error(error) if error else ""

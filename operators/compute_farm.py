@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
+from host.engine.errors import describe_error
 from host.engine.network import BaseCOMP
 from host.engine.params import IntPar
 from host.engine.table import TableDAT
@@ -113,13 +114,15 @@ class ComputeFarm(DotLOPUtils, BaseCOMP):
         if not self.valid:
             return
         row = self._rows[outcome.info]
-        if outcome.status == "completed":
+        if outcome.status.value == "completed":
             self.jobs[row, "primes"] = outcome.result
-        self.jobs[row, "status"] = outcome.error or outcome.status.value
+        error = outcome.error
+        self.jobs[row, "status"] = describe_error(error) if error else outcome.status.value
 
     def result(self, limit: int) -> str:
         """The ``primes`` cell of the job for ``limit`` ('' until it completes)."""
-        return self.jobs[self._rows[f"primes<{limit}"], "primes"].val
+        cell = self.jobs[self._rows[f"primes<{limit}"], "primes"]
+        return "" if cell is None else cell.val
 
     def shutdown(self) -> None:
         """Stop the pool's processes (idempotent); queued segments are dropped."""

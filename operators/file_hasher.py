@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
+from host.engine.errors import describe_error
 from host.engine.network import BaseCOMP
 from host.engine.params import IntPar, StrPar
 from host.engine.table import TableDAT
@@ -139,7 +140,8 @@ class FileHasher(DotLOPUtils, BaseCOMP):
             self.done += 1
         else:
             self.failed += 1
-        self.files[row, "status"] = outcome.error or outcome.status.value
+        error = outcome.error
+        self.files[row, "status"] = describe_error(error) if error else outcome.status.value
         self.finished = self.done + self.failed >= self.expected
         self._write_throughput()
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from asyncio_comp import TaskOutcome
 from host import BaseCOMP, TableDAT
+from host.engine.errors import describe_error
 
 CANCEL_AT = 1.0
 
@@ -52,7 +53,7 @@ def build(host: Any, block: str = "0.2") -> BaseCOMP:
     def record(outcome: TaskOutcome) -> None:
         row = rows[outcome.task_id]
         outcomes[row, "status"] = outcome.status.value
-        outcomes[row, "error"] = outcome.error or ""
+        outcomes[row, "error"] = describe_error(outcome.error) if outcome.error else ""
         reports = [r for r in getattr(tasks, "blocking_reports", ())
                    if r.task_id == outcome.task_id]
         if reports:

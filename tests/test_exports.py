@@ -12,6 +12,7 @@ CONTRACT = {
     "asyncio_comp": {"TaskStatus", "AsyncIOManager", "TDAsyncIO", "SerialWorker",
                      "WorkerStatus", "WorkerTask"},
     "operators": {"DotLOPUtils"},
+    "host.td": {"op", "tableDAT", "baseCOMP", "run"},
 }
 
 # The whole public surface today; a new public name is added here on purpose.
@@ -28,6 +29,7 @@ SURFACE = {
         "find_workers", "OutsideWork", "outside_work",
     },
     "operators": CONTRACT["operators"],
+    "host.td": CONTRACT["host.td"] | {"NoCurrentHost", "PendingRun", "scene_globals"},
 }
 
 

@@ -60,7 +60,7 @@ class SerialWorkerCOMP(BaseCOMP):
         self._snapshot_key: tuple[int, float | None, int | None] | None = None
         self._snapshot: WorkerSnapshot | None = None
         self._shut_down = False
-        self.ext._add("SerialWorker", self._worker)
+        self.addExtension(self._worker, "SerialWorker", promote=False)
         host.on_cook(self._cook, owner=self)
         host.on_close(self._shutdown, owner=self)
 

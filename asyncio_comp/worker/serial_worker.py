@@ -36,11 +36,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from asyncio_comp.worker.callables import name_of, refuse_async
+from asyncio_comp.worker.snapshot import WorkerSnapshot as WorkerSnapshot
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
     WorkerError,
@@ -48,7 +48,6 @@ from asyncio_comp.worker.task import (
     WorkerStopped,
     WorkerTask,
     WorkerTaskCancelled,
-    WorkerTaskRow,
     _running,
     current_worker_task,
 )
@@ -70,27 +69,6 @@ T = TypeVar("T")
 
 #: The error text of every task still queued when `stop()` was called.
 STOPPED_BEFORE_RUN = "worker stopped before the task could run"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerSnapshot:
-    """The worker's queue at one instant, for views: what runs, what waits, what ended."""
-
-    name: str
-    current: WorkerTaskRow | None
-    pending: tuple[WorkerTaskRow, ...]
-    """In the order they will run (at most the ``max_pending`` asked for)."""
-    pending_count: int
-    """All pending tasks, including any left out of ``pending``."""
-    history: tuple[WorkerTaskRow, ...]
-    """Finished tasks, newest first."""
-    history_size: int
-    stopped: bool
-    version: int
-    completed_total: int = 0
-    """Tasks that completed since the worker was made (the history forgets, this does not)."""
-    failed_total: int = 0
-    """Tasks that failed, were cancelled or were dropped by `stop()`, since it was made."""
 
 
 class SerialWorker:
@@ -156,12 +134,19 @@ class SerialWorker:
                 return task
             self._queue.append(task)
             self._changed(task)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=f"{self.name}-thread",
-                                                daemon=True)
-                self._thread.start()
+            self._ensure_thread()
             self._cond.notify()
         return task
+
+    def start(self) -> None:
+        """Start the worker thread now (HEGo's ``start()``); submit starts it anyway.
+
+        Idempotent. On a stopped worker it starts again: submit queues work once
+        more (tasks failed by `stop` stay failed). Any thread.
+        """
+        with self._cond:
+            self._stopping = False
+            self._ensure_thread()
 
     # -- introspection (any thread) ----------------------------------------------
     def get_current_task(self) -> WorkerTask[Any] | None:
@@ -292,6 +277,15 @@ class SerialWorker:
         self.stop()
 
     # -- the worker thread -----------------------------------------------------------
+    def _ensure_thread(self) -> None:
+        # Called with the lock held. The thread clears _thread under the lock as it
+        # decides to end, so one that is still running a callable after stop() (or
+        # has not noticed the stop yet) keeps serving: never two, order stays strict.
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=f"{self.name}-thread",
+                                            daemon=True)
+            self._thread.start()
+
     def _run(self) -> None:
         cond = self._cond
         while True:
@@ -299,6 +293,7 @@ class SerialWorker:
                 while not self._queue and not self._stopping:
                     cond.wait()
                 if not self._queue:
+                    self._thread = None  # see _ensure_thread
                     return
                 task = self._queue.popleft()
                 call = task.mark_running(self._time())

@@ -111,5 +111,5 @@ class WorkerTableSync:
         if current is not None:
             index = position_of(self._ids, current.task_id)
             text = _progress(current.get_progress())
-            if index is not None and dat[index + 1, _PROGRESS_COL].val != text:
+            if index is not None and dat[index + 1, _PROGRESS_COL] != text:
                 dat[index + 1, _PROGRESS_COL] = text

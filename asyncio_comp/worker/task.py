@@ -189,9 +189,15 @@ class WorkerTask(Generic[T]):
         """What the callable returned; None until COMPLETED."""
         return self._result
 
-    def get_error_message(self) -> str | None:
-        """``"ValueError: bad mesh"`` for a FAILED task, None otherwise."""
-        return self._error
+    def get_description(self) -> str:
+        """What the task does (the ``description`` given to submit, else the callable's
+        name); HEGo's name for `description`."""
+        return self.description
+
+    def get_error_message(self) -> str:
+        """``"ValueError: bad mesh"`` for a FAILED task, ``""`` otherwise (as in HEGo,
+        so ``if task.get_error_message():`` reads naturally)."""
+        return self._error or ""
 
     def get_exception(self) -> BaseException | None:
         """What awaiting a FAILED task raises; None otherwise.

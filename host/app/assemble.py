@@ -40,6 +40,7 @@ class Host(HostCore):
     ) -> None:
         super().__init__(fps, realtime, time_function=time_function, sleep=sleep)
         chat = self.root.create(BaseCOMP, "ChatTD")
+        chat.par.opshortcut = "ChatTD"  # op.ChatTD, as in LOPs
         self._asyncio_comp = chat.create(TDAsyncIO, "TDAsyncIO")
 
     @property

@@ -6,6 +6,9 @@ that raises — becomes one `SceneError` whose message is a single paragraph nam
 the file and the problem (with the line where there is one), which is what the
 command prints before exiting with status 2.
 
+A scene file sees TouchDesigner's globals ``op``, ``tableDAT``, ``baseCOMP`` and
+``run`` (`host.td`) without importing them.
+
 Bundled scenes are listed by parsing their source, never importing it, so
 ``framehost scenes`` runs no scene code.
 """
@@ -24,6 +27,7 @@ from types import ModuleType
 from typing import Any
 
 from host.engine.errors import describe_error
+from host.engine.td import scene_globals
 
 __all__ = [
     "Scene",
@@ -136,6 +140,7 @@ def load_scene(spec: str) -> Scene:
     module = ModuleType(module_name)
     module.__file__ = str(path)
     module.__package__ = "scenes" if bundled else ""
+    module.__dict__.update(scene_globals())  # op, tableDAT, baseCOMP, run, as in TD
     sys.modules[module_name] = module
     if not bundled:
         folder = str(path.resolve().parent)

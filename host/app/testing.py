@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from asyncio_comp.status import TaskStatus
+from host.engine.errors import describe_error
 
 if TYPE_CHECKING:
     from host.app.assemble import Host
@@ -149,6 +150,6 @@ def assert_task_status(host: Host, task_id: int, status: TaskStatus | str) -> No
                              f"expected it to be {expected.value}")
     actual: TaskStatus = info["status"]
     if actual is not expected:
-        error = f" (error: {info['error']})" if info["error"] else ""
+        error = f" (error: {describe_error(info['error'])})" if info["error"] else ""
         raise AssertionError(f"task {task_id} ({info['description']}) is {actual.value}, "
                              f"expected {expected.value}{error}")

@@ -12,6 +12,7 @@ whatever loop is running, and cleanup of components happens through close hooks.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 import time
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
+from host.engine import current
 from host.engine.clock import FrameClock
 from host.engine.gc_watch import GcWatch
 from host.engine.hooks import Hook
@@ -32,6 +34,10 @@ __all__ = ["HostCore"]
 log = logging.getLogger("framehost")
 
 FrameCallback = Callable[["HostCore"], object]
+
+# Numbers frames (and closes) as they start, across hosts: the highest running one on
+# a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
+_next_entry = itertools.count(1).__next__
 
 
 class HostCore:
@@ -66,8 +72,10 @@ class HostCore:
         self._closed = False
         self._close_requested = False
         self._in_frame = False
+        self._running_since: int | None = None
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
+        current.host_opened(self)  # what TD-style globals (host.td.op) fall back to
 
     # -- time -------------------------------------------------------------------
     @property
@@ -118,6 +126,12 @@ class HostCore:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def running_since(self) -> int | None:
+        """While a frame (or `close`) of this host runs: a number that grows with every
+        frame any host starts, so the highest is the innermost; None otherwise."""
+        return self._running_since
 
     # -- network ----------------------------------------------------------------
     def op(self, path: str) -> OP | None:
@@ -287,6 +301,7 @@ class HostCore:
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
         self._in_frame = True
+        self._running_since = _next_entry()  # TD-style globals mean this host meanwhile
         try:
             waiters, self._frame_waiters = self._frame_waiters, []
             frame = self.clock.frame
@@ -302,6 +317,7 @@ class HostCore:
             step_time = perf() - cook_started
             self._call_each(self._frame_end, "on_frame_end")
         finally:
+            self._running_since = None
             self._in_frame = False
             if self._close_requested:
                 self.close()  # asked for from inside the frame (a callback, a task)
@@ -341,6 +357,9 @@ class HostCore:
         self._frame_waiters.clear()
         errors: list[Exception] = []
         interrupts: list[BaseException] = []
+        # Tasks' cleanup and onDestroy handlers still see this host as current.
+        # (Both report their exceptions, so the reset below is always reached.)
+        self._running_since = _next_entry()
         for hook in reversed(tuple(self._close_hooks)):
             if not hook.active:
                 continue
@@ -362,6 +381,9 @@ class HostCore:
             self.root._teardown()
         except BaseException as exc:
             interrupts.append(exc)
+        finally:
+            self._running_since = None
+            current.host_closed(self)
         if interrupts:
             raise interrupts[0]
         if errors:

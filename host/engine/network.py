@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from host.engine.params import ParCollection, ParSpec
+from host.engine.extensions import Extensions, MissingAttribute
+from host.engine.pages import CustomPages, Page, matching_pars
+from host.engine.params import BuiltinStrPar, Par, ParCollection, ParSpec
 
 if TYPE_CHECKING:
     from host.engine.hooks import Hook
@@ -68,6 +70,10 @@ class OperatorHost(Protocol):
 
     def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook: ...
 
+    def on_frame_start(self, fn: Callable[[Any], object]) -> Callable[[Any], object]: ...
+
+    def remove_callback(self, fn: Callable[[Any], object]) -> bool: ...
+
     def remove_hooks(self, owner: OP) -> int: ...
 
     def report_exception(self, context: str, exc: BaseException) -> None: ...
@@ -77,30 +83,6 @@ class OperatorHost(Protocol):
     async def next_frame(self) -> int: ...
 
     def stop(self) -> None: ...
-
-
-class Extensions:
-    """``comp.ext``: the extension objects of a COMP, by name (TD's ``op.ext.Name``)."""
-
-    def __init__(self, owner: OP) -> None:
-        object.__setattr__(self, "_owner", owner)
-        object.__setattr__(self, "_items", {})
-
-    def _add(self, name: str, extension: object) -> None:
-        self._items[name] = extension
-
-    def __getattr__(self, name: str) -> Any:
-        items: dict[str, object] = self.__dict__["_items"]
-        if name in items:
-            return items[name]
-        known = ", ".join(items) or "none"
-        raise AttributeError(f"{self._owner.path} has no extension {name!r}; it has: {known}")
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("extensions are attached by the operator, not assigned")
-
-    def __dir__(self) -> list[str]:
-        return list(self.__dict__["_items"])
 
 
 class OP:
@@ -132,6 +114,7 @@ class OP:
                 specs[spec.name] = spec
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
+        self._pages = CustomPages(self)
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -172,6 +155,46 @@ class OP:
         self._guard.check(self)
         start: OP = self if isinstance(self, BaseCOMP) else (self._parent or self)
         return _resolve(start, path, self._host.root)
+
+    # -- parameters the TD way ----------------------------------------------------
+    def pars(self, *patterns: str) -> list[Par]:
+        """The parameters whose names match any pattern (``'Color*'``, ``'A* B?'``;
+        several patterns may share one string, space-separated); all with none."""
+        self._guard.check(self)
+        return matching_pars(self.par, patterns)
+
+    def appendCustomPage(self, name: str) -> Page:
+        """The custom page ``name`` (made on first use) to append parameters to at run
+        time: ``op.appendCustomPage('Config').appendFloat('Gain')``."""
+        self._guard.check(self)
+        return self._pages.page(name)
+
+    @property
+    def customPages(self) -> list[Page]:
+        """The custom pages, in the order they were made."""
+        self._guard.check(self)
+        return list(self._pages.pages)
+
+    @property
+    def customPars(self) -> list[Par]:
+        """The parameters appended at run time on custom pages."""
+        self._guard.check(self)
+        return [p for p in self.par if p.isCustom]
+
+    if not TYPE_CHECKING:  # at run time only: mypy keeps flagging misspelled attributes
+        def __getattr__(self, name: str) -> Any:
+            # Called only when ordinary lookup failed, so the operator's own
+            # attributes always win over promoted extension members.
+            extensions = self.__dict__.get("ext")
+            if extensions is not None and name[:1].isupper():
+                try:
+                    return extensions.promoted(name)
+                except AttributeError:
+                    pass
+            if name.startswith("_") or extensions is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute "
+                                     f"{name!r}")
+            raise MissingAttribute(self, name, extensions)
 
     # -- lifecycle hooks, overridden by subclasses --------------------------------
     def onCreate(self) -> None:
@@ -215,14 +238,79 @@ class OP:
         yield self._path
 
 
+class ShortcutPar(BuiltinStrPar):
+    """``opshortcut``: empty, or a name by which ``op.<name>`` finds this COMP."""
+
+    def validate(self, value: Any, where: str) -> str:
+        text = super().validate(value, where)
+        if text and not text.isidentifier():
+            raise ValueError(f"{where} expected an empty string or a Python name such as "
+                             f"'ChatTD' (it is used as op.<name>), got {value!r}")
+        return text
+
+
 class BaseCOMP(OP):
-    """A component: an operator that holds other operators."""
+    """A component: an operator that holds other operators.
+
+    A COMP can carry extensions (``comp.addExtension``) whose capitalized members
+    are promoted onto it, and a global OP shortcut (parameter ``opshortcut``).
+    """
 
     family = "COMP"
+    parameters: ClassVar[tuple[ParSpec, ...]] = (
+        ShortcutPar("opshortcut", "", label="Global OP Shortcut",
+                    help="a name by which op.<name> finds this COMP from anywhere"),
+    )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         self._children: dict[str, OP] = {}
+        self._shortcuts: dict[str, BaseCOMP] = {}
+
+    # -- extensions ---------------------------------------------------------------
+    def addExtension(self, ext: object, name: str | None = None,
+                     promote: bool = True) -> Any:
+        """Attach an extension, TouchDesigner's way; returns the extension object.
+
+        ``ext`` is a class (called as ``ext(self)``: TD's ``ownerComp`` convention) or
+        an instance. It becomes ``self.ext.<name>`` (the class name by default); with
+        ``promote``, its members whose names start with a capital are reachable on the
+        COMP itself (``comp.Run(...)``), the COMP's own attributes winning. Its
+        ``onDestroyTD()``, if any, is called when the COMP is destroyed or the host
+        closes, as in TD.
+        """
+        self._guard.check(self)
+        return self.ext.attach(ext, name, promote)
+
+    # -- global OP shortcuts ----------------------------------------------------------
+    def shortcut(self, name: str) -> BaseCOMP | None:
+        """The COMP at or below this one whose ``opshortcut`` is ``name``, or None.
+
+        Found by walking the network once, then remembered until that COMP is
+        destroyed or its shortcut changes.
+        """
+        self._guard.check(self)
+        if not isinstance(name, str):
+            raise TypeError(f"shortcut() expected a shortcut name, got {name!r}")
+        found = self._shortcuts.get(name)
+        if found is not None and found._valid and found.par.opshortcut.eval() == name:
+            return found
+        self._shortcuts.pop(name, None)
+        for node in self.walk():
+            if isinstance(node, BaseCOMP) and node.par.opshortcut.eval() == name:
+                self._shortcuts[name] = node
+                return node
+        return None
+
+    def shortcuts(self) -> dict[str, BaseCOMP]:
+        """Every global OP shortcut at or below this COMP (the first COMP for each)."""
+        self._guard.check(self)
+        found: dict[str, BaseCOMP] = {}
+        for node in self.walk():
+            if isinstance(node, BaseCOMP):
+                found.setdefault(node.par.opshortcut.eval(), node)
+        found.pop("", None)
+        return found
 
     @property
     def children(self) -> list[OP]:
@@ -256,6 +344,7 @@ class BaseCOMP(OP):
         return child
 
     def _teardown(self) -> None:
+        self.ext.destroyed(self._host.report_exception)  # TD's onDestroyTD()
         for child in reversed(list(self._children.values())):
             child._teardown()
         self._children.clear()

@@ -4,20 +4,30 @@ An operator class lists its parameters in ``parameters``; each instance gets liv
 `Par` objects reached as ``op.par.Name``. Validation happens before anything is
 stored, so a rejected value leaves the old one in place. Pulses and value changes
 call the owner's ``onPulse(par)`` / ``onValueChange(par, prev)`` on the main thread,
-as TouchDesigner's Parameter Execute DAT does.
+as TouchDesigner's Parameter Execute DAT does. The declarations themselves
+(`FloatPar`, `MenuPar`, ...) live in `host.engine.par_specs` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
+
+from host.engine.par_specs import BuiltinStrPar as BuiltinStrPar
+from host.engine.par_specs import FloatPar as FloatPar
+from host.engine.par_specs import IntPar as IntPar
+from host.engine.par_specs import MenuPar as MenuPar
+from host.engine.par_specs import ParSpec as ParSpec
+from host.engine.par_specs import PulsePar as PulsePar
+from host.engine.par_specs import StrPar as StrPar
+from host.engine.par_specs import TogglePar as TogglePar
+from host.engine.value_like import BehavesAsValue, plain_value
 
 if TYPE_CHECKING:
     from host.engine._owner import ParOwner
 
 __all__ = [
+    "BuiltinStrPar",
     "FloatPar",
     "IntPar",
     "MenuPar",
@@ -29,150 +39,21 @@ __all__ = [
     "TogglePar",
 ]
 
-_PAR_NAME = re.compile(r"^[A-Z][a-z0-9]*$")
+class Par(BehavesAsValue):
+    """One live parameter of one operator.
 
+    A `Par` behaves as its value, as TouchDesigner's does: ``if comp.par.Active:``,
+    ``comp.par.Gain == 3``, ``comp.par.Gain * 2``, ``int(comp.par.Count)`` and
+    ``f"{comp.par.Gain:.1f}"`` all use ``eval()`` (see `BehavesAsValue`).
+    """
 
-class ParSpec:
-    """The declaration of one parameter: its name, default and validation."""
+    __slots__ = ("_custom", "_owner", "_spec", "_value")
 
-    kind: ClassVar[str] = "value"
-
-    def __init__(self, name: str, default: Any = None, label: str | None = None,
-                 help: str = "") -> None:
-        if not isinstance(name, str) or not _PAR_NAME.match(name):
-            raise ValueError(
-                f"parameter name expected a capital letter followed by lowercase letters "
-                f"or digits (TouchDesigner style, e.g. 'Clearafter'), got {name!r}"
-            )
-        self.name = name
-        self.label = label or name
-        self.help = help
-        self.default = default if self.kind == "pulse" else self.validate(default, name)
-
-    def validate(self, value: Any, where: str) -> Any:
-        """Return the value to store, or raise `TypeError`/`ValueError` naming `where`."""
-        return value
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.name!r}, default={self.default!r})"
-
-
-class FloatPar(ParSpec):
-    """A finite float, optionally bounded; rejects strings, None, bools and NaN."""
-
-    kind = "float"
-
-    def __init__(self, name: str, default: float = 0.0, *, min: float | None = None,
-                 max: float | None = None, label: str | None = None, help: str = "") -> None:
-        self.min = min
-        self.max = max
-        super().__init__(name, default, label, help)
-
-    def validate(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{where} expected a number, got {value!r}")
-        try:
-            finite = math.isfinite(value)
-        except OverflowError:  # an int too large for a float: 10**400
-            finite = False
-        if not finite:
-            raise ValueError(f"{where} expected a finite number, got {value!r}")
-        if self.min is not None and value < self.min:
-            raise ValueError(f"{where} expected a number >= {self.min}, got {value!r}")
-        if self.max is not None and value > self.max:
-            raise ValueError(f"{where} expected a number <= {self.max}, got {value!r}")
-        return float(value)
-
-
-class IntPar(ParSpec):
-    """An integer, optionally bounded."""
-
-    kind = "int"
-
-    def __init__(self, name: str, default: int = 0, *, min: int | None = None,
-                 max: int | None = None, label: str | None = None, help: str = "") -> None:
-        self.min = min
-        self.max = max
-        super().__init__(name, default, label, help)
-
-    def validate(self, value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{where} expected an integer, got {value!r}")
-        if self.min is not None and value < self.min:
-            raise ValueError(f"{where} expected an integer >= {self.min}, got {value!r}")
-        if self.max is not None and value > self.max:
-            raise ValueError(f"{where} expected an integer <= {self.max}, got {value!r}")
-        return value
-
-
-class TogglePar(ParSpec):
-    """On or off: accepts bools and the integers 0 and 1."""
-
-    kind = "toggle"
-
-    def __init__(self, name: str, default: bool = False, *, label: str | None = None,
-                 help: str = "") -> None:
-        super().__init__(name, default, label, help)
-
-    def validate(self, value: Any, where: str) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise TypeError(f"{where} expected True/False (or 1/0), got {value!r}")
-
-
-class StrPar(ParSpec):
-    """A string."""
-
-    kind = "str"
-
-    def __init__(self, name: str, default: str = "", *, label: str | None = None,
-                 help: str = "") -> None:
-        super().__init__(name, default, label, help)
-
-    def validate(self, value: Any, where: str) -> str:
-        if not isinstance(value, str):
-            raise TypeError(f"{where} expected a string, got {value!r}")
-        return value
-
-
-class MenuPar(ParSpec):
-    """One of a fixed list of string items."""
-
-    kind = "menu"
-
-    def __init__(self, name: str, items: Sequence[str], default: str | None = None, *,
-                 label: str | None = None, help: str = "") -> None:
-        self.items = tuple(items)
-        if not self.items:
-            raise ValueError(f"menu parameter {name!r} expected at least one item, got none")
-        super().__init__(name, self.items[0] if default is None else default, label, help)
-
-    def validate(self, value: Any, where: str) -> str:
-        if value not in self.items:
-            raise ValueError(f"{where} expected one of {list(self.items)!r}, got {value!r}")
-        return str(value)
-
-
-class PulsePar(ParSpec):
-    """A momentary button: ``par.pulse()`` calls the owner's ``onPulse(par)``."""
-
-    kind = "pulse"
-
-    def __init__(self, name: str, *, label: str | None = None, help: str = "") -> None:
-        super().__init__(name, None, label, help)
-
-
-class Par:
-    """One live parameter of one operator."""
-
-    __slots__ = ("_owner", "_spec", "_value")
-
-    def __init__(self, owner: ParOwner, spec: ParSpec) -> None:
+    def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
+        self._custom = custom
 
     @property
     def name(self) -> str:
@@ -193,6 +74,15 @@ class Par:
     @property
     def isPulse(self) -> bool:
         return self._spec.kind == "pulse"
+
+    @property
+    def isMenu(self) -> bool:
+        return self._spec.kind == "menu"
+
+    @property
+    def isCustom(self) -> bool:
+        """True for a parameter appended at run time on a custom page."""
+        return self._custom
 
     @property
     def default(self) -> Any:
@@ -216,7 +106,7 @@ class Par:
         self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
-        new = self._spec.validate(value, self.where)
+        new = self._spec.validate(plain_value(value), self.where)
         prev, self._value = self._value, new
         if new != prev:
             self._owner.call_handler("onValueChange", self, prev)
@@ -228,6 +118,57 @@ class Par:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
         self._owner.call_handler("onPulse", self)
+
+    # -- menus --------------------------------------------------------------------
+    @property
+    def menuNames(self) -> list[str]:
+        """A menu's item names (an empty list for any other kind, as in TD)."""
+        self._owner.guard.check(self)
+        spec = self._spec
+        return list(spec.items) if isinstance(spec, MenuPar) else []
+
+    @menuNames.setter
+    def menuNames(self, names: Sequence[str]) -> None:
+        self._set_menu(names, None)
+
+    @property
+    def menuLabels(self) -> list[str]:
+        """A menu's item labels, in the order of `menuNames` (empty for other kinds)."""
+        self._owner.guard.check(self)
+        spec = self._spec
+        return list(spec.labels) if isinstance(spec, MenuPar) else []
+
+    @menuLabels.setter
+    def menuLabels(self, labels: Sequence[str]) -> None:
+        self._set_menu(None, labels)
+
+    @property
+    def menuIndex(self) -> int:
+        """The position of a menu's current item in `menuNames`."""
+        self._owner.guard.check(self)
+        spec = self._spec
+        if not isinstance(spec, MenuPar):
+            raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu; "
+                            "menuIndex is for menus")
+        return spec.items.index(self._value)
+
+    def _set_menu(self, names: Sequence[str] | None, labels: Sequence[str] | None) -> None:
+        """Replace a custom menu's items (keeping the value when it is still one of them)."""
+        self._owner.guard.check(self)
+        spec = self._spec
+        if not isinstance(spec, MenuPar):
+            raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu")
+        if not self._custom:
+            raise TypeError(f"{self.where} is declared by its class, so its items are fixed; "
+                            "menus appended with page.appendMenu() can change theirs")
+        fresh = MenuPar(spec.name, spec.items if names is None else names,
+                        labels=labels, label=spec.label, help=spec.help)
+        if spec.default in fresh.items:
+            fresh.default = spec.default
+        self._spec = fresh
+        if self._value not in fresh.items:
+            prev, self._value = self._value, fresh.default
+            self._owner.call_handler("onValueChange", self, prev)
 
     def __repr__(self) -> str:
         return f"<Par {self.where}>"
@@ -251,6 +192,35 @@ class ParCollection:
         except KeyError:
             raise AttributeError(self._missing(name)) from None
 
+    def __getitem__(self, name: str) -> Par:
+        """``op.par['Name']``, as ``op.par.Name``; KeyError naming the known ones."""
+        self._owner.guard.check(self)
+        try:
+            return self._pars[name]
+        except (KeyError, TypeError):
+            raise KeyError(self._missing(name)) from None
+
+    def add(self, spec: ParSpec, *, replace: bool = False) -> Par:
+        """Add a run-time (custom) parameter for ``spec``; ``op.appendCustomPage`` uses it.
+
+        Raises:
+            ValueError: a parameter of that name exists (and is not a custom one
+                being replaced with ``replace=True``).
+        """
+        self._owner.guard.check(self)
+        if not isinstance(spec, ParSpec):
+            raise TypeError(f"par.add() expected a parameter declaration such as "
+                            f"FloatPar('Gain'), got {spec!r}")
+        old = self._pars.get(spec.name)
+        if old is not None and not (replace and old.isCustom):
+            why = ("it was appended without replace=True" if old.isCustom
+                   else "it is declared by the operator's class")
+            raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
+                             f"({why})")
+        par = Par(self._owner, spec, custom=True)
+        self._pars[spec.name] = par
+        return par
+
     def __setattr__(self, name: str, value: Any) -> None:
         self._owner.guard.check(self)
         par = self._pars.get(name)
@@ -259,7 +229,9 @@ class ParCollection:
         par.val = value
 
     def _missing(self, name: str) -> str:
-        known = ", ".join(self._pars) or "none"
+        # The operator's own parameters first; built-ins (opshortcut) after them.
+        names = sorted(self._pars, key=lambda n: self._pars[n].spec.builtin)
+        known = ", ".join(names) or "none"
         return f"{self._owner.path} has no parameter {name!r}; its parameters are: {known}"
 
     def __iter__(self) -> Iterator[Par]:

@@ -16,60 +16,17 @@ too, so its owner sees the edit at the next read and can put its content back.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from host.engine.cell import Cell
 from host.engine.network import OP
 
 if TYPE_CHECKING:
     from host.engine.network import BaseCOMP, OperatorHost
 
 __all__ = ["Cell", "TableDAT"]
-
-
-class Cell:
-    """One cell, addressed by its row and column at the time it was taken."""
-
-    __slots__ = ("_col", "_dat", "_row")
-
-    def __init__(self, dat: TableDAT, row: int, col: int) -> None:
-        self._dat = dat
-        self._row = row
-        self._col = col
-
-    @property
-    def row(self) -> int:
-        return self._row
-
-    @property
-    def col(self) -> int:
-        return self._col
-
-    @property
-    def val(self) -> str:
-        self._dat._check()
-        return self._dat._rows[self._row][self._col]
-
-    @val.setter
-    def val(self, value: object) -> None:
-        self._dat._check()
-        self._dat._set(self._row, self._col, value)
-
-    def __str__(self) -> str:
-        return self.val
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Cell):
-            return self.val == other.val
-        if isinstance(other, str):
-            return self.val == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.val)
-
-    def __repr__(self) -> str:
-        return f"<Cell {self._dat.path}[{self._row}, {self._col}] {self.val!r}>"
 
 
 class TableDAT(OP):
@@ -88,6 +45,9 @@ class TableDAT(OP):
         self._stale = False
         self._refreshing = False
         self._refresh: Callable[[], object] | None = None
+        # Row labels (first-column text -> first row holding it), valid at one version.
+        self._labels: dict[str, int] = {}
+        self._labels_version = -1
 
     # -- cooking on demand ----------------------------------------------------
     def refresh_on_read(self, refresh: Callable[[], object] | None) -> None:
@@ -126,25 +86,42 @@ class TableDAT(OP):
         return self._width
 
     # -- reading --------------------------------------------------------------
-    def __getitem__(self, key: tuple[int, int | str]) -> Cell:
+    def __getitem__(self, key: tuple[int | str, int | str]) -> Cell | None:
+        """``dat[row, col]``: ``row`` an index or a row label (first-column text),
+        ``col`` an index or a header name; None when there is no such cell."""
         self._check()
-        row, col = self._locate(key)
-        return Cell(self, row, col)
+        if type(key) is tuple and len(key) == 2:
+            row, col = key
+            # The common case, plain in-range ints, without the checks below.
+            if (type(row) is int and type(col) is int
+                    and 0 <= row < len(self._rows) and 0 <= col < self._width):
+                return Cell(self, row, col)
+        r, c = self._split_key(key)
+        found_row, found_col = self._find_row(r), self._find_col(c)
+        if found_row is None or found_col is None:
+            return None
+        return Cell(self, found_row, found_col)
 
-    def __setitem__(self, key: tuple[int, int | str], value: object) -> None:
+    def __setitem__(self, key: tuple[int | str, int | str], value: object) -> None:
         self._check()
         row, col = self._locate(key)
         self._set(row, col, value)
 
-    def row(self, index: int) -> list[Cell]:
-        self._check()
-        r = self._row_index(index)
-        return [Cell(self, r, c) for c in range(self._width)]
+    def cell(self, row: int | str, col: int | str) -> Cell | None:
+        """``dat[row, col]`` as a method (TD's ``dat.cell(r, c)``)."""
+        return self[row, col]
 
-    def col(self, name_or_index: int | str) -> list[Cell]:
+    def row(self, index: int | str) -> list[Cell] | None:
+        """The cells of a row, by index or label; None when there is no such row."""
         self._check()
-        c = self._col_index(name_or_index)
-        return [Cell(self, r, c) for r in range(len(self._rows))]
+        r = self._find_row(index)
+        return None if r is None else [Cell(self, r, c) for c in range(self._width)]
+
+    def col(self, name_or_index: int | str) -> list[Cell] | None:
+        """The cells of a column, by index or header name; None when there is none."""
+        self._check()
+        c = self._find_col(name_or_index)
+        return None if c is None else [Cell(self, r, c) for r in range(len(self._rows))]
 
     def rows(self) -> list[list[Cell]]:
         self._check()
@@ -154,6 +131,53 @@ class TableDAT(OP):
         """A copy of the whole table as lists of strings (cheap to hand to a view)."""
         self._check()
         return [list(r) for r in self._rows]
+
+    @property
+    def text(self) -> str:
+        """The table as TD shows it: cells tab-separated, every row newline-ended."""
+        self._check()
+        return "".join("\t".join(r) + "\n" for r in self._rows)
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._check()
+        if not isinstance(text, str):
+            raise TypeError(f"{self.path}.text expected a string of tab-separated rows, "
+                            f"got {text!r}")
+        self._rows, self._width = [], 0
+        for line in text.removesuffix("\n").split("\n") if text else ():
+            self._append_fitted(tuple(line.split("\t")))
+        self._changed()
+
+    def findCell(self, pattern: object, rows: Iterable[int | str] | None = None,
+                 cols: Iterable[int | str] | None = None, valuePattern: bool = True,
+                 caseSensitive: bool = False) -> Cell | None:
+        """The first cell (row by row) whose text matches, or None (TD's signature:
+        a ``*``/``?`` pattern by default, not case sensitive; ``rows``/``cols``
+        limit the search to those indices or labels)."""
+        self._check()
+        wanted = str(pattern) if caseSensitive else str(pattern).casefold()
+        row_indices = (range(len(self._rows)) if rows is None
+                       else self._existing(rows, self._find_row, "rows"))
+        col_indices = (range(self._width) if cols is None
+                       else self._existing(cols, self._find_col, "cols"))
+        for r in row_indices:
+            cells = self._rows[r]
+            for c in col_indices:
+                text = cells[c] if caseSensitive else cells[c].casefold()
+                if (fnmatch.fnmatchcase(text, wanted) if valuePattern else text == wanted):
+                    return Cell(self, r, c)
+        return None
+
+    def cellValue(self, row: int, col: int) -> str:
+        """The text at a position (what a `Cell` reads); IndexError if there is none."""
+        self._check()
+        return self._rows[row][col]
+
+    def setCellValue(self, row: int, col: int, value: object) -> None:
+        """Write at a position (what a `Cell` writes); IndexError if there is none."""
+        self._check()
+        self._set(row, col, value)  # raises before it changes anything
 
     # -- writing --------------------------------------------------------------
     def appendRow(self, values: Iterable[object] = ()) -> int:
@@ -198,12 +222,68 @@ class TableDAT(OP):
         del self._rows[r]
         self._changed()
 
-    def clear(self, keepFirstRow: bool = False) -> None:
-        """Remove every row, or every row but the header with ``keepFirstRow=True``."""
+    def appendRows(self, rows: Iterable[Iterable[object]]) -> int:
+        """Append several rows at once (each as `appendRow`); the index of the first."""
         self._check()
-        del self._rows[1 if keepFirstRow else 0:]
-        if not self._rows:
-            self._width = 0
+        if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
+            raise TypeError(f"appendRows() expected a list of rows (lists of cell values), "
+                            f"got {rows!r}")
+        checked = [self._as_cells(values, "appendRows") for values in rows]
+        first = len(self._rows)
+        for cells in checked:
+            self._append_fitted(cells)
+        self._changed()
+        return first
+
+    def appendCol(self, values: Iterable[object] = ()) -> int:
+        """Append a column (one value per row, from row 0; rows are added when there
+        are more values than rows); its index."""
+        self._check()
+        cells = self._as_cells(values, "appendCol")
+        index = self._width
+        rows = self._rows
+        if len(cells) > len(rows):
+            rows.extend([("",) * index] * (len(cells) - len(rows)))
+        self._rows = [(*r, cells[i] if i < len(cells) else "") for i, r in enumerate(rows)]
+        self._width = index + 1
+        self._changed()
+        return index
+
+    def setSize(self, numrows: int, numcols: int) -> None:
+        """Grow or cut the table to ``numrows`` x ``numcols`` (new cells are empty)."""
+        self._check()
+        for what, n in (("numrows", numrows), ("numcols", numcols)):
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                raise ValueError(f"setSize() expected {what} as a whole number >= 0, got {n!r}")
+        pad = ("",) * max(0, numcols - self._width)
+        rows = [r[:numcols] + pad for r in self._rows[:numrows]]
+        rows.extend([("",) * numcols] * (numrows - len(rows)))
+        self._rows = rows
+        self._width = numcols if numrows else 0
+        self._changed()
+
+    def clear(self, keepFirstRow: bool = False, keepFirstCol: bool = False, *,
+              keepSize: bool = False) -> None:
+        """Empty the table: remove every row, or keep the header row (``keepFirstRow``)
+        and/or each row's first cell (``keepFirstCol``); with ``keepSize`` the cells
+        are emptied and the size stays (TD's ``keepSize``)."""
+        self._check()
+        rows = self._rows
+        if keepSize:
+            blank = ("",) * self._width
+            self._rows = [r if (keepFirstRow and i == 0) else
+                          (r[:1] + blank[1:] if keepFirstCol else blank)
+                          for i, r in enumerate(rows)]
+        elif keepFirstCol:
+            head = [rows[0]] if keepFirstRow and rows else []
+            width = self._width if head else min(self._width, 1)
+            tail = rows[len(head):]
+            self._rows = head + [r[:1] + ("",) * (width - 1) for r in tail]
+            self._width = width
+        else:
+            del rows[1 if keepFirstRow else 0:]
+            if not rows:
+                self._width = 0
         self._changed()
 
     # -- internals ------------------------------------------------------------
@@ -232,6 +312,10 @@ class TableDAT(OP):
         self._rows[row] = tuple(cells)
         self._changed()
 
+    def _append_fitted(self, cells: tuple[str, ...]) -> None:
+        fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind _rows
+        self._rows.append(fitted)
+
     def _fit(self, cells: tuple[str, ...]) -> tuple[str, ...]:
         """``cells`` padded to the table's width, widening the table if it is longer."""
         width = len(cells)
@@ -250,20 +334,66 @@ class TableDAT(OP):
             raise TypeError(f"{where}() expected a list of cell values, got {values!r}")
         return tuple(map(str, values))
 
+    def _split_key(self, key: Any) -> tuple[Any, Any]:
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise TypeError(f"{self.path}[...] expected [row, col], got {key!r}")
+        return key[0], key[1]
+
     def _locate(self, key: Any) -> tuple[int, int]:
+        """The cell a write goes to; raises when there is none."""
         if type(key) is tuple and len(key) == 2:
             row, col = key
             # The common case, plain in-range ints, without the checks below.
             if (type(row) is int and type(col) is int
                     and 0 <= row < len(self._rows) and 0 <= col < self._width):
                 return row, col
-        if not (isinstance(key, tuple) and len(key) == 2):
-            raise TypeError(f"{self.path}[...] expected [row, col], got {key!r}")
-        return self._row_index(key[0]), self._col_index(key[1])
+        row, col = self._split_key(key)
+        return self._row_index(row), self._col_index(col)
+
+    def _find_row(self, index: object) -> int | None:
+        """The row an index or label names, None when none; TypeError for other keys."""
+        if isinstance(index, str):
+            if self._labels_version != self._version:
+                labels: dict[str, int] = {}
+                for i, r in enumerate(self._rows):
+                    if r:
+                        labels.setdefault(r[0], i)
+                self._labels = labels
+                self._labels_version = self._version
+            return self._labels.get(index)
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"{self.path} expected a row index (int) or label (str), "
+                            f"got {index!r}")
+        n = len(self._rows)
+        return index % n if -n <= index < n else None
+
+    def _find_col(self, col: object) -> int | None:
+        """The column an index or header name names, None when none."""
+        if isinstance(col, str):
+            header = self._rows[0] if self._rows else ()
+            return header.index(col) if col in header else None
+        if isinstance(col, bool) or not isinstance(col, int):
+            raise TypeError(f"{self.path} expected a column index or header name, got {col!r}")
+        w = self._width
+        return col % w if -w <= col < w else None
+
+    def _existing(self, keys: Iterable[int | str], find: Callable[[object], int | None],
+                  what: str) -> list[int]:
+        if isinstance(keys, str | bytes) or not isinstance(keys, Iterable):
+            raise TypeError(f"findCell() expected {what} as a list of indices or names, "
+                            f"got {keys!r}")
+        found = (find(key) for key in keys)
+        return [i for i in found if i is not None]
 
     def _row_index(self, index: object) -> int:
+        if isinstance(index, str):
+            found = self._find_row(index)
+            if found is None:
+                raise KeyError(f"{self.path} has no row labelled {index!r} (first column)")
+            return found
         if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"{self.path} expected a row index (int), got {index!r}")
+            raise TypeError(f"{self.path} expected a row index (int) or label (str), "
+                            f"got {index!r}")
         n = len(self._rows)
         if not -n <= index < n:
             raise IndexError(f"{self.path} has {n} rows (0..{n - 1}); row {index} is out of range")

@@ -85,8 +85,6 @@ RUN_CASES: list[tuple[str, Callable[..., dict[str, Any]], type[Exception], str]]
     ("non-callable callback in list",
      lambda c: {"coroutines": [c(), c()], "completion_callback": 5},
      TypeError, r"completion_callback .* got 5"),
-    ("description not a string", lambda c: {"coroutines": c(), "description": 7}, TypeError,
-     r"description to be a string or None, got 7"),
 ]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
+from host.engine.errors import describe_error
 
 
 async def value(v: object) -> object:
@@ -56,7 +57,9 @@ def test_callback_fires_once_per_ending_with_the_record(host: Host) -> None:
     assert (ok.description, ok.info, ok.result, ok.error) == ("answer", {"k": 1}, 42, None)
     assert ok.created_at == 0.0 and ok.completed_at == 0.0 and ok.duration == 0.0
     assert ok["status"] is TaskStatus.COMPLETED  # LOPs code reads it like a dict
-    assert by_id[failed].error == "KeyError: 'missing'"
+    # As in LOPs, the error is the exception object; the table shows `Type: message`.
+    assert describe_error(by_id[failed].error) == "KeyError: 'missing'"
+    assert by_id[failed].error is by_id[failed].exception
     assert isinstance(by_id[failed].exception, KeyError)
     assert by_id[timed_out].completed_at == pytest.approx(0.1, abs=1 / 60)
     assert by_id[timed_out].duration == by_id[timed_out].completed_at - 0.0

@@ -164,3 +164,22 @@ def test_a_watched_socket_is_work_only_once_it_is_readable() -> None:
         ours.close()
         theirs.close()
         loop.close()
+
+
+def test_the_set_loop_reader_sees_set_event_loop_without_creating_a_loop() -> None:
+    """current_loop.py reads the policy's per-thread slot (``_local._loop``)."""
+    from asyncio_comp._loop_internals import set_loop_reader
+
+    policy = asyncio.get_event_loop_policy()
+    assert hasattr(policy, "_local") and hasattr(policy._local, "_loop")
+    read = set_loop_reader()
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        assert read() is loop
+        asyncio.set_event_loop(None)
+        assert read() is None  # and reading created nothing
+        assert read() is None
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()

@@ -10,6 +10,7 @@ from typing import Any
 from asyncio_comp import TaskStatus
 from asyncio_comp.table_sync import TaskTableSync
 from host import Host, HostCore, TableDAT
+from host.engine.errors import describe_error
 
 HEADER = ["task_id", "status", "description", "duration", "created_at", "completed_at",
           "error", "info", "progress"]
@@ -24,7 +25,8 @@ def expected_row(info: dict[str, Any]) -> list[str]:
     data = info["info"]
     return [
         str(info["task_id"]), info["status"].value, info["description"],
-        seconds(info["created_at"]), seconds(info["completed_at"]), info["error"] or "",
+        seconds(info["created_at"]), seconds(info["completed_at"]),
+        describe_error(info["error"]) if info["error"] else "",
         "" if data is None else data if isinstance(data, str) else repr(data),
     ]
 

@@ -111,10 +111,14 @@ def test_timed_out_task_runs_its_cleanup(host: Host) -> None:
     assert cleaned == [0.5]
 
 
-def test_timeout_zero_ends_in_first_frame(host: Host) -> None:
-    task_id = host.tasks.Run(forever(), timeout=0)
-    host.step()
-    assert status(host, task_id) is TaskStatus.TIMEOUT
+def test_timeout_zero_means_no_timeout_as_in_lops(host: Host) -> None:
+    """LOPs operators default their Timeout parameter to 0: it must not end the task."""
+    forever_id = host.tasks.Run(forever(), timeout=0)
+    float_id = host.tasks.Run(forever(), timeout=0.0)
+    host.step(600)
+    assert status(host, forever_id) is status(host, float_id) is TaskStatus.RUNNING
+    info = host.tasks.GetTaskInfo(forever_id)
+    assert info is not None and info["timeout"] is None
 
 
 def test_task_swallowing_timeout_still_ends_timeout(host: Host) -> None:

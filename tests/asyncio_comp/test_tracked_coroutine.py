@@ -11,6 +11,7 @@ import pytest
 
 from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
+from host.engine.errors import describe_error
 
 
 async def fail() -> None:
@@ -49,7 +50,7 @@ def test_a_failed_task_leaves_no_lost_exception_for_asyncio_to_log(
         host.tasks.Clearfinished()
         gc.collect()
     assert [o.status for o in outcomes] == [TaskStatus.FAILED]
-    assert outcomes[0].error == "ValueError: bad input"
+    assert describe_error(outcomes[0].error) == "ValueError: bad input"
     assert isinstance(outcomes[0].exception, ValueError)
     assert "never retrieved" not in caplog.text
 

@@ -176,7 +176,7 @@ def test_closing_the_host_stops_its_workers() -> None:
     assert [t.get_error_message() for t in queued] == [f"WorkerStopped: {STOPPED_BEFORE_RUN}"] * 3
     late = worker.submit(int, 1)
     assert late.get_status() is WorkerStatus.FAILED and "is stopped" in (
-        late.get_error_message() or "")
+        late.get_error_message())
 
 
 def test_destroying_the_comp_stops_its_worker(host: Host) -> None:

@@ -54,7 +54,9 @@ def test_defaults_and_assignment(knobs: Knobs) -> None:
     assert knobs.par.Enabled.eval() is False
     knobs.par.Mode.val = "slow"
     assert knobs.par.Mode.val == "slow"
-    assert [p.name for p in knobs.par] == ["Gain", "Count", "Enabled", "Label", "Mode", "Go"]
+    # Every COMP has TD's built-in (lower-case) opshortcut first, then its own.
+    assert [p.name for p in knobs.par] == ["opshortcut", "Gain", "Count", "Enabled", "Label",
+                                           "Mode", "Go"]
     assert "Gain" in knobs.par and "Nope" not in knobs.par
 
 

@@ -76,10 +76,16 @@ def test_version_grows_on_every_change(dat: TableDAT) -> None:
 
 
 @pytest.mark.parametrize(("action", "exc", "pattern"), [
-    (lambda d: d[5, 0], IndexError, r"/table has 3 rows \(0\.\.2\); row 5 is out of range"),
-    (lambda d: d[0, 9], IndexError, r"/table has 2 columns; column 9 is out of range"),
-    (lambda d: d[0, "height"], KeyError, r"no column named 'height'; its header is: name, age"),
-    (lambda d: d["0", 0], TypeError, r"expected a row index \(int\), got '0'"),
+    # Reading a missing cell gives None (TD); writing one raises.
+    (lambda d: d.__setitem__((5, 0), "x"), IndexError,
+     r"/table has 3 rows \(0\.\.2\); row 5 is out of range"),
+    (lambda d: d.__setitem__((0, 9), "x"), IndexError,
+     r"/table has 2 columns; column 9 is out of range"),
+    (lambda d: d.__setitem__((0, "height"), "x"), KeyError,
+     r"no column named 'height'; its header is: name, age"),
+    (lambda d: d.__setitem__(("bob", 0), "x"), KeyError,
+     r"/table has no row labelled 'bob' \(first column\)"),
+    (lambda d: d[1.0, 0], TypeError, r"expected a row index \(int\) or label \(str\), got 1.0"),
     (lambda d: d[0], TypeError, r"expected \[row, col\], got 0"),
     (lambda d: d.appendRow("abc"), TypeError, r"appendRow\(\) expected a list of cell values, "
                                               r"got 'abc'"),

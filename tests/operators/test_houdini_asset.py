@@ -14,6 +14,7 @@ from asyncio_comp.status import TaskStatus
 from asyncio_comp.worker.comp import SerialWorkerCOMP
 from asyncio_comp.worker.task import WorkerStatus, WorkerTask
 from host.app.assemble import Host
+from host.engine.errors import describe_error
 from operators.houdini_asset import DEFAULT_WORKER_PATH, HoudiniAsset, SurfaceSummary
 
 WAIT = 20.0
@@ -138,8 +139,8 @@ def test_a_failure_early_in_the_chain_is_raised_by_awaiting_the_last_call(host: 
     assert first.get_error_message() == (
         "ValueError: instantiate() expected one of ['terrain', 'torus'], got 'sphere'")
     assert info["status"] is TaskStatus.FAILED
-    assert info["error"] == ("RuntimeError: fetch_surfaces() needs an instantiated asset; "
-                             "queue instantiate() first")
+    assert describe_error(info["error"]) == (
+        "RuntimeError: fetch_surfaces() needs an instantiated asset; queue instantiate() first")
     assert asset.surfaces == ()
 
 

@@ -153,8 +153,8 @@ CASES: list[tuple[str, Action, type[BaseException], str]] = [
     ("run-callback-not-callable",
      lambda w: w.host.tasks.Run(w.coro(), completion_callback="done"),
      TypeError, r"expected completion_callback to be a callable .* got 'done'"),
-    ("run-description-not-string", lambda w: w.host.tasks.Run(w.coro(), description=7),
-     TypeError, r"expected description to be a string or None, got 7"),
+    ("run-string-zero-timeout", lambda w: w.host.tasks.Run(w.coro(), timeout="0"),
+     TypeError, r"expected timeout in seconds \(a number >= 0\) or None, got '0'"),
     ("run-from-another-thread", _off_thread,
      ThreadViolation, r"was touched from thread 'intruder'.*host's thread 'MainThread'"),
     # -- run_async_task (DotLOPUtils) ------------------------------------------------
@@ -206,14 +206,15 @@ CASES: list[tuple[str, Action, type[BaseException], str]] = [
     ("parent-zero-levels", lambda w: w.knob.parent(0),
      ValueError, r"parent\(\) expected a whole number of levels >= 1, got 0"),
     # -- TableDAT --------------------------------------------------------------------
-    ("table-row-out-of-range", lambda w: w.table[9, 0],
+    # Reading a missing cell gives None, as in TD; writing one raises.
+    ("table-row-out-of-range", lambda w: w.table.__setitem__((9, 0), "x"),
      IndexError, r"/knob/data has 3 rows \(0\.\.2\); row 9 is out of range"),
-    ("table-unknown-column-name", lambda w: w.table[1, "colour"],
+    ("table-unknown-column-name", lambda w: w.table.__setitem__((1, "colour"), "x"),
      KeyError, r"/knob/data has no column named 'colour'; its header is: name, value"),
-    ("table-column-out-of-range", lambda w: w.table[1, 5],
+    ("table-column-out-of-range", lambda w: w.table.__setitem__((1, 5), "x"),
      IndexError, r"/knob/data has 2 columns; column 5 is out of range"),
-    ("table-row-given-string", lambda w: w.table["1", 0],
-     TypeError, r"/knob/data expected a row index \(int\), got '1'"),
+    ("table-row-given-float", lambda w: w.table[1.0, 0],  # type: ignore[index]
+     TypeError, r"/knob/data expected a row index \(int\) or label \(str\), got 1\.0"),
     ("table-single-index", lambda w: w.table[1],  # type: ignore[index]
      TypeError, r"/knob/data\[\.\.\.\] expected \[row, col\], got 1"),
     ("table-set-out-of-range", lambda w: w.table.__setitem__((3, 0), "x"),

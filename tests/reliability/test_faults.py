@@ -24,6 +24,7 @@ from reliability_probes import run_until
 from asyncio_comp import TaskOutcome, TaskStatus
 from asyncio_comp.lifecycle import CANCEL_GRACE_SECONDS
 from host import BaseCOMP, FloatPar, Host, Par, PulsePar
+from host.engine.errors import describe_error
 
 
 async def value(v: object) -> object:
@@ -260,7 +261,7 @@ def test_swallowed_cancellation_ends_after_the_grace_period_and_is_detached(
     assert [o.status for o in outcomes] == [expected]
     assert outcomes[0].completed_at == pytest.approx(outcomes[0].created_at + (
         0.0 if how == "cancel" else 0.5) + CANCEL_GRACE_SECONDS)
-    assert "ignored cancellation for 1 s and was detached" in (outcomes[0].error or "")
+    assert "ignored cancellation for 1 s and was detached" in str(outcomes[0].error)
     assert host.tasks.swallowed_cancellations == 1
     assert host.stats.warnings == 1
     logged = records(caplog, "swallowed its cancellation")
@@ -307,7 +308,8 @@ def test_executor_function_raising_base_exception_fails_only_its_task(host: Host
     run_until(host, lambda: host.tasks.GetActiveTasksCount() == 0)
     info = host.tasks.GetTaskInfo(task_id)
     assert info is not None
-    assert (info["status"], info["error"]) == (TaskStatus.FAILED, "Escape: out of the thread")
+    assert (info["status"], describe_error(info["error"])) == (TaskStatus.FAILED,
+                                                               "Escape: out of the thread")
     host.step()
 
 

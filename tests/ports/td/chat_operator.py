@@ -1,0 +1,70 @@
+"""Port 1: a LOPs chat operator. An extension class (DotLOPUtils) calls an API with
+the operator's Timeout parameter (0 = no timeout, the LOPs default) and writes the
+reply from a completion callback. Written as it is in TouchDesigner: TD's globals
+(op, run, tableDAT, baseCOMP) are used without importing them."""
+# ruff: noqa: F821  (op, tableDAT, baseCOMP are TouchDesigner globals)
+
+import asyncio
+
+from operators import DotLOPUtils  # LOPs ships DotLOPUtils with its operators
+
+
+async def call_model(prompt, model):
+    """Stands in for the HTTP call: answers after 0.4 s, refuses empty prompts."""
+    await asyncio.sleep(0.4)
+    if not prompt.strip():
+        raise ValueError("empty prompt")
+    return f"[{model}] you said: {prompt}"
+
+
+class ChatExt(DotLOPUtils):
+    def __init__(self, ownerComp):
+        super().__init__(ownerComp)
+        self.conversation = ownerComp.op('conversation')
+        self.pending = {}
+
+    def Send(self, prompt=None):
+        if prompt is None:
+            prompt = self.ownerComp.par.Prompt.eval()
+        model = self.ownerComp.par.Model.eval()
+        task_id = self.run_async_task(
+            call_model(prompt, model),
+            description=f"chat: {prompt[:20]}",
+            completion_callback=self.onReply,
+            info={'prompt': prompt},
+            timeout=self.ownerComp.par.Timeout.eval(),
+        )
+        self.pending[task_id] = prompt
+        self.logger.info('sent %r as task %s', prompt, task_id)
+        return task_id
+
+    def onReply(self, task):
+        prompt = self.pending.pop(task.task_id)
+        if task.status.value == 'completed':
+            self.conversation.appendRow([task.task_id, prompt, task.result, ''])
+        else:
+            self.conversation.appendRow([task.task_id, prompt, '', str(task.error)])
+        if self.ownerComp.par.Autoclear:
+            op.TDAsyncIO.Clearfinished()
+
+
+class ChatCOMP(baseCOMP):
+    """The Parameter Execute DAT of the operator, as methods."""
+
+    def onPulse(self, par):
+        if par.name == 'Send':
+            self.Send()
+
+
+def build(host):
+    chat = op('/').create(ChatCOMP, 'chat')
+    table = chat.create(tableDAT, 'conversation')
+    table.appendRow(['task_id', 'prompt', 'reply', 'error'])
+    page = chat.appendCustomPage('Chat')
+    page.appendStr('Prompt', label='Prompt')
+    page.appendMenu('Model', menuNames=['small', 'large'], menuLabels=['Small', 'Large'])
+    page.appendFloat('Timeout', label='Timeout (s)')  # 0: no timeout, as in LOPs
+    page.appendToggle('Autoclear', label='Clear Finished')
+    page.appendPulse('Send')
+    chat.addExtension(ChatExt)
+    return chat

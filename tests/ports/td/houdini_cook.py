@@ -1,0 +1,80 @@
+"""Port 4: the Houdini Engine for Godot pattern. Blocking cooks go to one serial worker;
+the operator polls get_status() once per frame (Godot's _process, TD's Execute DAT
+onFrameStart) and reads get_result()/get_error_message() when the task is done."""
+# ruff: noqa: F821  (op, tableDAT, baseCOMP are TouchDesigner globals)
+
+import threading
+
+from asyncio_comp import SerialWorker, WorkerStatus
+
+# The test holds cooks here so it can see them pending and running.
+gate = threading.Event()
+
+
+def cook_asset(path, iterations):
+    gate.wait(10)
+    if path.endswith('broken.hda'):
+        raise RuntimeError(f"cannot load {path}")
+    return {'path': path, 'points': iterations * 100}
+
+
+class HoudiniAssetExt:
+    def __init__(self, ownerComp):
+        self.ownerComp = ownerComp
+        self.worker = SerialWorker(name='houdini-engine')
+        self.worker.start()
+        self.task = None
+        self.seen = []
+
+    def Cook(self):
+        self.task = self.worker.submit(cook_asset, self.ownerComp.par.Asset.eval(),
+                                       int(self.ownerComp.par.Iterations),
+                                       description=f"cook {self.ownerComp.par.Asset}")
+        self.ownerComp.par.State = 'queued'
+
+    def OnFrameStart(self, frame):
+        task = self.task
+        if task is None:
+            return
+        status = task.get_status()
+        if not self.seen or self.seen[-1] != status.name:
+            self.seen.append(status.name)
+        if status < WorkerStatus.COMPLETED:
+            self.ownerComp.par.State = status.name.lower()
+            return
+        self.task = None
+        log = self.ownerComp.op('log')
+        if task.get_error_message():
+            self.ownerComp.par.State = 'error'
+            log.appendRow([task.get_description(), 'error', task.get_error_message()])
+        else:
+            self.ownerComp.par.State = 'cooked'
+            log.appendRow([task.get_description(), 'points', task.get_result()['points']])
+
+    def onDestroyTD(self):
+        self.worker.stop()
+
+
+class HoudiniAssetCOMP(baseCOMP):
+    def onPulse(self, par):
+        if par.name == 'Cook':
+            self.Cook()
+
+
+# The Execute DAT's callback.
+def onFrameStart(frame):
+    op('/asset').OnFrameStart(frame)
+
+
+def build(host):
+    asset = op('/').create(HoudiniAssetCOMP, 'asset')
+    log = asset.create(tableDAT, 'log')
+    log.appendRow(['task', 'what', 'value'])
+    page = asset.appendCustomPage('Asset')
+    page.appendStr('Asset', default='tree.hda')
+    page.appendInt('Iterations', default=3, min=1)
+    page.appendStr('State', default='idle')
+    page.appendPulse('Cook')
+    asset.addExtension(HoudiniAssetExt)
+    host.on_frame_start(lambda h: onFrameStart(h.frame))
+    return asset
