@@ -162,7 +162,10 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         else:
             cluster = await LocalCluster(
                 n_workers=self.par.Workers.eval(), threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, asynchronous=True)
+                host="127.0.0.1", dashboard_address=None, asynchronous=True,
+                # No dashboard; the scheduler's small HTTP server (health, metrics)
+                # takes any free loopback port rather than contending for :8787.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             try:
                 client = await Client(cluster, asynchronous=True, set_as_default=False)
             except BaseException:
@@ -249,9 +252,10 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             self._table.clear()
 
     def close(self) -> None:
-        """Disconnect and stop the LocalCluster now (idempotent; the host calls it on close).
+        """Disconnect and stop the LocalCluster (idempotent; the host calls it on close).
 
-        Its processes, threads and sockets are gone when this returns.
+        On host close its processes, threads and sockets are gone when this returns.
+        Destroyed while the host runs, the farm disconnects in a task instead.
         """
         if self._closed:
             return
@@ -259,24 +263,34 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         loop = self.asyncio_comp.loop
         if loop.is_closed():
             return
-        if loop.is_running():  # destroyed from inside a frame: finish in the background
+        if not self.host.closed or loop.is_running():
             self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
                                                      description=f"{self.path} close")
             return
-        _run_to_end(loop, self._disconnect(), CLOSE_SECONDS)
+        clock = self.host.clock
+        follow = None
+        if not clock.realtime:
+            # Dask's messages are flushed on loop timers, and virtual time stands
+            # still between frames: during the host's close it follows the wall clock.
+            origin, started = clock.seconds, time.monotonic()
+
+            def follow() -> None:
+                clock.seconds = origin + (time.monotonic() - started)
+
+        _run_to_end(loop, self._disconnect(), CLOSE_SECONDS, follow)
 
     def onDestroy(self) -> None:
         self.close()
 
 
 def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None],
-                seconds: float) -> None:
+                seconds: float, tick: Callable[[], None] | None = None) -> None:
     """Run ``coro`` on the idle ``loop`` until it ends, for at most ``seconds`` of wall time.
 
     Not ``run_until_complete``: with ``realtime=False`` the loop's clock is the
     frame's time, which stands still between frames, so a timeout inside the
     shutdown would never fire. Wall time bounds it instead (process exits and
-    socket closes are real-time events).
+    socket closes are real-time events); ``tick()`` runs before each iteration.
     """
     task = loop.create_task(coro)
     deadline = time.monotonic() + seconds
@@ -287,6 +301,8 @@ def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
             deadline = time.monotonic() + 1.0
         elif task.cancelling() and time.monotonic() > deadline:
             break
+        if tick is not None:
+            tick()
         loop.call_soon(loop.stop)
         loop.run_forever()
         time.sleep(0.001)  # the loop polls without waiting; give the processes the CPU
