@@ -62,6 +62,10 @@ class FarmFigures:
     late_frames: int
     worst_frame: float
     startup_seconds: float
+    #: The same host, connected but idle, for as many frames: what the machine's
+    #: load alone costs (a shared machine misses frames with no farm at all).
+    idle_late_frames: int = 0
+    idle_worst_frame: float = 0.0
 
     @property
     def ratio(self) -> float:
@@ -179,6 +183,11 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
         frames += len(frame_times)
         late += host.stats.late_frames - late_before
         worst = max([worst, *frame_times])
+    frame_times.clear()
+    late_before = host.stats.late_frames
+    host.run(frames=frames)
+    idle_late = host.stats.late_frames - late_before
+    idle_worst = max(frame_times, default=0.0)
     if own is not None:
         farm.close()
         async def stop() -> None:
@@ -186,7 +195,7 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
 
         loop.run_until_complete(stop())
     return FarmFigures(kind, tasks, median(farm_times), median(raw_times), frames, late,
-                       worst, startup)
+                       worst, startup, idle_late, idle_worst)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,13 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", type=int, default=1000)
     args = parser.parse_args(argv)
     print("| cluster | tasks | farm.map | raw map+gather | farm/raw throughput | frames "
-          "| late | worst frame | start-up |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| late | worst frame | idle: late / worst | start-up |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind in KINDS:
         f = farm_vs_raw(kind, args.tasks, repeats=1 if args.quick else 3)
         print(f"| {f.kind} | {f.tasks} | {f.farm_seconds * 1e3:,.0f} ms | "
               f"{f.raw_seconds * 1e3:,.0f} ms | {f.ratio:.0%} | {f.frames} | {f.late_frames} "
-              f"| {f.worst_frame * 1e3:.1f} ms | {f.startup_seconds:.1f} s |", flush=True)
+              f"| {f.worst_frame * 1e3:.1f} ms | {f.idle_late_frames} / "
+              f"{f.idle_worst_frame * 1e3:.1f} ms | {f.startup_seconds:.1f} s |", flush=True)
     return 0
 
 

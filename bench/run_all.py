@@ -206,7 +206,8 @@ def _dask_farm(report: Report, quick: bool, log: Callable[[str], object]) -> Non
         report.row(f"DaskFarm, {kind}: 1,000 tasks through farm.map", _ms(f.farm_seconds),
                    f"raw client.map + gather {_ms(f.raw_seconds)}", f"{f.ratio:.0%}")
         report.row(f"DaskFarm, {kind}: frames while it ran (60 fps)",
-                   f"{f.late_frames} late of {f.frames}", f"worst {_ms(f.worst_frame)}",
+                   f"{f.late_frames} late of {f.frames}, worst {_ms(f.worst_frame)}",
+                   f"idle host: {f.idle_late_frames} late, worst {_ms(f.idle_worst_frame)}",
                    f"start-up {f.startup_seconds:.1f} s")
         report.goal(f"DaskFarm ({kind}) ≥ 80% of raw Dask, 1,000 tasks", f.ratio >= 0.8,
                     f"{f.ratio:.0%}")

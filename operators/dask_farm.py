@@ -263,6 +263,11 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         client, self._client = self._client, None
         cluster, self._cluster = self._cluster, None
         if client is not None:
+            if cluster is not None:
+                # Workers leave before the scheduler does: otherwise a heartbeat in
+                # flight fails and each worker process logs a traceback.
+                with contextlib.suppress(Exception):
+                    await client.retire_workers(close_workers=True)
             await client.close()
         if cluster is not None:
             await cluster.close()
