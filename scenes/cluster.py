@@ -44,10 +44,21 @@ async def count_on_farm(farm: DaskFarm, limit: int, segments: int) -> int:
     return sum(await farm.map(count_segment, segments_of(limit, segments)))
 
 
-def start_jobs(farm: DaskFarm, limits: str, segments: int) -> list[int]:
+def parse_limits(limits: object) -> list[int]:
+    """``"1000,2000"`` or what ``--arg limits=1000,2000`` reads it as (a tuple) or one int."""
+    if isinstance(limits, str):
+        return [int(text) for text in limits.split(",") if text.strip()]
+    if isinstance(limits, int):
+        return [limits]
+    if isinstance(limits, tuple | list):
+        return [int(limit) for limit in limits]
+    raise TypeError(f"cluster expected limits like '1000000,2000000', got {limits!r}")
+
+
+def start_jobs(farm: DaskFarm, limits: object, segments: int) -> list[int]:
     """One tracked task per limit; their ids."""
     ids = []
-    for limit in (int(text) for text in limits.split(",") if text.strip()):
+    for limit in parse_limits(limits):
         task_id = farm.run_async_task(count_on_farm(farm, limit, segments),
                                       description=f"primes<{limit}", info=limit)
         assert isinstance(task_id, int)
@@ -55,10 +66,10 @@ def start_jobs(farm: DaskFarm, limits: str, segments: int) -> list[int]:
     return ids
 
 
-def build(host: Any, limits: str = "2000000,4000000,6000000,8000000,10000000",
-          segments: str = "24", scheduler: str = "", workers: str = "2") -> DaskFarm:
+def build(host: Any, limits: object = "2000000,4000000,6000000,8000000,10000000",
+          segments: object = "24", scheduler: str = "", workers: object = "2") -> DaskFarm:
     farm = host.root.create(DaskFarm, "cluster")
     farm.par.Scheduler = scheduler
-    farm.par.Workers = int(workers)
-    start_jobs(farm, limits, int(segments))
+    farm.par.Workers = int(str(workers))
+    start_jobs(farm, limits, int(str(segments)))
     return farm
