@@ -250,9 +250,10 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
     async def _disconnect(self) -> None:
         connecting, self._connecting = self._connecting, None
         if connecting is not None and not connecting.done():
-            connecting.cancel()
-            with contextlib.suppress(BaseException):
-                await connecting
+            # Not cancelled: a LocalCluster stopped half-way through its start
+            # leaves its listeners open. It finishes, then is closed below (or by
+            # `_connect` itself when the farm closed meanwhile).
+            await asyncio.wait((connecting,))
         poller, self._poller = self._poller, None
         if poller is not None:
             poller.cancel()
