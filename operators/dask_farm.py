@@ -31,6 +31,7 @@ from distributed import Client, Future, LocalCluster
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
+from host.engine.clock import FrameClock
 from host.engine.network import BaseCOMP
 from host.engine.params import IntPar, Par, PulsePar, StrPar
 from host.engine.table import TableDAT
@@ -80,7 +81,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         # Cancellations sent to the cluster after their awaiting task stopped.
         self._cleanup: set[asyncio.Task[Any]] = set()
         self._closed = False
-        self.host.on_close(self.close)
+        self.host.on_close(self.close, owner=self)
 
     # -- the contract's API -------------------------------------------------------
     @property
@@ -291,9 +292,10 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
                                                      description=f"{self.path} close")
             return
-        clock = self.host.clock
+        # The host's frame clock, when it has one (HostCore and Host do).
+        clock = getattr(self.host, "clock", None)
         follow = None
-        if not clock.realtime:
+        if isinstance(clock, FrameClock) and not clock.realtime:
             # Dask's messages are flushed on loop timers, and virtual time stands
             # still between frames: during the host's close it follows the wall clock.
             origin, started = clock.seconds, time.monotonic()

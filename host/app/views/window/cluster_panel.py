@@ -18,7 +18,7 @@ from host.app.views.window.layout import Box
 from host.engine.table import TableDAT
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
+    from host.engine.network import OperatorHost
 
 __all__ = ["CLUSTER_SHARE", "ClusterPanel", "cluster_lines"]
 
@@ -29,7 +29,7 @@ TABLE_NAME = "cluster_table"
 CLUSTER_SHARE = 0.45
 
 
-def find_cluster_tables(host: HostCore) -> list[TableDAT]:
+def find_cluster_tables(host: OperatorHost) -> list[TableDAT]:
     """Every ``cluster_table`` DAT in the network, in creation order."""
     return [op for op in host.root.walk()
             if isinstance(op, TableDAT) and op.name == TABLE_NAME]
@@ -56,7 +56,7 @@ def cluster_lines(tables: list[TableDAT]) -> list[tuple[str, bool]]:
 class ClusterPanel:
     """Lines of text under a heading, one per farm and one per worker."""
 
-    def __init__(self, canvas: Canvas, host: HostCore) -> None:
+    def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
         self.canvas = canvas
         self.host = host
         self.tables: list[TableDAT] = []
