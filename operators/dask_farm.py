@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import time
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, ClassVar, TypeVar
@@ -58,6 +59,12 @@ CLOSE_SECONDS = 20.0
 def _check_callable(fn: object, where: str) -> None:
     if not callable(fn):
         raise TypeError(f"{where}() expected a function to run on the cluster, got {fn!r}")
+
+
+def _lower_priority() -> None:
+    """Run on each LocalCluster worker: a lower scheduling priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(10)
 
 
 class DaskFarm(DotLOPUtils, BaseCOMP):
@@ -171,6 +178,9 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             try:
                 client = await Client(cluster, asynchronous=True, set_as_default=False)
+                # The workers share this machine with the frame loop: when both want
+                # the CPU, the frame wins (as ComputeFarm's pool does).
+                await client.run(_lower_priority)
             except BaseException:
                 await cluster.close()
                 raise
