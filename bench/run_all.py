@@ -20,7 +20,7 @@ if __package__ in (None, ""):
 
 from rich.console import Console
 
-from bench import burst, frame_overhead, latency, memory, renderer, throughput
+from bench import burst, dask_farm, frame_overhead, latency, memory, renderer, throughput
 from bench._common import median
 from bench.peers import lops, thread_loop, trio_guest
 
@@ -195,7 +195,24 @@ def collect(quick: bool, log: Callable[[str], object] = print) -> Report:
                 behind.append(f"{hops}-hop")
         report.goal(f"ahead of (or level with) {name} on frame overhead and latency",
                     not behind, "behind on " + ", ".join(behind) if behind else "ahead or level")
+    _dask_farm(report, quick, log)
     return report
+
+
+def _dask_farm(report: Report, quick: bool, log: Callable[[str], object]) -> None:
+    log("dask farm ...")
+    for kind in dask_farm.KINDS:
+        f = dask_farm.farm_vs_raw(kind, 1000, repeats=1 if quick else 3)
+        report.row(f"DaskFarm, {kind}: 1,000 tasks through farm.map", _ms(f.farm_seconds),
+                   f"raw client.map + gather {_ms(f.raw_seconds)}", f"{f.ratio:.0%}")
+        report.row(f"DaskFarm, {kind}: frames while it ran (60 fps)",
+                   f"{f.late_frames} late of {f.frames}, worst {_ms(f.worst_frame)}",
+                   f"idle host: {f.idle_late_frames} late, worst {_ms(f.idle_worst_frame)}",
+                   f"start-up {f.startup_seconds:.1f} s")
+        report.goal(f"DaskFarm ({kind}) ≥ 80% of raw Dask, 1,000 tasks", f.ratio >= 0.8,
+                    f"{f.ratio:.0%}")
+        report.goal(f"no late frames at 60 fps while 1,000 tasks run ({kind})",
+                    f.late_frames == 0, f"{f.late_frames} late of {f.frames}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,13 @@ A ComputeFarm at ``/compute`` splits each job into segments and sends them to a
 each job's progress column climbs as segments return, and ``/compute/jobs`` gets
 the counts. The host's thread only awaits, so the frame-time graph stays flat.
 
+With ``--arg backend=dask`` the same jobs run on a DaskFarm (a LocalCluster on
+loopback) as in the ``cluster`` scene; the process pool stays the default, since
+on one machine it starts in a fraction of the time (see docs/scale-out.md).
+
 Arguments: ``limits`` comma-separated upper bounds
-(1000000,2000000,5000000,10000000), ``segments`` per job (16), ``workers`` (2).
+(1000000,2000000,5000000,10000000), ``segments`` per job (16), ``workers`` (2),
+``backend`` ``pool`` or ``dask`` (pool).
 """
 
 from __future__ import annotations
@@ -20,7 +25,13 @@ KNOWN = {10**5: 9592, 10**6: 78498, 2 * 10**6: 148933, 5 * 10**6: 348513, 10**7:
 
 
 def build(host: Any, limits: str = "1000000,2000000,5000000,10000000", segments: str = "16",
-          workers: str = "2") -> ComputeFarm:
+          workers: str = "2", backend: str = "pool") -> Any:
+    if backend == "dask":
+        from scenes.cluster import build as build_cluster
+
+        return build_cluster(host, limits=limits, segments=segments, workers=workers)
+    if backend != "pool":
+        raise ValueError(f"compute expected backend 'pool' or 'dask', got {backend!r}")
     farm = host.root.create(ComputeFarm, "compute")
     farm.par.Workers = min(int(workers), 2)
     farm.par.Segments = int(segments)

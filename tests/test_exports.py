@@ -11,7 +11,7 @@ CONTRACT = {
     "host": {"Host", "BaseCOMP", "TableDAT", "ThreadViolation"},
     "asyncio_comp": {"TaskStatus", "AsyncIOManager", "TDAsyncIO", "SerialWorker",
                      "WorkerStatus", "WorkerTask"},
-    "operators": {"DotLOPUtils"},
+    "operators": {"DotLOPUtils", "DaskFarm"},
     "host.td": {"op", "tableDAT", "baseCOMP", "run"},
 }
 

@@ -63,3 +63,13 @@ def test_report_renders_markdown_and_goals() -> None:
     report.row("m", "1 µs", "2 µs", "0.5x")
     report.goal("g", True, "fine")
     assert report.markdown().splitlines()[2] == "| m | 1 µs | 2 µs | 0.5x |"
+
+
+def test_dask_farm_bench_runs() -> None:
+    from bench import dask_farm
+
+    figures = dask_farm.farm_vs_raw("local threads", tasks=20, repeats=1, workers=1)
+    assert figures.tasks == 20 and figures.farm_seconds > 0 and figures.raw_seconds > 0
+    assert figures.frames >= 1
+    with pytest.raises(ValueError, match="farm_vs_raw\\(\\) expected a kind in"):
+        dask_farm.farm_vs_raw("spark")

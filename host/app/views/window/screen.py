@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from host.app.views.window.canvas import Canvas
+from host.app.views.window.cluster_panel import ClusterPanel
 from host.app.views.window.details import DetailsStrip
 from host.app.views.window.header import HeaderView
 from host.app.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
@@ -52,6 +53,8 @@ class Screen:
         self.panel = NetworkPanel(canvas, host)
         self.workers = WorkerPanel(canvas, host)
         self.workers.discover()  # workers a scene built before the window opened
+        self.cluster = ClusterPanel(canvas, host)
+        self.cluster.discover()
         self.layout: Layout | None = None
         self._size = (0, 0)
 
@@ -71,6 +74,8 @@ class Screen:
         self.table.layout(lay.table)
         self.details.layout(lay.details, DETAILS_LINES)
         network, workers = split_panel(lay.panel, self.workers.has_workers)
+        network, cluster = self.cluster.split(network)
+        self.cluster.layout(cluster)
         self.panel.layout(network)
         self.workers.layout(workers)
 
@@ -79,12 +84,16 @@ class Screen:
         workers = self.workers
         if workers.discover() and workers.has_workers != (workers.box is not None):
             self.relayout(*self._size)
+        cluster = self.cluster
+        if cluster.discover() and cluster.has_farms != (cluster.box is not None):
+            self.relayout(*self._size)
         self.header.update()
         self.clear_after.update()
         self.table.update()
         self.details.show(self.table.focus_row(), self.host.seconds)
         self.panel.update()
         workers.update()
+        cluster.update()
 
     def draw(self) -> None:
         self.canvas.draw()

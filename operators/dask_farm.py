@@ -1,0 +1,346 @@
+"""DaskFarm: run functions on a Dask cluster from any operator, on the host's own loop.
+
+Dask's client is native asyncio (``Client(asynchronous=True)``, awaitable futures),
+so the farm creates it inside a task on the host's event loop: no second loop and
+no thread of ours. The loop runs only during frames, so the client's messages are
+handled a frame at a time, within TDAsyncIO's frame budget, and frames keep their
+rate while the cluster works.
+
+``Scheduler`` empty means a `distributed.LocalCluster` on loopback, started on first
+use and closed with the host. Its workers are processes (one thread each): the
+sieve and hashing workloads are pure Python and would hold the GIL against the
+frame loop in threads; the scheduler itself runs on the host's loop, which is why
+`map` hands it work in chunks. An address (``tcp://10.0.0.5:8786``) connects to
+that scheduler instead, and closing only disconnects.
+
+Every await on the cluster is inside ``outside_work()``, so with ``realtime=False``
+frames are paced to real time while cluster futures are in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+import time
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, ClassVar, TypeVar
+
+from distributed import Client, Future, LocalCluster
+
+from asyncio_comp.outside_work import outside_work
+from asyncio_comp.progress import current_task_id, report_progress
+from host.engine.clock import FrameClock
+from host.engine.network import BaseCOMP
+from host.engine.params import IntPar, Par, PulsePar, StrPar
+from host.engine.table import TableDAT
+from operators.dask_cluster_table import ClusterTable, worker_rows
+from operators.dot_lop_utils import DotLOPUtils
+
+__all__ = ["DaskFarm"]
+
+log = logging.getLogger("framehost.dask")
+
+T = TypeVar("T")
+
+#: Host seconds between two polls of the scheduler for ``cluster_table``.
+POLL_SECONDS = 0.25
+#: Host seconds between two progress reports of a `map` inside a tracked task.
+PROGRESS_SECONDS = 0.1
+#: Items `map` hands to ``client.map`` at once; between chunks the loop may end the
+#: frame, so a big map is spread over frames instead of stalling one.
+MAP_CHUNK = 100
+#: Wall seconds host close waits for the client and the LocalCluster to shut down.
+CLOSE_SECONDS = 20.0
+
+
+def _check_callable(fn: object, where: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{where}() expected a function to run on the cluster, got {fn!r}")
+
+
+def _lower_priority() -> None:
+    """Run on each LocalCluster worker: a lower scheduling priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(10)
+
+
+class DaskFarm(DotLOPUtils, BaseCOMP):
+    """Runs functions on a Dask cluster; its ``cluster_table`` lists the workers."""
+
+    parameters: ClassVar = (
+        StrPar("Scheduler", "", help="scheduler address (tcp://host:8786); empty = a "
+               "LocalCluster on loopback, started on first use, closed with the host"),
+        IntPar("Workers", 2, min=1, max=64, help="worker processes of the LocalCluster"),
+        PulsePar("Restart", help="disconnect (and stop the LocalCluster); the next use "
+                 "connects again with the current parameters"),
+    )
+
+    def onCreate(self) -> None:
+        self.cluster_table = self.create(TableDAT, "cluster_table")
+        self._table = ClusterTable(self.cluster_table)
+        self._client: Client | None = None
+        self._cluster: LocalCluster | None = None
+        self._connecting: asyncio.Task[Client] | None = None
+        self._poller: asyncio.Task[None] | None = None
+        # Cancellations sent to the cluster after their awaiting task stopped.
+        self._cleanup: set[asyncio.Task[Any]] = set()
+        self._closed = False
+        self.host.on_close(self.close, owner=self)
+
+    # -- the contract's API -------------------------------------------------------
+    @property
+    def client(self) -> Client | None:
+        """The connected Dask client, or None before first use and after `close()`."""
+        return self._client
+
+    async def connect(self) -> Client:
+        """The connected client, connecting (or starting the LocalCluster) if needed.
+
+        Callers that arrive while a connection is being made share it; cancelling
+        one of them does not stop it.
+        """
+        if self._closed:
+            raise RuntimeError(f"{self.path}: the DaskFarm is closed; create a new one")
+        if self._client is not None:
+            return self._client
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(self._connect())
+            self._connecting.add_done_callback(self._connect_ended)
+        async with outside_work():
+            return await asyncio.shield(self._connecting)
+
+    async def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)`` on the cluster; its result, or its exception.
+
+        Raises:
+            TypeError: ``fn`` is not callable (nothing is sent).
+            Exception: whatever ``fn`` raised on the worker, with its traceback.
+        """
+        _check_callable(fn, "submit")
+        client = await self.connect()
+        call = functools.partial(fn, **kwargs) if kwargs else fn
+        future = client.submit(call, *args, pure=False)
+        results = await self._results(client, [future])
+        return results[0]  # type: ignore[no-any-return]
+
+    async def map(self, fn: Callable[..., T], iterable: Iterable[Any], /) -> list[T]:
+        """``[fn(x) for x in iterable]`` on the cluster, in order.
+
+        Inside a task started by TDAsyncIO, the task's progress follows the
+        results as they arrive.
+
+        Raises:
+            TypeError: ``fn`` is not callable or ``iterable`` is not iterable.
+            Exception: the first exception any call raised; the others are cancelled.
+        """
+        _check_callable(fn, "map")
+        try:
+            items = list(iterable)
+        except TypeError:
+            raise TypeError(f"map() expected an iterable of arguments, got {iterable!r}") from None
+        if not items:
+            return []
+        client = await self.connect()
+        futures: list[Future[T]] = []
+        try:
+            for start in range(0, len(items), MAP_CHUNK):
+                if start:
+                    await asyncio.sleep(0)
+                futures.extend(client.map(fn, items[start:start + MAP_CHUNK], pure=False))
+        except BaseException:
+            self._cancel(client, futures)
+            raise
+        return await self._results(client, futures, progress=current_task_id() is not None)
+
+    async def restart(self) -> None:
+        """Disconnect (closing the LocalCluster if it is ours); the next use reconnects."""
+        await self._disconnect()
+
+    def onPulse(self, par: Par) -> None:
+        if par.name == "Restart" and not self._closed:
+            self.run_async_task(self.restart(), description=f"{self.path} restart")
+
+    # -- connecting ---------------------------------------------------------------
+    async def _connect(self) -> Client:
+        address = self.par.Scheduler.eval().strip()
+        cluster = None
+        if address:
+            client = await Client(address, asynchronous=True, set_as_default=False)
+        else:
+            cluster = await LocalCluster(
+                n_workers=self.par.Workers.eval(), threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None, asynchronous=True,
+                # No dashboard; the scheduler's small HTTP server (health, metrics)
+                # takes any free loopback port rather than contending for :8787.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+            try:
+                client = await Client(cluster, asynchronous=True, set_as_default=False)
+                # The workers share this machine with the frame loop: when both want
+                # the CPU, the frame wins (as ComputeFarm's pool does).
+                await client.run(_lower_priority)
+            except BaseException:
+                await cluster.close()
+                raise
+        if self._closed:
+            await client.close()
+            if cluster is not None:
+                await cluster.close()
+            raise RuntimeError(f"{self.path}: the DaskFarm closed while connecting")
+        self._client, self._cluster = client, cluster
+        self._poller = asyncio.ensure_future(self._poll(client))
+        return client
+
+    def _connect_ended(self, task: asyncio.Task[Client]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            # The next caller tries again (a scheduler that was down may be up).
+            self._connecting = None
+
+    async def _poll(self, client: Client) -> None:
+        """Refresh ``cluster_table`` from the scheduler a few times per host second."""
+        while client.status == "running":
+            try:
+                async with outside_work():
+                    identity = await client.scheduler.identity()
+                    processing = await client.scheduler.processing()
+            except OSError as exc:  # CommClosedError too: the scheduler went away
+                log.warning("%s: polling the scheduler failed: %s", self.path, exc)
+            else:
+                self._table.update(worker_rows(identity.get("workers", {}), processing))
+            await asyncio.sleep(POLL_SECONDS)
+
+    # -- waiting for results ------------------------------------------------------
+    async def _results(self, client: Client, futures: list[Future[Any]],
+                       progress: bool = False) -> list[Any]:
+        gathering = asyncio.ensure_future(client.gather(futures))
+        try:
+            async with outside_work():
+                if progress and len(futures) > 1:
+                    await self._follow(gathering, futures)
+                results: list[Any] = await gathering
+            if progress:
+                report_progress(1.0)
+            return results
+        except BaseException:
+            gathering.cancel()
+            self._cancel(client, futures)
+            raise
+
+    @staticmethod
+    async def _follow(gathering: asyncio.Future[Any], futures: list[Future[Any]]) -> None:
+        """Report the share of ``futures`` done, `PROGRESS_SECONDS` apart, until gathered.
+
+        Counting ``done()`` a few times a second costs a few µs per thousand
+        futures; Dask's ``as_completed`` would run a coroutine per future.
+        """
+        shown = -1
+        while not gathering.done():
+            await asyncio.wait((gathering,), timeout=PROGRESS_SECONDS)
+            done = sum(1 for f in futures if f.done())
+            if done != shown:
+                shown = done
+                report_progress(done / len(futures))
+
+    def _cancel(self, client: Client, futures: list[Future[Any]]) -> None:
+        """Cancel ``futures`` on the cluster without waiting (the caller is unwinding)."""
+        pending = [f for f in futures if not f.done()]
+        if not pending or client.status != "running":
+            return
+        task = asyncio.ensure_future(client.cancel(pending))
+        self._cleanup.add(task)
+        task.add_done_callback(self._cleanup_ended)
+
+    def _cleanup_ended(self, task: asyncio.Task[Any]) -> None:
+        self._cleanup.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("%s: cancelling futures failed: %r", self.path, task.exception())
+
+    # -- shutting down ------------------------------------------------------------
+    async def _disconnect(self) -> None:
+        connecting, self._connecting = self._connecting, None
+        if connecting is not None and not connecting.done():
+            # Not cancelled: a LocalCluster stopped half-way through its start
+            # leaves its listeners open. It finishes, then is closed below (or by
+            # `_connect` itself when the farm closed meanwhile).
+            await asyncio.wait((connecting,))
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+        if self._cleanup:
+            await asyncio.gather(*self._cleanup, return_exceptions=True)
+        client, self._client = self._client, None
+        cluster, self._cluster = self._cluster, None
+        if client is not None:
+            if cluster is not None:
+                # Workers leave before the scheduler does: otherwise a heartbeat in
+                # flight fails and each worker process logs a traceback.
+                with contextlib.suppress(Exception):
+                    await client.retire_workers(close_workers=True)
+            await client.close()
+        if cluster is not None:
+            await cluster.close()
+        if self.cluster_table.valid:
+            self._table.clear()
+
+    def close(self) -> None:
+        """Disconnect and stop the LocalCluster (idempotent; the host calls it on close).
+
+        On host close its processes, threads and sockets are gone when this returns.
+        Destroyed while the host runs, the farm disconnects in a task instead.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        loop = self.asyncio_comp.loop
+        if loop.is_closed():
+            return
+        if not self.host.closed or loop.is_running():
+            self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
+                                                     description=f"{self.path} close")
+            return
+        # The host's frame clock, when it has one (HostCore and Host do).
+        clock = getattr(self.host, "clock", None)
+        follow = None
+        if isinstance(clock, FrameClock) and not clock.realtime:
+            # Dask's messages are flushed on loop timers, and virtual time stands
+            # still between frames: during the host's close it follows the wall clock.
+            origin, started = clock.seconds, time.monotonic()
+
+            def follow() -> None:
+                clock.seconds = origin + (time.monotonic() - started)
+
+        _run_to_end(loop, self._disconnect(), CLOSE_SECONDS, follow)
+
+    def onDestroy(self) -> None:
+        self.close()
+
+
+def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None],
+                seconds: float, tick: Callable[[], None] | None = None) -> None:
+    """Run ``coro`` on the idle ``loop`` until it ends, for at most ``seconds`` of wall time.
+
+    Not ``run_until_complete``: with ``realtime=False`` the loop's clock is the
+    frame's time, which stands still between frames, so a timeout inside the
+    shutdown would never fire. Wall time bounds it instead (process exits and
+    socket closes are real-time events); ``tick()`` runs before each iteration.
+    """
+    task = loop.create_task(coro)
+    deadline = time.monotonic() + seconds
+    while not task.done():
+        if time.monotonic() > deadline and not task.cancelling():
+            log.warning("DaskFarm shutdown took over %.0f s; cancelling it", seconds)
+            task.cancel()
+            deadline = time.monotonic() + 1.0
+        elif task.cancelling() and time.monotonic() > deadline:
+            break
+        if tick is not None:
+            tick()
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        time.sleep(0.001)  # the loop polls without waiting; give the processes the CPU
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        raise task.exception()  # type: ignore[misc]

@@ -1,0 +1,302 @@
+"""DaskFarm on real Dask clusters: a LocalCluster it starts, and a scheduler started here.
+
+Cluster start-up is slow (processes spawn), so the external scheduler and its
+worker are shared by the whole module, and only two tests start a LocalCluster.
+Real processes act in wall time: the waits below run frames with a short sleep
+between them and a bound on how many.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import cloudpickle
+import psutil
+import pytest
+
+from asyncio_comp import TaskStatus
+from host import Host
+from host.app.testing import FramesExhausted, assert_task_status
+from operators import DaskFarm
+
+pytestmark = pytest.mark.timeout(180)
+
+# The external worker cannot import this test module: send its functions by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def power(x: int, exponent: int = 2) -> int:
+    return int(x**exponent)
+
+
+def fail_on(x: int, bad: int) -> int:
+    if x == bad:
+        raise ValueError(f"no luck with {x}")
+    return x
+
+
+def nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def run_paced(host: Host, until: Callable[[], object], seconds: float = 60.0) -> None:
+    """Frames with a frame's sleep between them until ``until()``: the cluster works
+    in wall time while virtual frames take microseconds."""
+    if host.realtime:
+        host.run(until=until, seconds=seconds)
+    for _ in range(0 if host.realtime else int(seconds * host.fps)):
+        if until():
+            return
+        host.step()
+        time.sleep(1.0 / host.fps)
+    if not until():
+        raise FramesExhausted(f"{until} still false after {seconds} s of frames")
+
+
+def finish(host: Host, task_id: int, seconds: float = 60.0) -> Any:
+    run_paced(host, lambda: host.tasks.GetTaskInfo(task_id)["status"].is_finished, seconds)
+    return host.tasks.GetTaskInfo(task_id)
+
+
+def dask_threads() -> set[threading.Thread]:
+    # Dask's process-wide offload pool (distributed.utils) outlives any one client.
+    return {t for t in threading.enumerate() if not t.name.startswith("Dask-Offload")}
+
+
+@pytest.fixture(scope="module")
+def scheduler_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A ``dask scheduler`` and a ``dask worker`` on loopback, as a user would start them."""
+    folder = tmp_path_factory.mktemp("dask")
+    info = folder / "scheduler.json"
+    log = (folder / "cluster.log").open("w")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
+    worker = None
+    try:
+        _wait_for(lambda: info.exists() and info.stat().st_size > 0, "scheduler file")
+        address = json.loads(info.read_text())["address"]
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", address, "--host",
+             "127.0.0.1", "--nthreads", "4", "--no-nanny", "--no-dashboard"],
+            stdout=log, stderr=subprocess.STDOUT, env=env)
+        yield address
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        log.close()
+
+
+def _wait_for(condition: Callable[[], object], what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not appear within {seconds} s")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def remote_farm(scheduler_address: str) -> Iterator[tuple[Host, DaskFarm]]:
+    """A non-realtime host whose farm is connected to the module's scheduler (one worker)."""
+    host = Host(realtime=False)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Scheduler = scheduler_address
+    try:
+        connected = host.tasks.Run(farm.connect())
+        assert_task_status_ok(host, connected)
+        run_paced(host, lambda: farm.cluster_table.numRows == 2)
+        yield host, farm
+    finally:
+        host.close()
+
+
+def assert_task_status_ok(host: Host, task_id: int) -> None:
+    finish(host, task_id)
+    assert_task_status(host, task_id, "completed")
+
+
+# -- LocalCluster ---------------------------------------------------------------------
+def test_local_cluster_in_realtime_maps_submits_lists_workers_and_leaves_nothing_behind():
+    threads_before = dask_threads()
+    connections_before = len(psutil.Process().net_connections())
+    host = Host(realtime=True)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Workers = 2
+
+    async def work() -> tuple[list[int], int]:
+        return await farm.map(square, range(200)), await farm.submit(power, 3, exponent=3)
+
+    task = host.tasks.Run(work())
+    info = finish(host, task, seconds=120)
+    assert info["status"] is TaskStatus.COMPLETED, info["error"]
+    assert host.tasks.GetTaskResult(task) == ([x * x for x in range(200)], 27)
+    header, *tasks = host.asyncio_comp.task_table.values()
+    assert [r[header.index("progress")] for r in tasks if r[0] == str(task)] == ["1.00"]
+    run_paced(host, lambda: [r[3] for r in farm.cluster_table.values()[1:]] == ["0", "0"])
+    rows = farm.cluster_table.values()
+    assert rows[0] == ["address", "threads", "memory", "tasks"]
+    assert all(r[0].startswith("tcp://127.0.0.1:") and r[1] == "1" and r[2].endswith(" MiB")
+               and r[3] == "0" for r in rows[1:]), rows
+    workers = [p for p in psutil.Process().children(recursive=True)
+               if "resource_tracker" not in " ".join(p.cmdline())]  # Python's, process-wide
+    assert len(workers) >= 2  # the LocalCluster's nannies and their worker processes
+
+    host.close()
+    assert farm.client is None
+    assert multiprocessing.active_children() == []
+    assert [p for p in workers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    assert dask_threads() == threads_before
+    assert len(psutil.Process().net_connections()) == connections_before
+
+
+def test_local_cluster_without_realtime_counts_as_outside_work_and_gets_it_right():
+    host = Host(realtime=False)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Workers = 1
+    in_flight: list[int] = []
+    host.on_frame_end(lambda h: in_flight.append(h.loop.outside.pending))  # type: ignore[attr-defined]
+    try:
+        task = host.tasks.Run(farm.map(nap, [0.2, 0.3, 0.1]))
+        info = finish(host, task, seconds=120)
+        assert info["status"] is TaskStatus.COMPLETED, info["error"]
+        assert host.tasks.GetTaskResult(task) == [0.2, 0.3, 0.1]
+        # Frames ran while the futures were out on the cluster, and saw them counted.
+        assert max(in_flight) > 0
+        assert host.loop.outside.pending == 0  # type: ignore[attr-defined]
+    finally:
+        host.close()
+    assert multiprocessing.active_children() == []
+
+
+# -- an external scheduler ------------------------------------------------------------
+def test_connects_to_a_scheduler_by_address(remote_farm):
+    host, farm = remote_farm
+    assert farm.cluster_table.values()[1][1] == "4"  # the worker started with --nthreads 4
+    task = host.tasks.Run(farm.map(square, range(50)))
+    finish(host, task)
+    assert host.tasks.GetTaskResult(task) == [x * x for x in range(50)]
+
+
+def test_a_remote_exception_arrives_as_itself_with_its_traceback(remote_farm):
+    host, farm = remote_farm
+
+    async def catch() -> str:
+        try:
+            await farm.submit(fail_on, 3, bad=3)
+        except ValueError as exc:
+            return "".join(traceback.format_exception(exc))
+        return "no exception"
+
+    caught = host.tasks.Run(catch())
+    uncaught = host.tasks.Run(farm.submit(fail_on, 5, bad=5))
+    finish(host, caught)
+    text = host.tasks.GetTaskResult(caught)
+    assert "ValueError: no luck with 3" in text
+    assert 'in fail_on\n    raise ValueError(f"no luck with {x}")' in text  # the worker's frame
+    info = finish(host, uncaught)
+    assert info["status"] is TaskStatus.FAILED
+    assert info["error"] == "ValueError: no luck with 5"
+
+
+def test_a_failing_map_raises_the_first_error_and_cancels_the_rest(remote_farm):
+    host, farm = remote_farm
+
+    async def mixed() -> list[int]:
+        return await farm.map(power, [1, 2, "three", 4])
+
+    task = host.tasks.Run(mixed())
+    info = finish(host, task)
+    assert info["status"] is TaskStatus.FAILED
+    assert info["error"].startswith("TypeError: unsupported operand")
+
+
+def test_cancelling_the_awaiting_task_cancels_the_cluster_future(remote_farm):
+    host, farm = remote_farm
+    task = host.tasks.Run(farm.submit(nap, 5.0))
+
+    def tasks_on_worker() -> int:
+        return sum(int(r[3]) for r in farm.cluster_table.values()[1:])
+
+    run_paced(host, lambda: tasks_on_worker() == 1)
+    assert host.tasks.CancelTask(task)
+    run_paced(host, lambda: host.tasks.GetTaskInfo(task)["status"].is_finished)
+    assert_task_status(host, task, "cancelled")
+    # The scheduler released it well before the 5 s nap could have ended.
+    started = time.monotonic()
+    run_paced(host, lambda: tasks_on_worker() == 0, seconds=10)
+    assert time.monotonic() - started < 4.0
+    assert farm.client is not None and not farm.client.futures
+
+
+def test_bad_input_raises_before_anything_is_sent(remote_farm):
+    host, farm = remote_farm
+    sent = dict(farm.client.futures)
+
+    async def bad(call: Callable[[], Any]) -> str:
+        try:
+            await call()
+        except TypeError as exc:
+            return str(exc)
+        return "no error"
+
+    not_callable = host.tasks.Run(bad(lambda: farm.submit(42)))  # type: ignore[arg-type]
+    not_iterable = host.tasks.Run(bad(lambda: farm.map(square, 5)))  # type: ignore[arg-type]
+    finish(host, not_callable)
+    finish(host, not_iterable)
+    assert host.tasks.GetTaskResult(not_callable) == (
+        "submit() expected a function to run on the cluster, got 42")
+    assert host.tasks.GetTaskResult(not_iterable) == (
+        "map() expected an iterable of arguments, got 5")
+    assert dict(farm.client.futures) == sent
+
+
+def test_restart_disconnects_and_the_next_use_reconnects(remote_farm):
+    host, farm = remote_farm
+    first = farm.client
+    farm.par.Restart.pulse()
+    run_paced(host, lambda: farm.client is None and farm.cluster_table.numRows == 1)
+    assert farm.cluster_table.values() == [["address", "threads", "memory", "tasks"]]
+    task = host.tasks.Run(farm.submit(square, 12))
+    finish(host, task)
+    assert host.tasks.GetTaskResult(task) == 144
+    assert farm.client is not None and farm.client is not first
+    assert first is not None and first.status == "closed"
+
+
+def test_a_scheduler_that_is_not_there_fails_the_task():
+    host = Host(realtime=True)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Scheduler = "tcp://127.0.0.1:9"  # discard port: nothing listens
+    try:
+        import dask
+
+        with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+            task = host.tasks.Run(farm.submit(square, 2))
+            info = finish(host, task, seconds=30)
+        assert info["status"] is TaskStatus.FAILED
+        assert "127.0.0.1:9" in info["error"]
+        assert farm.client is None
+    finally:
+        host.close()
