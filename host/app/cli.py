@@ -26,7 +26,8 @@ from rich.text import Text
 
 from host.app.assemble import Host
 from host.app.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
-from host.app.views.summary import render_summary
+from host.app.views.display import display_available
+from host.app.views.summary import render_summary, summary_line
 from host.app.views.terminal import TerminalView
 from host.app.views.worker_panel import worker_snapshots
 
@@ -202,6 +203,12 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_USAGE
     view_kind = args.view
     why = ""
+    if view_kind is None and args.screenshot is None:
+        visible, where = display_available()
+        if not visible:
+            # An off-screen window nobody sees is no view at all: use the terminal.
+            view_kind, why = "terminal", (f"{where}; using the terminal view (--window "
+                                          f"would draw off-screen, unseen)")
     if view_kind in (None, "window"):
         ok, reason = _probe_window()
         if view_kind == "window" or args.screenshot is not None:
@@ -261,20 +268,21 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
                     view.close()
         finally:
             host.close()
+    elapsed = _elapsed(host)
     if interrupted:
-        say(f"interrupted after {host.frame} frames ({_elapsed(host):.2f} s); cancelled "
-            f"{active} active task{'s' if active != 1 else ''} and closed the loop")
-        return EXIT_INTERRUPTED
-    if view_kind == "headless":
+        say(f"interrupted after {host.frame} frames; cancelled {active} active "
+            f"task{'s' if active != 1 else ''} and closed the loop")
+        status = EXIT_INTERRUPTED
+    elif view_kind == "headless":
         rows, counts, workers = rows_and_counts
-        out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
+        out.print(render_summary(rows, counts, host.stats, seconds=elapsed,
                                  fps=host.fps, realtime=host.realtime,
                                  title=f"framehost · {scene.name}", workers=workers))
     elif view_kind == "window" and stopped_early:
-        say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
-            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
-    else:
-        say(f"ran {host.frame} frames ({_elapsed(host):.2f} s of host time)")
+        say(f"the window was closed after {host.frame} frames; cancelled {active} active "
+            f"task{'s' if active != 1 else ''} and closed the loop")
+    # The same last line whatever the view, so runs compare at a glance.
+    say(summary_line(host.stats, elapsed, frames=host.frame))
     return status
 
 
@@ -295,7 +303,8 @@ def _probe_window() -> tuple[bool, str]:
 def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | None:
     title = f"framehost · {scene.name}"
     if kind == "terminal":
-        terminal = TerminalView(host, console=out, title=title)
+        # A file or pipe is drawn once, at the end: no render thread is needed for it.
+        terminal = TerminalView(host, console=out, title=title, threaded=out.is_terminal)
         terminal.start()
         return terminal
     if kind == "window":

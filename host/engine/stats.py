@@ -26,6 +26,7 @@ class FrameStats:
     `callback_errors` counts exceptions raised by user code the host caught and
     survived; `warnings` counts faults that raised nothing but were reported (a
     coroutine step that blocked the loop, a coroutine that swallowed its cancellation).
+    The ``gc_`` fields are zero until a GC timer feeds the recorder.
     """
 
     frames: int = 0
@@ -41,6 +42,13 @@ class FrameStats:
     recent_frame_times: tuple[float, ...] = field(default=())
     recent_step_times: tuple[float, ...] = field(default=())
     warnings: int = 0
+    #: Garbage collection: wall seconds spent in the cyclic collector over the run and
+    #: in the last frame, how many collections ran, and the seconds per recent frame
+    #: (aligned with `recent_frame_times`), so a GC hitch can be told from slow code.
+    gc_time_total: float = 0.0
+    gc_collections: int = 0
+    last_gc_time: float = 0.0
+    recent_gc_times: tuple[float, ...] = field(default=())
 
 
 class StatsRecorder:

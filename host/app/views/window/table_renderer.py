@@ -14,14 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRow
+from host.app.views._format import format_duration
 from host.app.views.window.canvas import Canvas, Span
-from host.app.views.window.colors import STATUS_COLORS, UI
+from host.app.views.window.colors import BADGE_TEXT, STATUS_COLORS, UI
 from host.app.views.window.layout import Box
 from host.app.views.window.table_model import (
     COLUMNS,
     RowText,
     TableModel,
-    format_duration,
     row_text,
 )
 
@@ -169,7 +169,7 @@ class TableRenderer:
         color = STATUS_COLORS[row.status]
         spans["cancel"].set(CANCEL_MARK if t.active else "")
         spans["task_id"].set(t.task_id)
-        spans["status"].set(t.status, UI.text_dark)
+        spans["status"].set(t.status, BADGE_TEXT[row.status])
         spans["description"].set(t.description)
         spans["progress"].set(t.progress_text)
         spans["duration"].set(format_duration(row.duration(now)))
