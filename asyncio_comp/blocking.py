@@ -60,7 +60,7 @@ class BlockingReport:
 
     def message(self) -> str:
         return (f"task {self.task_id} ({self.description}) blocked the event loop for "
-                f"{self.seconds * 1000:.0f} ms in frame {self.frame}")
+                f"{self.seconds * 1000:.1f} ms in frame {self.frame}")
 
 
 class BlockingWatch:

@@ -80,9 +80,11 @@ class AsyncIOManager:
         self.callback_errors = 0
         self.swallowed_cancellations = 0
         # A single step longer than two frame periods stalls frames: name it. (One
-        # period gives false alarms when another thread holds the GIL mid-step.)
-        self._blocking = BlockingWatch(2.0 / self._host.fps, lambda: self._host.frame,
-                                       self._on_blocking)
+        # period gives false alarms when another thread holds the GIL mid-step.) Never
+        # below 20 ms: at 100k fps two periods are 20 µs, which an OS scheduler tick, a
+        # GIL hand-over to a view's render thread or a page fault exceed in any step.
+        self._blocking = BlockingWatch(max(2.0 / self._host.fps, 0.02),
+                                       lambda: self._host.frame, self._on_blocking)
 
     # == the contract's API ======================================================
     def Run(self, coroutines: Coroutine[Any, Any, Any] | list[Coroutine[Any, Any, Any]],

@@ -401,3 +401,15 @@ def test_keyboard_interrupt_raised_inside_a_coroutine_fails_that_task_only(host:
     later = host.tasks.Run(value("after"))
     host.step()
     assert host.tasks.GetTaskResult(later) == "after"
+
+
+def test_a_very_high_frame_rate_does_not_report_every_step_as_blocking() -> None:
+    """At 100k fps two frame periods are 20 µs: every step would be "blocked for 0 ms"
+    (issue 15, item 10). The threshold never drops below 20 ms."""
+    fast, slow = Host(fps=100_000, realtime=False), Host(fps=30, realtime=False)
+    try:
+        assert fast.tasks.blocking_threshold == 0.02
+        assert slow.tasks.blocking_threshold == 2 / 30
+    finally:
+        fast.close()
+        slow.close()
