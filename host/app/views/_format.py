@@ -12,7 +12,7 @@ __all__ = ["format_duration", "format_ms"]
 
 
 def format_duration(seconds: float) -> str:
-    """``0.25s``, ``59.99s``, ``2m05.3s``, ``1h02m``: at most 7 characters below 10 hours."""
+    """``0.25s``, ``59.99s``, ``2m05.3s``, ``1h02m``: at most 8 characters below 10 hours."""
     if seconds < 0:
         seconds = 0.0
     if seconds < 60:

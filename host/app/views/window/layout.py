@@ -56,8 +56,8 @@ class Layout:
 def split_window(width: int, height: int, line_height: int) -> Layout:
     """Header and toolbar across the top, the network panel on the right, the table
     filling the rest with its details strip beneath it."""
-    width = max(width, 480)
-    height = max(height, 240)
+    width = max(width, 800)
+    height = max(height, 450)
     header = Box(0, height - HEADER_H, width, HEADER_H)
     toolbar = Box(0, header.y - TOOLBAR_H, width, TOOLBAR_H)
     panel_w = min(PANEL_W, width // 4)

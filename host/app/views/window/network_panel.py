@@ -38,11 +38,14 @@ class NetworkPanel:
         top = box.top - 8 - lh - c.atlas.descent
         c.text(box.x + 10, top, "Operator network", UI.accent)
         chars = int((box.w - 20) // cw)
-        count = max(0, int((top - lh // 2 - box.y - 6) // lh))
-        self.lines = [c.span(box.x + 10, top - (i + 1.5) * lh, chars - 5, UI.text)
+        # Whole-pixel line pitch with a pixel to spare: baselines rounded from a
+        # fractional pitch would let neighbouring lines touch.
+        pitch = lh + 1
+        count = max(0, int((top - lh // 2 - box.y - 6) // pitch))
+        self.lines = [c.span(box.x + 10, top - lh // 2 - (i + 1) * pitch, chars - 5, UI.text)
                       for i in range(count)]
-        self.families = [c.span(box.x + 10 + (chars - 4) * cw, top - (i + 1.5) * lh, 4,
-                                UI.text_dim, align_right=True) for i in range(count)]
+        self.families = [c.span(box.x + 10 + (chars - 4) * cw, top - lh // 2 - (i + 1) * pitch,
+                                4, UI.text_dim, align_right=True) for i in range(count)]
         self.listing = ()
         self._last_walk = -(10**9)
 

@@ -67,7 +67,7 @@ class Screen:
         for button in self.buttons:
             x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
         remaining = int((bar.right - x - PAD) // c.char_width) - 30
-        self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(10, remaining))
+        self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(0, remaining))
         self.table.layout(lay.table)
         self.details.layout(lay.details, DETAILS_LINES)
         network, workers = split_panel(lay.panel, self.workers.has_workers)
@@ -125,5 +125,9 @@ class Screen:
         self.clear_after.on_text_motion(motion)
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
-        # Handled keys stop here: pyglet's own handler would close the window on Escape.
-        return True if self.clear_after.on_key_press(symbol) else None
+        """Keys go to the focused field, else scroll the table. Every key stops here:
+        pyglet's default handler would close the window on Escape, and the window
+        closes only from its close button (or Ctrl-C where the run started)."""
+        if not self.clear_after.on_key_press(symbol):
+            self.table.on_key_press(symbol)
+        return True
