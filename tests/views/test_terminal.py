@@ -22,6 +22,7 @@ from asyncio_comp import (
     report_progress,
 )
 from host import FrameStats, Host
+from host.app.views.palette import WORKER_RGBA, rich_color
 from host.app.views.terminal import (
     STATUS_STYLES,
     TerminalView,
@@ -29,7 +30,6 @@ from host.app.views.terminal import (
     order_rows,
     render_task_view,
 )
-from host.app.views.palette import WORKER_RGBA, rich_color
 from host.app.views.worker_panel import render_worker_panel, worker_panel_height
 
 

@@ -57,6 +57,18 @@ def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float,
 def test_no_two_texts_overlap_and_none_runs_off_the_window(host: Host,
                                                             sized_view: WindowView) -> None:
     busy(host)
+    # With an operator's parameters open, and a refused value's message showing.
+    line = next(s for s in sized_view.screen.panel.lines if s.text == "/ChatTD/TDAsyncIO")
+    sized_view.click(line.x + 3, line.y + 3)
+    host.step(1)
+    params = sized_view.screen.params
+    field = params.field_of("Clearafter")
+    assert field is not None
+    sized_view.click(*field.center)
+    sized_view.window.dispatch_event("on_text", "not a number")
+    sized_view.window.dispatch_event("on_key_press", key.ENTER, 0)
+    host.step(1)
+    assert not params.message_ok
     boxes = sized_view.canvas.text_boxes()
     width, height = sized_view.window.width, sized_view.window.height
     assert len(boxes) > 40
@@ -80,7 +92,7 @@ def test_the_screenshot_header_shows_the_last_frame(host: Host, view: WindowView
                                                      tmp_path: object) -> None:
     host.step(37)  # the header's figures were last rewritten on an earlier frame
     view.save_screenshot(str(tmp_path) + "/shot.png")  # type: ignore[operator]
-    stats = view.screen.header._stats  # noqa: SLF001 - the one span under test
+    stats = view.screen.header._stats
     assert stats is not None and stats.text.startswith("frame #37 ")
 
 
@@ -141,16 +153,16 @@ def test_an_emptied_table_says_the_tasks_were_cleared(host: Host, view: WindowVi
     host.step(3)
     host.asyncio_comp.par.Clearall.pulse()
     host.step(2)
-    assert view.screen.table._empty.text.startswith("No tasks now")  # noqa: SLF001
+    assert view.screen.table._empty.text.startswith("No tasks now")
 
 
 def test_gc_time_is_drawn_in_its_own_colour(host: Host, view: WindowView) -> None:
     header = view.screen.header
     budget = 1 / host.fps
-    header._draw_graph((budget / 2, budget / 2), (0.0, budget / 4))  # noqa: SLF001
+    header._draw_graph((budget / 2, budget / 2), (0.0, budget / 4))
     view.canvas.draw()
     heights = header.gc_bar_heights()
     assert heights[0] == 0.0 and heights[1] > 0  # the two frames given, oldest first
-    assert heights[1] < header._graph.h  # noqa: SLF001
+    assert heights[1] < header._graph.h
     assert UI.graph_gc not in (UI.graph_ok, UI.graph_late)
     assert FrameStats().recent_gc_times == ()

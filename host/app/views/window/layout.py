@@ -12,7 +12,9 @@ TOOLBAR_H = 34
 PANEL_W = 270
 DETAILS_LINES = 4
 #: The share of the side panel the worker queues take, below the network, once a worker exists.
-WORKER_SHARE = 2 / 3
+WORKER_SHARE = 1 / 2
+#: The share of what the workers leave that the network list takes; parameters get the rest.
+NETWORK_SHARE = 2 / 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +71,12 @@ def split_window(width: int, height: int, line_height: int) -> Layout:
     return Layout(header, toolbar, table, details, panel)
 
 
-def split_panel(panel: Box, workers: bool) -> tuple[Box, Box | None]:
-    """The side panel's network list and, when the host has workers, the worker queues
-    under it; without workers the network keeps the whole panel."""
-    if not workers:
-        return panel, None
-    worker_h = round(panel.h * WORKER_SHARE)
-    network = Box(panel.x, panel.y + worker_h, panel.w, panel.h - worker_h)
-    return network, Box(panel.x, panel.y, panel.w, worker_h)
+def split_panel(panel: Box, workers: bool) -> tuple[Box, Box, Box | None]:
+    """The side panel's network list, the parameters of the operator selected in it
+    below, and, when the host has workers, the worker queues at the bottom."""
+    worker_h = round(panel.h * WORKER_SHARE) if workers else 0
+    rest = panel.h - worker_h
+    network_h = round(rest * NETWORK_SHARE)
+    network = Box(panel.x, panel.top - network_h, panel.w, network_h)
+    params = Box(panel.x, panel.y + worker_h, panel.w, rest - network_h)
+    return network, params, (Box(panel.x, panel.y, panel.w, worker_h) if workers else None)

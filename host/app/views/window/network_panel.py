@@ -14,6 +14,7 @@ from host.app.views.window.layout import Box
 
 if TYPE_CHECKING:
     from host.engine.core import HostCore
+    from host.engine.network import OP
 
 __all__ = ["NetworkPanel"]
 
@@ -21,7 +22,8 @@ WALKS_PER_SECOND = 4
 
 
 class NetworkPanel:
-    """A list of operator paths with their families (COMP, DAT, ...), in creation order."""
+    """A list of operator paths with their families (COMP, DAT, ...), in creation order;
+    click one to show its parameters in the parameter panel."""
 
     def __init__(self, canvas: Canvas, host: HostCore) -> None:
         self.canvas = canvas
@@ -29,6 +31,8 @@ class NetworkPanel:
         self.lines: list[Span] = []
         self.families: list[Span] = []
         self.listing: tuple[tuple[str, str], ...] = ()
+        self.selected: str | None = None
+        self._shown: tuple[tuple[str, str], ...] = ()
         self._last_walk = -(10**9)
 
     def layout(self, box: Box) -> None:
@@ -59,6 +63,12 @@ class NetworkPanel:
         if listing == self.listing:
             return
         self.listing = listing
+        if self.selected is not None and all(path != self.selected for path, _ in listing):
+            self.selected = None
+        self._paint()
+
+    def _paint(self) -> None:
+        listing = self.listing
         shown = listing
         if len(listing) > len(self.lines):
             shown = listing[: max(0, len(self.lines) - 1)]
@@ -67,7 +77,7 @@ class NetworkPanel:
                 path, family = shown[i]
                 if len(path) > span.chars:
                     path = "…" + path[-(span.chars - 1):]
-                span.set(path, UI.text)
+                span.set(path, UI.accent if shown[i][0] == self.selected else UI.text)
                 self.families[i].set(family)
             elif i == len(shown) and len(listing) > len(shown):
                 span.set(f"… and {len(listing) - len(shown)} more", UI.text_dim)
@@ -75,3 +85,19 @@ class NetworkPanel:
             else:
                 span.set("")
                 self.families[i].set("")
+        self._shown = shown
+
+    def on_mouse_press(self, x: float, y: float) -> bool:
+        """A click on an operator's line selects it (again: deselects); True if handled."""
+        for i, span in enumerate(self.lines):
+            if i < len(self._shown) and span.y - 4 <= y < span.y + self.canvas.line_height \
+                    and span.x <= x < span.x + span.width + 5 * self.canvas.char_width:
+                path = self._shown[i][0]
+                self.selected = None if self.selected == path else path
+                self._paint()
+                return True
+        return False
+
+    def selected_op(self) -> OP | None:
+        """The selected operator, if it still exists."""
+        return None if self.selected is None else self.host.op(self.selected)
