@@ -63,3 +63,11 @@ def test_report_renders_markdown_and_goals() -> None:
     report.row("m", "1 µs", "2 µs", "0.5x")
     report.goal("g", True, "fine")
     assert report.markdown().splitlines()[2] == "| m | 1 µs | 2 µs | 0.5x |"
+
+
+def test_views_bench_runs_headless_and_terminal() -> None:
+    from bench import views
+
+    for view in ("headless", "terminal", "terminal, in frame"):
+        run = views.run_view(view, "hello", 0.1)
+        assert run.frames >= 1 and run.mean_frame > 0

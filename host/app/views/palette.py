@@ -14,6 +14,7 @@ str enum and `WorkerStatus` prints its name, so this module imports neither.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 __all__ = [
     "DARK_TEXT",
@@ -87,6 +88,7 @@ def rich_color(color: Color) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+@cache
 def status_style(status: str) -> str:
     """The rich style of a status's text (its colour; bold while it runs or failed)."""
     color = STATUS_RGBA.get(str(status))
@@ -96,6 +98,7 @@ def status_style(status: str) -> str:
     return bold + rich_color(color)
 
 
+@cache
 def badge_style(status: str) -> str:
     """The rich style of a status badge: readable text on the status colour."""
     color = STATUS_RGBA.get(str(status))
@@ -104,6 +107,7 @@ def badge_style(status: str) -> str:
     return f"{rich_color(badge_text(color))} on {rich_color(color)}"
 
 
+@cache
 def worker_style(status: str) -> str:
     """The rich style of a serial worker task's status."""
     color = WORKER_RGBA.get(str(status))

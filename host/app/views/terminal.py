@@ -22,6 +22,7 @@ snapshot, so what users see is tested with a recording console and no thread.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import deque
@@ -74,6 +75,10 @@ STATUS_STYLES: Mapping[str, str] = {status: status_style(status) for status in S
 
 #: Lines the panel, header and table chrome take around the task rows.
 _CHROME_LINES = 7
+#: The GIL switch interval while the render thread draws (see `_render_loop`).
+DRAW_SWITCH_INTERVAL = 0.0005
+#: The largest share of one core the render thread spends drawing.
+MAX_DRAW_SHARE = 0.05
 #: Log lines kept for the log panel.
 LOG_LINES = 4
 _LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red"}
@@ -311,20 +316,36 @@ class TerminalView:
         self.drawn += 1
 
     def _render_loop(self) -> None:
+        rest_until = 0.0
         while True:
             with self._wake:
-                while self._mailbox is None and not self._stopping:
-                    self._wake.wait()
+                while not self._stopping and (
+                        self._mailbox is None or time.monotonic() < rest_until):
+                    # Resting after a draw: a newer snapshot may replace this one.
+                    self._wake.wait(None if self._mailbox is None
+                                    else max(0.0, rest_until - time.monotonic()))
                 if self._stopping:
                     return
                 snap, self._mailbox = self._mailbox, None
             assert snap is not None
+            # While this thread holds the GIL drawing, the host's thread waking for its
+            # next frame waits up to one switch interval (5 ms by default) to get it:
+            # a short interval during the draw keeps that wait under a millisecond.
+            started = time.monotonic()
+            switch = sys.getswitchinterval()
+            sys.setswitchinterval(min(switch, DRAW_SWITCH_INTERVAL))
             try:
                 self._draw(snap)
             except Exception as exc:  # a failed draw must not kill the view
                 self._log.emit(logging.makeLogRecord(
                     {"levelname": "ERROR", "levelno": logging.ERROR,
                      "msg": f"terminal view draw failed: {type(exc).__name__}: {exc}"}))
+            finally:
+                sys.setswitchinterval(switch)
+            # Keep the drawing to a small share of one core, however slow the terminal:
+            # on a busy machine every millisecond drawn is one the frames compete for.
+            took = time.monotonic() - started
+            rest_until = time.monotonic() + took * (1 / MAX_DRAW_SHARE - 1)
 
     def _stop_thread(self) -> None:
         thread = self._thread

@@ -9,15 +9,18 @@ The task table is laid out by hand, one `Text` per row, rather than with a rich
 and the column widths here follow what the rows hold. Ids are never cut (the id
 column is as wide as the longest id shown); the description keeps its room before
 the error column takes any; columns that do not fit are left out, least useful first.
+The frame around it is drawn by hand too (`_Boxed`): each line is built to the width
+once and written as it is, which keeps a redraw to a few milliseconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.text import Text
 
 from asyncio_comp.records import order_rows
@@ -86,10 +89,10 @@ def render_task_view(
         frame: the host's frame number, when it differs from ``stats.frames`` (a
             view drawn inside a frame, before that frame's stats are recorded).
     """
-    header = Group(render_counts(counts), render_stats(stats, now, frame=frame))
-    table = render_task_table(rows, now, max_rows=max_rows, total=total, seen_tasks=seen_tasks)
-    tasks = Panel(Group(header, table), title=Text(title, style="bold"), title_align="left",
-                  border_style="grey50")
+    counts_part = _Counts(counts_by_value(counts))
+    stats_part = _Stats(stats, now, stats.frames if frame is None else frame)
+    table = _table_part(rows, now, max_rows=max_rows, total=total, seen_tasks=seen_tasks)
+    tasks = _Boxed(title, [counts_part.lines, stats_part.lines, table.lines])
     parts: list[RenderableType] = [tasks]
     if workers:
         parts.append(render_worker_panel(workers, now, max_rows=worker_rows))
@@ -138,14 +141,16 @@ class _Counts:
         text.append(f"total {total}", style="bold")
         return text
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+    def lines(self, width: int) -> list[Text]:
         for gap, short, bullet in ((3, False, True), (2, False, True), (2, True, True),
                                    (1, True, True), (1, True, False)):
             text = self.text(gap, short, bullet)
             if text.cell_len <= width:
                 break
-        yield text
+        return [text]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.lines(options.max_width)
 
 
 def render_stats(stats: FrameStats, now: float, *, frame: int | None = None) -> RenderableType:
@@ -182,16 +187,16 @@ class _Stats:
             parts.append((1, Text(spark, style="cyan")))
         return parts
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, width: int) -> list[Text]:
         parts = self.parts()
-        width = options.max_width
         for floor in range(0, 11):
             kept = [p for prio, p in parts if prio >= floor]
             if sum(p.cell_len for p in kept) + 2 * (len(kept) - 1) <= width:
                 break
-        text = Text("  ", style="grey70", no_wrap=True, overflow="ellipsis").join(kept)
-        text.stylize("grey70", 0, 0)
-        yield text
+        return [Text("  ", style="grey70", no_wrap=True, overflow="ellipsis").join(kept)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.lines(options.max_width)
 
 
 def sparkline(values: Sequence[float]) -> str:
@@ -213,25 +218,64 @@ def render_task_table(rows: Sequence[TaskRow], now: float, *,
 
     ``total`` says ``rows`` are already ordered and are the top of that many.
     """
+    return _table_part(rows, now, max_rows=max_rows, total=total, seen_tasks=seen_tasks)
+
+
+def _table_part(rows: Sequence[TaskRow], now: float, *, max_rows: int | None,
+                total: int | None, seen_tasks: bool) -> _TaskTable:
     ordered = order_rows(rows) if total is None else list(rows)
     shown = ordered if max_rows is None else ordered[:max(0, max_rows)]
     hidden = (len(ordered) if total is None else total) - len(shown)
-    table = _TaskTable(shown, now)
+    note = None
     if not ordered:
-        return Group(table, Text(NO_TASKS_NOW if seen_tasks else NO_TASKS_YET,
-                                 style="dim italic"))
-    if hidden > 0:
-        return Group(table, Text(f"… {hidden} more task{'s' if hidden != 1 else ''} "
-                                 f"not shown", style="dim italic"))
-    return table
+        note = Text(NO_TASKS_NOW if seen_tasks else NO_TASKS_YET, style="dim italic")
+    elif hidden > 0:
+        note = Text(f"… {hidden} more task{'s' if hidden != 1 else ''} not shown",
+                    style="dim italic")
+    return _TaskTable(shown, now, note)
+
+
+class _Boxed:
+    """A rounded frame with a title around lines that are laid out for its width.
+
+    Drawn by hand rather than with ``Panel``: rich's panel re-splits and crops every
+    line of its content, which was most of a redraw's cost; these lines are built
+    to the inner width already.
+    """
+
+    def __init__(self, title: str, parts: Sequence[Callable[[int], list[Text]]]) -> None:
+        self._title = title
+        self._parts = parts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(8, options.max_width)
+        inner = width - 4
+        border = console.get_style("grey50")
+        title = Text(self._title, style="bold")
+        title.truncate(max(1, width - 6), overflow="ellipsis")
+        yield Segment("╭─ ", border)
+        yield from title.render(console)
+        yield Segment(" " + "─" * max(0, width - 5 - title.cell_len) + "╮", border)
+        yield Segment.line()
+        left, right = Segment("│ ", border), Segment(" │", border)
+        for part in self._parts:
+            for text in part(inner):
+                text.truncate(inner, overflow="ellipsis", pad=True)
+                yield left
+                yield from text.render(console)
+                yield right
+                yield Segment.line()
+        yield Segment("╰" + "─" * (width - 2) + "╯", border)
+        yield Segment.line()
 
 
 class _TaskTable:
     """Lays the rows out when rich knows the width."""
 
-    def __init__(self, rows: Sequence[TaskRow], now: float) -> None:
+    def __init__(self, rows: Sequence[TaskRow], now: float, note: Text | None = None) -> None:
         self._rows = rows
         self._now = now
+        self._note = note
 
     def widths(self, width: int) -> dict[str, int]:
         """Characters per column for a console ``width`` wide; absent = not shown."""
@@ -263,7 +307,12 @@ class _TaskTable:
         return cols
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        cols = self.widths(options.max_width)
+        for line in self.lines(options.max_width):
+            yield from line.render(console)
+            yield Segment.line()
+
+    def lines(self, width: int) -> list[Text]:
+        cols = self.widths(width)
         order = ["id", "status", "description", "progress", "duration", "created", "done",
                  "error", "info"]
         titles = {key: key for key in order}
@@ -273,12 +322,16 @@ class _TaskTable:
         for key in shown:
             header.append(_fit(titles[key], cols[key], key in right) + " ")
         header.rstrip()
-        lines = [header, Text("─" * min(options.max_width, sum(cols[k] + 1 for k in shown) - 1),
+        lines = [header, Text("─" * min(width, sum(cols[k] + 1 for k in shown) - 1),
                               style="grey30")]
         now = self._now
         for row in self._rows:
             lines.append(self._line(row, shown, cols, right, now))
-        yield Text("\n").join(lines)
+        if self._note is not None:
+            lines.append(self._note.copy())
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        return lines
 
     @staticmethod
     def _line(row: TaskRow, shown: list[str], cols: dict[str, int], right: set[str],
