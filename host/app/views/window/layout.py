@@ -14,7 +14,7 @@ DETAILS_LINES = 4
 #: The share of the side panel the worker queues take, below the network, once a worker exists.
 WORKER_SHARE = 1 / 2
 #: The share of what the workers leave that the network list takes; parameters get the rest.
-NETWORK_SHARE = 2 / 5
+NETWORK_SHARE = 1 / 3
 
 
 @dataclass(frozen=True, slots=True)
