@@ -539,3 +539,9 @@ def test_statuses_are_badges_with_readable_text() -> None:
         assert styles[0].bgcolor == Style.parse(rich_color(badge)).color
         assert styles[0].color == Style.parse(rich_color(badge_text(badge))).color
         assert contrast_ratio(badge, badge_text(badge)) >= 4.5
+
+
+def test_virtual_time_shows_no_measured_rate(host: Host) -> None:
+    host.step(30)
+    text, _ = record(TerminalView(host, console=file_console(), threaded=False).renderable())
+    assert "virtual time" in text and " fps" not in text

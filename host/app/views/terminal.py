@@ -98,6 +98,7 @@ class ViewSnapshot:
     workers: tuple[WorkerSnapshot, ...]
     seen_tasks: bool
     log: tuple[tuple[str, str], ...]
+    realtime: bool = True
 
     def renderable(self, title: str, worker_rows: int) -> RenderableType:
         # A log line may wrap once (callback reprs are long); the height budget allows it.
@@ -107,7 +108,8 @@ class ViewSnapshot:
         return render_task_view(self.rows, self.counts, self.stats, self.now,
                                 max_rows=self.max_rows, title=title, workers=self.workers,
                                 worker_rows=worker_rows, total=self.total,
-                                seen_tasks=self.seen_tasks, log=log, frame=self.frame)
+                                seen_tasks=self.seen_tasks, log=log, frame=self.frame,
+                                realtime=self.realtime)
 
 
 def _clip(text: str, chars: int) -> str:
@@ -215,7 +217,8 @@ class TerminalView:
         # The top of the view's order only: a snapshot costs the same with 100k tasks.
         rows = tuple(manager.ordered_rows(0, max_rows))
         return ViewSnapshot(rows, manager.counts(), host.stats, host.time(), host.frame, total,
-                            max_rows, workers, self._seen_tasks, tuple(self._log.lines))
+                            max_rows, workers, self._seen_tasks, tuple(self._log.lines),
+                            host.realtime)
 
     def renderable(self, *, all_rows: bool = False) -> RenderableType:
         """The view as of now (on the host's thread)."""

@@ -73,6 +73,7 @@ def render_task_view(
     seen_tasks: bool = False,
     log: Sequence[Text] = (),
     frame: int | None = None,
+    realtime: bool = True,
 ) -> RenderableType:
     """The whole terminal view: counts, frame stats and the task table in a panel,
     then the serial workers' queues when the host has any, then recent log lines.
@@ -88,9 +89,11 @@ def render_task_view(
         log: recent log lines (warnings, callback errors), oldest first.
         frame: the host's frame number, when it differs from ``stats.frames`` (a
             view drawn inside a frame, before that frame's stats are recorded).
+        realtime: False for frames run back to back in virtual time, whose measured
+            rate says nothing (it is not shown).
     """
     counts_part = _Counts(counts_by_value(counts))
-    stats_part = _Stats(stats, now, stats.frames if frame is None else frame)
+    stats_part = _Stats(stats, now, stats.frames if frame is None else frame, realtime)
     table = _table_part(rows, now, max_rows=max_rows, total=total, seen_tasks=seen_tasks)
     tasks = _Boxed(title, [counts_part.lines, stats_part.lines, table.lines])
     parts: list[RenderableType] = [tasks]
@@ -160,10 +163,11 @@ def render_stats(stats: FrameStats, now: float, *, frame: int | None = None) -> 
 
 
 class _Stats:
-    def __init__(self, stats: FrameStats, now: float, frame: int) -> None:
+    def __init__(self, stats: FrameStats, now: float, frame: int, realtime: bool = True) -> None:
         self._stats = stats
         self._now = now
         self._frame = frame
+        self._realtime = realtime
 
     def parts(self) -> list[tuple[int, Text]]:
         """(priority, piece): lower priorities are dropped first."""
@@ -172,7 +176,8 @@ class _Stats:
         parts = [
             (9, Text(f"frame {self._frame}")),
             (8, Text(f"t {self._now:.2f}s")),
-            (7, Text(f"{s.measured_fps:.0f} fps", style="bold")),
+            (7, Text(f"{s.measured_fps:.0f} fps", style="bold") if self._realtime
+             else Text("virtual time", style="bold")),
             (6, Text(f"frame avg {format_ms(s.mean_frame_time)} max "
                      f"{format_ms(s.max_frame_time)}")),
             (7, late),
