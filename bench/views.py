@@ -46,7 +46,7 @@ class ViewRun:
 
 def _terminal(threaded: bool) -> Callable[[Host], Callable[[], int]]:
     def attach(host: Host) -> Callable[[], int]:
-        sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        sink = open(os.devnull, "w", encoding="utf-8")
         console = Console(file=sink, force_terminal=True, width=120, height=40,
                           color_system="truecolor")
         view = TerminalView(host, console=console, threaded=threaded)

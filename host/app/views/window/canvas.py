@@ -354,7 +354,8 @@ class Canvas:
     def text_boxes(self) -> list[tuple[str, tuple[float, float, float, float]]]:
         """Every piece of text shown, with the box (x, y, w, h) its characters cover:
         what the layout tests check for overlaps and for running off the window."""
-        atlas, out = self.atlas, []
+        atlas = self.atlas
+        out: list[tuple[str, tuple[float, float, float, float]]] = []
         for span in self.spans:
             shown = span.shown
             first, last = len(shown) - len(shown.lstrip()), len(shown.rstrip())

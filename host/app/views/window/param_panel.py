@@ -151,7 +151,7 @@ class ParamPanel:
             self._note.set("")
         for i, row in enumerate(self.rows):
             par = pars[i] if i < len(pars) else None
-            self._bind(i, row, par, last_with_more=hidden and i == len(self.rows) - 1)
+            self._bind(i, row, par, last_with_more=hidden > 0 and i == len(self.rows) - 1)
         chars = self._messages[0].chars if self._messages else 1
         lines = textwrap.wrap(self.message, max(1, chars))
         for i, span in enumerate(self._messages):
