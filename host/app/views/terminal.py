@@ -125,6 +125,12 @@ class _LogPanelHandler(logging.Handler):
         self.count = 0
         self.last: logging.LogRecord | None = None
 
+    def recent(self) -> tuple[tuple[str, str], ...]:
+        """The kept lines, copied under the handler's lock (worker threads log too)."""
+        assert self.lock is not None  # Handler.__init__ made it
+        with self.lock:
+            return tuple(self.lines)
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage().split("\n", 1)[0]
@@ -217,7 +223,7 @@ class TerminalView:
         # The top of the view's order only: a snapshot costs the same with 100k tasks.
         rows = tuple(manager.ordered_rows(0, max_rows))
         return ViewSnapshot(rows, manager.counts(), host.stats, host.time(), host.frame, total,
-                            max_rows, workers, self._seen_tasks, tuple(self._log.lines),
+                            max_rows, workers, self._seen_tasks, self._log.recent(),
                             host.realtime)
 
     def renderable(self, *, all_rows: bool = False) -> RenderableType:
@@ -340,7 +346,7 @@ class TerminalView:
             try:
                 self._draw(snap)
             except Exception as exc:  # a failed draw must not kill the view
-                self._log.emit(logging.makeLogRecord(
+                self._log.handle(logging.makeLogRecord(
                     {"levelname": "ERROR", "levelno": logging.ERROR,
                      "msg": f"terminal view draw failed: {type(exc).__name__}: {exc}"}))
             finally:
