@@ -104,6 +104,8 @@ def test_terminal_view_prints_the_final_table_when_stdout_is_a_file(
         assert f" {status} " in out
     assert "ConnectionError: server" in out
     assert re.fullmatch(SUMMARY.format(frames=130, seconds="2.17"), err.splitlines()[-1] + "\n")
+    # The final picture and the summary give the same host time (issue 15, item 9).
+    assert "frame 130  t 2.17s" in out
 
 
 def test_scenes_lists_the_bundled_scenes(capsys: pytest.CaptureFixture[str]) -> None:

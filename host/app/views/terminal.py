@@ -199,11 +199,13 @@ class TerminalView:
         return self._console
 
     # -- snapshots (host thread) ---------------------------------------------------------
-    def snapshot(self, *, all_rows: bool = False) -> ViewSnapshot:
+    def snapshot(self, *, all_rows: bool = False, final: bool = False) -> ViewSnapshot:
         """What the view shows now, with as many task rows as fit the console (or all).
 
         Call on the host's thread. The worker panel, when the host has workers,
-        takes its lines first; the task table keeps at least three rows.
+        takes its lines first; the task table keeps at least three rows. The
+        ``final`` picture's time is the end of the last frame's period, the host
+        seconds the run's summary line gives (5 s at 60 fps: 300 frames, t 5.00 s).
         """
         host = self._host
         manager = host.tasks
@@ -222,7 +224,10 @@ class TerminalView:
         self._seen_tasks = self._seen_tasks or total > 0
         # The top of the view's order only: a snapshot costs the same with 100k tasks.
         rows = tuple(manager.ordered_rows(0, max_rows))
-        return ViewSnapshot(rows, manager.counts(), host.stats, host.time(), host.frame, total,
+        now = host.time()
+        if final and host.frame:
+            now = host.seconds + 1.0 / host.fps
+        return ViewSnapshot(rows, manager.counts(), host.stats, now, host.frame, total,
                             max_rows, workers, self._seen_tasks, self._log.recent(),
                             host.realtime)
 
@@ -269,7 +274,8 @@ class TerminalView:
             if not host.closed:
                 host.remove_callback(self._on_frame_end)
                 # A file or pipe gets one picture, at the end: it can hold every row.
-                self._draw(self.snapshot(all_rows=not console.is_terminal), refresh=False)
+                self._draw(self.snapshot(all_rows=not console.is_terminal, final=True),
+                           refresh=False)
         finally:
             # Stopping does the final draw; on a non-terminal it is the only one.
             self._live.stop()
