@@ -2,6 +2,8 @@
 
 from asyncio_comp.component import TDAsyncIO as TDAsyncIO
 from asyncio_comp.manager import AsyncIOManager as AsyncIOManager
+from asyncio_comp.outside_work import OutsideWork as OutsideWork
+from asyncio_comp.outside_work import outside_work as outside_work
 from asyncio_comp.progress import current_task_id as current_task_id
 from asyncio_comp.progress import report_progress as report_progress
 from asyncio_comp.records import TaskOutcome as TaskOutcome
@@ -24,6 +26,7 @@ from asyncio_comp.worker.task import current_worker_task as current_worker_task
 __all__ = [
     "AsyncIOManager",
     "InvalidTransition",
+    "OutsideWork",
     "SerialWorker",
     "SerialWorkerCOMP",
     "TDAsyncIO",
@@ -41,5 +44,6 @@ __all__ = [
     "current_task_id",
     "current_worker_task",
     "find_workers",
+    "outside_work",
     "report_progress",
 ]

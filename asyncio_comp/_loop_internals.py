@@ -14,7 +14,13 @@ that changes them fails loudly there rather than subtly elsewhere.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+from asyncio_comp.outside_work import OutsideWork
+
+_T = TypeVar("_T")
 
 __all__ = ["FrameEventLoop", "ready_count"]
 
@@ -33,9 +39,19 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         # pipe included), kept for its whole life; `get_map()` wraps it in a
         # Python-level mapping whose ``len()`` costs a call.
         self._watched = self._selector._fd_to_key  # type: ignore[attr-defined]
+        #: Work in flight outside the loop; non-realtime frames are paced while it lasts.
+        self.outside = OutsideWork()
 
     def time(self) -> float:
         return self._time_source()
+
+    def run_in_executor(  # type: ignore[override]
+        self, executor: concurrent.futures.Executor | None, func: Callable[..., _T], *args: Any,
+    ) -> asyncio.Future[_T]:
+        """As asyncio's, and the call counts as outside work until it returns."""
+        future = super().run_in_executor(executor, func, *args)
+        self.outside.track(future)
+        return future
 
     def has_work(self) -> bool:
         """Whether one iteration of the loop would run anything now.

@@ -14,6 +14,7 @@ from asyncio_comp import TaskStatus
 from host import BaseCOMP, Host
 from host.app.views.window import WindowView
 from host.app.views.window.colors import UI
+from host.app.views.window.layout import text_boxes
 from host.engine.stats import FrameStats
 
 SIZES = [(800, 450), (1024, 600), (1280, 720)]
@@ -69,7 +70,7 @@ def test_no_two_texts_overlap_and_none_runs_off_the_window(host: Host,
     sized_view.window.dispatch_event("on_key_press", key.ENTER, 0)
     host.step(1)
     assert not params.message_ok
-    boxes = sized_view.canvas.text_boxes()
+    boxes = [(t, b.xywh) for t, b in text_boxes(sized_view.canvas)]
     width, height = sized_view.window.width, sized_view.window.height
     assert len(boxes) > 40
     for text, (x, y, w, h) in boxes:
@@ -83,7 +84,7 @@ def test_the_header_keeps_the_frame_number_and_every_count(host: Host,
                                                              sized_view: WindowView) -> None:
     busy(host)
     sized_view.screen.header.update(force=True)
-    texts = [text for text, _ in sized_view.canvas.text_boxes()]
+    texts = [text for text, _ in text_boxes(sized_view.canvas)]
     assert any(text.startswith(f"frame #{host.frame} ") for text in texts)
     assert "30" in texts  # the running count
 

@@ -351,21 +351,6 @@ class Canvas:
         self.spans.append(span)
         return span
 
-    def text_boxes(self) -> list[tuple[str, tuple[float, float, float, float]]]:
-        """Every piece of text shown, with the box (x, y, w, h) its characters cover:
-        what the layout tests check for overlaps and for running off the window."""
-        atlas = self.atlas
-        out: list[tuple[str, tuple[float, float, float, float]]] = []
-        for span in self.spans:
-            shown = span.shown
-            first, last = len(shown) - len(shown.lstrip()), len(shown.rstrip())
-            if last > first:
-                out.append((shown.strip(), (span.x + first * atlas.advance,
-                                            span.y + atlas.descent,
-                                            (last - first) * atlas.advance,
-                                            atlas.ascent - atlas.descent)))
-        return out
-
     def text(self, x: float, y: float, text: str, color: Color) -> Span:
         """A span exactly as wide as ``text``, set to it (for static labels)."""
         span = self.span(x, y, len(text), color)

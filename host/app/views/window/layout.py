@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["Box", "Layout", "split_panel", "split_window"]
+if TYPE_CHECKING:
+    from host.app.views.window.canvas import Canvas
+
+__all__ = ["Box", "Layout", "split_panel", "split_window", "text_boxes"]
 
 PAD = 8
 HEADER_H = 58
@@ -80,3 +84,19 @@ def split_panel(panel: Box, workers: bool) -> tuple[Box, Box, Box | None]:
     network = Box(panel.x, panel.top - network_h, panel.w, network_h)
     params = Box(panel.x, panel.y + worker_h, panel.w, rest - network_h)
     return network, params, (Box(panel.x, panel.y, panel.w, worker_h) if workers else None)
+
+
+def text_boxes(canvas: Canvas) -> list[tuple[str, Box]]:
+    """Every piece of text on the canvas with the box its characters cover: what the
+    layout tests check for overlaps and for running off the window."""
+    atlas = canvas.atlas
+    out = []
+    for span in canvas.spans:
+        shown = span.shown
+        first, last = len(shown) - len(shown.lstrip()), len(shown.rstrip())
+        if last > first:
+            out.append((shown.strip(), Box(span.x + first * atlas.advance,
+                                           span.y + atlas.descent,
+                                           (last - first) * atlas.advance,
+                                           atlas.ascent - atlas.descent)))
+    return out

@@ -13,8 +13,7 @@ from host.app.views.window.colors import UI
 from host.app.views.window.layout import Box
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
-    from host.engine.network import OP
+    from host.engine.network import OP, OperatorHost
 
 __all__ = ["NetworkPanel"]
 
@@ -25,7 +24,7 @@ class NetworkPanel:
     """A list of operator paths with their families (COMP, DAT, ...), in creation order;
     click one to show its parameters in the parameter panel."""
 
-    def __init__(self, canvas: Canvas, host: HostCore) -> None:
+    def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
         self.canvas = canvas
         self.host = host
         self.lines: list[Span] = []
@@ -100,4 +99,4 @@ class NetworkPanel:
 
     def selected_op(self) -> OP | None:
         """The selected operator, if it still exists."""
-        return None if self.selected is None else self.host.op(self.selected)
+        return None if self.selected is None else self.host.root.op(self.selected)

@@ -25,8 +25,7 @@ from host.app.views.window.colors import UI
 from host.app.views.window.layout import Box
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
-    from host.engine.network import OP
+    from host.engine.network import OP, OperatorHost
     from host.engine.params import Par
 
 __all__ = ["HINT", "MESSAGE_LINES", "ParamPanel", "parse_value", "type_name"]
@@ -74,7 +73,7 @@ class _Row:
 class ParamPanel:
     """The selected operator's parameters in a box of the side panel."""
 
-    def __init__(self, canvas: Canvas, host: HostCore) -> None:
+    def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
         self.canvas = canvas
         self.host = host
         self.op: OP | None = None
