@@ -2,7 +2,9 @@
 
 Each run builds a fresh host with the scene, attaches the view and runs it in
 realtime at 60 fps for a few seconds; the figures are the host's own frame
-statistics (wall time of a frame's work, views included) and its late frames. The
+statistics (wall time of a frame's work, views included), its late frames and the
+"blocked the event loop" reports (the scenes' tasks only await sleeps, so every
+report is a false one: time taken from a step by something else). The
 terminal view writes real escape codes to a terminal-like console on /dev/null, so
 it lays out and writes everything a terminal would get. "terminal, in frame" is
 the same view drawing inside the frame (``threaded=False``), the way it drew before
@@ -42,6 +44,7 @@ class ViewRun:
     median_frame: float
     max_frame: float
     refreshes: int
+    blocking_reports: int
 
 
 def _terminal(threaded: bool) -> Callable[[Host], Callable[[], int]]:
@@ -103,10 +106,12 @@ def run_view(view: str, scene_name: str, seconds: float) -> ViewRun:
             finally:
                 refreshes = close()
             stats = host.stats
+            reports = len(host.tasks.blocking_reports)
         finally:
             host.close()
     return ViewRun(view, stats.frames, stats.late_frames, stats.mean_frame_time,
-                   statistics.median(times) if times else 0.0, stats.max_frame_time, refreshes)
+                   statistics.median(times) if times else 0.0, stats.max_frame_time, refreshes,
+                   reports)
 
 
 def main() -> None:
@@ -120,7 +125,7 @@ def main() -> None:
     for scene in scenes:
         print(f"scene {scene}: {args.seconds:g} s realtime at 60 fps each")
         print(f"  {'view':20} {'frames':>6} {'late':>5} {'mean ms':>8} {'median':>7} "
-              f"{'max ms':>7} {'drawn':>6} {'mean - headless':>16}")
+              f"{'max ms':>7} {'drawn':>6} {'blocked':>7} {'mean - headless':>16}")
         base: float | None = None
         for view in views:
             try:
@@ -133,7 +138,7 @@ def main() -> None:
             delta = "" if base is None else f"{(r.mean_frame - base) * 1e3:+.2f} ms"
             print(f"  {r.view:20} {r.frames:6d} {r.late_frames:5d} {r.mean_frame * 1e3:8.2f} "
                   f"{r.median_frame * 1e3:7.2f} {r.max_frame * 1e3:7.1f} {r.refreshes:6d} "
-                  f"{delta:>16}")
+                  f"{r.blocking_reports:7d} {delta:>16}")
 
 
 if __name__ == "__main__":
