@@ -30,8 +30,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.live import Live
+from rich.segment import Segment
 from rich.text import Text
 
 from asyncio_comp.records import order_rows
@@ -77,6 +78,10 @@ STATUS_STYLES: Mapping[str, str] = {status: status_style(status) for status in S
 _CHROME_LINES = 7
 #: The GIL switch interval while the render thread draws (see `_render_loop`).
 DRAW_SWITCH_INTERVAL = 0.0005
+#: The longest the render thread waits for a frame to end before it goes on anyway.
+FRAME_WAIT_LIMIT = 0.1
+#: How far ahead of the next frame's due time the render thread stops laying out.
+GAP_MARGIN = 0.003
 #: The largest share of one core the render thread spends drawing.
 MAX_DRAW_SHARE = 0.05
 #: Log lines kept for the log panel.
@@ -110,6 +115,16 @@ class ViewSnapshot:
                                 worker_rows=worker_rows, total=self.total,
                                 seen_tasks=self.seen_tasks, log=log, frame=self.frame,
                                 realtime=self.realtime)
+
+
+class _Segments:
+    """Lines already laid out, as a renderable that hands them over unchanged."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self._segments = segments
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self._segments
 
 
 def _clip(text: str, chars: int) -> str:
@@ -189,6 +204,14 @@ class TerminalView:
         self._wake = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
+        # When the frames leave the render thread room: it draws only in the gap
+        # between a frame's end and the next frame's due time (see `_wait_for_gap`).
+        self._gap = threading.Condition()
+        self._in_frame = False
+        self._frames_ended = 0
+        self._frame_started_at = 0.0
+        self._next_frame_at = 0.0
+        self._fps = host.fps
         #: Snapshots handed to the render thread (or drawn, when not threaded).
         self.refreshes = 0
         #: Snapshots the render thread drew.
@@ -250,6 +273,7 @@ class TerminalView:
             self._thread = threading.Thread(target=self._render_loop,
                                             name="framehost-terminal-view", daemon=True)
             self._thread.start()
+        self._host.on_frame_start(self._on_frame_start)
         self._host.on_frame_end(self._on_frame_end)
 
     def refresh(self) -> None:
@@ -273,6 +297,7 @@ class TerminalView:
             self._stop_thread()
             if not host.closed:
                 host.remove_callback(self._on_frame_end)
+                host.remove_callback(self._on_frame_start)
                 # A file or pipe gets one picture, at the end: it can hold every row.
                 self._draw(self.snapshot(all_rows=not console.is_terminal, final=True),
                            refresh=False)
@@ -298,7 +323,17 @@ class TerminalView:
                             soft_wrap=True, markup=False, highlight=False)
 
     # -- per frame (host thread) ---------------------------------------------------------
+    def _on_frame_start(self, host: object) -> None:
+        self._in_frame = True
+        self._frame_started_at = time.monotonic()
+
     def _on_frame_end(self, host: object) -> None:
+        with self._gap:
+            self._in_frame = False
+            self._frames_ended += 1
+            self._fps = self._host.fps
+            self._next_frame_at = self._frame_started_at + 1.0 / self._fps
+            self._gap.notify_all()
         manager = self._host.tasks
         key = (manager.version, self._log.count)
         changed = key != self._last_key
@@ -330,6 +365,38 @@ class TerminalView:
         self._live.update(snap.renderable(self._title, self._worker_rows), refresh=refresh)
         self.drawn += 1
 
+    def _draw_between_frames(self, snap: ViewSnapshot) -> None:
+        """Lay the view out line by line in the gaps between frames, then hand the
+        finished lines to ``Live`` (which only positions and writes them)."""
+        console = self._console
+        renderable = snap.renderable(self._title, self._worker_rows)
+        segments: list[Segment] = []
+        for segment in console.render(renderable, console.options):
+            segments.append(segment)
+            if segment.text == "\n" and not self._wait_for_gap(GAP_MARGIN):
+                return
+        if not self._wait_for_gap(2 * GAP_MARGIN):  # the write takes a few ms
+            return
+        self._live.update(_Segments(segments), refresh=True)
+        self.drawn += 1
+
+    def _wait_for_gap(self, margin: float) -> bool:
+        """Return at once while a frame is not running and the next is more than
+        ``margin`` seconds away; else wait for the next frame to end (at most
+        `FRAME_WAIT_LIMIT`: frames back to back in virtual time leave no gap).
+        False when the view is stopping."""
+        with self._gap:
+            now, due = time.monotonic(), self._next_frame_at
+            # Room before the next frame, or none is coming: its due time passed a
+            # period ago (the host is between runs, or not running at all).
+            if not self._in_frame and (now < due - margin
+                                       or now > due + 1.0 / self._fps):
+                return not self._stopping
+            seen = self._frames_ended
+            self._gap.wait_for(lambda: self._frames_ended != seen or self._stopping,
+                               timeout=FRAME_WAIT_LIMIT)
+            return not self._stopping
+
     def _render_loop(self) -> None:
         rest_until = 0.0
         while True:
@@ -346,11 +413,11 @@ class TerminalView:
             # While this thread holds the GIL drawing, the host's thread waking for its
             # next frame waits up to one switch interval (5 ms by default) to get it:
             # a short interval during the draw keeps that wait under a millisecond.
-            started = time.monotonic()
+            started = time.thread_time()
             switch = sys.getswitchinterval()
             sys.setswitchinterval(min(switch, DRAW_SWITCH_INTERVAL))
             try:
-                self._draw(snap)
+                self._draw_between_frames(snap)
             except Exception as exc:  # a failed draw must not kill the view
                 self._log.handle(logging.makeLogRecord(
                     {"levelname": "ERROR", "levelno": logging.ERROR,
@@ -359,7 +426,7 @@ class TerminalView:
                 sys.setswitchinterval(switch)
             # Keep the drawing to a small share of one core, however slow the terminal:
             # on a busy machine every millisecond drawn is one the frames compete for.
-            took = time.monotonic() - started
+            took = time.thread_time() - started  # CPU time: waits for gaps cost nothing
             rest_until = time.monotonic() + took * (1 / MAX_DRAW_SHARE - 1)
 
     def _stop_thread(self) -> None:
@@ -370,6 +437,8 @@ class TerminalView:
             self._stopping = True
             self._mailbox = None
             self._wake.notify()
+        with self._gap:
+            self._gap.notify_all()
         thread.join(timeout=10.0)
         self._thread = None
 
