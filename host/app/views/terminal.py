@@ -8,6 +8,11 @@ the terminal. The thread never reads a host object, so the thread guard has
 nothing to object to, and a slow terminal never makes a frame late. A snapshot
 posted while the thread is still drawing replaces the one waiting: the newest wins.
 
+The thread still shares the GIL with the frames, so it draws line by line in the
+gaps between them (it stops a few milliseconds before the next frame is due and
+waits for that frame to end), with a short GIL switch interval while it draws, and
+rests after each drawing for 19 times the CPU time it took (at most 5% of a core).
+
 A frame is due a redraw when something shown changed (the task manager's version,
 a log line) or a running task's duration ticks, at most ``max_refresh_hz`` times a
 second; when nothing moves at all the frame figures refresh ``idle_refresh_hz``
