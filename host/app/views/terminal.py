@@ -8,10 +8,8 @@ the terminal. The thread never reads a host object, so the thread guard has
 nothing to object to, and a slow terminal never makes a frame late. A snapshot
 posted while the thread is still drawing replaces the one waiting: the newest wins.
 
-The thread still shares the GIL with the frames, so it draws line by line in the
-gaps between them (it stops a few milliseconds before the next frame is due and
-waits for that frame to end), with a short GIL switch interval while it draws, and
-rests after each drawing for 19 times the CPU time it took (at most 5% of a core).
+How the thread keeps out of the frames' way (it shares the GIL with them) is
+`terminal_thread`'s business.
 
 A frame is due a redraw when something shown changed (the task manager's version,
 a log line) or a running task's duration ticks, at most ``max_refresh_hz`` times a
@@ -27,17 +25,14 @@ snapshot, so what users see is tested with a recording console and no thread.
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, RenderableType
 from rich.live import Live
-from rich.segment import Segment
 from rich.text import Text
 
 from asyncio_comp.records import order_rows
@@ -51,6 +46,7 @@ from host.app.views.terminal_render import (
     render_task_table,
     render_task_view,
 )
+from host.app.views.terminal_thread import RenderThread
 from host.app.views.worker_panel import WORKER_ROWS, worker_panel_height, worker_snapshots
 
 if TYPE_CHECKING:
@@ -81,14 +77,6 @@ STATUS_STYLES: Mapping[str, str] = {status: status_style(status) for status in S
 
 #: Lines the panel, header and table chrome take around the task rows.
 _CHROME_LINES = 7
-#: The GIL switch interval while the render thread draws (see `_render_loop`).
-DRAW_SWITCH_INTERVAL = 0.0005
-#: The longest the render thread waits for a frame to end before it goes on anyway.
-FRAME_WAIT_LIMIT = 0.1
-#: How far ahead of the next frame's due time the render thread stops laying out.
-GAP_MARGIN = 0.003
-#: The largest share of one core the render thread spends drawing.
-MAX_DRAW_SHARE = 0.05
 #: Log lines kept for the log panel.
 LOG_LINES = 4
 _LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red"}
@@ -120,16 +108,6 @@ class ViewSnapshot:
                                 worker_rows=worker_rows, total=self.total,
                                 seen_tasks=self.seen_tasks, log=log, frame=self.frame,
                                 realtime=self.realtime)
-
-
-class _Segments:
-    """Lines already laid out, as a renderable that hands them over unchanged."""
-
-    def __init__(self, segments: list[Segment]) -> None:
-        self._segments = segments
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self._segments
 
 
 def _clip(text: str, chars: int) -> str:
@@ -205,22 +183,16 @@ class TerminalView:
         self._logger = logging.getLogger("framehost")
         self._logger_propagate = True
         self._started = False
-        self._mailbox: ViewSnapshot | None = None
-        self._wake = threading.Condition()
-        self._stopping = False
-        self._thread: threading.Thread | None = None
-        # When the frames leave the render thread room: it draws only in the gap
-        # between a frame's end and the next frame's due time (see `_wait_for_gap`).
-        self._gap = threading.Condition()
-        self._in_frame = False
-        self._frames_ended = 0
-        self._frame_started_at = 0.0
-        self._next_frame_at = 0.0
-        self._fps = host.fps
-        #: Snapshots handed to the render thread (or drawn, when not threaded).
+        self._renderer: RenderThread | None = None
+        #: Snapshots taken to be drawn (by the render thread, or at once if not threaded).
         self.refreshes = 0
-        #: Snapshots the render thread drew.
-        self.drawn = 0
+        self._drawn_here = 0
+
+    @property
+    def drawn(self) -> int:
+        """Pictures drawn so far, on the render thread or on the host's."""
+        renderer = self._renderer
+        return self._drawn_here + (renderer.drawn if renderer is not None else 0)
 
     @property
     def console(self) -> Console:
@@ -274,10 +246,9 @@ class TerminalView:
         self._logger_propagate = self._logger.propagate
         self._logger.propagate = False  # not printed over the live panel
         if self._threaded:
-            self._stopping = False
-            self._thread = threading.Thread(target=self._render_loop,
-                                            name="framehost-terminal-view", daemon=True)
-            self._thread.start()
+            self._renderer = RenderThread(self._console, self._live, self._host.fps,
+                                          self._draw_failed)
+            self._renderer.start()
         self._host.on_frame_start(self._on_frame_start)
         self._host.on_frame_end(self._on_frame_end)
 
@@ -299,7 +270,8 @@ class TerminalView:
         host = self._host
         console = self._console
         try:
-            self._stop_thread()
+            if self._renderer is not None:
+                self._renderer.stop()
             if not host.closed:
                 host.remove_callback(self._on_frame_end)
                 host.remove_callback(self._on_frame_start)
@@ -329,16 +301,12 @@ class TerminalView:
 
     # -- per frame (host thread) ---------------------------------------------------------
     def _on_frame_start(self, host: object) -> None:
-        self._in_frame = True
-        self._frame_started_at = time.monotonic()
+        if self._renderer is not None:
+            self._renderer.frame_started()
 
     def _on_frame_end(self, host: object) -> None:
-        with self._gap:
-            self._in_frame = False
-            self._frames_ended += 1
-            self._fps = self._host.fps
-            self._next_frame_at = self._frame_started_at + 1.0 / self._fps
-            self._gap.notify_all()
+        if self._renderer is not None:
+            self._renderer.frame_ended(self._host.fps)
         manager = self._host.tasks
         key = (manager.version, self._log.count)
         changed = key != self._last_key
@@ -354,12 +322,11 @@ class TerminalView:
         self._last_refresh = now
         self.refreshes += 1
         snap = self.snapshot()
-        if not self._threaded:
+        if self._renderer is None:
             self._draw(snap)
             return
-        with self._wake:
-            self._mailbox = snap
-            self._wake.notify()
+        title, worker_rows = self._title, self._worker_rows
+        self._renderer.post(lambda: snap.renderable(title, worker_rows))
 
     def _any_active(self) -> bool:
         counts = self._host.tasks.counts()
@@ -368,84 +335,11 @@ class TerminalView:
     # -- drawing (render thread, or the host's when not threaded) ------------------------
     def _draw(self, snap: ViewSnapshot, *, refresh: bool = True) -> None:
         self._live.update(snap.renderable(self._title, self._worker_rows), refresh=refresh)
-        self.drawn += 1
+        self._drawn_here += 1
 
-    def _draw_between_frames(self, snap: ViewSnapshot) -> None:
-        """Lay the view out line by line in the gaps between frames, then hand the
-        finished lines to ``Live`` (which only positions and writes them)."""
-        console = self._console
-        renderable = snap.renderable(self._title, self._worker_rows)
-        segments: list[Segment] = []
-        for segment in console.render(renderable, console.options):
-            segments.append(segment)
-            if segment.text == "\n" and not self._wait_for_gap(GAP_MARGIN):
-                return
-        if not self._wait_for_gap(2 * GAP_MARGIN):  # the write takes a few ms
-            return
-        self._live.update(_Segments(segments), refresh=True)
-        self.drawn += 1
-
-    def _wait_for_gap(self, margin: float) -> bool:
-        """Return at once while a frame is not running and the next is more than
-        ``margin`` seconds away; else wait for the next frame to end (at most
-        `FRAME_WAIT_LIMIT`: frames back to back in virtual time leave no gap).
-        False when the view is stopping."""
-        with self._gap:
-            now, due = time.monotonic(), self._next_frame_at
-            # Room before the next frame, or none is coming: its due time passed a
-            # period ago (the host is between runs, or not running at all).
-            if not self._in_frame and (now < due - margin
-                                       or now > due + 1.0 / self._fps):
-                return not self._stopping
-            seen = self._frames_ended
-            self._gap.wait_for(lambda: self._frames_ended != seen or self._stopping,
-                               timeout=FRAME_WAIT_LIMIT)
-            return not self._stopping
-
-    def _render_loop(self) -> None:
-        rest_until = 0.0
-        while True:
-            with self._wake:
-                while not self._stopping and (
-                        self._mailbox is None or time.monotonic() < rest_until):
-                    # Resting after a draw: a newer snapshot may replace this one.
-                    self._wake.wait(None if self._mailbox is None
-                                    else max(0.0, rest_until - time.monotonic()))
-                if self._stopping:
-                    return
-                snap, self._mailbox = self._mailbox, None
-            assert snap is not None
-            # While this thread holds the GIL drawing, the host's thread waking for its
-            # next frame waits up to one switch interval (5 ms by default) to get it:
-            # a short interval during the draw keeps that wait under a millisecond.
-            started = time.thread_time()
-            switch = sys.getswitchinterval()
-            sys.setswitchinterval(min(switch, DRAW_SWITCH_INTERVAL))
-            try:
-                self._draw_between_frames(snap)
-            except Exception as exc:  # a failed draw must not kill the view
-                self._log.handle(logging.makeLogRecord(
-                    {"levelname": "ERROR", "levelno": logging.ERROR,
-                     "msg": f"terminal view draw failed: {type(exc).__name__}: {exc}"}))
-            finally:
-                sys.setswitchinterval(switch)
-            # Keep the drawing to a small share of one core, however slow the terminal:
-            # on a busy machine every millisecond drawn is one the frames compete for.
-            took = time.thread_time() - started  # CPU time: waits for gaps cost nothing
-            rest_until = time.monotonic() + took * (1 / MAX_DRAW_SHARE - 1)
-
-    def _stop_thread(self) -> None:
-        thread = self._thread
-        if thread is None:
-            return
-        with self._wake:
-            self._stopping = True
-            self._mailbox = None
-            self._wake.notify()
-        with self._gap:
-            self._gap.notify_all()
-        thread.join(timeout=10.0)
-        self._thread = None
+    def _draw_failed(self, message: str) -> None:
+        self._log.handle(logging.makeLogRecord(
+            {"levelname": "ERROR", "levelno": logging.ERROR, "msg": message}))
 
     def __enter__(self) -> TerminalView:
         self.start()
