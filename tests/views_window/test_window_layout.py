@@ -168,15 +168,3 @@ def test_gc_time_is_drawn_in_its_own_colour(host: Host, view: WindowView) -> Non
     assert UI.graph_gc not in (UI.graph_ok, UI.graph_late)
     assert FrameStats().recent_gc_times == ()
 
-
-def test_software_gl_finishes_its_drawing_inside_the_frame(host: Host, view: WindowView) -> None:
-    """llvmpipe rasterises on its own threads after the draw call returns; left to run
-    into the next frame it took the CPU from the loop step, and tasks that only await
-    sleeps were reported as blocking the loop (issue 15, item 10)."""
-    from pyglet import gl
-
-    renderer = gl.gl_info.get_renderer()
-    assert view.software_gl == ("llvmpipe" in renderer.lower()
-                                or "softpipe" in renderer.lower())
-    host.step(2)
-    assert view.frames_drawn == 2

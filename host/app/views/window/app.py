@@ -61,11 +61,6 @@ class WindowView:
             mode = "headless EGL" if self.headless else "a display"
             raise RuntimeError(f"WindowView could not open a {width}x{height} window with "
                                f"{mode}: {type(exc).__name__}: {exc}") from exc
-        from pyglet import gl
-
-        #: True for a software renderer (llvmpipe, softpipe, SwiftShader): each frame's
-        #: drawing is then finished inside the frame (see `_on_frame_end`).
-        self.software_gl = _is_software(gl.gl_info.get_renderer())
         self.closed = False
         self.close_requested = False
         self.frames_drawn = 0
@@ -90,14 +85,6 @@ class WindowView:
         self.screen.update()
         self._draw()
         self.window.flip()
-        if self.software_gl:
-            # A software rasteriser (llvmpipe) keeps drawing on its own threads after
-            # the call returns, into the next frame, where it takes the CPU from the
-            # loop step: a task that only awaits sleeps was reported as blocking the
-            # loop for the view's 40 ms. Finishing here counts it as the view's time.
-            from pyglet import gl
-
-            gl.glFinish()
         self.frames_drawn += 1
 
     def _draw(self) -> None:
@@ -182,7 +169,3 @@ def _open_window(pyglet: Any, width: int, height: int, title: str, headless: boo
     except pyglet.window.NoSuchConfigException:
         return pyglet.window.Window(width, height, **kwargs)
 
-
-def _is_software(renderer: str) -> bool:
-    name = renderer.lower()
-    return any(word in name for word in ("llvmpipe", "softpipe", "swiftshader", "software"))
