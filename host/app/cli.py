@@ -31,7 +31,7 @@ from host.app.assemble import Host
 from host.app.interrupts import Interrupts
 from host.app.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
 from host.app.views.display import display_available
-from host.app.views.summary import render_summary, summary_line
+from host.app.views.summary import covered_seconds, render_summary, summary_line
 from host.app.views.terminal import TerminalView
 from host.app.views.worker_panel import worker_snapshots
 
@@ -274,7 +274,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
                 host.close()
             except Exception as exc:  # a close hook failed; each was logged as it did
                 say(f"closing the host: {exc}", "red")
-    elapsed = _elapsed(host)
+    elapsed = covered_seconds(host.frame, host.seconds, host.fps)
     summary = summary_line(host.stats, elapsed, frames=host.frame)
     if interrupted or interrupts.signum is not None:
         # One line after a signal, which carries the summary every run ends with.
@@ -334,12 +334,6 @@ def _choose_view(args: argparse.Namespace, out: Console, say: Callable[..., None
         say(why)
 
     return view_kind, frames, seconds
-
-
-def _elapsed(host: Host) -> float:
-    """Host time the frames covered: to the end of the last frame's period, so 600
-    frames at 60 fps read as 10 s rather than the last frame's start, 9.98 s."""
-    return host.seconds + 1.0 / host.fps if host.frame else 0.0
 
 
 def _probe_window() -> tuple[bool, str]:

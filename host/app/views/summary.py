@@ -27,10 +27,16 @@ if TYPE_CHECKING:
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
     from host.engine.stats import FrameStats
 
-__all__ = ["render_summary", "summary_line"]
+__all__ = ["covered_seconds", "render_summary", "summary_line"]
 
 #: Errors listed under the tables; the rest are counted.
 MAX_ERRORS_SHOWN = 5
+
+
+def covered_seconds(frames: int, seconds: float, fps: float) -> float:
+    """Host time ``frames`` frames covered, the last starting at ``seconds``: to the end
+    of its period, so 600 frames at 60 fps read as 10 s rather than 9.98 s."""
+    return seconds + 1.0 / fps if frames else 0.0
 
 
 def summary_line(stats: FrameStats, seconds: float, *, frames: int | None = None) -> str:
