@@ -54,8 +54,9 @@ class AsyncIOManager:
         self._loop = self._runner.loop
         self._registry = TaskRegistry(table)
         # A single step longer than two frame periods stalls frames: name it. (One
-        # period gives false alarms when another thread holds the GIL mid-step.)
-        self._blocking = BlockingWatch(2.0 / host.fps, host, self._on_blocking)
+        # period gives false alarms when another thread holds the GIL mid-step.) Never
+        # below 20 ms: at 100k fps two periods are 20 µs, which any step can exceed.
+        self._blocking = BlockingWatch(max(2.0 / host.fps, 0.02), host, self._on_blocking)
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
                                         self._blocking)
         self._closed = False

@@ -30,7 +30,8 @@ from rich.text import Text
 from host.app.assemble import Host
 from host.app.interrupts import Interrupts
 from host.app.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
-from host.app.views.summary import render_summary
+from host.app.views.display import display_available
+from host.app.views.summary import covered_seconds, render_summary, summary_line
 from host.app.views.terminal import TerminalView
 from host.app.views.worker_panel import worker_snapshots
 
@@ -273,20 +274,23 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
                 host.close()
             except Exception as exc:  # a close hook failed; each was logged as it did
                 say(f"closing the host: {exc}", "red")
+    elapsed = covered_seconds(host.frame, host.seconds, host.fps)
+    summary = summary_line(host.stats, elapsed, frames=host.frame)
     if interrupted or interrupts.signum is not None:
-        say(f"{_signal_word(interrupts)} after {host.frame} frames ({_elapsed(host):.2f} s); "
-            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
+        # One line after a signal, which carries the summary every run ends with.
+        say(f"{_signal_word(interrupts)} after {summary}; cancelled {active} active "
+            f"task{'s' if active != 1 else ''} and closed the loop")
         return interrupts.exit_status or EXIT_INTERRUPTED
     if view_kind == "headless":
         rows, counts, workers = rows_and_counts
-        out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
+        out.print(render_summary(rows, counts, host.stats, seconds=elapsed,
                                  fps=host.fps, realtime=host.realtime,
                                  title=f"framehost · {scene.name}", workers=workers))
     elif view_kind == "window" and stopped_early:
-        say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
-            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
-    else:
-        say(f"ran {host.frame} frames ({_elapsed(host):.2f} s of host time)")
+        say(f"the window was closed after {host.frame} frames; cancelled {active} active "
+            f"task{'s' if active != 1 else ''} and closed the loop")
+    # The same last line whatever the view, so runs compare at a glance.
+    say(summary)
     return status
 
 
@@ -296,6 +300,12 @@ def _choose_view(args: argparse.Namespace, out: Console, say: Callable[..., None
     chose for the user. Raises `_Usage` (already reported) if the view cannot open."""
     view_kind: str = args.view
     why = ""
+    if view_kind is None and args.screenshot is None:
+        visible, where = display_available()
+        if not visible:
+            # An off-screen window nobody sees is no view at all: use the terminal.
+            view_kind, why = "terminal", (f"{where}; using the terminal view (--window "
+                                          f"would draw off-screen, unseen)")
     if view_kind in (None, "window"):
         ok, reason = _probe_window()
         if view_kind == "window" or args.screenshot is not None:
@@ -326,12 +336,6 @@ def _choose_view(args: argparse.Namespace, out: Console, say: Callable[..., None
     return view_kind, frames, seconds
 
 
-def _elapsed(host: Host) -> float:
-    """Host time the frames covered: to the end of the last frame's period, so 600
-    frames at 60 fps read as 10 s rather than the last frame's start, 9.98 s."""
-    return host.seconds + 1.0 / host.fps if host.frame else 0.0
-
-
 def _probe_window() -> tuple[bool, str]:
     try:
         from host.app.views.window import window_available
@@ -343,7 +347,8 @@ def _probe_window() -> tuple[bool, str]:
 def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | None:
     title = f"framehost · {scene.name}"
     if kind == "terminal":
-        terminal = TerminalView(host, console=out, title=title)
+        # A file or pipe is drawn once, at the end: no render thread is needed for it.
+        terminal = TerminalView(host, console=out, title=title, threaded=out.is_terminal)
         terminal.start()
         return terminal
     if kind == "window":

@@ -273,7 +273,10 @@ class HostCore:
         while not self._stop_requested and not self._closed:
             if frames is not None and ran >= frames:
                 break
-            if seconds is not None and ran and self.clock.now() - started_at >= seconds:
+            # A frame covers one period from its start: stop once the frames run
+            # cover the time asked for, so 5 s at 60 fps is 300 frames, not 301.
+            if seconds is not None and ran and (
+                    self.clock.seconds + self.clock.period - started_at >= seconds - 1e-9):
                 break
             self._run_frame()
             ran += 1

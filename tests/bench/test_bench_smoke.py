@@ -73,3 +73,11 @@ def test_dask_farm_bench_runs() -> None:
     assert figures.frames >= 1
     with pytest.raises(ValueError, match="farm_vs_raw\\(\\) expected a kind in"):
         dask_farm.farm_vs_raw("spark")
+
+
+def test_views_bench_runs_headless_and_terminal() -> None:
+    from bench import views
+
+    for view in ("headless", "terminal", "terminal, in frame"):
+        run = views.run_view(view, "hello", 0.1)
+        assert run.frames >= 1 and run.mean_frame > 0

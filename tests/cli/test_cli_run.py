@@ -38,6 +38,11 @@ RECORDING_SCENE = """\
     """
 
 
+#: The line every run ends with, whatever the view.
+SUMMARY = (r"framehost: {frames} frames, {seconds} s of host time, \d+ late frames?, "
+           r"frame time mean [\d.]+ ms max [\d.]+ ms\n")
+
+
 def seen(path: Path) -> dict[str, Any]:
     module = sys.modules[f"framehost_scene_{path.stem}"]
     return module.SEEN  # type: ignore[no-any-return]
@@ -50,7 +55,7 @@ def test_headless_runs_ten_seconds_by_default_and_prints_the_summary(
     out, err = capsys.readouterr()
     assert "600 frames, 10.00s of host time at 60 fps (virtual time)" in out
     assert re.search(r"running\s+1", out) and re.search(r"total\s+1", out)
-    assert err == ""
+    assert re.fullmatch(SUMMARY.format(frames=600, seconds="10.00"), err)
     assert seen(path)["ended"] == "cancelled"
     host: Host = seen(path)["host"]
     assert host.closed and host.loop.is_closed()
@@ -80,9 +85,11 @@ def test_ctrl_c_closes_the_host_and_exits_130(capsys: pytest.CaptureFixture[str]
     status = main(["run", str(path), "--terminal", "--no-realtime", "--arg", "stop_at=5"])
     _, err = capsys.readouterr()
     assert status == 130
-    assert err.strip().splitlines()[-1] == (
-        "framehost: interrupted after 5 frames (0.08 s); cancelled 1 active task and closed "
-        "the loop")
+    last = err.strip().splitlines()[-1]
+    # One line, carrying the summary every run ends with.
+    summary = SUMMARY.format(frames=5, seconds="0.08").removeprefix("framehost: ")[:-2]
+    assert re.fullmatch(f"framehost: interrupted after {summary}; cancelled 1 active task "
+                        f"and closed the loop", last), last
     assert "Traceback" not in err
     assert seen(path)["ended"] == "cancelled"
     host: Host = seen(path)["host"]
@@ -97,7 +104,9 @@ def test_terminal_view_prints_the_final_table_when_stdout_is_a_file(
     for status in ("running", "completed", "failed", "cancelled", "timeout"):
         assert f" {status} " in out
     assert "ConnectionError: server" in out
-    assert err.splitlines()[-1] == "framehost: ran 130 frames (2.17 s of host time)"
+    assert re.fullmatch(SUMMARY.format(frames=130, seconds="2.17"), err.splitlines()[-1] + "\n")
+    # The final picture and the summary give the same host time (issue 15, item 9).
+    assert "frame 130  t 2.17s" in out
 
 
 def test_scenes_lists_the_bundled_scenes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,6 +147,7 @@ class FakeWindow:
 @pytest.fixture
 def window(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.SimpleNamespace]:
     state = types.SimpleNamespace(available=(True, "OpenGL 4.5 on a fake GPU"))
+    monkeypatch.setenv("DISPLAY", ":99")  # a display to show the window on
     fake = types.ModuleType("host.app.views.window")
     fake.window_available = lambda: state.available  # type: ignore[attr-defined]
     fake.WindowView = FakeWindow  # type: ignore[attr-defined]
@@ -160,14 +170,14 @@ def test_no_flag_opens_the_window_where_it_can(capsys: pytest.CaptureFixture[str
 
 def test_no_flag_falls_back_to_the_terminal_saying_why(
         capsys: pytest.CaptureFixture[str], window: types.SimpleNamespace) -> None:
-    window.available = (False, "no display and headless EGL unavailable (no libEGL)")
+    window.available = (False, "headless EGL unavailable (no libEGL)")
     assert main(["run", "hello", "--no-realtime"]) == 0
     out, err = capsys.readouterr()
     assert err.splitlines()[0] == (
-        "framehost: no display and headless EGL unavailable (no libEGL); using the terminal "
+        "framehost: headless EGL unavailable (no libEGL); using the terminal "
         "view, for 10 s of host time, since stdout is not a terminal (set --frames or "
         "--seconds to change that)")
-    assert err.splitlines()[-1] == "framehost: ran 600 frames (10.00 s of host time)"
+    assert re.fullmatch(SUMMARY.format(frames=600, seconds="10.00"), err.splitlines()[-1] + "\n")
     assert "framehost · hello" in out
     assert FakeWindow.instances == []
 
@@ -204,9 +214,10 @@ def test_closing_the_window_ends_the_run_cleanly(capsys: pytest.CaptureFixture[s
     FakeWindow.close_at = 3
     assert main(["run", "hello", "--window", "--no-realtime"]) == 0
     err = capsys.readouterr().err
-    assert err.splitlines()[-1] == (
-        "framehost: the window was closed after 3 frames (0.05 s); cancelled 9 active tasks "
+    assert err.splitlines()[-2] == (
+        "framehost: the window was closed after 3 frames; cancelled 9 active tasks "
         "and closed the loop")
+    assert re.fullmatch(SUMMARY.format(frames=3, seconds="0.05"), err.splitlines()[-1] + "\n")
     [view] = FakeWindow.instances
     assert view.closed and view.host.closed
 
@@ -221,3 +232,26 @@ def test_a_window_that_fails_to_open(capsys: pytest.CaptureFixture[str],
     assert main(["run", "hello", "--window", "--frames", "3", "--no-realtime"]) == 1
     err = capsys.readouterr().err
     assert err == "framehost: could not open the window view: RuntimeError: GL context lost\n"
+
+
+def test_no_display_runs_the_terminal_view_and_says_why(
+        capsys: pytest.CaptureFixture[str], window: types.SimpleNamespace,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headless EGL could open a window, but nobody would see it (issue 15, item 1)."""
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert main(["run", "hello", "--frames", "3", "--no-realtime"]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == (
+        "framehost: no display (neither DISPLAY nor WAYLAND_DISPLAY is set); using the "
+        "terminal view (--window would draw off-screen, unseen)")
+    assert "framehost · hello" in out
+    assert FakeWindow.instances == []
+
+
+@pytest.mark.parametrize("view", ["--terminal", "--headless"])
+def test_every_view_ends_with_the_same_summary_line(
+        capsys: pytest.CaptureFixture[str], view: str) -> None:
+    assert main(["run", "hello", view, "--frames", "30", "--no-realtime"]) == 0
+    last = capsys.readouterr().err.splitlines()[-1] + "\n"
+    assert re.fullmatch(SUMMARY.format(frames=30, seconds="0.50"), last)

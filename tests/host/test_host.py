@@ -197,3 +197,18 @@ def test_realtime_host_paces_frames() -> None:
 
 def test_repr(host: Host) -> None:
     assert repr(host) == "<Host 60 fps virtual frame=0>"
+
+
+def test_realtime_run_seconds_runs_the_frames_that_cover_that_time() -> None:
+    """5 s at 60 fps is 300 frames in realtime too, not 301 (issue 15, item 9)."""
+    now = [100.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    host = Host(fps=60, realtime=True, time_function=lambda: now[0], sleep=sleep)
+    try:
+        assert host.run(seconds=5) == 300
+        assert abs(host.seconds + 1 / 60 - 5.0) < 1e-9
+    finally:
+        host.close()

@@ -12,7 +12,7 @@ from rich.console import Console, RenderableType
 from asyncio_comp import TaskRow, TaskStatus, find_workers
 from host import FrameStats, Host
 from host.app.cli import main
-from host.app.views.summary import render_summary
+from host.app.views.summary import render_summary, summary_line
 
 
 def text_of(renderable: RenderableType) -> str:
@@ -38,8 +38,23 @@ def test_counts_per_status_frames_and_frame_times() -> None:
     assert any("completed" in line and line.split()[1] == "7" for line in lines)
     assert any("running" in line and line.split()[1] == "2" for line in lines)
     assert any(line.split()[:2] == ["total", "9"] for line in lines)
-    assert "late frames" in text and "2.10ms" in text and "18.70ms" in text
+    assert "late frames" in text and "2.10 ms" in text and "18.7 ms" in text
     assert "errors" not in text
+    assert "59.8" in text
+
+
+def test_virtual_time_has_no_measured_fps() -> None:
+    """Back-to-back frames have no rate worth reading (issue 15, item 9: 343419.4 fps)."""
+    stats = FrameStats(frames=600, measured_fps=343_419.4)
+    text = text_of(render_summary([], {}, stats, seconds=10.0, fps=60.0, realtime=False))
+    assert "343419" not in text and "— (virtual time)" in text
+
+
+def test_the_one_line_summary() -> None:
+    assert summary_line(STATS, 10.0) == (
+        "600 frames, 10.00 s of host time, 3 late frames, frame time mean 2.10 ms max 18.7 ms")
+    assert summary_line(FrameStats(frames=1, late_frames=1), 1 / 60).startswith(
+        "1 frame, 0.02 s of host time, 1 late frame,")
 
 
 def test_errors_of_failed_tasks_are_listed_newest_first_up_to_five() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,7 @@ from asyncio_comp import (
     report_progress,
 )
 from host import FrameStats, Host
+from host.app.views.palette import WORKER_RGBA, rich_color
 from host.app.views.terminal import (
     STATUS_STYLES,
     TerminalView,
@@ -84,7 +86,7 @@ def test_counts_stats_and_errors_are_visible() -> None:
     text, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0))
     assert "running 1" in text and "timeout 1" in text and "total 6" in text
     assert "frame 120" in text and "60 fps" in text and "late 2" in text
-    assert "max 20.0ms" in text
+    assert "max 20.0 ms" in text
     assert "ConnectionError: server" in text and "TimeoutError: task exceeded" in text
     wide, _ = record(render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0), width=160)
     assert "ConnectionError: server said 503" in wide
@@ -145,7 +147,8 @@ def test_an_empty_table_says_so() -> None:
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [
-    (0.0, "0.00s"), (1.234, "1.23s"), (12.34, "12.3s"), (125.0, "2m05s"), (7300.0, "2h01m"),
+    (0.0, "0.00s"), (1.234, "1.23s"), (12.34, "12.34s"), (59.999, "1m00.0s"),
+    (125.0, "2m05.0s"), (3599.99, "1h00m"), (7300.0, "2h01m"),
 ])
 def test_format_duration(seconds: float, shown: str) -> None:
     assert format_duration(seconds) == shown
@@ -156,13 +159,85 @@ def file_console(height: int = 40) -> Console:
     return Console(file=io.StringIO(), width=120, height=height, record=True)
 
 
-def test_view_refreshes_at_most_ten_times_a_second(host: Host) -> None:
+def test_view_refreshes_at_most_ten_times_a_second_while_tasks_run(host: Host) -> None:
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    host.tasks.Run(forever())
     wall = [0.0]
     host.on_frame_start(lambda h: wall.__setitem__(0, wall[0] + 1 / 60))
-    view = TerminalView(host, console=file_console(), time_function=lambda: wall[0])
+    view = TerminalView(host, console=file_console(), time_function=lambda: wall[0],
+                        threaded=False)
     with view:
         host.step(120)  # two seconds of wall time at 60 fps
     assert 19 <= view.refreshes <= 21
+
+
+def test_an_idle_view_redraws_only_at_the_idle_rate(host: Host) -> None:
+    """Nothing shown changes: the frame figures refresh twice a second, no more."""
+    wall = [0.0]
+    host.on_frame_start(lambda h: wall.__setitem__(0, wall[0] + 1 / 60))
+    view = TerminalView(host, console=file_console(), time_function=lambda: wall[0],
+                        threaded=False)
+    with view:
+        host.step(120)
+        assert 4 <= view.refreshes <= 5
+        host.tasks.Run(asyncio.sleep(0))  # a change is drawn at once
+        before = view.refreshes
+        host.step(1)
+        assert view.refreshes == before + 1
+
+
+def test_the_render_thread_draws_snapshots_and_never_reads_the_host(host: Host) -> None:
+    """Drawn off the frame: the host's thread guard would raise if the thread read it."""
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    for i in range(5):
+        host.tasks.Run(forever(), description=f"job {i}")
+    console = Console(file=io.StringIO(), width=120, height=40, force_terminal=True)
+    wall = [0.0]
+    host.on_frame_start(lambda h: wall.__setitem__(0, wall[0] + 0.2))
+    view = TerminalView(host, console=console, time_function=lambda: wall[0])
+    with view:
+        for _ in range(5):
+            host.step(1)
+            deadline = time.monotonic() + 5
+            while view.drawn < view.refreshes and time.monotonic() < deadline:
+                time.sleep(0.005)  # let the render thread act
+        assert view.refreshes == 5 and view.drawn == 5
+    assert "job 4" in console.file.getvalue()  # type: ignore[attr-defined]
+    assert host.stats.callback_errors == 0
+
+
+def test_log_records_go_to_a_panel_not_over_the_view(host: Host) -> None:
+    def broken(h: Host) -> None:
+        raise ValueError("callback went wrong")
+
+    console = file_console()
+    view = TerminalView(host, console=console, threaded=False)
+    with view:
+        host.on_frame_end(broken)
+        host.step(3)
+        text, _ = record(view.renderable())
+        assert "log" in text and "ValueError: callback went wrong" in text
+        assert "Traceback" not in text
+    out = console.export_text()
+    # The panel kept it from scrolling the view; the last record is printed whole at the end.
+    assert out.index("the last log message in full") > out.index("╰")
+    assert "Traceback" in out and 'raise ValueError("callback went wrong")' in out
+
+
+def test_an_emptied_table_says_tasks_were_cleared(host: Host) -> None:
+    host.tasks.Run(asyncio.sleep(0))
+    host.step(3)
+    view = TerminalView(host, console=file_console(), threaded=False)
+    with view:
+        host.step(1)
+        host.asyncio_comp.par.Clearall.pulse()
+        host.step(2)
+        text, _ = record(view.renderable())
+    assert "no tasks yet" not in text and "no tasks now" in text
 
 
 def test_final_picture_shows_every_task_as_it_ended(host: Host) -> None:
@@ -200,8 +275,9 @@ def test_view_fits_rows_to_the_terminal_height(host: Host) -> None:
     host.step(2)
     view = TerminalView(host, console=file_console(height=20))
     text, _ = record(view.renderable())
-    assert text.count("job ") == 20 - 9
+    assert text.count("job ") == 20 - 7
     assert "more tasks not shown" in text
+    assert len(text.splitlines()) == 20
 
 
 def test_ctrl_c_during_a_run_stops_the_live_display(host: Host) -> None:
@@ -249,7 +325,7 @@ def colours_of(segments: dict[str, list[Style]], text: str) -> set[str | None]:
     return {s.color.name if s.color else None for s in segments[text]}
 
 
-YELLOW, GREEN, RED = "yellow", "green", "red"
+YELLOW, GREEN, RED = (rich_color(WORKER_RGBA[s]) for s in ("running", "completed", "failed"))
 
 
 def test_no_worker_panel_without_workers(host: Host) -> None:
@@ -402,7 +478,7 @@ def test_a_live_worker_shows_in_the_terminal_view(host: Host, gate: threading.Ev
     host.step(1)
     text, _ = record(view.renderable())
     snaps = [houdini.snapshot(3)]
-    assert text.count("job ") == 40 - 9 - worker_panel_height(snaps)
+    assert text.count("job ") == 40 - 7 - worker_panel_height(snaps)
     assert len(text.splitlines()) <= 40
 
     gate.set()
@@ -425,3 +501,47 @@ def test_the_final_picture_of_a_run_includes_the_workers(host: Host) -> None:
         host.step(2)
     text = console.export_text()
     assert "workers" in text and "/ChatTD/Houdini" in text and "instantiate hda" in text
+
+
+# -- widths (issue 15, item 3) ---------------------------------------------------------
+@pytest.mark.parametrize("width", [80, 120])
+def test_ids_are_whole_and_the_counts_keep_one_line(width: int) -> None:
+    rows = [row(100_000 + i, status, description="heartbeat every second",
+                completed_at=None if status.is_active else 1.0,
+                error="ConnectionError: server said 503" if status is TaskStatus.FAILED
+                else None)
+            for i, status in enumerate(TaskStatus)]
+    counts = {status: 12_345 for status in TaskStatus}
+    text, _ = record(render_task_view(rows, counts, STATS, now=2.0), width=width)
+    lines = text.splitlines()
+    for r in rows:
+        assert str(r.task_id) in text
+    assert "…" not in "".join(line.split("│")[1][:8] for line in lines if "heartbeat" in line)
+    # The counts line is the panel's first line of content, and whole.
+    assert "total 74070" in lines[1]
+    assert all(len(line) == width for line in lines)
+    # At 80 columns the description is whole and the error still readable.
+    assert all("heartbeat every second" in line for line in lines if "heartbeat" in line)
+    failed = next(line for line in lines if "failed" in line and "heartbeat" in line)
+    assert "Connection" in failed
+
+
+def test_statuses_are_badges_with_readable_text() -> None:
+    from host.app.views.palette import STATUS_RGBA, badge_text, contrast_ratio
+
+    view = render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0)
+    _, console = record(view)
+    segments = styles_of(console, view)
+    for status in TaskStatus:
+        badge = STATUS_RGBA[status.value]
+        styles = [s for s in segments[status.value] if s.bgcolor is not None]
+        assert styles, f"{status} has no badge"
+        assert styles[0].bgcolor == Style.parse(rich_color(badge)).color
+        assert styles[0].color == Style.parse(rich_color(badge_text(badge))).color
+        assert contrast_ratio(badge, badge_text(badge)) >= 4.5
+
+
+def test_virtual_time_shows_no_measured_rate(host: Host) -> None:
+    host.step(30)
+    text, _ = record(TerminalView(host, console=file_console(), threaded=False).renderable())
+    assert "virtual time" in text and " fps" not in text

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from asyncio_comp import TaskRow, TaskStatus
-from host.app.views.window.table_model import format_duration, order_rows, row_text
+from host.app.views._format import format_duration
+from host.app.views.window.table_model import order_rows, row_text
 
 
 def row(task_id: int, status: TaskStatus, error: str | None = None) -> TaskRow:
@@ -18,9 +19,11 @@ def test_active_rows_first_then_newest_first() -> None:
 
 
 def test_durations_keep_a_stable_width_while_ticking() -> None:
+    """One formatter for every view; at most 8 characters below 10 hours."""
     assert format_duration(1.234) == "1.23s"
-    assert format_duration(123.45) == "123.5s"
-    assert format_duration(12345.6) == "12346s"
+    assert format_duration(123.45) == "2m03.5s"
+    assert format_duration(12345.6) == "3h25m"
+    assert max(len(format_duration(s / 10)) for s in range(0, 360_000, 7)) <= 8
 
 
 def test_cells_keep_the_first_line_of_an_error() -> None:

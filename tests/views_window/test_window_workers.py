@@ -91,9 +91,9 @@ def test_no_workers_leaves_the_layout_as_it_was(host: Host, view: WindowView) ->
     full = split_window(1280, 720, view.canvas.line_height).panel
     pixels = view.read_pixels()
     assert not has_color(pixels, YELLOW)
-    # The network list keeps the whole side panel: its lines run down to the bottom.
-    lowest = min(span.y for span in screen.panel.lines)
-    assert lowest < full.y + full.h / 4
+    # The network list and the parameter panel share the whole side panel.
+    assert screen.params.box is not None and screen.params.box.y == full.y
+    assert screen.panel.lines and screen.params.box.top <= min(s.y for s in screen.panel.lines)
 
 
 def test_queue_shows_current_pending_in_order_and_history_newest_first(

@@ -6,8 +6,15 @@ window lives in ``host.app.views.window`` and is never imported from this module
 """
 
 from host.app.views.summary import render_summary as render_summary
+from host.app.views.summary import summary_line as summary_line
 from host.app.views.terminal import STATUS_STYLES as STATUS_STYLES
 from host.app.views.terminal import TerminalView as TerminalView
 from host.app.views.terminal import render_task_view as render_task_view
 
-__all__ = ["STATUS_STYLES", "TerminalView", "render_summary", "render_task_view"]
+__all__ = [
+    "STATUS_STYLES",
+    "TerminalView",
+    "render_summary",
+    "render_task_view",
+    "summary_line",
+]

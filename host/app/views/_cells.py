@@ -1,25 +1,12 @@
-"""Cell contents shared by the terminal view's task table and its worker panel."""
+"""A cell shared by the terminal view's task table and its worker panel."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
-__all__ = ["bouncing_bar", "format_duration"]
+__all__ = ["bouncing_bar"]
 
 _BOUNCE_LENGTH = 3
-
-
-def format_duration(seconds: float) -> str:
-    """``0.25s``, ``12.3s``, ``2m05s``: short enough for a table column."""
-    if seconds < 10:
-        return f"{seconds:.2f}s"
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
 
 
 def bouncing_bar(now: float, width: int, style: str) -> Text:

@@ -1,7 +1,8 @@
-"""The end-of-run summary that ``framehost run --headless`` prints.
+"""What a run prints when it ends: the one-line summary every view ends with, and
+the tables ``framehost run --headless`` prints before it.
 
-A pure function of what the run left behind (task rows, counts, frame stats), so
-it is tested by rendering into a recording console, like the terminal view.
+Pure functions of what the run left behind (task rows, counts, frame stats), so
+they are tested by rendering into a recording console, like the terminal view.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from host.app.views.terminal import (
-    STATUS_ORDER,
-    STATUS_STYLES,
-    counts_by_value,
-    format_duration,
-    order_rows,
-)
+from asyncio_comp.records import order_rows
+from host.app.views._format import format_duration, format_ms
+from host.app.views.palette import STATUS_ORDER, status_style
+from host.app.views.terminal_render import counts_by_value
 from host.app.views.worker_panel import WORKER_STYLES
 
 if TYPE_CHECKING:
@@ -29,10 +27,32 @@ if TYPE_CHECKING:
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
     from host.engine.stats import FrameStats
 
-__all__ = ["render_summary"]
+__all__ = ["covered_seconds", "render_summary", "summary_line"]
 
 #: Errors listed under the tables; the rest are counted.
 MAX_ERRORS_SHOWN = 5
+
+
+def covered_seconds(frames: int, seconds: float, fps: float) -> float:
+    """Host time ``frames`` frames covered, the last starting at ``seconds``: to the end
+    of its period, so 600 frames at 60 fps read as 10 s rather than 9.98 s."""
+    return seconds + 1.0 / fps if frames else 0.0
+
+
+def summary_line(stats: FrameStats, seconds: float, *, frames: int | None = None) -> str:
+    """``600 frames, 10.00 s of host time, 0 late frames, frame time mean 0.42 ms max
+    3.10 ms``: the line every view's run ends with, whatever the view.
+
+    Args:
+        seconds: host time the run covered (to the end of the last frame's period).
+        frames: frames run, when the last one did not finish (Ctrl-C inside a frame);
+            by default the frames the stats recorded.
+    """
+    late = stats.late_frames
+    n = stats.frames if frames is None else frames
+    return (f"{n} frame{'s' if n != 1 else ''}, {seconds:.2f} s of host "
+            f"time, {late} late frame{'s' if late != 1 else ''}, frame time mean "
+            f"{format_ms(stats.mean_frame_time)} max {format_ms(stats.max_frame_time)}")
 
 
 def render_summary(
@@ -62,7 +82,7 @@ def render_summary(
         f" — {stats.frames} frames, {seconds:.2f}s of host time at {fps:g} fps ({mode})",
     )
     tables = Table.grid(padding=(0, 4))
-    tables.add_row(_counts_table(counts), _frames_table(stats))
+    tables.add_row(_counts_table(counts), _frames_table(stats, realtime))
     parts: list[RenderableType] = [heading, tables]
     if workers:
         parts.append(_workers_table(workers))
@@ -81,24 +101,29 @@ def _counts_table(counts: Mapping[TaskStatus, int]) -> Table:
     for status in STATUS_ORDER:
         n = by_status.get(status, 0)
         total += n
-        style = STATUS_STYLES[status] if n else "dim"
+        style = status_style(status) if n else "dim"
         table.add_row(Text(status, style=style), Text(str(n), style=style))
     table.add_row(Text("total", style="bold"), Text(str(total), style="bold"), end_section=True)
     return table
 
 
-def _frames_table(stats: FrameStats) -> Table:
+def _frames_table(stats: FrameStats, realtime: bool) -> Table:
     table = Table("measure", "value", box=box.SIMPLE_HEAD, title="frames", title_justify="left",
                   header_style="bold grey70")
     table.columns[1].justify = "right"
     table.add_row("frames run", str(stats.frames))
     table.add_row("late frames", Text(str(stats.late_frames),
                                       style="bold red" if stats.late_frames else ""))
-    table.add_row("measured fps", f"{stats.measured_fps:.1f}")
+    # Frames back to back in virtual time have no rate worth reading: 300k "fps" only
+    # says how fast an empty frame is, which the frame times say better.
+    table.add_row("measured fps", f"{stats.measured_fps:.1f}" if realtime
+                  else Text("— (virtual time)", style="dim"))
     table.add_row("frame time mean", _ms(stats.mean_frame_time))
     table.add_row("frame time max", _ms(stats.max_frame_time))
     table.add_row("step time mean", _ms(stats.mean_step_time))
     table.add_row("step time max", _ms(stats.max_step_time))
+    if stats.gc_collections:
+        table.add_row("gc time", f"{_ms(stats.gc_time_total)} in {stats.gc_collections} runs")
     if stats.callback_errors:
         table.add_row("callback errors", Text(str(stats.callback_errors), style="bold red"))
     return table
@@ -131,7 +156,7 @@ def _errors(rows: Sequence[TaskRow]) -> RenderableType | None:
         status = str(row.status)
         duration = row.duration(row.completed_at if row.completed_at is not None
                                 else row.created_at)
-        table.add_row(str(row.task_id), Text(status, style=STATUS_STYLES.get(status, "")),
+        table.add_row(str(row.task_id), Text(status, style=status_style(status)),
                       row.description, format_duration(duration),
                       Text(row.error or "", style="red"))
     hidden = len(failed) - MAX_ERRORS_SHOWN
@@ -141,4 +166,4 @@ def _errors(rows: Sequence[TaskRow]) -> RenderableType | None:
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f}ms"
+    return format_ms(seconds)

@@ -1,35 +1,53 @@
-"""The terminal view: the live task table in a rich ``Live`` display.
+"""The terminal view: the live task table in a rich ``Live`` display, drawn off the frame.
 
-Drawing is split in two so that what users see can be tested without a terminal:
-`render_task_view` is a pure function of (task rows, counts, frame stats, now) that
-returns a rich renderable, and `TerminalView` only decides *when* to draw it. It
-draws from the host's frame-end callback, at most ``max_refresh_hz`` times a second
-of wall time, with ``Live(auto_refresh=False)``: no refresh thread ever reads host
-objects, so the thread guard has nothing to object to.
+A frame pays only for a snapshot: at the end of a frame that is due a redraw the
+view copies what it shows into an immutable `ViewSnapshot` (the top rows of the
+task table, which are frozen `TaskRow` values already, the counts, the frame stats)
+and hands it to its render thread, which lays it out with rich and writes it to
+the terminal. The thread never reads a host object, so the thread guard has
+nothing to object to, and a slow terminal never makes a frame late. A snapshot
+posted while the thread is still drawing replaces the one waiting: the newest wins.
+
+How the thread keeps out of the frames' way (it shares the GIL with them) is
+`terminal_thread`'s business.
+
+A frame is due a redraw when something shown changed (the task manager's version,
+a log line) or a running task's duration ticks, at most ``max_refresh_hz`` times a
+second; when nothing moves at all the frame figures refresh ``idle_refresh_hz``
+times a second. Log records of the ``framehost`` loggers (callback tracebacks,
+blocked-loop warnings) go to a log panel under the table instead of over it, and
+the last one is printed in full after the view closes.
+
+`render_task_view` (in `terminal_render`) is the pure function that draws a
+snapshot, so what users see is tested with a recording console and no thread.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Console, RenderableType
 from rich.live import Live
-from rich.panel import Panel
-from rich.progress_bar import ProgressBar
-from rich.table import Table
 from rich.text import Text
 
 from asyncio_comp.records import order_rows
-from host.app.views._cells import bouncing_bar, format_duration
-from host.app.views.worker_panel import (
-    WORKER_ROWS,
-    render_worker_panel,
-    worker_panel_height,
-    worker_snapshots,
+from host.app.views._format import format_duration
+from host.app.views.palette import STATUS_ORDER, STATUS_RGBA, status_style
+from host.app.views.terminal_render import (
+    WIDE_TABLE,
+    counts_by_value,
+    render_counts,
+    render_stats,
+    render_task_table,
+    render_task_view,
 )
+from host.app.views.terminal_thread import RenderThread
+from host.app.views.worker_panel import WORKER_ROWS, worker_panel_height, worker_snapshots
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
@@ -39,10 +57,12 @@ if TYPE_CHECKING:
     from host.engine.stats import FrameStats
 
 __all__ = [
+    "LOG_LINES",
     "STATUS_ORDER",
     "STATUS_STYLES",
     "WIDE_TABLE",
     "TerminalView",
+    "ViewSnapshot",
     "counts_by_value",
     "format_duration",
     "order_rows",
@@ -52,214 +72,82 @@ __all__ = [
     "render_task_view",
 ]
 
-#: Statuses in the order of a task's life; counts are shown in this order.
-STATUS_ORDER = ("pending", "running", "completed", "failed", "cancelled", "timeout")
-
-#: One distinct style per status. Keyed by the status *value*: `TaskStatus` is a str
-#: enum, so a member looks up the same entry and this module needs no asyncio_comp import.
-STATUS_STYLES: Mapping[str, str] = {
-    "pending": "yellow",
-    "running": "bold cyan",
-    "completed": "green",
-    "failed": "bold red",
-    "cancelled": "magenta",
-    "timeout": "dark_orange",
-}
+#: The rich style of each status, from the shared palette (`host.app.views.palette`).
+STATUS_STYLES: Mapping[str, str] = {status: status_style(status) for status in STATUS_RGBA}
 
 #: Lines the panel, header and table chrome take around the task rows.
-_CHROME_LINES = 9
-_SPARK = "▁▂▃▄▅▆▇█"
-_BAR_WIDTH = 8
-#: Recent frames in the header's frame-time sparkline.
-SPARK_FRAMES = 20
+_CHROME_LINES = 7
+#: Log lines kept for the log panel.
+LOG_LINES = 4
+_LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red"}
 
 
-def render_task_view(
-    rows: Sequence[TaskRow],
-    counts: Mapping[TaskStatus, int],
-    stats: FrameStats,
-    now: float,
-    *,
-    max_rows: int | None = None,
-    title: str = "framehost",
-    workers: Sequence[WorkerSnapshot] = (),
-    worker_rows: int = WORKER_ROWS,
-    total: int | None = None,
-) -> RenderableType:
-    """The whole terminal view: counts, frame stats and the task table, in a panel,
-    and below it the serial workers' queues when the host has any.
+@dataclass(frozen=True, slots=True)
+class ViewSnapshot:
+    """Everything one drawing of the view shows, copied on the host's thread."""
 
-    Args:
-        rows: the tracked tasks, any order (shown active first, newest first); or,
-            with ``total``, the first rows of the view's order out of ``total``.
-        counts: tasks per status (keys `TaskStatus` members or their values).
-        stats: the host's frame statistics.
-        now: host time, for the durations of tasks still running.
-        max_rows: at most this many task rows; the rest are summarised in one line.
-        workers: snapshots of the host's serial workers; no worker panel if empty.
-        worker_rows: pending and history rows shown per worker.
-        total: how many tasks there are when ``rows`` is only the top of them.
-    """
-    header = Group(render_counts(counts), render_stats(stats, now))
-    tasks = Panel(
-        Group(header, render_task_table(rows, now, max_rows=max_rows, total=total)),
-        title=Text(title, style="bold"),
-        title_align="left",
-        border_style="grey50",
-    )
-    if not workers:
-        return tasks
-    return Group(tasks, render_worker_panel(workers, now, max_rows=worker_rows))
+    rows: tuple[TaskRow, ...]
+    counts: Mapping[TaskStatus, int]
+    stats: FrameStats
+    now: float
+    frame: int
+    total: int
+    max_rows: int | None
+    workers: tuple[WorkerSnapshot, ...]
+    seen_tasks: bool
+    log: tuple[tuple[str, str], ...]
+    realtime: bool = True
+
+    def renderable(self, title: str, worker_rows: int) -> RenderableType:
+        # A log line may wrap once (callback reprs are long); the height budget allows it.
+        log = tuple(Text.assemble((f"{level.lower():8}", _LEVEL_STYLES.get(level, "")),
+                                  _clip(message, 2 * 110))
+                    for level, message in self.log)
+        return render_task_view(self.rows, self.counts, self.stats, self.now,
+                                max_rows=self.max_rows, title=title, workers=self.workers,
+                                worker_rows=worker_rows, total=self.total,
+                                seen_tasks=self.seen_tasks, log=log, frame=self.frame,
+                                realtime=self.realtime)
 
 
-def render_counts(counts: Mapping[TaskStatus, int]) -> Text:
-    """``● pending 1  ● running 3  ...  total 12``, each status in its colour."""
-    text = Text()
-    by_status = counts_by_value(counts)
-    total = 0
-    for status in STATUS_ORDER:
-        n = by_status.get(status, 0)
-        total += n
-        style = STATUS_STYLES[status]
-        text.append("● ", style=style)
-        text.append(f"{status} ", style=style if n else "dim")
-        text.append(f"{n}", style="bold" if n else "dim")
-        text.append("   ")
-    text.append(f"total {total}", style="bold")
-    return text
+def _clip(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
-def render_stats(stats: FrameStats, now: float) -> Text:
-    """Frame number, host time, fps, frame and step times, late frames, a sparkline."""
-    text = Text(style="grey70")
-    text.append(f"frame {stats.frames}  t {now:.2f}s  ")
-    text.append(f"{stats.measured_fps:.0f} fps", style="bold")
-    text.append(f"  frame {_ms(stats.last_frame_time)} avg {_ms(stats.mean_frame_time)} "
-                f"max {_ms(stats.max_frame_time)}")
-    text.append(f"  step {_ms(stats.last_step_time)} avg {_ms(stats.mean_step_time)}  ")
-    text.append(f"late {stats.late_frames}", style="bold red" if stats.late_frames else "")
-    if stats.callback_errors:
-        text.append(f"  callback errors {stats.callback_errors}", style="bold red")
-    spark = sparkline(stats.recent_frame_times[-SPARK_FRAMES:])
-    if spark:
-        text.append("  ")
-        text.append(spark, style="cyan")
-    return text
+class _LogPanelHandler(logging.Handler):
+    """Keeps the newest log lines for the panel and the newest record for the end."""
 
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: deque[tuple[str, str]] = deque(maxlen=LOG_LINES)
+        self.count = 0
+        self.last: logging.LogRecord | None = None
 
-def sparkline(values: Sequence[float]) -> str:
-    """One block character per value, scaled to the largest."""
-    if not values:
-        return ""
-    top = max(values)
-    if top <= 0:
-        return _SPARK[0] * len(values)
-    last = len(_SPARK) - 1
-    return "".join(_SPARK[min(last, int(v / top * last + 0.5))] for v in values)
+    def recent(self) -> tuple[tuple[str, str], ...]:
+        """The kept lines, copied under the handler's lock (worker threads log too)."""
+        assert self.lock is not None  # Handler.__init__ made it
+        with self.lock:
+            return tuple(self.lines)
 
-
-def render_task_table(rows: Sequence[TaskRow], now: float, *,
-                      max_rows: int | None = None, total: int | None = None,
-                      ) -> RenderableType:
-    """The task table: the eight task-table columns plus progress, coloured by status.
-
-    Narrower than `WIDE_TABLE` columns, it leaves out created, done and info so that
-    description and error stay readable; the choice is made when rich lays it out.
-    ``total`` says ``rows`` are already ordered and are the top of that many.
-    """
-    ordered = order_rows(rows) if total is None else list(rows)
-    shown = ordered if max_rows is None else ordered[:max(0, max_rows)]
-    hidden = (len(ordered) if total is None else total) - len(shown)
-    table = _TaskTable(shown, now)
-    if not ordered:
-        return Group(table, Text("no tasks yet", style="dim italic"))
-    if hidden:
-        return Group(table, Text(f"… {hidden} more task{'s' if hidden != 1 else ''} "
-                                 f"not shown (older, finished)", style="dim italic"))
-    return table
-
-
-#: The table keeps all nine columns from this many terminal columns up.
-WIDE_TABLE = 140
-
-
-class _TaskTable:
-    """Lays the rows out when rich knows the width: all columns, or the essential ones."""
-
-    def __init__(self, rows: Sequence[TaskRow], now: float) -> None:
-        self._rows = rows
-        self._now = now
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        wide = options.max_width >= WIDE_TABLE
-        table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False,
-                      header_style="bold grey70", padding=(0, 1), collapse_padding=True)
-        table.add_column("id", justify="right", no_wrap=True, width=4)
-        table.add_column("status", no_wrap=True, width=9)
-        table.add_column("description", no_wrap=True, overflow="ellipsis", ratio=3,
-                         min_width=12)
-        table.add_column("progress", no_wrap=True, width=13)
-        table.add_column("duration", justify="right", no_wrap=True, width=8)
-        if wide:
-            table.add_column("created", justify="right", no_wrap=True, width=7)
-            table.add_column("done", justify="right", no_wrap=True, width=7)
-        table.add_column("error", no_wrap=True, overflow="ellipsis", ratio=5, min_width=8)
-        if wide:
-            table.add_column("info", no_wrap=True, overflow="ellipsis", ratio=1, min_width=4)
-        now = self._now
-        for row in self._rows:
-            status = str(row.status)
-            style = STATUS_STYLES.get(status, "")
-            cells: list[RenderableType] = [
-                str(row.task_id),
-                Text(status, style=style),
-                row.description,
-                _progress_cell(row, status, style, now),
-                format_duration(row.duration(now)),
-            ]
-            if wide:
-                cells += [f"{row.created_at:.2f}",
-                          "—" if row.completed_at is None else f"{row.completed_at:.2f}"]
-            cells.append(Text(row.error or "", style="red"))
-            if wide:
-                cells.append(row.info)
-            table.add_row(*cells)
-        yield table
-
-
-def _progress_cell(row: TaskRow, status: str, style: str, now: float) -> RenderableType:
-    """A bar with a percentage; a pulsing bar for running work that reports none."""
-    # A completed task did all its work, whatever it last reported.
-    fraction = 1.0 if status == "completed" else row.progress
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=_BAR_WIDTH)
-    grid.add_column(width=4, justify="right")
-    if fraction is None:
-        if status != "running":
-            return Text("")
-        grid.add_row(bouncing_bar(now, _BAR_WIDTH, style), Text(""))
-        return grid
-    bar = ProgressBar(total=1.0, completed=fraction, width=_BAR_WIDTH, complete_style=style,
-                      finished_style=style)
-    grid.add_row(bar, Text(f"{fraction * 100:.0f}%", style=style))
-    return grid
-
-
-def counts_by_value(counts: Mapping[TaskStatus, int]) -> dict[str, int]:
-    """Counts keyed by status value (``"running"``), whatever the keys given."""
-    return {str(status): int(n) for status, n in counts.items()}
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}ms"
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage().split("\n", 1)[0]
+        except Exception:  # a bad format string must not stop the frame
+            message = str(record.msg)
+        self.lines.append((record.levelname, message))
+        self.count += 1
+        self.last = record
 
 
 class TerminalView:
-    """Draws `render_task_view` for a host in a rich ``Live``, at most ~10 times a second.
+    """Draws a host in a rich ``Live`` from a render thread; see the module docstring.
 
-    Use as a context manager, or `start()` / `close()`. Rendering happens only in the
-    host's frame-end callback (on the host's thread) and is throttled by wall time,
-    so a 60 fps host pays for a table build on one frame in six.
+    Use as a context manager, or `start()` / `close()`.
+
+    Args:
+        threaded: draw on a render thread (the default); False draws inside the
+            frame-end callback, for tests and for consoles that are not terminals.
+        time_function: the wall clock the refresh throttle reads (tests inject one).
     """
 
     def __init__(
@@ -268,67 +156,113 @@ class TerminalView:
         *,
         console: Console | None = None,
         max_refresh_hz: float = 10.0,
+        idle_refresh_hz: float = 2.0,
         title: str = "framehost",
         worker_rows: int = WORKER_ROWS,
         time_function: Callable[[], float] = time.monotonic,
+        threaded: bool = True,
     ) -> None:
-        if not max_refresh_hz > 0:
-            raise ValueError(f"max_refresh_hz expected a positive number, got {max_refresh_hz!r}")
+        for name, hz in (("max_refresh_hz", max_refresh_hz), ("idle_refresh_hz", idle_refresh_hz)):
+            if isinstance(hz, bool) or not isinstance(hz, int | float) or not hz > 0:
+                raise ValueError(f"{name} expected a positive number, got {hz!r}")
         self._host = host
         self._console = console if console is not None else Console()
         self._period = 1.0 / max_refresh_hz
+        self._idle_period = 1.0 / idle_refresh_hz
         self._title = title
         self._worker_rows = worker_rows
         self._time = time_function
+        self._threaded = threaded
         self._last_refresh: float | None = None
-        self._live = Live(console=self._console, auto_refresh=False, transient=False)
+        self._last_key: tuple[int, int] | None = None
+        self._seen_tasks = False
+        self._had_workers = False
+        self._live = Live(console=self._console, auto_refresh=False, transient=False,
+                          redirect_stdout=False, redirect_stderr=False)
+        self._log = _LogPanelHandler()
+        self._logger = logging.getLogger("framehost")
+        self._logger_propagate = True
         self._started = False
+        self._renderer: RenderThread | None = None
+        #: Snapshots taken to be drawn (by the render thread, or at once if not threaded).
         self.refreshes = 0
+        self._drawn_here = 0
+
+    @property
+    def drawn(self) -> int:
+        """Pictures drawn so far, on the render thread or on the host's."""
+        renderer = self._renderer
+        return self._drawn_here + (renderer.drawn if renderer is not None else 0)
 
     @property
     def console(self) -> Console:
         return self._console
 
-    def renderable(self, *, all_rows: bool = False) -> RenderableType:
-        """The view as of now, with as many task rows as fit the console (or all).
+    # -- snapshots (host thread) ---------------------------------------------------------
+    def snapshot(self, *, all_rows: bool = False, final: bool = False) -> ViewSnapshot:
+        """What the view shows now, with as many task rows as fit the console (or all).
 
-        The worker panel, when the host has workers, takes its lines first; the
-        task table keeps at least three rows.
+        Call on the host's thread. The worker panel, when the host has workers,
+        takes its lines first; the task table keeps at least three rows. The
+        ``final`` picture's time is the end of the last frame's period, the host
+        seconds the run's summary line gives (5 s at 60 fps: 300 frames, t 5.00 s).
         """
         host = self._host
         manager = host.tasks
         worker_rows = self._worker_rows
-        workers = worker_snapshots(host, max_pending=worker_rows)
+        workers = tuple(worker_snapshots(host, max_pending=worker_rows))
+        self._had_workers = bool(workers)
         max_rows = None
         if not all_rows:
             spare = self._console.size.height - _CHROME_LINES
             if workers:
                 spare -= worker_panel_height(workers, max_rows=worker_rows)
+            if self._log.lines:
+                spare -= 2 * len(self._log.lines) + 2
             max_rows = max(3, spare)
-        # The top of the view's order only: a redraw costs the same with 100k tasks.
-        rows = manager.ordered_rows(0, max_rows)
-        return render_task_view(rows, manager.counts(), host.stats, host.time(),
-                                max_rows=max_rows, title=self._title, workers=workers,
-                                worker_rows=worker_rows, total=manager.task_count())
+        total = manager.task_count()
+        self._seen_tasks = self._seen_tasks or total > 0
+        # The top of the view's order only: a snapshot costs the same with 100k tasks.
+        rows = tuple(manager.ordered_rows(0, max_rows))
+        now = host.time()
+        if final and host.frame:
+            now = host.seconds + 1.0 / host.fps
+        return ViewSnapshot(rows, manager.counts(), host.stats, now, host.frame, total,
+                            max_rows, workers, self._seen_tasks, self._log.recent(),
+                            host.realtime)
 
+    def renderable(self, *, all_rows: bool = False) -> RenderableType:
+        """The view as of now (on the host's thread)."""
+        return self.snapshot(all_rows=all_rows).renderable(self._title, self._worker_rows)
+
+    # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
         """Show the view and redraw it from now on, at the end of frames."""
         if self._started:
             return
         self._started = True
         self._live.start()
+        self._logger.addHandler(self._log)
+        self._logger_propagate = self._logger.propagate
+        self._logger.propagate = False  # not printed over the live panel
+        if self._threaded:
+            self._renderer = RenderThread(self._console, self._live, self._host.fps,
+                                          self._draw_failed)
+            self._renderer.start()
+        self._host.on_frame_start(self._on_frame_start)
         self._host.on_frame_end(self._on_frame_end)
 
     def refresh(self) -> None:
-        """Redraw now, whatever the throttle says."""
+        """Redraw now, on this thread, whatever the throttle says."""
         self._last_refresh = self._time()
         self.refreshes += 1
-        self._live.update(self.renderable(), refresh=True)
+        self._draw(self.snapshot())
 
     def close(self) -> None:
-        """Draw the final state once and stop the display. Idempotent.
+        """Stop the render thread, draw the final state once and stop the display.
 
-        Call before ``host.close()`` so the last picture shows the tasks as they were.
+        Idempotent. Call before ``host.close()`` so the last picture shows the tasks
+        as they were. The newest log record, if any, is printed in full afterwards.
         """
         if not self._started:
             return
@@ -336,23 +270,76 @@ class TerminalView:
         host = self._host
         console = self._console
         try:
+            if self._renderer is not None:
+                self._renderer.stop()
             if not host.closed:
                 host.remove_callback(self._on_frame_end)
+                host.remove_callback(self._on_frame_start)
                 # A file or pipe gets one picture, at the end: it can hold every row.
-                self._live.update(self.renderable(all_rows=not console.is_terminal))
+                self._draw(self.snapshot(all_rows=not console.is_terminal, final=True),
+                           refresh=False)
         finally:
             # Stopping does the final draw; on a non-terminal it is the only one.
             self._live.stop()
+            self._logger.removeHandler(self._log)
+            self._logger.propagate = self._logger_propagate
             if not console.is_terminal:
                 console.line()
+            self._print_last_log()
+
+    def _print_last_log(self) -> None:
+        record, count = self._log.last, self._log.count
+        if record is None:
+            return
+        text = logging.Formatter("%(levelname)s %(name)s: %(message)s").format(record)
+        more = f" ({count - 1} earlier, in the log panel and the counts above)" if count > 1 \
+            else ""
+        self._console.print(Text(f"framehost: the last log message in full{more}:",
+                                 style="grey70"), soft_wrap=True)
+        self._console.print(Text(text, style=_LEVEL_STYLES.get(record.levelname, "")),
+                            soft_wrap=True, markup=False, highlight=False)
+
+    # -- per frame (host thread) ---------------------------------------------------------
+    def _on_frame_start(self, host: object) -> None:
+        if self._renderer is not None:
+            self._renderer.frame_started()
 
     def _on_frame_end(self, host: object) -> None:
+        if self._renderer is not None:
+            self._renderer.frame_ended(self._host.fps)
+        manager = self._host.tasks
+        key = (manager.version, self._log.count)
+        changed = key != self._last_key
+        ticking = changed or self._had_workers or self._any_active()
+        period = self._period if ticking else self._idle_period
         last = self._last_refresh
+        now = self._time()
         # Half a frame of slack, so frame-time jitter cannot push a refresh one frame
         # late every time (which would make 10 per second at 60 fps into 8.6).
-        if last is not None and self._time() - last < self._period - 0.5 / self._host.fps:
+        if last is not None and now - last < period - 0.5 / self._host.fps:
             return
-        self.refresh()
+        self._last_key = key
+        self._last_refresh = now
+        self.refreshes += 1
+        snap = self.snapshot()
+        if self._renderer is None:
+            self._draw(snap)
+            return
+        title, worker_rows = self._title, self._worker_rows
+        self._renderer.post(lambda: snap.renderable(title, worker_rows))
+
+    def _any_active(self) -> bool:
+        counts = self._host.tasks.counts()
+        return any(n for status, n in counts.items() if status.is_active)
+
+    # -- drawing (render thread, or the host's when not threaded) ------------------------
+    def _draw(self, snap: ViewSnapshot, *, refresh: bool = True) -> None:
+        self._live.update(snap.renderable(self._title, self._worker_rows), refresh=refresh)
+        self._drawn_here += 1
+
+    def _draw_failed(self, message: str) -> None:
+        self._log.handle(logging.makeLogRecord(
+            {"levelname": "ERROR", "levelno": logging.ERROR, "msg": message}))
 
     def __enter__(self) -> TerminalView:
         self.start()

@@ -21,7 +21,9 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from host.app.views._cells import bouncing_bar, format_duration
+from host.app.views._cells import bouncing_bar
+from host.app.views._format import format_duration
+from host.app.views.palette import WORKER_RGBA, worker_style
 
 if TYPE_CHECKING:
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
@@ -36,13 +38,8 @@ __all__ = [
     "worker_snapshots",
 ]
 
-#: Keyed by `WorkerStatus` value (``str(status)``), like the task table's styles.
-WORKER_STYLES: Mapping[str, str] = {
-    "pending": "yellow",
-    "running": "bold yellow",
-    "completed": "green",
-    "failed": "bold red",
-}
+#: Keyed by `WorkerStatus` value (``str(status)``), from the shared palette.
+WORKER_STYLES: Mapping[str, str] = {status: worker_style(status) for status in WORKER_RGBA}
 
 #: Pending and history rows shown per worker before "… N more".
 WORKER_ROWS = 3

@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import sys
 
+from host.app.views.display import display_available
+
 __all__ = ["configure", "wants_headless", "window_available"]
 
 
 def wants_headless() -> bool:
     """True where no display server can be reached (Linux/BSD with neither X nor Wayland)."""
-    if sys.platform.startswith(("win", "darwin")):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return not display_available()[0]
 
 
 def configure(headless: bool | None) -> bool:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from host.app.views.window.screen import Screen
     from host.engine.core import HostCore
 
-__all__ = ["WindowView"]
+__all__ = ["MIN_HEIGHT", "MIN_WIDTH", "WindowView"]
+
+MIN_WIDTH, MIN_HEIGHT = 800, 450
 
 
 class WindowView:
@@ -42,10 +44,10 @@ class WindowView:
 
     def __init__(self, host: Host, *, width: int = 1280, height: int = 720,
                  headless: bool | None = None, title: str = "framehost") -> None:
-        if isinstance(width, bool) or not isinstance(width, int) or width < 1 or \
-                isinstance(height, bool) or not isinstance(height, int) or height < 1:
-            raise ValueError(f"WindowView() expected a positive whole width and height, "
-                             f"got width={width!r}, height={height!r}")
+        if isinstance(width, bool) or not isinstance(width, int) or width < MIN_WIDTH or \
+                isinstance(height, bool) or not isinstance(height, int) or height < MIN_HEIGHT:
+            raise ValueError(f"WindowView() expected a whole width >= {MIN_WIDTH} and height "
+                             f">= {MIN_HEIGHT}, got width={width!r}, height={height!r}")
         self.host = host
         self.headless = _backend.configure(headless)
         import pyglet.window
@@ -64,6 +66,8 @@ class WindowView:
         self.frames_drawn = 0
         self.canvas: Canvas = Canvas()
         self.screen: Screen = Screen(host, self.canvas)
+        # Below this the parts cannot all be laid out without covering one another.
+        self.window.set_minimum_size(MIN_WIDTH, MIN_HEIGHT)
         self.screen.relayout(self.window.width, self.window.height)
         self.window.push_handlers(self.screen)
         self.window.push_handlers(on_close=self._on_close, on_resize=self._on_resize)
@@ -120,7 +124,10 @@ class WindowView:
         return pixels[::-1].copy()
 
     def save_screenshot(self, path: str) -> None:
-        """Save the last frame drawn as a PNG at ``path``."""
+        """Save the last frame drawn as a PNG at ``path``, its figures brought up to the
+        last frame run (the header rewrites them only a few times a second)."""
+        if not self.closed and not self.host.closed:
+            self.screen.header.update(force=True)
         write_png(str(path), self.read_pixels())
 
     # -- input helpers (what a user's pointer does, for scripts and tests) -------------
@@ -161,3 +168,4 @@ def _open_window(pyglet: Any, width: int, height: int, title: str, headless: boo
         return pyglet.window.Window(width, height, config=config, **kwargs)
     except pyglet.window.NoSuchConfigException:
         return pyglet.window.Window(width, height, **kwargs)
+

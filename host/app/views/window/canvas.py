@@ -295,14 +295,15 @@ class Span:
         self.text = text
         if color is not None:
             self.color = color
-        n = self.chars
+        self.layer.write(self.start, self.shown, self.color)
+
+    @property
+    def shown(self) -> str:
+        """The text as drawn in the span's slots: padded, or cut with an ellipsis."""
+        text, n = self.text, self.chars
         if len(text) > n:
-            shown = text[: n - 1] + ELLIPSIS if n > 1 else text[:n]
-        elif self.align_right:
-            shown = text.rjust(n)
-        else:
-            shown = text.ljust(n)
-        self.layer.write(self.start, shown, self.color)
+            return text[: n - 1] + ELLIPSIS if n > 1 else text[:n]
+        return text.rjust(n) if self.align_right else text.ljust(n)
 
     def contains(self, x: float, y: float) -> bool:
         atlas = self.layer.atlas
@@ -319,6 +320,8 @@ class Canvas:
         self.atlas = GlyphAtlas(font_name, font_size)
         self.rects = RectLayer()
         self.glyphs = GlyphLayer(self.atlas)
+        #: Every span of the current layout, in the order made.
+        self.spans: list[Span] = []
         self._rect_program = ShaderProgram(Shader(_VERTEX_SRC, "vertex"),
                                            Shader(_RECT_FRAGMENT_SRC, "fragment"))
         self._glyph_program = ShaderProgram(Shader(_VERTEX_SRC, "vertex"),
@@ -344,7 +347,9 @@ class Canvas:
 
     def span(self, x: float, y: float, chars: int, color: Color, *,
              align_right: bool = False) -> Span:
-        return self.glyphs.span(x, y, max(0, chars), color, align_right=align_right)
+        span = self.glyphs.span(x, y, max(0, chars), color, align_right=align_right)
+        self.spans.append(span)
+        return span
 
     def text(self, x: float, y: float, text: str, color: Color) -> Span:
         """A span exactly as wide as ``text``, set to it (for static labels)."""
@@ -356,6 +361,7 @@ class Canvas:
         """Drop every rectangle and span before a new layout."""
         self.rects.reset()
         self.glyphs.reset()
+        self.spans = []
 
     def draw(self) -> None:
         self.rects.flush()

@@ -1,4 +1,4 @@
-"""The window's palette: one colour per task status, and the UI's greys and accents.
+"""The window's colours: the shared status palette as enum-keyed RGBA, and the UI's greys.
 
 Colours are opaque RGBA byte tuples so that a pixel read back from the framebuffer
 equals the colour given here exactly (the tests rely on that).
@@ -8,30 +8,19 @@ from __future__ import annotations
 
 from asyncio_comp.status import TaskStatus
 from asyncio_comp.worker.task import WorkerStatus
+from host.app.views.palette import STATUS_RGBA, WORKER_RGBA, badge_text
+from host.app.views.palette import Color as Color
 
-__all__ = ["STATUS_COLORS", "UI", "WORKER_COLORS", "Color"]
+__all__ = ["BADGE_TEXT", "STATUS_COLORS", "UI", "WORKER_BADGE_TEXT", "WORKER_COLORS", "Color"]
 
-Color = tuple[int, int, int, int]
+#: The shared palette (`host.app.views.palette`) keyed by enum member for the window.
+STATUS_COLORS: dict[TaskStatus, Color] = {s: STATUS_RGBA[s.value] for s in TaskStatus}
+#: The text colour that reads best on each status badge.
+BADGE_TEXT: dict[TaskStatus, Color] = {s: badge_text(c) for s, c in STATUS_COLORS.items()}
 
-#: Each status distinct in hue, readable as a badge behind dark text.
-STATUS_COLORS: dict[TaskStatus, Color] = {
-    TaskStatus.PENDING: (150, 150, 160, 255),
-    TaskStatus.RUNNING: (66, 165, 245, 255),
-    TaskStatus.COMPLETED: (76, 175, 80, 255),
-    TaskStatus.FAILED: (229, 57, 53, 255),
-    TaskStatus.CANCELLED: (255, 167, 38, 255),
-    TaskStatus.TIMEOUT: (171, 71, 188, 255),
-}
-
-#: The serial worker panel, as in the Houdini Engine for Godot task panel: yellow while
-#: a task waits or runs, green once it completed, red once it failed. Green and red are
-#: the task table's, so one colour means one outcome across the window.
-WORKER_COLORS: dict[WorkerStatus, Color] = {
-    WorkerStatus.PENDING: (253, 216, 53, 255),
-    WorkerStatus.RUNNING: (253, 216, 53, 255),
-    WorkerStatus.COMPLETED: STATUS_COLORS[TaskStatus.COMPLETED],
-    WorkerStatus.FAILED: STATUS_COLORS[TaskStatus.FAILED],
-}
+WORKER_COLORS: dict[WorkerStatus, Color] = {s: WORKER_RGBA[str(s)] for s in WorkerStatus}
+WORKER_BADGE_TEXT: dict[WorkerStatus, Color] = {s: badge_text(c)
+                                                for s, c in WORKER_COLORS.items()}
 
 
 class UI:
@@ -65,3 +54,6 @@ class UI:
     graph_ok: Color = (102, 187, 106, 255)
     graph_late: Color = (239, 83, 80, 255)
     graph_budget: Color = (120, 120, 130, 255)
+    #: Garbage collection inside a frame, stacked at the bottom of its bar: a GC hitch
+    #: reads apart from slow operator code.
+    graph_gc: Color = (255, 202, 40, 255)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import textwrap
 
 from asyncio_comp.records import TaskRow
+from host.app.views._format import format_duration
 from host.app.views.window.canvas import Canvas, Span
 from host.app.views.window.colors import STATUS_COLORS, UI, Color
 from host.app.views.window.layout import Box
-from host.app.views.window.table_model import format_duration, format_time
+from host.app.views.window.table_model import format_time
 
 __all__ = ["DetailsStrip"]
 

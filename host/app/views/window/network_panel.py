@@ -13,7 +13,7 @@ from host.app.views.window.colors import UI
 from host.app.views.window.layout import Box
 
 if TYPE_CHECKING:
-    from host.engine.network import OperatorHost
+    from host.engine.network import OP, OperatorHost
 
 __all__ = ["NetworkPanel"]
 
@@ -21,7 +21,8 @@ WALKS_PER_SECOND = 4
 
 
 class NetworkPanel:
-    """A list of operator paths with their families (COMP, DAT, ...), in creation order."""
+    """A list of operator paths with their families (COMP, DAT, ...), in creation order;
+    click one to show its parameters in the parameter panel."""
 
     def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
         self.canvas = canvas
@@ -29,6 +30,8 @@ class NetworkPanel:
         self.lines: list[Span] = []
         self.families: list[Span] = []
         self.listing: tuple[tuple[str, str], ...] = ()
+        self.selected: str | None = None
+        self._shown: tuple[tuple[str, str], ...] = ()
         self._last_walk = -(10**9)
 
     def layout(self, box: Box) -> None:
@@ -38,11 +41,14 @@ class NetworkPanel:
         top = box.top - 8 - lh - c.atlas.descent
         c.text(box.x + 10, top, "Operator network", UI.accent)
         chars = int((box.w - 20) // cw)
-        count = max(0, int((top - lh // 2 - box.y - 6) // lh))
-        self.lines = [c.span(box.x + 10, top - (i + 1.5) * lh, chars - 5, UI.text)
+        # Whole-pixel line pitch with a pixel to spare: baselines rounded from a
+        # fractional pitch would let neighbouring lines touch.
+        pitch = lh + 1
+        count = max(0, int((top - lh // 2 - box.y - 6) // pitch))
+        self.lines = [c.span(box.x + 10, top - lh // 2 - (i + 1) * pitch, chars - 5, UI.text)
                       for i in range(count)]
-        self.families = [c.span(box.x + 10 + (chars - 4) * cw, top - (i + 1.5) * lh, 4,
-                                UI.text_dim, align_right=True) for i in range(count)]
+        self.families = [c.span(box.x + 10 + (chars - 4) * cw, top - lh // 2 - (i + 1) * pitch,
+                                4, UI.text_dim, align_right=True) for i in range(count)]
         self.listing = ()
         self._last_walk = -(10**9)
 
@@ -56,6 +62,12 @@ class NetworkPanel:
         if listing == self.listing:
             return
         self.listing = listing
+        if self.selected is not None and all(path != self.selected for path, _ in listing):
+            self.selected = None
+        self._paint()
+
+    def _paint(self) -> None:
+        listing = self.listing
         shown = listing
         if len(listing) > len(self.lines):
             shown = listing[: max(0, len(self.lines) - 1)]
@@ -64,7 +76,7 @@ class NetworkPanel:
                 path, family = shown[i]
                 if len(path) > span.chars:
                     path = "…" + path[-(span.chars - 1):]
-                span.set(path, UI.text)
+                span.set(path, UI.accent if shown[i][0] == self.selected else UI.text)
                 self.families[i].set(family)
             elif i == len(shown) and len(listing) > len(shown):
                 span.set(f"… and {len(listing) - len(shown)} more", UI.text_dim)
@@ -72,3 +84,19 @@ class NetworkPanel:
             else:
                 span.set("")
                 self.families[i].set("")
+        self._shown = shown
+
+    def on_mouse_press(self, x: float, y: float) -> bool:
+        """A click on an operator's line selects it (again: deselects); True if handled."""
+        for i, span in enumerate(self.lines):
+            if i < len(self._shown) and span.y - 4 <= y < span.y + self.canvas.line_height \
+                    and span.x <= x < span.x + span.width + 5 * self.canvas.char_width:
+                path = self._shown[i][0]
+                self.selected = None if self.selected == path else path
+                self._paint()
+                return True
+        return False
+
+    def selected_op(self) -> OP | None:
+        """The selected operator, if it still exists."""
+        return None if self.selected is None else self.host.root.op(self.selected)

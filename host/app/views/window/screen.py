@@ -19,6 +19,7 @@ from host.app.views.window.details import DetailsStrip
 from host.app.views.window.header import HeaderView
 from host.app.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
 from host.app.views.window.network_panel import NetworkPanel
+from host.app.views.window.param_panel import ParamPanel
 from host.app.views.window.table_renderer import TableRenderer
 from host.app.views.window.widgets import Button, NumberField
 from host.app.views.window.worker_panel import WorkerPanel
@@ -30,8 +31,8 @@ __all__ = ["Screen"]
 
 
 class Screen:
-    """Header, toolbar, task table, details strip, network panel and worker queues on
-    one canvas."""
+    """Header, toolbar, task table, details strip, network and parameter panels and
+    worker queues on one canvas."""
 
     def __init__(self, host: Host, canvas: Canvas) -> None:
         self.host = host
@@ -51,6 +52,7 @@ class Screen:
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
         self.details = DetailsStrip(canvas)
         self.panel = NetworkPanel(canvas, host)
+        self.params = ParamPanel(canvas, host)
         self.workers = WorkerPanel(canvas, host)
         self.workers.discover()  # workers a scene built before the window opened
         self.cluster = ClusterPanel(canvas, host)
@@ -70,13 +72,14 @@ class Screen:
         for button in self.buttons:
             x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
         remaining = int((bar.right - x - PAD) // c.char_width) - 30
-        self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(10, remaining))
+        self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(0, remaining))
         self.table.layout(lay.table)
         self.details.layout(lay.details, DETAILS_LINES)
-        network, workers = split_panel(lay.panel, self.workers.has_workers)
+        network, params, workers = split_panel(lay.panel, self.workers.has_workers)
         network, cluster = self.cluster.split(network)
         self.cluster.layout(cluster)
         self.panel.layout(network)
+        self.params.layout(params)
         self.workers.layout(workers)
 
     def update(self) -> None:
@@ -92,6 +95,8 @@ class Screen:
         self.table.update()
         self.details.show(self.table.focus_row(), self.host.seconds)
         self.panel.update()
+        self.params.select(self.panel.selected_op())
+        self.params.update()
         workers.update()
         cluster.update()
 
@@ -100,7 +105,11 @@ class Screen:
 
     # -- pyglet events (pushed onto the window with push_handlers) -----------------
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        if self.params.on_mouse_press(x, y):
+            return
         if self.clear_after.on_mouse_press(x, y):
+            return
+        if self.panel.on_mouse_press(x, y):
             return
         for b in self.buttons:
             if b.on_mouse_press(x, y):
@@ -128,11 +137,17 @@ class Screen:
         self.table.on_mouse_scroll(x, y, scroll_y)
 
     def on_text(self, text: str) -> None:
-        self.clear_after.on_text(text)
+        if not self.params.on_text(text):
+            self.clear_after.on_text(text)
 
     def on_text_motion(self, motion: int) -> None:
-        self.clear_after.on_text_motion(motion)
+        if not self.params.on_text_motion(motion):
+            self.clear_after.on_text_motion(motion)
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
-        # Handled keys stop here: pyglet's own handler would close the window on Escape.
-        return True if self.clear_after.on_key_press(symbol) else None
+        """Keys go to the focused field, else scroll the table. Every key stops here:
+        pyglet's default handler would close the window on Escape, and the window
+        closes only from its close button (or Ctrl-C where the run started)."""
+        if not (self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol)):
+            self.table.on_key_press(symbol)
+        return True

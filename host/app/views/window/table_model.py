@@ -21,7 +21,6 @@ __all__ = [
     "Column",
     "RowText",
     "TableModel",
-    "format_duration",
     "format_time",
     "order_rows",
     "row_text",
@@ -54,15 +53,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("error", "error", 14, flex=3),
     Column("info", "info", 8, flex=2),
 )
-
-
-def format_duration(seconds: float) -> str:
-    """A duration at a precision that stays put while it ticks: ``12.34s``, ``123.4s``."""
-    if seconds < 100.0:
-        return f"{seconds:.2f}s"
-    if seconds < 10_000.0:
-        return f"{seconds:.1f}s"
-    return f"{seconds:.0f}s"
 
 
 def format_time(seconds: float | None) -> str:

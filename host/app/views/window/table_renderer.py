@@ -14,14 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRow
+from host.app.views._format import format_duration
 from host.app.views.window.canvas import Canvas, Span
-from host.app.views.window.colors import STATUS_COLORS, UI
+from host.app.views.window.colors import BADGE_TEXT, STATUS_COLORS, UI
 from host.app.views.window.layout import Box
 from host.app.views.window.table_model import (
     COLUMNS,
     RowText,
     TableModel,
-    format_duration,
     row_text,
 )
 
@@ -31,8 +31,12 @@ if TYPE_CHECKING:
 __all__ = ["TableRenderer"]
 
 SCROLLBAR_W = 10
+#: Columns left out, in this order, when the table is too narrow for all of them.
+DROP_ORDER = ("info", "created_at", "completed_at", "progress", "error")
 WHEEL_ROWS = 3
 CANCEL_MARK = "✕"
+EMPTY_YET = "No tasks yet. Scenes start tasks with Run()."
+EMPTY_NOW = "No tasks now: the finished ones were cleared."
 
 
 class _Slot:
@@ -63,6 +67,8 @@ class TableRenderer:
         self.slots: list[_Slot] = []
         self._ticking: list[_Slot] = []
         self._rebind = True
+        self._frozen = False
+        self._seen_tasks = False
         self._bg_dirty = True
         self._wheel = 0.0
         self._drag: tuple[float, int] | None = None
@@ -109,13 +115,24 @@ class TableRenderer:
         self._rebind = self._bg_dirty = True
 
     def _column_positions(self, width: float, cw: int) -> dict[str, tuple[float, int]]:
-        total = int(width // cw)
-        fixed = sum(col.chars + 1 for col in COLUMNS)
-        flex_total = sum(col.flex for col in COLUMNS)
+        """Where each column starts and how many characters it holds; columns that do
+        not fit the width are dropped (0 characters), least needed first, so no cell
+        ever runs past the table into the side panel."""
+        total = int(width // cw) - 1
+        shown = list(COLUMNS)
+        for key in DROP_ORDER:
+            if sum(col.chars + 1 for col in shown) <= total:
+                break
+            shown = [col for col in shown if col.key != key]
+        fixed = sum(col.chars + 1 for col in shown)
+        flex_total = sum(col.flex for col in shown) or 1
         spare = max(0, total - fixed)
         out: dict[str, tuple[float, int]] = {}
         x = 0.0
         for col in COLUMNS:
+            if col not in shown:
+                out[col.key] = (x + 4, 0)
+                continue
             chars = col.chars + (spare * col.flex // flex_total if col.flex else 0)
             out[col.key] = (x + 4, chars)
             x += (chars + 1) * cw
@@ -129,8 +146,15 @@ class TableRenderer:
         """Bring the slots up to date: rebind on a new model version or scroll, then
         tick the durations of active rows."""
         now = self._now()
-        if self.model.refresh() or self._rebind:
-            self._rebind = False
+        changed = self.model.refresh()
+        if self.hovered is not None and not self._rebind:
+            # Rows stay put under the pointer: the same tasks in the same slots, each
+            # showing its latest state; new ones and the new order wait until it leaves.
+            if changed or self._frozen:
+                self._frozen = True
+                self._rebind_in_place(now)
+        elif changed or self._rebind or self._frozen:
+            self._rebind = self._frozen = False
             self._bind_all(now)
         for slot in self._ticking:
             assert slot.row is not None
@@ -148,9 +172,18 @@ class TableRenderer:
             self._bind(slot, rows[i] if i < len(rows) else None, now)
             if slot.text is not None and slot.text.active:
                 self._ticking.append(slot)
-        self._empty.set("" if total else "No tasks yet. Scenes start tasks with Run().")
+        self._seen_tasks = self._seen_tasks or total > 0
+        self._empty.set("" if total else EMPTY_NOW if self._seen_tasks else EMPTY_YET)
         self._place_thumb(total)
         self._bg_dirty = True
+
+    def _rebind_in_place(self, now: float) -> None:
+        self._ticking = []
+        for slot in self.slots:
+            if slot.row is not None:
+                self._bind(slot, self.model.find(slot.row.task_id), now)
+            if slot.text is not None and slot.text.active:
+                self._ticking.append(slot)
 
     def _bind(self, slot: _Slot, row: TaskRow | None, now: float) -> None:
         if slot.row is row and row is not None:
@@ -169,7 +202,7 @@ class TableRenderer:
         color = STATUS_COLORS[row.status]
         spans["cancel"].set(CANCEL_MARK if t.active else "")
         spans["task_id"].set(t.task_id)
-        spans["status"].set(t.status, UI.text_dark)
+        spans["status"].set(t.status, BADGE_TEXT[row.status])
         spans["description"].set(t.description)
         spans["progress"].set(t.progress_text)
         spans["duration"].set(format_duration(row.duration(now)))
@@ -246,6 +279,19 @@ class TableRenderer:
         if first != self.first:
             self.first = first
             self._rebind = True
+
+    def on_key_press(self, symbol: int) -> bool:
+        """Page Up/Down, Home/End and the arrows scroll the table; True if handled."""
+        from pyglet.window import key
+
+        page = max(1, len(self.slots) - 1)
+        moves = {key.PAGEUP: -page, key.PAGEDOWN: page, key.UP: -1, key.DOWN: 1,
+                 key.HOME: -self.model.total, key.END: self.model.total}
+        step = moves.get(symbol)
+        if step is None:
+            return False
+        self.scroll_to(self.first + step)
+        return True
 
     def on_mouse_scroll(self, x: float, y: float, scroll_y: float) -> bool:
         if not self.box.contains(x, y):

@@ -15,7 +15,7 @@ from enum import Enum
 
 from asyncio_comp.worker.serial_worker import WorkerSnapshot
 from asyncio_comp.worker.task import WorkerStatus, WorkerTaskRow
-from host.app.views.window.table_model import format_duration
+from host.app.views._format import format_duration
 
 __all__ = ["MIN_SECTION_LINES", "LineKind", "PanelLine", "status_label", "worker_lines"]
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asyncio_comp.worker.comp import SerialWorkerCOMP, find_workers
+from host.app.views._format import format_duration
 from host.app.views.window.canvas import Canvas, Span
-from host.app.views.window.colors import UI, WORKER_COLORS
+from host.app.views.window.colors import UI, WORKER_BADGE_TEXT, WORKER_COLORS
 from host.app.views.window.layout import Box
-from host.app.views.window.table_model import format_duration
 from host.app.views.window.worker_model import LineKind, PanelLine, worker_lines
 
 if TYPE_CHECKING:
@@ -178,7 +178,8 @@ class WorkerPanel:
                 span.set("")
             return
         task = kind is LineKind.TASK
-        slot.label.set(line.label if task else "")
+        label_color = WORKER_BADGE_TEXT[line.status] if line.status is not None else UI.text_dark
+        slot.label.set(line.label if task else "", label_color)
         failed = task and line.label == "failed"
         slot.text.set(line.text if task else "", UI.error_text if failed else UI.text)
         if kind is LineKind.WORKER:  # the name, and the queue length at the right edge

@@ -1,0 +1,145 @@
+"""What each view adds to a frame: headless, terminal, window, on the same scene.
+
+Each run builds a fresh host with the scene, attaches the view and runs it in
+realtime at 60 fps for a few seconds; the figures are the host's own frame
+statistics (wall time of a frame's work, views included), its late frames and the
+"blocked the event loop" reports (the scenes' tasks only await sleeps, so every
+report is a false one: time taken from a step by something else). The
+terminal view writes real escape codes to a terminal-like console on /dev/null, so
+it lays out and writes everything a terminal would get. "terminal, in frame" is
+the same view drawing inside the frame (``threaded=False``), the way it drew before
+it had a render thread: the baseline the render thread is measured against.
+
+Run: ``python -m bench.views [--seconds S] [--scene stress|files|hello]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from bench._common import quiet
+from host import Host
+from host.app.scene_loader import build_scene, load_scene
+from host.app.views.terminal import TerminalView
+
+__all__ = ["ViewRun", "run_view"]
+
+SCENE_ARGS = {"stress": {"wave": "1000", "waves": "0", "interval": "1.0", "clearafter": "1.0"},
+              "files": {}, "hello": {}}
+
+
+@dataclass(frozen=True)
+class ViewRun:
+    view: str
+    frames: int
+    late_frames: int
+    mean_frame: float
+    median_frame: float
+    max_frame: float
+    refreshes: int
+    blocking_reports: int
+
+
+def _terminal(threaded: bool) -> Callable[[Host], Callable[[], int]]:
+    def attach(host: Host) -> Callable[[], int]:
+        sink = open(os.devnull, "w", encoding="utf-8")
+        console = Console(file=sink, force_terminal=True, width=120, height=40,
+                          color_system="truecolor")
+        view = TerminalView(host, console=console, threaded=threaded)
+        view.start()
+
+        def close() -> int:
+            view.close()
+            sink.close()
+            return view.drawn
+
+        return close
+
+    return attach
+
+
+def _window(host: Host) -> Callable[[], int]:
+    from host.app.views.window import WindowView
+
+    view = WindowView(host, width=1280, height=720, headless=None)
+
+    def close() -> int:
+        drawn = view.frames_drawn
+        view.close()
+        return drawn
+
+    return close
+
+
+def _headless(host: Host) -> Callable[[], int]:
+    return lambda: 0
+
+
+VIEWS: dict[str, Callable[[Host], Callable[[], int]]] = {
+    "headless": _headless,
+    "terminal": _terminal(threaded=True),
+    "terminal, in frame": _terminal(threaded=False),
+    "window": _window,
+}
+
+
+def run_view(view: str, scene_name: str, seconds: float) -> ViewRun:
+    """One realtime run of ``scene_name`` with ``view`` attached."""
+    scene = load_scene(scene_name)
+    gc.collect()
+    with quiet():
+        host = Host(fps=60.0, realtime=True)
+        times: list[float] = []
+        try:
+            build_scene(scene, host, dict(SCENE_ARGS.get(scene_name, {})))
+            close = VIEWS[view](host)
+            host.on_frame_end(lambda h: times.append(h.stats.last_frame_time))
+            try:
+                host.run(seconds=seconds)
+            finally:
+                refreshes = close()
+            stats = host.stats
+            reports = len(host.tasks.blocking_reports)
+        finally:
+            host.close()
+    return ViewRun(view, stats.frames, stats.late_frames, stats.mean_frame_time,
+                   statistics.median(times) if times else 0.0, stats.max_frame_time, refreshes,
+                   reports)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--scene", action="append", choices=sorted(SCENE_ARGS))
+    parser.add_argument("--view", action="append", choices=sorted(VIEWS))
+    args = parser.parse_args()
+    scenes = args.scene or ["stress", "files"]
+    views = args.view or list(VIEWS)
+    for scene in scenes:
+        print(f"scene {scene}: {args.seconds:g} s realtime at 60 fps each")
+        print(f"  {'view':20} {'frames':>6} {'late':>5} {'mean ms':>8} {'median':>7} "
+              f"{'max ms':>7} {'drawn':>6} {'blocked':>7} {'mean - headless':>16}")
+        base: float | None = None
+        for view in views:
+            try:
+                r = run_view(view, scene, args.seconds)
+            except Exception as exc:  # no GL here: say so and go on
+                print(f"  {view:20} skipped: {type(exc).__name__}: {exc}")
+                continue
+            if view == "headless":
+                base = r.mean_frame
+            delta = "" if base is None else f"{(r.mean_frame - base) * 1e3:+.2f} ms"
+            print(f"  {r.view:20} {r.frames:6d} {r.late_frames:5d} {r.mean_frame * 1e3:8.2f} "
+                  f"{r.median_frame * 1e3:7.2f} {r.max_frame * 1e3:7.1f} {r.refreshes:6d} "
+                  f"{r.blocking_reports:7d} {delta:>16}")
+
+
+if __name__ == "__main__":
+    main()
