@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from host.engine.cell import Cell
 from host.engine.network import OP
+from host.engine.table_address import find_col, find_row, require_col, require_row
 
 if TYPE_CHECKING:
     from host.engine.network import BaseCOMP, OperatorHost
@@ -350,32 +351,26 @@ class TableDAT(OP):
         row, col = self._split_key(key)
         return self._row_index(row), self._col_index(col)
 
+    def _row_labels(self) -> dict[str, int]:
+        """First-column text -> first row holding it, rebuilt once per version."""
+        if self._labels_version != self._version:
+            labels: dict[str, int] = {}
+            for i, r in enumerate(self._rows):
+                if r:
+                    labels.setdefault(r[0], i)
+            self._labels = labels
+            self._labels_version = self._version
+        return self._labels
+
+    def _header(self) -> tuple[str, ...]:
+        return self._rows[0] if self._rows else ()
+
     def _find_row(self, index: object) -> int | None:
-        """The row an index or label names, None when none; TypeError for other keys."""
-        if isinstance(index, str):
-            if self._labels_version != self._version:
-                labels: dict[str, int] = {}
-                for i, r in enumerate(self._rows):
-                    if r:
-                        labels.setdefault(r[0], i)
-                self._labels = labels
-                self._labels_version = self._version
-            return self._labels.get(index)
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"{self.path} expected a row index (int) or label (str), "
-                            f"got {index!r}")
-        n = len(self._rows)
-        return index % n if -n <= index < n else None
+        labels = self._row_labels() if isinstance(index, str) else {}
+        return find_row(self.path, labels, len(self._rows), index)
 
     def _find_col(self, col: object) -> int | None:
-        """The column an index or header name names, None when none."""
-        if isinstance(col, str):
-            header = self._rows[0] if self._rows else ()
-            return header.index(col) if col in header else None
-        if isinstance(col, bool) or not isinstance(col, int):
-            raise TypeError(f"{self.path} expected a column index or header name, got {col!r}")
-        w = self._width
-        return col % w if -w <= col < w else None
+        return find_col(self.path, self._header(), self._width, col)
 
     def _existing(self, keys: Iterable[int | str], find: Callable[[object], int | None],
                   what: str) -> list[int]:
@@ -386,30 +381,8 @@ class TableDAT(OP):
         return [i for i in found if i is not None]
 
     def _row_index(self, index: object) -> int:
-        if isinstance(index, str):
-            found = self._find_row(index)
-            if found is None:
-                raise KeyError(f"{self.path} has no row labelled {index!r} (first column)")
-            return found
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"{self.path} expected a row index (int) or label (str), "
-                            f"got {index!r}")
-        n = len(self._rows)
-        if not -n <= index < n:
-            raise IndexError(f"{self.path} has {n} rows (0..{n - 1}); row {index} is out of range")
-        return index % n
+        labels = self._row_labels() if isinstance(index, str) else {}
+        return require_row(self.path, labels, len(self._rows), index)
 
     def _col_index(self, col: object) -> int:
-        if isinstance(col, str):
-            if self._rows:
-                header = self._rows[0]
-                if col in header:
-                    return header.index(col)
-            names = ", ".join(self._rows[0]) if self._rows else "no header row"
-            raise KeyError(f"{self.path} has no column named {col!r}; its header is: {names}")
-        if isinstance(col, bool) or not isinstance(col, int):
-            raise TypeError(f"{self.path} expected a column index or header name, got {col!r}")
-        w = self._width
-        if not -w <= col < w:
-            raise IndexError(f"{self.path} has {w} columns; column {col} is out of range")
-        return col % w
+        return require_col(self.path, self._header(), self._width, col)
