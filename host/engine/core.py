@@ -24,7 +24,7 @@ from typing import Any, Self
 from host.engine import current
 from host.engine.clock import FrameClock
 from host.engine.gc_watch import GcWatch
-from host.engine.hooks import Hook
+from host.engine.hooks import Hook, HookRegistry
 from host.engine.network import OP, BaseCOMP
 from host.engine.stats import FrameStats, StatsRecorder
 from host.engine.thread_guard import ThreadGuard
@@ -38,6 +38,10 @@ FrameCallback = Callable[["HostCore"], object]
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
 # a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
 _next_entry = itertools.count(1).__next__
+
+
+def _log_close_error(hook: Hook, exc: Exception) -> None:
+    log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
 
 
 class HostCore:
@@ -63,10 +67,7 @@ class HostCore:
         self._stats = StatsRecorder()
         self._frame_start: list[FrameCallback] = []
         self._frame_end: list[FrameCallback] = []
-        self._cook_hooks: list[Hook] = []
-        self._close_hooks: list[Hook] = []
-        # Keyed by id(): an operator class may define __eq__; the hooks die with it.
-        self._owned_hooks: dict[int, list[Hook]] = {}
+        self._hooks = HookRegistry(self.guard)
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = False
         self._closed = False
@@ -162,7 +163,8 @@ class HostCore:
         Returns the `Hook`; ``hook.remove()`` stops it. With ``owner``, the hook is
         removed when that operator is destroyed, so a dead COMP never cooks.
         """
-        return self._add_hook(self._cook_hooks, fn, owner, "on_cook")
+        self._check_hook(fn, owner, "on_cook")
+        return self._hooks.add_cook(fn, owner)
 
     def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
         """Register cleanup for `close()`; hooks run last-registered first.
@@ -170,7 +172,8 @@ class HostCore:
         Returns the `Hook`; with ``owner``, it is removed when that operator is
         destroyed (its ``onDestroy`` does the cleanup then).
         """
-        return self._add_hook(self._close_hooks, fn, owner, "on_close")
+        self._check_hook(fn, owner, "on_close")
+        return self._hooks.add_close(fn, owner)
 
     def remove_hooks(self, owner: OP) -> int:
         """Remove every cook and close hook registered with ``owner``; how many.
@@ -178,11 +181,9 @@ class HostCore:
         The network calls this when an operator is destroyed.
         """
         self.guard.check(self)
-        hooks = self._owned_hooks.pop(id(owner), [])
-        return sum(hook.remove() for hook in hooks)
+        return self._hooks.remove_owned(owner)
 
-    def _add_hook(self, hooks: list[Hook], fn: Callable[[], object], owner: OP | None,
-                  where: str) -> Hook:
+    def _check_hook(self, fn: Callable[[], object], owner: OP | None, where: str) -> None:
         self.guard.check(self)
         if not callable(fn):
             raise TypeError(f"{where}() expected a callable taking no arguments, got {fn!r}")
@@ -191,11 +192,6 @@ class HostCore:
                             f"got {owner!r}")
         if owner is not None and not owner.valid:
             raise ValueError(f"{where}() was given {owner!r} as owner, which is destroyed")
-        hook = Hook(fn, hooks, self.guard, where)
-        hooks.append(hook)
-        if owner is not None:
-            self._owned_hooks.setdefault(id(owner), []).append(hook)
-        return hook
 
     def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,
                       where: str) -> FrameCallback:
@@ -313,10 +309,7 @@ class HostCore:
                     future.set_result(frame)
             self._call_each(self._frame_start, "on_frame_start")
             cook_started = perf()
-            # A copy: a cook may destroy a COMP, removing hooks from the list.
-            for hook in tuple(self._cook_hooks):
-                if hook.active:
-                    hook.fn()
+            self._hooks.run_cooks()
             step_time = perf() - cook_started
             self._call_each(self._frame_end, "on_frame_end")
         finally:
@@ -358,26 +351,10 @@ class HostCore:
         for future in self._frame_waiters:
             future.cancel()
         self._frame_waiters.clear()
-        errors: list[Exception] = []
-        interrupts: list[BaseException] = []
         # Tasks' cleanup and onDestroy handlers still see this host as current.
         # (Both report their exceptions, so the reset below is always reached.)
         self._running_since = _next_entry()
-        for hook in reversed(tuple(self._close_hooks)):
-            if not hook.active:
-                continue
-            try:
-                hook.fn()
-            except Exception as exc:
-                errors.append(exc)
-                log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
-            except BaseException as exc:  # the other hooks still run
-                interrupts.append(exc)
-        for hook in (*self._close_hooks, *self._cook_hooks):
-            hook.detach()
-        self._close_hooks.clear()
-        self._cook_hooks.clear()
-        self._owned_hooks.clear()
+        errors, interrupts = self._hooks.run_close(_log_close_error)
         self._frame_start.clear()
         self._frame_end.clear()
         try:

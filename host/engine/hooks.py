@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from host.engine.thread_guard import ThreadGuard
 
-__all__ = ["Hook"]
+__all__ = ["Hook", "HookRegistry"]
 
 
 class Hook:
@@ -54,3 +54,78 @@ class Hook:
     def __repr__(self) -> str:
         state = "active" if self.active else "removed"
         return f"<Hook {self._kind} {self._fn!r} {state}>"
+
+
+class HookRegistry:
+    """A host's cook and close hooks, and which operator registered which.
+
+    Kept apart from the frame loop so the loop reads as the frame's order; the
+    registry owns the lists and the bookkeeping that lets a destroyed operator's
+    hooks go with it (keyed by ``id()``: an operator class may define ``__eq__``).
+    """
+
+    __slots__ = ("_close", "_cook", "_guard", "_owned")
+
+    def __init__(self, guard: ThreadGuard) -> None:
+        self._guard = guard
+        self._cook: list[Hook] = []
+        self._close: list[Hook] = []
+        self._owned: dict[int, list[Hook]] = {}
+
+    def add_cook(self, fn: Callable[[], object], owner: object | None) -> Hook:
+        """Register a per-frame cook (the caller has checked ``fn`` and ``owner``)."""
+        return self._add(self._cook, fn, owner, "on_cook")
+
+    def add_close(self, fn: Callable[[], object], owner: object | None) -> Hook:
+        """Register a close hook (the caller has checked ``fn`` and ``owner``)."""
+        return self._add(self._close, fn, owner, "on_close")
+
+    def remove_owned(self, owner: object) -> int:
+        """Remove every hook registered with ``owner``; how many were still active."""
+        return sum(hook.remove() for hook in self._owned.pop(id(owner), []))
+
+    def run_cooks(self) -> None:
+        """Run each active cook hook once, in registration order."""
+        # A copy: a cook may destroy a COMP, removing hooks from the list.
+        for hook in tuple(self._cook):
+            if hook.active:
+                hook.fn()
+
+    def run_close(self, log_error: Callable[[Hook, Exception], None]
+                  ) -> tuple[list[Exception], list[BaseException]]:
+        """Run every close hook, last registered first, whatever the others raise.
+
+        Returns the exceptions (each also given to ``log_error``) and the
+        interrupts (KeyboardInterrupt, SystemExit) for the caller to raise again once
+        the host is torn down. Every hook is detached afterwards.
+        """
+        errors: list[Exception] = []
+        interrupts: list[BaseException] = []
+        for hook in reversed(tuple(self._close)):
+            if not hook.active:
+                continue
+            try:
+                hook.fn()
+            except Exception as exc:
+                errors.append(exc)
+                log_error(hook, exc)
+            except BaseException as exc:  # the other hooks still run
+                interrupts.append(exc)
+        self.clear()
+        return errors, interrupts
+
+    def clear(self) -> None:
+        """Detach and forget every hook."""
+        for hook in (*self._close, *self._cook):
+            hook.detach()
+        self._close.clear()
+        self._cook.clear()
+        self._owned.clear()
+
+    def _add(self, hooks: list[Hook], fn: Callable[[], object], owner: object | None,
+             kind: str) -> Hook:
+        hook = Hook(fn, hooks, self._guard, kind)
+        hooks.append(hook)
+        if owner is not None:
+            self._owned.setdefault(id(owner), []).append(hook)
+        return hook
