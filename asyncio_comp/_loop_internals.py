@@ -6,7 +6,10 @@ ready queue (`loop._ready`), which tells the stepper whether another iteration h
 work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the timer
 heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
 selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
-the loop altogether.
+the loop altogether. Pacing non-realtime frames to outside work (`asyncio_comp.pacing`)
+reads the selector's keys (``key.data`` is the ``(reader, writer)`` handle pair), the
+loop's self-pipe (``loop._ssock``), each task's ``_fut_waiter``, the timer heap's
+``asyncio.sleep`` handles, and a subprocess transport's ``_exit_waiters``.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -15,6 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import socket
+from asyncio import futures as _futures
+from asyncio import tasks as _tasks
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -74,6 +80,119 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         if len(self._watched) > 1:
             return bool(self._selector.select(0))  # type: ignore[attr-defined]
         return False
+
+    # -- outside work, for pacing non-realtime frames (asyncio_comp.pacing) ------
+    def wait_for_io(self, timeout: float) -> bool:
+        """Block in the selector for up to ``timeout`` real seconds; whether anything is
+        ready. Nothing is consumed (the selector is level-triggered), so the next loop
+        iteration handles what woke it; ``call_soon_threadsafe`` wakes it through the
+        self-pipe."""
+        return bool(self._selector.select(timeout))  # type: ignore[attr-defined]
+
+    def outside_in_flight(self) -> bool:
+        """Whether work outside the loop is in flight: counted work (`OutsideWork`:
+        executor calls, subprocesses, worker jobs, ``outside_work()`` blocks) or a
+        watched socket in flight (see `sockets_in_flight`)."""
+        if self.outside.pending:
+            return True
+        return len(self._watched) > 1 and self.sockets_in_flight()
+
+    def sockets_in_flight(self) -> bool:
+        """Whether a watched socket waits on the world outside this loop.
+
+        The rule: a socket with a writer registered (a connect or a send the kernel
+        has not taken yet) is in flight. A socket with only a reader registered is
+        in flight when it is connected to a peer that is not itself watched by this
+        loop (a client and server of one host talking over loopback are both inside)
+        and some task is blocked on a plain future, that is, not on another task and
+        not on an ``asyncio.sleep`` timer. So a listening server (no peer) and an idle
+        keep-alive connection nobody reads never pace a run; a request awaiting its
+        reply does. Pipes (not sockets) never count here; subprocesses are counted
+        by `OutsideWork` until they exit.
+        """
+        self_fd = self._ssock.fileno()  # type: ignore[attr-defined]
+        readers: list[int] = []
+        for fd, key in self._watched.items():
+            if fd == self_fd:
+                continue
+            reader, writer = key.data
+            if writer is not None and not writer.cancelled():
+                return True
+            if reader is not None and not reader.cancelled():
+                readers.append(fd)
+        if not readers:
+            return False
+        local: set[Any] = set()
+        peers: list[Any] = []
+        reading = set(readers)
+        for fd in self._watched:
+            if fd == self_fd:
+                continue
+            name, peer = _addresses(fd)
+            if name:
+                local.add(name)
+            if peer and fd in reading:
+                peers.append(peer)
+        if all(peer in local for peer in peers):
+            return False
+        return self._a_task_waits_on_a_future()
+
+    def _a_task_waits_on_a_future(self) -> bool:
+        timers = {id(handle._args[0]) for handle in self._scheduled  # type: ignore[attr-defined]
+                  if handle._callback is _futures._set_result_unless_cancelled  # type: ignore[attr-defined]
+                  and handle._args}
+        for task in asyncio.all_tasks(self):
+            waiter = getattr(task, "_fut_waiter", None)
+            if (waiter is None or isinstance(waiter, asyncio.Task | _tasks._GatheringFuture)
+                    or id(waiter) in timers):
+                continue
+            return True
+        return False
+
+    async def _make_subprocess_transport(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any,
+    ) -> Any:
+        """As asyncio's, and the child counts as outside work until it has exited
+        and its pipes have closed."""
+        self.outside.begin()
+        try:
+            transport = await super()._make_subprocess_transport(  # type: ignore[misc]
+                *args, **kwargs)
+        except BaseException:
+            self.outside.end()
+            raise
+        waiters = getattr(transport, "_exit_waiters", None)
+        if waiters is None:
+            self.outside.end()
+        else:
+            waiter: asyncio.Future[Any] = self.create_future()
+            waiters.append(waiter)
+            waiter.add_done_callback(self._subprocess_ended)
+        return transport
+
+    def _subprocess_ended(self, _waiter: object) -> None:
+        self.outside.end()
+
+
+def _addresses(fd: int) -> tuple[Any, Any]:
+    """``(sockname, peername)`` of the socket ``fd``; None for what it lacks (a pipe,
+    a listening socket's peer)."""
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError:
+        return None, None
+    try:
+        try:
+            name = sock.getsockname()
+        except OSError:
+            name = None
+        try:
+            peer = sock.getpeername()
+        except OSError:
+            peer = None
+    finally:
+        sock.detach()
+    return name, peer
 
 
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:

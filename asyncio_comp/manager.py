@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from asyncio_comp._loop_internals import FrameEventLoop
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
+from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.progress import _current
 from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow, describe_error
 from asyncio_comp.status import TaskStatus
@@ -54,7 +55,11 @@ class AsyncIOManager:
         self._host = comp.host
         self._guard = comp._guard
         self.loop = loop
-        self._stepper = LoopStepper(loop)
+        # Realtime frames budget the drain on the host's (injectable) wall clock;
+        # non-realtime ones drain until idle and are paced only to outside work.
+        self._stepper = LoopStepper(loop, perf=self._host.time)
+        self._pacer = OutsidePacer(loop, 1.0 / self._host.fps, lambda: self._host.frame,
+                                   self._drain)
         self._table = table
         self._next_id = 1
         self._tasks: dict[int, TaskRecord] = {}
@@ -255,8 +260,14 @@ class AsyncIOManager:
         if self._closed:
             return
         # A frame with nothing to admit and nothing due on the loop skips the loop.
-        if self._stepping and (self._admission or self.loop.has_work()):
-            self._stepper.step(self._budget_seconds, self._admit)
+        if self._stepping:
+            if self._admission or self.loop.has_work():
+                if self._host.realtime:
+                    self._stepper.step(self._budget_seconds, self._admit)
+                else:
+                    self._drain()
+            if not self._host.realtime:
+                self._pacer.pace()
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
         now = self._host.time()
@@ -267,6 +278,10 @@ class AsyncIOManager:
         if self._clear_queue:
             self._clear_aged(now)
         self._table.flush()
+
+    def _drain(self) -> None:
+        """Non-realtime step: drain until idle, bounded by iterations, not wall time."""
+        self._stepper.step(None, self._admit)
 
     def _admit(self) -> int:
         """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from asyncio_comp.outside_work import OutsideWork
 from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot
 from asyncio_comp.worker.table import WorkerTableSync
 from host.engine.network import BaseCOMP
@@ -52,8 +53,12 @@ class SerialWorkerCOMP(BaseCOMP):
 
     def onCreate(self) -> None:
         host = self.host
+        # The host loop's outside-work count (a `host.Host` has one): queued and
+        # running jobs then pace non-realtime frames to real time.
+        outside = getattr(getattr(host, "loop", None), "outside", None)
         self._worker = SerialWorker(self.par.Historysize.eval(), name=self.path,
-                                    time_function=host.time)
+                                    time_function=host.time,
+                                    outside=outside if isinstance(outside, OutsideWork) else None)
         self.worker_table = self.create(TableDAT, "worker_table")
         self._table: WorkerTableSync | None = WorkerTableSync(self.worker_table,
                                                               self._worker.watch())

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from asyncio_comp.outside_work import OutsideWork
 from asyncio_comp.records import describe_error
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
@@ -100,17 +101,25 @@ class SerialWorker:
         name: shown in the thread's name, messages and views.
         time_function: the clock for ``submitted_at``/``started_at``/``finished_at``
             (a host passes ``host.time``); called on the worker thread too.
+        outside: the host loop's `OutsideWork` count (a host's worker operator
+            passes it): every queued or running job counts as work outside the
+            loop, so non-realtime frames are paced to real time until it ends.
     """
 
     def __init__(self, history_size: int = 64, *, name: str = "SerialWorker",
-                 time_function: Callable[[], float] = time.monotonic) -> None:
+                 time_function: Callable[[], float] = time.monotonic,
+                 outside: OutsideWork | None = None) -> None:
         _check_history_size(history_size, "SerialWorker()")
         if not isinstance(name, str):
             raise TypeError(f"SerialWorker() expected name to be a string, got {name!r}")
         if not name:
             raise ValueError("SerialWorker() expected a non-empty name, got ''")
+        if outside is not None and not isinstance(outside, OutsideWork):
+            raise TypeError(f"SerialWorker() expected outside to be an OutsideWork or None, "
+                            f"got {outside!r}")
         self.name = name
         self._time = time_function
+        self._outside = outside
         self._cond = threading.Condition()
         self._queue: deque[WorkerTask[Any]] = deque()
         self._history: deque[WorkerTask[Any]] = deque(maxlen=history_size)
@@ -157,12 +166,20 @@ class SerialWorker:
                 return task
             self._queue.append(task)
             self._changed(task)
+            if self._outside is not None:
+                # Counted until the job ends however it ends (ran, cancelled, dropped).
+                self._outside.begin()
+                task.add_done_callback(self._outside_ended)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=f"{self.name}-thread",
                                                 daemon=True)
                 self._thread.start()
             self._cond.notify()
         return task
+
+    def _outside_ended(self, _task: WorkerTask[Any]) -> None:
+        assert self._outside is not None
+        self._outside.end()
 
     # -- introspection (any thread) ----------------------------------------------
     def get_current_task(self) -> WorkerTask[Any] | None:
