@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 from asyncio_comp.outside_work import OutsideWork
 
 _T = TypeVar("_T")
+#: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
+_GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
 
 __all__ = ["FrameEventLoop", "ready_count"]
 
@@ -100,18 +102,27 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def sockets_in_flight(self) -> bool:
         """Whether a watched socket waits on the world outside this loop.
 
-        The rule: a socket with a writer registered (a connect or a send the kernel
-        has not taken yet) is in flight. A socket with only a reader registered is
-        in flight when it is connected to a peer that is not itself watched by this
-        loop (a client and server of one host talking over loopback are both inside)
-        and some task is blocked on a plain future, that is, not on another task and
-        not on an ``asyncio.sleep`` timer. So a listening server (no peer) and an idle
-        keep-alive connection nobody reads never pace a run; a request awaiting its
-        reply does. Pipes (not sockets) never count here; subprocesses are counted
-        by `OutsideWork` until they exit.
+        The rule, in order:
+
+        * A socket with a writer registered (a connect, or a send the kernel has not
+          taken yet) is in flight.
+        * A socket with only a reader registered counts only when it is connected to
+          a peer that is not itself watched by this loop: a listening server has no
+          peer, and a client and server of one host talking over loopback are both
+          inside work.
+        * Such a reader is in flight when someone awaits it: a ``loop.sock_recv``-style
+          wait (registered only while awaited); an asyncio stream whose reader has
+          a pending read. An idle stream nobody reads (a keep-alive connection) is
+          not. For other protocols (aiohttp's, a custom one) the loop cannot see who
+          waits on them, so they are in flight while some task is blocked on a plain
+          future (not a task, not an ``asyncio.sleep`` timer): possibly slower than
+          needed, never ahead of the outside world.
+
+        Pipes (not sockets) never count here; subprocesses are counted by
+        `OutsideWork` until they exit.
         """
         self_fd = self._ssock.fileno()  # type: ignore[attr-defined]
-        readers: list[int] = []
+        readers: dict[int, asyncio.Handle] = {}
         for fd, key in self._watched.items():
             if fd == self_fd:
                 continue
@@ -119,23 +130,34 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             if writer is not None and not writer.cancelled():
                 return True
             if reader is not None and not reader.cancelled():
-                readers.append(fd)
+                readers[fd] = reader
         if not readers:
             return False
         local: set[Any] = set()
-        peers: list[Any] = []
-        reading = set(readers)
+        peers: dict[int, Any] = {}
         for fd in self._watched:
             if fd == self_fd:
                 continue
             name, peer = _addresses(fd)
             if name:
                 local.add(name)
-            if peer and fd in reading:
-                peers.append(peer)
-        if all(peer in local for peer in peers):
-            return False
-        return self._a_task_waits_on_a_future()
+            if peer and fd in readers:
+                peers[fd] = peer
+        unknown = False
+        for fd, peer in peers.items():
+            if peer in local:
+                continue  # both ends are this loop's
+            owner = getattr(readers[fd]._callback, "__self__", None)  # type: ignore[attr-defined]
+            if not isinstance(owner, asyncio.BaseTransport):
+                return True  # loop.sock_recv & co.: registered only while awaited
+            protocol = owner.get_protocol()
+            if isinstance(protocol, asyncio.StreamReaderProtocol):
+                stream = protocol._stream_reader  # type: ignore[attr-defined]
+                if stream is not None and stream._waiter is not None:
+                    return True
+            else:
+                unknown = True
+        return unknown and self._a_task_waits_on_a_future()
 
     def _a_task_waits_on_a_future(self) -> bool:
         timers = {id(handle._args[0]) for handle in self._scheduled  # type: ignore[attr-defined]
@@ -143,7 +165,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
                   and handle._args}
         for task in asyncio.all_tasks(self):
             waiter = getattr(task, "_fut_waiter", None)
-            if (waiter is None or isinstance(waiter, asyncio.Task | _tasks._GatheringFuture)
+            if (waiter is None or isinstance(waiter, asyncio.Task | _GATHERING)
                     or id(waiter) in timers):
                 continue
             return True

@@ -250,6 +250,11 @@ class AsyncIOManager:
             raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
         self._blocking.threshold = float(seconds)
 
+    @property
+    def paced_frames(self) -> int:
+        """Non-realtime frames that waited for work outside the loop (see `pacing`)."""
+        return self._pacer.paced_frames
+
     def _on_blocking(self, report: BlockingReport) -> None:
         self._host.report_warning(report.message())
         self.version += 1
