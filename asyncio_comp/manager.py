@@ -74,6 +74,7 @@ class AsyncIOManager:
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         self._detached: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._listeners: list[Callable[[TaskRow], object]] = []
         # The parameters read every frame, mirrored by `_parameter_changed` (a
         # parameter read costs ~0.5 µs; an idle frame costs less than that in all).
         par = comp.par
@@ -120,6 +121,8 @@ class AsyncIOManager:
                 rec.timer = self.loop.call_at(now + rec.timeout, self._on_timeout, rec)
             self._table.added(rec)
             ids.append(rec.task_id)
+            if self._listeners:
+                self._tell(rec)
         self._counts[TaskStatus.PENDING] += len(ids)
         self.version += 1
         return ids[0] if len(ids) == 1 else ids
@@ -250,6 +253,29 @@ class AsyncIOManager:
             raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
         self._blocking.threshold = float(seconds)
 
+    def add_task_listener(self, fn: Callable[[TaskRow], object]) -> None:
+        """Call ``fn(row)`` on the host's thread each time a task changes status:
+        submitted (pending), started (running), ended. For trace recorders
+        (`host.app.testing.TaskTrace`); ``fn`` must not raise."""
+        self._guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"add_task_listener() expected a callable taking a TaskRow, "
+                            f"got {fn!r}")
+        self._listeners.append(fn)
+
+    def remove_task_listener(self, fn: Callable[[TaskRow], object]) -> bool:
+        """Stop calling ``fn``; True if it was listening."""
+        self._guard.check(self)
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+            return True
+        return False
+
+    def _tell(self, rec: TaskRecord) -> None:
+        row = rec.row
+        for fn in list(self._listeners):
+            fn(row)
+
     @property
     def paced_frames(self) -> int:
         """Non-realtime frames that waited for work outside the loop (see `pacing`)."""
@@ -313,6 +339,8 @@ class AsyncIOManager:
             counts[TaskStatus.RUNNING] += 1
             self._table.changed(rec)
             started += 1
+            if self._listeners:
+                self._tell(rec)
         if started:
             self.version += 1
         return started
@@ -376,6 +404,8 @@ class AsyncIOManager:
             active.clear()  # see _forget
         self._cancelling.pop(rec.task_id, None)
         self._ended.append(rec)
+        if self._listeners:
+            self._tell(rec)
         if rec.task_id in self._tasks:
             counts = self._counts
             counts[was] -= 1
