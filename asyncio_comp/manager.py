@@ -66,6 +66,9 @@ class AsyncIOManager:
         self._active: dict[int, TaskRecord] = {}
         # Per-status counts, kept as things change: views read them every frame.
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
+        # Endings per final status over the whole run: Clear After never lowers them.
+        self._lifetime: dict[TaskStatus, int] = {
+            status: 0 for status in TaskStatus if status.is_finished}
         self._admission: deque[TaskRecord] = deque()
         self._ended: list[TaskRecord] = []
         # Finished tasks in the order they finished (Clear After's order, and the
@@ -210,6 +213,13 @@ class AsyncIOManager:
         """How many tracked tasks are in each status."""
         self._guard.check(self)
         return dict(self._counts)
+
+    def GetLifetimeCounts(self) -> dict[TaskStatus, int]:
+        """How many tasks ended in each final status (completed, failed, cancelled,
+        timeout) since the component was made, whether or not their rows are still
+        in the table (`counts()` is what the table holds now)."""
+        self._guard.check(self)
+        return dict(self._lifetime)
 
     def ordered_rows(self, first: int = 0, count: int | None = None) -> list[TaskRow]:
         """Rows in the order views show them: active tasks newest first, then
@@ -404,6 +414,7 @@ class AsyncIOManager:
             active.clear()  # see _forget
         self._cancelling.pop(rec.task_id, None)
         self._ended.append(rec)
+        self._lifetime[status] += 1
         if self._listeners:
             self._tell(rec)
         if rec.task_id in self._tasks:

@@ -266,10 +266,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"{active} active task{'s' if active != 1 else ''} and closed the loop")
         return EXIT_INTERRUPTED
     if view_kind == "headless":
-        rows, counts, workers = rows_and_counts
+        rows, counts, workers, lifetime = rows_and_counts
         out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
                                  fps=host.fps, realtime=host.realtime,
-                                 title=f"framehost · {scene.name}", workers=workers))
+                                 title=f"framehost · {scene.name}", workers=workers,
+                                 lifetime=lifetime))
     elif view_kind == "window" and stopped_early:
         say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
             f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
@@ -327,11 +328,12 @@ def _active_count(host: Host) -> int:
     return sum(n for status, n in counts.items() if status.is_active)
 
 
-def _final_tasks(host: Host) -> tuple[list[Any], dict[Any, int], list[Any]]:
+def _final_tasks(host: Host) -> tuple[list[Any], dict[Any, int], list[Any], dict[Any, int]]:
     # Before close: closing the host stops its workers and fails what they still queue.
     if host.closed:
-        return [], {}, []
-    return host.tasks.rows(), dict(host.tasks.counts()), worker_snapshots(host, 0)
+        return [], {}, [], {}
+    return (host.tasks.rows(), dict(host.tasks.counts()), worker_snapshots(host, 0),
+            host.tasks.GetLifetimeCounts())
 
 
 if __name__ == "__main__":  # pragma: no cover

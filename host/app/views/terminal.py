@@ -47,6 +47,7 @@ __all__ = [
     "format_duration",
     "order_rows",
     "render_counts",
+    "render_lifetime",
     "render_stats",
     "render_task_table",
     "render_task_view",
@@ -67,7 +68,7 @@ STATUS_STYLES: Mapping[str, str] = {
 }
 
 #: Lines the panel, header and table chrome take around the task rows.
-_CHROME_LINES = 9
+_CHROME_LINES = 10
 _SPARK = "▁▂▃▄▅▆▇█"
 _BAR_WIDTH = 8
 #: Recent frames in the header's frame-time sparkline.
@@ -85,6 +86,7 @@ def render_task_view(
     workers: Sequence[WorkerSnapshot] = (),
     worker_rows: int = WORKER_ROWS,
     total: int | None = None,
+    lifetime: Mapping[TaskStatus, int] | None = None,
 ) -> RenderableType:
     """The whole terminal view: counts, frame stats and the task table, in a panel,
     and below it the serial workers' queues when the host has any.
@@ -99,8 +101,12 @@ def render_task_view(
         workers: snapshots of the host's serial workers; no worker panel if empty.
         worker_rows: pending and history rows shown per worker.
         total: how many tasks there are when ``rows`` is only the top of them.
+        lifetime: tasks ended per final status over the whole run; one more line.
     """
-    header = Group(render_counts(counts), render_stats(stats, now))
+    lines = [render_counts(counts)]
+    if lifetime is not None:
+        lines.append(render_lifetime(lifetime))
+    header = Group(*lines, render_stats(stats, now))
     tasks = Panel(
         Group(header, render_task_table(rows, now, max_rows=max_rows, total=total)),
         title=Text(title, style="bold"),
@@ -126,6 +132,23 @@ def render_counts(counts: Mapping[TaskStatus, int]) -> Text:
         text.append(f"{n}", style="bold" if n else "dim")
         text.append("   ")
     text.append(f"total {total}", style="bold")
+    return text
+
+
+def render_lifetime(lifetime: Mapping[TaskStatus, int]) -> Text:
+    """``whole run  completed 120  failed 1  ...  ended 130``: tasks that ended in each
+    status since the start (issue 12), however many Clear After has removed."""
+    text = Text()
+    text.append("whole run  ", style="grey70")
+    ended = counts_by_value(lifetime)
+    for status in STATUS_ORDER:
+        if status not in ended:
+            continue
+        n = ended[status]
+        text.append(f"{status} ", style=STATUS_STYLES[status] if n else "dim")
+        text.append(f"{n}", style="bold" if n else "dim")
+        text.append("   ")
+    text.append(f"ended {sum(ended.values())}", style="bold")
     return text
 
 
@@ -309,7 +332,8 @@ class TerminalView:
         rows = manager.ordered_rows(0, max_rows)
         return render_task_view(rows, manager.counts(), host.stats, host.time(),
                                 max_rows=max_rows, title=self._title, workers=workers,
-                                worker_rows=worker_rows, total=manager.task_count())
+                                worker_rows=worker_rows, total=manager.task_count(),
+                                lifetime=manager.GetLifetimeCounts())
 
     def start(self) -> None:
         """Show the view and redraw it from now on, at the end of frames."""

@@ -36,6 +36,7 @@ class HeaderView:
         self._stats: Span | None = None
         self._counts: dict[TaskStatus, Span] = {}
         self._counts_version = -1
+        self._lifetime: Span | None = None
         self._last_text_frame = -(10**9)
         self._graph = Box(0, 0, 0, 0)
         self._bars = -1
@@ -65,6 +66,8 @@ class HeaderView:
             c.text(x + 1.5 * cw, y, label, UI.text_dim)
             self._counts[status] = c.span(x + (len(label) + 2.5) * cw, y, 7, UI.text)
             x += (len(label) + 10) * cw
+        # Lifetime counts (issue 12): what ended over the whole run, after the counts.
+        self._lifetime = c.span(x, y, max(0, int((self._graph.x - x) // cw) - 9), UI.text_dim)
         self._counts_version = -1
         self._last_text_frame = -(10**9)
 
@@ -81,7 +84,14 @@ class HeaderView:
             self._counts_version = version
             for status, n in host.tasks.counts().items():
                 self._counts[status].set(str(n))
+            if self._lifetime is not None:
+                self._lifetime.set(lifetime_text(host.tasks.GetLifetimeCounts()))
         self._draw_graph(stats.recent_frame_times)
+
+    @property
+    def lifetime_shown(self) -> str:
+        """The lifetime counts text the header shows now."""
+        return self._lifetime.text if self._lifetime is not None else ""
 
     def _stats_text(self, s: FrameStats) -> str:
         host = self.host
@@ -109,3 +119,9 @@ class HeaderView:
             geom[:n, 3] = np.minimum(np.maximum(t * scale, 1.0), g.h)
             colors[:n][t > budget] = UI.graph_late
         self.canvas.rects.set_many(self._bars, geom, colors)
+
+
+def lifetime_text(lifetime: dict[TaskStatus, int]) -> str:
+    """``run: 120 ok · 1 failed · 0 cancelled · 2 timeout``: endings over the whole run."""
+    return "run: " + " · ".join(f"{n} {'ok' if status is TaskStatus.COMPLETED else status.value}"
+                                for status, n in lifetime.items())
