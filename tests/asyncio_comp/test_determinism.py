@@ -35,8 +35,10 @@ def test_the_same_workload_gives_the_same_frames_on_a_slower_interpreter() -> No
     plain = run_workload(threshold="default")
     slow = run_workload("-X", "tracemalloc=5", threshold="0.004")
     assert len(plain["ended"]) == 3000
+    # Each burning step (6 ms) is above the slow run's 4 ms threshold: reported, and
+    # still no frame moved. (The plain run's count is not asserted: load can push a
+    # step past its default threshold too.)
     assert slow["reports"] > 0, "the slow run should have reported the burning steps"
-    assert plain["reports"] == 0
     for what in ("started", "ended", "called"):
         assert plain[what] == slow[what], f"{what} frames differ"
     # The workload spans frames (timed sleeps), so the comparison means something.

@@ -205,7 +205,7 @@ def test_closing_the_window_ends_the_run_cleanly(capsys: pytest.CaptureFixture[s
     assert main(["run", "hello", "--window", "--no-realtime"]) == 0
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == (
-        "framehost: the window was closed after 3 frames (0.05 s); cancelled 9 active tasks "
+        "framehost: the window was closed after 3 frames (0.05 s); cancelled 8 active tasks "
         "and closed the loop")
     [view] = FakeWindow.instances
     assert view.closed and view.host.closed
