@@ -12,6 +12,8 @@ import gc
 import tracemalloc
 from collections import Counter
 
+import pytest
+
 from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
 
