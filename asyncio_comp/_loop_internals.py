@@ -6,10 +6,12 @@ ready queue (`loop._ready`), which tells the stepper whether another iteration h
 work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the timer
 heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
 selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
-the loop altogether. Pacing non-realtime frames to outside work (`asyncio_comp.pacing`)
-reads the selector's keys (``key.data`` is the ``(reader, writer)`` handle pair), the
-loop's self-pipe (``loop._ssock``), each task's ``_fut_waiter``, the timer heap's
-``asyncio.sleep`` handles, and a subprocess transport's ``_exit_waiters``.
+the loop altogether. `forget_pending` sets a task's ``_log_destroy_pending`` when
+shutdown gives up on a coroutine that refuses to stop. Pacing non-realtime frames to
+outside work (`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the
+``(reader, writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
+``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
+transport's ``_exit_waiters``.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -30,7 +32,7 @@ _T = TypeVar("_T")
 #: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
 _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
 
-__all__ = ["FrameEventLoop", "ready_count"]
+__all__ = ["FrameEventLoop", "forget_pending", "ready_count"]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -95,7 +97,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         """Whether work outside the loop is in flight: counted work (`OutsideWork`:
         executor calls, subprocesses, worker jobs, ``outside_work()`` blocks) or a
         watched socket in flight (see `sockets_in_flight`)."""
-        if self.outside.pending:
+        if self.outside.in_flight():
             return True
         return len(self._watched) > 1 and self.sockets_in_flight()
 
@@ -220,3 +222,10 @@ def _addresses(fd: int) -> tuple[Any, Any]:
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:
     """How many callbacks wait in the loop's ready queue (CPython's ``loop._ready``)."""
     return len(loop._ready)  # type: ignore[attr-defined]
+
+
+def forget_pending(task: asyncio.Task[Any]) -> None:
+    """Close a task's coroutine that refused to stop, and tell asyncio not to log it
+    as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``)."""
+    task.get_coro().close()  # type: ignore[union-attr]
+    task._log_destroy_pending = False  # type: ignore[attr-defined]

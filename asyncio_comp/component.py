@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from asyncio_comp._loop_internals import FrameEventLoop
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.table_sync import TaskTableSync
+from host.engine.core import HostCore
 from host.engine.network import BaseCOMP
 from host.engine.params import FloatPar, Par, PulsePar, TogglePar
 from host.engine.table import TableDAT
@@ -28,7 +28,8 @@ class TDAsyncIO(BaseCOMP):
         TogglePar("Updatetable", True, label="Update Table"),
         TogglePar("Active", True, help="off pauses stepping the event loop"),
         FloatPar("Framebudget", 4.0, min=0.05, max=1000.0, label="Frame Budget (ms)",
-                 help="wall time per frame the loop may drain ready work and admit tasks"),
+                 help="realtime: wall time per frame the loop may drain ready work and admit "
+                      "tasks (virtual time drains until idle)"),
         PulsePar("Cancelactive", label="Cancel Active Tasks"),
         PulsePar("Clearfinished", label="Clear Finished Tasks"),
         PulsePar("Clearall", label="Cancel & Clear All"),
@@ -36,12 +37,17 @@ class TDAsyncIO(BaseCOMP):
 
     def onCreate(self) -> None:
         host = self.host
-        self.loop = FrameEventLoop(host.time)
+        if not isinstance(host, HostCore):
+            raise TypeError(f"TDAsyncIO needs a HostCore to step its loop, got {host!r}")
         self.task_table = self.create(TableDAT, "task_table")
-        self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table, host.time))
+        par = self.par
+        self.manager = AsyncIOManager(
+            host, TaskTableSync(self.task_table, host.time), active=bool(par.Active.eval()),
+            frame_budget_ms=par.Framebudget.eval(), clear_after=par.Clearafter.eval())
+        self.loop = self.manager.loop
         self.ext._add("AsyncIOManager", self.manager)
-        host.on_cook(self.manager.cook)
-        host.on_close(self.manager.close)
+        host.on_cook(self.manager.cook, owner=self)
+        host.on_close(self.manager.close, owner=self)
 
     def onPulse(self, par: Par) -> None:
         action = {
@@ -53,7 +59,7 @@ class TDAsyncIO(BaseCOMP):
             action()
 
     def onValueChange(self, par: Par, prev: Any) -> None:
-        self.manager._parameter_changed(par.name, par.eval())
+        self.manager.apply_parameter(par.name, par.eval())
 
     def onDestroy(self) -> None:
         self.manager.close()

@@ -40,9 +40,11 @@ class LoopStepper:
     """Steps one event loop per frame; see the module docstring."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop,
-                 perf: Callable[[], float] = time.perf_counter) -> None:
+                 wall_clock: Callable[[], float] = time.perf_counter) -> None:
         self._loop = loop
-        self._perf = perf
+        #: The wall clock the budget is measured on; whoever steps may replace it
+        #: between frames (`LoopRunner` sets the host's ``wall_clock`` each frame).
+        self.wall_clock = wall_clock
         self._deadline = 0.0
         self._iterations = 0
         self._admit: Callable[[], int] | None = None
@@ -59,7 +61,8 @@ class LoopStepper:
         bound lasts and returns how many tasks it started; it is how pending tasks
         enter the loop.
         """
-        self._deadline = math.inf if budget_seconds is None else self._perf() + budget_seconds
+        self._deadline = (math.inf if budget_seconds is None
+                          else self.wall_clock() + budget_seconds)
         self._iterations = 0
         self._admit = admit
         loop = self._loop
@@ -80,7 +83,7 @@ class LoopStepper:
         # With no budget the deadline is infinite and the clock is not read.
         deadline = self._deadline
         if self._iterations < MAX_ITERATIONS_PER_FRAME and (
-                deadline == math.inf or self._perf() < deadline):
+                deadline == math.inf or self.wall_clock() < deadline):
             # Admit a new batch only once the ready work has drained, so the tasks
             # admitted this frame mostly finish this frame too (one table write each).
             ready = ready_count(loop)

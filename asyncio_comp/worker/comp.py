@@ -24,7 +24,7 @@ from host.engine.table import TableDAT
 
 if TYPE_CHECKING:
     from asyncio_comp.worker.task import WorkerTask
-    from host.engine.core import HostCore
+    from host.engine.network import OperatorHost
 
 __all__ = ["WORKERS_PARENT", "SerialWorkerCOMP", "create_worker", "find_workers"]
 
@@ -53,20 +53,22 @@ class SerialWorkerCOMP(BaseCOMP):
 
     def onCreate(self) -> None:
         host = self.host
-        # The host loop's outside-work count (a `host.Host` has one): queued and
-        # running jobs then pace non-realtime frames to real time.
-        outside = getattr(getattr(host, "loop", None), "outside", None)
         self._worker = SerialWorker(self.par.Historysize.eval(), name=self.path,
-                                    time_function=host.time,
-                                    outside=outside if isinstance(outside, OutsideWork) else None)
+                                    time_function=host.time)
+        # Queued and running jobs are work outside the host's loop (a `host.Host`
+        # has one): while there are any, non-realtime frames are paced to real time.
+        outside = getattr(getattr(host, "loop", None), "outside", None)
+        self._outside = outside if isinstance(outside, OutsideWork) else None
+        if self._outside is not None:
+            self._outside.add_source(self.jobs_in_flight)
         self.worker_table = self.create(TableDAT, "worker_table")
         self._table: WorkerTableSync | None = WorkerTableSync(self.worker_table,
                                                               self._worker.watch())
         self._snapshot_key: tuple[int, float | None, int | None] | None = None
         self._snapshot: WorkerSnapshot | None = None
         self.ext._add("SerialWorker", self._worker)
-        host.on_cook(self._cook)
-        host.on_close(self._shutdown)
+        host.on_cook(self._cook, owner=self)
+        host.on_close(self._shutdown, owner=self)
 
     # -- the public face -----------------------------------------------------------
     @property
@@ -126,7 +128,7 @@ class SerialWorkerCOMP(BaseCOMP):
     # -- internals ----------------------------------------------------------------------
     def _set_table_enabled(self, enabled: bool) -> None:
         if self._table is not None:
-            self._worker.unwatch(self._table._changes)
+            self._worker.unwatch(self._table.changes)
             self._table = None
         if enabled:
             # A fresh watch starts with every task the worker knows: a full rebuild.
@@ -136,13 +138,21 @@ class SerialWorkerCOMP(BaseCOMP):
         if self._table is not None and self.valid:
             self._table.sync(self._worker.get_current_task())
 
+    def jobs_in_flight(self) -> int:
+        """Jobs queued or running on the worker now (any thread may ask)."""
+        worker = self._worker
+        return worker.get_task_pending_count() + (worker.get_current_task() is not None)
+
     def _shutdown(self) -> None:
+        if self._outside is not None:
+            self._outside.remove_source(self.jobs_in_flight)
+            self._outside = None
         if not self._worker.stop(self.STOP_TIMEOUT_SECONDS):
             log.error("%s: the worker thread did not end within %g s", self.path,
                       self.STOP_TIMEOUT_SECONDS)
 
 
-def create_worker(host: HostCore, name: str = "Worker", *,
+def create_worker(host: OperatorHost, name: str = "Worker", *,
                   history_size: int = 64) -> SerialWorkerCOMP:
     """Create a `SerialWorkerCOMP` under ``/ChatTD``; the host stops it when it closes.
 
@@ -162,6 +172,6 @@ def create_worker(host: HostCore, name: str = "Worker", *,
     return comp
 
 
-def find_workers(host: HostCore) -> list[SerialWorkerCOMP]:
+def find_workers(host: OperatorHost) -> list[SerialWorkerCOMP]:
     """Every `SerialWorkerCOMP` in the host's network, in creation order (for views)."""
     return [node for node in host.root.walk() if isinstance(node, SerialWorkerCOMP)]

@@ -40,8 +40,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from asyncio_comp.outside_work import OutsideWork
-from asyncio_comp.records import describe_error
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
     WorkerError,
@@ -53,6 +51,7 @@ from asyncio_comp.worker.task import (
     _running,
     current_worker_task,
 )
+from host.engine.errors import describe_error
 
 __all__ = [
     "STOPPED_BEFORE_RUN",
@@ -101,25 +100,17 @@ class SerialWorker:
         name: shown in the thread's name, messages and views.
         time_function: the clock for ``submitted_at``/``started_at``/``finished_at``
             (a host passes ``host.time``); called on the worker thread too.
-        outside: the host loop's `OutsideWork` count (a host's worker operator
-            passes it): every queued or running job counts as work outside the
-            loop, so non-realtime frames are paced to real time until it ends.
     """
 
     def __init__(self, history_size: int = 64, *, name: str = "SerialWorker",
-                 time_function: Callable[[], float] = time.monotonic,
-                 outside: OutsideWork | None = None) -> None:
+                 time_function: Callable[[], float] = time.monotonic) -> None:
         _check_history_size(history_size, "SerialWorker()")
         if not isinstance(name, str):
             raise TypeError(f"SerialWorker() expected name to be a string, got {name!r}")
         if not name:
             raise ValueError("SerialWorker() expected a non-empty name, got ''")
-        if outside is not None and not isinstance(outside, OutsideWork):
-            raise TypeError(f"SerialWorker() expected outside to be an OutsideWork or None, "
-                            f"got {outside!r}")
         self.name = name
         self._time = time_function
-        self._outside = outside
         self._cond = threading.Condition()
         self._queue: deque[WorkerTask[Any]] = deque()
         self._history: deque[WorkerTask[Any]] = deque(maxlen=history_size)
@@ -162,24 +153,16 @@ class SerialWorker:
             if self._stopping:
                 error = WorkerStopped(f"{self.name} is stopped; submit() after stop() runs "
                                       "nothing, create a new SerialWorker")
-                task._settle(self._time(), None, error)
+                task.settle(self._time(), None, error)
                 return task
             self._queue.append(task)
             self._changed(task)
-            if self._outside is not None:
-                # Counted until the job ends however it ends (ran, cancelled, dropped).
-                self._outside.begin()
-                task.add_done_callback(self._outside_ended)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=f"{self.name}-thread",
                                                 daemon=True)
                 self._thread.start()
             self._cond.notify()
         return task
-
-    def _outside_ended(self, _task: WorkerTask[Any]) -> None:
-        assert self._outside is not None
-        self._outside.end()
 
     # -- introspection (any thread) ----------------------------------------------
     def get_current_task(self) -> WorkerTask[Any] | None:
@@ -264,7 +247,7 @@ class SerialWorker:
             changes = WorkerChanges(self._cond)
             for task in (*self._history, *([self._current] if self._current else ()),
                          *self._queue):
-                changes._touch(task)
+                changes.touch(task)
             self._watchers.append(changes)
             return changes
 
@@ -292,7 +275,7 @@ class SerialWorker:
             self._cond.notify_all()
             thread = self._thread
         for task, listeners in settled:
-            task._notify(listeners)
+            task.notify(listeners)
         if thread is None or thread is threading.current_thread():
             return thread is None
         thread.join(timeout)
@@ -319,7 +302,7 @@ class SerialWorker:
                 if not self._queue:
                     return
                 task = self._queue.popleft()
-                call = task._start(self._time())
+                call = task.mark_running(self._time())
                 self._current = task
                 self._changed(task)
             result, exception, error = self._call(task, call)
@@ -327,7 +310,7 @@ class SerialWorker:
             with cond:
                 listeners = self._end(task, self._time(), exception, result, error)
                 self._current = None
-            task._notify(listeners)
+            task.notify(listeners)
             del task, result, exception, error, listeners
 
     def _call(self, task: WorkerTask[Any], call: Callable[[], Any],
@@ -362,7 +345,7 @@ class SerialWorker:
     def _end(self, task: WorkerTask[Any], now: float, exception: BaseException | None,
              result: Any = None, error: str | None = None,
              ) -> list[Callable[[WorkerTask[Any]], object]]:
-        listeners = task._settle(now, result, exception, error)
+        listeners = task.settle(now, result, exception, error)
         if exception is None:
             self._completed_total += 1
         else:
@@ -381,17 +364,17 @@ class SerialWorker:
             self._queue.remove(task)
             listeners = self._end(task, self._time(),
                                   WorkerTaskCancelled("cancelled before it ran"))
-        task._notify(listeners)
+        task.notify(listeners)
         return True
 
     def _changed(self, task: WorkerTask[Any]) -> None:
         self.version += 1
         for changes in self._watchers:
-            changes._touch(task)
+            changes.touch(task)
 
     def _forgotten(self, task: WorkerTask[Any]) -> None:
         for changes in self._watchers:
-            changes._remove(task.task_id)
+            changes.remove(task.task_id)
 
     # -- display ------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ Bundled scenes are listed by parsing their source, never importing it, so
 from __future__ import annotations
 
 import ast
+import importlib.util
 import inspect
 import sys
 import traceback
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from host.engine.errors import describe_error
 
 __all__ = [
     "Scene",
@@ -58,10 +61,17 @@ class Scene:
 
 
 def bundled_scenes_dir() -> Path:
-    """The folder of the ``scenes`` package that ships with framehost."""
-    import scenes  # a top floor: imported only when a scene is asked for
+    """The folder of the ``scenes`` package that ships with framehost.
 
-    return Path(next(iter(scenes.__path__)))
+    Scenes are the floor above the app: the loader finds their folder without
+    importing the package (and runs a scene file only when it is asked for), so no
+    import goes up from ``host.app`` to ``scenes``.
+    """
+    spec = importlib.util.find_spec("scenes")
+    if spec is None or not spec.submodule_search_locations:
+        raise SceneError("the bundled scenes package 'scenes' is not installed; "
+                         "reinstall framehost")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def list_scenes() -> list[SceneInfo]:
@@ -135,7 +145,7 @@ def load_scene(spec: str) -> Scene:
         exec(code, module.__dict__)
     except Exception as exc:
         del sys.modules[module_name]
-        raise SceneError(f"scene file {str(path)!r} raised {_describe(exc)} while loading"
+        raise SceneError(f"scene file {str(path)!r} raised {describe_error(exc)} while loading"
                          f"{_where(exc, path)}.") from None
     build = getattr(module, "build", None)
     if build is None:
@@ -170,7 +180,7 @@ def build_scene(scene: Scene, host: object, args: Mapping[str, Any] | None = Non
         scene.build(host, **args)
     except Exception as exc:
         raise SceneError(f"scene file {str(scene.path)!r}: build(host) raised "
-                         f"{_describe(exc)}{_where(exc, scene.path)}.") from None
+                         f"{describe_error(exc)}{_where(exc, scene.path)}.") from None
 
 
 def _first_docstring_line(path: Path) -> str:
@@ -184,11 +194,6 @@ def _first_docstring_line(path: Path) -> str:
     if not doc:
         return "(no description)"
     return doc.strip().splitlines()[0]
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _where(exc: BaseException, path: Path) -> str:

@@ -15,11 +15,14 @@ import asyncio
 import logging
 import math
 import time
+import weakref
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
 from host.engine.clock import FrameClock
+from host.engine.gc_watch import GcWatch
+from host.engine.hooks import Hook
 from host.engine.network import OP, BaseCOMP
 from host.engine.stats import FrameStats, StatsRecorder
 from host.engine.thread_guard import ThreadGuard
@@ -44,13 +47,20 @@ class HostCore:
     ) -> None:
         self.guard = ThreadGuard()
         self.clock = FrameClock(fps, realtime, time_function=time_function, sleep=sleep)
-        # Frame and step times are always wall time, even with a virtual clock.
-        self._perf = time.perf_counter
+        # Frame, step, GC and blocking times are wall time, even with a virtual clock.
+        self._wall_clock = time_function
+        #: This host's garbage-collection timer, in ``gc.callbacks`` until `close()`
+        #: (or until the host is collected, if it never closes).
+        self.gc_watch = GcWatch(time_function)
+        self.gc_watch.install()
+        weakref.finalize(self, self.gc_watch.uninstall)
         self._stats = StatsRecorder()
         self._frame_start: list[FrameCallback] = []
         self._frame_end: list[FrameCallback] = []
-        self._cook_hooks: list[Callable[[], object]] = []
-        self._close_hooks: list[Callable[[], object]] = []
+        self._cook_hooks: list[Hook] = []
+        self._close_hooks: list[Hook] = []
+        # Keyed by id(): an operator class may define __eq__; the hooks die with it.
+        self._owned_hooks: dict[int, list[Hook]] = {}
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = False
         self._closed = False
@@ -80,6 +90,25 @@ class HostCore:
     def time(self) -> float:
         """Host time now: live wall time in realtime mode, the frame's time otherwise."""
         return self.clock.now()
+
+    @property
+    def wall_clock(self) -> Callable[[], float]:
+        """The one wall clock (seconds, zero arguments) every duration is measured on:
+        frame and step times, the stepper's budget, coroutine steps, GC time.
+
+        Defaults to the ``time_function`` the host was made with. Kept as an attribute
+        so tests can replace it (Trio's ``_mock_clock.py``), also after the host was
+        made: the frame statistics, the stepper and the blocking detector read it
+        through the host at the start of each frame, the GC watch at once.
+        """
+        return self._wall_clock
+
+    @wall_clock.setter
+    def wall_clock(self, clock: Callable[[], float]) -> None:
+        if not callable(clock):
+            raise TypeError(f"wall_clock expected a callable returning seconds, got {clock!r}")
+        self._wall_clock = clock
+        self.gc_watch.clock = clock
 
     @property
     def stats(self) -> FrameStats:
@@ -112,15 +141,46 @@ class HostCore:
                 return True
         return False
 
-    def on_cook(self, fn: Callable[[], object]) -> None:
-        """Register a component's per-frame cook, run between start and end callbacks."""
-        self.guard.check(self)
-        self._cook_hooks.append(fn)
+    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+        """Register a component's per-frame cook, run between start and end callbacks.
 
-    def on_close(self, fn: Callable[[], object]) -> None:
-        """Register cleanup for `close()`; hooks run last-registered first."""
+        Returns the `Hook`; ``hook.remove()`` stops it. With ``owner``, the hook is
+        removed when that operator is destroyed, so a dead COMP never cooks.
+        """
+        return self._add_hook(self._cook_hooks, fn, owner, "on_cook")
+
+    def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+        """Register cleanup for `close()`; hooks run last-registered first.
+
+        Returns the `Hook`; with ``owner``, it is removed when that operator is
+        destroyed (its ``onDestroy`` does the cleanup then).
+        """
+        return self._add_hook(self._close_hooks, fn, owner, "on_close")
+
+    def remove_hooks(self, owner: OP) -> int:
+        """Remove every cook and close hook registered with ``owner``; how many.
+
+        The network calls this when an operator is destroyed.
+        """
         self.guard.check(self)
-        self._close_hooks.append(fn)
+        hooks = self._owned_hooks.pop(id(owner), [])
+        return sum(hook.remove() for hook in hooks)
+
+    def _add_hook(self, hooks: list[Hook], fn: Callable[[], object], owner: OP | None,
+                  where: str) -> Hook:
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"{where}() expected a callable taking no arguments, got {fn!r}")
+        if owner is not None and not isinstance(owner, OP):
+            raise TypeError(f"{where}() expected owner to be an operator or None, "
+                            f"got {owner!r}")
+        if owner is not None and not owner.valid:
+            raise ValueError(f"{where}() was given {owner!r} as owner, which is destroyed")
+        hook = Hook(fn, hooks, self.guard, where)
+        hooks.append(hook)
+        if owner is not None:
+            self._owned_hooks.setdefault(id(owner), []).append(hook)
+        return hook
 
     def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,
                       where: str) -> FrameCallback:
@@ -208,7 +268,9 @@ class HostCore:
 
     def _run_frame(self) -> None:
         self.clock.begin_frame()
-        perf = self._perf
+        perf = self._wall_clock
+        gc_watch = self.gc_watch
+        gc_before = gc_watch.total
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
@@ -221,14 +283,21 @@ class HostCore:
                     future.set_result(frame)
             self._call_each(self._frame_start, "on_frame_start")
             cook_started = perf()
-            for cook in self._cook_hooks:
-                cook()
+            # A copy: a cook may destroy a COMP, removing hooks from the list.
+            for hook in tuple(self._cook_hooks):
+                if hook.active:
+                    hook.fn()
             step_time = perf() - cook_started
             self._call_each(self._frame_end, "on_frame_end")
         finally:
             self._in_frame = False
-        self._stats.late_frames = self.clock.late_frames
-        self._stats.record(perf() - started, step_time, interval)
+        stats = self._stats
+        stats.late_frames = self.clock.late_frames
+        stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
+        stats.gc_time_total = gc_watch.total
+        stats.gc_collections = gc_watch.collections
+        if gc_watch.interrupt_pending:
+            gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
 
     def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
         for fn in list(callbacks):
@@ -244,18 +313,24 @@ class HostCore:
         if self._closed:
             return
         self._closed = True
+        self.gc_watch.uninstall()
         for future in self._frame_waiters:
             future.cancel()
         self._frame_waiters.clear()
         errors: list[BaseException] = []
-        for hook in reversed(self._close_hooks):
+        for hook in reversed(tuple(self._close_hooks)):
+            if not hook.active:
+                continue
             try:
-                hook()
+                hook.fn()
             except Exception as exc:
                 errors.append(exc)
-                log.error("close hook %r raised %s", hook, exc, exc_info=exc)
+                log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
+        for hook in (*self._close_hooks, *self._cook_hooks):
+            hook.detach()
         self._close_hooks.clear()
         self._cook_hooks.clear()
+        self._owned_hooks.clear()
         self._frame_start.clear()
         self._frame_end.clear()
         self.root._teardown()

@@ -160,11 +160,28 @@ def test_a_serial_worker_job_is_outside_work_while_queued_or_running(host: Host)
 
     task_id = host.tasks.Run(await_job(), timeout=5.0)
     host.step(3)
-    outside = host.loop.outside  # type: ignore[attr-defined]
-    assert outside.pending == 1 and host.tasks.paced_frames >= 2
+    assert host.loop.outside_in_flight() and host.tasks.paced_frames >= 2  # type: ignore[attr-defined]
     release.set()
     assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}
-    assert outside.pending == 0
+    host.step()
+    assert not host.loop.outside_in_flight()  # type: ignore[attr-defined]
+
+
+def test_a_worker_polled_frame_by_frame_still_paces(host: Host) -> None:
+    """HEGo's way: poll the task once per frame. No await, no future: the worker
+    operator itself tells the loop how many jobs it has in flight."""
+    comp = host.create_worker()
+    release = threading.Event()
+    task = comp.submit(release.wait, 10)
+    host.step(2)
+    assert comp.jobs_in_flight() == 1 and host.tasks.paced_frames == 2
+    release.set()
+    assert task.wait(10)
+    host.step()
+    assert comp.jobs_in_flight() == 0
+    before = host.tasks.paced_frames
+    host.step(5)
+    assert host.tasks.paced_frames == before
 
 
 def test_an_outside_work_block_paces_frames(host: Host) -> None:
