@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from asyncio_comp.outside_work import OutsideWork
 from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot
 from asyncio_comp.worker.table import WorkerTableSync
 from host.engine.network import BaseCOMP
@@ -34,6 +33,16 @@ T = TypeVar("T")
 
 #: Where `create_worker` puts the workers a host makes.
 WORKERS_PARENT = "/ChatTD"
+
+
+@runtime_checkable
+class WorkSources(Protocol):
+    """What the worker needs of the host loop's ``OutsideWork`` (``loop.outside``),
+    named here so that the worker imports nothing of its parent package."""
+
+    def add_source(self, count: Callable[[], int]) -> None: ...
+
+    def remove_source(self, count: Callable[[], int]) -> bool: ...
 
 
 class SerialWorkerCOMP(BaseCOMP):
@@ -58,7 +67,7 @@ class SerialWorkerCOMP(BaseCOMP):
         # Queued and running jobs are work outside the host's loop (a `host.Host`
         # has one): while there are any, non-realtime frames are paced to real time.
         outside = getattr(getattr(host, "loop", None), "outside", None)
-        self._outside = outside if isinstance(outside, OutsideWork) else None
+        self._outside = outside if isinstance(outside, WorkSources) else None
         if self._outside is not None:
             self._outside.add_source(self.jobs_in_flight)
         self.worker_table = self.create(TableDAT, "worker_table")
