@@ -10,7 +10,11 @@ the loop altogether. `forget_pending` sets a task's ``_log_destroy_pending`` whe
 shutdown gives up on a coroutine that refuses to stop. `set_loop_reader` reads which
 loop ``asyncio.set_event_loop`` set for this thread (the default policy's
 ``_local._loop``) without the side effect of ``get_event_loop()``, which may create a
-loop.
+loop. Pacing non-realtime frames to
+outside work (`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the
+``(reader, writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
+``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
+transport's ``_exit_waiters``.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -19,6 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import socket
+from asyncio import futures as _futures
+from asyncio import tasks as _tasks
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +33,8 @@ from asyncio_comp.executor import DaemonThreadPool
 from asyncio_comp.outside_work import OutsideWork
 
 _T = TypeVar("_T")
+#: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
+_GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
 
 __all__ = ["FrameEventLoop", "forget_pending", "ready_count", "set_loop_reader"]
 
@@ -52,6 +61,17 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 
     def time(self) -> float:
         return self._time_source()
+
+    def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
+        """From now on, run the loop's time on with ``wall_clock`` from where it stands.
+
+        For shutdown in non-realtime mode: no frame comes any more, so virtual time
+        would stand still, yet what a close awaits (a cluster client's last messages,
+        a ``sleep`` in a ``finally``) needs its timers to come due. The host's own
+        clock (``host.seconds``) is left as it is.
+        """
+        origin, started = self._time_source(), wall_clock()
+        self._time_source = lambda: origin + (wall_clock() - started)
 
     def run_in_executor(  # type: ignore[override]
         self, executor: concurrent.futures.Executor | None, func: Callable[..., _T], *args: Any,
@@ -82,6 +102,139 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         if len(self._watched) > 1:
             return bool(self._selector.select(0))  # type: ignore[attr-defined]
         return False
+
+    # -- outside work, for pacing non-realtime frames (asyncio_comp.pacing) ------
+    def wait_for_io(self, timeout: float) -> bool:
+        """Block in the selector for up to ``timeout`` real seconds; whether anything is
+        ready. Nothing is consumed (the selector is level-triggered), so the next loop
+        iteration handles what woke it; ``call_soon_threadsafe`` wakes it through the
+        self-pipe."""
+        return bool(self._selector.select(timeout))  # type: ignore[attr-defined]
+
+    def outside_in_flight(self) -> bool:
+        """Whether work outside the loop is in flight: counted work (`OutsideWork`:
+        executor calls, subprocesses, worker jobs, ``outside_work()`` blocks) or a
+        watched socket in flight (see `sockets_in_flight`)."""
+        if self.outside.in_flight():
+            return True
+        return len(self._watched) > 1 and self.sockets_in_flight()
+
+    def sockets_in_flight(self) -> bool:
+        """Whether a watched socket waits on the world outside this loop.
+
+        The rule, in order:
+
+        * A socket with a writer registered (a connect, or a send the kernel has not
+          taken yet) is in flight.
+        * A socket with only a reader registered counts only when it is connected to
+          a peer that is not itself watched by this loop: a listening server has no
+          peer, and a client and server of one host talking over loopback are both
+          inside work.
+        * Such a reader is in flight when someone awaits it: a ``loop.sock_recv``-style
+          wait (registered only while awaited); an asyncio stream whose reader has
+          a pending read. An idle stream nobody reads (a keep-alive connection) is
+          not. For other protocols (aiohttp's, a custom one) the loop cannot see who
+          waits on them, so they are in flight while some task is blocked on a plain
+          future (not a task, not an ``asyncio.sleep`` timer): possibly slower than
+          needed, never ahead of the outside world.
+
+        Pipes (not sockets) never count here; subprocesses are counted by
+        `OutsideWork` until they exit.
+        """
+        self_fd = self._ssock.fileno()  # type: ignore[attr-defined]
+        readers: dict[int, asyncio.Handle] = {}
+        for fd, key in self._watched.items():
+            if fd == self_fd:
+                continue
+            reader, writer = key.data
+            if writer is not None and not writer.cancelled():
+                return True
+            if reader is not None and not reader.cancelled():
+                readers[fd] = reader
+        if not readers:
+            return False
+        local: set[Any] = set()
+        peers: dict[int, Any] = {}
+        for fd in self._watched:
+            if fd == self_fd:
+                continue
+            name, peer = _addresses(fd)
+            if name:
+                local.add(name)
+            if peer and fd in readers:
+                peers[fd] = peer
+        unknown = False
+        for fd, peer in peers.items():
+            if peer in local:
+                continue  # both ends are this loop's
+            owner = getattr(readers[fd]._callback, "__self__", None)  # type: ignore[attr-defined]
+            if not isinstance(owner, asyncio.BaseTransport):
+                return True  # loop.sock_recv & co.: registered only while awaited
+            protocol = owner.get_protocol()
+            if isinstance(protocol, asyncio.StreamReaderProtocol):
+                stream = protocol._stream_reader  # type: ignore[attr-defined]
+                if stream is not None and stream._waiter is not None:
+                    return True
+            else:
+                unknown = True
+        return unknown and self._a_task_waits_on_a_future()
+
+    def _a_task_waits_on_a_future(self) -> bool:
+        timers = {id(handle._args[0]) for handle in self._scheduled  # type: ignore[attr-defined]
+                  if handle._callback is _futures._set_result_unless_cancelled  # type: ignore[attr-defined]
+                  and handle._args}
+        for task in asyncio.all_tasks(self):
+            waiter = getattr(task, "_fut_waiter", None)
+            if (waiter is None or isinstance(waiter, asyncio.Task | _GATHERING)
+                    or id(waiter) in timers):
+                continue
+            return True
+        return False
+
+    async def _make_subprocess_transport(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any,
+    ) -> Any:
+        """As asyncio's, and the child counts as outside work until it has exited
+        and its pipes have closed."""
+        self.outside.begin()
+        try:
+            transport = await super()._make_subprocess_transport(  # type: ignore[misc]
+                *args, **kwargs)
+        except BaseException:
+            self.outside.end()
+            raise
+        waiters = getattr(transport, "_exit_waiters", None)
+        if waiters is None:
+            self.outside.end()
+        else:
+            waiter: asyncio.Future[Any] = self.create_future()
+            waiters.append(waiter)
+            waiter.add_done_callback(self._subprocess_ended)
+        return transport
+
+    def _subprocess_ended(self, _waiter: object) -> None:
+        self.outside.end()
+
+
+def _addresses(fd: int) -> tuple[Any, Any]:
+    """``(sockname, peername)`` of the socket ``fd``; None for what it lacks (a pipe,
+    a listening socket's peer)."""
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError:
+        return None, None
+    try:
+        try:
+            name = sock.getsockname()
+        except OSError:
+            name = None
+        try:
+            peer = sock.getpeername()
+        except OSError:
+            peer = None
+    finally:
+        sock.detach()
+    return name, peer
 
 
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:

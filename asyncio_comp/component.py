@@ -29,7 +29,8 @@ class TDAsyncIO(BaseCOMP):
         TogglePar("Updatetable", True, label="Update Table"),
         TogglePar("Active", True, help="off pauses stepping the event loop"),
         FloatPar("Framebudget", 4.0, min=0.05, max=1000.0, label="Frame Budget (ms)",
-                 help="wall time per frame the loop may drain ready work and admit tasks"),
+                 help="realtime: wall time per frame the loop may drain ready work and admit "
+                      "tasks (virtual time drains until idle)"),
         PulsePar("Cancelactive", label="Cancel Active Tasks"),
         PulsePar("Clearfinished", label="Clear Finished Tasks"),
         PulsePar("Clearall", label="Cancel & Clear All"),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
+from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
@@ -59,6 +60,8 @@ class AsyncIOManager:
         self._blocking = BlockingWatch(max(2.0 / host.fps, 0.02), host, self._on_blocking)
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
                                         self._blocking)
+        # Non-realtime frames drain until idle and are paced only to outside work.
+        self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
         self._closed = False
         self._closing = False
         # The parameters read every frame, mirrored by `apply_parameter` (a
@@ -245,6 +248,33 @@ class AsyncIOManager:
             raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
         self._blocking.threshold = float(seconds)
 
+    def GetLifetimeCounts(self) -> dict[TaskStatus, int]:
+        """How many tasks ended in each final status (completed, failed, cancelled,
+        timeout) since the component was made, whether or not their rows are still
+        in the table (`counts()` is what the table holds now)."""
+        self._guard.check(self)
+        return self._registry.lifetime_counts()
+
+    def add_task_listener(self, fn: Callable[[TaskRow], object]) -> None:
+        """Call ``fn(row)`` on the host's thread each time a task changes status:
+        submitted (pending), started (running), ended. For trace recorders
+        (`host.app.testing.TaskTrace`); ``fn`` must not raise."""
+        self._guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"add_task_listener() expected a callable taking a TaskRow, "
+                            f"got {fn!r}")
+        self._registry.add_listener(fn)
+
+    def remove_task_listener(self, fn: Callable[[TaskRow], object]) -> bool:
+        """Stop calling ``fn``; True if it was listening."""
+        self._guard.check(self)
+        return self._registry.remove_listener(fn)
+
+    @property
+    def paced_frames(self) -> int:
+        """Non-realtime frames that waited for work outside the loop (see `pacing`)."""
+        return self._pacer.paced_frames
+
     def _on_blocking(self, report: BlockingReport) -> None:
         self._host.report_warning(report.message())
         self._registry.version += 1
@@ -255,9 +285,15 @@ class AsyncIOManager:
         if self._closed:
             return
         # A frame with nothing to admit and nothing due on the loop skips the loop.
-        if self._stepping and (self._lifecycle.admission or self._loop.has_work()):
-            self._blocking.follow_host()
-            self._runner.step(self._budget_seconds, self._admit)
+        # Realtime frames drain within the wall-clock Framebudget; virtual ones until
+        # idle (deterministic), then wait while outside work is in flight.
+        if self._stepping:
+            realtime = self._host.realtime
+            if self._lifecycle.admission or self._loop.has_work():
+                self._blocking.follow_host()
+                self._runner.step(self._budget_seconds if realtime else None, self._admit)
+            if not realtime:
+                self._pacer.pace()
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
         now = self._host.time()
@@ -266,6 +302,10 @@ class AsyncIOManager:
 
     def _admit(self) -> int:
         return self._lifecycle.admit()
+
+    def _drain(self) -> None:
+        """The non-realtime step: drain until idle, bounded by iterations, not time."""
+        self._runner.step(None, self._admit)
 
     def apply_parameter(self, name: str, value: Any) -> None:
         """Follow a new value of one of the component's parameters (its

@@ -11,7 +11,9 @@ Work is counted three ways:
 
 * automatically, for ``loop.run_in_executor`` (and so ``asyncio.to_thread``);
 * by ``track(future)``, for a future that some other machinery completes;
-* by ``async with outside_work(): ...`` around an ``await`` on anything else.
+* by ``async with outside_work(): ...`` around an ``await`` on anything else;
+* by a source, ``add_source(count)``, for work whose count lives elsewhere (a
+  serial worker's queued and running jobs), asked whenever the host needs to know.
 
 ``outside_work()`` is a no-op on a loop that is not the host's (TouchDesigner's,
 or a plain ``asyncio.run``), so operator code that uses it stays portable.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -32,11 +34,12 @@ __all__ = ["OutsideWork", "outside_work"]
 class OutsideWork:
     """A thread-safe count of outside work in flight for one event loop."""
 
-    __slots__ = ("_lock", "_pending", "started")
+    __slots__ = ("_lock", "_pending", "_sources", "started")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending = 0
+        self._sources: list[Callable[[], int]] = []
         #: How many pieces of outside work were ever begun (for tests and stats).
         self.started = 0
 
@@ -44,6 +47,25 @@ class OutsideWork:
     def pending(self) -> int:
         """How many pieces of outside work are in flight now."""
         return self._pending
+
+    def in_flight(self) -> bool:
+        """Whether any outside work is in flight: counted, or reported by a source."""
+        return self._pending > 0 or any(count() for count in self._sources)
+
+    def add_source(self, count: Callable[[], int]) -> None:
+        """Also ask ``count()`` (how much work it has in flight) whenever the host
+        checks; call it on the host's thread. For work counted elsewhere."""
+        if not callable(count):
+            raise TypeError(f"add_source() expected a callable returning a count, "
+                            f"got {count!r}")
+        self._sources.append(count)
+
+    def remove_source(self, count: Callable[[], int]) -> bool:
+        """Stop asking ``count``; True if it was a source."""
+        if count in self._sources:
+            self._sources.remove(count)
+            return True
+        return False
 
     def begin(self) -> None:
         """Count one more piece of work in flight; pair with `end()`."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRecord, TaskRow
@@ -30,8 +30,8 @@ _EPSILON = 1e-9
 class TaskRegistry:
     """The tracked tasks and their counts; see the module docstring."""
 
-    __slots__ = ("_active", "_clear_queue", "_counts", "_next_id", "_table", "_tasks",
-                 "version")
+    __slots__ = ("_active", "_clear_queue", "_counts", "_lifetime", "_listeners", "_next_id",
+                 "_table", "_tasks", "version")
 
     def __init__(self, table: TaskTableSync) -> None:
         self._table = table
@@ -39,6 +39,10 @@ class TaskRegistry:
         self._tasks: dict[int, TaskRecord] = {}
         self._active: dict[int, TaskRecord] = {}
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
+        # Endings per final status over the whole run: forgetting never lowers them.
+        self._lifetime: dict[TaskStatus, int] = {
+            status: 0 for status in TaskStatus if status.is_finished}
+        self._listeners: list[Callable[[TaskRow], object]] = []
         # Finished tasks in the order they finished (Clear After's order, and the
         # views' read newest first); a forgotten task's entry waits to age out.
         self._clear_queue: deque[TaskRecord] = deque()
@@ -82,6 +86,27 @@ class TaskRegistry:
     def counts(self) -> dict[TaskStatus, int]:
         return dict(self._counts)
 
+    def lifetime_counts(self) -> dict[TaskStatus, int]:
+        """Tasks that ended in each final status since the registry was made,
+        forgotten ones included (`counts` is what is tracked now)."""
+        return dict(self._lifetime)
+
+    # -- listeners (trace recorders) ----------------------------------------------
+    def add_listener(self, fn: Callable[[TaskRow], object]) -> None:
+        """Call ``fn(row)`` on every status change: added, started, ended."""
+        self._listeners.append(fn)
+
+    def remove_listener(self, fn: Callable[[TaskRow], object]) -> bool:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+            return True
+        return False
+
+    def _tell(self, rec: TaskRecord) -> None:
+        row = rec.row
+        for fn in list(self._listeners):
+            fn(row)
+
     def ordered(self, first: int, stop: int | None) -> list[TaskRow]:
         """Rows in the views' order (active newest first, then the latest to finish),
         positions ``first`` to ``stop``; costs O(stop), whatever the number of tasks."""
@@ -100,11 +125,16 @@ class TaskRegistry:
         self._active[rec.task_id] = rec
         self._counts[TaskStatus.PENDING] += 1
         self._table.added(rec)
+        if self._listeners:
+            self._tell(rec)
 
     def moved(self, rec: TaskRecord, was: TaskStatus) -> None:
         """``rec`` went from ``was`` to its current status (`TaskRecord.transition`)."""
         status = rec.status
+        if self._listeners:
+            self._tell(rec)
         if status.is_finished:
+            self._lifetime[status] += 1
             active = self._active
             active.pop(rec.task_id, None)
             if not active:

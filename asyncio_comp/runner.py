@@ -55,8 +55,10 @@ class LoopRunner:
         """Whether an iteration would run anything now (else a frame skips the loop)."""
         return self.loop.has_work()
 
-    def step(self, budget_seconds: float, admit: Callable[[], int] | None = None) -> int:
-        """Run the loop for up to ``budget_seconds`` of the host's wall clock."""
+    def step(self, budget_seconds: float | None,
+             admit: Callable[[], int] | None = None) -> int:
+        """Run the loop for up to ``budget_seconds`` of the host's wall clock, or with
+        None until it is idle (bounded by iterations: non-realtime frames)."""
         # Read at call time: a test may replace ``host.wall_clock`` after creation.
         self._stepper.wall_clock = self._host.wall_clock
         return self._stepper.step(budget_seconds, admit)

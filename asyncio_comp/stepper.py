@@ -1,9 +1,18 @@
 """LoopStepper: run the event loop for one frame, draining ready work within a budget.
 
 One plain iteration per frame (the LOPs way) makes a ten-hop ``await`` chain take ten
-frames. Instead the stepper keeps iterating while the loop has ready callbacks and
-the frame budget lasts, and between iterations lets the tracker admit waiting tasks,
-so a burst of 100k submissions is spread over frames instead of stalling one.
+frames. Instead the stepper keeps iterating while the loop has ready callbacks, and
+between iterations lets the tracker admit waiting tasks. What bounds a frame depends
+on the mode:
+
+* **Realtime** (a budget in seconds): iterating stops when the wall-time budget
+  (the component's ``Framebudget``) is spent, so a burst of 100k submissions is
+  spread over frames instead of stalling one and frames stay smooth.
+* **Non-realtime** (budget ``None``): no clock is read at all. The loop drains until
+  it is idle — nothing ready and nothing left to admit — or until
+  `MAX_ITERATIONS_PER_FRAME` iterations ran. Both are counts, so which frame a task
+  starts, ends or calls back in depends only on the program, never on how fast or
+  how loaded the machine is.
 
 It drives the loop with a single ``run_forever()`` per frame and a callback that
 re-queues itself once per iteration (``call_soon`` puts it behind the work that is
@@ -13,6 +22,7 @@ ready now), so a frame pays the loop's start-up cost once, not once per iteratio
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable
 
@@ -21,7 +31,8 @@ from asyncio_comp._loop_internals import ready_count
 __all__ = ["LoopStepper"]
 
 #: Upper bound on iterations per frame, whatever the budget: a guard against a
-#: coroutine that spins on ``sleep(0)`` keeping the loop busy for the whole budget.
+#: coroutine that spins on ``sleep(0)`` keeping the loop busy for the whole budget
+#: (realtime) or forever (non-realtime, where it is the only bound).
 MAX_ITERATIONS_PER_FRAME = 10_000
 
 
@@ -40,13 +51,18 @@ class LoopStepper:
         self._driver: asyncio.Handle | None = None
         self.last_iterations = 0
 
-    def step(self, budget_seconds: float, admit: Callable[[], int] | None = None) -> int:
-        """Run the loop for up to ``budget_seconds`` of wall time; the iterations run.
+    def step(self, budget_seconds: float | None,
+             admit: Callable[[], int] | None = None) -> int:
+        """Run the loop for one frame; the iterations run.
 
-        ``admit()`` is called once per iteration while the budget lasts and returns
-        how many tasks it started; it is how pending tasks enter the loop.
+        ``budget_seconds`` is the wall time the frame may spend (realtime mode), or
+        None to drain until idle, bounded only by the iteration count (non-realtime
+        mode: deterministic). ``admit()`` is called once per iteration while the
+        bound lasts and returns how many tasks it started; it is how pending tasks
+        enter the loop.
         """
-        self._deadline = self.wall_clock() + budget_seconds
+        self._deadline = (math.inf if budget_seconds is None
+                          else self.wall_clock() + budget_seconds)
         self._iterations = 0
         self._admit = admit
         loop = self._loop
@@ -64,7 +80,10 @@ class LoopStepper:
     def _drive(self) -> None:
         self._iterations += 1
         loop = self._loop
-        if self._iterations < MAX_ITERATIONS_PER_FRAME and self.wall_clock() < self._deadline:
+        # With no budget the deadline is infinite and the clock is not read.
+        deadline = self._deadline
+        if self._iterations < MAX_ITERATIONS_PER_FRAME and (
+                deadline == math.inf or self.wall_clock() < deadline):
             # Admit a new batch only once the ready work has drained, so the tasks
             # admitted this frame mostly finish this frame too (one table write each).
             ready = ready_count(loop)

@@ -32,7 +32,6 @@ from distributed import Client, Future, LocalCluster
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
-from host.engine.clock import FrameClock
 from host.engine.network import BaseCOMP
 from host.engine.params import IntPar, Par, PulsePar, StrPar
 from host.engine.table import TableDAT
@@ -302,31 +301,25 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
                                                      description=f"{self.path} close")
             return
-        # The host's frame clock, when it has one (HostCore and Host do).
-        clock = getattr(self.host, "clock", None)
-        follow = None
-        if isinstance(clock, FrameClock) and not clock.realtime:
+        if not self.host.realtime:
             # Dask's messages are flushed on loop timers, and virtual time stands
-            # still between frames: during the host's close it follows the wall clock.
-            origin, started = clock.seconds, time.monotonic()
-
-            def follow() -> None:
-                clock.seconds = origin + (time.monotonic() - started)
-
-        _run_to_end(loop, self._disconnect(), CLOSE_SECONDS, follow)
+            # still once frames stop: during the host's close the loop's time follows
+            # the wall clock (host.seconds stays where the run ended).
+            loop.follow_wall_clock(time.monotonic)
+        _run_to_end(loop, self._disconnect(), CLOSE_SECONDS)
 
     def onDestroy(self) -> None:
         self.close()
 
 
 def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None],
-                seconds: float, tick: Callable[[], None] | None = None) -> None:
+                seconds: float) -> None:
     """Run ``coro`` on the idle ``loop`` until it ends, for at most ``seconds`` of wall time.
 
     Not ``run_until_complete``: with ``realtime=False`` the loop's clock is the
     frame's time, which stands still between frames, so a timeout inside the
     shutdown would never fire. Wall time bounds it instead (process exits and
-    socket closes are real-time events); ``tick()`` runs before each iteration.
+    socket closes are real-time events).
     """
     task = loop.create_task(coro)
     deadline = time.monotonic() + seconds
@@ -337,8 +330,6 @@ def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
             deadline = time.monotonic() + 1.0
         elif task.cancelling() and time.monotonic() > deadline:
             break
-        if tick is not None:
-            tick()
         loop.call_soon(loop.stop)
         loop.run_forever()
         time.sleep(0.001)  # the loop polls without waiting; give the processes the CPU

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot
 from asyncio_comp.worker.table import WorkerTableSync
@@ -35,6 +35,16 @@ T = TypeVar("T")
 WORKERS_PARENT = "/ChatTD"
 
 
+@runtime_checkable
+class WorkSources(Protocol):
+    """What the worker needs of the host loop's ``OutsideWork`` (``loop.outside``),
+    named here so that the worker imports nothing of its parent package."""
+
+    def add_source(self, count: Callable[[], int]) -> None: ...
+
+    def remove_source(self, count: Callable[[], int]) -> bool: ...
+
+
 class SerialWorkerCOMP(BaseCOMP):
     """A serial worker queue as an operator; see the module docstring."""
 
@@ -54,6 +64,12 @@ class SerialWorkerCOMP(BaseCOMP):
         host = self.host
         self._worker = SerialWorker(self.par.Historysize.eval(), name=self.path,
                                     time_function=host.time)
+        # Queued and running jobs are work outside the host's loop (a `host.Host`
+        # has one): while there are any, non-realtime frames are paced to real time.
+        outside = getattr(getattr(host, "loop", None), "outside", None)
+        self._outside = outside if isinstance(outside, WorkSources) else None
+        if self._outside is not None:
+            self._outside.add_source(self.jobs_in_flight)
         self.worker_table = self.create(TableDAT, "worker_table")
         self._table: WorkerTableSync | None = WorkerTableSync(self.worker_table,
                                                               self._worker.watch())
@@ -132,12 +148,20 @@ class SerialWorkerCOMP(BaseCOMP):
         if self._table is not None and self.valid:
             self._table.sync(self._worker.get_current_task())
 
+    def jobs_in_flight(self) -> int:
+        """Jobs queued or running on the worker now (any thread may ask)."""
+        worker = self._worker
+        return worker.get_task_pending_count() + (worker.get_current_task() is not None)
+
     def _shutdown(self) -> None:
         # Runs at host close and again when the network is torn down: wait for a
         # stuck thread once, not twice.
         if self._shut_down:
             return
         self._shut_down = True
+        if self._outside is not None:
+            self._outside.remove_source(self.jobs_in_flight)
+            self._outside = None
         if not self._worker.stop(self.STOP_TIMEOUT_SECONDS):
             log.error("%s: the worker thread did not end within %g s", self.path,
                       self.STOP_TIMEOUT_SECONDS)

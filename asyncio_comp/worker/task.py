@@ -285,6 +285,9 @@ class WorkerTask(Generic[T]):
         if not self.is_done():
             loop = asyncio.get_running_loop()
             future: asyncio.Future[None] = loop.create_future()
+            outside = getattr(loop, "outside", None)
+            if outside is not None:  # the host's loop: frames wait for the job
+                outside.track(future)
             self.add_done_callback(partial(_wake_loop, loop, future))
             yield from future.__await__()
         exception = self._exception

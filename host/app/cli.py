@@ -282,10 +282,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
             f"task{'s' if active != 1 else ''} and closed the loop")
         return interrupts.exit_status or EXIT_INTERRUPTED
     if view_kind == "headless":
-        rows, counts, workers = rows_and_counts
+        rows, counts, workers, lifetime = rows_and_counts
         out.print(render_summary(rows, counts, host.stats, seconds=elapsed,
                                  fps=host.fps, realtime=host.realtime,
-                                 title=f"framehost · {scene.name}", workers=workers))
+                                 title=f"framehost · {scene.name}", workers=workers,
+                                 lifetime=lifetime))
     elif view_kind == "window" and stopped_early:
         say(f"the window was closed after {host.frame} frames; cancelled {active} active "
             f"task{'s' if active != 1 else ''} and closed the loop")
@@ -377,21 +378,22 @@ def _signal_word(interrupts: Interrupts) -> str:
     return "terminated (SIGTERM)" if interrupts.signum == signal.SIGTERM else "interrupted"
 
 
-def _final_state(host: Host) -> tuple[int, tuple[list[Any], dict[Any, int], list[Any]]]:
-    """How many tasks are active, and the rows, counts and workers for the summary.
+def _final_state(host: Host) -> tuple[int, tuple[list[Any], dict[Any, int], list[Any],
+                                                   dict[Any, int]]]:
+    """Active tasks, and the rows, counts, workers and lifetime counts for the summary.
 
-    Taken before close: closing the host stops its workers and fails what they still
-    queue. Taken whatever state an interrupt left the host in: a failure here must
-    not keep the host from closing, so it reads as nothing to report.
+    Taken before close (which fails what workers still queue), whatever state an
+    interrupt left: a failure here reads as nothing to report, never blocks close.
     """
     if host.closed:
-        return 0, ([], {}, [])
+        return 0, ([], {}, [], {})
     try:
         counts = dict(host.tasks.counts())
         active = sum(n for status, n in counts.items() if status.is_active)
-        return max(0, active), (host.tasks.rows(), counts, worker_snapshots(host, 0))
+        return max(0, active), (host.tasks.rows(), counts, worker_snapshots(host, 0),
+                                host.tasks.GetLifetimeCounts())
     except Exception:
-        return 0, ([], {}, [])
+        return 0, ([], {}, [], {})
 
 
 if __name__ == "__main__":  # pragma: no cover

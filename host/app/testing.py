@@ -9,10 +9,20 @@ Fixtures:
         task completes after 30 frames and timeouts fire on an exact frame.
     ``realtime_host``: a realtime `Host` at 60 fps, for the rare test about pacing.
 
+    ``task_trace``: a `TaskTrace` recording the ``host`` fixture's task events.
+
 Helpers (import them from ``host.app.testing``):
     `run_until` runs frames until a condition holds, at most a given number.
     `wait_for_tasks` runs frames until the given tasks have ended.
     `assert_task_status` checks one task's status with a message that says why not.
+    `trace_scene` runs a scene's first frames in virtual time and returns its trace.
+
+Trace snapshots: a `TaskTrace` is every task event as a
+``(frame, task_id, description, status)`` line. In virtual time the frame of every
+event depends only on the program, so comparing the trace with a stored snapshot
+(syrupy's ``snapshot`` fixture: ``assert trace.text() == snapshot``; create or
+refresh it with ``pytest --snapshot-update``) catches any change in what an
+operator does, when, in one assertion.
 
 Work done by real threads, processes or sockets takes wall time, while virtual
 frames take microseconds; wait for it with `run_until` and a generous frame bound,
@@ -21,8 +31,8 @@ never with ``time.sleep``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,14 +40,18 @@ from asyncio_comp.status import TaskStatus
 from host.engine.errors import describe_error
 
 if TYPE_CHECKING:
+    from asyncio_comp.records import TaskRow
     from host.app.assemble import Host
 
 __all__ = [
     "FramesExhausted",
+    "TaskTrace",
     "assert_task_status",
     "host",
     "realtime_host",
     "run_until",
+    "task_trace",
+    "trace_scene",
     "wait_for_tasks",
 ]
 
@@ -153,3 +167,75 @@ def assert_task_status(host: Host, task_id: int, status: TaskStatus | str) -> No
         error = f" (error: {describe_error(info['error'])})" if info["error"] else ""
         raise AssertionError(f"task {task_id} ({info['description']}) is {actual.value}, "
                              f"expected {expected.value}{error}")
+
+
+class TaskTrace:
+    """Records a host's task events as ``(frame, task_id, description, status)``.
+
+    An event is a task being submitted (``pending``), started (``running``) or
+    ending (its final status), stamped with the frame it happened in (0 for work
+    submitted before the first frame, e.g. by a scene's ``build``). Recording
+    starts at once and stops at `stop()` (or when the host closes).
+    """
+
+    def __init__(self, host: Host) -> None:
+        self._host = host
+        self.events: list[tuple[int, int, str, str]] = []
+        self._recording = True
+        host.tasks.add_task_listener(self._record)
+
+    def _record(self, row: TaskRow) -> None:
+        self.events.append((self._host.frame, row.task_id, row.description,
+                            row.status.value))
+
+    def stop(self) -> None:
+        """Stop recording (idempotent); the events so far stay."""
+        if self._recording and not self._host.closed:
+            self._host.tasks.remove_task_listener(self._record)
+        self._recording = False
+
+    def lines(self) -> list[str]:
+        """One line per event: frame, task id, status, description."""
+        return [f"{frame:>6} {task_id:>6} {status:<9} {description}"
+                for frame, task_id, description, status in self.events]
+
+    def text(self) -> str:
+        """The lines joined, newline-ended: what a snapshot stores."""
+        return "".join(line + "\n" for line in self.lines())
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+@pytest.fixture
+def task_trace(host: Host) -> Iterator[TaskTrace]:
+    """A `TaskTrace` of the ``host`` fixture, from the start of the test."""
+    trace = TaskTrace(host)
+    try:
+        yield trace
+    finally:
+        trace.stop()
+
+
+def trace_scene(name: str, frames: int = 300, args: Mapping[str, Any] | None = None,
+                fps: float = 60.0) -> TaskTrace:
+    """Build scene ``name`` (a bundled name or a path) in a fresh virtual-time host,
+    run ``frames`` frames, close the host; the trace of those frames.
+
+    Raises:
+        ValueError: ``frames`` is not a whole number >= 0.
+        host.app.scene_loader.SceneError: the scene cannot be loaded or built.
+    """
+    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
+        raise ValueError(f"trace_scene() expected frames as a whole number >= 0, "
+                         f"got {frames!r}")
+    from host.app.assemble import Host
+    from host.app.scene_loader import build_scene, load_scene
+
+    scene = load_scene(name)
+    with Host(fps=fps, realtime=False) as h:
+        trace = TaskTrace(h)
+        build_scene(scene, h, args)
+        h.run(frames=frames)
+        trace.stop()
+    return trace

@@ -183,3 +183,99 @@ def test_the_set_loop_reader_sees_set_event_loop_without_creating_a_loop() -> No
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+
+
+# -- what pacing to outside work reads (asyncio_comp/pacing.py) ----------------------
+def test_a_selector_key_holds_the_reader_and_writer_handles() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    ours, theirs = socket.socketpair()
+    try:
+        assert loop.sockets_in_flight() is False  # only the self-pipe is watched
+        loop.add_writer(ours.fileno(), lambda: None)
+        reader, writer = loop._selector.get_key(ours.fileno()).data  # type: ignore[attr-defined]
+        assert reader is None and isinstance(writer, asyncio.Handle)
+        assert loop.sockets_in_flight()  # a writer: a send or connect in flight
+        loop.remove_writer(ours.fileno())
+        assert not loop.sockets_in_flight()
+    finally:
+        ours.close()
+        theirs.close()
+        loop.close()
+
+
+def test_a_task_exposes_the_future_it_waits_on_and_sleep_uses_a_plain_timer() -> None:
+    from asyncio import futures
+
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        task = loop.create_task(asyncio.sleep(10))
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        waiter = task._fut_waiter  # type: ignore[attr-defined]
+        assert isinstance(waiter, asyncio.Future)
+        (timer,) = loop._scheduled  # type: ignore[attr-defined]
+        assert timer._callback is futures._set_result_unless_cancelled  # type: ignore[attr-defined]
+        assert timer._args[0] is waiter
+        assert not loop._a_task_waits_on_a_future()  # a sleep is not outside work
+        task.cancel()
+        loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+    finally:
+        loop.close()
+
+
+def test_stream_readers_expose_their_pending_read() -> None:
+    """An asyncio stream is in flight while its reader has a pending read."""
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        reader = asyncio.StreamReader(loop=loop)
+        protocol = asyncio.StreamReaderProtocol(reader, loop=loop)
+        assert protocol._stream_reader is reader  # type: ignore[attr-defined]
+        assert reader._waiter is None  # type: ignore[attr-defined]
+        read = loop.create_task(reader.read(10))
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        assert isinstance(reader._waiter, asyncio.Future)  # type: ignore[attr-defined]
+        read.cancel()
+        loop.run_until_complete(asyncio.gather(read, return_exceptions=True))
+    finally:
+        loop.close()
+
+
+def test_the_self_pipe_and_the_subprocess_exit_waiters_are_where_pacing_looks(
+        host: Host) -> None:
+    import sys
+
+    loop = host.loop
+    assert loop._ssock.fileno() in loop._selector.get_map()  # type: ignore[attr-defined]
+    seen: list[object] = []
+
+    async def child() -> int:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+        seen.append(proc._transport._exit_waiters)  # type: ignore[attr-defined]
+        return await proc.wait()
+
+    task_id = host.tasks.Run(child(), timeout=30.0)
+    host.run(until=lambda: not host.tasks.GetTaskInfo(task_id)["status"].is_active,  # type: ignore[index]
+             frames=100_000)
+    assert isinstance(seen[0], list)
+    assert host.tasks.GetTaskResult(task_id) == 0  # type: ignore[arg-type]
+    assert loop.outside.pending == 0  # type: ignore[attr-defined]
+
+
+def test_follow_wall_clock_runs_loop_time_on_from_where_it_stood() -> None:
+    """Shutdown in virtual time: the loop's timers come due on the wall clock."""
+    wall = [100.0]
+    loop = FrameEventLoop(lambda: 5.0)
+    try:
+        loop.follow_wall_clock(lambda: wall[0])
+        assert loop.time() == 5.0
+        wall[0] = 100.25
+        assert loop.time() == 5.25
+        fired: list[float] = []
+        loop.call_at(5.5, lambda: fired.append(loop.time()))
+        wall[0] = 100.5
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        assert fired == [5.5]
+    finally:
+        loop.close()

@@ -72,3 +72,16 @@ def test_outside_work_block_counts_on_the_host_loop_only(host: Host) -> None:
             return "ran"
 
     assert asyncio.run(elsewhere()) == "ran"  # a plain loop: nothing to count, no error
+
+
+def test_a_source_counts_while_it_reports_work() -> None:
+    work = OutsideWork()
+    jobs = [2]
+    work.add_source(lambda: jobs[0])
+    assert work.in_flight() and work.pending == 0
+    jobs[0] = 0
+    assert not work.in_flight()
+    with pytest.raises(TypeError, match="add_source\\(\\) expected a callable returning a "
+                                        "count, got 3"):
+        work.add_source(3)  # type: ignore[arg-type]
+    assert work.remove_source(print) is False

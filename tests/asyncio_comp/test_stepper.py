@@ -1,13 +1,26 @@
-"""Budgeted draining: short await chains finish in a frame, bursts spread over frames."""
+"""Draining: short await chains finish in a frame; non-realtime frames drain until idle
+within an iteration bound, realtime ones within the wall-clock Framebudget (driven here
+by a fake clock, so no test depends on the machine's speed)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
+from ticking_time import TickingTime
 
 from asyncio_comp import TaskStatus
+from asyncio_comp import stepper as stepper_module
 from host import Host
+
+
+@pytest.fixture
+def ticking_host() -> Iterator[Host]:
+    """A realtime host on a fake clock whose every reading costs 1 µs."""
+    clock = TickingTime(0.000001)
+    with Host(fps=60.0, realtime=True, time_function=clock.time, sleep=clock.sleep) as h:
+        yield h
 
 
 def test_ten_sleep_zero_hops_finish_in_one_or_two_frames(host: Host) -> None:
@@ -64,8 +77,42 @@ def run_burst(host: Host, count: int) -> list[int]:
     return ids
 
 
-def test_burst_of_100k_is_admitted_over_several_frames(host: Host) -> None:
-    """Frame times are the benchmark's business (bench/burst.py); this checks the shape."""
+def test_non_realtime_drains_a_burst_until_idle_in_one_frame(host: Host) -> None:
+    """No wall-clock budget in virtual time: 20k tasks (three sleep(0) hops each)
+    all end in frame 1, whatever the machine."""
+    async def hops(i: int) -> int:
+        for _ in range(3):
+            await asyncio.sleep(0)
+        return i
+
+    ids = host.tasks.Run([hops(i) for i in range(20_000)])
+    assert isinstance(ids, list)
+    host.step()
+    assert host.tasks.counts()[TaskStatus.COMPLETED] == 20_000
+    assert {host.tasks.GetTaskInfo(i)["completed_at"] for i in ids} == {0.0}  # type: ignore[index]
+
+
+def test_non_realtime_frames_are_bounded_by_iterations_not_time(
+        host: Host, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the iteration bound at 10, admission (64 tasks an iteration) spreads a
+    burst over an exact, machine-independent number of frames."""
+    monkeypatch.setattr(stepper_module, "MAX_ITERATIONS_PER_FRAME", 10)
+    ids = run_burst(host, 5_000)
+    frames = host.run(until=lambda: host.tasks.GetActiveTasksCount() == 0, frames=5000)
+    assert host.tasks.counts()[TaskStatus.COMPLETED] == 5_000
+    ended = [host.tasks.GetTaskInfo(i)["completed_at"] for i in ids]  # type: ignore[index]
+    assert ended == sorted(ended) and frames > 5
+    # Frame of each ending: a pure function of the program, so a rerun matches.
+    with Host(fps=60.0, realtime=False) as again:
+        ids_again = run_burst(again, 5_000)
+        again.run(until=lambda: again.tasks.GetActiveTasksCount() == 0, frames=5000)
+        assert [again.tasks.GetTaskInfo(i)["completed_at"]  # type: ignore[index]
+                for i in ids_again] == ended
+
+
+def test_burst_of_100k_is_admitted_over_several_frames(ticking_host: Host) -> None:
+    """Realtime: the Framebudget spreads a burst (bench/burst.py measures the times)."""
+    host = ticking_host
     count = 100_000
     ids = run_burst(host, count)
     host.step()
@@ -79,7 +126,10 @@ def test_burst_of_100k_is_admitted_over_several_frames(host: Host) -> None:
     assert host.tasks.GetTaskResult(ids[-1]) == count - 1
 
 
-def test_pending_tasks_waiting_for_admission_can_be_cancelled(host: Host) -> None:
+def test_pending_tasks_waiting_for_admission_can_be_cancelled(
+        host: Host, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stepper_module, "MAX_ITERATIONS_PER_FRAME", 10)
+
     async def tiny() -> None:
         return None
 
@@ -98,7 +148,9 @@ def test_pending_tasks_waiting_for_admission_can_be_cancelled(host: Host) -> Non
     assert counts[TaskStatus.COMPLETED] == 20_000 - 1
 
 
-def test_framebudget_parameter_bounds_the_work_per_frame(host: Host) -> None:
+def test_framebudget_parameter_bounds_the_work_per_frame(ticking_host: Host) -> None:
+    host = ticking_host
+
     async def tiny() -> None:
         return None
 
@@ -131,10 +183,11 @@ def test_an_interrupt_out_of_the_loop_leaves_one_driver_for_the_next_frame(host:
         assert host.tasks.GetTaskResult(later) == 42
 
 
-def test_a_new_frame_budget_takes_effect_from_the_next_frame(host: Host) -> None:
+def test_a_new_frame_budget_takes_effect_from_the_next_frame(ticking_host: Host) -> None:
     """The budget is mirrored when it changes, not read every frame: a change must
-    still reach the stepper. 5,000 first steps cannot fit in 0.05 ms; they fit in
-    a 1,000 ms budget with room to spare."""
+    still reach the stepper. 5,000 first steps cannot fit in 0.05 ms of the ticking
+    clock; they fit in a 1,000 ms budget (2,000 readings) with room to spare."""
+    host = ticking_host
     comp = host.asyncio_comp
 
     def frames_to_drain(count: int) -> int:

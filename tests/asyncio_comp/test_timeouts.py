@@ -12,6 +12,7 @@ import asyncio
 import pytest
 
 from asyncio_comp import TaskOutcome, TaskStatus
+from asyncio_comp import stepper as stepper_module
 from host import Host
 
 
@@ -136,7 +137,8 @@ def test_task_swallowing_timeout_still_ends_timeout(host: Host) -> None:
     assert status(host, task_id) is TaskStatus.TIMEOUT
 
 
-def test_task_waiting_for_admission_times_out_without_starting(host: Host) -> None:
+def test_task_waiting_for_admission_times_out_without_starting(
+        host: Host, monkeypatch: pytest.MonkeyPatch) -> None:
     """A pending task's timeout runs from submission; its coroutine is closed, never run."""
     import gc
     import warnings
@@ -149,7 +151,8 @@ def test_task_waiting_for_admission_times_out_without_starting(host: Host) -> No
     async def late() -> None:
         started.append(True)
 
-    host.asyncio_comp.par.Framebudget = 0.05  # admit slowly: the smallest budget
+    # Admit slowly: two iterations a frame (non-realtime frames are bounded by count).
+    monkeypatch.setattr(stepper_module, "MAX_ITERATIONS_PER_FRAME", 2)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         host.tasks.Run([tiny() for _ in range(20_000)])

@@ -85,7 +85,14 @@ def test_a_step_under_the_threshold_on_the_fake_clock_is_not_reported(
     assert host.tasks.blocking_reports == ()
 
 
-def test_the_stepper_budget_follows_the_fake_clock(host: Host, wall: FakeWall) -> None:
+def test_the_stepper_budget_follows_the_fake_clock() -> None:
+    """Realtime frames only: virtual frames drain until idle, bounded by a count."""
+    wall = FakeWall()
+    with Host(realtime=True, time_function=wall, sleep=wall.advance) as host:
+        budget_follows_the_clock(host, wall)
+
+
+def budget_follows_the_clock(host: Host, wall: FakeWall) -> None:
     host.asyncio_comp.par.Framebudget = 4.0  # ms
     host.tasks.blocking_threshold = 1.0  # these steps are slow on purpose
     steps: list[int] = []

@@ -215,7 +215,7 @@ def test_closing_the_window_ends_the_run_cleanly(capsys: pytest.CaptureFixture[s
     assert main(["run", "hello", "--window", "--no-realtime"]) == 0
     err = capsys.readouterr().err
     assert err.splitlines()[-2] == (
-        "framehost: the window was closed after 3 frames; cancelled 9 active tasks "
+        "framehost: the window was closed after 3 frames; cancelled 8 active tasks "
         "and closed the loop")
     assert re.fullmatch(SUMMARY.format(frames=3, seconds="0.05"), err.splitlines()[-1] + "\n")
     [view] = FakeWindow.instances

@@ -67,7 +67,12 @@ def test_the_tutorials_tests_pass_with_the_fixture(pytester):
     files, _ = _materialise(pytester.path)
     tests = [name for name in files if name.startswith("test_")]
     assert tests
-    result = pytester.runpytest_inprocess(*tests, "-p", "no:cacheprovider",
-                                          "-W", "error::RuntimeWarning",
-                                          "-W", "error::ResourceWarning")
-    result.assert_outcomes(passed=2)
+    options = ("-p", "no:cacheprovider", "-W", "error::RuntimeWarning",
+               "-W", "error::ResourceWarning")
+    # As the tutorial says: the first run writes the trace snapshot, the next
+    # compares with it.
+    written = pytester.runpytest_inprocess(*tests, *options, "--snapshot-update")
+    written.assert_outcomes(passed=3)
+    assert list((pytester.path / "__snapshots__").glob("*.ambr"))
+    result = pytester.runpytest_inprocess(*tests, *options)
+    result.assert_outcomes(passed=3)

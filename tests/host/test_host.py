@@ -186,13 +186,27 @@ def test_an_idle_frame_writes_a_bounded_number_of_cells(host: Host, idle_tasks: 
 
 
 def test_realtime_host_paces_frames() -> None:
-    import time
-
-    with Host(fps=100, realtime=True) as host:
-        started = time.perf_counter()
+    """On an injected clock: frames 1..10 are scheduled over 9 periods, and the host
+    sleeps the rest of each period (no wall time read, so no load can change it)."""
+    fake = _FakeTime()
+    with Host(fps=100, realtime=True, time_function=fake.time, sleep=fake.sleep) as host:
+        started = fake.now
         host.step(10)
-        elapsed = time.perf_counter() - started
-    assert elapsed >= 0.085  # frames 1..10 are scheduled over 9 periods
+        assert fake.now - started == pytest.approx(0.09)
+        assert host.frame == 10 and host.stats.late_frames == 0
+
+
+class _FakeTime:
+    """A wall clock that moves only when the host sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 500.0
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def test_repr(host: Host) -> None:

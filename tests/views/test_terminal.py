@@ -275,7 +275,7 @@ def test_view_fits_rows_to_the_terminal_height(host: Host) -> None:
     host.step(2)
     view = TerminalView(host, console=file_console(height=20))
     text, _ = record(view.renderable())
-    assert text.count("job ") == 20 - 7
+    assert text.count("job ") == 20 - 8  # 8 lines of chrome, with the whole-run line
     assert "more tasks not shown" in text
     assert len(text.splitlines()) == 20
 
@@ -478,7 +478,7 @@ def test_a_live_worker_shows_in_the_terminal_view(host: Host, gate: threading.Ev
     host.step(1)
     text, _ = record(view.renderable())
     snaps = [houdini.snapshot(3)]
-    assert text.count("job ") == 40 - 7 - worker_panel_height(snaps)
+    assert text.count("job ") == 40 - 8 - worker_panel_height(snaps)
     assert len(text.splitlines()) <= 40
 
     gate.set()

@@ -19,6 +19,7 @@ from functools import cache
 __all__ = [
     "DARK_TEXT",
     "LIGHT_TEXT",
+    "SHORT_STATUS",
     "STATUS_ORDER",
     "STATUS_RGBA",
     "WORKER_RGBA",
@@ -35,6 +36,9 @@ Color = tuple[int, int, int, int]
 
 #: Statuses in the order of a task's life; counts are shown in this order.
 STATUS_ORDER = ("pending", "running", "completed", "failed", "cancelled", "timeout")
+#: The short label of each status, for counts lines in narrow views (both views).
+SHORT_STATUS = {"pending": "pend", "running": "run", "completed": "done", "failed": "fail",
+                "cancelled": "canc", "timeout": "t/o"}
 
 #: One colour per task status, distinct in hue: grey waits, blue runs, green done,
 #: red failed, orange cancelled by someone, purple ran out of time.

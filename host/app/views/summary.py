@@ -65,6 +65,7 @@ def render_summary(
     realtime: bool,
     title: str = "framehost",
     workers: Sequence[WorkerSnapshot] = (),
+    lifetime: Mapping[TaskStatus, int] | None = None,
 ) -> RenderableType:
     """Tasks per status, frame and frame-time figures, one line per serial worker, and
     the errors of tasks that failed.
@@ -75,6 +76,9 @@ def render_summary(
         seconds: host time the run covered (to the end of the last frame's period).
         workers: snapshots of the host's serial workers, taken before it closed (closing
             fails what is still queued); no workers table if empty.
+        lifetime: tasks that ended in each final status over the whole run
+            (`AsyncIOManager.GetLifetimeCounts`), shown as a "whole run" column
+            beside ``counts`` (what the table holds now).
     """
     mode = "realtime" if realtime else "virtual time"
     heading = Text.assemble(
@@ -82,7 +86,7 @@ def render_summary(
         f" — {stats.frames} frames, {seconds:.2f}s of host time at {fps:g} fps ({mode})",
     )
     tables = Table.grid(padding=(0, 4))
-    tables.add_row(_counts_table(counts), _frames_table(stats, realtime))
+    tables.add_row(_counts_table(counts, lifetime), _frames_table(stats, realtime))
     parts: list[RenderableType] = [heading, tables]
     if workers:
         parts.append(_workers_table(workers))
@@ -92,19 +96,43 @@ def render_summary(
     return Group(*parts)
 
 
-def _counts_table(counts: Mapping[TaskStatus, int]) -> Table:
+def _counts_table(counts: Mapping[TaskStatus, int],
+                  lifetime: Mapping[TaskStatus, int] | None = None) -> Table:
     table = Table("status", "count", box=box.SIMPLE_HEAD, title="tasks", title_justify="left",
                   header_style="bold grey70")
     table.columns[1].justify = "right"
     by_status = counts_by_value(counts)
-    total = 0
+    run = _whole_run(by_status, lifetime)
+    if run is not None:
+        table.add_column("whole run", justify="right")
+    total = run_total = 0
     for status in STATUS_ORDER:
         n = by_status.get(status, 0)
         total += n
         style = status_style(status) if n else "dim"
-        table.add_row(Text(status, style=style), Text(str(n), style=style))
-    table.add_row(Text("total", style="bold"), Text(str(total), style="bold"), end_section=True)
+        cells = [Text(status, style=style), Text(str(n), style=style)]
+        if run is not None:
+            ever = run[status]
+            run_total += ever
+            cells.append(Text(str(ever), style=status_style(status) if ever else "dim"))
+        table.add_row(*cells)
+    totals = [Text("total", style="bold"), Text(str(total), style="bold")]
+    if run is not None:
+        totals.append(Text(str(run_total), style="bold"))
+    table.add_row(*totals, end_section=True)
     return table
+
+
+def _whole_run(now: Mapping[str, int],
+               lifetime: Mapping[TaskStatus, int] | None) -> dict[str, int] | None:
+    """Lifetime counts (issue 12) by status value: the tasks that ended in each final
+    status over the run, however many Clear After removed; pending and running are
+    what is active now."""
+    if lifetime is None:
+        return None
+    ended = counts_by_value(lifetime)
+    return {status: ended[status] if status in ended else now.get(status, 0)
+            for status in STATUS_ORDER}
 
 
 def _frames_table(stats: FrameStats, realtime: bool) -> Table:

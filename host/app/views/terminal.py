@@ -42,6 +42,7 @@ from host.app.views.terminal_render import (
     WIDE_TABLE,
     counts_by_value,
     render_counts,
+    render_lifetime,
     render_stats,
     render_task_table,
     render_task_view,
@@ -67,6 +68,7 @@ __all__ = [
     "format_duration",
     "order_rows",
     "render_counts",
+    "render_lifetime",
     "render_stats",
     "render_task_table",
     "render_task_view",
@@ -76,7 +78,7 @@ __all__ = [
 STATUS_STYLES: Mapping[str, str] = {status: status_style(status) for status in STATUS_RGBA}
 
 #: Lines the panel, header and table chrome take around the task rows.
-_CHROME_LINES = 7
+_CHROME_LINES = 8  # with the whole-run line
 #: Log lines kept for the log panel.
 LOG_LINES = 4
 _LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red"}
@@ -97,6 +99,7 @@ class ViewSnapshot:
     seen_tasks: bool
     log: tuple[tuple[str, str], ...]
     realtime: bool = True
+    lifetime: Mapping[TaskStatus, int] | None = None
 
     def renderable(self, title: str, worker_rows: int) -> RenderableType:
         # A log line may wrap once (callback reprs are long); the height budget allows it.
@@ -107,7 +110,7 @@ class ViewSnapshot:
                                 max_rows=self.max_rows, title=title, workers=self.workers,
                                 worker_rows=worker_rows, total=self.total,
                                 seen_tasks=self.seen_tasks, log=log, frame=self.frame,
-                                realtime=self.realtime)
+                                realtime=self.realtime, lifetime=self.lifetime)
 
 
 def _clip(text: str, chars: int) -> str:
@@ -229,7 +232,7 @@ class TerminalView:
             now = host.seconds + 1.0 / host.fps
         return ViewSnapshot(rows, manager.counts(), host.stats, now, host.frame, total,
                             max_rows, workers, self._seen_tasks, self._log.recent(),
-                            host.realtime)
+                            host.realtime, manager.GetLifetimeCounts())
 
     def renderable(self, *, all_rows: bool = False) -> RenderableType:
         """The view as of now (on the host's thread)."""

@@ -26,7 +26,14 @@ from rich.text import Text
 from asyncio_comp.records import order_rows
 from host.app.views._cells import bouncing_bar
 from host.app.views._format import format_duration, format_ms
-from host.app.views.palette import STATUS_ORDER, badge_style, status_style
+from host.app.views.palette import badge_style, status_style
+from host.app.views.terminal_counts import (
+    Counts,
+    Lifetime,
+    counts_by_value,
+    render_counts,
+    render_lifetime,
+)
 from host.app.views.worker_panel import WORKER_ROWS, render_worker_panel
 
 if TYPE_CHECKING:
@@ -40,6 +47,7 @@ __all__ = [
     "WIDE_TABLE",
     "counts_by_value",
     "render_counts",
+    "render_lifetime",
     "render_log",
     "render_stats",
     "render_task_table",
@@ -74,6 +82,7 @@ def render_task_view(
     log: Sequence[Text] = (),
     frame: int | None = None,
     realtime: bool = True,
+    lifetime: Mapping[TaskStatus, int] | None = None,
 ) -> RenderableType:
     """The whole terminal view: counts, frame stats and the task table in a panel,
     then the serial workers' queues when the host has any, then recent log lines.
@@ -91,11 +100,16 @@ def render_task_view(
             view drawn inside a frame, before that frame's stats are recorded).
         realtime: False for frames run back to back in virtual time, whose measured
             rate says nothing (it is not shown).
+        lifetime: tasks ended per final status over the whole run (issue 12); one more
+            line under the counts, since Clear After empties the table of old endings.
     """
-    counts_part = _Counts(counts_by_value(counts))
+    counts_part = Counts(counts_by_value(counts))
     stats_part = _Stats(stats, now, stats.frames if frame is None else frame, realtime)
     table = _table_part(rows, now, max_rows=max_rows, total=total, seen_tasks=seen_tasks)
-    tasks = _Boxed(title, [counts_part.lines, stats_part.lines, table.lines])
+    parts_lines = [counts_part.lines]
+    if lifetime is not None:
+        parts_lines.append(Lifetime(counts_by_value(lifetime)).lines)
+    tasks = _Boxed(title, [*parts_lines, stats_part.lines, table.lines])
     parts: list[RenderableType] = [tasks]
     if workers:
         parts.append(render_worker_panel(workers, now, max_rows=worker_rows))
@@ -108,52 +122,6 @@ def render_log(lines: Sequence[Text]) -> RenderableType:
     """The newest log lines under the view, where they cannot scroll the panel away."""
     return Panel(Group(*lines), title=Text("log", style="bold"), title_align="left",
                  border_style="grey50")
-
-
-def counts_by_value(counts: Mapping[TaskStatus, int]) -> dict[str, int]:
-    """Counts keyed by status value (``"running"``), whatever the keys given."""
-    return {str(status): int(n) for status, n in counts.items()}
-
-
-def render_counts(counts: Mapping[TaskStatus, int]) -> RenderableType:
-    """``● pending 1  ● running 3  ...  total 12`` on one line, whatever the width:
-    narrower consoles get tighter gaps, then short labels."""
-    return _Counts(counts_by_value(counts))
-
-
-_SHORT = {"pending": "pend", "running": "run", "completed": "done", "failed": "fail",
-          "cancelled": "canc", "timeout": "t/o"}
-
-
-class _Counts:
-    def __init__(self, by_status: dict[str, int]) -> None:
-        self._by_status = by_status
-
-    def text(self, gap: int, short: bool, bullet: bool = True) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        total = 0
-        for status in STATUS_ORDER:
-            n = self._by_status.get(status, 0)
-            total += n
-            style = status_style(status)
-            if bullet:
-                text.append("● ", style=style)
-            text.append(f"{_SHORT[status] if short else status} ", style=style if n else "dim")
-            text.append(f"{n}", style="bold" if n else "dim")
-            text.append(" " * gap)
-        text.append(f"total {total}", style="bold")
-        return text
-
-    def lines(self, width: int) -> list[Text]:
-        for gap, short, bullet in ((3, False, True), (2, False, True), (2, True, True),
-                                   (1, True, True), (1, True, False)):
-            text = self.text(gap, short, bullet)
-            if text.cell_len <= width:
-                break
-        return [text]
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.lines(options.max_width)
 
 
 def render_stats(stats: FrameStats, now: float, *, frame: int | None = None) -> RenderableType:

@@ -14,6 +14,7 @@ import numpy as np
 
 from asyncio_comp.status import TaskStatus
 from host.app.views._format import format_ms
+from host.app.views.palette import SHORT_STATUS
 from host.app.views.window.canvas import Canvas, Span
 from host.app.views.window.colors import STATUS_COLORS, UI
 from host.app.views.window.layout import Box
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["HeaderView"]
 
 GRAPH_W = 2 * RECENT_FRAMES
-_SHORT = {"pending": "pend", "running": "run", "completed": "done", "failed": "fail",
-          "cancelled": "canc", "timeout": "t/o"}
 TEXT_UPDATES_PER_SECOND = 5
 
 
@@ -39,6 +38,7 @@ class HeaderView:
         self._stats: Span | None = None
         self._counts: dict[TaskStatus, Span] = {}
         self._counts_version = -1
+        self._lifetime: Span | None = None
         self._last_text_frame = -(10**9)
         self._graph = Box(0, 0, 0, 0)
         self._bars = -1
@@ -72,7 +72,7 @@ class HeaderView:
         # Full labels with wide gaps where they fit, else tighter, else short ones.
         for gap, short in ((10, False), (8, False), (7, True)):
             if short:
-                labels = {status: _SHORT[status.value] for status in TaskStatus}
+                labels = {status: SHORT_STATUS[status.value] for status in TaskStatus}
             width = sum((len(label) + gap) * cw for label in labels.values())
             if box.x + 10 + width <= right:
                 break
@@ -84,6 +84,9 @@ class HeaderView:
             c.text(x + 1.5 * cw, y, label, UI.text_dim)
             self._counts[status] = c.span(x + (len(label) + 2.5) * cw, y, gap - 3, UI.text)
             x += (len(label) + gap) * cw
+        # Lifetime counts (issue 12): what ended over the whole run, after the counts,
+        # never running under the graph's labels.
+        self._lifetime = c.span(x, y, max(0, int((right - x) // cw)), UI.text_dim)
         self._counts_version = -1
         self._last_text_frame = -(10**9)
 
@@ -102,7 +105,14 @@ class HeaderView:
             self._counts_version = version
             for status, n in host.tasks.counts().items():
                 self._counts[status].set(str(n))
+            if self._lifetime is not None:
+                self._lifetime.set(lifetime_text(host.tasks.GetLifetimeCounts()))
         self._draw_graph(stats.recent_frame_times, stats.recent_gc_times)
+
+    @property
+    def lifetime_shown(self) -> str:
+        """The lifetime counts text the header shows now."""
+        return self._lifetime.text if self._lifetime is not None else ""
 
     def _stats_text(self, s: FrameStats) -> str:
         host = self.host
@@ -146,3 +156,9 @@ class HeaderView:
         """The GC part of each frame's bar, in pixels (for tests)."""
         rects = self.canvas.rects
         return [float(rects.geom[self._gc_bars + i][3]) for i in range(RECENT_FRAMES)]
+
+
+def lifetime_text(lifetime: dict[TaskStatus, int]) -> str:
+    """``run: 120 ok · 1 failed · 0 cancelled · 2 timeout``: endings over the whole run."""
+    return "run: " + " · ".join(f"{n} {'ok' if status is TaskStatus.COMPLETED else status.value}"
+                                for status, n in lifetime.items())
