@@ -358,7 +358,7 @@ class HostCore:
         self._frame_start.clear()
         self._frame_end.clear()
         try:
-            self.root._teardown()
+            self.root.close_network()
         except BaseException as exc:
             interrupts.append(exc)
         finally:

@@ -343,6 +343,18 @@ class BaseCOMP(OP):
             raise
         return child
 
+    def close_network(self) -> None:
+        """Destroy the whole network below this root COMP (its ``onDestroy`` handlers
+        run, its hooks go): what the host does last when it closes.
+
+        Raises:
+            ValueError: on a COMP that is not the root (use ``destroy()`` there).
+        """
+        if self._parent is not None:
+            raise ValueError(f"close_network() is for the root COMP '/', got {self.path!r}; "
+                             "destroy() removes any other operator")
+        self._teardown()
+
     def _teardown(self) -> None:
         self.ext.destroyed(self._host.report_exception)  # TD's onDestroyTD()
         for child in reversed(list(self._children.values())):

@@ -142,3 +142,11 @@ def test_extension_lookup(host: Host) -> None:
         host.asyncio_comp.ext.Nope  # noqa: B018
     with pytest.raises(AttributeError, match=r"attached by the operator"):
         host.asyncio_comp.ext.Other = 1
+
+
+def test_close_network_is_for_the_root_only(host: Host) -> None:
+    child = host.root.create(BaseCOMP, "child")
+    with pytest.raises(ValueError, match=r"close_network\(\) is for the root COMP '/', "
+                                         r"got '/child'"):
+        child.close_network()
+    assert child.valid
