@@ -62,9 +62,10 @@ def measure_all(frames: int = 120) -> tuple[dict[str, float], float, str]:
     import pyglet
     from pyglet import gl
 
+    from host.app.views._format import format_duration
     from host.app.views.window.canvas import Canvas
     from host.app.views.window.layout import Box
-    from host.app.views.window.table_model import format_duration, format_time
+    from host.app.views.window.table_model import format_time
     from host.app.views.window.table_renderer import TableRenderer
 
     window = pyglet.window.Window(1280, 900, visible=False)

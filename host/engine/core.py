@@ -23,6 +23,7 @@ from typing import Any, Self
 
 from host.engine import current
 from host.engine.clock import FrameClock
+from host.engine.gc_policy import FrameGc, GcMode
 from host.engine.gc_watch import GcWatch
 from host.engine.hooks import Hook, HookRegistry
 from host.engine.network import OP, BaseCOMP
@@ -54,7 +55,10 @@ class HostCore:
         *,
         time_function: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
+        gc: GcMode = "frame",
     ) -> None:
+        # First: a bad mode is refused before anything is built.
+        self._gc = FrameGc(gc)
         self.guard = ThreadGuard()
         self.clock = FrameClock(fps, realtime, time_function=time_function, sleep=sleep)
         # Frame, step, GC and blocking times are wall time, even with a virtual clock.
@@ -119,6 +123,11 @@ class HostCore:
             raise TypeError(f"wall_clock expected a callable returning seconds, got {clock!r}")
         self._wall_clock = clock
         self.gc_watch.clock = clock
+
+    @property
+    def gc_policy(self) -> FrameGc:
+        """The garbage-collection policy (``Host(gc=...)``): its mode and counts."""
+        return self._gc
 
     @property
     def stats(self) -> FrameStats:
@@ -301,6 +310,7 @@ class HostCore:
         self._last_frame_start = started
         self._in_frame = True
         self._running_since = _next_entry()  # TD-style globals mean this host meanwhile
+        self._gc.begin_frame()
         try:
             waiters, self._frame_waiters = self._frame_waiters, []
             frame = self.clock.frame
@@ -315,6 +325,8 @@ class HostCore:
         finally:
             self._running_since = None
             self._in_frame = False
+            # The collection due in the frame runs now (gc_policy); counted in this frame's.
+            self._gc.end_frame(self.clock.slack())
             if self._close_requested:
                 self.close()  # asked for from inside the frame (a callback, a task)
         stats = self._stats
@@ -357,6 +369,7 @@ class HostCore:
         errors, interrupts = self._hooks.run_close(_log_close_error)
         self._frame_start.clear()
         self._frame_end.clear()
+        self._gc.close()  # unfreeze, re-enable: whatever the teardown does
         try:
             self.root.close_network()
         except BaseException as exc:
