@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from asyncio_comp.component import TDAsyncIO
 from asyncio_comp.records import TaskOutcome
@@ -32,6 +32,7 @@ __all__ = ["ASYNCIO_COMP_PATH", "CHATTD_PATH", "DotLOPUtils"]
 
 ASYNCIO_COMP_PATH = "/ChatTD/TDAsyncIO"
 CHATTD_PATH = "/ChatTD"
+_C = TypeVar("_C", bound=BaseCOMP)
 
 
 class DotLOPUtils:
@@ -77,20 +78,19 @@ class DotLOPUtils:
     @property
     def asyncio_comp(self) -> TDAsyncIO:
         """The host's TDAsyncIO component, found by path from the owner."""
-        owner = self._owner_operator()
-        comp = owner.op(ASYNCIO_COMP_PATH)
-        if not isinstance(comp, TDAsyncIO):
-            raise LookupError(f"{owner.path} found no TDAsyncIO at {ASYNCIO_COMP_PATH!r} "
-                              f"(found {comp!r}); create the host with host.Host()")
-        return comp
+        return self._shared_comp(ASYNCIO_COMP_PATH, TDAsyncIO, "TDAsyncIO")
 
     @property
     def ChatTD(self) -> BaseCOMP:
         """The ``/ChatTD`` COMP, LOPs's home of shared services."""
+        return self._shared_comp(CHATTD_PATH, BaseCOMP, "COMP")
+
+    def _shared_comp(self, path: str, kind: type[_C], what: str) -> _C:
+        """The COMP of type ``kind`` at ``path``, looked up from the owner."""
         owner = self._owner_operator()
-        comp = owner.op(CHATTD_PATH)
-        if not isinstance(comp, BaseCOMP):
-            raise LookupError(f"{owner.path} found no COMP at {CHATTD_PATH!r} "
+        comp = owner.op(path)
+        if not isinstance(comp, kind):
+            raise LookupError(f"{owner.path} found no {what} at {path!r} "
                               f"(found {comp!r}); create the host with host.Host()")
         return comp
 
