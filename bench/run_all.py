@@ -20,7 +20,7 @@ if __package__ in (None, ""):
 
 from rich.console import Console
 
-from bench import burst, frame_overhead, latency, memory, renderer, throughput
+from bench import burst, frame_overhead, heavy, latency, memory, renderer, soak, throughput
 from bench._common import median
 from bench.peers import lops, thread_loop, trio_guest
 
@@ -136,6 +136,8 @@ def collect(quick: bool, log: Callable[[str], object] = print) -> Report:
     report.goal("no frame over 2× the budget (33 ms) in the 100k burst",
                 b.worst_frame <= 2 * FRAME_BUDGET, _ms(b.worst_frame))
 
+    heavy_load(report, quick, log)
+
     log("latency ...")
     samples = 1 if quick else 3
     ours_latency: dict[int, float] = {}
@@ -149,7 +151,9 @@ def collect(quick: bool, log: Callable[[str], object] = print) -> Report:
     log("memory ...")
     per, raw_per = memory.bytes_per_task(10_000), memory.raw_bytes_per_task(10_000)
     report.row("memory per idle tracked task (tracemalloc)", f"{per:,.0f} B",
-               f"raw task {raw_per:,.0f} B", f"{per / raw_per:.1f}x")
+               f"raw task {raw_per:,.0f} B", f"{per / raw_per:.2f}x")
+    report.goal("memory per idle task ≤ 1.3× raw asyncio", per / raw_per <= 1.3,
+                f"{per / raw_per:.2f}x ({per:,.0f} B vs {raw_per:,.0f} B)")
     total = 100_000 if quick else 1_000_000
     rss = memory.rss_pass_through(total)
     report.row(f"RSS, {total:,} tasks through, Clear After 1 s", f"+{rss.growth / MB:.1f} MB",
@@ -196,6 +200,69 @@ def collect(quick: bool, log: Callable[[str], object] = print) -> Report:
         report.goal(f"ahead of (or level with) {name} on frame overhead and latency",
                     not behind, "behind on " + ", ".join(behind) if behind else "ahead or level")
     return report
+
+
+def heavy_load(report: Report, quick: bool, log: Callable[[str], object]) -> None:
+    """Issue 16: the workloads where the caller keeps every outcome it receives."""
+    log("heavy load: burst with outcomes kept ...")
+    b = heavy.burst_kept(100_000)
+    in_worst = ", ".join(f"gen {g} {_ms(s)}" for g, s in b.worst_frame_gcs) or "none"
+    report.row("burst 100k, outcomes kept: worst frame", _ms(b.worst_frame),
+               f"budget {_ms(FRAME_BUDGET)}", f"{b.worst_frame / FRAME_BUDGET:.2f}x")
+    report.row("burst 100k, outcomes kept: collections in the worst frame", in_worst,
+               f"full collections in frames: {b.full_collections}",
+               f"their total {_ms(b.full_seconds)}")
+    report.goal("worst burst frame ≤ 33 ms with outcomes kept",
+                b.worst_frame <= 2 * FRAME_BUDGET,
+                _ms(b.worst_frame) + (" (a full collection)" if b.worst_is_full_gc else ""))
+
+    log("heavy load: GC-tracked objects per task ...")
+    objs, raw_objs = heavy.objects_per_task(10_000), heavy.raw_objects_per_task(10_000)
+    report.row("GC-tracked objects per idle running task", f"{objs:.1f}",
+               f"raw task {raw_objs:.1f}", f"+{objs - raw_objs:.1f}")
+    report.goal("GC-tracked objects per task ≤ raw + 3", objs <= raw_objs + 3,
+                f"{objs:.1f} vs raw {raw_objs:.1f}")
+    full, raw_full = (heavy.full_collection_seconds(10_000),
+                      heavy.raw_full_collection_seconds(10_000))
+    report.row("one full collection, 10k idle tasks (added time)", _ms(full),
+               f"raw tasks {_ms(raw_full)}", f"{full / raw_full:.2f}x")
+
+    log("heavy load: throughput with outcomes kept ...")
+    ratios: list[str] = []
+    passed = True
+    for n in (20_000,) if quick else (20_000, 100_000):
+        tracked, raw = [], []
+        for _ in range(3):
+            tracked.append(throughput.tracked_throughput(n, keep=True))
+            raw.append(throughput.raw_throughput(n, keep=True))
+        t, r = median(tracked), median(raw)
+        report.row(f"throughput, {n:,} tasks, outcomes kept", f"{t:,.0f} tasks/s",
+                   f"raw create_task, task kept {r:,.0f} tasks/s", f"{t / r:.0%}")
+        ratios.append(f"{t / r:.0%} at {n:,}")
+        passed = passed and t / r >= 0.8
+    report.goal("throughput ≥ 80% of raw asyncio, outcomes kept (every size)", passed,
+                ", ".join(ratios))
+
+    log("heavy load: window at 100k tasks ...")
+    window = heavy.window_frame(100_000)
+    small = heavy.window_frame(100)
+    if window is None or small is None:
+        report.row("window table at 100k tasks (update + draw)", "n/a", "no headless GL")
+        report.goal("window ≤ 2 ms per frame at 100k tasks", None, "not measured")
+    else:
+        report.row("window table, 100k tasks, 40 rows ticking (update + draw)", _ms(window),
+                   f"100 tasks {_ms(small)}", f"{window / small:.2f}x")
+        report.goal("window ≤ 2 ms per frame at 100k tasks", window <= 2e-3, _ms(window))
+
+    total = 100_000 if quick else 1_000_000
+    log(f"heavy load: soak, {total:,} tasks with cyclic results ...")
+    result = soak.soak(total)
+    report.row(f"soak, {total:,} tasks returning cycles: RSS growth over the 2nd half",
+               f"{result.late_growth / MB:+.1f} MB",
+               f"RSS at half {result.rss[len(result.rss) // 2 - 1] / MB:.0f} MB",
+               f"{result.collections:,} collections")
+    report.goal(f"flat memory over {total:,} tasks with cyclic results (2nd half ≤ +5 MB)",
+                result.late_growth <= 5 * MB, f"{result.late_growth / MB:+.1f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,19 +18,23 @@ from host import Host
 __all__ = ["raw_throughput", "tracked_throughput"]
 
 
-def tracked_throughput(n: int, read_table: bool = False) -> float:
+def tracked_throughput(n: int, read_table: bool = False, keep: bool = False) -> float:
     """Tasks per second through the component (submit → completion callback).
 
     The ``task_table`` is written when it is read; ``read_table=True`` reads it
     after every frame, as a user watching the DAT would, so its rows are written.
+    ``keep=True``: the callback keeps every outcome it receives, as real code does.
     """
     with quiet(), Host(fps=60.0, realtime=False) as host:
         table = host.asyncio_comp.task_table
         done = 0
+        kept: list[object] = []
 
-        def on_done(_outcome: object) -> None:
+        def on_done(outcome: object) -> None:
             nonlocal done
             done += 1
+            if keep:
+                kept.append(outcome)
 
         run = host.tasks.Run
         host.step()
@@ -44,16 +48,21 @@ def tracked_throughput(n: int, read_table: bool = False) -> float:
         return n / (time.perf_counter() - t0)
 
 
-def raw_throughput(n: int) -> float:
-    """Tasks per second for raw ``create_task`` + ``add_done_callback``."""
+def raw_throughput(n: int, keep: bool = False) -> float:
+    """Tasks per second for raw ``create_task`` + ``add_done_callback``; ``keep=True``:
+    the callback keeps what it receives (the finished task), as the tracked side
+    keeps its outcome."""
     loop = asyncio.new_event_loop()
     try:
         done = 0
         finished = loop.create_future()
+        kept: list[object] = []
 
-        def on_done(_task: object) -> None:
+        def on_done(task: object) -> None:
             nonlocal done
             done += 1
+            if keep:
+                kept.append(task)
             if done == n:
                 finished.set_result(None)
 

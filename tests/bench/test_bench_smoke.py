@@ -63,3 +63,21 @@ def test_report_renders_markdown_and_goals() -> None:
     report.row("m", "1 µs", "2 µs", "0.5x")
     report.goal("g", True, "fine")
     assert report.markdown().splitlines()[2] == "| m | 1 µs | 2 µs | 0.5x |"
+
+
+def test_heavy_load_runs() -> None:
+    from bench import heavy
+
+    kept = heavy.burst_kept(300)
+    assert kept.frames >= 1 and kept.worst_frame > 0
+    assert heavy.objects_per_task(200) > 0
+    assert heavy.raw_objects_per_task(200) > 0
+    assert throughput.tracked_throughput(50, keep=True) > 0
+    assert throughput.raw_throughput(50, keep=True) > 0
+
+
+def test_soak_reports_each_tenth() -> None:
+    from bench import soak
+
+    result = soak.soak(500)
+    assert result.total == 500 and len(result.rss) == 10 and result.collections > 0

@@ -1,0 +1,235 @@
+"""Heavy load: the workloads where the caller keeps what it receives (issue 16).
+
+The kind workloads (`burst`, `throughput`) count outcomes and drop them. Real code
+keeps them, and then Python's cyclic garbage collector decides the worst frame:
+every kept outcome is one more object a full (generation 2) collection walks.
+
+* `burst_kept` — N `Run()` calls at once, every outcome appended to a list by the
+  completion callback; the worst frame, and the collections that ran inside it
+  (seen through `gc.callbacks`).
+* `objects_per_task` / `raw_objects_per_task` — GC-tracked objects one idle running
+  task adds (`len(gc.get_objects())` before and after), tracked vs raw asyncio.
+* `full_collection_seconds` — one `gc.collect()` with N idle tasks alive, tracked vs
+  raw: what every task costs each full collection.
+* `window_frame` — the window's frame-end work (events, update, draw, flip) with N
+  running tasks in the registry and 40 visible rows ticking, headless pyglet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from asyncio_comp import TaskStatus
+from bench._common import noop, quiet
+from host import Host
+
+__all__ = [
+    "BurstKept",
+    "burst_kept",
+    "full_collection_seconds",
+    "objects_per_task",
+    "raw_full_collection_seconds",
+    "raw_objects_per_task",
+    "window_frame",
+]
+
+
+class _GcLog:
+    """Every collection's generation and wall time, through `gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, float]] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.entries.append((info["generation"], time.perf_counter() - self._started))
+
+    def __enter__(self) -> _GcLog:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
+@dataclass(frozen=True, slots=True)
+class BurstKept:
+    worst_frame: float
+    median_frame: float
+    frames: int
+    #: Collections that ran inside the worst frame: (generation, seconds).
+    worst_frame_gcs: tuple[tuple[int, float], ...]
+    #: Full collections inside frames over the whole burst, and their total time.
+    full_collections: int
+    full_seconds: float
+
+    @property
+    def worst_is_full_gc(self) -> bool:
+        return any(gen == 2 for gen, _ in self.worst_frame_gcs)
+
+
+def burst_kept(n: int, **host_options: Any) -> BurstKept:
+    """N tasks submitted at once; the callback keeps every outcome."""
+    with quiet(), Host(fps=60.0, realtime=False, **host_options) as host:
+        kept: list[object] = []
+        keep = kept.append
+        host.step()
+        run = host.tasks.Run
+        for _ in range(n):
+            run(noop(), completion_callback=keep)
+        times: list[float] = []
+        frame_gcs: list[tuple[tuple[int, float], ...]] = []
+        perf = time.perf_counter
+        with _GcLog() as log:
+            while len(kept) < n:
+                mark = len(log.entries)
+                f0 = perf()
+                host.step()
+                times.append(perf() - f0)
+                frame_gcs.append(tuple(log.entries[mark:]))
+        worst = max(range(len(times)), key=times.__getitem__)
+        full = [s for gcs in frame_gcs for gen, s in gcs if gen == 2]
+        return BurstKept(times[worst], sorted(times)[len(times) // 2], len(times),
+                         frame_gcs[worst], len(full), sum(full))
+
+
+def _idle_factory(loop: asyncio.AbstractEventLoop
+                  ) -> tuple[asyncio.Future[None], Callable[[], Coroutine[Any, Any, None]]]:
+    gate: asyncio.Future[None] = loop.create_future()
+
+    async def idle() -> None:
+        await gate
+
+    return gate, idle
+
+
+def _tracked_idle(n: int, measure: Callable[[], float]) -> float:
+    """``measure()`` after minus before starting n idle tracked tasks."""
+    with quiet(), Host(fps=60.0, realtime=False) as host:
+        gate, idle = _idle_factory(host.loop)
+        host.step(2)
+        gc.collect()
+        before = measure()
+        for _ in range(n):
+            host.tasks.Run(idle())
+        host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0, frames=100_000)
+        gc.collect()
+        after = measure()
+        gate.cancel()
+        return after - before
+
+
+def _raw_idle(n: int, measure: Callable[[], float]) -> float:
+    loop = asyncio.new_event_loop()
+    try:
+        gate, idle = _idle_factory(loop)
+        gc.collect()
+        before = measure()
+        tasks = [loop.create_task(idle()) for _ in range(n)]
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        gc.collect()
+        after = measure()
+        gate.cancel()
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        return after - before
+    finally:
+        loop.close()
+
+
+def _tracked_objects() -> float:
+    return float(len(gc.get_objects()))
+
+
+def objects_per_task(n: int = 10_000) -> float:
+    """GC-tracked objects per idle running tracked task."""
+    return _tracked_idle(n, _tracked_objects) / n
+
+
+def raw_objects_per_task(n: int = 10_000) -> float:
+    """GC-tracked objects per idle raw asyncio task (the list holding them included)."""
+    return _raw_idle(n, _tracked_objects) / n
+
+
+def _one_full_collection() -> float:
+    t0 = time.perf_counter()
+    gc.collect()
+    return time.perf_counter() - t0
+
+
+def full_collection_seconds(n: int = 10_000) -> float:
+    """Wall time of one full collection with n idle tracked tasks alive, minus the same
+    collection with none (the collection's cost per task, times n)."""
+    with_tasks = _collect_with(n, tracked=True)
+    return with_tasks
+
+
+def raw_full_collection_seconds(n: int = 10_000) -> float:
+    return _collect_with(n, tracked=False)
+
+
+def _collect_with(n: int, tracked: bool) -> float:
+    samples: list[float] = []
+
+    def measure() -> float:
+        best = min(_one_full_collection() for _ in range(3))
+        samples.append(best)
+        return best
+
+    (_tracked_idle if tracked else _raw_idle)(n, measure)
+    return samples[1] - samples[0]
+
+
+def window_frame(n: int, frames: int = 60) -> float | None:
+    """Median seconds of the window table's update + draw (CPU: issuing the draw, as
+    `bench_renderer`'s ``tick cpu``) with n running tasks in the registry and 40
+    visible rows ticking; None when no headless GL context can be made here."""
+    try:
+        from host.app.views.window._backend import configure
+
+        configure(True)
+        import pyglet
+
+        from host.app.views.window.canvas import Canvas
+        from host.app.views.window.layout import Box
+        from host.app.views.window.table_renderer import TableRenderer
+
+        window = pyglet.window.Window(1280, 900, visible=False)
+    except Exception:
+        return None
+    try:
+        with quiet(), Host(fps=60.0, realtime=False) as host:
+            gate, idle = _idle_factory(host.loop)
+            for _ in range(n):
+                host.tasks.Run(idle(), description="download shard")
+            host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
+                     frames=100_000)
+            canvas = Canvas()
+            table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
+            table.layout(Box(8, 8, 1000, (WINDOW_ROWS + 1) * (canvas.line_height + 5) + 4))
+            perf = time.perf_counter
+            times: list[float] = []
+            for _ in range(frames + 5):
+                host.step()  # the clock moves: every visible duration ticks
+                t0 = perf()
+                table.update()
+                window.clear()
+                canvas.draw()
+                times.append(perf() - t0)
+            canvas.delete()
+            gate.cancel()
+            return sorted(times[5:])[frames // 2]
+    finally:
+        window.close()
+
+
+#: Visible rows of the window's table in `window_frame`.
+WINDOW_ROWS = 40
