@@ -40,8 +40,8 @@ class TDAsyncIO(BaseCOMP):
         self.task_table = self.create(TableDAT, "task_table")
         self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table, host.time))
         self.ext._add("AsyncIOManager", self.manager)
-        host.on_cook(self.manager.cook)
-        host.on_close(self.manager.close)
+        host.on_cook(self.manager.cook, owner=self)
+        host.on_close(self.manager.close, owner=self)
 
     def onPulse(self, par: Par) -> None:
         action = {

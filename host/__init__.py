@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from host.engine.clock import FrameClock as FrameClock
 from host.engine.core import HostCore as HostCore
+from host.engine.hooks import Hook as Hook
 from host.engine.network import OP as OP
 from host.engine.network import BaseCOMP as BaseCOMP
 from host.engine.params import FloatPar as FloatPar
@@ -38,6 +39,7 @@ __all__ = [
     "FloatPar",
     "FrameClock",
     "FrameStats",
+    "Hook",
     "Host",
     "HostCore",
     "IntPar",

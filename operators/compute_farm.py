@@ -68,7 +68,7 @@ class ComputeFarm(DotLOPUtils, BaseCOMP):
         self.jobs.appendRow(["job", "limit", "segments", "primes", "status"])
         self._pool: ProcessPoolExecutor | None = None
         self._rows: dict[str, int] = {}
-        self.host.on_close(self.shutdown)
+        self.host.on_close(self.shutdown, owner=self)
 
     @property
     def pool(self) -> ProcessPoolExecutor:

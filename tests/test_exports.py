@@ -17,8 +17,8 @@ CONTRACT = {
 # The whole public surface today; a new public name is added here on purpose.
 SURFACE = {
     "host": CONTRACT["host"] | {
-        "OP", "Cell", "FloatPar", "FrameClock", "FrameStats", "HostCore", "IntPar", "MenuPar",
-        "Par", "PulsePar", "StrPar", "TogglePar",
+        "OP", "Cell", "FloatPar", "FrameClock", "FrameStats", "Hook", "HostCore", "IntPar",
+        "MenuPar", "Par", "PulsePar", "StrPar", "TogglePar",
     },
     "asyncio_comp": CONTRACT["asyncio_comp"] | {
         "InvalidTransition", "TaskOutcome", "TaskRow", "current_task_id", "report_progress",

@@ -23,7 +23,7 @@ from host.engine.table import TableDAT
 
 if TYPE_CHECKING:
     from asyncio_comp.worker.task import WorkerTask
-    from host.engine.core import HostCore
+    from host.engine.network import OperatorHost
 
 __all__ = ["WORKERS_PARENT", "SerialWorkerCOMP", "create_worker", "find_workers"]
 
@@ -60,8 +60,8 @@ class SerialWorkerCOMP(BaseCOMP):
         self._snapshot_key: tuple[int, float | None, int | None] | None = None
         self._snapshot: WorkerSnapshot | None = None
         self.ext._add("SerialWorker", self._worker)
-        host.on_cook(self._cook)
-        host.on_close(self._shutdown)
+        host.on_cook(self._cook, owner=self)
+        host.on_close(self._shutdown, owner=self)
 
     # -- the public face -----------------------------------------------------------
     @property
@@ -137,7 +137,7 @@ class SerialWorkerCOMP(BaseCOMP):
                       self.STOP_TIMEOUT_SECONDS)
 
 
-def create_worker(host: HostCore, name: str = "Worker", *,
+def create_worker(host: OperatorHost, name: str = "Worker", *,
                   history_size: int = 64) -> SerialWorkerCOMP:
     """Create a `SerialWorkerCOMP` under ``/ChatTD``; the host stops it when it closes.
 
@@ -157,6 +157,6 @@ def create_worker(host: HostCore, name: str = "Worker", *,
     return comp
 
 
-def find_workers(host: HostCore) -> list[SerialWorkerCOMP]:
+def find_workers(host: OperatorHost) -> list[SerialWorkerCOMP]:
     """Every `SerialWorkerCOMP` in the host's network, in creation order (for views)."""
     return [node for node in host.root.walk() if isinstance(node, SerialWorkerCOMP)]

@@ -13,6 +13,7 @@ Bundled scenes are listed by parsing their source, never importing it, so
 from __future__ import annotations
 
 import ast
+import importlib.util
 import inspect
 import sys
 import traceback
@@ -58,10 +59,17 @@ class Scene:
 
 
 def bundled_scenes_dir() -> Path:
-    """The folder of the ``scenes`` package that ships with framehost."""
-    import scenes  # a top floor: imported only when a scene is asked for
+    """The folder of the ``scenes`` package that ships with framehost.
 
-    return Path(next(iter(scenes.__path__)))
+    Scenes are the floor above the app: the loader finds their folder without
+    importing the package (and runs a scene file only when it is asked for), so no
+    import goes up from ``host.app`` to ``scenes``.
+    """
+    spec = importlib.util.find_spec("scenes")
+    if spec is None or not spec.submodule_search_locations:
+        raise SceneError("the bundled scenes package 'scenes' is not installed; "
+                         "reinstall framehost")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def list_scenes() -> list[SceneInfo]:

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from host.engine.clock import FrameClock
+from host.engine.hooks import Hook
 from host.engine.network import OP, BaseCOMP
 from host.engine.stats import FrameStats, StatsRecorder
 from host.engine.thread_guard import ThreadGuard
@@ -49,8 +50,10 @@ class HostCore:
         self._stats = StatsRecorder()
         self._frame_start: list[FrameCallback] = []
         self._frame_end: list[FrameCallback] = []
-        self._cook_hooks: list[Callable[[], object]] = []
-        self._close_hooks: list[Callable[[], object]] = []
+        self._cook_hooks: list[Hook] = []
+        self._close_hooks: list[Hook] = []
+        # Keyed by id(): an operator class may define __eq__; the hooks die with it.
+        self._owned_hooks: dict[int, list[Hook]] = {}
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = False
         self._closed = False
@@ -112,15 +115,46 @@ class HostCore:
                 return True
         return False
 
-    def on_cook(self, fn: Callable[[], object]) -> None:
-        """Register a component's per-frame cook, run between start and end callbacks."""
-        self.guard.check(self)
-        self._cook_hooks.append(fn)
+    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+        """Register a component's per-frame cook, run between start and end callbacks.
 
-    def on_close(self, fn: Callable[[], object]) -> None:
-        """Register cleanup for `close()`; hooks run last-registered first."""
+        Returns the `Hook`; ``hook.remove()`` stops it. With ``owner``, the hook is
+        removed when that operator is destroyed, so a dead COMP never cooks.
+        """
+        return self._add_hook(self._cook_hooks, fn, owner, "on_cook")
+
+    def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+        """Register cleanup for `close()`; hooks run last-registered first.
+
+        Returns the `Hook`; with ``owner``, it is removed when that operator is
+        destroyed (its ``onDestroy`` does the cleanup then).
+        """
+        return self._add_hook(self._close_hooks, fn, owner, "on_close")
+
+    def remove_hooks(self, owner: OP) -> int:
+        """Remove every cook and close hook registered with ``owner``; how many.
+
+        The network calls this when an operator is destroyed.
+        """
         self.guard.check(self)
-        self._close_hooks.append(fn)
+        hooks = self._owned_hooks.pop(id(owner), [])
+        return sum(hook.remove() for hook in hooks)
+
+    def _add_hook(self, hooks: list[Hook], fn: Callable[[], object], owner: OP | None,
+                  where: str) -> Hook:
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"{where}() expected a callable taking no arguments, got {fn!r}")
+        if owner is not None and not isinstance(owner, OP):
+            raise TypeError(f"{where}() expected owner to be an operator or None, "
+                            f"got {owner!r}")
+        if owner is not None and not owner.valid:
+            raise ValueError(f"{where}() was given {owner!r} as owner, which is destroyed")
+        hook = Hook(fn, hooks, self.guard, where)
+        hooks.append(hook)
+        if owner is not None:
+            self._owned_hooks.setdefault(id(owner), []).append(hook)
+        return hook
 
     def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,
                       where: str) -> FrameCallback:
@@ -221,8 +255,10 @@ class HostCore:
                     future.set_result(frame)
             self._call_each(self._frame_start, "on_frame_start")
             cook_started = perf()
-            for cook in self._cook_hooks:
-                cook()
+            # A copy: a cook may destroy a COMP, removing hooks from the list.
+            for hook in tuple(self._cook_hooks):
+                if hook.active:
+                    hook.fn()
             step_time = perf() - cook_started
             self._call_each(self._frame_end, "on_frame_end")
         finally:
@@ -248,14 +284,19 @@ class HostCore:
             future.cancel()
         self._frame_waiters.clear()
         errors: list[BaseException] = []
-        for hook in reversed(self._close_hooks):
+        for hook in reversed(tuple(self._close_hooks)):
+            if not hook.active:
+                continue
             try:
-                hook()
+                hook.fn()
             except Exception as exc:
                 errors.append(exc)
-                log.error("close hook %r raised %s", hook, exc, exc_info=exc)
+                log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
+        for hook in (*self._close_hooks, *self._cook_hooks):
+            hook.detach()
         self._close_hooks.clear()
         self._cook_hooks.clear()
+        self._owned_hooks.clear()
         self._frame_start.clear()
         self._frame_end.clear()
         self.root._teardown()

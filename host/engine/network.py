@@ -9,20 +9,74 @@ host's thread guard first, so a violation changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from host.engine.params import ParCollection, ParSpec
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
+    from host.engine.hooks import Hook
+    from host.engine.stats import FrameStats
     from host.engine.thread_guard import ThreadGuard
 
-__all__ = ["OP", "BaseCOMP", "Extensions"]
+__all__ = ["OP", "BaseCOMP", "Extensions", "OperatorHost"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 OpT = TypeVar("OpT", bound="OP")
+
+
+class OperatorHost(Protocol):
+    """The host as an operator sees it (``op.host``): `HostCore` and `host.Host` fit it.
+
+    The network sits below the frame loop (`HostCore` builds its root COMP from this
+    module), so operators name the host through this protocol rather than importing
+    `HostCore`; the import graph stays one way. Driving the host (``step``, ``run``,
+    ``close``) is left out on purpose: an operator runs inside a frame, where those
+    raise.
+    """
+
+    @property
+    def guard(self) -> ThreadGuard: ...
+
+    @property
+    def root(self) -> BaseCOMP: ...
+
+    @property
+    def frame(self) -> int: ...
+
+    @property
+    def seconds(self) -> float: ...
+
+    @property
+    def fps(self) -> float: ...
+
+    @property
+    def realtime(self) -> bool: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def stats(self) -> FrameStats: ...
+
+    def time(self) -> float: ...
+
+    def op(self, path: str) -> OP | None: ...
+
+    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook: ...
+
+    def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook: ...
+
+    def remove_hooks(self, owner: OP) -> int: ...
+
+    def report_exception(self, context: str, exc: BaseException) -> None: ...
+
+    def report_warning(self, message: str) -> None: ...
+
+    async def next_frame(self) -> int: ...
+
+    def stop(self) -> None: ...
 
 
 class Extensions:
@@ -60,7 +114,7 @@ class OP:
     parameters: ClassVar[tuple[ParSpec, ...]] = ()
     family: ClassVar[str] = "OP"
 
-    def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
+    def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         self._host = host
         self._guard: ThreadGuard = host.guard
         self._parent = parent
@@ -89,9 +143,14 @@ class OP:
         return self._path
 
     @property
-    def host(self) -> HostCore:
+    def host(self) -> OperatorHost:
         self._guard.check(self)
         return self._host
+
+    @property
+    def guard(self) -> ThreadGuard:
+        """The host's thread guard: ``op.guard.check(obj)`` before touching host state."""
+        return self._guard
 
     @property
     def valid(self) -> bool:
@@ -121,7 +180,7 @@ class OP:
     def onDestroy(self) -> None:
         """Called when the operator is destroyed or its host closes."""
 
-    def _call_handler(self, handler_name: str, *args: Any) -> None:
+    def call_handler(self, handler_name: str, *args: Any) -> None:
         """Call ``self.<handler_name>(*args)``; an exception is reported, never raised.
 
         A faulty pulse or value-change handler must not take down the caller
@@ -146,7 +205,8 @@ class OP:
 
     def _teardown(self) -> None:
         self._valid = False
-        self._call_handler("onDestroy")
+        self._host.remove_hooks(self)
+        self.call_handler("onDestroy")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._path}>"
@@ -160,7 +220,7 @@ class BaseCOMP(OP):
 
     family = "COMP"
 
-    def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
+    def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         self._children: dict[str, OP] = {}
 
@@ -191,6 +251,7 @@ class BaseCOMP(OP):
         except BaseException:
             self._children.pop(name, None)
             child._valid = False
+            self._host.remove_hooks(child)  # hooks its onCreate registered go with it
             raise
         return child
 

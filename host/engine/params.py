@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from host.engine.network import OP
+    from host.engine._owner import ParOwner
 
 __all__ = [
     "FloatPar",
@@ -165,7 +165,7 @@ class Par:
 
     __slots__ = ("_owner", "_spec", "_value")
 
-    def __init__(self, owner: OP, spec: ParSpec) -> None:
+    def __init__(self, owner: ParOwner, spec: ParSpec) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
@@ -183,7 +183,7 @@ class Par:
         return self._spec
 
     @property
-    def owner(self) -> OP:
+    def owner(self) -> ParOwner:
         return self._owner
 
     @property
@@ -200,7 +200,7 @@ class Par:
         return f"{self._owner.path} par.{self.name}"
 
     def eval(self) -> Any:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         return self._value
 
     @property
@@ -209,21 +209,21 @@ class Par:
 
     @val.setter
     def val(self, value: Any) -> None:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
         new = self._spec.validate(value, self.where)
         prev, self._value = self._value, new
         if new != prev:
-            self._owner._call_handler("onValueChange", self, prev)
+            self._owner.call_handler("onValueChange", self, prev)
 
     def pulse(self) -> None:
         """Fire a pulse parameter: calls ``owner.onPulse(par)`` now, on the main thread."""
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         if not self.isPulse:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
-        self._owner._call_handler("onPulse", self)
+        self._owner.call_handler("onPulse", self)
 
     def __repr__(self) -> str:
         return f"<Par {self.where}>"
@@ -233,22 +233,22 @@ class ParCollection:
     """``op.par``: attribute access to an operator's parameters by name."""
 
     __slots__ = ("_owner", "_pars")
-    _owner: OP
+    _owner: ParOwner
     _pars: dict[str, Par]
 
-    def __init__(self, owner: OP, specs: Sequence[ParSpec]) -> None:
+    def __init__(self, owner: ParOwner, specs: Sequence[ParSpec]) -> None:
         object.__setattr__(self, "_owner", owner)
         object.__setattr__(self, "_pars", {spec.name: Par(owner, spec) for spec in specs})
 
     def __getattr__(self, name: str) -> Par:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         try:
             return self._pars[name]
         except KeyError:
             raise AttributeError(self._missing(name)) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         par = self._pars.get(name)
         if par is None:
             raise AttributeError(self._missing(name))
@@ -259,7 +259,7 @@ class ParCollection:
         return f"{self._owner.path} has no parameter {name!r}; its parameters are: {known}"
 
     def __iter__(self) -> Iterator[Par]:
-        self._owner._guard.check(self)
+        self._owner.guard.check(self)
         return iter(list(self._pars.values()))
 
     def __contains__(self, name: object) -> bool:

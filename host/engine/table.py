@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 from host.engine.network import OP
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
-    from host.engine.network import BaseCOMP
+    from host.engine.network import BaseCOMP, OperatorHost
 
 __all__ = ["Cell", "TableDAT"]
 
@@ -76,7 +75,7 @@ class TableDAT(OP):
 
     family = "DAT"
 
-    def __init__(self, host: HostCore, parent: BaseCOMP | None, name: str) -> None:
+    def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         # Rows are tuples: a tuple of strings drops out of the cyclic GC's bookkeeping
         # after its first collection, so a 100k-row table costs full collections
@@ -91,7 +90,7 @@ class TableDAT(OP):
     def refresh_on_read(self, refresh: Callable[[], object] | None) -> None:
         """Run ``refresh()`` before the next read or write after each `mark_stale()`;
         None stops it. ``refresh`` writes through this table's own methods."""
-        self._guard.check(self)
+        self.guard.check(self)
         if refresh is not None and not callable(refresh):
             raise TypeError(f"refresh_on_read() expected a callable or None, got {refresh!r}")
         self._refresh = refresh
@@ -205,7 +204,7 @@ class TableDAT(OP):
     # -- internals ------------------------------------------------------------
     def _check(self) -> None:
         """The thread check every access makes, then the pending refresh if any."""
-        self._guard.check(self)
+        self.guard.check(self)
         if self._stale:
             self._stale = False  # the refresh writes through the checked methods
             self._refresh()  # type: ignore[misc]

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
     from asyncio_comp.status import TaskStatus
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
-    from host.app.assemble import Host
+    from host.app.views._host import ViewedHost as Host
     from host.engine.stats import FrameStats
 
 __all__ = [

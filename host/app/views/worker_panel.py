@@ -26,7 +26,7 @@ from host.app.views._cells import bouncing_bar, format_duration
 if TYPE_CHECKING:
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
     from asyncio_comp.worker.task import WorkerTaskRow
-    from host.engine.core import HostCore
+    from host.engine.network import OperatorHost
 
 __all__ = [
     "WORKER_ROWS",
@@ -53,7 +53,7 @@ _BAR_WIDTH = 8
 _PANEL_CHROME = 2
 
 
-def worker_snapshots(host: HostCore, max_pending: int | None = WORKER_ROWS,
+def worker_snapshots(host: OperatorHost, max_pending: int | None = WORKER_ROWS,
                      ) -> list[WorkerSnapshot]:
     """A snapshot of every `SerialWorkerCOMP` in the host, in creation order.
 

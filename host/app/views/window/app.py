@@ -21,7 +21,7 @@ from host.app.views.window._png import write_png
 from host.app.views.window.colors import UI
 
 if TYPE_CHECKING:
-    from host.app.assemble import Host
+    from host.app.views._host import ViewedHost as Host
     from host.app.views.window.canvas import Canvas
     from host.app.views.window.screen import Screen
     from host.engine.core import HostCore

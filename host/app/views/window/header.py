@@ -19,7 +19,7 @@ from host.app.views.window.layout import Box
 from host.engine.stats import RECENT_FRAMES, FrameStats
 
 if TYPE_CHECKING:
-    from host.app.assemble import Host
+    from host.app.views._host import ViewedHost as Host
 
 __all__ = ["HeaderView"]
 

@@ -13,7 +13,7 @@ from host.app.views.window.colors import UI
 from host.app.views.window.layout import Box
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
+    from host.engine.network import OperatorHost
 
 __all__ = ["NetworkPanel"]
 
@@ -23,7 +23,7 @@ WALKS_PER_SECOND = 4
 class NetworkPanel:
     """A list of operator paths with their families (COMP, DAT, ...), in creation order."""
 
-    def __init__(self, canvas: Canvas, host: HostCore) -> None:
+    def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
         self.canvas = canvas
         self.host = host
         self.lines: list[Span] = []

@@ -23,7 +23,7 @@ from host.app.views.window.widgets import Button, NumberField
 from host.app.views.window.worker_panel import WorkerPanel
 
 if TYPE_CHECKING:
-    from host.app.assemble import Host
+    from host.app.views._host import ViewedHost as Host
 
 __all__ = ["Screen"]
 

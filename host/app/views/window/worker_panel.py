@@ -23,7 +23,7 @@ from host.app.views.window.worker_model import LineKind, PanelLine, worker_lines
 if TYPE_CHECKING:
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
     from asyncio_comp.worker.task import WorkerTaskRow
-    from host.engine.core import HostCore
+    from host.engine.network import OperatorHost
 
 __all__ = ["WorkerPanel"]
 
@@ -53,7 +53,7 @@ class _Slot:
 class WorkerPanel:
     """The queues of every `SerialWorkerCOMP` in the host, drawn into one box."""
 
-    def __init__(self, canvas: Canvas, host: HostCore) -> None:
+    def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
         self.canvas = canvas
         self.host = host
         self.comps: list[SerialWorkerCOMP] = []
