@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,18 +229,22 @@ def heavy_load(report: Report, quick: bool, log: Callable[[str], object]) -> Non
                f"raw tasks {_ms(raw_full)}", f"{full / raw_full:.2f}x")
 
     log("heavy load: throughput with outcomes kept ...")
+    # Wall time and this process's CPU time: on a shared machine the neighbours'
+    # load moves the wall-time ratio by ±20% between runs, the CPU-time one much less.
     ratios: list[str] = []
     passed = True
     for n in (20_000,) if quick else (20_000, 100_000):
-        tracked, raw = [], []
-        for _ in range(3):
-            tracked.append(throughput.tracked_throughput(n, keep=True))
-            raw.append(throughput.raw_throughput(n, keep=True))
-        t, r = median(tracked), median(raw)
-        report.row(f"throughput, {n:,} tasks, outcomes kept", f"{t:,.0f} tasks/s",
-                   f"raw create_task, task kept {r:,.0f} tasks/s", f"{t / r:.0%}")
-        ratios.append(f"{t / r:.0%} at {n:,}")
-        passed = passed and t / r >= 0.8
+        for clock, label in ((time.perf_counter, "wall"), (time.process_time, "CPU")):
+            tracked, raw = [], []
+            for _ in range(5):
+                tracked.append(throughput.tracked_throughput(n, keep=True, clock=clock))
+                raw.append(throughput.raw_throughput(n, keep=True, clock=clock))
+            t, r = median(tracked), median(raw)
+            report.row(f"throughput, {n:,} tasks, outcomes kept ({label} time)",
+                       f"{t:,.0f} tasks/s", f"raw create_task, task kept {r:,.0f} tasks/s",
+                       f"{t / r:.0%}")
+            ratios.append(f"{t / r:.0%} at {n:,} ({label})")
+            passed = passed and t / r >= 0.8
     report.goal("throughput ≥ 80% of raw asyncio, outcomes kept (every size)", passed,
                 ", ".join(ratios))
 
