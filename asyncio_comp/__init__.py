@@ -4,6 +4,8 @@ from asyncio_comp.component import TDAsyncIO as TDAsyncIO
 from asyncio_comp.manager import AsyncIOManager as AsyncIOManager
 from asyncio_comp.outside_work import OutsideWork as OutsideWork
 from asyncio_comp.outside_work import outside_work as outside_work
+from asyncio_comp.progress import TaskHandle as TaskHandle
+from asyncio_comp.progress import current_task as current_task
 from asyncio_comp.progress import current_task_id as current_task_id
 from asyncio_comp.progress import report_progress as report_progress
 from asyncio_comp.records import TaskOutcome as TaskOutcome
@@ -30,6 +32,7 @@ __all__ = [
     "SerialWorker",
     "SerialWorkerCOMP",
     "TDAsyncIO",
+    "TaskHandle",
     "TaskOutcome",
     "TaskRow",
     "TaskStatus",
@@ -41,6 +44,7 @@ __all__ = [
     "WorkerTaskCancelled",
     "WorkerTaskRow",
     "create_worker",
+    "current_task",
     "current_task_id",
     "current_worker_task",
     "find_workers",

@@ -6,7 +6,8 @@ ready queue (`loop._ready`), which tells the stepper whether another iteration h
 work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the timer
 heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
 selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
-the loop altogether.
+the loop altogether. `forget_pending` sets a task's ``_log_destroy_pending`` when
+shutdown gives up on a coroutine that refuses to stop.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -22,7 +23,7 @@ from asyncio_comp.outside_work import OutsideWork
 
 _T = TypeVar("_T")
 
-__all__ = ["FrameEventLoop", "ready_count"]
+__all__ = ["FrameEventLoop", "forget_pending", "ready_count"]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -79,3 +80,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:
     """How many callbacks wait in the loop's ready queue (CPython's ``loop._ready``)."""
     return len(loop._ready)  # type: ignore[attr-defined]
+
+
+def forget_pending(task: asyncio.Task[Any]) -> None:
+    """Close a task's coroutine that refused to stop, and tell asyncio not to log it
+    as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``)."""
+    task.get_coro().close()  # type: ignore[union-attr]
+    task._log_destroy_pending = False  # type: ignore[attr-defined]

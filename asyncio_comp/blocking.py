@@ -9,44 +9,21 @@ reports it with the task's id and the frame it stalled.
 
 Time the cyclic garbage collector spends inside a step is not the coroutine's doing
 (with 100k live tasks a full collection takes 0.1-0.5 s, and lands in whatever step
-allocated last), so it is measured through `gc.callbacks` and left out.
+allocated last), so it is read from the host's `GcWatch` and left out. Both the
+step and the collector are timed on the host's one ``wall_clock``.
 """
 
 from __future__ import annotations
 
-import gc
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["BlockingReport", "BlockingWatch", "gc_clock", "gc_seconds"]
+if TYPE_CHECKING:
+    from host.engine.core import HostCore
 
-
-class _GcClock:
-    """Total wall time spent in cyclic garbage collection since it was installed."""
-
-    __slots__ = ("_started", "total")
-
-    def __init__(self) -> None:
-        self.total = 0.0
-        self._started = 0.0
-
-    def __call__(self, phase: str, _info: dict[str, int]) -> None:
-        if phase == "start":
-            self._started = time.perf_counter()
-        else:
-            self.total += time.perf_counter() - self._started
-
-
-#: Read ``gc_clock.total`` around a step to leave the collector's time out of it.
-gc_clock = _GcClock()
-gc.callbacks.append(gc_clock)
-
-
-def gc_seconds() -> float:
-    """Wall seconds spent in cyclic garbage collection so far in this process."""
-    return gc_clock.total
+__all__ = ["BlockingReport", "BlockingWatch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +43,22 @@ class BlockingReport:
 class BlockingWatch:
     """Collects `BlockingReport`s; keeps the newest ``keep`` of them."""
 
-    def __init__(self, threshold: float, frame: Callable[[], int],
+    def __init__(self, threshold: float, host: HostCore,
                  on_report: Callable[[BlockingReport], object], keep: int = 100) -> None:
         self.threshold = threshold
-        self._frame = frame
+        self._host = host
+        #: The host's ``wall_clock``, refreshed by `follow_host()` once a frame: a
+        #: coroutine step reads this plain attribute, not the host's property.
+        self.clock = host.wall_clock
+        #: The host's garbage-collection timer, whose time is left out of a step.
+        self.gc_watch = host.gc_watch
         self._on_report = on_report
         self.reports: deque[BlockingReport] = deque(maxlen=keep)
         self.total = 0
+
+    def follow_host(self) -> None:
+        """Take up the host's current ``wall_clock`` (a test may have replaced it)."""
+        self.clock = self._host.wall_clock
 
     def check(self, task_id: int, description: str, seconds: float, gc_seconds: float) -> None:
         """A step of ``seconds`` (``gc_seconds`` of them in the collector) ended above
@@ -82,7 +68,7 @@ class BlockingWatch:
             self.report(task_id, description, own)
 
     def report(self, task_id: int, description: str, seconds: float) -> None:
-        report = BlockingReport(self._frame(), task_id, description, seconds)
+        report = BlockingReport(self._host.frame, task_id, description, seconds)
         self.reports.append(report)
         self.total += 1
         self._on_report(report)

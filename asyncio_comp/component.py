@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from asyncio_comp._loop_internals import FrameEventLoop
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.table_sync import TaskTableSync
+from host.engine.core import HostCore
 from host.engine.network import BaseCOMP
 from host.engine.params import FloatPar, Par, PulsePar, TogglePar
 from host.engine.table import TableDAT
@@ -36,9 +36,14 @@ class TDAsyncIO(BaseCOMP):
 
     def onCreate(self) -> None:
         host = self.host
-        self.loop = FrameEventLoop(host.time)
+        if not isinstance(host, HostCore):
+            raise TypeError(f"TDAsyncIO needs a HostCore to step its loop, got {host!r}")
         self.task_table = self.create(TableDAT, "task_table")
-        self.manager = AsyncIOManager(self, self.loop, TaskTableSync(self.task_table, host.time))
+        par = self.par
+        self.manager = AsyncIOManager(
+            host, TaskTableSync(self.task_table, host.time), active=bool(par.Active.eval()),
+            frame_budget_ms=par.Framebudget.eval(), clear_after=par.Clearafter.eval())
+        self.loop = self.manager.loop
         self.ext._add("AsyncIOManager", self.manager)
         host.on_cook(self.manager.cook, owner=self)
         host.on_close(self.manager.close, owner=self)
@@ -53,7 +58,7 @@ class TDAsyncIO(BaseCOMP):
             action()
 
     def onValueChange(self, par: Par, prev: Any) -> None:
-        self.manager._parameter_changed(par.name, par.eval())
+        self.manager.apply_parameter(par.name, par.eval())
 
     def onDestroy(self) -> None:
         self.manager.close()

@@ -12,7 +12,8 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, TaskStatus
+from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
+from host.engine.errors import describe_error
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
@@ -86,12 +87,6 @@ class TaskOutcome(NamedTuple):
 _OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
 
 
-def describe_error(exc: BaseException) -> str:
-    """`ValueError: bad value` — the one format for errors in tables and callbacks."""
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 class TaskRecord:
     """The component's live record of one task (internal)."""
 
@@ -109,6 +104,7 @@ class TaskRecord:
         "progress",
         "result",
         "status",
+        "stop",
         "task",
         "task_id",
         "timeout",
@@ -135,6 +131,7 @@ class TaskRecord:
         self.timer: asyncio.TimerHandle | None = None
         # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
         self.cancel_reason: TaskStatus | None = None
+        self.stop = StopState.NOT_ASKED
         self._row: TaskRow | None = None
 
     def transition(self, new: TaskStatus, now: float) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
-__all__ = ["InvalidTransition", "TaskStatus"]
+__all__ = ["InvalidTransition", "StopState", "TaskStatus"]
 
 
 class InvalidTransition(RuntimeError):
@@ -54,3 +54,18 @@ ALLOWED_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
     TaskStatus.CANCELLED: frozenset(),
     TaskStatus.TIMEOUT: frozenset(),
 }
+
+
+class StopState(Enum):
+    """How far TDAsyncIO got in stopping one task (asyncio's ``timeouts._State``).
+
+    Orthogonal to `TaskStatus`: a RUNNING task may be ASKED to stop and still run
+    while its coroutine unwinds. `TaskLifecycle` is the one place that moves it.
+    """
+
+    NOT_ASKED = "not asked"
+    """Nobody asked it to stop: it ends when its coroutine does."""
+    ASKED = "asked"
+    """Cancelled or timed out; its coroutine has the cancel grace to unwind."""
+    DETACHED = "detached"
+    """It outlived the grace: marked ended and left on the loop until close."""

@@ -29,9 +29,11 @@ class LoopStepper:
     """Steps one event loop per frame; see the module docstring."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop,
-                 perf: Callable[[], float] = time.perf_counter) -> None:
+                 wall_clock: Callable[[], float] = time.perf_counter) -> None:
         self._loop = loop
-        self._perf = perf
+        #: The wall clock the budget is measured on; whoever steps may replace it
+        #: between frames (`LoopRunner` sets the host's ``wall_clock`` each frame).
+        self.wall_clock = wall_clock
         self._deadline = 0.0
         self._iterations = 0
         self._admit: Callable[[], int] | None = None
@@ -44,7 +46,7 @@ class LoopStepper:
         ``admit()`` is called once per iteration while the budget lasts and returns
         how many tasks it started; it is how pending tasks enter the loop.
         """
-        self._deadline = self._perf() + budget_seconds
+        self._deadline = self.wall_clock() + budget_seconds
         self._iterations = 0
         self._admit = admit
         loop = self._loop
@@ -62,7 +64,7 @@ class LoopStepper:
     def _drive(self) -> None:
         self._iterations += 1
         loop = self._loop
-        if self._iterations < MAX_ITERATIONS_PER_FRAME and self._perf() < self._deadline:
+        if self._iterations < MAX_ITERATIONS_PER_FRAME and self.wall_clock() < self._deadline:
             # Admit a new batch only once the ready work has drained, so the tasks
             # admitted this frame mostly finish this frame too (one table write each).
             ready = ready_count(loop)

@@ -21,15 +21,15 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from asyncio_comp._sorted_ids import position_of
 from asyncio_comp.records import format_info
 from asyncio_comp.status import TaskStatus
+from host.engine.sorted_ids import position_of
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRecord
     from host.engine.table import TableDAT
 
-__all__ = ["COLUMNS", "TaskTableSync"]
+__all__ = ["COLUMNS", "SecondsText", "TaskTableSync"]
 
 #: The contract's columns in order; ``progress`` is ours and follows them.
 COLUMNS = ("task_id", "status", "description", "duration", "created_at", "completed_at",
@@ -41,37 +41,50 @@ DURATION_REFRESH_PER_FRAME = 32
 DURATION_TICK_SECONDS = 0.1
 
 
-_seconds_text_cache: dict[float, str] = {}
-
-
-def _seconds(value: float) -> str:
-    """``value`` as the table shows seconds, ``"0.017"``, formatted once per value.
+class SecondsText:
+    """Seconds as the table shows them, ``"0.017"``, each value formatted once.
 
     Tasks submitted or ended in the same frame share their times (the host's clock
     moves once a frame), so their rows share these strings instead of holding a
-    copy each: a third of a finished row's memory. The cache is emptied after each
-    refresh of the table (`TaskTableSync._write`): kept longer, its strings would
+    copy each: a third of a finished row's memory. Each `TaskTableSync` owns one
+    and empties it after each refresh of its table: kept longer, its strings would
     pin the allocator's memory pages long after the rows that used them were cleared.
     """
-    text = _seconds_text_cache.get(value)
-    if text is None:
-        if len(_seconds_text_cache) >= 1024:
-            _seconds_text_cache.clear()
-        text = _seconds_text_cache[value] = f"{value:.3f}" if value > 0 else "0.000"
-    return text
+
+    __slots__ = ("_texts",)
+
+    def __init__(self) -> None:
+        self._texts: dict[float, str] = {}
+
+    def text(self, value: float) -> str:
+        """``value`` formatted, shared with every earlier call since the last clear."""
+        texts = self._texts
+        text = texts.get(value)
+        if text is None:
+            if len(texts) >= 1024:
+                texts.clear()
+            text = texts[value] = f"{value:.3f}" if value > 0 else "0.000"
+        return text
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def clear(self) -> None:
+        self._texts.clear()
 
 
-def row_values(rec: TaskRecord, now: float) -> list[object]:
-    """The cells of ``rec``'s row; the table turns the id into ``str`` without a
-    Python call. The status goes in as the member's own value string, shared by
-    every row (``str()`` of a ``StrEnum`` member makes a new copy each time)."""
+def row_values(rec: TaskRecord, now: float, seconds: Callable[[float], str]) -> list[object]:
+    """The cells of ``rec``'s row, its times formatted by ``seconds``; the table turns
+    the id into ``str`` without a Python call. The status goes in as the member's own
+    value string, shared by every row (``str()`` of a ``StrEnum`` member makes a new
+    copy each time)."""
     # Read the record directly rather than through ``rec.row``: building a TaskRow
     # per write doubled the cost of a row and kept one more object per finished task.
     completed, progress, created = rec.completed_at, rec.progress, rec.created_at
     return [
         rec.task_id, rec.status._value_, rec.description,
-        _seconds((now if completed is None else completed) - created), _seconds(created),
-        "" if completed is None else _seconds(completed), rec.error or "",
+        seconds((now if completed is None else completed) - created), seconds(created),
+        "" if completed is None else seconds(completed), rec.error or "",
         format_info(rec.info), "" if progress is None else f"{progress:.2f}",
     ]
 
@@ -91,6 +104,8 @@ class TaskTableSync:
         self._dat = dat
         self._clock = clock
         self._enabled = True
+        #: This table's shared time strings (`SecondsText`).
+        self.seconds_text = SecondsText()
         self._reset()
         dat.refresh_on_read(self._write)
 
@@ -175,12 +190,13 @@ class TaskTableSync:
         ticking, ticking_ids = self._ticking, self._ticking_ids
         running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
+        seconds = self.seconds_text.text
         if self._unwritten:
             unwritten, self._unwritten = self._unwritten, {}
             append = dat.appendRow
             for task_id, rec in unwritten.items():
                 ids.append(task_id)
-                append(row_values(rec, now))
+                append(row_values(rec, now, seconds))
                 dirty.pop(task_id, None)
                 if rec.status is running:
                     ticking_ids.add(task_id)
@@ -188,13 +204,13 @@ class TaskTableSync:
         for rec in dirty.values():
             index = position_of(ids, rec.task_id)
             if index is not None:
-                dat.replaceRow(index + 1, row_values(rec, now))
+                dat.replaceRow(index + 1, row_values(rec, now, seconds))
                 if rec.status is running and rec.task_id not in ticking_ids:
                     ticking_ids.add(rec.task_id)
                     ticking.append((next_due, rec))
         self._tick(now, next_due, dirty)
         # The rows written by this refresh shared these strings; later ones will not.
-        _seconds_text_cache.clear()
+        self.seconds_text.clear()
 
     def _tick(self, now: float, next_due: float, written: dict[int, TaskRecord]) -> None:
         """Rewrite the running durations that are due, at most

@@ -1,9 +1,9 @@
 """TrackedCoroutine: the thin shell a tracked coroutine runs in on the event loop.
 
 It does two jobs at the one place every resumption passes through. It times each
-step for blocking detection (`asyncio_comp.blocking`), and it sees the coroutine
-end: the value it returned or the exception it raised goes straight to the
-component, in the step that ended it. A done callback on the asyncio task would
+step on the host's ``wall_clock`` for blocking detection (`asyncio_comp.blocking`),
+and it sees the coroutine end: the value it returned or the exception it raised
+goes straight to the component, in the step that ended it. A done callback on the asyncio task would
 learn the same one loop iteration later, at the price of a scheduled callback per
 task: about a microsecond, a fifth of what asyncio itself spends on a task.
 
@@ -17,11 +17,10 @@ on up through the loop to whoever stepped the host.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any, NoReturn
 
-from asyncio_comp.blocking import BlockingWatch, gc_clock
+from asyncio_comp.blocking import BlockingWatch
 
 __all__ = ["TrackedCoroutine"]
 
@@ -52,7 +51,9 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
 
     def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
         """One step: ``method(*args)`` on the coroutine, timed, its ending reported."""
-        started, in_gc = time.perf_counter(), gc_clock.total
+        watch = self._watch
+        clock, gc_watch = watch.clock, watch.gc_watch
+        started, in_gc = clock(), gc_watch.total
         try:
             return method(*args)
         except StopIteration as stop:
@@ -61,10 +62,10 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
         except BaseException as exc:
             self._raised(exc)
         finally:
-            elapsed = time.perf_counter() - started
-            if elapsed >= self._watch.threshold:
-                self._watch.check(self._task_id, self._description, elapsed,
-                                  gc_clock.total - in_gc)
+            elapsed = clock() - started
+            if elapsed >= watch.threshold:
+                watch.check(self._task_id, self._description, elapsed,
+                            gc_watch.total - in_gc)
 
     def _raised(self, exc: BaseException) -> NoReturn:
         """The coroutine ended with ``exc``: report it, then end the carrier task."""

@@ -22,6 +22,7 @@ SURFACE = {
     },
     "asyncio_comp": CONTRACT["asyncio_comp"] | {
         "InvalidTransition", "TaskOutcome", "TaskRow", "current_task_id", "report_progress",
+        "TaskHandle", "current_task",
         "SerialWorkerCOMP", "WorkerError", "WorkerSnapshot", "WorkerStopped",
         "WorkerTaskCancelled", "WorkerTaskRow", "create_worker", "current_worker_task",
         "find_workers", "OutsideWork", "outside_work",

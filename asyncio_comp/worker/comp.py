@@ -121,7 +121,7 @@ class SerialWorkerCOMP(BaseCOMP):
     # -- internals ----------------------------------------------------------------------
     def _set_table_enabled(self, enabled: bool) -> None:
         if self._table is not None:
-            self._worker.unwatch(self._table._changes)
+            self._worker.unwatch(self._table.changes)
             self._table = None
         if enabled:
             # A fresh watch starts with every task the worker knows: a full rebuild.

@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from asyncio_comp.records import describe_error
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
     WorkerError,
@@ -52,6 +51,7 @@ from asyncio_comp.worker.task import (
     _running,
     current_worker_task,
 )
+from host.engine.errors import describe_error
 
 __all__ = [
     "STOPPED_BEFORE_RUN",
@@ -153,7 +153,7 @@ class SerialWorker:
             if self._stopping:
                 error = WorkerStopped(f"{self.name} is stopped; submit() after stop() runs "
                                       "nothing, create a new SerialWorker")
-                task._settle(self._time(), None, error)
+                task.settle(self._time(), None, error)
                 return task
             self._queue.append(task)
             self._changed(task)
@@ -247,7 +247,7 @@ class SerialWorker:
             changes = WorkerChanges(self._cond)
             for task in (*self._history, *([self._current] if self._current else ()),
                          *self._queue):
-                changes._touch(task)
+                changes.touch(task)
             self._watchers.append(changes)
             return changes
 
@@ -275,7 +275,7 @@ class SerialWorker:
             self._cond.notify_all()
             thread = self._thread
         for task, listeners in settled:
-            task._notify(listeners)
+            task.notify(listeners)
         if thread is None or thread is threading.current_thread():
             return thread is None
         thread.join(timeout)
@@ -302,7 +302,7 @@ class SerialWorker:
                 if not self._queue:
                     return
                 task = self._queue.popleft()
-                call = task._start(self._time())
+                call = task.mark_running(self._time())
                 self._current = task
                 self._changed(task)
             result, exception, error = self._call(task, call)
@@ -310,7 +310,7 @@ class SerialWorker:
             with cond:
                 listeners = self._end(task, self._time(), exception, result, error)
                 self._current = None
-            task._notify(listeners)
+            task.notify(listeners)
             del task, result, exception, error, listeners
 
     def _call(self, task: WorkerTask[Any], call: Callable[[], Any],
@@ -345,7 +345,7 @@ class SerialWorker:
     def _end(self, task: WorkerTask[Any], now: float, exception: BaseException | None,
              result: Any = None, error: str | None = None,
              ) -> list[Callable[[WorkerTask[Any]], object]]:
-        listeners = task._settle(now, result, exception, error)
+        listeners = task.settle(now, result, exception, error)
         if exception is None:
             self._completed_total += 1
         else:
@@ -364,17 +364,17 @@ class SerialWorker:
             self._queue.remove(task)
             listeners = self._end(task, self._time(),
                                   WorkerTaskCancelled("cancelled before it ran"))
-        task._notify(listeners)
+        task.notify(listeners)
         return True
 
     def _changed(self, task: WorkerTask[Any]) -> None:
         self.version += 1
         for changes in self._watchers:
-            changes._touch(task)
+            changes.touch(task)
 
     def _forgotten(self, task: WorkerTask[Any]) -> None:
         for changes in self._watchers:
-            changes._remove(task.task_id)
+            changes.remove(task.task_id)
 
     # -- display ------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ import threading
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp._sorted_ids import position_of
+from host.engine.sorted_ids import position_of
 
 if TYPE_CHECKING:
     from asyncio_comp.worker.task import WorkerTask, WorkerTaskRow
@@ -64,10 +64,13 @@ class WorkerChanges:
             removed, self._removed = self._removed, set()
         return [touched[k] for k in sorted(touched)], sorted(removed)
 
-    def _touch(self, task: WorkerTask[Any]) -> None:
+    # Written by the watched `SerialWorker`, under the lock it gave this record.
+    def touch(self, task: WorkerTask[Any]) -> None:
+        """``task`` changed: its row is rewritten at the next `drain()`."""
         self._touched[task.task_id] = task
 
-    def _remove(self, task_id: int) -> None:
+    def remove(self, task_id: int) -> None:
+        """The task left the worker's view: its row is deleted at the next `drain()`."""
         self._touched.pop(task_id, None)
         self._removed.add(task_id)
 
@@ -81,6 +84,11 @@ class WorkerTableSync:
         self._ids: list[int] = []
         dat.clear()
         dat.appendRow(WORKER_COLUMNS)
+
+    @property
+    def changes(self) -> WorkerChanges:
+        """The worker's change record this table drains (to `unwatch` it)."""
+        return self._changes
 
     def sync(self, current: WorkerTask[Any] | None) -> None:
         """Apply the changes since the last call, then the running task's progress."""

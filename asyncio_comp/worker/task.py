@@ -1,8 +1,8 @@
 """WorkerTask: one call submitted to a `SerialWorker`, and the status it moves through.
 
 A task is created by `SerialWorker.submit` and returned at once (the Houdini Engine
-for Godot pattern). Its status changes in exactly one place per move (`_start`,
-`_settle`), always under the worker's lock, and the status is written *last*: the
+for Godot pattern). Its status changes in exactly one place per move (`mark_running`,
+`settle`), always under the worker's lock, and the status is written *last*: the
 result, the error and the finish time are in place before another thread can see
 COMPLETED or FAILED. Reading the status is a single attribute read, cheap enough to
 poll every frame.
@@ -28,7 +28,7 @@ from functools import partial
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from asyncio_comp.records import describe_error
+from host.engine.errors import describe_error
 
 __all__ = [
     "WorkerError",
@@ -289,8 +289,10 @@ class WorkerTask(Generic[T]):
         return self._result  # type: ignore[return-value]
 
     # -- transitions (the worker, under its lock) -------------------------------
-    def _start(self, now: float) -> Callable[[], T]:
-        """PENDING → RUNNING; hands over the call and forgets it."""
+    # The seam between a task and the `SerialWorker` that owns it: only that worker
+    # calls these three, holding its lock for the first two.
+    def mark_running(self, now: float) -> Callable[[], T]:
+        """PENDING → RUNNING; hands over the call and forgets it (worker only)."""
         assert self._status is WorkerStatus.PENDING, self._status
         fn, args, kwargs = self._fn, self._args, self._kwargs
         assert fn is not None and args is not None and kwargs is not None
@@ -300,9 +302,10 @@ class WorkerTask(Generic[T]):
         self._status = WorkerStatus.RUNNING
         return partial(fn, *args, **kwargs)
 
-    def _settle(self, now: float, result: T | None, exception: BaseException | None,
+    def settle(self, now: float, result: T | None, exception: BaseException | None,
                 error: str | None = None) -> list[Callable[[WorkerTask[T]], object]]:
-        """RUNNING or PENDING → COMPLETED or FAILED; returns the listeners to call.
+        """RUNNING or PENDING → COMPLETED or FAILED; returns the listeners to call
+        (worker only).
 
         Everything a reader may look at is written before the status, which is last.
         """
@@ -325,8 +328,8 @@ class WorkerTask(Generic[T]):
         listeners, self._listeners = self._listeners or [], None
         return listeners
 
-    def _notify(self, listeners: list[Callable[[WorkerTask[T]], object]]) -> None:
-        """Call the listeners `_settle` returned; outside the lock."""
+    def notify(self, listeners: list[Callable[[WorkerTask[T]], object]]) -> None:
+        """Call the listeners `settle` returned; outside the lock (worker only)."""
         for fn in listeners:
             _call_listener(fn, self)
 

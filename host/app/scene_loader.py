@@ -23,6 +23,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from host.engine.errors import describe_error
+
 __all__ = [
     "Scene",
     "SceneError",
@@ -143,7 +145,7 @@ def load_scene(spec: str) -> Scene:
         exec(code, module.__dict__)
     except Exception as exc:
         del sys.modules[module_name]
-        raise SceneError(f"scene file {str(path)!r} raised {_describe(exc)} while loading"
+        raise SceneError(f"scene file {str(path)!r} raised {describe_error(exc)} while loading"
                          f"{_where(exc, path)}.") from None
     build = getattr(module, "build", None)
     if build is None:
@@ -178,7 +180,7 @@ def build_scene(scene: Scene, host: object, args: Mapping[str, Any] | None = Non
         scene.build(host, **args)
     except Exception as exc:
         raise SceneError(f"scene file {str(scene.path)!r}: build(host) raised "
-                         f"{_describe(exc)}{_where(exc, scene.path)}.") from None
+                         f"{describe_error(exc)}{_where(exc, scene.path)}.") from None
 
 
 def _first_docstring_line(path: Path) -> str:
@@ -192,11 +194,6 @@ def _first_docstring_line(path: Path) -> str:
     if not doc:
         return "(no description)"
     return doc.strip().splitlines()[0]
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _where(exc: BaseException, path: Path) -> str:

@@ -15,11 +15,13 @@ import asyncio
 import logging
 import math
 import time
+import weakref
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
 from host.engine.clock import FrameClock
+from host.engine.gc_watch import GcWatch
 from host.engine.hooks import Hook
 from host.engine.network import OP, BaseCOMP
 from host.engine.stats import FrameStats, StatsRecorder
@@ -45,8 +47,13 @@ class HostCore:
     ) -> None:
         self.guard = ThreadGuard()
         self.clock = FrameClock(fps, realtime, time_function=time_function, sleep=sleep)
-        # Frame and step times are always wall time, even with a virtual clock.
-        self._perf = time.perf_counter
+        # Frame, step, GC and blocking times are wall time, even with a virtual clock.
+        self._wall_clock = time_function
+        #: This host's garbage-collection timer, in ``gc.callbacks`` until `close()`
+        #: (or until the host is collected, if it never closes).
+        self.gc_watch = GcWatch(time_function)
+        self.gc_watch.install()
+        weakref.finalize(self, self.gc_watch.uninstall)
         self._stats = StatsRecorder()
         self._frame_start: list[FrameCallback] = []
         self._frame_end: list[FrameCallback] = []
@@ -83,6 +90,25 @@ class HostCore:
     def time(self) -> float:
         """Host time now: live wall time in realtime mode, the frame's time otherwise."""
         return self.clock.now()
+
+    @property
+    def wall_clock(self) -> Callable[[], float]:
+        """The one wall clock (seconds, zero arguments) every duration is measured on:
+        frame and step times, the stepper's budget, coroutine steps, GC time.
+
+        Defaults to the ``time_function`` the host was made with. Kept as an attribute
+        so tests can replace it (Trio's ``_mock_clock.py``), also after the host was
+        made: the frame statistics, the stepper and the blocking detector read it
+        through the host at the start of each frame, the GC watch at once.
+        """
+        return self._wall_clock
+
+    @wall_clock.setter
+    def wall_clock(self, clock: Callable[[], float]) -> None:
+        if not callable(clock):
+            raise TypeError(f"wall_clock expected a callable returning seconds, got {clock!r}")
+        self._wall_clock = clock
+        self.gc_watch.clock = clock
 
     @property
     def stats(self) -> FrameStats:
@@ -242,7 +268,9 @@ class HostCore:
 
     def _run_frame(self) -> None:
         self.clock.begin_frame()
-        perf = self._perf
+        perf = self._wall_clock
+        gc_watch = self.gc_watch
+        gc_before = gc_watch.total
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
@@ -263,8 +291,13 @@ class HostCore:
             self._call_each(self._frame_end, "on_frame_end")
         finally:
             self._in_frame = False
-        self._stats.late_frames = self.clock.late_frames
-        self._stats.record(perf() - started, step_time, interval)
+        stats = self._stats
+        stats.late_frames = self.clock.late_frames
+        stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
+        stats.gc_time_total = gc_watch.total
+        stats.gc_collections = gc_watch.collections
+        if gc_watch.interrupt_pending:
+            gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
 
     def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
         for fn in list(callbacks):
@@ -280,6 +313,7 @@ class HostCore:
         if self._closed:
             return
         self._closed = True
+        self.gc_watch.uninstall()
         for future in self._frame_waiters:
             future.cancel()
         self._frame_waiters.clear()

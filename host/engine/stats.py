@@ -26,6 +26,10 @@ class FrameStats:
     `callback_errors` counts exceptions raised by user code the host caught and
     survived; `warnings` counts faults that raised nothing but were reported (a
     coroutine step that blocked the loop, a coroutine that swallowed its cancellation).
+    `gc_time_total` is the wall time the cyclic garbage collector took since the host
+    was made, up to the last frame's end (`gc_collections` collections: in frames or
+    between them), `last_gc_time` its share of the last frame, and
+    `recent_gc_times` its share of each frame in `recent_frame_times`, aligned.
     """
 
     frames: int = 0
@@ -41,6 +45,10 @@ class FrameStats:
     recent_frame_times: tuple[float, ...] = field(default=())
     recent_step_times: tuple[float, ...] = field(default=())
     warnings: int = 0
+    gc_time_total: float = 0.0
+    gc_collections: int = 0
+    last_gc_time: float = 0.0
+    recent_gc_times: tuple[float, ...] = field(default=())
 
 
 class StatsRecorder:
@@ -50,11 +58,15 @@ class StatsRecorder:
         "_frame_sum",
         "_intervals",
         "_recent_frame",
+        "_recent_gc",
         "_recent_step",
         "_step_sum",
         "callback_errors",
         "frames",
+        "gc_collections",
+        "gc_time_total",
         "last_frame_time",
+        "last_gc_time",
         "last_step_time",
         "late_frames",
         "max_frame_time",
@@ -76,9 +88,18 @@ class StatsRecorder:
         self._recent_frame: deque[float] = deque(maxlen=RECENT_FRAMES)
         self._recent_step: deque[float] = deque(maxlen=RECENT_FRAMES)
         self._intervals: deque[float] = deque(maxlen=RECENT_FRAMES)
+        self.gc_time_total = 0.0
+        self.gc_collections = 0
+        self.last_gc_time = 0.0
+        self._recent_gc: deque[float] = deque(maxlen=RECENT_FRAMES)
 
-    def record(self, frame_time: float, step_time: float, interval: float | None) -> None:
+    def record(self, frame_time: float, step_time: float, interval: float | None,
+               gc_time: float = 0.0) -> None:
+        """One frame ran: ``frame_time`` wall seconds, ``step_time`` of them cooking,
+        ``gc_time`` of them in the garbage collector."""
         self.frames += 1
+        self.last_gc_time = gc_time
+        self._recent_gc.append(gc_time)
         self.last_frame_time = frame_time
         self.last_step_time = step_time
         self._frame_sum += frame_time
@@ -110,4 +131,8 @@ class StatsRecorder:
             recent_frame_times=tuple(self._recent_frame),
             recent_step_times=tuple(self._recent_step),
             warnings=self.warnings,
+            gc_time_total=self.gc_time_total,
+            gc_collections=self.gc_collections,
+            last_gc_time=self.last_gc_time,
+            recent_gc_times=tuple(self._recent_gc),
         )

@@ -127,5 +127,6 @@ def test_an_emptied_registry_gives_its_memory_back(host: Host) -> None:
     host.asyncio_comp.par.Clearafter = 0.1
     host.tasks.Run([quick() for _ in range(20_000)])
     host.run(until=lambda: host.tasks.task_count() == 0, frames=2_000)
-    assert sys.getsizeof(manager._tasks) < 1_000
-    assert sys.getsizeof(manager._active) < 1_000
+    tasks, active = manager.registry.memory_held()
+    assert sys.getsizeof(tasks) < 1_000
+    assert sys.getsizeof(active) < 1_000

@@ -8,7 +8,8 @@ import random
 from typing import Any
 
 from asyncio_comp import TaskStatus
-from host import Host
+from asyncio_comp.table_sync import TaskTableSync
+from host import Host, HostCore, TableDAT
 
 HEADER = ["task_id", "status", "description", "duration", "created_at", "completed_at",
           "error", "info", "progress"]
@@ -229,3 +230,20 @@ def test_an_info_whose_repr_fails_is_shown_by_its_type(host: Host) -> None:
     host.step()
     assert host.asyncio_comp.task_table[1, "info"].val == (
         "<Awkward: repr() failed: RuntimeError: no repr today>")
+
+
+def test_each_table_sync_owns_its_time_strings(host: Host) -> None:
+    with HostCore(realtime=False) as core:
+        first = TaskTableSync(core.root.create(TableDAT, "a"), core.time)
+        second = TaskTableSync(core.root.create(TableDAT, "b"), core.time)
+        text = first.seconds_text.text(0.5)
+        assert text == "0.500" and first.seconds_text.text(0.5) is text  # shared
+        assert len(first.seconds_text) == 1 and len(second.seconds_text) == 0
+        first.seconds_text.clear()
+        assert len(first.seconds_text) == 0
+    # The host's table empties its own after each refresh (a read of the table).
+    host.tasks.Run([asyncio.sleep(0) for _ in range(3)])
+    host.step(2)
+    table = host.asyncio_comp.task_table
+    assert table.numRows == 4
+    assert len(host.tasks.registry.table.seconds_text) == 0

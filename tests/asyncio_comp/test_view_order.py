@@ -33,7 +33,7 @@ def test_reading_the_top_rows_touches_only_those_tasks(host: Host) -> None:
     host.step(2)
     rows = host.tasks.ordered_rows(0, 40)
     assert [r.task_id for r in rows] == list(range(5000, 4960, -1))
-    records = host.asyncio_comp.manager._tasks.values()
+    records = host.asyncio_comp.manager.registry.records()
     assert sum(rec._row is not None for rec in records) == 40  # rows built lazily
 
 

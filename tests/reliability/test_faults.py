@@ -22,7 +22,7 @@ import pytest
 from reliability_probes import run_until
 
 from asyncio_comp import TaskOutcome, TaskStatus
-from asyncio_comp.manager import CANCEL_GRACE_SECONDS
+from asyncio_comp.lifecycle import CANCEL_GRACE_SECONDS
 from host import BaseCOMP, FloatPar, Host, Par, PulsePar
 
 

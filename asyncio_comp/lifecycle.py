@@ -1,0 +1,191 @@
+"""TaskLifecycle: one task's way from pending to its one ending.
+
+Start (admission to the loop, in its own context holding its `TaskHandle`), timeout
+(a loop timer armed at submission), stop (cancel, with a grace in which the
+coroutine may unwind; one that outlives it is detached and marked ended anyway),
+and ending (the status set once, the completion callback fired once). Like
+asyncio's `timeouts.Timeout`, the stopping side is a small state machine,
+`StopState`, moved only here. The lifecycle holds no list of tasks: what is
+tracked, and counted, is `TaskRegistry`'s; the loop is `LoopRunner`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections import deque
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from asyncio_comp.progress import bind_handle
+from asyncio_comp.records import TaskRecord
+from asyncio_comp.status import StopState, TaskStatus
+from asyncio_comp.tracked_coroutine import TrackedCoroutine
+from host.engine.errors import describe_error
+
+if TYPE_CHECKING:
+    from asyncio_comp.blocking import BlockingWatch
+    from asyncio_comp.registry import TaskRegistry
+    from host.engine.core import HostCore
+
+__all__ = ["ADMIT_CHUNK", "CANCEL_GRACE_SECONDS", "TaskLifecycle"]
+
+#: Tasks admitted to the loop per stepper iteration; small enough that one batch
+#: of trivial first steps stays well under a millisecond.
+ADMIT_CHUNK = 64
+#: How long (host seconds) a cancelled task may take to wind down before it is
+#: marked ended anyway and reported as swallowing its cancellation.
+CANCEL_GRACE_SECONDS = 1.0
+_EPSILON = 1e-9
+
+
+class TaskLifecycle:
+    """Starts, times out, stops and ends tasks; see the module docstring."""
+
+    def __init__(self, host: HostCore, loop: asyncio.AbstractEventLoop,
+                 registry: TaskRegistry, blocking: BlockingWatch) -> None:
+        self._host = host
+        self._loop = loop
+        self._registry = registry
+        self._blocking = blocking
+        #: Pending tasks waiting to start, oldest first (read it, do not change it:
+        #: ``cook()`` tests it every frame, a plain attribute read).
+        self.admission: deque[TaskRecord] = deque()
+        self._ended: list[TaskRecord] = []
+        self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
+        self.detached: set[asyncio.Task[Any]] = set()
+        self.callback_errors = 0
+        self.swallowed_cancellations = 0
+
+    # -- the end of each frame --------------------------------------------------
+    def end_of_frame(self, now: float) -> None:
+        """End the tasks that outlived their cancel grace, then fire the completion
+        callbacks of every task that ended; free when neither has work."""
+        if self._cancelling:
+            self.check_grace(now)
+        if self._ended:
+            self.fire_callbacks()
+
+    def stopping_tasks(self) -> list[asyncio.Task[Any]]:
+        """The asyncio tasks asked to stop that have not ended yet."""
+        return [rec.task for rec, _ in self._cancelling.values() if rec.task is not None]
+
+    # -- start ------------------------------------------------------------------
+    def submitted(self, rec: TaskRecord, now: float) -> None:
+        """A new pending task: queue it for admission and arm its timeout."""
+        self.admission.append(rec)
+        if rec.timeout is not None:
+            rec.timer = self._loop.call_at(now + rec.timeout, self._on_timeout, rec)
+
+    def admit(self) -> int:
+        """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""
+        admission = self.admission
+        loop = self._loop
+        registry = self._registry
+        now = self._host.time()
+        started = 0
+        while admission and started < ADMIT_CHUNK:
+            rec = admission.popleft()
+            if rec.status is not TaskStatus.PENDING:
+                continue  # cancelled or timed out while waiting
+            coro = rec.coro
+            assert coro is not None
+            context = contextvars.copy_context()
+            context.run(bind_handle, rec, registry)
+            tracked = TrackedCoroutine(coro, rec.task_id, rec.description, self._blocking,
+                                       partial(self._coroutine_ended, rec))
+            rec.task = loop.create_task(tracked, name=f"framehost-task-{rec.task_id}",
+                                        context=context)
+            rec.coro = None
+            rec.transition(TaskStatus.RUNNING, now)
+            registry.moved(rec, TaskStatus.PENDING)
+            started += 1
+        return started
+
+    # -- stop -------------------------------------------------------------------
+    def _on_timeout(self, rec: TaskRecord) -> None:
+        rec.timer = None
+        if rec.status.is_active and rec.stop is StopState.NOT_ASKED:
+            self.request_stop(rec, TaskStatus.TIMEOUT)
+
+    def request_stop(self, rec: TaskRecord, reason: TaskStatus) -> None:
+        """Ask an active task to end as ``reason`` (CANCELLED or TIMEOUT): a pending
+        one ends at once, a running one is cancelled and given the grace to unwind."""
+        rec.cancel_reason = reason
+        rec.stop = StopState.ASKED
+        if reason is TaskStatus.TIMEOUT:
+            rec.error = f"TimeoutError: task exceeded its timeout of {rec.timeout:g} s"
+        if rec.status is TaskStatus.PENDING:
+            if rec.coro is not None:
+                rec.coro.close()
+            self.finish(rec, reason)
+            return
+        assert rec.task is not None
+        rec.task.cancel(f"{reason.value} by TDAsyncIO")
+        self._cancelling[rec.task_id] = (rec, self._host.time() + CANCEL_GRACE_SECONDS)
+
+    def check_grace(self, now: float) -> None:
+        """Detach and end the tasks whose coroutine outlived its cancel grace."""
+        for task_id, (rec, deadline) in list(self._cancelling.items()):
+            if rec.status.is_finished:
+                del self._cancelling[task_id]
+            elif now >= deadline - _EPSILON:
+                del self._cancelling[task_id]
+                assert rec.task is not None and rec.cancel_reason is not None
+                self.detached.add(rec.task)
+                rec.stop = StopState.DETACHED
+                self.swallowed_cancellations += 1
+                rec.error = (f"{rec.error + '; ' if rec.error else ''}the coroutine ignored "
+                             f"cancellation for {CANCEL_GRACE_SECONDS:g} s and was detached")
+                self._host.report_warning(
+                    f"task {rec.task_id} ({rec.description}) swallowed its cancellation; "
+                    f"marked {rec.cancel_reason.value} and detached")
+                self.finish(rec, rec.cancel_reason)
+
+    # -- ending -----------------------------------------------------------------
+    def _coroutine_ended(self, rec: TaskRecord, result: Any, exc: BaseException | None) -> None:
+        """Called by the task's `TrackedCoroutine` in the step that ended it."""
+        if rec.status.is_finished:
+            return  # already marked ended (it outlived its cancellation grace)
+        if exc is None:
+            rec.result = result
+            # A coroutine that caught its cancellation and returned still ends the way
+            # it was asked to: cancelled or timed out, never completed.
+            self.finish(rec, rec.cancel_reason or TaskStatus.COMPLETED)
+        elif isinstance(exc, asyncio.CancelledError):
+            self.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
+        else:
+            rec.exception = exc
+            rec.error = describe_error(exc)
+            self.finish(rec, TaskStatus.FAILED)
+
+    def finish(self, rec: TaskRecord, status: TaskStatus) -> None:
+        """The one place a task ends: its status is set and its callback queued."""
+        was = rec.status
+        rec.transition(status, self._host.time())
+        self._cancelling.pop(rec.task_id, None)
+        self._ended.append(rec)
+        self._registry.moved(rec, was)
+
+    def fire_callbacks(self) -> None:
+        """Call the completion callbacks of the tasks that ended, once each."""
+        # A callback may submit or cancel tasks; endings it causes are fired too.
+        while self._ended:
+            ended, self._ended = self._ended, []
+            for index, rec in enumerate(ended):
+                callback: Callable[..., object] | None = rec.callback
+                if callback is None:
+                    continue
+                rec.callback = None
+                try:
+                    callback(rec.outcome())
+                except Exception as exc:
+                    self.callback_errors += 1
+                    self._host.report_exception(
+                        f"completion callback of task {rec.task_id} ({rec.description})", exc)
+                except BaseException:
+                    # KeyboardInterrupt & co. propagate, but the tasks after this one
+                    # keep their turn: their callbacks fire on the next frame or at close.
+                    self._ended[:0] = ended[index + 1:]
+                    raise

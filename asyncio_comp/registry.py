@@ -1,0 +1,173 @@
+"""TaskRegistry: which tasks TDAsyncIO tracks, how many are in each status, and
+when the finished ones age out.
+
+It is the component's bookkeeping, nothing else: task ids, the live records, the
+active subset, per-status counts kept as things change (views read them every
+frame), and the Clear After queue of finished tasks in the order they finished.
+Every change it records is passed on to the task table (`TaskTableSync`), so the
+table and the registry never disagree. It starts, stops and ends nothing: that is
+`TaskLifecycle`'s job; the registry only hears about it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from asyncio_comp.records import TaskRecord, TaskRow
+from asyncio_comp.status import TaskStatus
+
+if TYPE_CHECKING:
+    from asyncio_comp.table_sync import TaskTableSync
+
+__all__ = ["TaskRegistry"]
+
+_EPSILON = 1e-9
+
+
+class TaskRegistry:
+    """The tracked tasks and their counts; see the module docstring."""
+
+    __slots__ = ("_active", "_clear_queue", "_counts", "_next_id", "_table", "_tasks",
+                 "version")
+
+    def __init__(self, table: TaskTableSync) -> None:
+        self._table = table
+        self._next_id = 1
+        self._tasks: dict[int, TaskRecord] = {}
+        self._active: dict[int, TaskRecord] = {}
+        self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
+        # Finished tasks in the order they finished (Clear After's order, and the
+        # views' read newest first); a forgotten task's entry waits to age out.
+        self._clear_queue: deque[TaskRecord] = deque()
+        #: Grows on every change a view could show; views redraw only when it moved.
+        self.version = 0
+
+    # -- reading ----------------------------------------------------------------
+    @property
+    def table(self) -> TaskTableSync:
+        """The task table this registry keeps in step."""
+        return self._table
+
+    def next_id(self) -> int:
+        """Hand out the next task id; ids only grow (the table relies on it)."""
+        task_id = self._next_id
+        self._next_id += 1
+        return task_id
+
+    def get(self, task_id: int) -> TaskRecord | None:
+        return self._tasks.get(task_id)
+
+    def is_tracked(self, rec: TaskRecord) -> bool:
+        """Whether ``rec`` is still tracked (not forgotten by a clear)."""
+        return self._tasks.get(rec.task_id) is rec
+
+    def records(self) -> Iterator[TaskRecord]:
+        """Every tracked record, oldest first."""
+        return iter(self._tasks.values())
+
+    def active_records(self) -> list[TaskRecord]:
+        """A copy of the pending and running records (tracked or already forgotten)."""
+        return list(self._active.values())
+
+    def active_count(self) -> int:
+        return len(self._active)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def counts(self) -> dict[TaskStatus, int]:
+        return dict(self._counts)
+
+    def ordered(self, first: int, stop: int | None) -> list[TaskRow]:
+        """Rows in the views' order (active newest first, then the latest to finish),
+        positions ``first`` to ``stop``; costs O(stop), whatever the number of tasks."""
+        tracked = self._tasks
+        # An active task forgotten by Clearall is still winding down: not shown.
+        active = (rec for rec in reversed(self._active.values()) if rec.task_id in tracked)
+        finished = (rec for rec in reversed(self._clear_queue)
+                    if tracked.get(rec.task_id) is rec)
+        records = itertools.chain(active, finished)
+        return [rec.row for rec in itertools.islice(records, first, stop)]
+
+    # -- changes ----------------------------------------------------------------
+    def add(self, rec: TaskRecord) -> None:
+        """Track a new pending task."""
+        self._tasks[rec.task_id] = rec
+        self._active[rec.task_id] = rec
+        self._counts[TaskStatus.PENDING] += 1
+        self._table.added(rec)
+
+    def moved(self, rec: TaskRecord, was: TaskStatus) -> None:
+        """``rec`` went from ``was`` to its current status (`TaskRecord.transition`)."""
+        status = rec.status
+        if status.is_finished:
+            active = self._active
+            active.pop(rec.task_id, None)
+            if not active:
+                active.clear()  # see forget()
+        if rec.task_id in self._tasks:
+            counts = self._counts
+            counts[was] -= 1
+            counts[status] += 1
+            if status.is_finished:
+                self._clear_queue.append(rec)
+            self._table.changed(rec)
+        self.version += 1
+
+    def changed(self, rec: TaskRecord) -> None:
+        """Something other than the status of ``rec`` changed (its progress)."""
+        if rec.task_id in self._tasks:
+            self._table.changed(rec)
+        self.version += 1
+
+    def forget(self, rec: TaskRecord) -> None:
+        """Stop tracking ``rec`` (its row goes); an active one keeps winding down."""
+        tasks = self._tasks
+        del tasks[rec.task_id]
+        if not tasks:
+            # A dict never shrinks as keys go; emptied, clear() hands its table
+            # (megabytes after a burst) back, so an idle host does not keep it.
+            tasks.clear()
+        self._counts[rec.status] -= 1
+        self._table.removed(rec.task_id)
+        self.version += 1
+
+    def forget_finished(self) -> int:
+        """Forget every finished task; how many."""
+        finished = [rec for rec in self._tasks.values() if rec.status.is_finished]
+        for rec in finished:
+            self.forget(rec)
+        self._clear_queue.clear()  # every entry was a finished task, now forgotten
+        return len(finished)
+
+    def forget_all(self) -> int:
+        """Forget every task, active ones included; how many."""
+        records = list(self._tasks.values())
+        for rec in records:
+            self.forget(rec)
+        self._clear_queue.clear()
+        return len(records)
+
+    def end_of_frame(self, now: float, clear_after: float) -> None:
+        """Forget the tasks whose Clear After age is reached, then tell the table the
+        frame ended; costs nothing per task when nothing aged."""
+        if self._clear_queue:
+            self.clear_aged(now, clear_after)
+        self._table.flush()
+
+    def clear_aged(self, now: float, clear_after: float) -> None:
+        """Forget the finished tasks that ended at least ``clear_after`` seconds ago."""
+        queue = self._clear_queue
+        limit = now - clear_after + _EPSILON
+        while queue and queue[0].completed_at is not None and queue[0].completed_at <= limit:
+            rec = queue.popleft()
+            if self._tasks.get(rec.task_id) is rec:
+                self.forget(rec)
+
+    def memory_held(self) -> tuple[dict[int, TaskRecord], dict[int, TaskRecord]]:
+        """The two id maps themselves, for tests that check an idle host gave their
+        memory back (``sys.getsizeof``)."""
+        return self._tasks, self._active
