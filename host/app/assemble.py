@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from asyncio_comp.component import TDAsyncIO
 from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
 from host.engine.core import HostCore
+from host.engine.gc_policy import GcMode
 from host.engine.network import BaseCOMP
 
 if TYPE_CHECKING:
@@ -37,8 +38,9 @@ class Host(HostCore):
         *,
         time_function: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
+        gc: GcMode = "frame",
     ) -> None:
-        super().__init__(fps, realtime, time_function=time_function, sleep=sleep)
+        super().__init__(fps, realtime, time_function=time_function, sleep=sleep, gc=gc)
         chat = self.root.create(BaseCOMP, "ChatTD")
         self._asyncio_comp = chat.create(TDAsyncIO, "TDAsyncIO")
 

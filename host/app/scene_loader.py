@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from host.engine.errors import describe_error
+from host.engine.gc_policy import FrameGc
 
 __all__ = [
     "Scene",
@@ -159,7 +160,7 @@ def load_scene(spec: str) -> Scene:
 
 
 def build_scene(scene: Scene, host: object, args: Mapping[str, Any] | None = None) -> None:
-    """Call ``scene.build(host, **args)``.
+    """Call ``scene.build(host, **args)``, then freeze what it built (`FrameGc.freeze`).
 
     Raises:
         SceneError: when ``build`` cannot take these arguments, or raises.
@@ -181,6 +182,11 @@ def build_scene(scene: Scene, host: object, args: Mapping[str, Any] | None = Non
     except Exception as exc:
         raise SceneError(f"scene file {str(scene.path)!r}: build(host) raised "
                          f"{describe_error(exc)}{_where(exc, scene.path)}.") from None
+    # The scene's operators, parameters and modules live as long as the host: frozen
+    # (Host(gc="frame")), full collections stop rescanning them; unfrozen at close.
+    policy = getattr(host, "gc_policy", None)
+    if isinstance(policy, FrameGc):
+        policy.freeze()
 
 
 def _first_docstring_line(path: Path) -> str:

@@ -76,6 +76,14 @@ class FrameClock:
             return 0.0
         return self._time() - self._origin
 
+    def slack(self) -> float | None:
+        """Seconds until the next frame is due in realtime mode (negative when late);
+        None when frames do not wait (non-realtime, or before the first frame)."""
+        if not self.realtime or self._origin is None:
+            return None
+        due = self._anchor_time + (self.frame + 1 - self._anchor_frame) * self.period
+        return due - self._time()
+
     def resume(self) -> None:
         """Re-anchor realtime pacing so an idle gap between runs is not counted late."""
         if self._origin is not None:

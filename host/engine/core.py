@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from host.engine.clock import FrameClock
+from host.engine.gc_policy import FrameGc, GcMode
 from host.engine.gc_watch import GcWatch
 from host.engine.hooks import Hook
 from host.engine.network import OP, BaseCOMP
@@ -44,7 +45,10 @@ class HostCore:
         *,
         time_function: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
+        gc: GcMode = "frame",
     ) -> None:
+        # First: a bad mode is refused before anything is built.
+        self._gc = FrameGc(gc)
         self.guard = ThreadGuard()
         self.clock = FrameClock(fps, realtime, time_function=time_function, sleep=sleep)
         # Frame, step, GC and blocking times are wall time, even with a virtual clock.
@@ -109,6 +113,11 @@ class HostCore:
             raise TypeError(f"wall_clock expected a callable returning seconds, got {clock!r}")
         self._wall_clock = clock
         self.gc_watch.clock = clock
+
+    @property
+    def gc_policy(self) -> FrameGc:
+        """The garbage-collection policy (``Host(gc=...)``): its mode and counts."""
+        return self._gc
 
     @property
     def stats(self) -> FrameStats:
@@ -275,6 +284,7 @@ class HostCore:
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
         self._in_frame = True
+        self._gc.begin_frame()
         try:
             waiters, self._frame_waiters = self._frame_waiters, []
             frame = self.clock.frame
@@ -291,6 +301,9 @@ class HostCore:
             self._call_each(self._frame_end, "on_frame_end")
         finally:
             self._in_frame = False
+            # The collection that came due in the frame runs now (see gc_policy); the
+            # GC watch counts its time in this frame's.
+            self._gc.end_frame(self.clock.slack())
         stats = self._stats
         stats.late_frames = self.clock.late_frames
         stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
@@ -334,6 +347,7 @@ class HostCore:
         self._frame_start.clear()
         self._frame_end.clear()
         self.root._teardown()
+        self._gc.close()
         if errors:
             raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")
 
