@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from asyncio_comp.outside_work import OutsideWork
+from asyncio_comp.progress import child_context
 
 _T = TypeVar("_T")
 
@@ -53,6 +55,12 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         future = super().run_in_executor(executor, func, *args)
         self.outside.track(future)
         return future
+
+    def create_task(self, coro: Any, *, name: object = None,
+                    context: contextvars.Context | None = None) -> asyncio.Task[Any]:
+        """As asyncio's; a task started from inside a tracked task gets a context
+        naming that task, so `report_progress` in it counts for the parent."""
+        return super().create_task(coro, name=name, context=child_context(self, context))
 
     def has_work(self) -> bool:
         """Whether one iteration of the loop would run anything now.

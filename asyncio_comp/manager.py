@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
@@ -105,14 +106,28 @@ class AsyncIOManager:
             close_given(coroutines)
             self._guard.check(self)
             raise RuntimeError("Run() called after the host closed; nothing was scheduled")
+        registry, lifecycle = self._registry, self._lifecycle
+        if (type(coroutines) is CoroutineType and timeout is None
+                and (description is None or type(description) is str)
+                and (completion_callback is None or callable(completion_callback))):
+            # The common call, one plain coroutine and nothing to convert: these checks
+            # are all `validate_run` would make, and there is one record to build.
+            now = self._host.time()
+            rec = TaskRecord(registry.next_id(), coroutines,
+                             description or _coro_name(coroutines), info, None,
+                             completion_callback, now, lifecycle, lifecycle.blocking)
+            registry.add(rec)
+            lifecycle.submitted(rec, now)
+            registry.version += 1
+            return rec.task_id
         request = validate_run(coroutines, description, info, timeout, completion_callback)
         now = self._host.time()
-        registry, lifecycle = self._registry, self._lifecycle
         ids = []
         for coro in request.coroutines:
             rec = TaskRecord(
                 registry.next_id(), coro, request.description or _coro_name(coro),
-                request.info, request.timeout, request.callback, now,
+                request.info, request.timeout, request.callback, now, lifecycle,
+                lifecycle.blocking,
             )
             registry.add(rec)
             lifecycle.submitted(rec, now)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
+from asyncio_comp.tracked_coroutine import EndHandler, TrackedCoroutine
 from host.engine.errors import describe_error
+
+if TYPE_CHECKING:
+    from asyncio_comp.blocking import BlockingWatch
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
@@ -85,10 +89,15 @@ class TaskOutcome(NamedTuple):
 
 
 _OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
+_new_tuple = tuple.__new__
 
 
-class TaskRecord:
-    """The component's live record of one task (internal)."""
+class TaskRecord(TrackedCoroutine):
+    """The component's live record of one task (internal).
+
+    It is also the coroutine its asyncio task runs (a `TrackedCoroutine` around the
+    submitted one), so a running task costs one object here, not four (issue 16).
+    """
 
     __slots__ = (
         "_row",
@@ -101,6 +110,7 @@ class TaskRecord:
         "error",
         "exception",
         "info",
+        "owner",
         "progress",
         "result",
         "status",
@@ -109,11 +119,13 @@ class TaskRecord:
         "task_id",
         "timeout",
         "timer",
+        "watch",
     )
 
     def __init__(self, task_id: int, coro: Coroutine[Any, Any, Any], description: str,
                  info: Any, timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
-                 created_at: float) -> None:
+                 created_at: float, owner: EndHandler | None = None,
+                 watch: BlockingWatch | None = None) -> None:
         self.task_id = task_id
         self.coro: Coroutine[Any, Any, Any] | None = coro
         self.description = description
@@ -133,6 +145,31 @@ class TaskRecord:
         self.cancel_reason: TaskStatus | None = None
         self.stop = StopState.NOT_ASKED
         self._row: TaskRow | None = None
+        #: Told how the coroutine ended; a record built without one cannot run.
+        self.owner = owner if owner is not None else _NoOwner()
+        self.watch = watch  # type: ignore[assignment]  # None only in a record never run
+
+    def start(self, task: asyncio.Task[Any]) -> None:
+        """PENDING → RUNNING on ``task``: `transition` for the admission path, which
+        knows the move is legal (once per task, without the table lookup)."""
+        assert self.status is TaskStatus.PENDING
+        self.status = TaskStatus.RUNNING
+        self.task = task
+        self._row = None
+
+    def complete(self, result: Any, now: float) -> None:
+        """RUNNING → COMPLETED with ``result``: `transition` for the common ending,
+        without the table lookup (a running task may always complete)."""
+        assert self.status is TaskStatus.RUNNING
+        self.status = TaskStatus.COMPLETED
+        self.result = result
+        self.completed_at = now
+        self.coro = None
+        self.task = None
+        self._row = None
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
     def transition(self, new: TaskStatus, now: float) -> None:
         """The one place a status changes; an illegal move raises `InvalidTransition`."""
@@ -168,12 +205,17 @@ class TaskRecord:
         return row
 
     def outcome(self) -> TaskOutcome:
-        assert self.completed_at is not None
-        return TaskOutcome(
+        completed = self.completed_at
+        assert completed is not None
+        # tuple.__new__ skips the named tuple's Python-level __new__ (half the cost;
+        # one outcome is built per task that ends).
+        return _new_tuple(TaskOutcome, (
             self.task_id, self.status, self.description, self.info, self.result, self.error,
-            self.exception, self.created_at, self.completed_at,
-            self.completed_at - self.created_at,
-        )
+            self.exception, self.created_at, completed, completed - self.created_at,
+        ))
+
+    def __repr__(self) -> str:
+        return f"<TaskRecord task {self.task_id} {self.status.value} {self.coro!r}>"
 
     def info_dict(self) -> dict[str, Any]:
         return {
@@ -187,6 +229,17 @@ class TaskRecord:
             "has_result": self.result is not None,
             "info": self.info,
         }
+
+
+class _NoOwner:
+    """The owner of a record built on its own (tests): running it is an error."""
+
+    @property
+    def sink(self) -> Any:
+        raise RuntimeError("a record built without an owner has no sink")
+
+    def coroutine_ended(self, rec: Any, result: Any, exc: BaseException | None) -> None:
+        raise RuntimeError(f"task {rec.task_id} ran without an owner to report to")
 
 
 def format_info(info: Any) -> str:
