@@ -255,9 +255,14 @@ def heavy_load(report: Report, quick: bool, log: Callable[[str], object]) -> Non
         report.row("window table at 100k tasks (update + draw)", "n/a", "no headless GL")
         report.goal("window ≤ 2 ms per frame at 100k tasks", None, "not measured")
     else:
-        report.row("window table, 100k tasks, 40 rows ticking (update + draw)", _ms(window),
-                   f"100 tasks {_ms(small)}", f"{window / small:.2f}x")
-        report.goal("window ≤ 2 ms per frame at 100k tasks", window <= 2e-3, _ms(window))
+        report.row("window table, 100k tasks, 40 rows ticking (update + draw)",
+                   _ms(window.total), f"100 tasks {_ms(small.total)}",
+                   f"{window.total / small.total:.2f}x")
+        report.row("window table, 100k tasks: the update alone", _ms(window.update),
+                   f"100 tasks {_ms(small.update)}", f"{window.update / small.update:.2f}x")
+        report.goal("window ≤ 2 ms per frame at 100k tasks", window.total <= 2e-3,
+                    f"{_ms(window.total)} (update {_ms(window.update)}; at 100 tasks "
+                    f"{_ms(small.total)})")
 
     total = 100_000 if quick else 1_000_000
     log(f"heavy load: soak, {total:,} tasks with cyclic results ...")
