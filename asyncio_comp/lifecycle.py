@@ -104,7 +104,7 @@ class TaskLifecycle:
             name = f"framehost-task-{rec.task_id}"
             rec.start(loop.create_task(rec, name=name) if factory is not None
                       else new_task(rec, loop=loop, name=name))
-            registry.moved(rec, TaskStatus.PENDING)
+            registry.started(rec)
             started += 1
         return started
 
@@ -157,7 +157,7 @@ class TaskLifecycle:
             # The common ending, once per task: `finish` without its general cases.
             rec.complete(result, self._now())
             self._ended.append(rec)
-            self._registry.moved(rec, TaskStatus.RUNNING)
+            self._registry.completed(rec)
             return
         if exc is None:
             rec.result = result
