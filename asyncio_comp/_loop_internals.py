@@ -20,6 +20,7 @@ import contextvars
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from asyncio_comp.executor import DaemonThreadPool
 from asyncio_comp.outside_work import OutsideWork
 from asyncio_comp.progress import child_context
 
@@ -44,6 +45,9 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._watched = self._selector._fd_to_key  # type: ignore[attr-defined]
         #: Work in flight outside the loop; non-realtime frames are paced while it lasts.
         self.outside = OutsideWork()
+        #: The default executor (``asyncio.to_thread``): one a close can walk away from.
+        self.executor = DaemonThreadPool()
+        self.set_default_executor(self.executor)
 
     def time(self) -> float:
         return self._time_source()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from asyncio_comp.records import TaskRecord
@@ -48,6 +48,11 @@ class TaskLifecycle:
         #: Pending tasks waiting to start, oldest first (read it, do not change it:
         #: ``cook()`` tests it every frame, a plain attribute read).
         self.admission: deque[TaskRecord] = deque()
+        #: The coroutines of pending tasks: Run() must neither accept nor close them.
+        self.waiting: set[Coroutine[Any, Any, Any]] = set()
+        # While the loop is paused (Active off) a cancelled task cannot unwind, so
+        # its grace waits: the host time the pause began, or None.
+        self._paused_at: float | None = None
         self._ended: list[TaskRecord] = []
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         self.detached: set[asyncio.Task[Any]] = set()
@@ -69,10 +74,21 @@ class TaskLifecycle:
     def end_of_frame(self, now: float) -> None:
         """End the tasks that outlived their cancel grace, then fire the completion
         callbacks of every task that ended; free when neither has work."""
-        if self._cancelling:
+        if self._cancelling and self._paused_at is None:
             self.check_grace(now)
         if self._ended:
             self.fire_callbacks()
+
+    def set_paused(self, paused: bool, now: float) -> None:
+        """The loop stops or resumes being stepped (``Active``): cancel graces count
+        only the time the loop runs, so a paused task is not blamed for not unwinding."""
+        if paused and self._paused_at is None:
+            self._paused_at = now
+        elif not paused and self._paused_at is not None:
+            shift = now - self._paused_at
+            self._paused_at = None
+            self._cancelling = {task_id: (rec, deadline + shift)
+                                for task_id, (rec, deadline) in self._cancelling.items()}
 
     def stopping_tasks(self) -> list[asyncio.Task[Any]]:
         """The asyncio tasks asked to stop that have not ended yet."""
@@ -82,6 +98,8 @@ class TaskLifecycle:
     def submitted(self, rec: TaskRecord, now: float) -> None:
         """A new pending task: queue it for admission and arm its timeout."""
         self.admission.append(rec)
+        if rec.coro is not None:
+            self.waiting.add(rec.coro)
         if rec.timeout is not None:
             rec.timer = self._loop.call_at(now + rec.timeout, self._on_timeout, rec)
 
@@ -104,6 +122,7 @@ class TaskLifecycle:
             name = f"framehost-task-{rec.task_id}"
             rec.start(loop.create_task(rec, name=name) if factory is not None
                       else new_task(rec, loop=loop, name=name))
+            self.waiting.discard(rec.coro)  # the task owns it now
             registry.started(rec)
             started += 1
         return started
@@ -116,13 +135,23 @@ class TaskLifecycle:
 
     def request_stop(self, rec: TaskRecord, reason: TaskStatus) -> None:
         """Ask an active task to end as ``reason`` (CANCELLED or TIMEOUT): a pending
-        one ends at once, a running one is cancelled and given the grace to unwind."""
+        one ends at once, a running one is cancelled and given the grace to unwind.
+
+        Asked again while it unwinds, it is cancelled again (its cleanup may be
+        waiting on something), but the first reason stands (a timed-out task stays
+        timed out) and so does the first grace deadline, however often it is asked.
+        """
+        if rec.stop is StopState.ASKED and rec.task is not None:
+            assert rec.cancel_reason is not None
+            rec.task.cancel(f"{rec.cancel_reason.value} by TDAsyncIO")
+            return
         rec.cancel_reason = reason
         rec.stop = StopState.ASKED
         if reason is TaskStatus.TIMEOUT:
             rec.error = f"TimeoutError: task exceeded its timeout of {rec.timeout:g} s"
         if rec.status is TaskStatus.PENDING:
             if rec.coro is not None:
+                self.waiting.discard(rec.coro)
                 rec.coro.close()
             self.finish(rec, reason)
             return
@@ -201,3 +230,14 @@ class TaskLifecycle:
                     # keep their turn: their callbacks fire on the next frame or at close.
                     self._ended[:0] = ended[index + 1:]
                     raise
+
+    def fire_all_callbacks(self) -> list[BaseException]:
+        """At close: fire every callback still due, whatever some of them raise; the
+        KeyboardInterrupts and the like they raised, for the caller to raise later."""
+        raised: list[BaseException] = []
+        while self._ended:
+            try:
+                self.fire_callbacks()
+            except BaseException as exc:
+                raised.append(exc)
+        return raised

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
@@ -60,11 +59,14 @@ class AsyncIOManager:
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
                                         self._blocking)
         self._closed = False
+        self._closing = False
         # The parameters read every frame, mirrored by `apply_parameter` (a
         # parameter read costs ~0.5 µs; an idle frame costs less than that in all).
         self._stepping = bool(active)
         self._budget_seconds = frame_budget_ms / 1000.0
         self._clear_after = float(clear_after)
+        if not self._stepping:
+            self._lifecycle.set_paused(True, host.time())
 
     @property
     def loop(self) -> FrameEventLoop:
@@ -100,36 +102,33 @@ class AsyncIOManager:
 
         Raises:
             TypeError / ValueError: for bad input; nothing is registered and every
-                coroutine given is closed.
+                coroutine given that nobody else owns is closed.
+            ThreadViolation: called from another thread; nothing is touched.
+            RuntimeError: the host is closing or closed; the coroutines are closed.
         """
-        if self._closed or not self._guard.is_owner():
-            close_given(coroutines)
-            self._guard.check(self)
-            raise RuntimeError("Run() called after the host closed; nothing was scheduled")
+        # From another thread: raise before touching anything, coroutines included.
+        self._guard.check(self)
         registry, lifecycle = self._registry, self._lifecycle
-        if (type(coroutines) is CoroutineType and timeout is None
-                and (description is None or type(description) is str)
-                and (completion_callback is None or callable(completion_callback))):
-            # The common call, one plain coroutine and nothing to convert: these checks
-            # are all `validate_run` would make, and there is one record to build.
-            now = self._host.time()
-            rec = TaskRecord(registry.next_id(), coroutines,
-                             description or _coro_name(coroutines), info, None,
-                             completion_callback, now, lifecycle, lifecycle.blocking)
-            registry.add(rec)
-            lifecycle.submitted(rec, now)
-            registry.version += 1
-            return rec.task_id
-        request = validate_run(coroutines, description, info, timeout, completion_callback)
+        waiting = lifecycle.waiting
+        if self._closed or self._closing:
+            close_given(coroutines, waiting)
+            when = "after the host closed" if self._closed else "while the host is closing"
+            raise RuntimeError(f"Run() called {when}; nothing was scheduled")
+        request = validate_run(coroutines, description, info, timeout, completion_callback,
+                               owned=waiting)
+        # Names first: they may run user code (a __qualname__ property), which must
+        # not be interrupted half way through registering the tasks.
+        coros = request.coroutines
+        described = request.description
+        names = [described or _coro_name(c) for c in coros] if len(coros) > 1 else [
+            described or _coro_name(coros[0])]
         now = self._host.time()
         ids = []
-        for coro in request.coroutines:
-            rec = TaskRecord(
-                registry.next_id(), coro, request.description or _coro_name(coro),
-                request.info, request.timeout, request.callback, now, lifecycle,
-                lifecycle.blocking,
-            )
-            registry.add(rec)
+        for index, coro in enumerate(coros):
+            rec = TaskRecord(registry.next_id(), coro, names[index], request.info,
+                             request.timeout, request.callback, now, lifecycle,
+                             lifecycle.blocking)
+            registry.add(rec)  # registered and counted together
             lifecycle.submitted(rec, now)
             ids.append(rec.task_id)
         registry.version += 1
@@ -273,18 +272,34 @@ class AsyncIOManager:
         ``onValueChange``); names it does not read are ignored."""
         if name == "Active":
             self._stepping = bool(value)
+            self._lifecycle.set_paused(not self._stepping, self._host.time())
         elif name == "Framebudget":
             self._budget_seconds = value / 1000.0
         elif name == "Clearafter":
             self._clear_after = float(value)
         elif name == "Updatetable":
-            self._registry.table.set_enabled(bool(value), self._registry.records())
+            self._registry.table.set_enabled(bool(value))
 
     # == shutdown ================================================================
     def close(self) -> None:
-        """Cancel everything, let it unwind, fire callbacks, close the loop."""
-        if self._closed:
+        """Cancel everything, let it unwind, fire callbacks, close the loop.
+
+        Whatever tasks and callbacks do, the loop ends closed within a bounded time
+        (see `LoopRunner.close`). A KeyboardInterrupt or SystemExit raised by a task
+        or a callback meanwhile is raised again once the loop is closed. `Run()` from
+        a callback or a task's cleanup during the close raises RuntimeError. Calling
+        it again does nothing.
+
+        Raises:
+            RuntimeError: called from a task on this loop (``host.close()`` may be:
+                the host then closes when the frame ends).
+        """
+        if self._closed or self._closing:
             return
+        if self._loop.is_running():
+            raise RuntimeError("AsyncIOManager.close() called from a task on its own loop; "
+                               "call host.close(), which closes the host when the frame ends")
+        self._closing = True
         lifecycle, registry = self._lifecycle, self._registry
         for rec in registry.active_records():
             if rec.status is TaskStatus.PENDING or rec.stop is StopState.NOT_ASKED:
@@ -295,16 +310,26 @@ class AsyncIOManager:
         tasks += lifecycle.stopping_tasks()
         tasks += lifecycle.detached
         self._blocking.follow_host()
-        self._runner.close(tasks, self._settle)
+        try:
+            self._runner.close(tasks, self._settle)
+        finally:
+            self._closed = True
 
     def _settle(self) -> None:
-        """At close, once the loop gave every task its chance: end what is left."""
+        """At close, once the loop gave every task its chance: end what is left and
+        fire every callback; the first KeyboardInterrupt a callback raised is raised
+        once they all had their turn."""
         lifecycle = self._lifecycle
         for rec in self._registry.active_records():
             lifecycle.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
-        lifecycle.fire_callbacks()
-        self._closed = True
+        raised = lifecycle.fire_all_callbacks()
+        if raised:
+            raise raised[0]
 
 
 def _coro_name(coro: Coroutine[Any, Any, Any]) -> str:
-    return getattr(coro, "__qualname__", None) or type(coro).__name__
+    try:
+        name = getattr(coro, "__qualname__", None)
+    except Exception:  # a coroutine-like object's property may fail
+        name = None
+    return name if isinstance(name, str) and name else type(coro).__name__

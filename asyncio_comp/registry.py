@@ -44,6 +44,7 @@ class TaskRegistry:
         self._clear_queue: deque[TaskRecord] = deque()
         #: Grows on every change a view could show; views redraw only when it moved.
         self.version = 0
+        table.follow(self.records)  # a damaged table is rebuilt from the registry
 
     # -- reading ----------------------------------------------------------------
     @property

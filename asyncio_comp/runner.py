@@ -4,9 +4,10 @@ Like `asyncio.Runner`, it is the one owner of a loop's life: it creates the
 `FrameEventLoop` (whose clock is the host's), runs it within a frame's budget
 through `LoopStepper`, and at close cancels what is left, lets it unwind, shuts
 down async generators and the default executor, and closes the loop, leaving no
-"Task was destroyed but it is pending" behind. Which tasks exist and how they end
-is not its business: `close()` takes the ones to cancel and a hook to run once they
-have had their chance, before the loop is closed.
+"Task was destroyed but it is pending" behind, in bounded time whatever the tasks
+do (the default executor is a `DaemonThreadPool` whose stuck threads it abandons).
+Which tasks exist and how they end is not its business: `close()` takes the ones to
+cancel and a hook to run once they have had their chance, before the loop is closed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from asyncio_comp._loop_internals import FrameEventLoop, forget_pending
 from asyncio_comp.stepper import LoopStepper
+from host.engine.errors import describe_error
 
 if TYPE_CHECKING:
     from host.engine.core import HostCore
@@ -27,6 +29,8 @@ __all__ = ["LoopRunner"]
 SHUTDOWN_ROUNDS = 100
 #: Wall seconds the loop is stepped per shutdown round.
 SHUTDOWN_ROUND_SECONDS = 0.05
+#: Wall seconds close() waits for executor threads (``asyncio.to_thread``) to finish.
+EXECUTOR_CLOSE_SECONDS = 2.0
 
 
 class LoopRunner:
@@ -60,30 +64,77 @@ class LoopRunner:
     def close(self, tasks: Iterable[asyncio.Task[Any] | None],
               settle: Callable[[], object]) -> None:
         """Cancel ``tasks`` and every other task on the loop, step until they end (or
-        give up on them), call ``settle()``, then shut the loop down and close it."""
+        give up on them), call ``settle()``, then shut the loop down and close it.
+
+        Always closes the loop, within a bounded time, whatever the tasks and
+        ``settle`` do: `SHUTDOWN_ROUNDS` steps for tasks to unwind, as many for async
+        generators, `EXECUTOR_CLOSE_SECONDS` for executor threads (a stuck one is
+        abandoned with a warning naming its call), and a coroutine that refuses to
+        stop (even GeneratorExit) is abandoned with a warning. A KeyboardInterrupt or
+        SystemExit raised meanwhile (by a task as it unwinds, or by ``settle``) is
+        raised again once the loop is closed.
+        """
         if self._closed:
             return
-        loop = self.loop
+        self._closed = True
+        raised: list[BaseException] = []
+        try:
+            self._cancel_all(tasks, raised)
+            try:
+                settle()
+            except BaseException as exc:
+                raised.append(exc)
+        finally:
+            self._shut_down(raised)
+        if raised:
+            raise raised[0]
+
+    def _cancel_all(self, tasks: Iterable[asyncio.Task[Any] | None],
+                    raised: list[BaseException]) -> None:
+        """Cancel and step until every task ended or the rounds ran out."""
         everything = {t for t in tasks if t is not None}
         # Tasks asyncio or a library started on this loop (a server's connection
         # handlers, ...) are cancelled too, as asyncio.run() does: left pending they
         # would leak their sockets and log "Task was destroyed but it is pending".
-        everything.update(asyncio.all_tasks(loop))
+        everything.update(asyncio.all_tasks(self.loop))
         pending = {t for t in everything if not t.done()}
         for _ in range(SHUTDOWN_ROUNDS):
             if not pending:
                 break
             for t in pending:
                 t.cancel()
-            self.step(SHUTDOWN_ROUND_SECONDS)
+            self._step_once(raised)
             pending = {t for t in pending if not t.done()}
-        settle()  # raising (a callback's KeyboardInterrupt), the loop stays open
-        self._closed = True
+
+    def _step_once(self, raised: list[BaseException]) -> None:
         try:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
-        finally:
-            for t in pending:
+            self.step(SHUTDOWN_ROUND_SECONDS)
+        except BaseException as exc:  # a task raised KeyboardInterrupt as it unwound
+            raised.append(exc)
+
+    def _shut_down(self, raised: list[BaseException]) -> None:
+        loop = self.loop
+        try:
+            # In virtual time no timer fires during a close, so steps, not a timeout,
+            # bound the async generators' cleanup.
+            agens = loop.create_task(loop.shutdown_asyncgens())
+            for round_ in range(SHUTDOWN_ROUNDS):
+                if agens.done():
+                    break
+                if round_ == SHUTDOWN_ROUNDS // 2:
+                    agens.cancel()
+                self._step_once(raised)
+            abandoned = loop.executor.close(EXECUTOR_CLOSE_SECONDS)
+            for call in abandoned:
+                self._host.report_warning(
+                    f"closing the host abandoned a thread still running {call} after "
+                    f"{EXECUTOR_CLOSE_SECONDS:g} s; it ends with the process")
+            for t in asyncio.all_tasks(loop):
                 # A coroutine that refuses to stop: close it so no warning escapes.
-                forget_pending(t)
+                try:
+                    forget_pending(t)
+                except Exception as exc:  # it ignored GeneratorExit too
+                    self._host.report_warning(f"{t.get_name()} could not be closed "
+                                              f"({describe_error(exc)}); it was abandoned")
+        finally:
             loop.close()

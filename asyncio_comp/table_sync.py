@@ -104,10 +104,22 @@ class TaskTableSync:
         self._dat = dat
         self._clock = clock
         self._enabled = True
+        self._source: Callable[[], Iterable[TaskRecord]] = tuple
         #: This table's shared time strings (`SecondsText`).
         self.seconds_text = SecondsText()
         self._reset()
+        # The table's version after our last write: any other value means someone
+        # else wrote to it (user code, or a write of ours that failed half way).
+        self._written_version = -1
         dat.refresh_on_read(self._write)
+        dat.mark_stale()
+
+    def follow(self, source: Callable[[], Iterable[TaskRecord]]) -> None:
+        """Name the registry: ``source()`` gives every tracked task, oldest first.
+        The table is rebuilt from it whenever it is found damaged."""
+        self._source = source
+        self._written_version = -1
+        self._dat.mark_stale()
 
     @property
     def enabled(self) -> bool:
@@ -147,9 +159,9 @@ class TaskTableSync:
         if self._enabled and self._ticking:
             self._dat.mark_stale()
 
-    def set_enabled(self, enabled: bool, records: Iterable[TaskRecord]) -> None:
+    def set_enabled(self, enabled: bool) -> None:
         """``Updatetable``: off freezes the table as it is now; back on, it is rewritten
-        from ``records`` (every tracked task, oldest first) at the next read."""
+        from the registry at the next read."""
         if enabled == self._enabled:
             return
         if not enabled:
@@ -157,16 +169,11 @@ class TaskTableSync:
             self._enabled = False
             return
         self._enabled = True
-        self._reset()
-        for rec in records:
-            self._unwritten[rec.task_id] = rec
-            self._last_id = rec.task_id
+        self._written_version = -1  # rebuilt from the header down at the next read
         self._dat.mark_stale()
 
     def _reset(self) -> None:
-        dat = self._dat
-        dat.clear()
-        dat.appendRow(COLUMNS)
+        """Forget what was written; the next `_write` starts from an empty table."""
         self._ids = []
         self._last_id = 0
         self._unwritten = {}
@@ -176,7 +183,34 @@ class TaskTableSync:
         self._ticking_ids = set()
 
     def _write(self) -> None:
-        """The table's refresh: write what changed since the last read."""
+        """The table's refresh: write what changed since the last read, or rebuild the
+        whole table from the registry if it is not as the last write left it."""
+        if not self._enabled:
+            return  # frozen: a user's edit stays
+        dat = self._dat
+        try:
+            if dat.version != self._written_version:
+                self._rebuild()
+            self._write_changes()
+        except BaseException:
+            # Half written (a cell's str() raised, or Ctrl-C landed): rebuild at the
+            # next read rather than leave the table wrong for good.
+            self._written_version = -1
+            dat.mark_stale()
+            raise
+        self._written_version = dat.version
+
+    def _rebuild(self) -> None:
+        self._reset()
+        dat = self._dat
+        dat.clear()
+        dat.appendRow(COLUMNS)
+        unwritten = self._unwritten
+        for rec in self._source():
+            unwritten[rec.task_id] = rec
+            self._last_id = max(self._last_id, rec.task_id)
+
+    def _write_changes(self) -> None:
         now = self._clock()
         dat, ids = self._dat, self._ids
         if self._deleted:

@@ -1,19 +1,28 @@
 """Checking what `Run` was given, before anything is registered.
 
-Every rejection closes the coroutines it was handed, so a bad call never leaves a
-"coroutine was never awaited" warning behind, and names what it got and what it
-expected.
+A rejected call changes nothing and leaves nothing behind: every coroutine it was
+handed that nobody else owns is closed, at any depth of nesting (``[[c]]``, ``{c}``,
+``{1: c}``), so no "coroutine was never awaited" warning appears. A coroutine that
+someone else owns is never closed: one already started (it is some task's, here or
+on another loop), one already closed, or one a pending task of ours is waiting to
+start (``owned``). Generators are not iterated, so a generator expression creates
+no coroutine to leak. Every rejection names what it got and what it expected.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Coroutine
-from types import CoroutineType
+from collections.abc import Callable, Container, Coroutine
+from inspect import iscoroutinefunction
+from types import CoroutineType, GeneratorType
 from typing import Any
 
 __all__ = ["RunRequest", "close_given", "validate_run"]
+
+_NOTHING_OWNED: frozenset[object] = frozenset()
+#: Containers `close_given` looks into; anything else is left as it is.
+_CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
 class RunRequest:
@@ -32,71 +41,133 @@ class RunRequest:
         self.callback = callback
 
 
-def close_given(coroutines: Any) -> None:
-    """Close every coroutine in what `Run` was given, so none is left un-awaited."""
-    items = coroutines if isinstance(coroutines, list | tuple) else [coroutines]
-    for item in items:
-        if asyncio.iscoroutine(item):
-            item.close()
+def _is_coroutine(value: Any) -> bool:
+    # Not asyncio.iscoroutine: on Python 3.11 it also says yes to plain generators,
+    # which a task then fails with "Task got bad yield".
+    return type(value) is CoroutineType or isinstance(value, Coroutine)
+
+
+def _state(coro: Any) -> str:
+    """``"new"``, ``"started"`` or ``"closed"``; a coroutine-like object that does not
+    tell counts as new."""
+    if type(coro) is not CoroutineType:
+        return "new"
+    if coro.cr_frame is None:
+        return "closed"
+    if coro.cr_running or coro.cr_suspended:
+        return "started"
+    return "new"
+
+
+def close_given(given: Any, owned: Container[object] = _NOTHING_OWNED) -> None:
+    """Close every coroutine in ``given`` (at any depth of lists, tuples, sets and
+    dicts) that has not started and is not in ``owned``, so none is left un-awaited.
+    Started coroutines belong to a task somewhere and are left alone."""
+    stack = [given]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if _is_coroutine(item):
+            if _state(item) == "new" and item not in owned:
+                item.close()
+        elif isinstance(item, _CONTAINERS) and id(item) not in seen:
+            seen.add(id(item))
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
 
 
 def _hint(value: Any) -> str:
-    if asyncio.iscoroutinefunction(value):
+    if iscoroutinefunction(value):
         name = getattr(value, "__name__", "fn")
         return f"; call it: Run({name}())"
+    if isinstance(value, GeneratorType):
+        return "; Run takes coroutines (made by calling an async def), not generators"
+    if isinstance(value, list | tuple):
+        return "; Run takes a flat list of coroutines"
+    if isinstance(value, set | frozenset | dict):
+        return "; Run takes a coroutine or a list of them"
     if asyncio.isfuture(value):
         return "; Run takes coroutines, await futures inside one"
     return ""
 
 
-def _check_items(items: list[Any], given: Any, where: str) -> None:
-    """Raise unless ``items`` (from the list or tuple ``given``) are distinct coroutines."""
-    if not items:
-        raise ValueError(f"{where}() expected at least one coroutine, got an empty "
-                         f"{type(given).__name__}")
-    for index, item in enumerate(items):
-        if not asyncio.iscoroutine(item):
-            raise TypeError(
-                f"{where}() expected a list of coroutines, but item {index} is "
-                f"{item!r}{_hint(item)}"
-            )
-    if len({id(c) for c in items}) != len(items):
-        raise ValueError(f"{where}() was given the same coroutine object twice; "
-                         "each task needs its own coroutine")
+def _check_coroutine(coro: Any, owned: Container[object], where: str, what: str) -> None:
+    """Raise unless ``coro`` is a coroutine that has not started and nobody owns."""
+    if not _is_coroutine(coro):
+        if what == "got":
+            raise TypeError(f"{where}() expected a coroutine or a list of coroutines, "
+                            f"got {coro!r}{_hint(coro)}")
+        raise TypeError(f"{where}() expected a list of coroutines, but {what} "
+                        f"{coro!r}{_hint(coro)}")
+    state = _state(coro)
+    if state == "closed":
+        raise ValueError(f"{where}() expected a new coroutine, but {what} {coro!r}, which "
+                         "has already finished or been closed; call the async function again")
+    if state == "started" or coro in owned:
+        raise ValueError(f"{where}() expected a new coroutine, but {what} {coro!r}, which "
+                         "already belongs to a task; each task needs its own coroutine")
+
+
+def _check_timeout(timeout: Any, where: str) -> float | None:
+    if timeout is None:
+        return None
+    expected = f"{where}() expected timeout in seconds (a number >= 0) or None, got {timeout!r}"
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(expected)
+    try:
+        seconds = float(timeout)
+    except OverflowError:  # an int too large for a float: 10**400
+        raise ValueError(f"{expected}, which is too large to be a number of seconds") from None
+    if math.isnan(seconds) or seconds < 0:
+        raise ValueError(expected)
+    return seconds
 
 
 def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
-                 completion_callback: Any, where: str = "Run") -> RunRequest:
-    """Check `Run`'s arguments; raise `TypeError`/`ValueError` after closing coroutines."""
-    items: list[Any]
-    # type() first: the common case, a plain coroutine, is then checked at C speed.
-    if type(coroutines) is CoroutineType or asyncio.iscoroutine(coroutines):
-        single, items = True, [coroutines]
-    elif isinstance(coroutines, list | tuple):
-        single, items = False, list(coroutines)
-    else:
-        raise TypeError(
-            f"{where}() expected a coroutine or a list of coroutines, "
-            f"got {coroutines!r}{_hint(coroutines)}"
-        )
+                 completion_callback: Any, where: str = "Run",
+                 owned: Container[object] = _NOTHING_OWNED) -> RunRequest:
+    """Check `Run`'s arguments; on `TypeError`/`ValueError` the coroutines nobody
+    else owns are closed first.
+
+    Args:
+        owned: coroutines already given to pending tasks; accepted again they would
+            run twice, and closed on rejection they would break those tasks.
+    """
     try:
-        if not single:
-            _check_items(items, coroutines, where)
-        if description is not None and not isinstance(description, str):
-            raise TypeError(f"{where}() expected description to be a string or None, "
-                            f"got {description!r}")
-        if timeout is not None:
-            if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-                raise TypeError(f"{where}() expected timeout in seconds (a number >= 0) or "
-                                f"None, got {timeout!r}")
-            if math.isnan(timeout) or timeout < 0:
-                raise ValueError(f"{where}() expected timeout in seconds (a number >= 0) or "
-                                 f"None, got {timeout!r}")
-            timeout = float(timeout)
+        single = type(coroutines) is CoroutineType or not isinstance(coroutines, list | tuple)
+        if single:
+            # The common case, a new native coroutine, is checked inline: Run() is
+            # called by the hundred thousand.
+            if (type(coroutines) is not CoroutineType or coroutines.cr_frame is None
+                    or coroutines.cr_suspended or coroutines.cr_running
+                    or coroutines in owned):
+                _check_coroutine(coroutines, owned, where, "got")
+            items = [coroutines]
+        else:
+            items = list(coroutines)
+            if not items:
+                raise ValueError(f"{where}() expected at least one coroutine, got an empty "
+                                 f"{type(coroutines).__name__}")
+            for index, item in enumerate(items):
+                _check_coroutine(item, owned, where, f"item {index} is")
+            if len({id(c) for c in items}) != len(items):
+                raise ValueError(f"{where}() was given the same coroutine object twice; "
+                                 "each task needs its own coroutine")
+        if description is not None:
+            if not isinstance(description, str):
+                raise TypeError(f"{where}() expected description to be a string or None, "
+                                f"got {description!r}")
+            # A str subclass may override __str__ (even to raise); the table, the views
+            # and the logs get the plain text it holds.
+            description = str.__str__(description)
+        seconds = None if timeout is None else _check_timeout(timeout, where)
         if completion_callback is not None and not callable(completion_callback):
             raise TypeError(f"{where}() expected completion_callback to be a callable taking "
                             f"the finished task, got {completion_callback!r}")
     except BaseException:
-        close_given(items)
+        close_given(coroutines, owned)
         raise
-    return RunRequest(items, single, description, info, timeout, completion_callback)
+    return RunRequest(items, single, description, info, seconds, completion_callback)

@@ -1,7 +1,5 @@
 """``python -m host``: the ``framehost`` command."""
 
-import sys
+from host.app.cli import entry
 
-from host.app.cli import main
-
-sys.exit(main())
+entry()

@@ -59,6 +59,7 @@ class SerialWorkerCOMP(BaseCOMP):
                                                               self._worker.watch())
         self._snapshot_key: tuple[int, float | None, int | None] | None = None
         self._snapshot: WorkerSnapshot | None = None
+        self._shut_down = False
         self.ext._add("SerialWorker", self._worker)
         host.on_cook(self._cook, owner=self)
         host.on_close(self._shutdown, owner=self)
@@ -132,6 +133,11 @@ class SerialWorkerCOMP(BaseCOMP):
             self._table.sync(self._worker.get_current_task())
 
     def _shutdown(self) -> None:
+        # Runs at host close and again when the network is torn down: wait for a
+        # stuck thread once, not twice.
+        if self._shut_down:
+            return
+        self._shut_down = True
         if not self._worker.stop(self.STOP_TIMEOUT_SECONDS):
             log.error("%s: the worker thread did not end within %g s", self.path,
                       self.STOP_TIMEOUT_SECONDS)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from asyncio_comp.worker.callables import name_of, refuse_async
 from asyncio_comp.worker.table import WorkerChanges
 from asyncio_comp.worker.task import (
     WorkerError,
@@ -136,16 +137,14 @@ class SerialWorker:
             TypeError: ``fn`` is not a plain callable (a coroutine function belongs in
                 TDAsyncIO's ``Run``), or ``description`` is not a string.
         """
+        refuse_async(fn, "submit()")
         if not callable(fn):
             raise TypeError(f"submit() expected a callable followed by its arguments, "
                             f"got {fn!r}")
-        if inspect.iscoroutinefunction(fn):
-            raise TypeError(f"submit() runs blocking callables on a thread, got the coroutine "
-                            f"function {_name_of(fn)!r}; run it with TDAsyncIO's Run() instead")
         if description is not None and not isinstance(description, str):
             raise TypeError(f"submit() expected description to be a string or None, "
                             f"got {description!r}")
-        text = description if description is not None else _name_of(fn)
+        text = description if description is not None else name_of(fn)
         with self._cond:
             task: WorkerTask[T] = WorkerTask(self._next_id, fn, args, kwargs, text,
                                              self._time(), self._cond, self._cancel)
@@ -392,9 +391,3 @@ class SerialWorker:
 def _check_history_size(size: object, where: str) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise ValueError(f"{where} expected history_size as a whole number >= 0, got {size!r}")
-
-
-def _name_of(fn: Callable[..., Any]) -> str:
-    inner = getattr(fn, "func", fn)  # functools.partial
-    name = getattr(inner, "__qualname__", None)
-    return name if isinstance(name, str) else type(inner).__name__

@@ -2,8 +2,10 @@
 
 Exit status: 0 when the run ends (its frames ran, its time passed, or the window
 was closed); 2 for a bad flag or a scene that cannot be loaded or built; 130 after
-Ctrl-C; 1 when the chosen view fails to open or the screenshot cannot be saved.
-Diagnostics go to stderr, one line (or one paragraph) each, never a traceback.
+Ctrl-C and 143 after SIGTERM (see `host.app.interrupts`: one signal always ends
+the run within a bounded time, a second one during shutdown is ignored); 1 when
+the chosen view fails to open or the screenshot cannot be saved. Diagnostics go to
+stderr, one line (or one paragraph) each, never a traceback.
 
 The pyglet window is imported only when it is about to be used, so ``--terminal``
 and ``--headless`` runs never load pyglet.
@@ -15,6 +17,7 @@ import argparse
 import ast
 import math
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -25,12 +28,13 @@ from rich.console import Console
 from rich.text import Text
 
 from host.app.assemble import Host
+from host.app.interrupts import Interrupts
 from host.app.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
 from host.app.views.summary import render_summary
 from host.app.views.terminal import TerminalView
 from host.app.views.worker_panel import worker_snapshots
 
-__all__ = ["DEFAULT_BOUNDED_SECONDS", "build_parser", "main"]
+__all__ = ["DEFAULT_BOUNDED_SECONDS", "build_parser", "entry", "main"]
 
 #: Host seconds run by --headless, and by the terminal view when stdout is not a
 #: terminal, when neither --frames nor --seconds is given.
@@ -40,6 +44,9 @@ EXIT_OK = 0
 EXIT_VIEW_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: The slowest frame rate accepted: a frame every ~17 minutes. Slower ones make
+#: frame periods no clock can sleep (``--fps 1e-300`` is a period of 1e300 s).
+MIN_FPS = 0.001
 
 
 class _View(Protocol):
@@ -50,8 +57,24 @@ class _Usage(Exception):
     """A flag combination argparse cannot check by itself; reported like its errors."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+def entry() -> None:
+    """The process's entry point (``framehost``, ``python -m host``): runs `main` and
+    exits with its status; a signal arriving as the process ends is ignored."""
+    try:
+        status = main(quiet_after=True)
+    except KeyboardInterrupt:  # only if it slipped past the handlers: still one line
+        print("framehost: interrupted", file=sys.stderr)
+        status = EXIT_INTERRUPTED
+    sys.exit(status)
+
+
+def main(argv: Sequence[str] | None = None, *, quiet_after: bool = False) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status.
+
+    Args:
+        quiet_after: leave SIGINT and SIGTERM ignored on return (the process is
+            about to end) instead of restoring the previous handlers.
+    """
     parser, run_parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -70,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_parser.print_usage(sys.stderr)
             print(f"{run_parser.prog}: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        return _run(args, out, err)
+        with Interrupts(quiet_after=quiet_after) as interrupts:
+            return _run(args, out, err, interrupts)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -104,8 +128,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                      help="stop after N frames")
     run.add_argument("--seconds", type=_positive("seconds"), metavar="S",
                      help="stop after S seconds of host time")
-    run.add_argument("--fps", type=_positive("frames per second"), default=60.0, metavar="F",
-                     help="frame rate (default 60)")
+    run.add_argument("--fps", type=_positive("frames per second", MIN_FPS), default=60.0,
+                     metavar="F", help=f"frame rate (default 60, at least {MIN_FPS:g})")
     run.add_argument("--no-realtime", action="store_true",
                      help="run frames back to back in exact virtual time instead of pacing "
                           "them to the wall clock")
@@ -134,7 +158,7 @@ def _frames(text: str) -> int:
     return value
 
 
-def _positive(what: str) -> Callable[[str], float]:
+def _positive(what: str, minimum: float = 0.0) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -143,6 +167,9 @@ def _positive(what: str) -> Callable[[str], float]:
         if not (math.isfinite(value) and value > 0):
             raise argparse.ArgumentTypeError(
                 f"expected a positive number of {what}, got {text!r}")
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"expected at least {minimum:g} {what}, got {text!r}")
         return value
 
     parse.__name__ = what  # argparse names the type in some messages
@@ -191,16 +218,83 @@ def _list_scenes(out: Console) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _run(args: argparse.Namespace, out: Console, err: Console,
+         interrupts: Interrupts) -> int:
     def say(message: str, style: str = "") -> None:
         err.print(Text(f"framehost: {message}", style=style), soft_wrap=True)
 
     try:
         scene = load_scene(args.scene)
+        view_kind, frames, seconds = _choose_view(args, out, say)
+        host = Host(fps=args.fps, realtime=not args.no_realtime)
     except SceneError as exc:
         say(str(exc), "red")
         return EXIT_USAGE
-    view_kind = args.view
+    except _Usage:
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        interrupts.shutting_down()
+        say(f"{_signal_word(interrupts)} while loading the scene; nothing ran")
+        return interrupts.exit_status or EXIT_INTERRUPTED
+    view: _View | None = None
+    interrupted = False
+    stopped_early = False
+    status = EXIT_OK
+    try:
+        build_scene(scene, host, dict(args.scene_args))
+        try:
+            view = _open_view(view_kind, host, scene, out)
+        except Exception as exc:
+            say(f"could not open the {view_kind} view: {type(exc).__name__}: {exc}", "red")
+            return EXIT_VIEW_FAILED
+        interrupts.running(host)
+        ran = host.run(frames=frames, seconds=seconds) if interrupts.signum is None else 0
+        if interrupts.signum is not None:
+            raise KeyboardInterrupt  # the run stopped because of it
+        if view_kind == "window" and args.screenshot is not None:
+            status = _save_screenshot(view, args.screenshot, say)
+        stopped_early = (frames is None and seconds is None) or (
+            frames is not None and ran < frames) or (
+            seconds is not None and host.seconds + 1.0 / host.fps < seconds - 1e-9)
+    except SceneError as exc:
+        say(str(exc), "red")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        interrupts.shutting_down()
+        active, rows_and_counts = _final_state(host)
+        try:
+            if view is not None:
+                with suppress(KeyboardInterrupt):
+                    view.close()
+        finally:
+            try:
+                host.close()
+            except Exception as exc:  # a close hook failed; each was logged as it did
+                say(f"closing the host: {exc}", "red")
+    if interrupted or interrupts.signum is not None:
+        say(f"{_signal_word(interrupts)} after {host.frame} frames ({_elapsed(host):.2f} s); "
+            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
+        return interrupts.exit_status or EXIT_INTERRUPTED
+    if view_kind == "headless":
+        rows, counts, workers = rows_and_counts
+        out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
+                                 fps=host.fps, realtime=host.realtime,
+                                 title=f"framehost · {scene.name}", workers=workers))
+    elif view_kind == "window" and stopped_early:
+        say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
+            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
+    else:
+        say(f"ran {host.frame} frames ({_elapsed(host):.2f} s of host time)")
+    return status
+
+
+def _choose_view(args: argparse.Namespace, out: Console, say: Callable[..., None],
+                 ) -> tuple[str, int | None, float | None]:
+    """The view to open and the run's bounds in frames and seconds; says why if it
+    chose for the user. Raises `_Usage` (already reported) if the view cannot open."""
+    view_kind: str = args.view
     why = ""
     if view_kind in (None, "window"):
         ok, reason = _probe_window()
@@ -209,7 +303,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 wanted = "--window" if view_kind == "window" else "--screenshot"
                 say(f"{wanted} needs the window, which cannot open here: {reason}; "
                     f"use --terminal or --headless", "red")
-                return EXIT_USAGE
+                raise _Usage(wanted)
             view_kind = "window"
         elif ok:
             view_kind, why = "window", f"opening the window ({reason})"
@@ -229,53 +323,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if why:
         say(why)
 
-    host = Host(fps=args.fps, realtime=not args.no_realtime)
-    view: _View | None = None
-    interrupted = False
-    stopped_early = False
-    status = EXIT_OK
-    try:
-        build_scene(scene, host, dict(args.scene_args))
-        try:
-            view = _open_view(view_kind, host, scene, out)
-        except Exception as exc:
-            say(f"could not open the {view_kind} view: {type(exc).__name__}: {exc}", "red")
-            return EXIT_VIEW_FAILED
-        ran = host.run(frames=frames, seconds=seconds)
-        if view_kind == "window" and args.screenshot is not None:
-            status = _save_screenshot(view, args.screenshot, say)
-        stopped_early = (frames is None and seconds is None) or (
-            frames is not None and ran < frames) or (
-            seconds is not None and host.seconds + 1.0 / host.fps < seconds - 1e-9)
-    except SceneError as exc:
-        say(str(exc), "red")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        active = _active_count(host)
-        rows_and_counts = _final_tasks(host)
-        try:
-            if view is not None:
-                with suppress(KeyboardInterrupt):
-                    view.close()
-        finally:
-            host.close()
-    if interrupted:
-        say(f"interrupted after {host.frame} frames ({_elapsed(host):.2f} s); cancelled "
-            f"{active} active task{'s' if active != 1 else ''} and closed the loop")
-        return EXIT_INTERRUPTED
-    if view_kind == "headless":
-        rows, counts, workers = rows_and_counts
-        out.print(render_summary(rows, counts, host.stats, seconds=_elapsed(host),
-                                 fps=host.fps, realtime=host.realtime,
-                                 title=f"framehost · {scene.name}", workers=workers))
-    elif view_kind == "window" and stopped_early:
-        say(f"the window was closed after {host.frame} frames ({_elapsed(host):.2f} s); "
-            f"cancelled {active} active task{'s' if active != 1 else ''} and closed the loop")
-    else:
-        say(f"ran {host.frame} frames ({_elapsed(host):.2f} s of host time)")
-    return status
+    return view_kind, frames, seconds
 
 
 def _elapsed(host: Host) -> float:
@@ -320,19 +368,26 @@ def _save_screenshot(view: object, path: Path, say: Callable[..., None]) -> int:
     return EXIT_OK
 
 
-def _active_count(host: Host) -> int:
-    if host.closed:
-        return 0
-    counts = host.tasks.counts()
-    return sum(n for status, n in counts.items() if status.is_active)
+def _signal_word(interrupts: Interrupts) -> str:
+    return "terminated (SIGTERM)" if interrupts.signum == signal.SIGTERM else "interrupted"
 
 
-def _final_tasks(host: Host) -> tuple[list[Any], dict[Any, int], list[Any]]:
-    # Before close: closing the host stops its workers and fails what they still queue.
+def _final_state(host: Host) -> tuple[int, tuple[list[Any], dict[Any, int], list[Any]]]:
+    """How many tasks are active, and the rows, counts and workers for the summary.
+
+    Taken before close: closing the host stops its workers and fails what they still
+    queue. Taken whatever state an interrupt left the host in: a failure here must
+    not keep the host from closing, so it reads as nothing to report.
+    """
     if host.closed:
-        return [], {}, []
-    return host.tasks.rows(), dict(host.tasks.counts()), worker_snapshots(host, 0)
+        return 0, ([], {}, [])
+    try:
+        counts = dict(host.tasks.counts())
+        active = sum(n for status, n in counts.items() if status.is_active)
+        return max(0, active), (host.tasks.rows(), counts, worker_snapshots(host, 0))
+    except Exception:
+        return 0, ([], {}, [])
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -68,6 +68,7 @@ class HostCore:
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = False
         self._closed = False
+        self._close_requested = False
         self._in_frame = False
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
@@ -202,7 +203,11 @@ class HostCore:
     def report_exception(self, context: str, exc: BaseException) -> None:
         """Log a fault in user code once, with where it happened, and count it."""
         self._stats.callback_errors += 1
-        log.error("%s raised %s: %s", context, type(exc).__name__, exc, exc_info=exc)
+        try:
+            text = str(exc)
+        except Exception:  # logging would print its own traceback for it
+            text = "<str() failed>"
+        log.error("%s raised %s: %s", context, type(exc).__name__, text, exc_info=exc)
 
     def report_warning(self, message: str) -> None:
         """Log a fault that raised nothing (a stalled loop, an ignored cancel) once, and
@@ -212,7 +217,12 @@ class HostCore:
 
     # -- awaiting frames --------------------------------------------------------
     async def next_frame(self) -> int:
-        """Resolve at the start of the next frame (Godot's ``process_frame``); its number."""
+        """Resolve at the start of the next frame (Godot's ``process_frame``); its number.
+
+        Raises:
+            ThreadViolation: awaited on another thread than the host's.
+        """
+        self.guard.check(self)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._frame_waiters.append(future)
         return await future
@@ -226,6 +236,8 @@ class HostCore:
         self._check_open("step")
         self.clock.resume()
         for _ in range(frames):
+            if self._closed:  # closed from inside the last frame
+                break
             self._run_frame()
 
     def run(self, frames: int | None = None, seconds: float | None = None,
@@ -253,7 +265,7 @@ class HostCore:
             seconds = None
         started_at = self.clock.now()
         ran = 0
-        while not self._stop_requested:
+        while not self._stop_requested and not self._closed:
             if frames is not None and ran >= frames:
                 break
             if seconds is not None and ran and self.clock.now() - started_at >= seconds:
@@ -304,6 +316,8 @@ class HostCore:
             # The collection that came due in the frame runs now (see gc_policy); the
             # GC watch counts its time in this frame's.
             self._gc.end_frame(self.clock.slack())
+            if self._close_requested:
+                self.close()  # asked for from inside the frame (a callback, a task)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
         stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
@@ -321,16 +335,25 @@ class HostCore:
 
     # -- shutdown ---------------------------------------------------------------
     def close(self) -> None:
-        """Cancel all work, run cleanup hooks, tear down the network. Idempotent."""
+        """Cancel all work, run cleanup hooks, tear down the network. Idempotent.
+
+        Called from inside a frame (a callback, a task), it asks `run()` to stop and
+        closes the host when that frame ends. Every hook runs whatever the others
+        raise; a KeyboardInterrupt or SystemExit from one is raised again at the end.
+        """
         self.guard.check(self)
         if self._closed:
+            return
+        if self._in_frame:
+            self._close_requested = self._stop_requested = True
             return
         self._closed = True
         self.gc_watch.uninstall()
         for future in self._frame_waiters:
             future.cancel()
         self._frame_waiters.clear()
-        errors: list[BaseException] = []
+        errors: list[Exception] = []
+        interrupts: list[BaseException] = []
         for hook in reversed(tuple(self._close_hooks)):
             if not hook.active:
                 continue
@@ -339,6 +362,8 @@ class HostCore:
             except Exception as exc:
                 errors.append(exc)
                 log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
+            except BaseException as exc:  # the other hooks still run
+                interrupts.append(exc)
         for hook in (*self._close_hooks, *self._cook_hooks):
             hook.detach()
         self._close_hooks.clear()
@@ -346,8 +371,13 @@ class HostCore:
         self._owned_hooks.clear()
         self._frame_start.clear()
         self._frame_end.clear()
-        self.root._teardown()
-        self._gc.close()
+        self._gc.close()  # unfreeze, re-enable: whatever the teardown does
+        try:
+            self.root._teardown()
+        except BaseException as exc:
+            interrupts.append(exc)
+        if interrupts:
+            raise interrupts[0]
         if errors:
             raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")
 

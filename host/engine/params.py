@@ -71,7 +71,11 @@ class FloatPar(ParSpec):
     def validate(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise TypeError(f"{where} expected a number, got {value!r}")
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an int too large for a float: 10**400
+            finite = False
+        if not finite:
             raise ValueError(f"{where} expected a finite number, got {value!r}")
         if self.min is not None and value < self.min:
             raise ValueError(f"{where} expected a number >= {self.min}, got {value!r}")

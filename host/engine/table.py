@@ -9,7 +9,9 @@ A table can be cooked on demand, as TouchDesigner cooks an operator when somethi
 reads it: its owner registers a refresh with `refresh_on_read` and calls
 `mark_stale()` as its source changes; the refresh then runs once, before the next
 read or write, however many changes came in between. The task table uses this: a
-task that starts and ends between two reads costs the table nothing.
+task that starts and ends between two reads costs the table nothing. A write from
+anyone but the refresh (user code editing a generated table) marks the table stale
+too, so its owner sees the edit at the next read and can put its content back.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class TableDAT(OP):
         self._width = 0
         self._version = 0
         self._stale = False
+        self._refreshing = False
         self._refresh: Callable[[], object] | None = None
 
     # -- cooking on demand ----------------------------------------------------
@@ -161,7 +164,9 @@ class TableDAT(OP):
             cells = self._fit(cells)
         rows = self._rows
         rows.append(cells)
-        self._version += 1
+        self._version += 1  # `_changed()` inlined: the task table appends rows by the 100k
+        if not self._refreshing and self._refresh is not None:
+            self._stale = True
         return len(rows) - 1
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
@@ -175,7 +180,7 @@ class TableDAT(OP):
         if len(cells) != self._width:
             cells = self._fit(cells)
         self._rows.insert(index, cells)
-        self._version += 1
+        self._changed()
         return index
 
     def replaceRow(self, index: int, values: Iterable[object]) -> None:
@@ -185,13 +190,13 @@ class TableDAT(OP):
         if len(cells) != self._width:
             cells = self._fit(cells)
         self._rows[r] = cells
-        self._version += 1
+        self._changed()
 
     def deleteRow(self, index: int) -> None:
         self._check()
         r = self._row_index(index)
         del self._rows[r]
-        self._version += 1
+        self._changed()
 
     def clear(self, keepFirstRow: bool = False) -> None:
         """Remove every row, or every row but the header with ``keepFirstRow=True``."""
@@ -199,7 +204,7 @@ class TableDAT(OP):
         del self._rows[1 if keepFirstRow else 0:]
         if not self._rows:
             self._width = 0
-        self._version += 1
+        self._changed()
 
     # -- internals ------------------------------------------------------------
     def _check(self) -> None:
@@ -207,14 +212,25 @@ class TableDAT(OP):
         self.guard.check(self)
         if self._stale:
             self._stale = False  # the refresh writes through the checked methods
-            self._refresh()  # type: ignore[misc]
+            self._refreshing = True
+            try:
+                self._refresh()  # type: ignore[misc]
+            finally:
+                self._refreshing = False
+
+    def _changed(self) -> None:
+        """Every write ends here: the version grows, and an edit from outside the
+        refresh makes the next read run it."""
+        self._version += 1
+        if not self._refreshing and self._refresh is not None:
+            self._stale = True
 
     def _set(self, row: int, col: int, value: object) -> None:
         # Callers have checked the thread and the indices.
         cells = list(self._rows[row])
         cells[col] = value if type(value) is str else str(value)
         self._rows[row] = tuple(cells)
-        self._version += 1
+        self._changed()
 
     def _fit(self, cells: tuple[str, ...]) -> tuple[str, ...]:
         """``cells`` padded to the table's width, widening the table if it is longer."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -70,12 +71,23 @@ ACTIONS: dict[str, tuple[Callable[[Host, Box, TableDAT], object], str]] = {
     "dat clear": (lambda h, b, d: d.clear(), "<TableDAT /box/dat>"),
     "host step": (lambda h, b, d: h.step(), "<Host 60 fps"),
     "frame callback": (lambda h, b, d: h.on_frame_end(print), "<Host 60 fps"),
-    "Run": (lambda h, b, d: h.tasks.Run(work()), "AsyncIOManager"),
+    "Run": (lambda h, b, d: run_keeping_the_coroutine(h), "AsyncIOManager"),
     "CancelTask": (lambda h, b, d: h.tasks.CancelTask(1), "AsyncIOManager"),
     "GetAllTasksInfo": (lambda h, b, d: h.tasks.GetAllTasksInfo(), "AsyncIOManager"),
     "pulse via comp": (lambda h, b, d: h.asyncio_comp.par.Clearall.pulse(),
                        "<ParCollection of /ChatTD/TDAsyncIO>"),
 }
+
+
+def run_keeping_the_coroutine(host: Host) -> None:
+    """Run() from the wrong thread refuses before touching the coroutine, which stays
+    its caller's to close (issue 14)."""
+    coro = work()
+    try:
+        host.tasks.Run(coro)
+    finally:
+        assert inspect.getcoroutinestate(coro) == inspect.CORO_CREATED
+        coro.close()
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
@@ -121,17 +133,15 @@ def test_cell_taken_on_main_thread_cannot_be_read_elsewhere(
     assert cell.val == "b"
 
 
-def test_run_from_a_thread_leaves_no_unawaited_coroutine(host: Host) -> None:
-    import gc
-    import warnings
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        exc = in_thread(lambda: host.tasks.Run(work()))
-        gc.collect()
+def test_run_from_a_thread_leaves_the_coroutine_to_its_caller(host: Host) -> None:
+    coro = work()
+    exc = in_thread(lambda: host.tasks.Run(coro))
     assert isinstance(exc, ThreadViolation)
-    assert [str(w.message) for w in caught] == []
+    assert inspect.getcoroutinestate(coro) == inspect.CORO_CREATED  # untouched
     assert host.tasks.task_count() == 0
+    task_id = host.tasks.Run(coro)  # handed over properly, it runs
+    host.step(2)
+    assert host.tasks.GetTaskInfo(task_id)["status"].value == "completed"  # type: ignore[index]
 
 
 def test_stop_is_safe_from_any_thread(host: Host) -> None:

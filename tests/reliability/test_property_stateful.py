@@ -9,7 +9,14 @@ Finished, Cancel Active, Clear All and Clear After changes. After every step:
 - a finished task never changes status again;
 - after a frame, ``task_table`` (without its header) equals the registry
   (``GetAllTasksInfo``) in ids and statuses, row for row;
-- pulse-style calls return exactly how many tasks they touched.
+- pulse-style calls return exactly how many tasks they touched;
+- status counts never go negative and always equal a recount of the registry.
+
+Two kinds of abuse are mixed in (issue 14): a KeyboardInterrupt (what Ctrl-C
+raises) at random points of a frame (a frame-start or frame-end callback, inside a
+task's step, inside a completion callback), and ``host.close()`` from anywhere (the
+test, a frame callback, a task, a completion callback). After a close nothing more
+is done; the books must still balance and the loop must be closed.
 
 At the end the host closes, and every task ever submitted has had exactly one
 callback, with a status its story allows.
@@ -19,9 +26,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -72,8 +81,35 @@ class TaskLifecycle(RuleBasedStateMachine):
         self.calls: Counter[int] = Counter()
         self.outcomes: dict[int, TaskStatus] = {}
         self.synced = True  # the table is only promised current at the end of a frame
+        self.interrupts = 0
 
     # -- helpers --------------------------------------------------------------------
+    def _open(self) -> bool:
+        return not self.host.closed
+
+    def _frames_until(self, done: Callable[[], bool], frames: int = 120) -> bool:
+        """Step up to ``frames`` frames until ``done()``; a KeyboardInterrupt out of a
+        frame counts as a step (it is what the abuse rules provoke)."""
+        for _ in range(frames):
+            if done() or self.host.closed:
+                break
+            try:
+                self.host.step()
+            except KeyboardInterrupt:
+                self.interrupts += 1
+        self.synced = False
+        return done()
+
+    def _settled(self) -> asyncio.Future[Any]:
+        """A story's future for a task that does not await one (resolve skips it)."""
+        future = self.host.loop.create_future()
+        future.set_result(None)
+        return future
+
+    def _track(self, ids: int | list[int], story: Story) -> None:
+        for task_id in ids if isinstance(ids, list) else [ids]:
+            self.stories[task_id] = story
+
     def _status(self, task_id: int) -> TaskStatus | None:
         info = self.host.tasks.GetTaskInfo(task_id)
         return None if info is None else info["status"]
@@ -91,6 +127,7 @@ class TaskLifecycle(RuleBasedStateMachine):
             self.stories[task_id].cancel_accepted = True
 
     # -- rules ----------------------------------------------------------------------
+    @precondition(lambda self: self._open())
     @rule(n=st.integers(1, 3), timeout=st.sampled_from([None, None, 0, 0.05, 0.2]))
     def submit(self, n: int, timeout: float | None) -> None:
         futures = [self.host.loop.create_future() for _ in range(n)]
@@ -109,7 +146,7 @@ class TaskLifecycle(RuleBasedStateMachine):
                 if not s.future.done() and self._status(t) is TaskStatus.RUNNING
                 and not s.cancel_accepted]
 
-    @precondition(lambda self: bool(self._running_unresolved()))
+    @precondition(lambda self: self._open() and bool(self._running_unresolved()))
     @rule(data=st.data(), ok=st.booleans())
     def resolve(self, data: st.DataObject, ok: bool) -> None:
         task_id = data.draw(st.sampled_from(self._running_unresolved()))
@@ -120,7 +157,7 @@ class TaskLifecycle(RuleBasedStateMachine):
             story.future.set_exception(ValueError(f"task {task_id} failed on purpose"))
         story.resolved = "ok" if ok else "fail"
 
-    @precondition(lambda self: bool(self.stories))
+    @precondition(lambda self: self._open() and bool(self.stories))
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
         task_id = data.draw(st.sampled_from(sorted(self.stories)))
@@ -131,15 +168,18 @@ class TaskLifecycle(RuleBasedStateMachine):
             self._cancel_accepted([task_id])
         self.synced = False
 
+    @precondition(lambda self: self._open())
     @rule()
     def cancel_unknown_id(self) -> None:
         assert self.host.tasks.CancelTask(10**9) is False
 
+    @precondition(lambda self: self._open())
     @rule(frames=st.integers(1, 15))
     def step(self, frames: int) -> None:
         self.host.step(frames)
         self.synced = True
 
+    @precondition(lambda self: self._open())
     @rule()
     def clear_finished(self) -> None:
         finished = [i for i in self.host.tasks.GetAllTasksInfo() if i["status"] in FINISHED]
@@ -150,6 +190,7 @@ class TaskLifecycle(RuleBasedStateMachine):
     def _uncancelled_active(self) -> list[int]:
         return [t for t in self._active_ids() if not self.stories[t].cancel_accepted]
 
+    @precondition(lambda self: self._open())
     @rule(by_pulse=st.booleans())
     def cancel_active(self, by_pulse: bool) -> None:
         targets = self._uncancelled_active()
@@ -160,6 +201,7 @@ class TaskLifecycle(RuleBasedStateMachine):
         self._cancel_accepted(targets)
         self.synced = False
 
+    @precondition(lambda self: self._open())
     @rule()
     def clear_all(self) -> None:
         targets = self._uncancelled_active()
@@ -169,9 +211,103 @@ class TaskLifecycle(RuleBasedStateMachine):
         self._cancel_accepted(targets)
         self.synced = False
 
+    @precondition(lambda self: self._open())
     @rule(seconds=st.sampled_from([0.0, 0.05, 0.5, 60.0]))
     def set_clear_after(self, seconds: float) -> None:
         self.host.asyncio_comp.par.Clearafter = seconds
+
+    # -- abuse: Ctrl-C at random points, close from anywhere -------------------------
+    @precondition(lambda self: self._open())
+    @rule(where=st.sampled_from(["frame start", "frame end", "task step", "callback"]))
+    def ctrl_c(self, where: str) -> None:
+        """A KeyboardInterrupt lands at ``where`` during the next frames."""
+        host = self.host
+        fired = []
+
+        def interrupt(*_: Any) -> None:
+            if not fired:
+                fired.append(where)
+                raise KeyboardInterrupt
+
+        if where in ("frame start", "frame end"):
+            def once(h: Any) -> None:
+                h.remove_callback(once)
+                interrupt()
+
+            (host.on_frame_start if where == "frame start" else host.on_frame_end)(once)
+        elif where == "task step":
+            async def interrupted() -> None:
+                interrupt()
+
+            self._track(host.tasks.Run(interrupted(), completion_callback=self._callback),
+                        Story(self._settled(), None, resolved="fail"))
+        else:
+            async def quick() -> None:
+                return None
+
+            def callback(outcome: TaskOutcome) -> None:
+                self._callback(outcome)
+                interrupt()
+
+            self._track(host.tasks.Run(quick(), completion_callback=callback),
+                        Story(self._settled(), None, resolved="ok"))
+        before = self.interrupts
+        self._frames_until(lambda: bool(fired))
+        assert fired == [where]
+        assert self.interrupts == before + 1
+
+    @precondition(lambda self: self._open())
+    @rule(where=st.sampled_from(["test", "frame callback", "task", "callback"]))
+    def close_from(self, where: str) -> None:
+        """``host.close()`` from ``where``; nothing is done after it."""
+        host = self.host
+        if where == "test":
+            host.close()
+        elif where == "frame callback":
+            host.on_frame_end(lambda h: h.close())
+        elif where == "task":
+            async def closer() -> None:
+                host.close()
+                await asyncio.sleep(3600)
+
+            self._track(host.tasks.Run(closer(), completion_callback=self._callback),
+                        Story(self._settled(), None))
+        else:
+            async def quick() -> None:
+                return None
+
+            def callback(outcome: TaskOutcome) -> None:
+                self._callback(outcome)
+                host.close()
+
+            self._track(host.tasks.Run(quick(), completion_callback=callback),
+                        Story(self._settled(), None, resolved="ok"))
+        assert self._frames_until(lambda: host.closed)
+        assert host.loop.is_closed()
+        self._closed_books_balance()
+
+    @precondition(lambda self: not self._open())
+    @rule()
+    def use_after_close(self) -> None:
+        """A closed host refuses work without leaking it, and closes again quietly."""
+        async def late() -> None:
+            return None
+
+        coro = late()
+        with pytest.raises(RuntimeError, match=r"after the host closed"):
+            self.host.tasks.Run(coro)
+        assert coro.cr_frame is None  # closed: no "never awaited"
+        with pytest.raises(RuntimeError, match=r"closed host"):
+            self.host.step()
+        self.host.close()
+
+    def _closed_books_balance(self) -> None:
+        """After a close: every task ever submitted had exactly one callback, with a
+        status its story allows."""
+        assert set(self.calls) == set(self.stories)
+        assert all(count == 1 for count in self.calls.values()), self.calls
+        for task_id, story in self.stories.items():
+            assert self.outcomes[task_id] in story.allowed(), (task_id, story)
 
     # -- invariants -----------------------------------------------------------------
     @invariant()
@@ -214,6 +350,7 @@ class TaskLifecycle(RuleBasedStateMachine):
         for row in rows:
             recount[row.status] += 1
         assert self.host.tasks.counts() == recount
+        assert min(recount.values()) >= 0
         ordered = self.host.tasks.ordered_rows()
         assert sorted(r.task_id for r in ordered) == [r.task_id for r in rows]
         active = [r.task_id for r in ordered if r.status.is_active]
@@ -227,10 +364,10 @@ class TaskLifecycle(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.host.close()
-        assert set(self.calls) == set(self.stories)
-        assert all(count == 1 for count in self.calls.values())
-        for task_id, story in self.stories.items():
-            assert self.outcomes[task_id] in story.allowed(), (task_id, story)
+        self.host.close()  # a second close is safe
+        assert self.host.loop.is_closed()
+        self._closed_books_balance()
+        for story in self.stories.values():
             if not story.future.done():
                 story.future.cancel()  # the loop is closed; nothing is left waiting
             elif not story.future.cancelled():
