@@ -153,6 +153,7 @@ class TaskLifecycle:
             if rec.coro is not None:
                 self.waiting.discard(rec.coro)
                 rec.coro.close()
+                rec.coro = None
             self.finish(rec, reason)
             return
         assert rec.task is not None
@@ -181,13 +182,15 @@ class TaskLifecycle:
     def coroutine_ended(self, rec: TaskRecord, result: Any, exc: BaseException | None) -> None:
         """Called by the task's record (its `TrackedCoroutine`) in the step that ended it."""
         if rec.completed_at is not None:
-            return  # already marked ended (it outlived its cancellation grace)
+            rec.coro = None  # marked ended before (detached after its grace); over now
+            return
         if exc is None and rec.cancel_reason is None:
             # The common ending, once per task: `finish` without its general cases.
             rec.complete(result, self._now())
             self._ended.append(rec)
             self._registry.completed(rec)
             return
+        rec.coro = None  # it returned or raised: nothing will resume it
         if exc is None:
             rec.result = result
             # A coroutine that caught its cancellation and returned still ends the way

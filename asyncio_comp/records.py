@@ -181,9 +181,12 @@ class TaskRecord(TrackedCoroutine):
         self._row = None
         if new.is_finished:
             self.completed_at = now
-            self.coro = None
-            # The finished asyncio task (its context and wrapped coroutine) is not needed
-            # any more; dropping it keeps finished records small while Clear After waits.
+            # ``coro`` stays: the record is what the asyncio task runs, and a task
+            # marked ended without its coroutine ending (detached after its cancel
+            # grace, or at close) may still be resumed or closed through it. Whoever
+            # knows the coroutine is over drops it (`complete`, `coroutine_ended`).
+            # The asyncio task is not needed any more; dropping it keeps finished
+            # records small while Clear After waits.
             self.task = None
             if self.timer is not None:
                 self.timer.cancel()

@@ -107,3 +107,33 @@ def test_progress_outside_a_tracked_task_is_refused(host: Host) -> None:
     host.step()
     assert errors == ["report_progress() must be called from a task started with Run()"]
     assert current_task_id() is None
+
+
+def test_a_detached_task_keeps_running_its_coroutine_until_it_ends(host: Host) -> None:
+    """Marked ended after its cancel grace, the task still runs its coroutine through
+    the record (the record is what the asyncio task runs), until it really ends."""
+    ticks: list[int] = []
+    release = host.loop.create_future()
+
+    async def stubborn() -> str:
+        while True:
+            try:
+                await asyncio.sleep(0.1)
+            except asyncio.CancelledError:
+                continue  # swallows every cancellation
+            ticks.append(host.frame)
+            if release.done():
+                return "late"
+
+    task_id = host.tasks.Run(stubborn())
+    host.step()
+    assert host.tasks.CancelTask(task_id)
+    host.step(75)  # past the 1 s grace: marked cancelled and detached
+    info = host.tasks.GetTaskInfo(task_id)
+    assert info is not None and info["status"] is TaskStatus.CANCELLED
+    before = len(ticks)
+    host.step(12)
+    assert len(ticks) > before  # still resumed, through its record
+    release.set_result(None)
+    host.step(12)
+    assert not [t for t in asyncio.all_tasks(host.loop) if not t.done()]
