@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import socket
 from asyncio import futures as _futures
 from asyncio import tasks as _tasks
@@ -31,6 +32,7 @@ from typing import Any, TypeVar
 
 from asyncio_comp.executor import DaemonThreadPool
 from asyncio_comp.outside_work import OutsideWork
+from asyncio_comp.progress import child_context
 
 _T = TypeVar("_T")
 #: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
@@ -80,6 +82,12 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         future = super().run_in_executor(executor, func, *args)
         self.outside.track(future)
         return future
+
+    def create_task(self, coro: Any, *, name: object = None,
+                    context: contextvars.Context | None = None) -> asyncio.Task[Any]:
+        """As asyncio's; a task started from inside a tracked task gets a context
+        naming that task, so `report_progress` in it counts for the parent."""
+        return super().create_task(coro, name=name, context=child_context(self, context))
 
     def has_work(self) -> bool:
         """Whether one iteration of the loop would run anything now.

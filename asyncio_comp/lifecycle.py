@@ -1,6 +1,6 @@
 """TaskLifecycle: one task's way from pending to its one ending.
 
-Start (admission to the loop, in its own context holding its `TaskHandle`), timeout
+Start (admission to the loop: the task runs the record itself), timeout
 (a loop timer armed at submission), stop (cancel, with a grace in which the
 coroutine may unwind; one that outlives it is detached and marked ended anyway),
 and ending (the status set once, the completion callback fired once). Like
@@ -12,16 +12,12 @@ tracked, and counted, is `TaskRegistry`'s; the loop is `LoopRunner`'s.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 from collections import deque
 from collections.abc import Callable, Coroutine
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp.progress import bind_handle
 from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import StopState, TaskStatus
-from asyncio_comp.tracked_coroutine import TrackedCoroutine
 
 if TYPE_CHECKING:
     from asyncio_comp.blocking import BlockingWatch
@@ -61,6 +57,17 @@ class TaskLifecycle:
         self.detached: set[asyncio.Task[Any]] = set()
         self.callback_errors = 0
         self.swallowed_cancellations = 0
+        self._now = host.time
+
+    @property
+    def sink(self) -> TaskRegistry:
+        """Where a running task's handle reports its progress."""
+        return self._registry
+
+    @property
+    def blocking(self) -> BlockingWatch:
+        """The watch every task's steps are timed by (records take it at submission)."""
+        return self._blocking
 
     # -- the end of each frame --------------------------------------------------
     def end_of_frame(self, now: float) -> None:
@@ -100,25 +107,27 @@ class TaskLifecycle:
         admission = self.admission
         loop = self._loop
         registry = self._registry
-        now = self._host.time()
+        factory = loop.get_task_factory()
+        new_task = asyncio.Task
         started = 0
         while admission and started < ADMIT_CHUNK:
             rec = admission.popleft()
             if rec.status is not TaskStatus.PENDING:
                 continue  # cancelled or timed out while waiting
-            coro = rec.coro
-            assert coro is not None
-            context = contextvars.copy_context()
-            context.run(bind_handle, rec, registry)
-            tracked = TrackedCoroutine(coro, rec.task_id, rec.description, self._blocking,
-                                       partial(self._coroutine_ended, rec))
-            rec.task = loop.create_task(tracked, name=f"framehost-task-{rec.task_id}",
-                                        context=context)
-            rec.coro = None
-            self.waiting.discard(coro)
-            rec.transition(TaskStatus.RUNNING, now)
-            registry.moved(rec, TaskStatus.PENDING)
+            # The record is the coroutine its task runs (a TrackedCoroutine), which is
+            # also how current_task() finds it. asyncio.Task directly: the loop's
+            # create_task adds Python-level calls per task to exactly this, unless a
+            # task factory is set.
+            name = f"framehost-task-{rec.task_id}"
+            rec.start(loop.create_task(rec, name=name) if factory is not None
+                      else new_task(rec, loop=loop, name=name))
+            self.waiting.discard(rec.coro)  # the task owns it now
+            registry.started(rec)
             started += 1
+        if not self.waiting:
+            # A set never shrinks as items go; emptied, clear() hands its table back
+            # (a burst of 100k submissions left ~50 bytes per task behind).
+            self.waiting.clear()
         return started
 
     # -- stop -------------------------------------------------------------------
@@ -147,6 +156,7 @@ class TaskLifecycle:
             if rec.coro is not None:
                 self.waiting.discard(rec.coro)
                 rec.coro.close()
+                rec.coro = None
             self.finish(rec, reason)
             return
         assert rec.task is not None
@@ -174,10 +184,18 @@ class TaskLifecycle:
                 self.finish(rec, rec.cancel_reason)
 
     # -- ending -----------------------------------------------------------------
-    def _coroutine_ended(self, rec: TaskRecord, result: Any, exc: BaseException | None) -> None:
-        """Called by the task's `TrackedCoroutine` in the step that ended it."""
-        if rec.status.is_finished:
-            return  # already marked ended (it outlived its cancellation grace)
+    def coroutine_ended(self, rec: TaskRecord, result: Any, exc: BaseException | None) -> None:
+        """Called by the task's record (its `TrackedCoroutine`) in the step that ended it."""
+        if rec.completed_at is not None:
+            rec.coro = None  # marked ended before (detached after its grace); over now
+            return
+        if exc is None and rec.cancel_reason is None:
+            # The common ending, once per task: `finish` without its general cases.
+            rec.complete(result, self._now())
+            self._ended.append(rec)
+            self._registry.completed(rec)
+            return
+        rec.coro = None  # it returned or raised: nothing will resume it
         if exc is None:
             rec.result = result
             # A coroutine that caught its cancellation and returned still ends the way
@@ -192,8 +210,9 @@ class TaskLifecycle:
     def finish(self, rec: TaskRecord, status: TaskStatus) -> None:
         """The one place a task ends: its status is set and its callback queued."""
         was = rec.status
-        rec.transition(status, self._host.time())
-        self._cancelling.pop(rec.task_id, None)
+        rec.transition(status, self._now())
+        if self._cancelling:
+            self._cancelling.pop(rec.task_id, None)
         self._ended.append(rec)
         self._registry.moved(rec, was)
 

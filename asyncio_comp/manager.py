@@ -130,7 +130,8 @@ class AsyncIOManager:
         ids = []
         for index, coro in enumerate(coros):
             rec = TaskRecord(registry.next_id(), coro, names[index], request.info,
-                             request.timeout, request.callback, now)
+                             request.timeout, request.callback, now, lifecycle,
+                             lifecycle.blocking)
             registry.add(rec)  # registered and counted together
             lifecycle.submitted(rec, now)
             ids.append(rec.task_id)

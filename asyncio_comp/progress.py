@@ -14,20 +14,27 @@ reports on it::
 This module knows nothing of the component: a handle reports to the
 `ChangeSink` it was built with (the task registry), so the manager can import it
 without it importing the manager back.
+
+The calling task is found without a per-task context variable (issue 16: setting
+one cost two GC-tracked objects and ~120 bytes per running task). A task started
+with ``Run()`` runs its record itself (the record is a `TrackedCoroutine`), so
+``asyncio.current_task().get_coro()`` is the record, and its owner knows the sink.
+A task *it* starts (``gather``, ``create_task``) inherits the record through a
+context variable that the host's loop sets only then (`child_context`, called by
+`FrameEventLoop.create_task`), so its progress counts for the parent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Protocol
+from contextvars import Context, ContextVar, copy_context
+from typing import Protocol
 
+from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import TaskStatus
 
-if TYPE_CHECKING:
-    from asyncio_comp.records import TaskRecord
-
-__all__ = ["ChangeSink", "TaskHandle", "bind_handle", "current_task", "current_task_id",
+__all__ = ["ChangeSink", "TaskHandle", "child_context", "current_task", "current_task_id",
            "report_progress"]
 
 
@@ -87,16 +94,34 @@ class TaskHandle:
         return f"<TaskHandle task {self.task_id} {self.status.value}>"
 
 
-# Each tracked task runs in its own context holding (record, sink); the handle is
-# built when asked for: a plain tuple per task costs a third of a handle's __init__.
-_current: ContextVar[tuple[TaskRecord, ChangeSink] | None] = ContextVar(
-    "framehost_current_task", default=None)
+# Set only in the context of a task that a tracked task started: the parent's record.
+_parent: ContextVar[TaskRecord | None] = ContextVar("framehost_parent_task", default=None)
 
 
-def bind_handle(rec: TaskRecord, sink: ChangeSink) -> None:
-    """Make ``rec`` the current task (reporting to ``sink``); run inside the task's
-    own context."""
-    _current.set((rec, sink))
+def _current_record() -> TaskRecord | None:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no loop running in this thread
+        return None
+    if task is not None:
+        coro = task.get_coro()
+        if isinstance(coro, TaskRecord):
+            return coro
+    return _parent.get()
+
+
+def child_context(loop: asyncio.AbstractEventLoop, context: Context | None) -> Context | None:
+    """The context for a task being created on ``loop``: when a tracked task creates
+    it, a copy of ``context`` (or of the current one) naming that task's record."""
+    parent = asyncio.current_task(loop)
+    if parent is None:
+        return context
+    rec = parent.get_coro()
+    if not isinstance(rec, TaskRecord):
+        return context  # a task it started: the variable comes with its context
+    context = copy_context() if context is None else context.copy()
+    context.run(_parent.set, rec)
+    return context
 
 
 def current_task() -> TaskHandle:
@@ -105,10 +130,10 @@ def current_task() -> TaskHandle:
     Raises:
         RuntimeError: when not called from inside a task started with ``Run()``.
     """
-    current = _current.get()
-    if current is None:
+    rec = _current_record()
+    if rec is None:
         raise RuntimeError("current_task() must be called from a task started with Run()")
-    return TaskHandle(*current)
+    return TaskHandle(rec, rec.owner.sink)
 
 
 def report_progress(fraction: float) -> None:
@@ -121,13 +146,13 @@ def report_progress(fraction: float) -> None:
         math.isfinite(fraction) and 0.0 <= fraction <= 1.0
     ):
         raise ValueError(f"report_progress() expected a fraction from 0 to 1, got {fraction!r}")
-    current = _current.get()
-    if current is None:
+    rec = _current_record()
+    if rec is None:
         raise RuntimeError("report_progress() must be called from a task started with Run()")
-    TaskHandle(*current).update(progress=fraction)
+    TaskHandle(rec, rec.owner.sink).update(progress=fraction)
 
 
 def current_task_id() -> int | None:
     """The TDAsyncIO task id of the calling coroutine, or None outside one."""
-    current = _current.get()
-    return None if current is None else current[0].task_id
+    rec = _current_record()
+    return None if rec is None else rec.task_id

@@ -10,10 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
+from asyncio_comp.tracked_coroutine import EndHandler, TrackedCoroutine
 from host.engine.errors import describe_error
+
+if TYPE_CHECKING:
+    from asyncio_comp.blocking import BlockingWatch
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
@@ -96,10 +100,15 @@ class TaskOutcome(NamedTuple):
 
 
 _OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
+_new_tuple = tuple.__new__
 
 
-class TaskRecord:
-    """The component's live record of one task (internal)."""
+class TaskRecord(TrackedCoroutine):
+    """The component's live record of one task (internal).
+
+    It is also the coroutine its asyncio task runs (a `TrackedCoroutine` around the
+    submitted one), so a running task costs one object here, not four (issue 16).
+    """
 
     __slots__ = (
         "_row",
@@ -115,6 +124,7 @@ class TaskRecord:
         "error",
         "exception",
         "info",
+        "owner",
         "progress",
         "result",
         "status",
@@ -123,13 +133,15 @@ class TaskRecord:
         "task_id",
         "timeout",
         "timer",
+        "watch",
     )
 
     def __init__(self, task_id: int, coro: Coroutine[Any, Any, Any], description: str,
                  info: Any, timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
-                 created_at: float) -> None:
+                 created_at: float, owner: EndHandler | None = None,
+                 watch: BlockingWatch | None = None) -> None:
         self.task_id = task_id
-        self.coro: Coroutine[Any, Any, Any] | None = coro  # until it is started
+        self.coro: Coroutine[Any, Any, Any] | None = coro  # the one this record runs
         # For the outcome, as LOPs's AsyncIOTask has it; dropped with `ended_task`.
         self.coroutine: Coroutine[Any, Any, Any] | None = coro
         self.description = description
@@ -152,6 +164,41 @@ class TaskRecord:
         self.cancel_reason: TaskStatus | None = None
         self.stop = StopState.NOT_ASKED
         self._row: TaskRow | None = None
+        #: Told how the coroutine ended; a record built without one cannot run.
+        self.owner = owner if owner is not None else _NoOwner()
+        self.watch = watch  # type: ignore[assignment]  # None only in a record never run
+
+    def start(self, task: asyncio.Task[Any]) -> None:
+        """PENDING → RUNNING on ``task``: `transition` for the admission path, which
+        knows the move is legal (once per task, without the table lookup)."""
+        assert self.status is TaskStatus.PENDING
+        self.status = TaskStatus.RUNNING
+        self.task = task
+        self._row = None
+
+    def complete(self, result: Any, now: float) -> None:
+        """RUNNING → COMPLETED with ``result``: `transition` for the common ending,
+        without the table lookup (a running task may always complete)."""
+        assert self.status is TaskStatus.RUNNING
+        self.status = TaskStatus.COMPLETED
+        self.result = result
+        self.completed_at = now
+        self.coro = None
+        self._keep_for_callback()
+        self._row = None
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _keep_for_callback(self) -> None:
+        """An ended task drops its asyncio task (its context and wrapped coroutine),
+        keeping records small while Clear After waits; the completion callback, fired
+        this frame, still gets it and the coroutine in its outcome (LOPs's fields)."""
+        if self.callback is not None:
+            self.ended_task = self.task
+        else:
+            self.coroutine = None
+        self.task = None
 
     def transition(self, new: TaskStatus, now: float) -> None:
         """The one place a status changes; an illegal move raises `InvalidTransition`."""
@@ -163,15 +210,11 @@ class TaskRecord:
         self._row = None
         if new.is_finished:
             self.completed_at = now
-            self.coro = None
-            # The finished asyncio task (its context and wrapped coroutine) is not needed
-            # any more; dropping it keeps finished records small while Clear After waits
-            # (only the callback, fired this frame, still gets it).
-            if self.callback is not None:
-                self.ended_task = self.task
-            else:
-                self.coroutine = None
-            self.task = None
+            # ``coro`` stays: the record is what the asyncio task runs, and a task
+            # marked ended without its coroutine ending (detached after its cancel
+            # grace, or at close) may still be resumed or closed through it. Whoever
+            # knows the coroutine is over drops it (`complete`, `coroutine_ended`).
+            self._keep_for_callback()
             if self.timer is not None:
                 self.timer.cancel()
                 self.timer = None
@@ -197,13 +240,18 @@ class TaskRecord:
         return row
 
     def outcome(self) -> TaskOutcome:
-        assert self.completed_at is not None
-        return TaskOutcome(
+        completed = self.completed_at
+        assert completed is not None
+        # tuple.__new__ skips the named tuple's Python-level __new__ (half the cost;
+        # one outcome is built per task that ends).
+        return _new_tuple(TaskOutcome, (
             self.task_id, self.status, self.description, self.info, self.result, self.error,
-            self.exception, self.created_at, self.completed_at,
-            self.completed_at - self.created_at, self.coroutine, self.timeout,
-            self.completion_callback, self.ended_task,
-        )
+            self.exception, self.created_at, completed, completed - self.created_at,
+            self.coroutine, self.timeout, self.completion_callback, self.ended_task,
+        ))
+
+    def __repr__(self) -> str:
+        return f"<TaskRecord task {self.task_id} {self.status.value} {self.coro!r}>"
 
     def info_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +265,17 @@ class TaskRecord:
             "has_result": self.result is not None,
             "info": self.info,
         }
+
+
+class _NoOwner:
+    """The owner of a record built on its own (tests): running it is an error."""
+
+    @property
+    def sink(self) -> Any:
+        raise RuntimeError("a record built without an owner has no sink")
+
+    def coroutine_ended(self, rec: Any, result: Any, exc: BaseException | None) -> None:
+        raise RuntimeError(f"task {rec.task_id} ran without an owner to report to")
 
 
 def format_info(info: Any) -> str:

@@ -148,6 +148,35 @@ class TaskRegistry:
             self._table.changed(rec)
         self.version += 1
 
+    def started(self, rec: TaskRecord) -> None:
+        """`moved` from PENDING to RUNNING, without its general cases (once per task)."""
+        if self._listeners:
+            self._tell(rec)
+        if rec.task_id in self._tasks:
+            counts = self._counts
+            counts[TaskStatus.PENDING] -= 1
+            counts[TaskStatus.RUNNING] += 1
+            self._table.changed(rec)
+        self.version += 1
+
+    def completed(self, rec: TaskRecord) -> None:
+        """`moved` from RUNNING to COMPLETED, without its general cases (once per task)."""
+        if self._listeners:
+            self._tell(rec)
+        self._lifetime[TaskStatus.COMPLETED] += 1
+        task_id = rec.task_id
+        active = self._active
+        active.pop(task_id, None)
+        if not active:
+            active.clear()  # see forget()
+        if task_id in self._tasks:
+            counts = self._counts
+            counts[TaskStatus.RUNNING] -= 1
+            counts[TaskStatus.COMPLETED] += 1
+            self._clear_queue.append(rec)
+            self._table.changed(rec)
+        self.version += 1
+
     def changed(self, rec: TaskRecord) -> None:
         """Something other than the status of ``rec`` changed (its progress)."""
         if rec.task_id in self._tasks:

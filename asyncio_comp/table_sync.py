@@ -136,7 +136,9 @@ class TaskTableSync:
         self._dat.mark_stale()
 
     def changed(self, rec: TaskRecord) -> None:
-        if self._enabled:
+        # A task without a row yet is written as it is at the next read: noting its
+        # change too would cost a dict entry per task while nobody reads the table.
+        if self._enabled and rec.task_id not in self._unwritten:
             self._dirty[rec.task_id] = rec
             self._dat.mark_stale()
 

@@ -3,9 +3,17 @@
 It does two jobs at the one place every resumption passes through. It times each
 step on the host's ``wall_clock`` for blocking detection (`asyncio_comp.blocking`),
 and it sees the coroutine end: the value it returned or the exception it raised
-goes straight to the component, in the step that ended it. A done callback on the asyncio task would
-learn the same one loop iteration later, at the price of a scheduled callback per
-task: about a microsecond, a fifth of what asyncio itself spends on a task.
+goes straight to the component, in the step that ended it. A done callback on the
+asyncio task would learn the same one loop iteration later, at the price of a
+scheduled callback per task: about a microsecond, a fifth of what asyncio itself
+spends on a task.
+
+The shell is not an object of its own: `TaskRecord` (the task's record) is a
+`TrackedCoroutine`, and the record itself is what the asyncio task runs. A separate
+shell, a ``partial`` binding the record to the end handler, its arguments tuple and
+the bound method inside it were four GC-tracked objects per running task that every
+full collection walked (issue 16). The record provides the inner coroutine, the
+task id and description, the `BlockingWatch` and its `EndHandler` (the lifecycle).
 
 The asyncio task is only the carrier; the outcome lives in the component's record.
 So an ordinary exception, once reported, ends the carrier task with None instead of
@@ -18,58 +26,89 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from asyncio_comp.blocking import BlockingWatch
+if TYPE_CHECKING:
+    from asyncio_comp.blocking import BlockingWatch
 
-__all__ = ["TrackedCoroutine"]
+__all__ = ["EndHandler", "TrackedCoroutine"]
 
-#: ``on_end(result, exception)``: exactly one of them describes the ending.
-OnEnd = Callable[[Any, BaseException | None], None]
+
+class EndHandler(Protocol):
+    """Who hears how a tracked coroutine ended (the task lifecycle), and where its
+    progress goes (``sink``, the registry)."""
+
+    @property
+    def sink(self) -> Any:
+        """The `progress.ChangeSink` a handle on the task reports to."""
+
+    def coroutine_ended(self, rec: Any, result: Any, exc: BaseException | None) -> None:
+        """``rec``'s coroutine returned ``result`` or raised ``exc`` (one is set)."""
 
 
 class TrackedCoroutine(Coroutine[Any, Any, Any]):
-    """Wraps one tracked coroutine; see the module docstring."""
+    """The stepping half of a task's record; see the module docstring.
 
-    __slots__ = ("_coro", "_description", "_on_end", "_task_id", "_watch")
+    A subclass provides ``coro`` (the coroutine it wraps, None once ended),
+    ``task_id``, ``description``, ``watch`` and ``owner``.
+    """
 
-    def __init__(self, coro: Coroutine[Any, Any, Any], task_id: int, description: str,
-                 watch: BlockingWatch, on_end: OnEnd) -> None:
-        self._coro = coro
-        self._task_id = task_id
-        self._description = description
-        self._watch = watch
-        self._on_end = on_end
+    __slots__ = ()
 
-    def send(self, value: Any) -> Any:
-        return self._resume(self._coro.send, value)
+    coro: Coroutine[Any, Any, Any] | None
+    task_id: int
+    description: str
+    watch: BlockingWatch
+    owner: EndHandler
 
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
-        if val is None and tb is None:
-            return self._resume(self._coro.throw, typ)
-        return self._resume(self._coro.throw, typ, val, tb)
-
-    def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
-        """One step: ``method(*args)`` on the coroutine, timed, its ending reported."""
-        watch = self._watch
+    def send(self, value: Any = None) -> Any:
+        # `_resume` inlined: send is every step of every task, throw is rare.
+        watch = self.watch
         clock, gc_watch = watch.clock, watch.gc_watch
         started, in_gc = clock(), gc_watch.total
         try:
-            return method(*args)
+            return self.coro.send(value)  # type: ignore[union-attr]
         except StopIteration as stop:
-            self._on_end(stop.value, None)
+            self.owner.coroutine_ended(self, stop.value, None)
             raise
         except BaseException as exc:
             self._raised(exc)
         finally:
             elapsed = clock() - started
             if elapsed >= watch.threshold:
-                watch.check(self._task_id, self._description, elapsed,
-                            gc_watch.total - in_gc)
+                watch.check(self.task_id, self.description, elapsed, gc_watch.total - in_gc)
+
+    #: A task's first step comes through ``__next__`` (CPython's PyIter_Send): the
+    #: same function, not one more Python call per task.
+    __next__ = send
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        coro = self.coro
+        assert coro is not None, "a tracked coroutine resumed after it ended"
+        if val is None and tb is None:
+            return self._resume(coro.throw, typ)
+        return self._resume(coro.throw, typ, val, tb)
+
+    def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
+        """One step: ``method(*args)`` on the coroutine, timed, its ending reported."""
+        watch = self.watch
+        clock, gc_watch = watch.clock, watch.gc_watch
+        started, in_gc = clock(), gc_watch.total
+        try:
+            return method(*args)
+        except StopIteration as stop:
+            self.owner.coroutine_ended(self, stop.value, None)
+            raise
+        except BaseException as exc:
+            self._raised(exc)
+        finally:
+            elapsed = clock() - started
+            if elapsed >= watch.threshold:
+                watch.check(self.task_id, self.description, elapsed, gc_watch.total - in_gc)
 
     def _raised(self, exc: BaseException) -> NoReturn:
         """The coroutine ended with ``exc``: report it, then end the carrier task."""
-        self._on_end(None, exc)
+        self.owner.coroutine_ended(self, None, exc)
         if isinstance(exc, Exception):
             raise StopIteration from None  # reported: the carrier ends with None
         if not isinstance(exc, asyncio.CancelledError):
@@ -82,23 +121,14 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
         raise exc
 
     def close(self) -> None:
-        self._coro.close()
+        if self.coro is not None:
+            self.coro.close()
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self  # type: ignore[return-value]
 
-    def __next__(self) -> Any:
-        return self.send(None)
-
     def __iter__(self) -> TrackedCoroutine:
         return self
-
-    @property
-    def inner(self) -> Coroutine[Any, Any, Any]:
-        return self._coro
-
-    def __repr__(self) -> str:
-        return f"<TrackedCoroutine task {self._task_id} {self._coro!r}>"
 
 
 def _take_exception(task: asyncio.Task[Any]) -> None:
