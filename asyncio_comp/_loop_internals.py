@@ -14,7 +14,9 @@ loop. Pacing non-realtime frames to
 outside work (`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the
 ``(reader, writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
 ``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
-transport's ``_exit_waiters``.
+transport's ``_exit_waiters``. `coroutine_closed` reads which objects a coroutine
+refers to (``gc.get_referents``) instead of ``cr_frame``, which on CPython 3.11 would
+create a frame object per coroutine.
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -24,10 +26,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import gc
 import socket
 from asyncio import futures as _futures
 from asyncio import tasks as _tasks
 from collections.abc import Callable
+from types import CoroutineType, FunctionType
 from typing import Any, TypeVar
 
 from asyncio_comp.executor import DaemonThreadPool
@@ -38,7 +42,8 @@ _T = TypeVar("_T")
 #: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
 _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
 
-__all__ = ["FrameEventLoop", "forget_pending", "ready_count", "set_loop_reader"]
+__all__ = ["FrameEventLoop", "coroutine_closed", "forget_pending", "ready_count",
+           "set_loop_reader"]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -276,3 +281,40 @@ def set_loop_reader() -> Callable[[], asyncio.AbstractEventLoop | None]:
             return None
 
     return ask
+
+
+def _closed_by_frame(coro: CoroutineType[Any, Any, Any]) -> bool:
+    return coro.cr_frame is None
+
+
+def _closed_by_referents(coro: CoroutineType[Any, Any, Any]) -> bool:
+    # A coroutine whose frame is alive refers to its function (the frame's
+    # ``f_func``); once it has ended the frame is cleared and it refers to its code
+    # and names only.
+    if coro.cr_running or coro.cr_suspended:
+        return False
+    return not any(type(obj) is FunctionType for obj in gc.get_referents(coro))
+
+
+def _pick_closed_check() -> Callable[[CoroutineType[Any, Any, Any]], bool]:
+    """`_closed_by_referents` if it tells a new coroutine from a closed one on this
+    Python, else the plain ``cr_frame`` test."""
+    async def probe() -> None:
+        pass
+
+    fresh: CoroutineType[Any, Any, None] = probe()  # type: ignore[assignment]
+    ended: CoroutineType[Any, Any, None] = probe()  # type: ignore[assignment]
+    ended.close()
+    try:
+        if not _closed_by_referents(fresh) and _closed_by_referents(ended):
+            return _closed_by_referents
+        return _closed_by_frame
+    finally:
+        fresh.close()
+
+
+#: Whether a native coroutine has ended (returned, raised or been closed): what
+#: ``coro.cr_frame is None`` says, without reading ``cr_frame``. On CPython 3.11 that
+#: read creates a frame object that lives as long as the coroutine (152 bytes and a
+#: GC-tracked object more per task) for a check `Run` makes on every coroutine.
+coroutine_closed: Callable[[CoroutineType[Any, Any, Any]], bool] = _pick_closed_check()

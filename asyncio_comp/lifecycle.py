@@ -54,6 +54,9 @@ class TaskLifecycle:
         self._paused_at: float | None = None
         self._ended: list[TaskRecord] = []
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
+        # The timeout timers of the active tasks that have one, by task id: kept
+        # here rather than in a slot every record would carry.
+        self._timers: dict[int, asyncio.TimerHandle] = {}
         self.detached: set[asyncio.Task[Any]] = set()
         self.callback_errors = 0
         self.swallowed_cancellations = 0
@@ -100,7 +103,8 @@ class TaskLifecycle:
         if rec.coro is not None:
             self.waiting.add(rec.coro)
         if rec.timeout is not None:
-            rec.timer = self._loop.call_at(now + rec.timeout, self._on_timeout, rec)
+            self._timers[rec.task_id] = self._loop.call_at(now + rec.timeout,
+                                                           self._on_timeout, rec)
 
     def admit(self) -> int:
         """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""
@@ -117,8 +121,10 @@ class TaskLifecycle:
             # The record is the coroutine its task runs (a TrackedCoroutine), which is
             # also how current_task() finds it. asyncio.Task directly: the loop's
             # create_task adds Python-level calls per task to exactly this, unless a
-            # task factory is set.
-            name = f"framehost-task-{rec.task_id}"
+            # task factory is set. Named by its description, a string the record
+            # holds already ("framehost-task-17" was 68 bytes more per task; the
+            # task's repr names its record, id included).
+            name = rec.description
             rec.start(loop.create_task(rec, name=name) if factory is not None
                       else new_task(rec, loop=loop, name=name))
             self.waiting.discard(rec.coro)  # the task owns it now
@@ -132,7 +138,7 @@ class TaskLifecycle:
 
     # -- stop -------------------------------------------------------------------
     def _on_timeout(self, rec: TaskRecord) -> None:
-        rec.timer = None
+        self._disarm(rec.task_id)
         if rec.status.is_active and rec.stop is StopState.NOT_ASKED:
             self.request_stop(rec, TaskStatus.TIMEOUT)
 
@@ -156,12 +162,22 @@ class TaskLifecycle:
             if rec.coro is not None:
                 self.waiting.discard(rec.coro)
                 rec.coro.close()
-                rec.coro = None
+                if rec.callback is None:
+                    rec.coro = None  # else its outcome carries it, closed
             self.finish(rec, reason)
             return
         assert rec.task is not None
         rec.task.cancel(f"{reason.value} by TDAsyncIO")
         self._cancelling[rec.task_id] = (rec, self._host.time() + CANCEL_GRACE_SECONDS)
+
+    def _disarm(self, task_id: int) -> None:
+        """Cancel and forget the timeout timer of ``task_id``, if it has one."""
+        timers = self._timers
+        timer = timers.pop(task_id, None)
+        if timer is not None:
+            timer.cancel()
+            if not timers:
+                timers.clear()  # a dict never shrinks as keys go; emptied, clear() frees it
 
     def check_grace(self, now: float) -> None:
         """Detach and end the tasks whose coroutine outlived its cancel grace."""
@@ -187,15 +203,21 @@ class TaskLifecycle:
     def coroutine_ended(self, rec: TaskRecord, result: Any, exc: BaseException | None) -> None:
         """Called by the task's record (its `TrackedCoroutine`) in the step that ended it."""
         if rec.completed_at is not None:
-            rec.coro = None  # marked ended before (detached after its grace); over now
+            # Marked ended before (detached after its grace); over now. An outcome
+            # not handed out yet still carries the coroutine.
+            if rec.callback is None:
+                rec.coro = None
             return
         if exc is None and rec.cancel_reason is None:
             # The common ending, once per task: `finish` without its general cases.
             rec.complete(result, self._now())
+            if self._timers:
+                self._disarm(rec.task_id)
             self._ended.append(rec)
             self._registry.completed(rec)
             return
-        rec.coro = None  # it returned or raised: nothing will resume it
+        if rec.callback is None:
+            rec.coro = None  # it returned or raised: nothing will resume it
         if exc is None:
             rec.result = result
             # A coroutine that caught its cancellation and returned still ends the way
@@ -204,13 +226,15 @@ class TaskLifecycle:
         elif isinstance(exc, asyncio.CancelledError):
             self.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
         else:
-            rec.exception = rec.error = exc
+            rec.error = exc
             self.finish(rec, TaskStatus.FAILED)
 
     def finish(self, rec: TaskRecord, status: TaskStatus) -> None:
         """The one place a task ends: its status is set and its callback queued."""
         was = rec.status
         rec.transition(status, self._now())
+        if self._timers:
+            self._disarm(rec.task_id)
         if self._cancelling:
             self._cancelling.pop(rec.task_id, None)
         self._ended.append(rec)
@@ -225,9 +249,12 @@ class TaskLifecycle:
                 callback: Callable[..., object] | None = rec.callback
                 if callback is None:
                     continue
-                rec.callback = None
-                outcome = rec.outcome()
-                rec.ended_task = rec.coroutine = None  # the outcome has them now
+                outcome = rec.outcome()  # it takes the callback too
+                task, rec.callback, rec.task = rec.task, None, None  # the outcome has them
+                if task is None or task.done():
+                    # Over (a task that never started, or a done one): nothing will
+                    # resume it. A detached one, or one ended by close(), still runs.
+                    rec.coro = None
                 try:
                     callback(outcome)
                 except Exception as exc:

@@ -60,6 +60,7 @@ class AsyncIOManager:
         self._blocking = BlockingWatch(max(2.0 / host.fps, 0.02), host, self._on_blocking)
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
                                         self._blocking)
+        self._record_type = TaskRecord.bind(self._lifecycle, self._blocking)
         # Non-realtime frames drain until idle and are paced only to outside work.
         self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
         self._closed = False
@@ -113,6 +114,7 @@ class AsyncIOManager:
         # From another thread: raise before touching anything, coroutines included.
         self._guard.check(self)
         registry, lifecycle = self._registry, self._lifecycle
+        record_type = self._record_type
         waiting = lifecycle.waiting
         if self._closed or self._closing:
             close_given(coroutines, waiting)
@@ -129,9 +131,8 @@ class AsyncIOManager:
         now = self._host.time()
         ids = []
         for index, coro in enumerate(coros):
-            rec = TaskRecord(registry.next_id(), coro, names[index], request.info,
-                             request.timeout, request.callback, now, lifecycle,
-                             lifecycle.blocking)
+            rec = record_type(registry.next_id(), coro, names[index], request.info,
+                              request.timeout, request.callback, now)
             registry.add(rec)  # registered and counted together
             lifecycle.submitted(rec, now)
             ids.append(rec.task_id)

@@ -115,16 +115,13 @@ class TaskRecord(TrackedCoroutine):
         "callback",
         "cancel_reason",
         "completed_at",
-        "completion_callback",
         "coro",
-        "coroutine",
         "created_at",
         "description",
-        "ended_task",
         "error",
-        "exception",
         "info",
-        "owner",
+        "newer_active",
+        "older_active",
         "progress",
         "result",
         "status",
@@ -132,41 +129,49 @@ class TaskRecord(TrackedCoroutine):
         "task",
         "task_id",
         "timeout",
-        "timer",
-        "watch",
     )
+
+    #: Told how the coroutine ended (the lifecycle), and the watch that times its
+    #: steps: the same for every record of a component, so they are attributes of
+    #: the class `bind` makes for it, not two slots per task. A record built from
+    #: this class itself (tests) has no owner and cannot run.
+    owner: EndHandler
+    watch: BlockingWatch
+
+    @classmethod
+    def bind(cls, owner: EndHandler, watch: BlockingWatch) -> type[TaskRecord]:
+        """A subclass whose records report to ``owner`` and are timed by ``watch``."""
+        return type(cls.__name__, (cls,), {"__slots__": (), "__module__": cls.__module__,
+                                           "owner": owner, "watch": watch})
 
     def __init__(self, task_id: int, coro: Coroutine[Any, Any, Any], description: str,
                  info: Any, timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
-                 created_at: float, owner: EndHandler | None = None,
-                 watch: BlockingWatch | None = None) -> None:
+                 created_at: float) -> None:
         self.task_id = task_id
-        self.coro: Coroutine[Any, Any, Any] | None = coro  # the one this record runs
-        # For the outcome, as LOPs's AsyncIOTask has it; dropped with `ended_task`.
-        self.coroutine: Coroutine[Any, Any, Any] | None = coro
+        # The coroutine this record runs. Dropped once it is over and nothing needs
+        # it: the completion callback's outcome carries it (LOPs's AsyncIOTask has
+        # it), so it is kept until the callback has fired.
+        self.coro: Coroutine[Any, Any, Any] | None = coro
         self.description = description
         self.info = info
         self.timeout = timeout
         self.callback = callback  # cleared once it has been called
-        self.completion_callback = callback
-        # The asyncio task, kept from the ending until the callback has it.
-        self.ended_task: asyncio.Task[Any] | None = None
         self.created_at = created_at
         self.completed_at: float | None = None
         self.status = TaskStatus.PENDING
         self.result: Any = None
         self.error: BaseException | None = None
-        self.exception: BaseException | None = None
         self.progress: float | None = None
+        # The asyncio task running the record; after the ending, kept only until
+        # the completion callback has it.
         self.task: asyncio.Task[Any] | None = None
-        self.timer: asyncio.TimerHandle | None = None
         # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
         self.cancel_reason: TaskStatus | None = None
         self.stop = StopState.NOT_ASKED
         self._row: TaskRow | None = None
-        #: Told how the coroutine ended; a record built without one cannot run.
-        self.owner = owner if owner is not None else _NoOwner()
-        self.watch = watch  # type: ignore[assignment]  # None only in a record never run
+        # Links in the registry's `ActiveList` while the task is active.
+        self.older_active: TaskRecord | None = None
+        self.newer_active: TaskRecord | None = None
 
     def start(self, task: asyncio.Task[Any]) -> None:
         """PENDING → RUNNING on ``task``: `transition` for the admission path, which
@@ -183,22 +188,9 @@ class TaskRecord(TrackedCoroutine):
         self.status = TaskStatus.COMPLETED
         self.result = result
         self.completed_at = now
-        self.coro = None
-        self._keep_for_callback()
+        if self.callback is None:
+            self.coro = self.task = None  # over, and no outcome to carry them
         self._row = None
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-    def _keep_for_callback(self) -> None:
-        """An ended task drops its asyncio task (its context and wrapped coroutine),
-        keeping records small while Clear After waits; the completion callback, fired
-        this frame, still gets it and the coroutine in its outcome (LOPs's fields)."""
-        if self.callback is not None:
-            self.ended_task = self.task
-        else:
-            self.coroutine = None
-        self.task = None
 
     def transition(self, new: TaskStatus, now: float) -> None:
         """The one place a status changes; an illegal move raises `InvalidTransition`."""
@@ -213,11 +205,17 @@ class TaskRecord(TrackedCoroutine):
             # ``coro`` stays: the record is what the asyncio task runs, and a task
             # marked ended without its coroutine ending (detached after its cancel
             # grace, or at close) may still be resumed or closed through it. Whoever
-            # knows the coroutine is over drops it (`complete`, `coroutine_ended`).
-            self._keep_for_callback()
-            if self.timer is not None:
-                self.timer.cancel()
-                self.timer = None
+            # knows the coroutine is over drops it (`complete`, `coroutine_ended`,
+            # `TaskLifecycle.fire_callbacks`). The asyncio task is dropped too, unless
+            # the completion callback's outcome is to carry it.
+            if self.callback is None:
+                self.task = None
+
+    @property
+    def exception(self) -> BaseException | None:
+        """What the coroutine raised: the error of a failed task, None otherwise (a
+        timed-out task's error is the `TimeoutError` the component made)."""
+        return self.error if self.status is TaskStatus.FAILED else None
 
     @property
     def error_text(self) -> str | None:
@@ -247,7 +245,7 @@ class TaskRecord(TrackedCoroutine):
         return _new_tuple(TaskOutcome, (
             self.task_id, self.status, self.description, self.info, self.result, self.error,
             self.exception, self.created_at, completed, completed - self.created_at,
-            self.coroutine, self.timeout, self.completion_callback, self.ended_task,
+            self.coro, self.timeout, self.callback, self.task,
         ))
 
     def __repr__(self) -> str:
@@ -289,3 +287,6 @@ def format_info(info: Any) -> str:
         return repr(info)
     except Exception as exc:
         return f"<{type(info).__name__}: repr() failed: {describe_error(exc)}>"
+
+
+TaskRecord.owner = _NoOwner()  # type: ignore[assignment]

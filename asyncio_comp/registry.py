@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from asyncio_comp.active_list import ActiveList
 from asyncio_comp.records import TaskRecord, TaskRow
 from asyncio_comp.status import TaskStatus
 
@@ -37,7 +38,7 @@ class TaskRegistry:
         self._table = table
         self._next_id = 1
         self._tasks: dict[int, TaskRecord] = {}
-        self._active: dict[int, TaskRecord] = {}
+        self._active = ActiveList()
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
         # Endings per final status over the whole run: forgetting never lowers them.
         self._lifetime: dict[TaskStatus, int] = {
@@ -48,7 +49,7 @@ class TaskRegistry:
         self._clear_queue: deque[TaskRecord] = deque()
         #: Grows on every change a view could show; views redraw only when it moved.
         self.version = 0
-        table.follow(self.records)  # a damaged table is rebuilt from the registry
+        table.follow(self.by_id)  # new rows, and a damaged table rebuilt, come from here
 
     # -- reading ----------------------------------------------------------------
     @property
@@ -69,13 +70,17 @@ class TaskRegistry:
         """Whether ``rec`` is still tracked (not forgotten by a clear)."""
         return self._tasks.get(rec.task_id) is rec
 
+    def by_id(self) -> dict[int, TaskRecord]:
+        """The tracked records by id, oldest first (read it, do not change it)."""
+        return self._tasks
+
     def records(self) -> Iterator[TaskRecord]:
         """Every tracked record, oldest first."""
         return iter(self._tasks.values())
 
     def active_records(self) -> list[TaskRecord]:
         """A copy of the pending and running records (tracked or already forgotten)."""
-        return list(self._active.values())
+        return list(self._active)
 
     def active_count(self) -> int:
         return len(self._active)
@@ -112,7 +117,7 @@ class TaskRegistry:
         positions ``first`` to ``stop``; costs O(stop), whatever the number of tasks."""
         tracked = self._tasks
         # An active task forgotten by Clearall is still winding down: not shown.
-        active = (rec for rec in reversed(self._active.values()) if rec.task_id in tracked)
+        active = (rec for rec in self._active.newest_first() if rec.task_id in tracked)
         finished = (rec for rec in reversed(self._clear_queue)
                     if tracked.get(rec.task_id) is rec)
         records = itertools.chain(active, finished)
@@ -122,7 +127,7 @@ class TaskRegistry:
     def add(self, rec: TaskRecord) -> None:
         """Track a new pending task."""
         self._tasks[rec.task_id] = rec
-        self._active[rec.task_id] = rec
+        self._active.append(rec)
         self._counts[TaskStatus.PENDING] += 1
         self._table.added(rec)
         if self._listeners:
@@ -135,10 +140,7 @@ class TaskRegistry:
             self._tell(rec)
         if status.is_finished:
             self._lifetime[status] += 1
-            active = self._active
-            active.pop(rec.task_id, None)
-            if not active:
-                active.clear()  # see forget()
+            self._active.discard(rec)
         if rec.task_id in self._tasks:
             counts = self._counts
             counts[was] -= 1
@@ -165,10 +167,7 @@ class TaskRegistry:
             self._tell(rec)
         self._lifetime[TaskStatus.COMPLETED] += 1
         task_id = rec.task_id
-        active = self._active
-        active.pop(task_id, None)
-        if not active:
-            active.clear()  # see forget()
+        self._active.discard(rec)
         if task_id in self._tasks:
             counts = self._counts
             counts[TaskStatus.RUNNING] -= 1
@@ -227,7 +226,7 @@ class TaskRegistry:
             if self._tasks.get(rec.task_id) is rec:
                 self.forget(rec)
 
-    def memory_held(self) -> tuple[dict[int, TaskRecord], dict[int, TaskRecord]]:
-        """The two id maps themselves, for tests that check an idle host gave their
-        memory back (``sys.getsizeof``)."""
+    def memory_held(self) -> tuple[dict[int, TaskRecord], ActiveList]:
+        """The id map and the active list themselves, for tests that check an idle
+        host gave their memory back."""
         return self._tasks, self._active

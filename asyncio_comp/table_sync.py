@@ -18,7 +18,7 @@ while they were submitted.)
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from asyncio_comp.records import format_info
@@ -93,8 +93,11 @@ class TaskTableSync:
     """Mirrors task records into a TableDAT; see the module docstring."""
 
     _ids: list[int]  # task ids of the written rows, in table order
-    _last_id: int
-    _unwritten: dict[int, TaskRecord]  # tracked tasks without a row yet
+    _last_id: int  # the newest task id seen
+    # Every task up to this id has its row written or is gone; the newer ones are
+    # the registry's newest entries (ids only grow), found from its end at a read,
+    # so a task costs the table nothing until someone reads it.
+    _written_to: int
     _deleted: list[int]  # task ids whose written rows go
     _dirty: dict[int, TaskRecord]
     _ticking: deque[tuple[float, TaskRecord]]
@@ -104,7 +107,7 @@ class TaskTableSync:
         self._dat = dat
         self._clock = clock
         self._enabled = True
-        self._source: Callable[[], Iterable[TaskRecord]] = tuple
+        self._source: Callable[[], dict[int, TaskRecord]] = dict
         #: This table's shared time strings (`SecondsText`).
         self.seconds_text = SecondsText()
         self._reset()
@@ -114,9 +117,10 @@ class TaskTableSync:
         dat.refresh_on_read(self._write)
         dat.mark_stale()
 
-    def follow(self, source: Callable[[], Iterable[TaskRecord]]) -> None:
-        """Name the registry: ``source()`` gives every tracked task, oldest first.
-        The table is rebuilt from it whenever it is found damaged."""
+    def follow(self, source: Callable[[], dict[int, TaskRecord]]) -> None:
+        """Name the registry: ``source()`` gives every tracked task by id, in the
+        order they were added (so by id). New rows are read from its end, and the
+        table is rebuilt from it whenever it is found damaged."""
         self._source = source
         self._written_version = -1
         self._dat.mark_stale()
@@ -132,27 +136,24 @@ class TaskTableSync:
             raise AssertionError(f"task ids must grow; the table relies on it "
                                  f"(new {rec.task_id} after {self._last_id})")
         self._last_id = rec.task_id
-        self._unwritten[rec.task_id] = rec
         self._dat.mark_stale()
 
     def changed(self, rec: TaskRecord) -> None:
         # A task without a row yet is written as it is at the next read: noting its
         # change too would cost a dict entry per task while nobody reads the table.
-        if self._enabled and rec.task_id not in self._unwritten:
+        if self._enabled and rec.task_id <= self._written_to:
             self._dirty[rec.task_id] = rec
             self._dat.mark_stale()
 
     def removed(self, task_id: int) -> None:
-        dirty, unwritten = self._dirty, self._unwritten
+        dirty = self._dirty
         if dirty.pop(task_id, None) is not None and not dirty:
             dirty.clear()  # a dict never shrinks as keys go; emptied, clear() frees it
         if not self._enabled:
             return
-        if unwritten.pop(task_id, None) is None:
+        if task_id <= self._written_to:
             self._deleted.append(task_id)  # its row was written: delete it
-        elif not unwritten:
-            unwritten.clear()  # with nobody reading, it held every task since the last read
-        self._dat.mark_stale()
+            self._dat.mark_stale()
 
     def flush(self) -> None:
         """End of a frame: running durations may be due to tick at the next read."""
@@ -176,7 +177,7 @@ class TaskTableSync:
         """Forget what was written; the next `_write` starts from an empty table."""
         self._ids = []
         self._last_id = 0
-        self._unwritten = {}
+        self._written_to = 0
         self._deleted = []
         self._dirty = {}
         self._ticking = deque()
@@ -205,10 +206,7 @@ class TaskTableSync:
         dat = self._dat
         dat.clear()
         dat.appendRow(COLUMNS)
-        unwritten = self._unwritten
-        for rec in self._source():
-            unwritten[rec.task_id] = rec
-            self._last_id = max(self._last_id, rec.task_id)
+        self._last_id = next(reversed(self._source()), 0)  # every row is new
 
     def _write_changes(self) -> None:
         now = self._clock()
@@ -225,16 +223,17 @@ class TaskTableSync:
         running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
         seconds = self.seconds_text.text
-        if self._unwritten:
-            unwritten, self._unwritten = self._unwritten, {}
+        if self._last_id > self._written_to:
             append = dat.appendRow
-            for task_id, rec in unwritten.items():
+            for rec in self._new_records():
+                task_id = rec.task_id
                 ids.append(task_id)
                 append(row_values(rec, now, seconds))
                 dirty.pop(task_id, None)
                 if rec.status is running:
                     ticking_ids.add(task_id)
                     ticking.append((next_due, rec))
+            self._written_to = self._last_id
         for rec in dirty.values():
             index = position_of(ids, rec.task_id)
             if index is not None:
@@ -245,6 +244,19 @@ class TaskTableSync:
         self._tick(now, next_due, dirty)
         # The rows written by this refresh shared these strings; later ones will not.
         self.seconds_text.clear()
+
+    def _new_records(self) -> list[TaskRecord]:
+        """The tracked tasks without a row, oldest first: the registry's entries
+        after `_written_to`, read from its end (O(new rows), not O(tasks))."""
+        tracked = self._source()
+        written_to = self._written_to
+        new: list[TaskRecord] = []
+        for task_id in reversed(tracked):
+            if task_id <= written_to:
+                break
+            new.append(tracked[task_id])
+        new.reverse()
+        return new
 
     def _tick(self, now: float, next_due: float, written: dict[int, TaskRecord]) -> None:
         """Rewrite the running durations that are due, at most

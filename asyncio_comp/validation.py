@@ -18,6 +18,8 @@ from inspect import iscoroutinefunction
 from types import CoroutineType, GeneratorType
 from typing import Any
 
+from asyncio_comp._loop_internals import coroutine_closed
+
 __all__ = ["RunRequest", "close_given", "validate_run"]
 
 _NOTHING_OWNED: frozenset[object] = frozenset()
@@ -52,7 +54,7 @@ def _state(coro: Any) -> str:
     tell counts as new."""
     if type(coro) is not CoroutineType:
         return "new"
-    if coro.cr_frame is None:
+    if coroutine_closed(coro):
         return "closed"
     if coro.cr_running or coro.cr_suspended:
         return "started"
@@ -164,8 +166,8 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
         if single:
             # The common case, a new native coroutine, is checked inline: Run() is
             # called by the hundred thousand.
-            if (type(coroutines) is not CoroutineType or coroutines.cr_frame is None
-                    or coroutines.cr_suspended or coroutines.cr_running
+            if (type(coroutines) is not CoroutineType or coroutines.cr_suspended
+                    or coroutines.cr_running or coroutine_closed(coroutines)
                     or coroutines in owned):
                 _check_coroutine(coroutines, owned, where, "got")
             items = [coroutines]

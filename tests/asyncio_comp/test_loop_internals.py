@@ -279,3 +279,36 @@ def test_follow_wall_clock_runs_loop_time_on_from_where_it_stood() -> None:
         assert fired == [5.5]
     finally:
         loop.close()
+
+
+def test_coroutine_closed_tells_each_state_without_making_a_frame_object() -> None:
+    import gc
+    import types
+
+    from asyncio_comp import _loop_internals
+    from asyncio_comp._loop_internals import coroutine_closed
+
+    async def sleeper() -> None:
+        await asyncio.sleep(0)
+
+    def has_frame_object(coro: object) -> bool:
+        return any(type(o) is types.FrameType for o in gc.get_referents(coro))
+
+    fresh = sleeper()
+    assert not coroutine_closed(fresh)  # type: ignore[arg-type]
+    assert not has_frame_object(fresh)  # the check made none
+    fresh.cr_frame  # noqa: B018  (what the check avoids: reading it makes one)
+    assert has_frame_object(fresh)
+    fresh.close()
+    assert coroutine_closed(fresh)  # type: ignore[arg-type]
+
+    started = sleeper()
+    started.send(None)
+    assert not coroutine_closed(started)  # type: ignore[arg-type]
+    try:
+        started.send(None)
+    except StopIteration:
+        pass
+    assert coroutine_closed(started)  # type: ignore[arg-type]
+    # On this Python the frame-free check is the one in use.
+    assert coroutine_closed is _loop_internals._closed_by_referents

@@ -1,0 +1,56 @@
+"""ActiveList against a plain list as the model: same members, same order, O(1) links
+cleared on the way out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asyncio_comp.active_list import ActiveList
+from asyncio_comp.records import TaskRecord
+
+
+def _records(n: int) -> list[TaskRecord]:
+    async def never() -> None:
+        await asyncio.Event().wait()
+
+    recs = []
+    for task_id in range(1, n + 1):
+        coro = never()
+        coro.close()  # the list never runs them
+        recs.append(TaskRecord(task_id, coro, f"t{task_id}", None, None, None, 0.0))
+    return recs
+
+
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 7)), max_size=60))
+def test_it_keeps_the_members_and_their_order_like_a_list(ops: list[tuple[bool, int]]) -> None:
+    recs = _records(8)
+    active, model = ActiveList(), []
+    for add, index in ops:
+        rec = recs[index]
+        if add and rec not in model:
+            active.append(rec)
+            model.append(rec)
+        elif not add:
+            active.discard(rec)
+            if rec in model:
+                model.remove(rec)
+        assert list(active) == model
+        assert list(active.newest_first()) == model[::-1]
+        assert len(active) == len(model)
+        assert all((r in active) == (r in model) for r in recs)
+    for rec in recs:
+        if rec not in model:
+            assert rec.older_active is None and rec.newer_active is None
+
+
+def test_a_record_cannot_be_added_twice() -> None:
+    rec, = _records(1)
+    active = ActiveList()
+    active.append(rec)
+    with pytest.raises(AssertionError, match="task 1 is active already"):
+        active.append(rec)
+    assert list(active) == [rec]
