@@ -12,8 +12,26 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["chain", "median", "noop", "quiet", "sample_frames", "trimmed_mean"]
+if TYPE_CHECKING:
+    from host import Host
+
+__all__ = ["burst_host", "chain", "median", "noop", "quiet", "sample_frames", "trimmed_mean"]
+
+
+def burst_host(**options: Any) -> Host:
+    """A host for burst workloads: realtime, so the component's wall-clock frame budget
+    (``Framebudget``) spreads a burst over frames as it does in a window, but with no
+    sleep between frames (the bench times each frame's work, not the pacing).
+
+    A non-realtime host drains each frame until the loop is idle (virtual time: which
+    frame a task ends in must not depend on the machine's speed), so there a 100k
+    burst is one frame by design and its "worst frame" says nothing about a window.
+    """
+    from host import Host
+
+    return Host(fps=60.0, realtime=True, sleep=lambda _seconds: None, **options)
 
 
 def median(values: list[float]) -> float:

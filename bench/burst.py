@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bench._common import noop, quiet
-from host import Host
+from bench._common import burst_host, noop, quiet
 
 __all__ = ["BurstResult", "burst"]
 
@@ -25,7 +24,7 @@ class BurstResult:
 
 
 def burst(n: int) -> BurstResult:
-    with quiet(), Host(fps=60.0, realtime=False) as host:
+    with quiet(), burst_host() as host:
         done = 0
 
         def on_done(_outcome: object) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asyncio_comp import TaskStatus
-from bench._common import noop, quiet
+from bench._common import burst_host, noop, quiet
 from host import Host
 
 __all__ = [
@@ -79,7 +79,7 @@ class BurstKept:
 
 def burst_kept(n: int, **host_options: Any) -> BurstKept:
     """N tasks submitted at once; the callback keeps every outcome."""
-    with quiet(), Host(fps=60.0, realtime=False, **host_options) as host:
+    with quiet(), burst_host(**host_options) as host:
         kept: list[object] = []
         keep = kept.append
         host.step()
