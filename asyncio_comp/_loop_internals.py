@@ -288,17 +288,21 @@ def _closed_by_frame(coro: CoroutineType[Any, Any, Any]) -> bool:
 
 
 def _closed_by_referents(coro: CoroutineType[Any, Any, Any]) -> bool:
-    # A coroutine whose frame is alive refers to its function (the frame's
-    # ``f_func``); once it has ended the frame is cleared and it refers to its code
-    # and names only.
+    # A coroutine whose frame is alive refers to its code, name and qualified name,
+    # then to its frame's function, code and locals; once it has ended the frame
+    # is cleared and only the first three are left (checked by `_pick_closed_check`).
     if coro.cr_running or coro.cr_suspended:
         return False
-    return not any(type(obj) is FunctionType for obj in gc.get_referents(coro))
+    return len(gc.get_referents(coro)) <= _ENDED_REFERENTS
+
+
+_ENDED_REFERENTS = 3
 
 
 def _pick_closed_check() -> Callable[[CoroutineType[Any, Any, Any]], bool]:
-    """`_closed_by_referents` if it tells a new coroutine from a closed one on this
-    Python, else the plain ``cr_frame`` test."""
+    """`_closed_by_referents` if it tells a new coroutine from an ended one on this
+    Python (an ended one refers to exactly its code and two names, a new one to its
+    function too), else the plain ``cr_frame`` test."""
     async def probe() -> None:
         pass
 
@@ -306,7 +310,9 @@ def _pick_closed_check() -> Callable[[CoroutineType[Any, Any, Any]], bool]:
     ended: CoroutineType[Any, Any, None] = probe()  # type: ignore[assignment]
     ended.close()
     try:
-        if not _closed_by_referents(fresh) and _closed_by_referents(ended):
+        ended_refs, fresh_refs = gc.get_referents(ended), gc.get_referents(fresh)
+        if (len(ended_refs) == _ENDED_REFERENTS and FunctionType not in map(type, ended_refs)
+                and FunctionType in map(type, fresh_refs)):
             return _closed_by_referents
         return _closed_by_frame
     finally:
