@@ -201,10 +201,14 @@ class WindowFrame:
     total: float
 
 
-def window_frame(n: int, frames: int = 60) -> WindowFrame | None:
+def window_frame(n: int, frames: int = 60, *, in_place: bool = True) -> WindowFrame | None:
     """The window table's update + draw (CPU: issuing the draw, as `bench_renderer`'s
     ``tick cpu``) with n running tasks in the registry and 40 visible rows ticking;
-    None when no headless GL context can be made here."""
+    None when no headless GL context can be made here.
+
+    ``in_place`` draws as `WindowView` does headless (the pbuffer keeps its pixels:
+    only what changed is drawn again); False as on a display, where every frame is
+    drawn whole."""
     try:
         from host.app.views.window._backend import configure
 
@@ -226,6 +230,7 @@ def window_frame(n: int, frames: int = 60) -> WindowFrame | None:
             host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
                      frames=100_000)
             canvas = Canvas()
+            canvas.target_keeps_pixels = in_place
             table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
             table.layout(Box(8, 8, 1000, (WINDOW_ROWS + 1) * (canvas.line_height + 5) + 4))
             perf = time.perf_counter
@@ -236,8 +241,7 @@ def window_frame(n: int, frames: int = 60) -> WindowFrame | None:
                 t0 = perf()
                 table.update()
                 t1 = perf()
-                window.clear()
-                canvas.draw()
+                canvas.draw()  # no clear, as WindowView: the canvas clears what it redraws
                 times.append(perf() - t0)
                 updates.append(t1 - t0)
             canvas.delete()
