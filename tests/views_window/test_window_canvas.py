@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -63,7 +63,7 @@ def test_frames_drawn_piece_by_piece_equal_a_whole_redraw(host: Host, view: Wind
     for i in range(10):
         host.tasks.Run(progress_then_finish(3 + i), description=f"ends {i}")
     table = view.screen.table
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: None,
         lambda: view.window.dispatch_event("on_mouse_motion", *table.slots[2].box.center, 0, 0),
         lambda: view.click(*table.slots[4].box.center),  # select a row

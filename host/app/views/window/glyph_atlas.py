@@ -26,8 +26,9 @@ class GlyphAtlas:
         self.advance = int(max(g.advance for g in glyphs[:95]))
         self.ascent = int(self.font.ascent)
         self.descent = int(self.font.descent)
-        self.quad: npt.NDArray[np.float32] = np.zeros((256, 4, 2), np.float32)
-        self.uv: npt.NDArray[np.float32] = np.zeros((256, 4, 2), np.float32)
+        #: Each glyph's quad as vertices around the pen position: corner x, y, texture
+        #: u, v and a 5th float the canvas fills with the colour; zeros for blanks.
+        self.vertices: npt.NDArray[np.float32] = np.zeros((256, 4, 5), np.float32)
         #: Each glyph's box (x0, y0, x1, y1) around the pen position; zeros for blanks.
         self.box: npt.NDArray[np.float32] = np.zeros((256, 4), np.float32)
         self._ids: dict[str, int] = {}
@@ -42,16 +43,15 @@ class GlyphAtlas:
             return self._ids[char]
         gid = self._count
         self._count += 1
-        if gid >= len(self.quad):
-            self.quad = np.concatenate([self.quad, np.zeros_like(self.quad)])
-            self.uv = np.concatenate([self.uv, np.zeros_like(self.uv)])
+        if gid >= len(self.vertices):
+            self.vertices = np.concatenate([self.vertices, np.zeros_like(self.vertices)])
             self.box = np.concatenate([self.box, np.zeros_like(self.box)])
         if not char.isspace():
             x0, y0, x1, y1 = glyph.vertices
-            self.quad[gid] = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-            self.box[gid] = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
             t = glyph.tex_coords
-            self.uv[gid] = ((t[0], t[1]), (t[3], t[4]), (t[6], t[7]), (t[9], t[10]))
+            self.vertices[gid, :, :4] = ((x0, y0, t[0], t[1]), (x1, y0, t[3], t[4]),
+                                         (x1, y1, t[6], t[7]), (x0, y1, t[9], t[10]))
+            self.box[gid] = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         self._ids[char] = gid
         return gid
 

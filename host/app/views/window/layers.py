@@ -48,12 +48,14 @@ class _QuadLayer:
         self._drawn_keys: npt.NDArray[np.uint32] = self.keys.copy()
         self._lo = math.inf
         self._hi = 0
+        self._shown: tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]] | None = None
         self._gpu_quads = -1
         self._vao: Any = None
         self._vbo: Any = None
         self._ibo: Any = None
 
     def _reserve(self, n: int) -> int:
+        self._shown = None
         start = self.count
         self.count += n
         if self.count > len(self.verts):
@@ -84,6 +86,7 @@ class _QuadLayer:
         """Forget every quad (a new layout follows); keeps the GL buffers."""
         self.count = 0
         self._lo, self._hi = math.inf, 0
+        self._shown = None
 
     def _build(self, lo: int, hi: int) -> None:
         """Vertices and boxes of quads lo..hi from their keys."""
@@ -100,6 +103,7 @@ class _QuadLayer:
         lo = self._lo
         self._lo, self._hi = math.inf, 0
         if len(self.verts) != self._gpu_quads:
+            self._shown = None
             self._build(0, len(self.verts))
             self._drawn_keys[:] = self.keys
             self._create_buffers(len(self.verts))
@@ -112,6 +116,7 @@ class _QuadLayer:
             return _NO_BOXES
         first, last = int(changed[0]), int(changed[-1]) + 1
         before = self.boxes[changed]  # a copy: fancy indexing
+        self._shown = None
         self._build(first, last)
         self._drawn_keys[first:last] = self.keys[first:last]
         size = VERTEX.itemsize * 4
@@ -119,13 +124,21 @@ class _QuadLayer:
                                   (last - first) * size)
         return np.concatenate([before, self.boxes[changed]])
 
-    def select(self, rects: npt.NDArray[np.float32]) -> list[npt.NDArray[np.int64]]:
+    def _visible(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+        """The quads with an area (most slots are blanks) and their boxes, kept until
+        a quad changes."""
+        if self._shown is None:
+            b = self.boxes[: self.count]
+            index = np.flatnonzero((b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1]))
+            self._shown = index, self.boxes[index]
+        return self._shown
+
+    def select(self, rects: npt.NDArray[np.float32]) -> list[npt.NDArray[np.intp]]:
         """For each rectangle (x0, y0, x1, y1), the visible quads that touch it, in order."""
-        b = self.boxes[: self.count]
-        visible = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
-        return [np.flatnonzero(visible & (b[:, 0] < x1) & (b[:, 2] > x0)
-                               & (b[:, 1] < y1) & (b[:, 3] > y0))
-                for x0, y0, x1, y1 in rects]
+        index, b = self._visible()
+        x0, y0, x1, y1 = (rects[:, i, None] for i in range(4))
+        touch = (b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)
+        return [index[row] for row in touch]
 
     def upload_selection(self, quads: npt.NDArray[np.int64]) -> None:
         """Make ``quads`` (indices, concatenated per rectangle) what `draw` indexes into."""
@@ -268,8 +281,11 @@ class GlyphLayer(_QuadLayer):
 
     def _build(self, lo: int, hi: int) -> None:
         gid = self.gid[lo:hi]
-        verts = self.verts[lo:hi]
-        verts["pos"] = self.base[lo:hi, None, :] + self.atlas.quad[gid]
-        verts["uv"] = self.atlas.uv[gid]
-        verts["col"] = self.color[lo:hi, None, :]
-        self.boxes[lo:hi] = self.atlas.box[gid] + np.tile(self.base[lo:hi], 2)
+        base = self.base[lo:hi]
+        # The vertices as plain floats (the colour's 4 bytes ride in the 5th): the
+        # glyph's template of corners and texture coordinates, moved to the pen.
+        verts = self.verts.view(np.float32).reshape(-1, 4, 5)[lo:hi]
+        np.take(self.atlas.vertices, gid, axis=0, out=verts)
+        verts[:, :, :2] += base[:, None, :]
+        verts[:, :, 4] = self.keys[lo:hi, 3, None].view(np.float32)
+        np.add(self.atlas.box[gid], np.tile(base, 2), out=self.boxes[lo:hi])
