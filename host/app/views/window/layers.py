@@ -1,11 +1,11 @@
 """Quad layers: rectangles and character slots as numpy arrays mirrored in GL buffers.
 
 A layer is a growable array of quads. Setting a quad marks a dirty range; `flush()`
-rebuilds that range's vertices (vectorised), uploads it with one ``glBufferSubData``
-and reports the screen boxes of the quads that really changed (old place and new),
-which is what the canvas redraws. Each quad's bounding box is kept, so a redraw
-can pick the quads that touch a damaged rectangle; quads with no area (hidden
-rectangles, spaces) are never drawn.
+finds the quads of that range whose keys differ from those last drawn, rebuilds
+their vertices (vectorised), uploads them with one ``glBufferSubData`` and reports
+their screen boxes (old place and new), which is what the canvas redraws. Each
+quad's bounding box is kept, so a redraw can pick the quads that touch a damaged
+rectangle; quads with no area (hidden rectangles, blank slots) are never drawn.
 """
 
 from __future__ import annotations
