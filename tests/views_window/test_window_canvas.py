@@ -85,11 +85,13 @@ def test_a_ticking_frame_redraws_a_small_part_of_the_table(host: Host, view: Win
     glyphs = view.canvas.glyphs
     with_area = int(((glyphs.boxes[:glyphs.count, 2] > glyphs.boxes[:glyphs.count, 0])).sum())
     drawn = []
-    for _ in range(10):
+    for _ in range(20):
         host.step(1)
         drawn.append(view.canvas.last_drawn[1])
-    assert max(drawn) > 0  # the durations tick every frame
-    assert max(drawn) < with_area / 4
+    assert min(drawn) > 0  # the durations tick every frame
+    # Most frames redraw the durations alone; a few the header's figures too.
+    assert sorted(drawn)[len(drawn) // 2] < with_area / 10
+    assert max(drawn) < with_area / 2
 
 
 def test_an_unchanged_frame_draws_nothing(canvas: Canvas) -> None:
