@@ -64,7 +64,11 @@ class WindowView:
         self.closed = False
         self.close_requested = False
         self.frames_drawn = 0
-        self.canvas: Canvas = Canvas()
+        self.canvas: Canvas = Canvas(background=UI.background)
+        # A headless window draws into an EGL pbuffer, which no flip ever swaps: what
+        # was drawn stays, so only what changed is drawn again, in place.
+        self.canvas.target_keeps_pixels = self.headless
+        self.canvas.pixel_ratio = float(self.window.get_pixel_ratio())
         self.screen: Screen = Screen(host, self.canvas)
         # Below this the parts cannot all be laid out without covering one another.
         self.window.set_minimum_size(MIN_WIDTH, MIN_HEIGHT)
@@ -88,15 +92,12 @@ class WindowView:
         self.frames_drawn += 1
 
     def _draw(self) -> None:
-        from pyglet import gl
-
-        r, g, b, a = UI.background
-        gl.glClearColor(r / 255, g / 255, b / 255, a / 255)
-        self.window.clear()
+        # No clear: the canvas covers the window and clears what it redraws.
         self.screen.draw()
 
     def _on_resize(self, width: int, height: int) -> None:
         # Returning nothing lets pyglet's own handler set the viewport and projection.
+        self.canvas.pixel_ratio = float(self.window.get_pixel_ratio())
         self.screen.relayout(width, height)
 
     def _on_close(self) -> bool:
