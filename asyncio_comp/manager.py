@@ -71,6 +71,8 @@ class AsyncIOManager:
         self._clear_after = float(clear_after)
         if not self._stepping:
             self._lifecycle.set_paused(True, host.time())
+        # A realtime host waits for its next frame in this loop, not in time.sleep.
+        host.serve_between_frames(self._between_frames)
 
     @property
     def loop(self) -> FrameEventLoop:
@@ -300,6 +302,16 @@ class AsyncIOManager:
         self._lifecycle.end_of_frame(now)
         self._registry.end_of_frame(now, self._clear_after)
 
+    def _between_frames(self, seconds: float) -> bool:
+        """Realtime: the wait before the next frame runs the loop, so a reply from a
+        socket or a timer due meanwhile is handled at once instead of up to a frame
+        later (a Dask round trip took two frames). Tasks are admitted in frames only."""
+        if self._closed or self._closing or not self._stepping:
+            return False
+        self._blocking.follow_host()
+        self._runner.serve(seconds)
+        return True
+
     def _admit(self) -> int:
         return self._lifecycle.admit()
 
@@ -340,6 +352,7 @@ class AsyncIOManager:
             raise RuntimeError("AsyncIOManager.close() called from a task on its own loop; "
                                "call host.close(), which closes the host when the frame ends")
         self._closing = True
+        self._host.serve_between_frames(None)
         lifecycle, registry = self._lifecycle, self._registry
         for rec in registry.active_records():
             if rec.status is TaskStatus.PENDING or rec.stop is StopState.NOT_ASKED:
