@@ -2,9 +2,10 @@
 
 Dask's client is native asyncio (``Client(asynchronous=True)``, awaitable futures),
 so the farm creates it inside a task on the host's event loop: no second loop and
-no thread of ours. The loop runs only during frames, so the client's messages are
-handled a frame at a time, within TDAsyncIO's frame budget, and frames keep their
-rate while the cluster works.
+no thread of ours. The loop runs during frames (within TDAsyncIO's frame budget)
+and, in realtime mode, while the host waits for the next frame, so the client's
+messages are handled as they arrive and frames keep their rate while the cluster
+works.
 
 ``Scheduler`` empty means a `distributed.LocalCluster` on loopback, started on first
 use and closed with the host. Its workers are processes (one thread each): the
@@ -48,9 +49,9 @@ T = TypeVar("T")
 POLL_SECONDS = 0.25
 #: Host seconds between two progress reports of a `map` inside a tracked task.
 PROGRESS_SECONDS = 0.1
-#: Items `map` hands to ``client.map`` per frame, and results gathered at once: a big
-#: map is spread over frames instead of stalling one (one gather of 1,000 results
-#: held the loop for 30-40 ms).
+#: Items `map` hands to ``client.map`` per frame, and results it gathers and releases
+#: per message: a big map is spread over frames instead of stalling one (one gather
+#: of 1,000 results held the loop for 30-40 ms).
 MAP_CHUNK = 100
 #: Wall seconds host close waits for the client and the LocalCluster to shut down.
 CLOSE_SECONDS = 20.0
