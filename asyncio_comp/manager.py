@@ -30,7 +30,7 @@ from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
-from asyncio_comp.validation import close_given, validate_run
+from asyncio_comp.validation import close_given, coroutine_name, validate_run
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
@@ -75,6 +75,8 @@ class AsyncIOManager:
         self._clear_after = float(clear_after)
         if not self._stepping:
             self._lifecycle.set_paused(True, host.time())
+        # A realtime host waits for its next frame in this loop, not in time.sleep.
+        host.serve_between_frames(self._between_frames)
 
     @property
     def loop(self) -> FrameEventLoop:
@@ -116,9 +118,7 @@ class AsyncIOManager:
         """
         # From another thread: raise before touching anything, coroutines included.
         self._guard.check(self)
-        registry, lifecycle = self._registry, self._lifecycle
-        record_type = self._record_type
-        waiting = lifecycle.waiting
+        waiting = self._lifecycle.waiting
         coro = coroutines
         if (type(coro) is CoroutineType and timeout is None and self._open
                 and (description is None or type(description) is str)
@@ -128,14 +128,11 @@ class AsyncIOManager:
             # The common call, one new native coroutine, checked and registered
             # inline: Run is called by the hundred thousand. Anything else takes
             # the general path below, with its messages.
-            now = self._host.time()
-            rec = record_type(registry.next_id(), coro, description or coro.__qualname__,
-                              info, None, completion_callback, now)
-            registry.add(rec)
-            lifecycle.submitted(rec, now)
-            registry.version += 1
-            return rec.task_id
-        if self._closed or self._closing:
+            task_id = self._register(coro, description or coro.__qualname__, info, None,
+                                     completion_callback, self._host.time())
+            self._registry.version += 1
+            return task_id
+        if not self._open:
             close_given(coroutines, waiting)
             when = "after the host closed" if self._closed else "while the host is closing"
             raise RuntimeError(f"Run() called {when}; nothing was scheduled")
@@ -145,18 +142,22 @@ class AsyncIOManager:
         # not be interrupted half way through registering the tasks.
         coros = request.coroutines
         described = request.description
-        names = [described or _coro_name(c) for c in coros] if len(coros) > 1 else [
-            described or _coro_name(coros[0])]
+        names = [described or coroutine_name(c) for c in coros]
         now = self._host.time()
-        ids = []
-        for index, coro in enumerate(coros):
-            rec = record_type(registry.next_id(), coro, names[index], request.info,
-                              request.timeout, request.callback, now)
-            registry.add(rec)  # registered and counted together
-            lifecycle.submitted(rec, now)
-            ids.append(rec.task_id)
-        registry.version += 1
+        ids = [self._register(coro, names[index], request.info, request.timeout,
+                              request.callback, now) for index, coro in enumerate(coros)]
+        self._registry.version += 1
         return ids[0] if len(ids) == 1 else ids
+
+    def _register(self, coro: Coroutine[Any, Any, Any], name: str, info: Any,
+                  timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
+                  now: float) -> int:
+        """Track one checked coroutine as a new pending task; its id."""
+        rec = self._record_type(self._registry.next_id(), coro, name, info, timeout,
+                                callback, now)
+        self._registry.add(rec)  # registered and counted together
+        self._lifecycle.submitted(rec, now)
+        return rec.task_id
 
     def CancelTask(self, task_id: int) -> bool:
         """Cancel one active task; False if it is unknown or already finished.
@@ -312,7 +313,7 @@ class AsyncIOManager:
             realtime = self._host.realtime
             if self._lifecycle.admission or self._loop.has_work():
                 self._blocking.follow_host()
-                self._runner.step(self._budget_seconds if realtime else None, self._admit)
+                self._runner.step(self._budget_seconds if realtime else None, self._lifecycle.admit)
             if not realtime:
                 self._pacer.pace()
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
@@ -321,12 +322,19 @@ class AsyncIOManager:
         self._lifecycle.end_of_frame(now)
         self._registry.end_of_frame(now, self._clear_after)
 
-    def _admit(self) -> int:
-        return self._lifecycle.admit()
+    def _between_frames(self, seconds: float) -> bool:
+        """Realtime: the wait before the next frame runs the loop, so a reply from a
+        socket or a timer due meanwhile is handled at once instead of up to a frame
+        later (a Dask round trip took two frames). Tasks are admitted in frames only."""
+        if not (self._open and self._stepping):
+            return False
+        self._blocking.follow_host()
+        self._runner.serve(seconds)
+        return True
 
     def _drain(self) -> None:
         """The non-realtime step: drain until idle, bounded by iterations, not time."""
-        self._runner.step(None, self._admit)
+        self._runner.step(None, self._lifecycle.admit)
 
     def apply_parameter(self, name: str, value: Any) -> None:
         """Follow a new value of one of the component's parameters (its
@@ -362,6 +370,7 @@ class AsyncIOManager:
                                "call host.close(), which closes the host when the frame ends")
         self._closing = True
         self._open = False
+        self._host.serve_between_frames(None)
         lifecycle, registry = self._lifecycle, self._registry
         for rec in registry.active_records():
             if rec.status is TaskStatus.PENDING or rec.stop is StopState.NOT_ASKED:
@@ -388,10 +397,3 @@ class AsyncIOManager:
         if raised:
             raise raised[0]
 
-
-def _coro_name(coro: Coroutine[Any, Any, Any]) -> str:
-    try:
-        name = getattr(coro, "__qualname__", None)
-    except Exception:  # a coroutine-like object's property may fail
-        name = None
-    return name if isinstance(name, str) and name else type(coro).__name__

@@ -63,6 +63,16 @@ class LoopRunner:
         self._stepper.wall_clock = self._host.wall_clock
         return self._stepper.step(budget_seconds, admit)
 
+    def serve(self, seconds: float) -> None:
+        """Run the loop as a plain asyncio program would, for ``seconds`` of host time:
+        waiting in the selector, woken by I/O and timers as they come due."""
+        loop = self.loop
+        stop = loop.call_at(loop.time() + seconds, loop.stop)
+        try:
+            loop.run_forever()
+        finally:
+            stop.cancel()
+
     def close(self, tasks: Iterable[asyncio.Task[Any] | None],
               settle: Callable[[], object]) -> None:
         """Cancel ``tasks`` and every other task on the loop, step until they end (or

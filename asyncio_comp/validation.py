@@ -20,7 +20,7 @@ from typing import Any
 
 from asyncio_comp._loop_internals import coroutine_closed
 
-__all__ = ["RunRequest", "close_given", "validate_run"]
+__all__ = ["RunRequest", "close_given", "coroutine_name", "validate_run"]
 
 _NOTHING_OWNED: frozenset[object] = frozenset()
 #: Containers `close_given` looks into; anything else is left as it is.
@@ -192,3 +192,12 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
         close_given(coroutines, owned)
         raise
     return RunRequest(items, single, description, info, seconds, completion_callback)
+
+
+def coroutine_name(coro: Coroutine[Any, Any, Any]) -> str:
+    """A task's description when none is given: the coroutine's qualified name."""
+    try:
+        name = getattr(coro, "__qualname__", None)
+    except Exception:  # a coroutine-like object's property may fail
+        name = None
+    return name if isinstance(name, str) and name else type(coro).__name__

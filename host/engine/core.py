@@ -1,6 +1,7 @@
 """HostCore: the frame loop that ties the clock, the network and the callbacks together.
 
-One frame runs, in this order: the clock advances (pacing in realtime mode) →
+One frame runs, in this order: the clock advances (in realtime mode it waits, in a
+`FrameWait` a component may serve I/O with) →
 `next_frame()` waiters resolve → frame-start callbacks → operator cook hooks (the
 TDAsyncIO step, completion callbacks and table sync happen here) → frame-end
 callbacks (views draw here). Data flows one way along that list.
@@ -12,21 +13,23 @@ whatever loop is running, and cleanup of components happens through close hooks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
-import math
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Self
 
 from host.engine import current
 from host.engine.clock import FrameClock
+from host.engine.frame_wait import FrameWait
 from host.engine.gc_policy import FrameGc, GcMode
 from host.engine.gc_watch import GcWatch
 from host.engine.hooks import Hook, HookRegistry
 from host.engine.network import OP, BaseCOMP
+from host.engine.run_limits import RunLimits
 from host.engine.stats import FrameStats, StatsRecorder
 from host.engine.thread_guard import ThreadGuard
 
@@ -60,7 +63,9 @@ class HostCore:
         # First: a bad mode is refused before anything is built.
         self._gc = FrameGc(gc)
         self.guard = ThreadGuard()
-        self.clock = FrameClock(fps, realtime, time_function=time_function, sleep=sleep)
+        self._frame_wait = FrameWait(sleep, self._as_frame_work)
+        self.clock = FrameClock(fps, realtime, time_function=time_function,
+                                sleep=self._frame_wait)
         # Frame, step, GC and blocking times are wall time, even with a virtual clock.
         self._wall_clock = time_function
         #: This host's garbage-collection timer, in ``gc.callbacks`` until `close()`
@@ -73,10 +78,8 @@ class HostCore:
         self._frame_end: list[FrameCallback] = []
         self._hooks = HookRegistry(self.guard)
         self._frame_waiters: list[asyncio.Future[int]] = []
-        self._stop_requested = False
-        self._closed = False
-        self._close_requested = False
-        self._in_frame = False
+        self._stop_requested = self._closed = self._close_requested = False
+        self._in_frame = False  # also while a FrameWait serves between frames
         self._running_since: int | None = None
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
@@ -255,44 +258,42 @@ class HostCore:
         """Run frames until ``frames`` ran, ``seconds`` of host time passed, ``until()``
         is true, or `stop()`; with none given, until `stop()`. Returns frames run."""
         self.guard.check(self)
-        if frames is not None and (isinstance(frames, bool) or not isinstance(frames, int)
-                                   or frames < 0):
-            raise ValueError(f"run() expected frames as a whole number >= 0, got {frames!r}")
-        if seconds is not None and (isinstance(seconds, bool)
-                                    or not isinstance(seconds, int | float)
-                                    or not math.isfinite(seconds) or seconds < 0):
-            raise ValueError(f"run() expected seconds as a finite number >= 0, got {seconds!r}")
-        if until is not None and not callable(until):
-            raise TypeError(f"run() expected until to be a callable returning a bool, "
-                            f"got {until!r}")
+        limits = RunLimits(frames, seconds, until)
         self._check_open("run")
         self._stop_requested = False
         self.clock.resume()
-        if seconds is not None and not self.realtime:
-            # Virtual time: S seconds are exactly round(S * fps) frames.
-            by_time = math.ceil(seconds * self.fps - 1e-9)
-            frames = by_time if frames is None else min(frames, by_time)
-            seconds = None
-        started_at = self.clock.now()
-        ran = 0
+        limits.start(self.clock.now(), self.fps, self.realtime)
         while not self._stop_requested and not self._closed:
-            if frames is not None and ran >= frames:
-                break
-            # A frame covers one period from its start: stop once the frames run
-            # cover the time asked for, so 5 s at 60 fps is 300 frames, not 301.
-            if seconds is not None and ran and (
-                    self.clock.seconds + self.clock.period - started_at >= seconds - 1e-9):
+            if not limits.before_frame(self.clock.seconds, self.clock.period):
                 break
             self._run_frame()
-            ran += 1
-            if until is not None and until():
+            if limits.after_frame():
                 break
         self._stop_requested = False
-        return ran
+        return limits.ran
 
     def stop(self) -> None:
         """Ask `run()` to return after the current frame. Safe from any thread."""
         self._stop_requested = True
+
+    def serve_between_frames(self, fn: Callable[[float], bool] | None) -> None:
+        """Let ``fn(seconds)`` spend the waits before realtime frames, as frame work
+        (see `FrameWait`); None: sleep. TDAsyncIO runs its loop there."""
+        self.guard.check(self)
+        self._frame_wait.set(fn)
+
+    @contextlib.contextmanager
+    def _as_frame_work(self) -> Iterator[None]:
+        self._in_frame = True  # a close() meanwhile waits for the frame's end
+        self._running_since = _next_entry()
+        self._gc.begin_frame()  # stays paused: the next frame's end collects what is due
+        try:
+            yield
+        except BaseException:
+            self._gc.resume()
+            raise
+        finally:
+            self._running_since, self._in_frame = None, False
 
     def _check_open(self, what: str) -> None:
         if self._closed:

@@ -116,6 +116,12 @@ class FrameGc:
             self.deferred_full = 0
             self.last_full_seconds = self._perf() - started
 
+    def resume(self) -> None:
+        """Re-enable a collector this policy paused, collecting nothing now."""
+        if self._paused:
+            self._paused = False
+            gc.enable()
+
     def freeze(self) -> None:
         """Collect once, then move every live object to the permanent generation."""
         if self.mode != "frame":
@@ -126,9 +132,7 @@ class FrameGc:
 
     def close(self) -> None:
         """Resume normal collection: unfreeze, and re-enable a collector left paused."""
-        if self._paused:
-            self._paused = False
-            gc.enable()
+        self.resume()
         if self._frozen:
             self._frozen = False
             gc.unfreeze()

@@ -200,6 +200,20 @@ def test_connects_to_a_scheduler_by_address(remote_farm):
     assert host.tasks.GetTaskResult(task) == [x * x for x in range(50)]
 
 
+def test_a_big_map_is_handed_to_the_client_one_chunk_per_frame(remote_farm):
+    from operators.dask_farm import MAP_CHUNK
+
+    host, farm = remote_farm
+    client = farm.client
+    seen: list[int] = []
+    host.on_frame_end(lambda h: seen.append(len(client.futures)))
+    task = host.tasks.Run(farm.map(square, range(2 * MAP_CHUNK + 50)))
+    finish(host, task)
+    assert host.tasks.GetTaskResult(task) == [x * x for x in range(2 * MAP_CHUNK + 50)]
+    assert 0 < next(n for n in seen if n) <= MAP_CHUNK  # not all 250 in one frame
+    assert not client.futures  # each chunk released once gathered
+
+
 def test_a_remote_exception_arrives_as_itself_with_its_traceback(remote_farm):
     host, farm = remote_farm
 
