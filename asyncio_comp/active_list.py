@@ -37,8 +37,9 @@ class ActiveList:
 
     def append(self, rec: TaskRecord) -> None:
         """Add ``rec`` as the newest; it must not be in a list already."""
-        assert rec not in self, f"task {rec.task_id} is active already"
         newest = self._newest
+        if rec.older_active is not None or rec.newer_active is not None or rec is newest:
+            raise AssertionError(f"task {rec.task_id} is active already")
         rec.older_active = newest
         if newest is None:
             self._oldest = rec

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ADMIT_CHUNK", "CANCEL_GRACE_SECONDS", "TaskLifecycle"]
 
+# Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
+# goes through the enum class's attribute lookup (~0.1 µs), several times a task.
+_PENDING = TaskStatus.PENDING
+_COMPLETED = TaskStatus.COMPLETED
+
 #: Tasks admitted to the loop per stepper iteration; small enough that one batch
 #: of trivial first steps stays well under a millisecond.
 ADMIT_CHUNK = 64
@@ -113,23 +118,28 @@ class TaskLifecycle:
         registry = self._registry
         factory = loop.get_task_factory()
         new_task = asyncio.Task
-        started = 0
-        while admission and started < ADMIT_CHUNK:
-            rec = admission.popleft()
-            if rec.status is not TaskStatus.PENDING:
-                continue  # cancelled or timed out while waiting
-            # The record is the coroutine its task runs (a TrackedCoroutine), which is
-            # also how current_task() finds it. asyncio.Task directly: the loop's
-            # create_task adds Python-level calls per task to exactly this, unless a
-            # task factory is set. Named by its description, a string the record
-            # holds already ("framehost-task-17" was 68 bytes more per task; the
-            # task's repr names its record, id included).
-            name = rec.description
-            rec.start(loop.create_task(rec, name=name) if factory is not None
-                      else new_task(rec, loop=loop, name=name))
-            self.waiting.discard(rec.coro)  # the task owns it now
-            registry.started(rec)
-            started += 1
+        waiting = self.waiting
+        batch: list[TaskRecord] = []
+        try:
+            while admission and len(batch) < ADMIT_CHUNK:
+                rec = admission.popleft()
+                if rec.status is not _PENDING:
+                    continue  # cancelled or timed out while waiting
+                # The record is the coroutine its task runs (a TrackedCoroutine), which
+                # is also how current_task() finds it. asyncio.Task directly: the
+                # loop's create_task adds Python-level calls per task to exactly this,
+                # unless a task factory is set. Named by its description, a string the
+                # record holds already ("framehost-task-17" was 68 bytes more per task;
+                # the task's repr names its record, id included).
+                name = rec.description
+                rec.start(loop.create_task(rec, name=name) if factory is not None
+                          else new_task(rec, loop=loop, name=name))
+                waiting.discard(rec.coro)  # the task owns it now
+                batch.append(rec)
+        finally:
+            if batch:  # counted once per batch, even if a task factory raised
+                registry.started(batch)
+        started = len(batch)
         if not self.waiting:
             # A set never shrinks as items go; emptied, clear() hands its table back
             # (a burst of 100k submissions left ~50 bytes per task behind).
@@ -158,7 +168,7 @@ class TaskLifecycle:
         rec.stop = StopState.ASKED
         if reason is TaskStatus.TIMEOUT:
             rec.error = TimeoutError(f"task exceeded its timeout of {rec.timeout:g} s")
-        if rec.status is TaskStatus.PENDING:
+        if rec.status is _PENDING:
             if rec.coro is not None:
                 self.waiting.discard(rec.coro)
                 rec.coro.close()
@@ -222,7 +232,7 @@ class TaskLifecycle:
             rec.result = result
             # A coroutine that caught its cancellation and returned still ends the way
             # it was asked to: cancelled or timed out, never completed.
-            self.finish(rec, rec.cancel_reason or TaskStatus.COMPLETED)
+            self.finish(rec, rec.cancel_reason or _COMPLETED)
         elif isinstance(exc, asyncio.CancelledError):
             self.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
         else:
@@ -249,12 +259,7 @@ class TaskLifecycle:
                 callback: Callable[..., object] | None = rec.callback
                 if callback is None:
                     continue
-                outcome = rec.outcome()  # it takes the callback too
-                task, rec.callback, rec.task = rec.task, None, None  # the outcome has them
-                if task is None or task.done():
-                    # Over (a task that never started, or a done one): nothing will
-                    # resume it. A detached one, or one ended by close(), still runs.
-                    rec.coro = None
+                outcome = rec.take_outcome()
                 try:
                     callback(outcome)
                 except Exception as exc:

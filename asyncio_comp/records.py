@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
+# Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
+# goes through the enum class's attribute lookup (~0.1 µs), several times a task.
+_PENDING = TaskStatus.PENDING
+_RUNNING = TaskStatus.RUNNING
+_COMPLETED = TaskStatus.COMPLETED
+_NOT_ASKED = StopState.NOT_ASKED
+_FAILED = TaskStatus.FAILED
+
 
 @dataclass(frozen=True, slots=True)
 class TaskRow:
@@ -158,7 +166,7 @@ class TaskRecord(TrackedCoroutine):
         self.callback = callback  # cleared once it has been called
         self.created_at = created_at
         self.completed_at: float | None = None
-        self.status = TaskStatus.PENDING
+        self.status = _PENDING
         self.result: Any = None
         self.error: BaseException | None = None
         self.progress: float | None = None
@@ -167,7 +175,7 @@ class TaskRecord(TrackedCoroutine):
         self.task: asyncio.Task[Any] | None = None
         # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
         self.cancel_reason: TaskStatus | None = None
-        self.stop = StopState.NOT_ASKED
+        self.stop = _NOT_ASKED
         self._row: TaskRow | None = None
         # Links in the registry's `ActiveList` while the task is active.
         self.older_active: TaskRecord | None = None
@@ -176,16 +184,16 @@ class TaskRecord(TrackedCoroutine):
     def start(self, task: asyncio.Task[Any]) -> None:
         """PENDING → RUNNING on ``task``: `transition` for the admission path, which
         knows the move is legal (once per task, without the table lookup)."""
-        assert self.status is TaskStatus.PENDING
-        self.status = TaskStatus.RUNNING
+        assert self.status is _PENDING
+        self.status = _RUNNING
         self.task = task
         self._row = None
 
     def complete(self, result: Any, now: float) -> None:
         """RUNNING → COMPLETED with ``result``: `transition` for the common ending,
         without the table lookup (a running task may always complete)."""
-        assert self.status is TaskStatus.RUNNING
-        self.status = TaskStatus.COMPLETED
+        assert self.status is _RUNNING
+        self.status = _COMPLETED
         self.result = result
         self.completed_at = now
         if self.callback is None:
@@ -237,16 +245,24 @@ class TaskRecord(TrackedCoroutine):
             )
         return row
 
-    def outcome(self) -> TaskOutcome:
+    def take_outcome(self) -> TaskOutcome:
+        """The outcome for the completion callback, once: the record then lets go of
+        what the outcome carries (the callback, the asyncio task, and the coroutine
+        if it is over: a detached one, or one ended by close(), still runs)."""
         completed = self.completed_at
         assert completed is not None
+        status, error, task = self.status, self.error, self.task
         # tuple.__new__ skips the named tuple's Python-level __new__ (half the cost;
         # one outcome is built per task that ends).
-        return _new_tuple(TaskOutcome, (
-            self.task_id, self.status, self.description, self.info, self.result, self.error,
-            self.exception, self.created_at, completed, completed - self.created_at,
-            self.coro, self.timeout, self.callback, self.task,
+        outcome: TaskOutcome = _new_tuple(TaskOutcome, (
+            self.task_id, status, self.description, self.info, self.result, error,
+            error if status is _FAILED else None, self.created_at, completed,
+            completed - self.created_at, self.coro, self.timeout, self.callback, task,
         ))
+        self.callback = self.task = None
+        if task is None or task.done():
+            self.coro = None
+        return outcome
 
     def __repr__(self) -> str:
         return f"<TaskRecord task {self.task_id} {self.status.value} {self.coro!r}>"

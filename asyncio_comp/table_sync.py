@@ -145,6 +145,15 @@ class TaskTableSync:
             self._dirty[rec.task_id] = rec
             self._dat.mark_stale()
 
+    def changed_all(self, recs: list[TaskRecord]) -> None:
+        """`changed` for each of ``recs`` (an admission batch: mostly without rows)."""
+        if self._enabled:
+            written_to = self._written_to
+            for rec in recs:
+                if rec.task_id <= written_to:
+                    self._dirty[rec.task_id] = rec
+                    self._dat.mark_stale()
+
     def removed(self, task_id: int) -> None:
         dirty = self._dirty
         if dirty.pop(task_id, None) is not None and not dirty:
