@@ -49,6 +49,8 @@ class TaskLifecycle:
         self._loop = loop
         self._registry = registry
         self._blocking = blocking
+        #: Times every task's steps (a plain attribute: records read it each step).
+        self.watch = blocking
         #: Pending tasks waiting to start, oldest first (read it, do not change it:
         #: ``cook()`` tests it every frame, a plain attribute read).
         self.admission: deque[TaskRecord] = deque()
@@ -71,11 +73,6 @@ class TaskLifecycle:
     def sink(self) -> TaskRegistry:
         """Where a running task's handle reports its progress."""
         return self._registry
-
-    @property
-    def blocking(self) -> BlockingWatch:
-        """The watch every task's steps are timed by (records take it at submission)."""
-        return self._blocking
 
     # -- the end of each frame --------------------------------------------------
     def end_of_frame(self, now: float) -> None:

@@ -62,7 +62,6 @@ class AsyncIOManager:
         self._blocking = BlockingWatch(max(2.0 / host.fps, 0.02), host, self._on_blocking)
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
                                         self._blocking)
-        self._record_type = TaskRecord.bind(self._lifecycle, self._blocking)
         # Non-realtime frames drain until idle and are paced only to outside work.
         self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
         self._closed = False
@@ -153,8 +152,8 @@ class AsyncIOManager:
                   timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
                   now: float) -> int:
         """Track one checked coroutine as a new pending task; its id."""
-        rec = self._record_type(self._registry.next_id(), coro, name, info, timeout,
-                                callback, now)
+        rec = TaskRecord(self._registry.next_id(), coro, name, info, timeout, callback, now,
+                         self._lifecycle)
         self._registry.add(rec)  # registered and counted together
         self._lifecycle.submitted(rec, now)
         return rec.task_id

@@ -10,14 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
 from asyncio_comp.tracked_coroutine import EndHandler, TrackedCoroutine
 from host.engine.errors import describe_error
-
-if TYPE_CHECKING:
-    from asyncio_comp.blocking import BlockingWatch
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
@@ -130,6 +127,7 @@ class TaskRecord(TrackedCoroutine):
         "info",
         "newer_active",
         "older_active",
+        "owner",
         "progress",
         "result",
         "status",
@@ -139,23 +137,16 @@ class TaskRecord(TrackedCoroutine):
         "timeout",
     )
 
-    #: Told how the coroutine ended (the lifecycle), and the watch that times its
-    #: steps: the same for every record of a component, so they are attributes of
-    #: the class `bind` makes for it, not two slots per task. A record built from
-    #: this class itself (tests) has no owner and cannot run.
-    owner: EndHandler
-    watch: BlockingWatch
-
-    @classmethod
-    def bind(cls, owner: EndHandler, watch: BlockingWatch) -> type[TaskRecord]:
-        """A subclass whose records report to ``owner`` and are timed by ``watch``."""
-        return type(cls.__name__, (cls,), {"__slots__": (), "__module__": cls.__module__,
-                                           "owner": owner, "watch": watch})
-
     def __init__(self, task_id: int, coro: Coroutine[Any, Any, Any], description: str,
                  info: Any, timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
-                 created_at: float) -> None:
+                 created_at: float, owner: EndHandler | None = None) -> None:
         self.task_id = task_id
+        # Told how the coroutine ended, and holds the watch that times its steps (one
+        # slot for both: the watch is the owner's). A record built without one (in
+        # tests) cannot run. Not a per-component subclass holding them as class
+        # attributes: asyncio caches every coroutine type it meets, for good, so such
+        # a class would keep its component, and every record, alive after close.
+        self.owner = owner if owner is not None else _NO_OWNER
         # The coroutine this record runs. Dropped once it is over and nothing needs
         # it: the completion callback's outcome carries it (LOPs's AsyncIOTask has
         # it), so it is kept until the callback has fired.
@@ -305,4 +296,4 @@ def format_info(info: Any) -> str:
         return f"<{type(info).__name__}: repr() failed: {describe_error(exc)}>"
 
 
-TaskRecord.owner = _NoOwner()  # type: ignore[assignment]
+_NO_OWNER: Any = _NoOwner()

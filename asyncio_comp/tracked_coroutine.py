@@ -35,8 +35,10 @@ __all__ = ["EndHandler", "TrackedCoroutine"]
 
 
 class EndHandler(Protocol):
-    """Who hears how a tracked coroutine ended (the task lifecycle), and where its
-    progress goes (``sink``, the registry)."""
+    """Who hears how a tracked coroutine ended (the task lifecycle), where its
+    progress goes (``sink``, the registry), and what times its steps (``watch``)."""
+
+    watch: BlockingWatch
 
     @property
     def sink(self) -> Any:
@@ -50,7 +52,7 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
     """The stepping half of a task's record; see the module docstring.
 
     A subclass provides ``coro`` (the coroutine it wraps, None once ended),
-    ``task_id``, ``description``, ``watch`` and ``owner``.
+    ``task_id``, ``description`` and ``owner`` (whose ``watch`` times the steps).
     """
 
     __slots__ = ()
@@ -58,12 +60,11 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
     coro: Coroutine[Any, Any, Any] | None
     task_id: int
     description: str
-    watch: BlockingWatch
     owner: EndHandler
 
     def send(self, value: Any = None) -> Any:
         # `_resume` inlined: send is every step of every task, throw is rare.
-        watch = self.watch
+        watch = self.owner.watch
         clock, gc_watch = watch.clock, watch.gc_watch
         started, in_gc = clock(), gc_watch.total
         try:
@@ -91,7 +92,7 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
 
     def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
         """One step: ``method(*args)`` on the coroutine, timed, its ending reported."""
-        watch = self.watch
+        watch = self.owner.watch
         clock, gc_watch = watch.clock, watch.gc_watch
         started, in_gc = clock(), gc_watch.total
         try:
