@@ -52,6 +52,7 @@ class AsyncIOManager:
     def __init__(self, host: HostCore, table: TaskTableSync, *, active: bool = True,
                  frame_budget_ms: float = 4.0, clear_after: float = 60.0) -> None:
         self._host = host
+        self._now = host.clock.now  # host.time() without its own call (once per Run)
         self._guard = host.guard
         self._runner = LoopRunner(host)
         self._loop = self._runner.loop
@@ -128,7 +129,7 @@ class AsyncIOManager:
             # inline: Run is called by the hundred thousand. Anything else takes
             # the general path below, with its messages.
             task_id = self._register(coro, description or coro.__qualname__, info, None,
-                                     completion_callback, self._host.time())
+                                     completion_callback, self._now())
             self._registry.version += 1
             return task_id
         if not self._open:
@@ -142,7 +143,7 @@ class AsyncIOManager:
         coros = request.coroutines
         described = request.description
         names = [described or coroutine_name(c) for c in coros]
-        now = self._host.time()
+        now = self._now()
         ids = [self._register(coro, names[index], request.info, request.timeout,
                               request.callback, now) for index, coro in enumerate(coros)]
         self._registry.version += 1

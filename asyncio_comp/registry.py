@@ -37,12 +37,23 @@ _EPSILON = 1e-9
 class TaskRegistry:
     """The tracked tasks and their counts; see the module docstring."""
 
-    __slots__ = ("_active", "_clear_queue", "_counts", "_lifetime", "_listeners", "_next_id",
-                 "_table", "_tasks", "version")
+    __slots__ = (
+        "_active",
+        "_clear_queue",
+        "_counts",
+        "_lifetime",
+        "_listeners",
+        "_table",
+        "_tasks",
+        "next_id",
+        "version",
+    )
 
     def __init__(self, table: TaskTableSync) -> None:
         self._table = table
-        self._next_id = 1
+        #: Hands out the next task id; ids only grow (the table relies on it). A
+        #: counter's C ``__next__``: one is taken per task.
+        self.next_id: Callable[[], int] = itertools.count(1).__next__
         self._tasks: dict[int, TaskRecord] = {}
         self._active = ActiveList()
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
@@ -62,12 +73,6 @@ class TaskRegistry:
     def table(self) -> TaskTableSync:
         """The task table this registry keeps in step."""
         return self._table
-
-    def next_id(self) -> int:
-        """Hand out the next task id; ids only grow (the table relies on it)."""
-        task_id = self._next_id
-        self._next_id += 1
-        return task_id
 
     def get(self, task_id: int) -> TaskRecord | None:
         return self._tasks.get(task_id)
