@@ -145,9 +145,12 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
         from distributed import LocalCluster
 
         async def start() -> Any:  # made inside the running loop, as Dask requires
+            # The scheduler's HTTP server takes any free loopback port: the default
+            # :8787 may be taken (another cluster on the machine), which warns.
             return await LocalCluster(n_workers=workers, threads_per_worker=1,
                                       processes=False, asynchronous=True,
-                                      dashboard_address=None)
+                                      dashboard_address=None, host="127.0.0.1",
+                                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
         own = loop.run_until_complete(start())
         address = own.scheduler_address
