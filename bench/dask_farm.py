@@ -149,7 +149,7 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
             # :8787 may be taken (another cluster on the machine), which warns.
             return await LocalCluster(n_workers=workers, threads_per_worker=1,
                                       processes=False, asynchronous=True,
-                                      dashboard_address=None, host="127.0.0.1",
+                                      dashboard_address=None,
                                       scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
         own = loop.run_until_complete(start())
