@@ -153,12 +153,16 @@ class LoopbackCluster:
 
     async def close(self, seconds: float = CLOSE_SECONDS) -> None:
         """Stop the children (workers first: SIGTERM, then SIGKILL after ``seconds``)
-        and remove their files. Idempotent."""
-        procs, self._procs = self._procs, []
+        and remove their files. Idempotent; cancelled, it kills what is left."""
         try:
-            for _, proc in reversed(procs):
+            for _, proc in reversed(self._procs):
                 await _stop(proc, seconds)
         finally:
+            for _, proc in self._procs:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+            self._procs = []
             if self._log is not None:
                 self._log.close()
                 self._log = None
