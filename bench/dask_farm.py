@@ -48,7 +48,7 @@ __all__ = ["KINDS", "FarmFigures", "farm_vs_raw", "inc"]
 # Workers (spawned, or started by the CLI) need not import this file.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
-KINDS = ("loopback processes", "loopback, scheduler not niced", "in-process LocalCluster",
+KINDS = ("loopback processes", "loopback scheduler not niced", "in-process LocalCluster",
          "local threads", "external scheduler")
 
 
@@ -130,7 +130,7 @@ def farm_vs_raw(kind: str, tasks: int = 1000, repeats: int = 3,
     if kind not in KINDS:
         raise ValueError(f"farm_vs_raw() expected a kind in {KINDS}, got {kind!r}")
     niceness = dask_loopback.SCHEDULER_NICENESS
-    if kind == "loopback, scheduler not niced":
+    if kind == "loopback scheduler not niced":
         dask_loopback.SCHEDULER_NICENESS = 0
     with quiet(), (_external_cluster(workers) if kind == "external scheduler"
                    else _no_cluster()) as address:
