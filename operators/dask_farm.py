@@ -152,7 +152,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                 if start:
                     # One chunk per frame: the client batches what is sent within a
                     # few ms, so chunks sent an iteration apart reached the scheduler
-                    # as one message of 1,000 tasks (20 ms of the host's loop).
+                    # as one message of 1,000 tasks (20 ms of the host's loop when
+                    # the scheduler ran there).
                     await self.host.next_frame()
                 futures.extend(client.map(fn, items[start:start + MAP_CHUNK], pure=False))
         except BaseException:
@@ -340,8 +341,9 @@ async def _gather_in_chunks(client: Client, futures: list[Future[Any]]) -> list[
     as it is done (later chunks compute meanwhile).
 
     Each chunk is released once gathered: released all at once when `map` returned,
-    1,000 futures made the scheduler (on the host's loop) forget 1,000 tasks in one
-    callback of 20-30 ms.
+    1,000 futures made the scheduler forget 1,000 tasks in one callback of 20-30 ms
+    (on the host's loop, where a LocalCluster's scheduler ran; a scheduler in
+    another process, or another machine, is spared the burst too).
     """
     results: list[Any] = []
     for start in range(0, len(futures), MAP_CHUNK):

@@ -104,12 +104,6 @@ class LoopbackCluster:
         """``tcp://127.0.0.1:PORT`` once `start` returned; None before."""
         return self._address
 
-    @property
-    def pids(self) -> tuple[int, ...]:
-        """The scheduler's and the worker command's process ids (the nannies'
-        worker processes are their children)."""
-        return tuple(proc.pid for _, proc in self._procs)
-
     async def start(self, seconds: float = START_SECONDS) -> str:
         """Start both children; the scheduler's address once it listens.
 
@@ -134,15 +128,15 @@ class LoopbackCluster:
                     "--nthreads", "1", "--no-dashboard")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        while not (info.exists() and info.stat().st_size):
+        while (address := _address_in(info)) is None:
             self.check()
             if loop.time() > deadline:
                 raise LoopbackClusterError(
                     f"the Dask scheduler wrote no address within {seconds:.0f} s"
                     f"{self._output()}")
             await asyncio.sleep(POLL_SECONDS)
-        self._address = str(json.loads(info.read_text())["address"])
-        return self._address
+        self._address = address
+        return address
 
     def check(self) -> None:
         """Raise `LoopbackClusterError` if a child has exited."""
@@ -188,6 +182,14 @@ class LoopbackCluster:
             text = (Path(self._folder.name) / "cluster.log").read_text(errors="replace")
             return "; its output ends:\n" + "\n".join(text.splitlines()[-20:])
         return ""
+
+
+def _address_in(info: Path) -> str | None:
+    """The address in the scheduler file, or None while it is missing or half written."""
+    try:
+        return str(json.loads(info.read_text())["address"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 async def _stop(proc: subprocess.Popen[bytes], seconds: float) -> None:
