@@ -39,7 +39,7 @@ from host.engine.network import BaseCOMP
 from host.engine.params import IntPar, Par, PulsePar, StrPar
 from host.engine.table import TableDAT
 from operators.dask_cluster_table import ClusterTable, worker_rows
-from operators.dask_loopback import START_SECONDS, LoopbackCluster, LoopbackClusterError
+from operators.dask_loopback import LoopbackCluster
 from operators.dot_lop_utils import DotLOPUtils
 
 __all__ = ["DaskFarm"]
@@ -58,9 +58,6 @@ PROGRESS_SECONDS = 0.1
 MAP_CHUNK = 100
 #: Wall seconds host close waits for the client and the loopback cluster to shut down.
 CLOSE_SECONDS = 20.0
-#: Seconds of one wait for the loopback cluster's workers, between two checks that
-#: its processes are still alive.
-WORKERS_POLL_SECONDS = 0.5
 
 
 def _check_callable(fn: object, where: str) -> None:
@@ -181,7 +178,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                 client = await Client(await cluster.start(), asynchronous=True,
                                       set_as_default=False)
                 try:
-                    await _wait_for_workers(client, cluster)
+                    await cluster.wait_for_workers(client)
                 except BaseException:
                     await client.close()
                     raise
@@ -314,26 +311,6 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
 
     def onDestroy(self) -> None:
         self.close()
-
-
-async def _wait_for_workers(client: Client, cluster: LoopbackCluster) -> None:
-    """Until all of ``cluster``'s workers have joined its scheduler (as awaiting a
-    LocalCluster does).
-
-    Raises:
-        LoopbackClusterError: one of its processes exited, or the workers took
-            longer than `START_SECONDS`.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + START_SECONDS
-    while True:
-        cluster.check()
-        with contextlib.suppress(TimeoutError):
-            await client.wait_for_workers(cluster.workers, timeout=WORKERS_POLL_SECONDS)
-            return
-        if loop.time() > deadline:
-            raise LoopbackClusterError(f"{cluster.workers} Dask workers did not join "
-                                       f"within {START_SECONDS:.0f} s")
 
 
 async def _gather_in_chunks(client: Client, futures: list[Future[Any]]) -> list[Any]:

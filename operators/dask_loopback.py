@@ -15,15 +15,16 @@ lives. Waiting for the cluster to start is outside work all the same: the farm
 awaits it inside ``outside_work()``.
 
 Each child starts through a few lines of bootstrap (`CHILD_BOOTSTRAP`) before Dask's
-command line runs. Not ``preexec_fn``, which is unsafe once the host has threads
-(Dask's own offload thread is one).
+command line runs (not ``preexec_fn``, which is unsafe once the host has threads;
+Dask's own offload thread is one). On Linux it asks the kernel for SIGTERM when the
+host dies (``prctl(PR_SET_PDEATHSIG)``), so a killed host leaves no cluster behind;
+the nannies' worker processes follow their nanny out (Dask watches the parent).
+Elsewhere a killed host can leave the children running.
 
-* On Linux it asks the kernel for SIGTERM when the host dies
-  (``prctl(PR_SET_PDEATHSIG)``), so a killed host leaves no cluster behind; the
-  nannies' worker processes follow their nanny out (Dask watches the parent).
-  Elsewhere a killed host can leave the children running.
-* It lowers its scheduling priority (``os.nice``): when the machine is short of
-  CPU, frames win and the cluster's throughput gives.
+Once all the workers have joined, the farm lowers the priority of every process of
+the cluster (`wait_for_workers`): when the machine is short of CPU, frames win and
+the cluster's throughput gives. Not before: niced from birth, two fresh Pythons
+importing Dask on a loaded 2-core machine took ~20 s to start instead of ~2-5 s.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import dask.config
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["CHILD_BOOTSTRAP", "LoopbackCluster", "LoopbackClusterError"]
 
@@ -48,24 +52,24 @@ START_SECONDS = 60.0
 CLOSE_SECONDS = 10.0
 #: Seconds between two looks at a child or the scheduler file.
 POLL_SECONDS = 0.05
-#: Niceness added to the workers' and to the scheduler's process (see the docs'
-#: measurements: the workers niced keep frames on time under load).
+#: Seconds of one wait for the workers, between two checks that the processes live.
+WORKERS_POLL_SECONDS = 0.5
+#: Niceness added to the workers' and to the scheduler's processes once they are up
+#: (see docs/scale-out.md for what each costs the frames under load).
 WORKER_NICENESS = 10
 SCHEDULER_NICENESS = 10
 
-#: ``python -c CHILD_BOOTSTRAP PARENT_PID NICENESS MODULE ARGS...``: die with the
-#: parent (Linux), lower the priority, then run ``MODULE`` as ``python -m`` would.
+#: ``python -c CHILD_BOOTSTRAP PARENT_PID MODULE ARGS...``: die with the parent
+#: (Linux), then run ``MODULE`` as ``python -m`` would.
 CHILD_BOOTSTRAP = """\
 import os, sys
-parent, niceness, module = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+parent, module = int(sys.argv[1]), sys.argv[2]
 if sys.platform.startswith("linux"):
     import ctypes, signal
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 if os.getppid() != parent:
     sys.exit("framehost: the host exited before this Dask process started")
-if niceness:
-    os.nice(niceness)
-sys.argv = [module, *sys.argv[4:]]
+sys.argv = [module, *sys.argv[3:]]
 import runpy
 runpy.run_module(module, run_name="__main__", alter_sys=True)
 """
@@ -120,10 +124,9 @@ class LoopbackCluster:
         folder = Path(self._folder.name)
         info = folder / "scheduler.json"
         self._log = (folder / "cluster.log").open("wb")
-        scheduler_nice, worker_nice = self._niceness
-        self._spawn(scheduler_nice, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+        self._spawn("distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                     "--port", "0", "--no-dashboard", "--scheduler-file", str(info))
-        self._spawn(worker_nice, "distributed.cli.dask_worker", "--scheduler-file", str(info),
+        self._spawn("distributed.cli.dask_worker", "--scheduler-file", str(info),
                     "--host", "127.0.0.1", "--nworkers", str(self.workers),
                     "--nthreads", "1", "--no-dashboard")
         loop = asyncio.get_running_loop()
@@ -137,6 +140,32 @@ class LoopbackCluster:
             await asyncio.sleep(POLL_SECONDS)
         self._address = address
         return address
+
+    async def wait_for_workers(self, client: Client, seconds: float = START_SECONDS) -> None:
+        """Until all the workers have joined the scheduler (as awaiting a
+        LocalCluster does); then every process of the cluster gets its niceness.
+
+        Raises:
+            LoopbackClusterError: a child exited, or the workers took longer than
+                ``seconds``.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while True:
+            self.check()
+            with contextlib.suppress(TimeoutError):
+                await client.wait_for_workers(self.workers, timeout=WORKERS_POLL_SECONDS)
+                break
+            if loop.time() > deadline:
+                raise LoopbackClusterError(f"{self.workers} Dask workers did not join "
+                                           f"within {seconds:.0f} s{self._output()}")
+        worker_pids: dict[str, int] = await client.run(os.getpid)
+        scheduler_nice, worker_nice = self._niceness
+        # The worker command first: a worker process its nanny restarts inherits it.
+        _lower_priority(self._procs[1][1].pid, worker_nice)
+        for pid in worker_pids.values():
+            _lower_priority(pid, worker_nice)
+        _lower_priority(self._procs[0][1].pid, scheduler_nice)
 
     def check(self) -> None:
         """Raise `LoopbackClusterError` if a child has exited."""
@@ -164,15 +193,14 @@ class LoopbackCluster:
                 self._folder.cleanup()
                 self._folder = None
 
-    def _spawn(self, niceness: int, module: str, *args: str) -> None:
+    def _spawn(self, module: str, *args: str) -> None:
         env = {**os.environ,
                # Workers import the functions sent by reference, as the host does.
                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
                # The host's Dask settings (dask.config.set) hold in the children too.
                "DASK_INTERNAL_INHERIT_CONFIG": dask.config.serialize(dask.config.global_config)}
         self._procs.append((module, subprocess.Popen(
-            [sys.executable, "-c", CHILD_BOOTSTRAP, str(os.getpid()), str(niceness),
-             module, *args],
+            [sys.executable, "-c", CHILD_BOOTSTRAP, str(os.getpid()), module, *args],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env)))
 
     def _output(self) -> str:
@@ -182,6 +210,14 @@ class LoopbackCluster:
             text = (Path(self._folder.name) / "cluster.log").read_text(errors="replace")
             return "; its output ends:\n" + "\n".join(text.splitlines()[-20:])
         return ""
+
+
+def _lower_priority(pid: int, niceness: int) -> None:
+    """Add ``niceness`` to the process ``pid`` (ours: raising it needs no privilege)."""
+    if not (pid and niceness):
+        return
+    with contextlib.suppress(AttributeError, OSError):  # no setpriority, or exited
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + niceness)
 
 
 def _address_in(info: Path) -> str | None:

@@ -287,7 +287,7 @@ def test_a_cluster_process_that_fails_to_start_raises_with_its_output(monkeypatc
     import operators.dask_loopback as dask_loopback
 
     monkeypatch.setattr(dask_loopback, "CHILD_BOOTSTRAP",
-                        "import sys; sys.exit('no dask here: ' + sys.argv[3])")
+                        "import sys; sys.exit('no dask here: ' + sys.argv[2])")
     cluster = LoopbackCluster(1)
 
     async def start() -> None:
