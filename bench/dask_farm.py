@@ -157,11 +157,15 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
     if kind in ("local threads", "in-process LocalCluster"):
         from distributed import LocalCluster
 
+        # Thread workers talk in-process ("inproc://"), which takes no host.
+        processes = kind != "local threads"
+        loopback: dict[str, Any] = {"host": "127.0.0.1", "scheduler_kwargs": {
+            "dashboard_address": "127.0.0.1:0"}} if processes else {}
+
         async def start() -> Any:  # made inside the running loop, as Dask requires
             return await LocalCluster(n_workers=workers, threads_per_worker=1,
-                                      processes=kind != "local threads", host="127.0.0.1",
-                                      asynchronous=True, dashboard_address=None,
-                                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+                                      processes=processes, asynchronous=True,
+                                      dashboard_address=None, **loopback)
 
         own = loop.run_until_complete(start())
         address = own.scheduler_address
