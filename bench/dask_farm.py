@@ -10,7 +10,7 @@ repeats. While the farm's map runs, every frame's time and the host's late-frame
 count are recorded.
 
 Cluster kinds: the farm's own loopback cluster (scheduler and worker processes
-are children of the host, both niced: only the client on the host's loop); the
+are children of the host, niced once up: only the client on the host's loop); the
 same with the scheduler not niced; an in-process ``LocalCluster`` with niced
 worker processes (the farm's default before: its scheduler on the host's loop);
 a LocalCluster with thread workers (everything on the host's loop and thread); an
