@@ -9,10 +9,13 @@ by ``run_until_complete`` (plain Dask, no frames). Alternated, medians of the
 repeats. While the farm's map runs, every frame's time and the host's late-frame
 count are recorded.
 
-Cluster kinds: the farm's own LocalCluster (worker processes, scheduler on the
-host's loop); a LocalCluster with thread workers (everything on the host's
-loop and thread); an external ``dask scheduler`` + ``dask worker`` started here
-(only the client on the host's loop).
+Cluster kinds: the farm's own loopback cluster (scheduler and worker processes
+are children of the host, niced once up: only the client on the host's loop); the
+same with the scheduler not niced; an in-process ``LocalCluster`` with niced
+worker processes (the farm's default before: its scheduler on the host's loop);
+a LocalCluster with thread workers (everything on the host's loop and thread); an
+external ``dask scheduler`` + ``dask worker`` started here, not niced (only the
+client on the host's loop).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ if __package__ in (None, ""):
 
 import cloudpickle
 
+import operators.dask_loopback as dask_loopback
 from bench._common import median, quiet
 from host import Host
 from operators import DaskFarm
@@ -44,11 +48,16 @@ __all__ = ["KINDS", "FarmFigures", "farm_vs_raw", "inc"]
 # Workers (spawned, or started by the CLI) need not import this file.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
-KINDS = ("local processes", "local threads", "external scheduler")
+KINDS = ("loopback processes", "loopback scheduler not niced", "in-process LocalCluster",
+         "local threads", "external scheduler")
 
 
 def inc(x: int) -> int:
     return x + 1
+
+
+def _lower_priority() -> None:
+    os.nice(10)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,9 @@ def farm_vs_raw(kind: str, tasks: int = 1000, repeats: int = 3,
     """One cluster of ``kind``; the farm's map and raw Dask's, alternated."""
     if kind not in KINDS:
         raise ValueError(f"farm_vs_raw() expected a kind in {KINDS}, got {kind!r}")
+    niceness = dask_loopback.SCHEDULER_NICENESS
+    if kind == "loopback scheduler not niced":
+        dask_loopback.SCHEDULER_NICENESS = 0
     with quiet(), (_external_cluster(workers) if kind == "external scheduler"
                    else _no_cluster()) as address:
         host = Host(fps=60.0, realtime=True)
@@ -127,6 +139,7 @@ def farm_vs_raw(kind: str, tasks: int = 1000, repeats: int = 3,
             return _measure(host, kind, address, tasks, repeats, workers)
         finally:
             host.close()
+            dask_loopback.SCHEDULER_NICENESS = niceness
 
 
 @contextmanager
@@ -141,16 +154,21 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
     farm.par.Workers = workers
     own = None
     host.step()  # the loop's clock starts with the first frame
-    if kind == "local threads":
+    if kind in ("local threads", "in-process LocalCluster"):
         from distributed import LocalCluster
+
+        # Thread workers talk in-process ("inproc://"), which takes no host.
+        processes = kind != "local threads"
+        loopback: dict[str, Any] = {"scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
+        if processes:
+            loopback["host"] = "127.0.0.1"
 
         async def start() -> Any:  # made inside the running loop, as Dask requires
             # The scheduler's HTTP server takes any free loopback port: the default
             # :8787 may be taken (another cluster on the machine), which warns.
             return await LocalCluster(n_workers=workers, threads_per_worker=1,
-                                      processes=False, asynchronous=True,
-                                      dashboard_address=None,
-                                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+                                      processes=processes, asynchronous=True,
+                                      dashboard_address=None, **loopback)
 
         own = loop.run_until_complete(start())
         address = own.scheduler_address
@@ -161,6 +179,8 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
     startup = time.perf_counter() - started
     client = farm.client
     assert client is not None
+    if kind == "in-process LocalCluster":
+        loop.run_until_complete(client.run(_lower_priority))
 
     async def raw(first: int) -> list[int]:
         futures = client.map(inc, range(first, first + tasks), pure=False)
@@ -205,11 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repeat per kind")
     parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--kinds", default=",".join(KINDS),
+                        help="comma-separated cluster kinds, in order")
     args = parser.parse_args(argv)
     print("| cluster | tasks | farm.map | raw map+gather | farm/raw throughput | frames "
           "| late | worst frame | idle: late / worst | start-up |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for kind in KINDS:
+    for kind in args.kinds.split(","):
         f = farm_vs_raw(kind, args.tasks, repeats=1 if args.quick else 3)
         print(f"| {f.kind} | {f.tasks} | {f.farm_seconds * 1e3:,.0f} ms | "
               f"{f.raw_seconds * 1e3:,.0f} ms | {f.ratio:.0%} | {f.frames} | {f.late_frames} "

@@ -7,12 +7,15 @@ and, in realtime mode, while the host waits for the next frame, so the client's
 messages are handled as they arrive and frames keep their rate while the cluster
 works.
 
-``Scheduler`` empty means a `distributed.LocalCluster` on loopback, started on first
-use and closed with the host. Its workers are processes (one thread each): the
-sieve and hashing workloads are pure Python and would hold the GIL against the
-frame loop in threads; the scheduler itself runs on the host's loop, which is why
-`map` hands it work in chunks. An address (``tcp://10.0.0.5:8786``) connects to
-that scheduler instead, and closing only disconnects.
+``Scheduler`` empty means a local cluster on loopback, started on first use and
+closed with the host: a `LoopbackCluster`, whose scheduler and worker processes
+(one thread each: the sieve and hashing workloads are pure Python and would hold
+the GIL against the frame loop in threads) are child processes of the host, at a
+lower priority. It behaves as the `distributed.LocalCluster` the contract names,
+but its scheduler does not run on the host's loop, as a LocalCluster's would, so
+its work does not compete with the frames. An address (``tcp://10.0.0.5:8786``)
+connects to that scheduler instead, and closing only disconnects. Either way `map`
+hands the client work in chunks, a chunk per frame.
 
 Every await on the cluster is inside ``outside_work()``, so with ``realtime=False``
 frames are paced to real time while cluster futures are in flight.
@@ -24,12 +27,11 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 import time
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, ClassVar, TypeVar
 
-from distributed import Client, Future, LocalCluster
+from distributed import Client, Future
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
@@ -37,6 +39,7 @@ from host.engine.network import BaseCOMP
 from host.engine.params import IntPar, Par, PulsePar, StrPar
 from host.engine.table import TableDAT
 from operators.dask_cluster_table import ClusterTable, worker_rows
+from operators.dask_loopback import LoopbackCluster
 from operators.dot_lop_utils import DotLOPUtils
 
 __all__ = ["DaskFarm"]
@@ -53,7 +56,7 @@ PROGRESS_SECONDS = 0.1
 #: per message: a big map is spread over frames instead of stalling one (one gather
 #: of 1,000 results held the loop for 30-40 ms).
 MAP_CHUNK = 100
-#: Wall seconds host close waits for the client and the LocalCluster to shut down.
+#: Wall seconds host close waits for the client and the loopback cluster to shut down.
 CLOSE_SECONDS = 20.0
 
 
@@ -62,20 +65,15 @@ def _check_callable(fn: object, where: str) -> None:
         raise TypeError(f"{where}() expected a function to run on the cluster, got {fn!r}")
 
 
-def _lower_priority() -> None:
-    """Run on each LocalCluster worker: a lower scheduling priority."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(10)
-
-
 class DaskFarm(DotLOPUtils, BaseCOMP):
     """Runs functions on a Dask cluster; its ``cluster_table`` lists the workers."""
 
     parameters: ClassVar = (
         StrPar("Scheduler", "", help="scheduler address (tcp://host:8786); empty = a "
-               "LocalCluster on loopback, started on first use, closed with the host"),
-        IntPar("Workers", 2, min=1, max=64, help="worker processes of the LocalCluster"),
-        PulsePar("Restart", help="disconnect (and stop the LocalCluster); the next use "
+               "local cluster on loopback (scheduler and workers in child processes), "
+               "started on first use, closed with the host"),
+        IntPar("Workers", 2, min=1, max=64, help="worker processes of the local cluster"),
+        PulsePar("Restart", help="disconnect (and stop the local cluster); the next use "
                  "connects again with the current parameters"),
     )
 
@@ -83,7 +81,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         self.cluster_table = self.create(TableDAT, "cluster_table")
         self._table = ClusterTable(self.cluster_table)
         self._client: Client | None = None
-        self._cluster: LocalCluster | None = None
+        self._cluster: LoopbackCluster | None = None
         self._connecting: asyncio.Task[Client] | None = None
         self._poller: asyncio.Task[None] | None = None
         # Cancellations sent to the cluster after their awaiting task stopped.
@@ -98,7 +96,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         return self._client
 
     async def connect(self) -> Client:
-        """The connected client, connecting (or starting the LocalCluster) if needed.
+        """The connected client, connecting (or starting the local cluster) if needed.
 
         Callers that arrive while a connection is being made share it; cancelling
         one of them does not stop it.
@@ -151,7 +149,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                 if start:
                     # One chunk per frame: the client batches what is sent within a
                     # few ms, so chunks sent an iteration apart reached the scheduler
-                    # as one message of 1,000 tasks (20 ms of the host's loop).
+                    # as one message of 1,000 tasks (20 ms of the host's loop when
+                    # the scheduler ran there).
                     await self.host.next_frame()
                 futures.extend(client.map(fn, items[start:start + MAP_CHUNK], pure=False))
         except BaseException:
@@ -160,7 +159,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         return await self._results(client, futures, progress=current_task_id() is not None)
 
     async def restart(self) -> None:
-        """Disconnect (closing the LocalCluster if it is ours); the next use reconnects."""
+        """Disconnect (stopping the local cluster if it is ours); the next use reconnects."""
         await self._disconnect()
 
     def onPulse(self, par: Par) -> None:
@@ -174,17 +173,15 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         if address:
             client = await Client(address, asynchronous=True, set_as_default=False)
         else:
-            cluster = await LocalCluster(
-                n_workers=self.par.Workers.eval(), threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, asynchronous=True,
-                # No dashboard; the scheduler's small HTTP server (health, metrics)
-                # takes any free loopback port rather than contending for :8787.
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+            cluster = LoopbackCluster(self.par.Workers.eval())
             try:
-                client = await Client(cluster, asynchronous=True, set_as_default=False)
-                # The workers share this machine with the frame loop: when both want
-                # the CPU, the frame wins (as ComputeFarm's pool does).
-                await client.run(_lower_priority)
+                client = await Client(await cluster.start(), asynchronous=True,
+                                      set_as_default=False)
+                try:
+                    await cluster.wait_for_workers(client)
+                except BaseException:
+                    await client.close()
+                    raise
             except BaseException:
                 await cluster.close()
                 raise
@@ -263,10 +260,14 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
 
     # -- shutting down ------------------------------------------------------------
     async def _disconnect(self) -> None:
+        async with outside_work():  # non-realtime: clients and processes end in real time
+            await self._close_all()
+
+    async def _close_all(self) -> None:
         connecting, self._connecting = self._connecting, None
         if connecting is not None and not connecting.done():
-            # Not cancelled: a LocalCluster stopped half-way through its start
-            # leaves its listeners open. It finishes, then is closed below (or by
+            # Not cancelled: a start stopped half-way would have to undo itself
+            # while being cancelled. It finishes, then is closed below (or by
             # `_connect` itself when the farm closed meanwhile).
             await asyncio.wait((connecting,))
         poller, self._poller = self._poller, None
@@ -279,11 +280,6 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         client, self._client = self._client, None
         cluster, self._cluster = self._cluster, None
         if client is not None:
-            if cluster is not None:
-                # Workers leave before the scheduler does: otherwise a heartbeat in
-                # flight fails and each worker process logs a traceback.
-                with contextlib.suppress(Exception):
-                    await client.retire_workers(close_workers=True)
             await client.close()
         if cluster is not None:
             await cluster.close()
@@ -291,7 +287,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             self._table.clear()
 
     def close(self) -> None:
-        """Disconnect and stop the LocalCluster (idempotent; the host calls it on close).
+        """Disconnect and stop the local cluster (idempotent; the host calls it on close).
 
         On host close its processes, threads and sockets are gone when this returns.
         Destroyed while the host runs, the farm disconnects in a task instead.
@@ -322,8 +318,9 @@ async def _gather_in_chunks(client: Client, futures: list[Future[Any]]) -> list[
     as it is done (later chunks compute meanwhile).
 
     Each chunk is released once gathered: released all at once when `map` returned,
-    1,000 futures made the scheduler (on the host's loop) forget 1,000 tasks in one
-    callback of 20-30 ms.
+    1,000 futures made the scheduler forget 1,000 tasks in one callback of 20-30 ms
+    (on the host's loop, where a LocalCluster's scheduler ran; a scheduler in
+    another process, or another machine, is spared the burst too).
     """
     results: list[Any] = []
     for start in range(0, len(futures), MAP_CHUNK):

@@ -1,6 +1,6 @@
 """Cluster: counts primes on a Dask cluster, one progress bar per job, frames on time.
 
-A DaskFarm at ``/cluster`` starts a LocalCluster on loopback (or connects to
+A DaskFarm at ``/cluster`` starts a local cluster on loopback (or connects to
 ``--arg scheduler=tcp://HOST:8786``). Each limit is one tracked task that splits
 ``[0, limit)`` into segments and sends them through ``farm.map``; its progress
 column climbs as segments come back, and its result is the prime count.
@@ -12,7 +12,7 @@ framehost installed on its workers (see docs/scale-out.md).
 
 Arguments: ``limits`` comma-separated upper bounds
 (2000000,4000000,6000000,8000000,10000000), ``segments`` per job (24),
-``scheduler`` an address (empty: a LocalCluster), ``workers`` (2).
+``scheduler`` an address (empty: a local cluster), ``workers`` (2).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ A ComputeFarm at ``/compute`` splits each job into segments and sends them to a
 each job's progress column climbs as segments return, and ``/compute/jobs`` gets
 the counts. The host's thread only awaits, so the frame-time graph stays flat.
 
-With ``--arg backend=dask`` the same jobs run on a DaskFarm (a LocalCluster on
+With ``--arg backend=dask`` the same jobs run on a DaskFarm (a local cluster on
 loopback) as in the ``cluster`` scene; the process pool stays the default, since
 on one machine it starts in a fraction of the time (see docs/scale-out.md).
 

@@ -1,7 +1,9 @@
-"""DaskFarm on real Dask clusters: a LocalCluster it starts, and a scheduler started here.
+"""DaskFarm on real Dask clusters: the loopback cluster it starts, and a scheduler
+started here.
 
 Cluster start-up is slow (processes spawn), so the external scheduler and its
-worker are shared by the whole module, and only two tests start a LocalCluster.
+worker are shared by the whole module, and only a few tests start a cluster of the
+farm's own.
 Real processes act in wall time: the waits below run frames with a short sleep
 between them and a bound on how many.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -28,6 +31,7 @@ from host import Host
 from host.app.testing import FramesExhausted, assert_task_status
 from host.engine.errors import describe_error
 from operators import DaskFarm
+from operators.dask_loopback import LoopbackCluster, LoopbackClusterError
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -71,6 +75,21 @@ def run_paced(host: Host, until: Callable[[], object], seconds: float = 60.0) ->
 def finish(host: Host, task_id: int, seconds: float = 60.0) -> Any:
     run_paced(host, lambda: host.tasks.GetTaskInfo(task_id)["status"].is_finished, seconds)
     return host.tasks.GetTaskInfo(task_id)
+
+
+def children() -> list[psutil.Process]:
+    """This process's descendants, but Python's process-wide resource tracker."""
+    return [p for p in psutil.Process().children(recursive=True)
+            if "resource_tracker" not in " ".join(p.cmdline())]
+
+
+def running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    return [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def listening_ports(process: psutil.Process) -> set[int]:
+    return {c.laddr.port for c in process.net_connections("tcp")
+            if c.status == psutil.CONN_LISTEN}
 
 
 def dask_threads() -> set[threading.Thread]:
@@ -138,8 +157,8 @@ def assert_task_status_ok(host: Host, task_id: int) -> None:
     assert_task_status(host, task_id, "completed")
 
 
-# -- LocalCluster ---------------------------------------------------------------------
-def test_local_cluster_in_realtime_maps_submits_lists_workers_and_leaves_nothing_behind():
+# -- the farm's own cluster (empty Scheduler) -----------------------------------------
+def test_own_cluster_in_realtime_maps_submits_lists_workers_and_leaves_nothing_behind():
     threads_before = dask_threads()
     connections_before = len(psutil.Process().net_connections())
     host = Host(realtime=True)
@@ -160,19 +179,24 @@ def test_local_cluster_in_realtime_maps_submits_lists_workers_and_leaves_nothing
     assert rows[0] == ["address", "threads", "memory", "tasks"]
     assert all(r[0].startswith("tcp://127.0.0.1:") and r[1] == "1" and r[2].endswith(" MiB")
                and r[3] == "0" for r in rows[1:]), rows
-    workers = [p for p in psutil.Process().children(recursive=True)
-               if "resource_tracker" not in " ".join(p.cmdline())]  # Python's, process-wide
-    assert len(workers) >= 2  # the LocalCluster's nannies and their worker processes
+    # The scheduler listens in a child process, not on the host's loop.
+    port = int(farm.client.scheduler.address.rsplit(":", 1)[1])
+    assert port not in listening_ports(psutil.Process())
+    processes = children()
+    assert any(port in listening_ports(p) for p in processes)
+    # Scheduler, worker command, and one worker process per worker; all niced.
+    assert len(processes) == 4, [p.cmdline() for p in processes]
+    assert all(p.nice() >= 10 for p in processes)
 
     host.close()
     assert farm.client is None
     assert multiprocessing.active_children() == []
-    assert [p for p in workers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    assert running(processes) == []
     assert dask_threads() == threads_before
     assert len(psutil.Process().net_connections()) == connections_before
 
 
-def test_local_cluster_without_realtime_counts_as_outside_work_and_gets_it_right():
+def test_own_cluster_without_realtime_counts_as_outside_work_and_gets_it_right():
     host = Host(realtime=False)
     farm = host.root.create(DaskFarm, "farm")
     farm.par.Workers = 1
@@ -186,9 +210,98 @@ def test_local_cluster_without_realtime_counts_as_outside_work_and_gets_it_right
         # Frames ran while the futures were out on the cluster, and saw them counted.
         assert max(in_flight) > 0
         assert host.loop.outside.pending == 0  # type: ignore[attr-defined]
+        # The cluster's processes are not subprocess transports of the loop: alive,
+        # they are not counted as outside work.
+        assert running(children())
+        assert not host.loop.outside.in_flight()  # type: ignore[attr-defined]
     finally:
         host.close()
     assert multiprocessing.active_children() == []
+    assert children() == []
+
+
+def test_restart_with_a_new_workers_count_starts_that_many_and_stops_the_old_ones():
+    host = Host(realtime=False)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Workers = 1
+    try:
+        assert_task_status_ok(host, host.tasks.Run(farm.connect()))
+        run_paced(host, lambda: farm.cluster_table.numRows == 2)
+        old = children()
+        farm.par.Workers = 3
+        farm.par.Restart.pulse()
+        run_paced(host, lambda: farm.client is None and running(old) == [], seconds=30)
+        task = host.tasks.Run(farm.map(square, range(30)))
+        assert_task_status_ok(host, task)
+        assert host.tasks.GetTaskResult(task) == [x * x for x in range(30)]
+        run_paced(host, lambda: farm.cluster_table.numRows == 4)
+        assert len(children()) == 2 + 3
+        # A host closed while a restart stops the cluster still leaves nothing behind.
+        farm.par.Restart.pulse()
+        host.step()
+    finally:
+        host.close()
+    assert children() == []
+
+
+HOST_THAT_DIES = """
+import sys, psutil
+from host import Host
+from operators import DaskFarm
+if __name__ == "__main__":
+    host = Host(realtime=True)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Workers = 1
+    task = host.tasks.Run(farm.connect())
+    host.run(until=lambda: host.tasks.GetTaskInfo(task)["status"].is_finished, seconds=90)
+    kids = psutil.Process().children(recursive=True)
+    print(*(p.pid for p in kids if "resource_tracker" not in " ".join(p.cmdline())),
+          flush=True)
+    host.run(seconds=300)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_host_leaves_no_cluster_process_behind():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    host = subprocess.Popen([sys.executable, "-c", HOST_THAT_DIES], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        assert host.stdout is not None
+        pids = [int(pid) for pid in host.stdout.readline().split()]
+        assert len(pids) == 3  # scheduler, worker command, its worker process
+        processes = [psutil.Process(pid) for pid in pids]
+        host.send_signal(signal.SIGKILL)
+    finally:
+        host.kill()
+        host.wait()
+        if host.stdout is not None:
+            host.stdout.close()
+    _gone, alive = psutil.wait_procs(processes, timeout=30)
+    assert running(alive) == []
+
+
+def test_a_cluster_process_that_fails_to_start_raises_with_its_output(monkeypatch):
+    import asyncio
+
+    import operators.dask_loopback as dask_loopback
+
+    monkeypatch.setattr(dask_loopback, "CHILD_BOOTSTRAP",
+                        "import sys; sys.exit('no dask here: ' + sys.argv[2])")
+    cluster = LoopbackCluster(1)
+
+    async def start() -> None:
+        try:
+            await cluster.start()
+        finally:
+            await cluster.close()
+
+    with pytest.raises(LoopbackClusterError,
+                       match=r"exited with code 1; its output ends:\nno dask here: distributed"):
+        asyncio.run(start())
+    assert children() == []
+    with pytest.raises(ValueError, match="expected a positive number of workers, got 0"):
+        LoopbackCluster(0)
 
 
 # -- an external scheduler ------------------------------------------------------------
