@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp._loop_internals import coroutine_closed
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.pacing import OutsidePacer
@@ -30,7 +28,7 @@ from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
-from asyncio_comp.validation import close_given, coroutine_name, validate_run
+from asyncio_comp.validation import close_given, coroutine_name, is_new_native, validate_run
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
@@ -120,11 +118,9 @@ class AsyncIOManager:
         self._guard.check(self)
         waiting = self._lifecycle.waiting
         coro = coroutines
-        if (type(coro) is CoroutineType and timeout is None and self._open
+        if (timeout is None and self._open and is_new_native(coro, waiting)
                 and (description is None or type(description) is str)
-                and (completion_callback is None or callable(completion_callback))
-                and not (coro.cr_running or coro.cr_suspended) and coro not in waiting
-                and not coroutine_closed(coro)):
+                and (completion_callback is None or callable(completion_callback))):
             # The common call, one new native coroutine, checked and registered
             # inline: Run is called by the hundred thousand. Anything else takes
             # the general path below, with its messages.

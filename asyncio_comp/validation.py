@@ -16,11 +16,11 @@ import math
 from collections.abc import Callable, Container, Coroutine
 from inspect import iscoroutinefunction
 from types import CoroutineType, GeneratorType
-from typing import Any
+from typing import Any, TypeGuard
 
 from asyncio_comp._loop_internals import coroutine_closed
 
-__all__ = ["RunRequest", "close_given", "coroutine_name", "validate_run"]
+__all__ = ["RunRequest", "close_given", "coroutine_name", "is_new_native", "validate_run"]
 
 _NOTHING_OWNED: frozenset[object] = frozenset()
 #: Containers `close_given` looks into; anything else is left as it is.
@@ -59,6 +59,14 @@ def _state(coro: Any) -> str:
     if coro.cr_running or coro.cr_suspended:
         return "started"
     return "new"
+
+
+def is_new_native(value: Any, owned: Container[object]) -> TypeGuard[CoroutineType[Any, Any, Any]]:
+    """Whether ``value`` is a native coroutine that has not run, is not closed and is
+    not in ``owned``: `Run`'s common case, told without building anything (anything
+    else goes through `_check_coroutine`, which says what is wrong)."""
+    return (type(value) is CoroutineType and not (value.cr_running or value.cr_suspended)
+            and value not in owned and not coroutine_closed(value))
 
 
 def close_given(given: Any, owned: Container[object] = _NOTHING_OWNED) -> None:
@@ -166,9 +174,7 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
         if single:
             # The common case, a new native coroutine, is checked inline: Run() is
             # called by the hundred thousand.
-            if (type(coroutines) is not CoroutineType or coroutines.cr_suspended
-                    or coroutines.cr_running or coroutine_closed(coroutines)
-                    or coroutines in owned):
+            if not is_new_native(coroutines, owned):
                 _check_coroutine(coroutines, owned, where, "got")
             items = [coroutines]
         else:

@@ -6,18 +6,25 @@ process as its baseline, because the machine is shared and absolute times are no
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import logging
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from host import Host
 
-__all__ = ["burst_host", "chain", "median", "noop", "quiet", "sample_frames", "trimmed_mean"]
+__all__ = ["burst_host", "chain", "in_fresh_process", "median", "noop", "quiet",
+           "sample_frames", "trimmed_mean"]
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def burst_host(**options: Any) -> Host:
@@ -32,6 +39,20 @@ def burst_host(**options: Any) -> Host:
     from host import Host
 
     return Host(fps=60.0, realtime=True, sleep=lambda _seconds: None, **options)
+
+
+def in_fresh_process(module: str, function: str, *args: object,
+                     timeout: float = 1_800) -> Any:
+    """``module.function(*args)`` run in a fresh interpreter; its value, which must be
+    a Python literal (it comes back through ``repr`` and ``ast.literal_eval``).
+
+    For figures that what ran before in the process would bend: RSS, asyncio's
+    process-wide WeakSet of tasks (which never shrinks), a heap left by other blocks.
+    """
+    code = f"from {module} import {function}; print(repr({function}{args!r}))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                         text=True, check=True, timeout=timeout)
+    return ast.literal_eval(out.stdout.strip().splitlines()[-1])
 
 
 def median(values: list[float]) -> float:

@@ -12,45 +12,37 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
-import subprocess
-import sys
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
 from asyncio_comp import TaskStatus
-from bench._common import noop, quiet
+from bench._common import in_fresh_process, noop, quiet
 from host import Host
 
 __all__ = ["RssResult", "bytes_per_task", "raw_bytes_per_task", "rss_pass_through"]
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def bytes_per_task(n: int) -> float:
     """Traced bytes per idle running tracked task (record, asyncio task, registry
     entries), measured in a fresh interpreter (see `_fresh`)."""
-    return _fresh("_bytes_per_task", n)
+    return float(_fresh("_bytes_per_task", n))
 
 
 def raw_bytes_per_task(n: int) -> float:
     """Traced bytes per raw asyncio task parked on a future, in a fresh interpreter."""
-    return _fresh("_raw_bytes_per_task", n)
+    return float(_fresh("_raw_bytes_per_task", n))
 
 
 def _fresh(function: str, n: int) -> float:
-    """``function(n)`` of this module run in a fresh interpreter.
+    """``function(n)`` of this module run in a fresh interpreter (`in_fresh_process`).
 
     Both sides register every task in asyncio's one process-wide WeakSet of tasks,
     whose table grows with them and never shrinks: measured in one process, the side
     measured second would find it grown already and look up to 50 bytes a task
     cheaper. A fresh process each gives both the same start.
     """
-    code = (f"from bench.memory import {function}; print(repr({function}({int(n)})))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                         text=True, check=True, timeout=600)
-    return float(out.stdout.strip().splitlines()[-1])
+    return float(in_fresh_process("bench.memory", function, int(n), timeout=600))
 
 
 def _bytes_per_task(n: int) -> float:
@@ -151,10 +143,10 @@ def _pass_through(total: int, per_frame: int) -> RssResult:
 
 def rss_pass_through(total: int, per_frame: int = 1_000) -> RssResult:
     """Run `_pass_through` in a fresh interpreter so its RSS starts clean."""
-    code = ("import json, sys; from bench.memory import _pass_through; "
-            f"r = _pass_through({int(total)}, {int(per_frame)}); "
-            "print(json.dumps([r.total, r.rss_before, r.rss_peak, r.rss_after, r.frames]))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                         text=True, check=True, timeout=1_800)
-    values = json.loads(out.stdout.strip().splitlines()[-1])
-    return RssResult(*values)
+    return RssResult(*in_fresh_process("bench.memory", "_pass_through_figures",
+                                       int(total), int(per_frame)))
+
+
+def _pass_through_figures(total: int, per_frame: int) -> tuple[int, int, int, int, int]:
+    r = _pass_through(total, per_frame)
+    return r.total, r.rss_before, r.rss_peak, r.rss_after, r.frames

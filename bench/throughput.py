@@ -15,23 +15,16 @@ alternated) paid for freeing it, and raw looked up to twice as slow as it is.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import gc
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from bench._common import median, noop, quiet
+from bench._common import in_fresh_process, median, noop, quiet
 from host import Host
 
 __all__ = ["KeptThroughput", "kept_throughput", "raw_throughput", "tracked_throughput"]
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def tracked_throughput(n: int, read_table: bool = False, keep: bool = False,
@@ -123,9 +116,9 @@ def kept_throughput(n: int, repeats: int = 5) -> KeptThroughput:
     its own. The second setup gives each side a fresh process alone: raw asyncio then
     runs on a near-empty heap, the least favourable comparison for the host.
     """
-    alternated = _in_fresh_process("_alternated", n, repeats)
-    tracked_alone = _in_fresh_process("_alone", n, repeats, "tracked")
-    raw_alone = _in_fresh_process("_alone", n, repeats, "raw")
+    alternated = in_fresh_process("bench.throughput", "_alternated", n, repeats)
+    tracked_alone = in_fresh_process("bench.throughput", "_alone", n, repeats, "tracked")
+    raw_alone = in_fresh_process("bench.throughput", "_alone", n, repeats, "raw")
     return KeptThroughput(n, *alternated, tracked_alone, raw_alone)
 
 
@@ -144,9 +137,3 @@ def _alone(n: int, repeats: int, side: str) -> float:
     run = tracked_throughput if side == "tracked" else raw_throughput
     return median([run(n, keep=True) for _ in range(repeats)])
 
-
-def _in_fresh_process(function: str, *args: object) -> Any:
-    code = f"from bench.throughput import {function}; print(repr({function}{args!r}))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                         text=True, check=True, timeout=1_800)
-    return ast.literal_eval(out.stdout.strip().splitlines()[-1])

@@ -12,7 +12,7 @@ import pytest
 
 from asyncio_comp import TaskStatus, current_task_id, report_progress
 from asyncio_comp.records import TaskRecord
-from bench import memory
+from bench import heavy, memory
 from host import Host
 
 N = 500
@@ -37,31 +37,9 @@ def _tracked_objects_per_task(host: Host) -> float:
     return per_task
 
 
-def _raw_objects_per_task() -> float:
-    loop = asyncio.new_event_loop()
-    try:
-        gate: asyncio.Future[None] = loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
-        gc.collect()
-        before = len(gc.get_objects())
-        tasks = [loop.create_task(idle()) for _ in range(N)]
-        loop.call_soon(loop.stop)
-        loop.run_forever()
-        gc.collect()
-        per_task = (len(gc.get_objects()) - before) / N
-        gate.cancel()
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        return per_task
-    finally:
-        loop.close()
-
-
 def test_a_running_task_costs_at_most_three_gc_objects_more_than_raw_asyncio(
         host: Host) -> None:
-    tracked, raw = _tracked_objects_per_task(host), _raw_objects_per_task()
+    tracked, raw = _tracked_objects_per_task(host), heavy.raw_objects_per_task(N)
     assert tracked <= raw + 3, (tracked, raw)
 
 
