@@ -24,16 +24,21 @@ if TYPE_CHECKING:
     from asyncio_comp.registry import TaskRegistry
     from host.engine.core import HostCore
 
-__all__ = ["ADMIT_CHUNK", "CANCEL_GRACE_SECONDS", "TaskLifecycle"]
+__all__ = ["ADMIT_CHUNK", "ADMIT_CHUNK_VIRTUAL", "CANCEL_GRACE_SECONDS", "TaskLifecycle"]
 
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
 # goes through the enum class's attribute lookup (~0.1 µs), several times a task.
 _PENDING = TaskStatus.PENDING
 _COMPLETED = TaskStatus.COMPLETED
 
-#: Tasks admitted to the loop per stepper iteration; small enough that one batch
-#: of trivial first steps stays well under a millisecond.
+#: Tasks admitted to the loop per stepper iteration in realtime mode; small enough
+#: that one batch of trivial first steps stays well under a millisecond, so the
+#: frame budget is checked often.
 ADMIT_CHUNK = 64
+#: The same in non-realtime mode, where no budget is checked and a frame drains until
+#: idle: bigger batches mean fewer loop iterations (each polls the selector) for the
+#: same work. Which frame a task starts in does not depend on it.
+ADMIT_CHUNK_VIRTUAL = 1024
 #: How long (host seconds) a cancelled task may take to wind down before it is
 #: marked ended anyway and reported as swallowing its cancellation.
 CANCEL_GRACE_SECONDS = 1.0
@@ -99,17 +104,19 @@ class TaskLifecycle:
         return [rec.task for rec, _ in self._cancelling.values() if rec.task is not None]
 
     # -- start ------------------------------------------------------------------
-    def submitted(self, rec: TaskRecord, now: float) -> None:
-        """A new pending task: queue it for admission and arm its timeout."""
+    def submitted(self, rec: TaskRecord) -> None:
+        """A new pending task: queue it for admission and arm its timeout (due
+        ``timeout`` seconds after its ``created_at``)."""
         self.admission.append(rec)
         if rec.coro is not None:
             self.waiting.add(rec.coro)
         if rec.timeout is not None:
-            self._timers[rec.task_id] = self._loop.call_at(now + rec.timeout,
+            self._timers[rec.task_id] = self._loop.call_at(rec.created_at + rec.timeout,
                                                            self._on_timeout, rec)
 
     def admit(self) -> int:
-        """Start up to `ADMIT_CHUNK` pending tasks on the loop; how many started."""
+        """Start up to `ADMIT_CHUNK` pending tasks on the loop (`ADMIT_CHUNK_VIRTUAL`
+        in non-realtime mode); how many started."""
         admission = self.admission
         loop = self._loop
         registry = self._registry
@@ -117,8 +124,9 @@ class TaskLifecycle:
         new_task = asyncio.Task
         waiting = self.waiting
         batch: list[TaskRecord] = []
+        chunk = ADMIT_CHUNK if self._host.realtime else ADMIT_CHUNK_VIRTUAL
         try:
-            while admission and len(batch) < ADMIT_CHUNK:
+            while admission and len(batch) < chunk:
                 rec = admission.popleft()
                 if rec.status is not _PENDING:
                     continue  # cancelled or timed out while waiting
@@ -216,12 +224,21 @@ class TaskLifecycle:
                 rec.coro = None
             return
         if exc is None and rec.cancel_reason is None:
-            # The common ending, once per task: `finish` without its general cases.
+            # The common ending, once per task: `finish` without its general cases,
+            # the registry told in a batch (see `TaskRegistry.settle`).
             rec.complete(result, self._now())
             if self._timers:
                 self._disarm(rec.task_id)
             self._ended.append(rec)
-            self._registry.completed(rec)
+            registry = self._registry
+            if registry.listening:
+                registry.completed(rec)
+                return
+            completing = registry.completing
+            if not completing:
+                registry.completing_began()
+                completing = registry.completing
+            completing.append(rec)
             return
         if rec.callback is None:
             rec.coro = None  # it returned or raised: nothing will resume it

@@ -18,6 +18,7 @@ part of that costs in proportion to what changed this frame.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncIOManager"]
 
 log = logging.getLogger("framehost.asyncio")
+_get_ident = threading.get_ident
 
 
 class AsyncIOManager:
@@ -52,6 +54,7 @@ class AsyncIOManager:
         self._host = host
         self._now = host.clock.now  # host.time() without its own call (once per Run)
         self._guard = host.guard
+        self._owner_thread = host.guard.owner_ident  # Run compares it inline
         self._runner = LoopRunner(host)
         self._loop = self._runner.loop
         self._registry = TaskRegistry(table)
@@ -115,25 +118,28 @@ class AsyncIOManager:
             RuntimeError: the host is closing or closed; the coroutines are closed.
         """
         # From another thread: raise before touching anything, coroutines included.
-        self._guard.check(self)
-        waiting = self._lifecycle.waiting
+        if _get_ident() != self._owner_thread:
+            self._guard.check(self)
+        lifecycle = self._lifecycle
         coro = coroutines
-        if (timeout is None and self._open and is_new_native(coro, waiting)
+        if (timeout is None and self._open and is_new_native(coro, lifecycle.waiting)
                 and (description is None or type(description) is str)
                 and (completion_callback is None or callable(completion_callback))):
-            # The common call, one new native coroutine, checked and registered
-            # inline: Run is called by the hundred thousand. Anything else takes
-            # the general path below, with its messages.
-            task_id = self._register(coro, description or coro.__qualname__, info, None,
-                                     completion_callback, self._now())
-            self._registry.version += 1
-            return task_id
+            # The common call, checked and registered inline (`_register` without its
+            # call): Run is called by the hundred thousand. Others take the general path.
+            registry = self._registry
+            rec = TaskRecord(registry.next_id(), coro, description or coro.__qualname__,
+                             info, None, completion_callback, self._now(), lifecycle)
+            registry.add(rec)
+            lifecycle.submitted(rec)
+            registry.version += 1
+            return rec.task_id
         if not self._open:
-            close_given(coroutines, waiting)
+            close_given(coroutines, lifecycle.waiting)
             when = "after the host closed" if self._closed else "while the host is closing"
             raise RuntimeError(f"Run() called {when}; nothing was scheduled")
         request = validate_run(coroutines, description, info, timeout, completion_callback,
-                               owned=waiting)
+                               owned=lifecycle.waiting)
         # Names first: they may run user code (a __qualname__ property), which must
         # not be interrupted half way through registering the tasks.
         coros = request.coroutines
@@ -152,7 +158,7 @@ class AsyncIOManager:
         rec = TaskRecord(self._registry.next_id(), coro, name, info, timeout, callback, now,
                          self._lifecycle)
         self._registry.add(rec)  # registered and counted together
-        self._lifecycle.submitted(rec, now)
+        self._lifecycle.submitted(rec)
         return rec.task_id
 
     def CancelTask(self, task_id: int) -> bool:
@@ -302,9 +308,8 @@ class AsyncIOManager:
         """One frame of work; called by the component between start and end callbacks."""
         if self._closed:
             return
-        # A frame with nothing to admit and nothing due on the loop skips the loop.
-        # Realtime frames drain within the wall-clock Framebudget; virtual ones until
-        # idle (deterministic), then wait while outside work is in flight.
+        # A frame with nothing to admit and nothing due skips the loop. Realtime frames
+        # drain within the Framebudget; virtual ones until idle, then pace to outside work.
         if self._stepping:
             realtime = self._host.realtime
             if self._lifecycle.admission or self._loop.has_work():

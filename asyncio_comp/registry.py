@@ -7,6 +7,13 @@ frame), and the Clear After queue of finished tasks in the order they finished.
 Every change it records is passed on to the task table (`TaskTableSync`), so the
 table and the registry never disagree. It starts, stops and ends nothing: that is
 `TaskLifecycle`'s job; the registry only hears about it.
+
+The common ending, a running task completing, is told in batches: the lifecycle
+appends the record (its status already set) to `completing`, and `settle()` does the
+bookkeeping for all of them at once (counts, the active list, the Clear After queue,
+the table). Every reading method settles first, and so does the table before it
+writes, so no reader sees a batch half told; a frame's end settles what is left.
+One task's bookkeeping as a call of its own cost more than its work (issue 16).
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ class TaskRegistry:
         "_listeners",
         "_table",
         "_tasks",
+        "completing",
+        "listening",
         "next_id",
         "version",
     )
@@ -66,7 +75,15 @@ class TaskRegistry:
         self._clear_queue: deque[TaskRecord] = deque()
         #: Grows on every change a view could show; views redraw only when it moved.
         self.version = 0
-        table.follow(self.by_id)  # new rows, and a damaged table rebuilt, come from here
+        #: Records that went RUNNING → COMPLETED and are not told yet (see the module
+        #: docstring). The lifecycle appends to it, after `completing_began()` when
+        #: it was empty, and only while nobody listens (`listening`).
+        self.completing: list[TaskRecord] = []
+        #: Whether trace listeners want every change told as it happens (a plain
+        #: attribute: the lifecycle reads it once per ending).
+        self.listening = False
+        # New rows, and a damaged table rebuilt, come from here; settled first.
+        table.follow(self.by_id, self.settle)
 
     # -- reading ----------------------------------------------------------------
     @property
@@ -91,30 +108,37 @@ class TaskRegistry:
 
     def active_records(self) -> list[TaskRecord]:
         """A copy of the pending and running records (tracked or already forgotten)."""
+        self.settle()
         return list(self._active)
 
     def active_count(self) -> int:
+        self.settle()
         return len(self._active)
 
     def __len__(self) -> int:
         return len(self._tasks)
 
     def counts(self) -> dict[TaskStatus, int]:
+        self.settle()
         return dict(self._counts)
 
     def lifetime_counts(self) -> dict[TaskStatus, int]:
         """Tasks that ended in each final status since the registry was made,
         forgotten ones included (`counts` is what is tracked now)."""
+        self.settle()
         return dict(self._lifetime)
 
     # -- listeners (trace recorders) ----------------------------------------------
     def add_listener(self, fn: Callable[[TaskRow], object]) -> None:
-        """Call ``fn(row)`` on every status change: added, started, ended."""
+        """Call ``fn(row)`` on every status change from now on: added, started, ended."""
+        self.settle()  # endings before it are not its to hear
         self._listeners.append(fn)
+        self.listening = True
 
     def remove_listener(self, fn: Callable[[TaskRow], object]) -> bool:
         if fn in self._listeners:
             self._listeners.remove(fn)
+            self.listening = bool(self._listeners)
             return True
         return False
 
@@ -126,6 +150,7 @@ class TaskRegistry:
     def ordered(self, first: int, stop: int | None) -> list[TaskRow]:
         """Rows in the views' order (active newest first, then the latest to finish),
         positions ``first`` to ``stop``; costs O(stop), whatever the number of tasks."""
+        self.settle()
         tracked = self._tasks
         # An active task forgotten by Clearall is still winding down: not shown.
         active = (rec for rec in self._active.newest_first() if rec.task_id in tracked)
@@ -140,12 +165,15 @@ class TaskRegistry:
         self._tasks[rec.task_id] = rec
         self._active.append(rec)
         self._counts[_PENDING] += 1
-        self._table.added(rec)
+        table = self._table
+        if not table.marked:  # else the table is stale already: its row comes then
+            table.added(rec)
         if self._listeners:
             self._tell(rec)
 
     def moved(self, rec: TaskRecord, was: TaskStatus) -> None:
         """``rec`` went from ``was`` to its current status (`TaskRecord.transition`)."""
+        self.settle()  # the Clear After queue stays in the order tasks ended
         status = rec.status
         if self._listeners:
             self._tell(rec)
@@ -177,18 +205,40 @@ class TaskRegistry:
         self.version += 1
 
     def completed(self, rec: TaskRecord) -> None:
-        """`moved` from RUNNING to COMPLETED, without its general cases (once per task)."""
+        """`moved` from RUNNING to COMPLETED, told at once (while someone listens)."""
+        self.completing.append(rec)
+        self.settle()
+
+    def completing_began(self) -> None:
+        """The lifecycle is about to append to an empty `completing`: readers that do
+        not ask the registry (the table, views watching `version`) learn now that
+        something changed."""
+        self._table.pending()
+        self.version += 1
+
+    def settle(self) -> None:
+        """Tell everything what the records in `completing` did: RUNNING → COMPLETED."""
+        recs = self.completing
+        if not recs:
+            return
+        self.completing = []  # a listener reading the registry meanwhile settles nothing twice
         if self._listeners:
-            self._tell(rec)
-        self._lifetime[_COMPLETED] += 1
-        task_id = rec.task_id
-        self._active.discard(rec)
-        if task_id in self._tasks:
-            counts = self._counts
-            counts[_RUNNING] -= 1
-            counts[_COMPLETED] += 1
-            self._clear_queue.append(rec)
-            self._table.changed(rec)
+            for rec in recs:
+                self._tell(rec)
+        self._lifetime[_COMPLETED] += len(recs)
+        discard = self._active.discard
+        tasks = self._tasks
+        queue = self._clear_queue
+        tracked = 0
+        for rec in recs:
+            discard(rec)
+            if rec.task_id in tasks:  # not forgotten by Clearall meanwhile
+                tracked += 1
+                queue.append(rec)
+        counts = self._counts
+        counts[_RUNNING] -= tracked
+        counts[_COMPLETED] += tracked
+        self._table.changed_all(recs)
         self.version += 1
 
     def changed(self, rec: TaskRecord) -> None:
@@ -199,6 +249,7 @@ class TaskRegistry:
 
     def forget(self, rec: TaskRecord) -> None:
         """Stop tracking ``rec`` (its row goes); an active one keeps winding down."""
+        self.settle()
         tasks = self._tasks
         del tasks[rec.task_id]
         if not tasks:
@@ -211,6 +262,7 @@ class TaskRegistry:
 
     def forget_finished(self) -> int:
         """Forget every finished task; how many."""
+        self.settle()
         finished = [rec for rec in self._tasks.values() if rec.status.is_finished]
         for rec in finished:
             self.forget(rec)
@@ -219,6 +271,7 @@ class TaskRegistry:
 
     def forget_all(self) -> int:
         """Forget every task, active ones included; how many."""
+        self.settle()
         records = list(self._tasks.values())
         for rec in records:
             self.forget(rec)
@@ -228,12 +281,14 @@ class TaskRegistry:
     def end_of_frame(self, now: float, clear_after: float) -> None:
         """Forget the tasks whose Clear After age is reached, then tell the table the
         frame ended; costs nothing per task when nothing aged."""
+        self.settle()
         if self._clear_queue:
             self.clear_aged(now, clear_after)
         self._table.flush()
 
     def clear_aged(self, now: float, clear_after: float) -> None:
         """Forget the finished tasks that ended at least ``clear_after`` seconds ago."""
+        self.settle()
         queue = self._clear_queue
         limit = now - clear_after + _EPSILON
         while queue and queue[0].completed_at is not None and queue[0].completed_at <= limit:
@@ -244,4 +299,5 @@ class TaskRegistry:
     def memory_held(self) -> tuple[dict[int, TaskRecord], ActiveList]:
         """The id map and the active list themselves, for tests that check an idle
         host gave their memory back."""
+        self.settle()
         return self._tasks, self._active

@@ -89,11 +89,14 @@ def row_values(rec: TaskRecord, now: float, seconds: Callable[[float], str]) -> 
     ]
 
 
+def _nothing() -> None:
+    """The settle hook of a table that follows no registry yet."""
+
+
 class TaskTableSync:
     """Mirrors task records into a TableDAT; see the module docstring."""
 
     _ids: list[int]  # task ids of the written rows, in table order
-    _last_id: int  # the newest task id seen
     # Every task up to this id has its row written or is gone; the newer ones are
     # the registry's newest entries (ids only grow), found from its end at a read,
     # so a task costs the table nothing until someone reads it.
@@ -108,6 +111,10 @@ class TaskTableSync:
         self._clock = clock
         self._enabled = True
         self._source: Callable[[], dict[int, TaskRecord]] = dict
+        self._settle: Callable[[], object] = _nothing
+        #: True while the table is marked stale for a change not written yet: a new
+        #: task then needs no call here (``if not sync.marked: sync.added(rec)``).
+        self.marked = False
         #: This table's shared time strings (`SecondsText`).
         self.seconds_text = SecondsText()
         self._reset()
@@ -117,11 +124,15 @@ class TaskTableSync:
         dat.refresh_on_read(self._write)
         dat.mark_stale()
 
-    def follow(self, source: Callable[[], dict[int, TaskRecord]]) -> None:
+    def follow(self, source: Callable[[], dict[int, TaskRecord]],
+               settle: Callable[[], object] = _nothing) -> None:
         """Name the registry: ``source()`` gives every tracked task by id, in the
-        order they were added (so by id). New rows are read from its end, and the
-        table is rebuilt from it whenever it is found damaged."""
+        order they were added (so by id; ids only grow). New rows are read from its
+        end, and the table is rebuilt from it whenever it is found damaged.
+        ``settle()`` runs before each write: the registry passes on the changes it
+        batches (`TaskRegistry.settle`)."""
         self._source = source
+        self._settle = settle
         self._written_version = -1
         self._dat.mark_stale()
 
@@ -130,29 +141,37 @@ class TaskTableSync:
         return self._enabled
 
     def added(self, rec: TaskRecord) -> None:
-        if not self._enabled:
-            return
-        if rec.task_id <= self._last_id:
-            raise AssertionError(f"task ids must grow; the table relies on it "
-                                 f"(new {rec.task_id} after {self._last_id})")
-        self._last_id = rec.task_id
-        self._dat.mark_stale()
+        """A new task: its row is written at the next read (found at the registry's
+        end, so nothing is noted per task: the table is marked stale once)."""
+        self.pending()
+
+    def pending(self) -> None:
+        """Something will change at the next read: mark the table stale (once)."""
+        if self._enabled:
+            self.marked = True
+            self._dat.mark_stale()
 
     def changed(self, rec: TaskRecord) -> None:
         # A task without a row yet is written as it is at the next read: noting its
         # change too would cost a dict entry per task while nobody reads the table.
         if self._enabled and rec.task_id <= self._written_to:
             self._dirty[rec.task_id] = rec
+            self.marked = True
             self._dat.mark_stale()
 
     def changed_all(self, recs: list[TaskRecord]) -> None:
         """`changed` for each of ``recs`` (an admission batch: mostly without rows)."""
-        if self._enabled:
-            written_to = self._written_to
+        written_to = self._written_to
+        if self._enabled and written_to:  # nothing written yet: nothing to rewrite
+            dirty = self._dirty
+            marked = False
             for rec in recs:
                 if rec.task_id <= written_to:
-                    self._dirty[rec.task_id] = rec
-                    self._dat.mark_stale()
+                    dirty[rec.task_id] = rec
+                    marked = True
+            if marked:
+                self.marked = True
+                self._dat.mark_stale()
 
     def removed(self, task_id: int) -> None:
         dirty = self._dirty
@@ -162,11 +181,13 @@ class TaskTableSync:
             return
         if task_id <= self._written_to:
             self._deleted.append(task_id)  # its row was written: delete it
+            self.marked = True
             self._dat.mark_stale()
 
     def flush(self) -> None:
         """End of a frame: running durations may be due to tick at the next read."""
         if self._enabled and self._ticking:
+            self.marked = True
             self._dat.mark_stale()
 
     def set_enabled(self, enabled: bool) -> None:
@@ -185,7 +206,6 @@ class TaskTableSync:
     def _reset(self) -> None:
         """Forget what was written; the next `_write` starts from an empty table."""
         self._ids = []
-        self._last_id = 0
         self._written_to = 0
         self._deleted = []
         self._dirty = {}
@@ -197,6 +217,8 @@ class TaskTableSync:
         whole table from the registry if it is not as the last write left it."""
         if not self._enabled:
             return  # frozen: a user's edit stays
+        self.marked = False
+        self._settle()
         dat = self._dat
         try:
             if dat.version != self._written_version:
@@ -206,6 +228,7 @@ class TaskTableSync:
             # Half written (a cell's str() raised, or Ctrl-C landed): rebuild at the
             # next read rather than leave the table wrong for good.
             self._written_version = -1
+            self.marked = True
             dat.mark_stale()
             raise
         self._written_version = dat.version
@@ -215,7 +238,6 @@ class TaskTableSync:
         dat = self._dat
         dat.clear()
         dat.appendRow(COLUMNS)
-        self._last_id = next(reversed(self._source()), 0)  # every row is new
 
     def _write_changes(self) -> None:
         now = self._clock()
@@ -232,7 +254,8 @@ class TaskTableSync:
         running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
         seconds = self.seconds_text.text
-        if self._last_id > self._written_to:
+        newest = next(reversed(self._source()), 0)
+        if newest > self._written_to:
             append = dat.appendRow
             for rec in self._new_records():
                 task_id = rec.task_id
@@ -242,7 +265,7 @@ class TaskTableSync:
                 if rec.status is running:
                     ticking_ids.add(task_id)
                     ticking.append((next_due, rec))
-            self._written_to = self._last_id
+            self._written_to = newest
         for rec in dirty.values():
             index = position_of(ids, rec.task_id)
             if index is not None:

@@ -18,7 +18,7 @@ from inspect import iscoroutinefunction
 from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
-from asyncio_comp._loop_internals import coroutine_closed
+from asyncio_comp._loop_internals import coroutine_closed, new_native_check
 
 __all__ = ["RunRequest", "close_given", "coroutine_name", "is_new_native", "validate_run"]
 
@@ -61,12 +61,13 @@ def _state(coro: Any) -> str:
     return "new"
 
 
-def is_new_native(value: Any, owned: Container[object]) -> TypeGuard[CoroutineType[Any, Any, Any]]:
-    """Whether ``value`` is a native coroutine that has not run, is not closed and is
-    not in ``owned``: `Run`'s common case, told without building anything (anything
-    else goes through `_check_coroutine`, which says what is wrong)."""
-    return (type(value) is CoroutineType and not (value.cr_running or value.cr_suspended)
-            and value not in owned and not coroutine_closed(value))
+#: Whether ``value`` is a native coroutine that has not run, is not closed and is not
+#: in ``owned``: `Run`'s common case, told without building anything (anything else
+#: goes through `_check_coroutine`, which says what is wrong). One call: it is
+#: `_loop_internals.new_native_check`, which reads the coroutine's state the way
+#: `coroutine_closed` does.
+is_new_native: Callable[[Any, Container[object]], TypeGuard[CoroutineType[Any, Any, Any]]] = (
+    new_native_check)  # type: ignore[assignment]
 
 
 def close_given(given: Any, owned: Container[object] = _NOTHING_OWNED) -> None:

@@ -32,6 +32,12 @@ class ThreadGuard:
         self._owner_name: str = current.name
 
     @property
+    def owner_ident(self) -> int:
+        """The owning thread's ``threading.get_ident()``, for a hot path that compares
+        it inline and calls `check` only when it differs (to raise)."""
+        return self._owner_ident
+
+    @property
     def owner_name(self) -> str:
         return self._owner_name
 

@@ -10,6 +10,7 @@ import asyncio
 import collections
 import socket
 import threading
+from collections.abc import Iterator
 
 from asyncio_comp._loop_internals import FrameEventLoop, ready_count
 from host import Host
@@ -312,3 +313,113 @@ def test_coroutine_closed_tells_each_state_without_making_a_frame_object() -> No
     assert coroutine_closed(started)  # type: ignore[arg-type]
     # On this Python the frame-free check is the one in use.
     assert coroutine_closed is _loop_internals._closed_by_referents
+
+
+# -- FrameEventLoop.call_soon: asyncio's Handle, built in one call ---------------------
+
+def _slots(handle: asyncio.Handle) -> dict[str, object]:
+    names = [name for cls in type(handle).__mro__
+             for name in getattr(cls, "__slots__", ()) if name != "__weakref__"]
+    return {name: getattr(handle, name) for name in names}
+
+
+def test_call_soon_builds_the_handle_asyncio_would() -> None:
+    """Every slot `Handle.__init__` sets is set, to the value it would have."""
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        import contextvars
+
+        def callback(*args: object) -> None:
+            pass
+
+        context = contextvars.copy_context()
+        ours = loop.call_soon(callback, 1, "two", context=context)
+        theirs = asyncio.Handle(callback, (1, "two"), loop, context)
+        assert type(ours) is asyncio.Handle
+        assert _slots(ours) == _slots(theirs)
+        assert set(_slots(ours)) >= {"_callback", "_args", "_context", "_loop", "_cancelled",
+                                     "_repr", "_source_traceback"}
+        assert list(loop._ready) == [ours]  # type: ignore[attr-defined]
+        # Without a context, each handle gets its own copy of the current one.
+        a, b = loop.call_soon(callback), loop.call_soon(callback)
+        assert isinstance(a._context, contextvars.Context)  # type: ignore[attr-defined]
+        assert a._context is not b._context  # type: ignore[attr-defined]
+        assert "callback" in repr(ours)
+    finally:
+        loop.close()
+
+
+def test_call_soon_handles_run_in_order_and_cancel() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        ran: list[int] = []
+        loop.call_soon(ran.append, 1)
+        cancelled = loop.call_soon(ran.append, 2)
+        loop.call_soon(ran.append, 3)
+        cancelled.cancel()
+        assert cancelled.cancelled()
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        assert ran == [1, 3]
+    finally:
+        loop.close()
+
+
+def test_call_soon_keeps_asyncios_checks_in_debug_mode_and_when_closed() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    loop.set_debug(True)
+    try:
+        handle = loop.call_soon(lambda: None)
+        assert handle._source_traceback  # type: ignore[attr-defined]
+        try:
+            loop.call_soon("not callable")  # type: ignore[arg-type]
+        except TypeError as exc:
+            assert "callable" in str(exc)
+        else:
+            raise AssertionError("debug mode checks the callback")
+    finally:
+        loop.close()
+    try:
+        loop.call_soon(lambda: None)
+    except RuntimeError as exc:
+        assert "closed" in str(exc)
+    else:
+        raise AssertionError("a closed loop refuses call_soon")
+
+
+def test_new_native_check_agrees_with_coroutine_closed_in_every_state() -> None:
+    """`new_native_check` (Run's one-call test) says yes exactly for a native coroutine
+    that never ran, is not closed and is not owned."""
+    import types
+
+    from asyncio_comp._loop_internals import coroutine_closed, new_native_check
+
+    async def pauses() -> None:
+        await asyncio.sleep(0)
+
+    fresh, owned, started, closed, finished = (pauses(), pauses(), pauses(), pauses(),
+                                               pauses())
+    started.send(None)
+    closed.close()
+    try:
+        finished.send(None)
+        finished.send(None)
+    except StopIteration:
+        pass
+
+    def gen() -> Iterator[int]:
+        yield 1
+
+    def expected(value: object, taken: set[object]) -> bool:
+        return (type(value) is types.CoroutineType and value not in taken
+                and not (value.cr_running or value.cr_suspended)
+                and not coroutine_closed(value))
+
+    taken: set[object] = {owned}
+    others = [gen(), 42, None, asyncio.sleep]
+    for value in [fresh, owned, started, closed, finished, *others]:
+        assert new_native_check(value, taken) is expected(value, taken), value
+    assert new_native_check(fresh, taken) and not new_native_check(owned, taken)
+    assert not new_native_check(closed, taken) and not new_native_check(finished, taken)
+    for coro in (fresh, owned, started):
+        coro.close()

@@ -11,6 +11,7 @@ import pytest
 from ticking_time import TickingTime
 
 from asyncio_comp import TaskStatus
+from asyncio_comp import lifecycle as lifecycle_module
 from asyncio_comp import stepper as stepper_module
 from host import Host
 
@@ -94,9 +95,10 @@ def test_non_realtime_drains_a_burst_until_idle_in_one_frame(host: Host) -> None
 
 def test_non_realtime_frames_are_bounded_by_iterations_not_time(
         host: Host, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the iteration bound at 10, admission (64 tasks an iteration) spreads a
-    burst over an exact, machine-independent number of frames."""
+    """With the iteration bound at 10 and admission at 64 tasks an iteration, a burst
+    spreads over an exact, machine-independent number of frames."""
     monkeypatch.setattr(stepper_module, "MAX_ITERATIONS_PER_FRAME", 10)
+    monkeypatch.setattr(lifecycle_module, "ADMIT_CHUNK_VIRTUAL", 64)
     ids = run_burst(host, 5_000)
     frames = host.run(until=lambda: host.tasks.GetActiveTasksCount() == 0, frames=5000)
     assert host.tasks.counts()[TaskStatus.COMPLETED] == 5_000
