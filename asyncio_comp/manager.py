@@ -52,7 +52,7 @@ class AsyncIOManager:
     def __init__(self, host: HostCore, table: TaskTableSync, *, active: bool = True,
                  frame_budget_ms: float = 4.0, clear_after: float = 60.0) -> None:
         self._host = host
-        self._now = host.clock.now  # host.time() without its own call (once per Run)
+        self._now = host.clock.now_reader()  # host.time(), cheaper (once per Run)
         self._guard = host.guard
         self._owner_thread = host.guard.owner_ident  # Run compares it inline
         self._runner = LoopRunner(host)

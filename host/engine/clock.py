@@ -13,6 +13,7 @@ Time comes only from the injected ``time_function``/``sleep`` (pyglet's
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -75,6 +76,14 @@ class FrameClock:
         if self._origin is None:
             return 0.0
         return self._time() - self._origin
+
+    def now_reader(self) -> Callable[[], float]:
+        """A callable returning `now()`, as cheap as the mode allows: in non-realtime
+        mode a C-level read of ``seconds`` (no Python frame), for code that asks the
+        time once or twice per task; in realtime mode `now` itself."""
+        if self.realtime:
+            return self.now
+        return functools.partial(getattr, self, "seconds")
 
     def slack(self) -> float | None:
         """Seconds until the next frame is due in realtime mode (negative when late);

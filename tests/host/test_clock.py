@@ -26,12 +26,13 @@ class FakeTime:
 
 def test_virtual_frame_n_is_at_n_minus_one_over_fps() -> None:
     clock = FrameClock(60.0, realtime=False)
-    assert (clock.frame, clock.seconds, clock.now()) == (0, 0.0, 0.0)
+    now = clock.now_reader()
+    assert (clock.frame, clock.seconds, clock.now(), now()) == (0, 0.0, 0.0, 0.0)
     for n in range(1, 200):
         clock.begin_frame()
         assert clock.frame == n
         assert clock.seconds == (n - 1) / 60.0
-        assert clock.now() == clock.seconds
+        assert clock.now() == clock.seconds == now()
 
 
 def test_virtual_time_does_not_drift_over_long_runs() -> None:
@@ -102,10 +103,11 @@ def test_realtime_very_late_frame_reanchors_instead_of_bursting() -> None:
 def test_realtime_now_is_live_wall_time() -> None:
     fake = FakeTime()
     clock = FrameClock(10.0, realtime=True, time_function=fake.time, sleep=fake.sleep)
-    assert clock.now() == 0.0
+    now = clock.now_reader()
+    assert clock.now() == 0.0 == now()
     clock.begin_frame()
     fake.now += 0.042
-    assert clock.now() == pytest.approx(0.042)
+    assert clock.now() == pytest.approx(0.042) == now()
 
 
 def test_resume_does_not_count_an_idle_gap_as_late() -> None:
