@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from asyncio_comp.outcome import take_outcome
 from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import StopState, TaskStatus
 
@@ -273,7 +274,7 @@ class TaskLifecycle:
                 callback: Callable[..., object] | None = rec.callback
                 if callback is None:
                     continue
-                outcome = rec.take_outcome()
+                outcome = take_outcome(rec)
                 try:
                     callback(outcome)
                 except Exception as exc:

@@ -8,10 +8,11 @@ are frozen, so nothing outside the component can bend a task's state.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
+from asyncio_comp.outcome import TaskOutcome
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
 from asyncio_comp.tracked_coroutine import EndHandler, TrackedCoroutine
 from host.engine.errors import describe_error
@@ -57,55 +58,6 @@ def order_rows(rows: Iterable[TaskRow]) -> list[TaskRow]:
     return active + finished
 
 
-class TaskOutcome(NamedTuple):
-    """What a completion callback receives: how and when one task ended.
-
-    Immutable. Supports ``outcome.status`` and, for code ported from LOPs that
-    used a dict, ``outcome['status']``, ``outcome.get('result')`` and
-    ``dict(outcome)``. A named tuple because one is built for every task that
-    ends: it costs a fifth of a frozen dataclass, whose constructor sets each
-    field through ``object.__setattr__``.
-
-    As in LOPs, ``error`` is the exception object (``str(error)`` is its message;
-    the table and the views show ``Type: message``): what the coroutine raised, a
-    `TimeoutError` for a timeout, None otherwise. ``exception`` is what the coroutine
-    raised only. The last four fields are LOPs's ``AsyncIOTask`` fields: the
-    coroutine given to ``Run``, the timeout (None: none), the callback, and the
-    asyncio task that ran it (None if it never started).
-    """
-
-    task_id: int
-    status: TaskStatus
-    description: str
-    info: Any
-    result: Any
-    error: BaseException | None
-    exception: BaseException | None
-    created_at: float
-    completed_at: float
-    duration: float
-    coroutine: Coroutine[Any, Any, Any] | None = None
-    timeout: float | None = None
-    completion_callback: Callable[..., object] | None = None
-    task: asyncio.Task[Any] | None = None
-
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
-        if type(key) is str:
-            if key in _OUTCOME_FIELDS:
-                return getattr(self, key)
-            raise KeyError(
-                f"a task outcome has no {key!r}; it has: {', '.join(self._fields)}")
-        return tuple.__getitem__(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in _OUTCOME_FIELDS else default
-
-    def keys(self) -> Iterator[str]:
-        return iter(self._fields)
-
-
-_OUTCOME_FIELDS = frozenset(TaskOutcome._fields)
-_new_tuple = tuple.__new__
 
 
 class TaskRecord(TrackedCoroutine):
@@ -235,25 +187,6 @@ class TaskRecord(TrackedCoroutine):
                 self.timeout,
             )
         return row
-
-    def take_outcome(self) -> TaskOutcome:
-        """The outcome for the completion callback, once: the record then lets go of
-        what the outcome carries (the callback, the asyncio task, and the coroutine
-        if it is over: a detached one, or one ended by close(), still runs)."""
-        completed = self.completed_at
-        assert completed is not None
-        status, error, task = self.status, self.error, self.task
-        # tuple.__new__ skips the named tuple's Python-level __new__ (half the cost;
-        # one outcome is built per task that ends).
-        outcome: TaskOutcome = _new_tuple(TaskOutcome, (
-            self.task_id, status, self.description, self.info, self.result, error,
-            error if status is _FAILED else None, self.created_at, completed,
-            completed - self.created_at, self.coro, self.timeout, self.callback, task,
-        ))
-        self.callback = self.task = None
-        if task is None or task.done():
-            self.coro = None
-        return outcome
 
     def __repr__(self) -> str:
         return f"<TaskRecord task {self.task_id} {self.status.value} {self.coro!r}>"
