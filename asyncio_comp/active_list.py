@@ -64,6 +64,23 @@ class ActiveList:
         rec.older_active = rec.newer_active = None
         self._count -= 1
 
+    def discard_all(self, recs: list[TaskRecord]) -> None:
+        """`discard` each of ``recs`` (a batch of endings), in one call."""
+        for rec in recs:
+            older, newer = rec.older_active, rec.newer_active
+            if older is None and newer is None and self._oldest is not rec:
+                continue
+            if older is None:
+                self._oldest = newer
+            else:
+                older.newer_active = newer
+            if newer is None:
+                self._newest = older
+            else:
+                newer.older_active = older
+            rec.older_active = rec.newer_active = None
+            self._count -= 1
+
     def newest_first(self) -> Iterator[TaskRecord]:
         """The records, newest first (do not change the list while iterating)."""
         rec = self._newest

@@ -30,6 +30,7 @@ __all__ = ["ADMIT_CHUNK", "ADMIT_CHUNK_VIRTUAL", "CANCEL_GRACE_SECONDS", "TaskLi
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
 # goes through the enum class's attribute lookup (~0.1 µs), several times a task.
 _PENDING = TaskStatus.PENDING
+_RUNNING = TaskStatus.RUNNING
 _COMPLETED = TaskStatus.COMPLETED
 
 #: Tasks admitted to the loop per stepper iteration in realtime mode; small enough
@@ -138,8 +139,12 @@ class TaskLifecycle:
                 # record holds already ("framehost-task-17" was 68 bytes more per task;
                 # the task's repr names its record, id included).
                 name = rec.description
-                rec.start(loop.create_task(rec, name=name) if factory is not None
-                          else new_task(rec, loop=loop, name=name))
+                task: asyncio.Task[Any] = (
+                    loop.create_task(rec, name=name) if factory is not None
+                    else new_task(rec, loop=loop, name=name))
+                # PENDING → RUNNING by plain stores, always legal here (see `records`).
+                rec.status = _RUNNING
+                rec.task = task
                 waiting.discard(rec.coro)  # the task owns it now
                 batch.append(rec)
         finally:
@@ -227,7 +232,12 @@ class TaskLifecycle:
         if exc is None and rec.cancel_reason is None:
             # The common ending, once per task: `finish` without its general cases,
             # the registry told in a batch (see `TaskRegistry.settle`).
-            rec.complete(result, self._now())
+            # RUNNING → COMPLETED by plain stores, always legal here (see `records`).
+            rec.status = _COMPLETED
+            rec.result = result
+            rec.completed_at = self._now()
+            if rec.callback is None:
+                rec.coro = rec.task = None  # over, and no outcome to carry them
             if self._timers:
                 self._disarm(rec.task_id)
             self._ended.append(rec)

@@ -1,8 +1,12 @@
 """The records of a tracked task: the live one, and the frozen ones handed out.
 
-`TaskRecord` is internal and mutable; its status changes only in `transition()`.
-Views get `TaskRow` snapshots and completion callbacks get a `TaskOutcome`; both
-are frozen, so nothing outside the component can bend a task's state.
+`TaskRecord` is internal and mutable; its status changes in `transition()`, and on
+the two paths every task takes, by plain stores where the move is always legal:
+admission (PENDING → RUNNING, `TaskLifecycle.admit`) and the common ending
+(RUNNING → COMPLETED, `TaskLifecycle.coroutine_ended`). The cached row is checked
+against the status, so those stores need not reset it. Views get `TaskRow` snapshots
+and completion callbacks get a `TaskOutcome`; both are frozen, so nothing outside
+the component can bend a task's state.
 """
 
 from __future__ import annotations
@@ -22,10 +26,7 @@ __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
 # goes through the enum class's attribute lookup (~0.1 µs), several times a task.
 _PENDING = TaskStatus.PENDING
-_RUNNING = TaskStatus.RUNNING
-_COMPLETED = TaskStatus.COMPLETED
 _NOT_ASKED = StopState.NOT_ASKED
-_FAILED = TaskStatus.FAILED
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,25 +125,6 @@ class TaskRecord(TrackedCoroutine):
         self.older_active: TaskRecord | None = None
         self.newer_active: TaskRecord | None = None
 
-    def start(self, task: asyncio.Task[Any]) -> None:
-        """PENDING → RUNNING on ``task``: `transition` for the admission path, which
-        knows the move is legal (once per task, without the table lookup)."""
-        assert self.status is _PENDING
-        self.status = _RUNNING
-        self.task = task
-        self._row = None
-
-    def complete(self, result: Any, now: float) -> None:
-        """RUNNING → COMPLETED with ``result``: `transition` for the common ending,
-        without the table lookup (a running task may always complete)."""
-        assert self.status is _RUNNING
-        self.status = _COMPLETED
-        self.result = result
-        self.completed_at = now
-        if self.callback is None:
-            self.coro = self.task = None  # over, and no outcome to carry them
-        self._row = None
-
     def transition(self, new: TaskStatus, now: float) -> None:
         """The one place a status changes; an illegal move raises `InvalidTransition`."""
         if new not in ALLOWED_TRANSITIONS[self.status]:
@@ -156,7 +138,7 @@ class TaskRecord(TrackedCoroutine):
             # ``coro`` stays: the record is what the asyncio task runs, and a task
             # marked ended without its coroutine ending (detached after its cancel
             # grace, or at close) may still be resumed or closed through it. Whoever
-            # knows the coroutine is over drops it (`complete`, `coroutine_ended`,
+            # knows the coroutine is over drops it (`coroutine_ended`,
             # `TaskLifecycle.fire_callbacks`). The asyncio task is dropped too, unless
             # the completion callback's outcome is to carry it.
             if self.callback is None:
@@ -180,7 +162,8 @@ class TaskRecord(TrackedCoroutine):
     @property
     def row(self) -> TaskRow:
         row = self._row
-        if row is None:
+        # Also rebuilt when the status moved without a reset (see the module docstring).
+        if row is None or row.status is not self.status:
             row = self._row = TaskRow(
                 self.task_id, self.status, self.description, self.created_at,
                 self.completed_at, self.error_text, format_info(self.info), self.progress,

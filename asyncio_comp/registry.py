@@ -226,12 +226,11 @@ class TaskRegistry:
             for rec in recs:
                 self._tell(rec)
         self._lifetime[_COMPLETED] += len(recs)
-        discard = self._active.discard
+        self._active.discard_all(recs)
         tasks = self._tasks
         queue = self._clear_queue
         tracked = 0
         for rec in recs:
-            discard(rec)
             if rec.task_id in tasks:  # not forgotten by Clearall meanwhile
                 tracked += 1
                 queue.append(rec)

@@ -54,3 +54,21 @@ def test_a_record_cannot_be_added_twice() -> None:
     with pytest.raises(AssertionError, match="task 1 is active already"):
         active.append(rec)
     assert list(active) == [rec]
+
+
+@given(st.lists(st.integers(0, 7), unique=True), st.lists(st.integers(0, 7), max_size=12))
+def test_discard_all_is_discard_for_each(members: list[int], batch: list[int]) -> None:
+    """A batch may hold records in any order, ones not in the list, and repeats."""
+    recs = _records(8)
+    batched = ActiveList()
+    for index in members:
+        batched.append(recs[index])
+    batched.discard_all([recs[index] for index in batch])
+    left = [recs[index] for index in members if index not in batch]
+    assert list(batched) == left and list(batched.newest_first()) == left[::-1]
+    assert len(batched) == len(left)
+    for rec in recs:
+        if rec not in left:
+            assert rec.older_active is None and rec.newer_active is None
+    batched.discard_all([recs[index] for index in batch])  # again: nothing left to take
+    assert list(batched) == left

@@ -68,7 +68,7 @@ def test_it_cannot_be_changed_made_or_pickled(host: Host) -> None:
     assert outcome.result == 42 and outcome.status is TaskStatus.COMPLETED
     with pytest.raises(TypeError, match="made by TDAsyncIO"):
         TaskOutcome()
-    with pytest.raises(TypeError, match="cannot be pickled .* pickle the fields you need"):
+    with pytest.raises(TypeError, match=r"cannot be pickled .* pickle the fields you need"):
         pickle.dumps(outcome)
     fields = {name: outcome[name] for name in ("task_id", "status", "result")}
     assert pickle.loads(pickle.dumps(fields))["result"] == 42
