@@ -64,6 +64,20 @@ class ActiveList:
         rec.older_active = rec.newer_active = None
         self._count -= 1
 
+    def append_all(self, recs: list[TaskRecord]) -> None:
+        """`append` each of ``recs`` in order (an admission batch), in one call; none
+        may be in a list already (the caller's invariant: a task starts once)."""
+        newest = self._newest
+        for rec in recs:
+            rec.older_active = newest
+            if newest is None:
+                self._oldest = rec
+            else:
+                newest.newer_active = rec
+            newest = rec
+        self._newest = newest
+        self._count += len(recs)
+
     def discard_all(self, recs: list[TaskRecord]) -> None:
         """`discard` each of ``recs`` (a batch of endings), in one call."""
         for rec in recs:

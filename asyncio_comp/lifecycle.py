@@ -61,6 +61,7 @@ class TaskLifecycle:
         #: Pending tasks waiting to start, oldest first (read it, do not change it:
         #: ``cook()`` tests it every frame, a plain attribute read).
         self.admission: deque[TaskRecord] = deque()
+        registry.follow_pending(self.admission)  # where views find the pending tasks
         #: The coroutines of pending tasks: Run() must neither accept nor close them.
         self.waiting: set[Coroutine[Any, Any, Any]] = set()
         # While the loop is paused (Active off) a cancelled task cannot unwind, so

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Reversible
 from typing import TYPE_CHECKING
 
 from asyncio_comp.active_list import ActiveList
@@ -50,6 +50,7 @@ class TaskRegistry:
         "_counts",
         "_lifetime",
         "_listeners",
+        "_pending",
         "_table",
         "_tasks",
         "completing",
@@ -64,7 +65,12 @@ class TaskRegistry:
         #: counter's C ``__next__``: one is taken per task.
         self.next_id: Callable[[], int] = itertools.count(1).__next__
         self._tasks: dict[int, TaskRecord] = {}
+        # Running tasks (and ones forgotten by Clearall while they wind down), in the
+        # order they started; linked in per admission batch. Pending ones are the
+        # lifecycle's admission queue (`follow_pending`), which starts them in
+        # submission order: every pending task is newer than every running one.
         self._active = ActiveList()
+        self._pending: Reversible[TaskRecord] = ()
         self._counts: dict[TaskStatus, int] = dict.fromkeys(TaskStatus, 0)
         # Endings per final status over the whole run: forgetting never lowers them.
         self._lifetime: dict[TaskStatus, int] = {
@@ -106,14 +112,23 @@ class TaskRegistry:
         """Every tracked record, oldest first."""
         return iter(self._tasks.values())
 
+    def follow_pending(self, queue: Reversible[TaskRecord]) -> None:
+        """Name the queue of tasks waiting to start, oldest first (the lifecycle's
+        admission queue; it may still hold tasks that ended while they waited)."""
+        self._pending = queue
+
+    def _pending_records(self) -> list[TaskRecord]:
+        return [rec for rec in self._pending if rec.status is _PENDING]
+
     def active_records(self) -> list[TaskRecord]:
-        """A copy of the pending and running records (tracked or already forgotten)."""
+        """A copy of the pending and running records (tracked or already forgotten),
+        oldest first."""
         self.settle()
-        return list(self._active)
+        return list(self._active) + self._pending_records()
 
     def active_count(self) -> int:
         self.settle()
-        return len(self._active)
+        return len(self._active) + self._counts[_PENDING]  # a pending task is tracked
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -152,18 +167,19 @@ class TaskRegistry:
         positions ``first`` to ``stop``; costs O(stop), whatever the number of tasks."""
         self.settle()
         tracked = self._tasks
+        pending = (rec for rec in reversed(self._pending)
+                   if rec.status is _PENDING)
         # An active task forgotten by Clearall is still winding down: not shown.
-        active = (rec for rec in self._active.newest_first() if rec.task_id in tracked)
+        running = (rec for rec in self._active.newest_first() if rec.task_id in tracked)
         finished = (rec for rec in reversed(self._clear_queue)
                     if tracked.get(rec.task_id) is rec)
-        records = itertools.chain(active, finished)
+        records = itertools.chain(pending, running, finished)
         return [rec.row for rec in itertools.islice(records, first, stop)]
 
     # -- changes ----------------------------------------------------------------
     def add(self, rec: TaskRecord) -> None:
         """Track a new pending task."""
         self._tasks[rec.task_id] = rec
-        self._active.append(rec)
         self._counts[_PENDING] += 1
         table = self._table
         if not table.marked:  # else the table is stale already: its row comes then
@@ -179,7 +195,9 @@ class TaskRegistry:
             self._tell(rec)
         if status.is_finished:
             self._lifetime[status] += 1
-            self._active.discard(rec)
+            self._active.discard(rec)  # nothing if it ended while pending
+        elif was is _PENDING and status is _RUNNING:
+            self._active.append(rec)  # as `started` does for a batch
         if rec.task_id in self._tasks:
             counts = self._counts
             counts[was] -= 1
@@ -195,6 +213,7 @@ class TaskRegistry:
         if self._listeners:
             for rec in recs:
                 self._tell(rec)
+        self._active.append_all(recs)
         tasks = self._tasks
         tracked = [rec for rec in recs if rec.task_id in tasks]
         if tracked:

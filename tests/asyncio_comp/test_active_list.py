@@ -72,3 +72,19 @@ def test_discard_all_is_discard_for_each(members: list[int], batch: list[int]) -
             assert rec.older_active is None and rec.newer_active is None
     batched.discard_all([recs[index] for index in batch])  # again: nothing left to take
     assert list(batched) == left
+
+
+@given(st.integers(0, 4), st.integers(0, 6))
+def test_append_all_is_append_for_each(before: int, batch: int) -> None:
+    recs = _records(before + batch)
+    batched, one_by_one = ActiveList(), ActiveList()
+    for rec in recs[:before]:
+        batched.append(rec)
+    batched.append_all(recs[before:])
+    assert list(batched) == recs and list(batched.newest_first()) == recs[::-1]
+    assert len(batched) == len(recs) and all(rec in batched for rec in recs)
+    batched.discard_all(recs)
+    assert len(batched) == 0 and list(batched) == []
+    for rec in recs:  # every link was cleared: each may join another list
+        one_by_one.append(rec)
+    assert list(one_by_one) == recs

@@ -42,6 +42,7 @@ def test_the_registry_counts_each_move_and_ages_finished_tasks_out(
     records = [_record(registry.next_id()) for _ in range(3)]
     for rec in records:
         registry.add(rec)
+    registry.follow_pending(records)  # the lifecycle's admission queue, in production
     assert [r.task_id for r in records] == [1, 2, 3]
     assert registry.counts()[TaskStatus.PENDING] == 3 and registry.active_count() == 3
     first, second, _ = records
