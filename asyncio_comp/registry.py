@@ -214,13 +214,11 @@ class TaskRegistry:
             for rec in recs:
                 self._tell(rec)
         self._active.append_all(recs)
-        tasks = self._tasks
-        tracked = [rec for rec in recs if rec.task_id in tasks]
-        if tracked:
-            counts = self._counts
-            counts[_PENDING] -= len(tracked)
-            counts[_RUNNING] += len(tracked)
-            self._table.changed_all(tracked)
+        # Every pending task is tracked: forgetting one (Clearall) cancels it first.
+        counts = self._counts
+        counts[_PENDING] -= len(recs)
+        counts[_RUNNING] += len(recs)
+        self._table.changed_all(recs)
         self.version += 1
 
     def completed(self, rec: TaskRecord) -> None:
@@ -267,6 +265,8 @@ class TaskRegistry:
 
     def forget(self, rec: TaskRecord) -> None:
         """Stop tracking ``rec`` (its row goes); an active one keeps winding down."""
+        # `started` counts on it: a pending task is cancelled (Clearall) before this.
+        assert rec.status is not _PENDING, f"task {rec.task_id} is forgotten while pending"
         self.settle()
         tasks = self._tasks
         del tasks[rec.task_id]
