@@ -1,24 +1,25 @@
 """Every use of asyncio internals in framehost, in one place.
 
-Three things here lean on CPython details: the loop's clock (`BaseEventLoop.time` is
-overridden so that timers follow the host's frame clock), the length of the loop's
-ready queue (`loop._ready`), which tells the stepper whether another iteration has
-work to do, and `FrameEventLoop.has_work`, which reads the ready queue, the timer
-heap (`loop._scheduled`, `TimerHandle._when`, `loop._clock_resolution`) and the
-selector (`loop._selector` and its `_fd_to_key`) to tell whether a frame may skip
-the loop altogether. `forget_pending` sets a task's ``_log_destroy_pending`` when
-shutdown gives up on a coroutine that refuses to stop. `set_loop_reader` reads which
-loop ``asyncio.set_event_loop`` set for this thread (the default policy's
-``_local._loop``) without the side effect of ``get_event_loop()``, which may create a
-loop. Pacing non-realtime frames to
-outside work (`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the
-``(reader, writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
+The loop's clock (`BaseEventLoop.time` is overridden so that timers follow the host's
+frame clock); the length of the loop's ready queue (`loop._ready`), which tells the
+stepper whether another iteration has work to do; `FrameEventLoop.has_work`, which
+reads the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
+`loop._clock_resolution`) and the selector (`loop._selector` and its `_fd_to_key`) to
+tell whether a frame may skip the loop altogether. `forget_pending` sets a task's
+``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop.
+`set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
+default policy's ``_local._loop``) without the side effect of ``get_event_loop()``,
+which may create a loop. Pacing non-realtime frames to outside work
+(`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the ``(reader,
+writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
 ``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
-transport's ``_exit_waiters``. `FrameEventLoop.call_soon` builds
-an ``asyncio.Handle`` by setting its slots (``_callback``, ``_args``, ``_context``, ...)
-and appends it to ``loop._ready`` itself. `coroutine_closed` reads which objects a coroutine
-refers to (``gc.get_referents``) instead of ``cr_frame``, which on CPython 3.11 would
-create a frame object per coroutine.
+transport's ``_exit_waiters``. For speed on every task: ``get_debug`` reads the loop's
+``_debug`` flag, and `FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting
+its slots (``_callback``, ``_args``, ``_context``, ...) and appends it to
+``loop._ready`` itself. `coroutine_closed` reads which objects a coroutine refers to
+(``gc.get_referents``) instead of ``cr_frame``, which on CPython 3.11 would create a
+frame object per coroutine.
+
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
 import gc
 import socket
 from asyncio import futures as _futures
@@ -61,6 +63,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def __init__(self, time_source: Callable[[], float]) -> None:
         super().__init__()
         self._time_source = time_source
+        # Every Task and Future made on this loop asks ``loop.get_debug()`` from C (a
+        # Python method call each); this reads the same ``_debug`` flag without a
+        # Python frame, and follows ``set_debug`` as the method does.
+        self.get_debug = functools.partial(getattr, self, "_debug")  # type: ignore[method-assign]
         # The selector's own dict of watched file descriptors (the loop's wake-up
         # pipe included), kept for its whole life; `get_map()` wraps it in a
         # Python-level mapping whose ``len()`` costs a call.

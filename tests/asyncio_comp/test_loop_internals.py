@@ -423,3 +423,17 @@ def test_new_native_check_agrees_with_coroutine_closed_in_every_state() -> None:
     assert not new_native_check(closed, taken) and not new_native_check(finished, taken)
     for coro in (fresh, owned, started):
         coro.close()
+
+
+def test_get_debug_reads_the_flag_set_debug_sets() -> None:
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        assert loop.get_debug() is False
+        loop.set_debug(True)
+        assert loop.get_debug() is True
+        assert loop.create_future()._source_traceback  # type: ignore[attr-defined]
+        loop.set_debug(False)
+        assert loop.get_debug() is False
+        assert loop.create_future()._source_traceback is None  # type: ignore[attr-defined]
+    finally:
+        loop.close()
