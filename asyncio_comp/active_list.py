@@ -10,7 +10,7 @@ record is unlinked, both slots cleared, the moment it leaves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,34 +37,15 @@ class ActiveList:
 
     def append(self, rec: TaskRecord) -> None:
         """Add ``rec`` as the newest; it must not be in a list already."""
-        newest = self._newest
-        if rec.older_active is not None or rec.newer_active is not None or rec is newest:
+        if rec.older_active is not None or rec.newer_active is not None or rec is self._newest:
             raise AssertionError(f"task {rec.task_id} is active already")
-        rec.older_active = newest
-        if newest is None:
-            self._oldest = rec
-        else:
-            newest.newer_active = rec
-        self._newest = rec
-        self._count += 1
+        self.append_all((rec,))
 
     def discard(self, rec: TaskRecord) -> None:
         """Take ``rec`` out if it is in; O(1)."""
-        older, newer = rec.older_active, rec.newer_active
-        if older is None and newer is None and self._oldest is not rec:
-            return
-        if older is None:
-            self._oldest = newer
-        else:
-            older.newer_active = newer
-        if newer is None:
-            self._newest = older
-        else:
-            newer.older_active = older
-        rec.older_active = rec.newer_active = None
-        self._count -= 1
+        self.discard_all((rec,))
 
-    def append_all(self, recs: list[TaskRecord]) -> None:
+    def append_all(self, recs: Sequence[TaskRecord]) -> None:
         """`append` each of ``recs`` in order (an admission batch), in one call; none
         may be in a list already (the caller's invariant: a task starts once)."""
         newest = self._newest
@@ -78,7 +59,7 @@ class ActiveList:
         self._newest = newest
         self._count += len(recs)
 
-    def discard_all(self, recs: list[TaskRecord]) -> None:
+    def discard_all(self, recs: Iterable[TaskRecord]) -> None:
         """`discard` each of ``recs`` (a batch of endings), in one call."""
         for rec in recs:
             older, newer = rec.older_active, rec.newer_active
