@@ -158,6 +158,16 @@ class TaskLifecycle:
             self.waiting.clear()
         return started
 
+    def _trim_admission(self) -> None:
+        """Drop the tasks that ended while waiting from both ends of the admission
+        queue (views read pending tasks from it, newest first): cancelling every
+        pending task, even while the loop is paused, leaves it empty."""
+        admission = self.admission
+        while admission and admission[-1].status is not _PENDING:
+            admission.pop()
+        while admission and admission[0].status is not _PENDING:
+            admission.popleft()
+
     # -- stop -------------------------------------------------------------------
     def _on_timeout(self, rec: TaskRecord) -> None:
         self._disarm(rec.task_id)
@@ -187,6 +197,7 @@ class TaskLifecycle:
                 if rec.callback is None:
                     rec.coro = None  # else its outcome carries it, closed
             self.finish(rec, reason)
+            self._trim_admission()
             return
         assert rec.task is not None
         rec.task.cancel(f"{reason.value} by TDAsyncIO")

@@ -106,3 +106,21 @@ def test_rows_added_while_the_table_is_stale_all_appear(host: Host) -> None:
     assert table[6, "task_id"].val == str(more)
     host.step()
     assert [table[row, "status"].val for row in range(1, 7)] == ["completed"] * 6
+
+
+def test_pending_tasks_cancelled_while_paused_leave_the_views_order_at_once(
+        host: Host) -> None:
+    """Pending tasks are read from the admission queue; cancelling them, even with the
+    loop paused (nothing is admitted), takes them out of it, whatever the order."""
+    host.asyncio_comp.par.Active = False
+    ids = host.tasks.Run([returns(n) for n in range(10)])
+    assert isinstance(ids, list)
+    for task_id in ids[5:] + ids[:5]:  # newest half first, then the oldest half
+        assert host.tasks.CancelTask(task_id)
+    assert host.tasks.GetActiveTasksCount() == 0
+    assert host.tasks.ordered_rows(0, 3)[0].status is TaskStatus.CANCELLED
+    manager = host.asyncio_comp.ext.AsyncIOManager
+    assert len(manager._lifecycle.admission) == 0  # type: ignore[attr-defined]
+    host.asyncio_comp.par.Active = True
+    host.step()
+    assert host.tasks.GetLifetimeCounts()[TaskStatus.CANCELLED] == 10
