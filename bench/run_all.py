@@ -261,13 +261,13 @@ def heavy_load(report: Report, quick: bool, log: Callable[[str], object]) -> Non
     passed = True
     for n in (20_000,) if quick else (20_000, 100_000):
         k = throughput.kept_throughput(n)
-        for label, t, r in (("wall", k.tracked_wall, k.raw_wall),
-                            ("CPU", k.tracked_cpu, k.raw_cpu)):
+        for label, t, r, paired in (("wall", k.tracked_wall, k.raw_wall, k.paired_wall),
+                                    ("CPU", k.tracked_cpu, k.raw_cpu, k.paired_cpu)):
             report.row(f"throughput, {n:,} tasks, outcomes kept ({label} time, alternated)",
                        f"{t:,.0f} tasks/s", f"raw create_task, task kept {r:,.0f} tasks/s",
-                       f"{t / r:.0%}")
-            ratios.append(f"{t / r:.0%} at {n:,} ({label})")
-            passed = passed and t / r >= 0.8
+                       f"{t / r:.0%} (paired {paired:.0%})")
+            ratios.append(f"{paired:.0%} at {n:,} ({label}, paired)")
+            passed = passed and paired >= 0.8
         report.row(f"throughput, {n:,} tasks, outcomes kept (each alone, fresh process)",
                    f"{k.tracked_alone:,.0f} tasks/s",
                    f"raw create_task, task kept {k.raw_alone:,.0f} tasks/s",

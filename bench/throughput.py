@@ -102,12 +102,17 @@ class KeptThroughput:
     raw_wall: float
     tracked_cpu: float
     raw_cpu: float
+    #: The same runs as pairs: the median of tracked / raw over each tracked run and
+    #: the raw run right after it. Two runs seconds apart share the machine's state
+    #: (a neighbour's burst slows both), so this moves less than a ratio of medians.
+    paired_wall: float
+    paired_cpu: float
     #: Each side alone in its own fresh process (raw on a near-empty heap), medians.
     tracked_alone: float
     raw_alone: float
 
 
-def kept_throughput(n: int, repeats: int = 5) -> KeptThroughput:
+def kept_throughput(n: int, repeats: int = 7) -> KeptThroughput:
     """Throughput with outcomes kept, measured away from the rest of a bench run.
 
     Whatever ran before in the same process (a Dask cluster, 100k-task bursts) leaves
@@ -122,15 +127,16 @@ def kept_throughput(n: int, repeats: int = 5) -> KeptThroughput:
     return KeptThroughput(n, *alternated, tracked_alone, raw_alone)
 
 
-def _alternated(n: int, repeats: int) -> tuple[float, float, float, float]:
-    figures = []
+def _alternated(n: int, repeats: int) -> tuple[float, float, float, float, float, float]:
+    medians, paired = [], []
     for clock in (time.perf_counter, time.process_time):
         tracked, raw = [], []
         for _ in range(repeats):
             tracked.append(tracked_throughput(n, keep=True, clock=clock))
             raw.append(raw_throughput(n, keep=True, clock=clock))
-        figures += [median(tracked), median(raw)]
-    return figures[0], figures[1], figures[2], figures[3]
+        medians += [median(tracked), median(raw)]
+        paired.append(median([t / r for t, r in zip(tracked, raw, strict=True)]))
+    return medians[0], medians[1], medians[2], medians[3], paired[0], paired[1]
 
 
 def _alone(n: int, repeats: int, side: str) -> float:

@@ -23,6 +23,13 @@ def test_throughput_runs() -> None:
     assert throughput.raw_throughput(50) > 0
 
 
+def test_kept_throughput_pairs_each_tracked_run_with_the_raw_run_after_it() -> None:
+    figures = throughput._alternated(100, 3)
+    assert len(figures) == 6 and all(value > 0 for value in figures)
+    tracked_wall, raw_wall, _, _, paired_wall, _ = figures
+    assert 0.01 < paired_wall < 100 and 0.01 < tracked_wall / raw_wall < 100
+
+
 def test_burst_drains_every_task() -> None:
     result = burst.burst(200)
     assert result.frames >= 1
