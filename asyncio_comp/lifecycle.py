@@ -55,7 +55,6 @@ class TaskLifecycle:
         self._host = host
         self._loop = loop
         self._registry = registry
-        self._blocking = blocking
         #: Times every task's steps (a plain attribute: records read it each step).
         self.watch = blocking
         #: Pending tasks waiting to start, oldest first (read it, do not change it:

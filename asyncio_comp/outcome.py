@@ -26,7 +26,6 @@ OUTCOME_FIELDS = ("task_id", "status", "description", "info", "result", "error",
                   "created_at", "completed_at", "duration", "coroutine", "timeout",
                   "completion_callback", "task")
 _FIELD_SET = frozenset(OUTCOME_FIELDS)
-_FAILED = TaskStatus.FAILED
 
 
 class EndedRecord(Protocol):
@@ -44,6 +43,10 @@ class EndedRecord(Protocol):
     coro: Coroutine[Any, Any, Any] | None
     callback: Callable[..., object] | None
     task: asyncio.Task[Any] | None
+
+    @property
+    def exception(self) -> BaseException | None:
+        """What the coroutine raised (the error of a failed task), None otherwise."""
 
 
 class TaskOutcome:
@@ -101,8 +104,7 @@ class TaskOutcome:
 
     @property
     def exception(self) -> BaseException | None:
-        record = self._record
-        return record.error if record.status is _FAILED else None
+        return self._record.exception
 
     @property
     def created_at(self) -> float:

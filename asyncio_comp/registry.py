@@ -117,14 +117,11 @@ class TaskRegistry:
         admission queue; it may still hold tasks that ended while they waited)."""
         self._pending = queue
 
-    def _pending_records(self) -> list[TaskRecord]:
-        return [rec for rec in self._pending if rec.status is _PENDING]
-
     def active_records(self) -> list[TaskRecord]:
         """A copy of the pending and running records (tracked or already forgotten),
         oldest first."""
         self.settle()
-        return list(self._active) + self._pending_records()
+        return list(self._active) + [rec for rec in self._pending if rec.status is _PENDING]
 
     def active_count(self) -> int:
         self.settle()
@@ -183,7 +180,7 @@ class TaskRegistry:
         self._counts[_PENDING] += 1
         table = self._table
         if not table.marked:  # else the table is stale already: its row comes then
-            table.added(rec)
+            table.pending()
         if self._listeners:
             self._tell(rec)
 
@@ -263,11 +260,11 @@ class TaskRegistry:
             self._table.changed(rec)
         self.version += 1
 
-    def forget(self, rec: TaskRecord) -> None:
-        """Stop tracking ``rec`` (its row goes); an active one keeps winding down."""
+    def _forget(self, rec: TaskRecord) -> None:
+        """Stop tracking ``rec`` (its row goes); an active one keeps winding down. The
+        callers settle first, once for all the tasks they forget."""
         # `started` counts on it: a pending task is cancelled (Clearall) before this.
         assert rec.status is not _PENDING, f"task {rec.task_id} is forgotten while pending"
-        self.settle()
         tasks = self._tasks
         del tasks[rec.task_id]
         if not tasks:
@@ -283,7 +280,7 @@ class TaskRegistry:
         self.settle()
         finished = [rec for rec in self._tasks.values() if rec.status.is_finished]
         for rec in finished:
-            self.forget(rec)
+            self._forget(rec)
         self._clear_queue.clear()  # every entry was a finished task, now forgotten
         return len(finished)
 
@@ -292,7 +289,7 @@ class TaskRegistry:
         self.settle()
         records = list(self._tasks.values())
         for rec in records:
-            self.forget(rec)
+            self._forget(rec)
         self._clear_queue.clear()
         return len(records)
 
@@ -312,7 +309,7 @@ class TaskRegistry:
         while queue and queue[0].completed_at is not None and queue[0].completed_at <= limit:
             rec = queue.popleft()
             if self._tasks.get(rec.task_id) is rec:
-                self.forget(rec)
+                self._forget(rec)
 
     def memory_held(self) -> tuple[dict[int, TaskRecord], ActiveList]:
         """The id map and the active list themselves, for tests that check an idle

@@ -113,7 +113,7 @@ class TaskTableSync:
         self._source: Callable[[], dict[int, TaskRecord]] = dict
         self._settle: Callable[[], object] = _nothing
         #: True while the table is marked stale for a change not written yet: a new
-        #: task then needs no call here (``if not sync.marked: sync.added(rec)``).
+        #: task then needs no call here (``if not sync.marked: sync.pending()``).
         self.marked = False
         #: This table's shared time strings (`SecondsText`).
         self.seconds_text = SecondsText()
@@ -140,13 +140,9 @@ class TaskTableSync:
     def enabled(self) -> bool:
         return self._enabled
 
-    def added(self, rec: TaskRecord) -> None:
-        """A new task: its row is written at the next read (found at the registry's
-        end, so nothing is noted per task: the table is marked stale once)."""
-        self.pending()
-
     def pending(self) -> None:
-        """Something will change at the next read: mark the table stale (once)."""
+        """Something will change at the next read (a new task's row, found then at the
+        registry's end; a change noted here): mark the table stale."""
         if self._enabled:
             self.marked = True
             self._dat.mark_stale()
@@ -156,8 +152,7 @@ class TaskTableSync:
         # change too would cost a dict entry per task while nobody reads the table.
         if self._enabled and rec.task_id <= self._written_to:
             self._dirty[rec.task_id] = rec
-            self.marked = True
-            self._dat.mark_stale()
+            self.pending()
 
     def changed_all(self, recs: list[TaskRecord]) -> None:
         """`changed` for each of ``recs`` (an admission batch: mostly without rows)."""
@@ -170,8 +165,7 @@ class TaskTableSync:
                     dirty[rec.task_id] = rec
                     marked = True
             if marked:
-                self.marked = True
-                self._dat.mark_stale()
+                self.pending()
 
     def removed(self, task_id: int) -> None:
         dirty = self._dirty
@@ -181,14 +175,12 @@ class TaskTableSync:
             return
         if task_id <= self._written_to:
             self._deleted.append(task_id)  # its row was written: delete it
-            self.marked = True
-            self._dat.mark_stale()
+            self.pending()
 
     def flush(self) -> None:
         """End of a frame: running durations may be due to tick at the next read."""
-        if self._enabled and self._ticking:
-            self.marked = True
-            self._dat.mark_stale()
+        if self._ticking:
+            self.pending()
 
     def set_enabled(self, enabled: bool) -> None:
         """``Updatetable``: off freezes the table as it is now; back on, it is rewritten
@@ -228,8 +220,7 @@ class TaskTableSync:
             # Half written (a cell's str() raised, or Ctrl-C landed): rebuild at the
             # next read rather than leave the table wrong for good.
             self._written_version = -1
-            self.marked = True
-            dat.mark_stale()
+            self.pending()
             raise
         self._written_version = dat.version
 

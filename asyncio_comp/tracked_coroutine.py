@@ -96,21 +96,21 @@ class TrackedCoroutine(Coroutine[Any, Any, Any]):
         return self._resume(coro.throw, typ, val, tb)
 
     def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
-        """One step: ``method(*args)`` on the coroutine, timed, its ending reported."""
+        """One step: ``method(*args)`` on the coroutine, timed, its ending reported
+        (`send`'s way, through `_timed`: this path is rare)."""
         watch = self.owner.watch
-        clock, gc_watch = watch.clock, watch.gc_watch
-        started, in_gc = clock(), gc_watch.total
+        started, in_gc = watch.clock(), watch.gc_watch.total
         try:
-            return method(*args)
+            result = method(*args)
         except StopIteration as stop:
+            self._timed(watch, started, in_gc)
             self.owner.coroutine_ended(self, stop.value, None)
             raise
         except BaseException as exc:
+            self._timed(watch, started, in_gc)
             self._raised(exc)
-        finally:
-            elapsed = clock() - started
-            if elapsed >= watch.threshold:
-                watch.check(self.task_id, self.description, elapsed, gc_watch.total - in_gc)
+        self._timed(watch, started, in_gc)
+        return result
 
     def _timed(self, watch: BlockingWatch, started: float, in_gc: float) -> None:
         """Check the step that began at ``started`` against the blocking threshold."""
