@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
+    from td.core import HostCore
 
 __all__ = ["SYSTEM_CLOCKS", "BlockingReport", "BlockingWatch", "thread_usage"]
 

@@ -12,10 +12,10 @@ from typing import Any
 from asyncio_comp.current_loop import CurrentLoop
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.table_sync import TaskTableSync
-from host.engine.core import HostCore
-from host.engine.network import BaseCOMP
-from host.engine.params import FloatPar, Par, PulsePar, TogglePar
-from host.engine.table import TableDAT
+from td.core import HostCore
+from td.network import BaseCOMP
+from td.params import FloatPar, Par, PulsePar, TogglePar
+from td.table import TableDAT
 
 __all__ = ["TDAsyncIO"]
 

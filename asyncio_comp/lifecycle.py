@@ -23,7 +23,7 @@ from asyncio_comp.status import StopState, TaskStatus
 if TYPE_CHECKING:
     from asyncio_comp.blocking import BlockingWatch
     from asyncio_comp.registry import TaskRegistry
-    from host.engine.core import HostCore
+    from td.core import HostCore
 
 __all__ = ["ADMIT_CHUNK", "ADMIT_CHUNK_VIRTUAL", "CANCEL_GRACE_SECONDS", "TaskLifecycle"]
 

@@ -34,7 +34,7 @@ from asyncio_comp.validation import close_given, coroutine_name, is_new_native, 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.table_sync import TaskTableSync
-    from host.engine.core import HostCore
+    from td.core import HostCore
 
 __all__ = ["AsyncIOManager"]
 
@@ -282,7 +282,7 @@ class AsyncIOManager:
     def add_task_listener(self, fn: Callable[[TaskRow], object]) -> None:
         """Call ``fn(row)`` on the host's thread each time a task changes status:
         submitted (pending), started (running), ended. For trace recorders
-        (`host.app.testing.TaskTrace`); ``fn`` must not raise."""
+        (`host.testing.TaskTrace`); ``fn`` must not raise."""
         self._guard.check(self)
         if not callable(fn):
             raise TypeError(f"add_task_listener() expected a callable taking a TaskRow, "

@@ -5,7 +5,7 @@ machine can run them. Work that happens outside the loop — a thread, a process
 remote cluster, a socket's peer — runs on real time, so without care a 2 s timeout
 would expire in a millisecond of real time. The loop therefore keeps a count of such
 work; while it is non-zero, the host paces non-realtime frames no faster than real
-time (see ``host.engine.core``), and timers inside the loop stay frame-exact.
+time (see ``td.core``), and timers inside the loop stay frame-exact.
 
 Work is counted three ways:
 

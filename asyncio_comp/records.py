@@ -19,7 +19,7 @@ from typing import Any
 from asyncio_comp.outcome import TaskOutcome
 from asyncio_comp.status import ALLOWED_TRANSITIONS, InvalidTransition, StopState, TaskStatus
 from asyncio_comp.tracked_coroutine import EndHandler, TrackedCoroutine
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 

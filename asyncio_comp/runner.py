@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from asyncio_comp._loop_internals import FrameEventLoop, forget_pending
 from asyncio_comp.stepper import LoopStepper
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 if TYPE_CHECKING:
-    from host.engine.core import HostCore
+    from td.core import HostCore
 
 __all__ = ["LoopRunner"]
 

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 from asyncio_comp.records import format_info
 from asyncio_comp.status import TaskStatus
-from host.engine.sorted_ids import position_of
+from td.sorted_ids import position_of
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRecord
-    from host.engine.table import TableDAT
+    from td.table import TableDAT
 
 __all__ = ["COLUMNS", "SecondsText", "TaskTableSync"]
 

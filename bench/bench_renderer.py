@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from host import Host
-from host.app.views.window._backend import configure
+from host.views.window._backend import configure
 
 ROWS = 40
 CELLS = ("task_id", "status", "description", "duration", "created_at", "completed_at",
@@ -63,11 +63,11 @@ def measure_all(frames: int = 120) -> tuple[dict[str, float], float, str]:
     import pyglet
     from pyglet import gl
 
-    from host.app.views._format import format_duration
-    from host.app.views.window.canvas import Canvas
-    from host.app.views.window.layout import Box
-    from host.app.views.window.table_model import format_time
-    from host.app.views.window.table_renderer import TableRenderer
+    from host.views._format import format_duration
+    from host.views.window.canvas import Canvas
+    from host.views.window.layout import Box
+    from host.views.window.table_model import format_time
+    from host.views.window.table_renderer import TableRenderer
 
     window = pyglet.window.Window(1280, 900, visible=False)
     host = Host(fps=60.0, realtime=False)
@@ -133,7 +133,7 @@ def measure_all(frames: int = 120) -> tuple[dict[str, float], float, str]:
                 results[f"{name} {workload} {mode}"] = _measure(
                     make(workload == "shift"), finish, frames)
     # -- the whole window (header, toolbar, table, panel) for reference -------------------
-    from host.app.views.window import WindowView
+    from host.views.window import WindowView
 
     renderer = gl.gl_info.get_renderer()
     canvas.delete()

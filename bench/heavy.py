@@ -214,14 +214,14 @@ def window_frame(n: int, frames: int = 60, *, in_place: bool = True) -> WindowFr
     only what changed is drawn again); False as on a display, where every frame is
     drawn whole."""
     try:
-        from host.app.views.window._backend import configure
+        from host.views.window._backend import configure
 
         configure(True)
         import pyglet
 
-        from host.app.views.window.canvas import Canvas
-        from host.app.views.window.layout import Box
-        from host.app.views.window.table_renderer import TableRenderer
+        from host.views.window.canvas import Canvas
+        from host.views.window.layout import Box
+        from host.views.window.table_renderer import TableRenderer
 
         window = pyglet.window.Window(1280, 900, visible=False)
     except Exception:

@@ -26,8 +26,8 @@ from rich.console import Console
 
 from bench._common import quiet
 from host import Host
-from host.app.scene_loader import build_scene, load_scene
-from host.app.views.terminal import TerminalView
+from host.scene_loader import build_scene, load_scene
+from host.views.terminal import TerminalView
 
 __all__ = ["ViewRun", "run_view"]
 
@@ -66,7 +66,7 @@ def _terminal(threaded: bool) -> Callable[[Host], Callable[[], int]]:
 
 
 def _window(host: Host) -> Callable[[], int]:
-    from host.app.views.window import WindowView
+    from host.views.window import WindowView
 
     view = WindowView(host, width=1280, height=720, headless=None)
 

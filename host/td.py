@@ -1,16 +1,16 @@
 """TouchDesigner's globals for code written the TD way: ``op``, ``tableDAT``,
-``baseCOMP`` and ``run`` (see `host.engine.td`, where they live).
+``baseCOMP`` and ``run`` (see `td.environment`, where they live).
 
     from host.td import op, run, tableDAT
 """
 
-from host.engine.current import NoCurrentHost as NoCurrentHost
-from host.engine.td import PendingRun as PendingRun
-from host.engine.td import baseCOMP as baseCOMP
-from host.engine.td import op as op
-from host.engine.td import run as run
-from host.engine.td import scene_globals as scene_globals
-from host.engine.td import tableDAT as tableDAT
+from td.current import NoCurrentHost as NoCurrentHost
+from td.environment import PendingRun as PendingRun
+from td.environment import baseCOMP as baseCOMP
+from td.environment import op as op
+from td.environment import run as run
+from td.environment import scene_globals as scene_globals
+from td.environment import tableDAT as tableDAT
 
 __all__ = ["NoCurrentHost", "PendingRun", "baseCOMP", "op", "run", "scene_globals",
            "tableDAT"]

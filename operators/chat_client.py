@@ -19,11 +19,11 @@ import aiohttp
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
-from host.engine.errors import describe_error
-from host.engine.network import BaseCOMP
-from host.engine.params import FloatPar, IntPar, StrPar
-from host.engine.table import TableDAT
 from operators.dot_lop_utils import DotLOPUtils
+from td.errors import describe_error
+from td.network import BaseCOMP
+from td.params import FloatPar, IntPar, StrPar
+from td.table import TableDAT
 
 if TYPE_CHECKING:
     from operators._chat_server import ChatServer

@@ -19,11 +19,11 @@ from typing import ClassVar
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
-from host.engine.errors import describe_error
-from host.engine.network import BaseCOMP
-from host.engine.params import IntPar
-from host.engine.table import TableDAT
 from operators.dot_lop_utils import DotLOPUtils
+from td.errors import describe_error
+from td.network import BaseCOMP
+from td.params import IntPar
+from td.table import TableDAT
 
 __all__ = ["ComputeFarm", "count_primes"]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from host.engine.table import TableDAT
+from td.table import TableDAT
 
 __all__ = ["HEADER", "ClusterTable", "WorkerRow", "worker_rows"]
 

@@ -35,12 +35,12 @@ from distributed import Client, Future
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
-from host.engine.network import BaseCOMP
-from host.engine.params import IntPar, Par, PulsePar, StrPar
-from host.engine.table import TableDAT
 from operators.dask_cluster_table import ClusterTable, worker_rows
 from operators.dask_loopback import LoopbackCluster
 from operators.dot_lop_utils import DotLOPUtils
+from td.network import BaseCOMP
+from td.params import IntPar, Par, PulsePar, StrPar
+from td.table import TableDAT
 
 __all__ = ["DaskFarm"]
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from asyncio_comp.component import TDAsyncIO
 from asyncio_comp.records import TaskOutcome
 from asyncio_comp.validation import close_given
-from host.engine.network import OP, BaseCOMP
+from td.network import OP, BaseCOMP
 
 __all__ = ["ASYNCIO_COMP_PATH", "CHATTD_PATH", "DotLOPUtils"]
 

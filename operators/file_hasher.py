@@ -21,11 +21,11 @@ from typing import Any, ClassVar
 
 from asyncio_comp.progress import report_progress
 from asyncio_comp.records import TaskOutcome
-from host.engine.errors import describe_error
-from host.engine.network import BaseCOMP
-from host.engine.params import IntPar, StrPar
-from host.engine.table import TableDAT
 from operators.dot_lop_utils import DotLOPUtils
+from td.errors import describe_error
+from td.network import BaseCOMP
+from td.params import IntPar, StrPar
+from td.table import TableDAT
 
 __all__ = ["CHUNK_BYTES", "FileHasher", "list_files"]
 

@@ -25,10 +25,10 @@ import numpy.typing as npt
 
 from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
 from asyncio_comp.worker.task import WorkerTask, current_worker_task
-from host.engine.network import BaseCOMP
-from host.engine.params import Par, PulsePar, StrPar
-from host.engine.table import TableDAT
 from operators.dot_lop_utils import DotLOPUtils
+from td.network import BaseCOMP
+from td.params import Par, PulsePar, StrPar
+from td.table import TableDAT
 
 __all__ = [
     "ASSET_DEFINITIONS",

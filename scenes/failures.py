@@ -18,7 +18,7 @@ from typing import Any
 
 from asyncio_comp import TaskOutcome
 from host import BaseCOMP, TableDAT
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 CANCEL_AT = 1.0
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from rich.console import Console
 
 from host import Host
-from host.app.scene_loader import build_scene, load_scene
-from host.app.views.terminal import TerminalView
+from host.scene_loader import build_scene, load_scene
+from host.views.terminal import TerminalView
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ def window_png(path: Path, frames: int) -> None:
 
 
 def small_window_png(path: Path, frames: int) -> None:
-    from host.app.views.window import WindowView
+    from host.views.window import WindowView
 
     with Host(fps=60.0, realtime=True) as host:
         build_scene(load_scene("hello"), host)

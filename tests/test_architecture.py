@@ -11,31 +11,26 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("host", "asyncio_comp", "operators", "scenes")
+PACKAGES = ("td", "asyncio_comp", "operators", "host", "scenes")
 
-# Each folder's floor; a folder not named here takes the floor of its nearest named
-# parent (host.app.views.window is on host.app's floor).
-#
-# A package's face (its __init__.py, and __main__.py) re-exports names from the
-# folders below it, so at folder level it is a node of its own, "<package> (face)",
-# standing on everything in its package; it takes its folder's floor. ``host``'s
-# face re-exports the engine and reaches the app lazily for ``Host``, so it stands
-# above the app (floor 4); scenes use it.
+# Each top-level folder's floor. ``td`` is the ground (TouchDesigner's own module
+# name: the frame clock, operators, parameters, tables, TD's globals); TDAsyncIO
+# stands on it because it is an operator; the example operators on both; ``host`` is
+# the application and the public face; the bundled scenes (installed as
+# ``host.scenes`` but loaded by path) use everything below.
 FLOORS: dict[str, int] = {
-    "host.engine": 0,
+    "td": 0,
     "asyncio_comp": 1,
     "operators": 2,
-    "host.app": 3,
-    "host": 4,
-    "scenes": 5,
+    "host": 3,
+    "scenes": 4,
 }
-MAX_LINES = 400
 
 
 # -- the checkers -----------------------------------------------------------------------
@@ -90,29 +85,30 @@ def import_graph(root: Path, packages: Iterable[str]) -> dict[str, set[str]]:
     return graph
 
 
-FACE = " (face)"
-
-
-def folder_of(module: str, modules: Mapping[str, Path]) -> str:
-    """The folder (dotted) a module lives in; a package's face is a node of its own."""
+def package_of(module: str, modules: Mapping[str, Path]) -> str:
+    """The package (dotted) a module belongs to; a package's __init__ belongs to itself."""
     if _is_package(modules[module]):
-        return module + FACE
-    folder = module.rpartition(".")[0] or module
-    if module.endswith(".__main__"):
-        return folder + FACE
-    return folder
+        return module
+    return module.rpartition(".")[0] or module
 
 
-def folder_graph(graph: Mapping[str, set[str]], modules: Mapping[str, Path]) -> dict[str, set[str]]:
-    folders: dict[str, set[str]] = {}
+def top_folder_of(module: str, modules: Mapping[str, Path]) -> str:
+    """The top-level folder a module lives in."""
+    return module.partition(".")[0]
+
+
+def grouped_graph(graph: Mapping[str, set[str]], modules: Mapping[str, Path],
+                  group: Callable[[str, Mapping[str, Path]], str]) -> dict[str, set[str]]:
+    """The import graph with modules merged into their groups (packages or folders)."""
+    groups: dict[str, set[str]] = {}
     for source, targets in graph.items():
-        mine = folder_of(source, modules)
-        edges = folders.setdefault(mine, set())
+        mine = group(source, modules)
+        edges = groups.setdefault(mine, set())
         for target in targets:
-            theirs = folder_of(target, modules)
+            theirs = group(target, modules)
             if theirs != mine:
                 edges.add(theirs)
-    return folders
+    return groups
 
 
 def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
@@ -150,36 +146,23 @@ def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def floor_of(module_or_folder: str, floors: Mapping[str, int]) -> int:
-    parts = module_or_folder.removesuffix(FACE).split(".")
-    while parts:
-        name = ".".join(parts)
-        if name in floors:
-            return floors[name]
-        parts.pop()
-    raise LookupError(f"{module_or_folder!r} is on no floor; add its folder to FLOORS")
+def floor_of(module: str, floors: Mapping[str, int]) -> int:
+    top = module.partition(".")[0]
+    if top not in floors:
+        raise LookupError(f"{module!r} is on no floor; add its folder to FLOORS")
+    return floors[top]
 
 
-def upward_imports(graph: Mapping[str, set[str]], modules: Mapping[str, Path],
-                   floors: Mapping[str, int]) -> list[str]:
+def upward_imports(graph: Mapping[str, set[str]], floors: Mapping[str, int]) -> list[str]:
     """Imports from a lower floor to a higher one, as readable lines."""
     bad = []
     for source, targets in sorted(graph.items()):
-        mine = floor_of(folder_of(source, modules), floors)
+        mine = floor_of(source, floors)
         for target in sorted(targets):
-            theirs = floor_of(folder_of(target, modules), floors)
+            theirs = floor_of(target, floors)
             if theirs > mine:
                 bad.append(f"{source} (floor {mine}) imports {target} (floor {theirs})")
     return bad
-
-
-def long_modules(modules: Mapping[str, Path], limit: int) -> list[str]:
-    too_long = []
-    for name, path in sorted(modules.items()):
-        lines = len(path.read_text(encoding="utf-8").splitlines())
-        if lines > limit:
-            too_long.append(f"{name}: {lines} lines")
-    return too_long
 
 
 _LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
@@ -221,49 +204,48 @@ def graph() -> dict[str, set[str]]:
 
 def test_the_graph_sees_every_kind_of_import(graph: dict[str, set[str]]) -> None:
     # Top-level, TYPE_CHECKING-only and function-level imports all count.
-    assert "host.engine.network" in graph["host.engine.core"]
-    assert "asyncio_comp.worker.comp" in graph["host.app.views.worker_panel"]
-    assert "host.app.assemble" in graph["host"]
+    assert "td.network" in graph["td.core"]
+    assert "asyncio_comp.worker.comp" in graph["host.views.worker_panel"]
+    assert "host.assemble" in graph["host"]
 
 
 def test_no_module_imports_itself_round_a_circle(graph: dict[str, set[str]]) -> None:
     assert cycles(graph) == []
 
 
-def test_no_folder_imports_itself_round_a_circle(graph: dict[str, set[str]],
-                                                  modules: dict[str, Path]) -> None:
-    assert cycles(folder_graph(graph, modules)) == []
+def test_no_package_imports_itself_round_a_circle(graph: dict[str, set[str]],
+                                                   modules: dict[str, Path]) -> None:
+    # A package's __init__ belongs to its package: no face is a node of its own.
+    assert cycles(grouped_graph(graph, modules, package_of)) == []
 
 
-def test_no_folder_cycle_even_with_each_face_inside_its_folder(
+def test_no_top_level_folder_imports_itself_round_a_circle(
         graph: dict[str, set[str]], modules: dict[str, Path]) -> None:
-    """The stricter reading an outside tool may take: a package's __init__ belongs to
-    its folder. Still no circle (the worker imports only the engine, never its parent)."""
-    def plain_folder(module: str) -> str:
-        if _is_package(modules[module]):
-            return module
-        return module.rpartition(".")[0] or module
-
-    folders: dict[str, set[str]] = {}
-    for source, targets in graph.items():
-        mine = plain_folder(source)
-        folders.setdefault(mine, set()).update(
-            plain_folder(t) for t in targets if plain_folder(t) != mine)
-    assert cycles(folders) == []
+    assert cycles(grouped_graph(graph, modules, top_folder_of)) == []
 
 
-def test_every_folder_is_on_a_floor(modules: dict[str, Path]) -> None:
+def test_the_top_level_folders_stand_in_floor_order(
+        graph: dict[str, set[str]], modules: dict[str, Path]) -> None:
+    folders = grouped_graph(graph, modules, top_folder_of)
+    assert set(folders) == set(FLOORS)
+    for folder, targets in folders.items():
+        assert all(FLOORS[target] < FLOORS[folder] for target in targets), (folder, targets)
+    assert folders["td"] == set()
+
+
+def test_every_module_is_on_a_floor(modules: dict[str, Path]) -> None:
     for name in modules:
-        floor_of(folder_of(name, modules), FLOORS)
+        floor_of(name, FLOORS)
 
 
-def test_no_import_goes_from_a_lower_floor_to_a_higher_one(
-        graph: dict[str, set[str]], modules: dict[str, Path]) -> None:
-    assert upward_imports(graph, modules, FLOORS) == []
+def test_no_import_goes_from_a_lower_floor_to_a_higher_one(graph: dict[str, set[str]]) -> None:
+    assert upward_imports(graph, FLOORS) == []
 
 
-def test_no_module_is_over_the_line_limit(modules: dict[str, Path]) -> None:
-    assert long_modules(modules, MAX_LINES) == []
+def test_nothing_imports_the_bundled_scenes(graph: dict[str, set[str]]) -> None:
+    # Scenes are loaded by path (host.scene_loader), never imported by the code.
+    assert [m for m, targets in graph.items() if not m.startswith("scenes")
+            and any(t.startswith("scenes") for t in targets)] == []
 
 
 def test_the_readme_links_only_inside_the_repository() -> None:
@@ -310,9 +292,9 @@ def test_a_planted_folder_cycle_and_upward_import_are_found(tmp_path: Path) -> N
     graph = import_graph(tmp_path, ["low", "high"])
     modules = module_files(tmp_path, ["low", "high"])
     assert cycles(graph) == [["high.top", "low.base"]]
-    assert cycles(folder_graph(graph, modules)) == [["high", "low"]]
-    assert folder_graph(graph, modules)["high (face)"] == set()
-    assert upward_imports(graph, modules, SYNTHETIC_FLOORS) == [
+    assert cycles(grouped_graph(graph, modules, package_of)) == [["high", "low"]]
+    assert cycles(grouped_graph(graph, modules, top_folder_of)) == [["high", "low"]]
+    assert upward_imports(graph, SYNTHETIC_FLOORS) == [
         "low.base (floor 0) imports high.top (floor 1)"]
     assert graph["high.other"] == {"low.base"}
 
@@ -329,8 +311,8 @@ def test_a_clean_synthetic_tree_passes(tmp_path: Path) -> None:
     modules = module_files(tmp_path, ["low", "high"])
     assert graph["high.top"] == {"low", "high.more"}
     assert cycles(graph) == []
-    assert cycles(folder_graph(graph, modules)) == []
-    assert upward_imports(graph, modules, SYNTHETIC_FLOORS) == []
+    assert cycles(grouped_graph(graph, modules, package_of)) == []
+    assert upward_imports(graph, SYNTHETIC_FLOORS) == []
 
 
 def test_a_module_on_no_floor_is_named(tmp_path: Path) -> None:
@@ -338,10 +320,18 @@ def test_a_module_on_no_floor_is_named(tmp_path: Path) -> None:
         floor_of("stray", SYNTHETIC_FLOORS)
 
 
-def test_a_planted_long_module_is_found(tmp_path: Path) -> None:
-    _tree(tmp_path, {"low/__init__.py": "", "low/big.py": "x = 1\n" * 401,
-                     "low/ok.py": "x = 1\n" * 400})
-    assert long_modules(module_files(tmp_path, ["low"]), 400) == ["low.big: 401 lines"]
+def test_a_planted_package_cycle_through_a_face_is_found(tmp_path: Path) -> None:
+    # The face re-exports a subpackage that imports the face back: a circle at
+    # package depth even though no two files import each other.
+    _tree(tmp_path, {
+        "low/__init__.py": "from low.sub.a import A\n",
+        "low/sub/__init__.py": "",
+        "low/sub/a.py": "import low\nA = 1\n",
+    })
+    graph = import_graph(tmp_path, ["low"])
+    modules = module_files(tmp_path, ["low"])
+    assert cycles(graph) == [["low", "low.sub.a"]]
+    assert cycles(grouped_graph(graph, modules, package_of)) == [["low", "low.sub"]]
 
 
 def test_planted_outside_and_dangling_links_are_found(tmp_path: Path) -> None:

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot
 from asyncio_comp.worker.table import WorkerTableSync
-from host.engine.network import BaseCOMP
-from host.engine.params import IntPar, Par, PulsePar, TogglePar
-from host.engine.table import TableDAT
+from td.network import BaseCOMP
+from td.params import IntPar, Par, PulsePar, TogglePar
+from td.table import TableDAT
 
 if TYPE_CHECKING:
     from asyncio_comp.worker.task import WorkerTask
-    from host.engine.network import OperatorHost
+    from td.network import OperatorHost
 
 __all__ = ["WORKERS_PARENT", "SerialWorkerCOMP", "create_worker", "find_workers"]
 

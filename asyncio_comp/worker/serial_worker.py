@@ -51,7 +51,7 @@ from asyncio_comp.worker.task import (
     _running,
     current_worker_task,
 )
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 __all__ = [
     "STOPPED_BEFORE_RUN",

@@ -13,11 +13,11 @@ import threading
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
-from host.engine.sorted_ids import position_of
+from td.sorted_ids import position_of
 
 if TYPE_CHECKING:
     from asyncio_comp.worker.task import WorkerTask, WorkerTaskRow
-    from host.engine.table import TableDAT
+    from td.table import TableDAT
 
 __all__ = ["WORKER_COLUMNS", "WorkerChanges", "WorkerTableSync"]
 

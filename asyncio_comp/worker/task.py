@@ -28,7 +28,7 @@ from functools import partial
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 __all__ = [
     "WorkerError",

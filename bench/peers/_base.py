@@ -11,7 +11,7 @@ from functools import partial
 from typing import Protocol
 
 from bench._common import median, quiet, sample_frames, trimmed_mean
-from host.engine.core import HostCore
+from td.core import HostCore
 
 __all__ = ["FRAME_LIMIT", "Peer", "chain_latency_of", "frame_overhead_of"]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from bench._common import chain
 from bench.peers._base import chain_latency_of, frame_overhead_of
-from host.engine.core import HostCore
-from host.engine.table import TableDAT
+from td.core import HostCore
+from td.table import TableDAT
 
 __all__ = ["LOPsPeer", "chain_latency", "frame_overhead"]
 

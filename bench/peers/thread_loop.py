@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bench._common import chain
 from bench.peers._base import chain_latency_of, frame_overhead_of
-from host.engine.core import HostCore
+from td.core import HostCore
 
 __all__ = ["ThreadLoopPeer", "chain_latency", "frame_overhead"]
 

@@ -16,7 +16,7 @@ from typing import Any
 import trio  # type: ignore[import-untyped]
 
 from bench.peers._base import chain_latency_of, frame_overhead_of
-from host.engine.core import HostCore
+from td.core import HostCore
 
 __all__ = ["TrioGuestPeer", "chain_latency", "frame_overhead"]
 

@@ -7,7 +7,7 @@ import asyncio
 
 from asyncio_comp import TaskStatus
 from host import Host
-from host.app.testing import run_until, wait_for_tasks
+from host.testing import run_until, wait_for_tasks
 
 
 async def ok() -> str:

@@ -7,7 +7,7 @@ import asyncio
 
 from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
-from host.app.testing import run_until
+from host.testing import run_until
 
 
 async def forever() -> None:

@@ -23,7 +23,7 @@ import pytest
 
 from asyncio_comp import TaskStatus, outside_work
 from host import Host
-from host.app.testing import wait_for_tasks
+from host.testing import wait_for_tasks
 
 #: Frames a test may run while waiting on real work: 60 s of paced frames.
 BOUND = 3600

@@ -29,9 +29,9 @@ from asyncio_comp.worker.task import (
     WorkerTaskCancelled,
     current_worker_task,
 )
-from host.app.assemble import Host
-from host.engine.errors import describe_error
-from host.engine.thread_guard import ThreadViolation
+from host.assemble import Host
+from td.errors import describe_error
+from td.thread_guard import ThreadViolation
 
 
 @pytest.fixture

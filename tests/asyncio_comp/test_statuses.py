@@ -10,7 +10,7 @@ import pytest
 from asyncio_comp import InvalidTransition, TaskOutcome, TaskStatus
 from asyncio_comp.records import TaskRecord
 from host import Host
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 S = TaskStatus
 

@@ -10,7 +10,7 @@ from typing import Any
 from asyncio_comp import TaskStatus
 from asyncio_comp.table_sync import TaskTableSync
 from host import Host, HostCore, TableDAT
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 HEADER = ["task_id", "status", "description", "duration", "created_at", "completed_at",
           "error", "info", "progress"]

@@ -12,8 +12,8 @@ from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker, find_worke
 from asyncio_comp.worker.serial_worker import STOPPED_BEFORE_RUN, SerialWorker
 from asyncio_comp.worker.table import WORKER_COLUMNS
 from asyncio_comp.worker.task import WorkerStatus, WorkerTask, current_worker_task
-from host.app.assemble import Host
-from host.engine.thread_guard import ThreadViolation
+from host.assemble import Host
+from td.thread_guard import ThreadViolation
 
 
 def table(comp: SerialWorkerCOMP) -> list[dict[str, str]]:

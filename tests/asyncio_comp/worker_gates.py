@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asyncio_comp.worker.task import WorkerTask, current_worker_task
-from host.app.assemble import Host
+from host.assemble import Host
 
 WAIT = 10.0  # seconds: the bound on every wait for the worker thread
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from host.app.cli import main
+from host.cli import main
 
 SceneFile = Callable[..., Path]
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import pytest
 
 from host import Host
-from host.app.cli import main
+from host.cli import main
 
 SceneFile = Callable[..., Path]
 
@@ -117,7 +117,7 @@ def test_scenes_lists_the_bundled_scenes(capsys: pytest.CaptureFixture[str]) -> 
 
 # -- choosing the view, with a stand-in for the pyglet window ------------------------
 class FakeWindow:
-    """Stands in for host.app.views.window.WindowView: records what the command asks of it."""
+    """Stands in for host.views.window.WindowView: records what the command asks of it."""
 
     instances: ClassVar[list[FakeWindow]] = []
     close_at: ClassVar[int | None] = None
@@ -148,10 +148,10 @@ class FakeWindow:
 def window(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.SimpleNamespace]:
     state = types.SimpleNamespace(available=(True, "OpenGL 4.5 on a fake GPU"))
     monkeypatch.setenv("DISPLAY", ":99")  # a display to show the window on
-    fake = types.ModuleType("host.app.views.window")
+    fake = types.ModuleType("host.views.window")
     fake.window_available = lambda: state.available  # type: ignore[attr-defined]
     fake.WindowView = FakeWindow  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "host.app.views.window", fake)
+    monkeypatch.setitem(sys.modules, "host.views.window", fake)
     FakeWindow.instances = []
     FakeWindow.close_at = None
     yield state
@@ -228,7 +228,7 @@ def test_a_window_that_fails_to_open(capsys: pytest.CaptureFixture[str],
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("GL context lost")
 
-    monkeypatch.setattr(sys.modules["host.app.views.window"], "WindowView", broken)
+    monkeypatch.setattr(sys.modules["host.views.window"], "WindowView", broken)
     assert main(["run", "hello", "--window", "--frames", "3", "--no-realtime"]) == 1
     err = capsys.readouterr().err
     assert err == "framehost: could not open the window view: RuntimeError: GL context lost\n"

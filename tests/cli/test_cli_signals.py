@@ -174,7 +174,7 @@ def test_a_second_signal_during_shutdown_is_quiet(tmp_path: Path, second: int) -
 
 def test_two_quick_ctrl_c_under_load_end_quietly(tmp_path: Path) -> None:
     path, out = scene(tmp_path, extra="""\
-        from scenes.stress import build as stress
+        from host.scenes.stress import build as stress
         stress(host, wave="3000", interval="0.05")
     """)
     with child(run_args(path, out)) as running:
@@ -311,7 +311,7 @@ SWALLOWING_SCENE = """\
 
 def test_a_signal_inside_a_gc_callback_still_stops_the_run(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from host.app.cli import main
+    from host.cli import main
 
     path = tmp_path / "swallowing.py"
     path.write_text(textwrap.dedent(SWALLOWING_SCENE), encoding="utf-8")

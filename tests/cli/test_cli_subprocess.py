@@ -7,6 +7,7 @@ Kept to a handful (each costs about half a second); `test_cli_run.py` and
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def test_headless_prints_the_summary() -> None:
 
 
 def test_terminal_view_never_loads_pyglet() -> None:
-    code = ("import sys; from host.app.cli import main; "
+    code = ("import sys; from host.cli import main; "
             "status = main(['run', 'hello', '--terminal', '--frames', '30', '--no-realtime', "
             "'--arg', 'downloads=1']); "
             "print('pyglet loaded:', 'pyglet' in sys.modules, file=sys.stderr); "
@@ -134,4 +135,29 @@ def test_window_screenshot(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"saved the screenshot to {str(shot)!r}" in done.stderr
+    assert_clean(done.stderr)
+
+
+@pytest.mark.parametrize("command", ["framehost", "python -m host"])
+def test_a_project_with_its_own_scenes_and_operators_packages(tmp_path: Path,
+                                                              command: str) -> None:
+    # A user's project folder often has packages named like ours; the bundled scenes
+    # are framehost's own (host.scenes, loaded by path) and import framehost's
+    # operators, whatever the folder the command runs from holds.
+    for package in ("scenes", "operators"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text(
+            f"raise ImportError('the project\\'s own {package} package was imported')\n")
+    (tmp_path / "scenes" / "hello.py").write_text("def build(host):\n    pass\n")
+    argv = ([sys.executable, "-m", "host"] if command.startswith("python")
+            else [str(Path(sys.executable).with_name("framehost"))])
+    if not Path(argv[0]).exists():
+        pytest.skip(f"no {argv[0]} beside this interpreter")
+    done = subprocess.run([*argv, "run", "hello", "--headless", "--frames", "30",
+                           "--no-realtime"], capture_output=True, text=True,
+                          timeout=TIMEOUT, env=ENV, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "framehost · hello — 30 frames" in done.stdout
+    # The bundled hello starts nine tasks; the project's empty hello would start none.
+    assert re.search(r"total\s+9\s+9", done.stdout), done.stdout
     assert_clean(done.stderr)

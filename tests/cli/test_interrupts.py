@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from host import Host
-from host.app.interrupts import Interrupts, Phase, exit_status
+from host.interrupts import Interrupts, Phase, exit_status
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

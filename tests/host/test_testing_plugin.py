@@ -1,4 +1,4 @@
-"""host.app.testing: the fixtures and helpers operator authors get from the plugin."""
+"""host.testing: the fixtures and helpers operator authors get from the plugin."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from asyncio_comp import TaskStatus
-from host.app.testing import FramesExhausted, assert_task_status, run_until, wait_for_tasks
+from host.testing import FramesExhausted, assert_task_status, run_until, wait_for_tasks
 
 
 async def nap(seconds: float) -> str:

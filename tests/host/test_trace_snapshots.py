@@ -10,7 +10,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from host import Host
-from host.app.testing import TaskTrace, trace_scene, wait_for_tasks
+from host.testing import TaskTrace, trace_scene, wait_for_tasks
 
 
 def test_the_hello_scene_first_300_frames_match_the_snapshot(

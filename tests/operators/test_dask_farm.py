@@ -28,10 +28,10 @@ import pytest
 
 from asyncio_comp import TaskStatus
 from host import Host
-from host.app.testing import FramesExhausted, assert_task_status
-from host.engine.errors import describe_error
+from host.testing import FramesExhausted, assert_task_status
 from operators import DaskFarm
 from operators.dask_loopback import LoopbackCluster, LoopbackClusterError
+from td.errors import describe_error
 
 pytestmark = pytest.mark.timeout(180)
 

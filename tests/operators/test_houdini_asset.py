@@ -13,9 +13,9 @@ import pytest
 from asyncio_comp.status import TaskStatus
 from asyncio_comp.worker.comp import SerialWorkerCOMP
 from asyncio_comp.worker.task import WorkerStatus, WorkerTask
-from host.app.assemble import Host
-from host.engine.errors import describe_error
+from host.assemble import Host
 from operators.houdini_asset import DEFAULT_WORKER_PATH, HoudiniAsset, SurfaceSummary
+from td.errors import describe_error
 
 WAIT = 20.0
 SMALL_TORUS = {"u_divisions": 48, "v_divisions": 32}  # 1,536 vertices: fast tests

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from host.app.scene_loader import build_scene, load_scene
+from host.scene_loader import build_scene, load_scene
 
 TD_CODE = Path(__file__).parent / "td"
 

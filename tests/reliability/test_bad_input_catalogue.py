@@ -34,8 +34,8 @@ from host import (
     ThreadViolation,
     TogglePar,
 )
-from host.engine.core import HostCore
 from operators import DotLOPUtils
+from td.core import HostCore
 
 
 async def sleeper() -> None:
@@ -347,7 +347,7 @@ SCENES: list[tuple[str, str, str]] = [
 @pytest.mark.parametrize(("name", "source", "pattern"), SCENES, ids=[s[0] for s in SCENES])
 def test_bad_scene_file_is_named(tmp_path: Path, host: Host, name: str, source: str,
                                  pattern: str) -> None:
-    loader = pytest.importorskip("host.app.scene_loader")
+    loader = pytest.importorskip("host.scene_loader")
     path = tmp_path / f"bad_{name.replace('-', '_')}.py"
     path.write_text(source)
     before = host_state(host)
@@ -358,7 +358,7 @@ def test_bad_scene_file_is_named(tmp_path: Path, host: Host, name: str, source: 
 
 
 def test_missing_scene_names_what_exists(tmp_path: Path) -> None:
-    loader = pytest.importorskip("host.app.scene_loader")
+    loader = pytest.importorskip("host.scene_loader")
     with pytest.raises(loader.SceneError, match=r"'nosuchscene' is neither a bundled scene "
                                                 r"nor a file; bundled scenes: .*chat"):
         loader.load_scene("nosuchscene")
@@ -391,7 +391,7 @@ CLI: list[tuple[list[str], str]] = [
 @pytest.mark.parametrize(("argv", "pattern"), CLI, ids=[" ".join(a) for a, _ in CLI])
 def test_bad_cli_flags_exit_2_with_a_message(argv: list[str], pattern: str,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    cli = pytest.importorskip("host.app.cli")
+    cli = pytest.importorskip("host.cli")
     threads = set(threading.enumerate())
     assert cli.main(argv) == 2
     err = capsys.readouterr().err

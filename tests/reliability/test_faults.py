@@ -24,7 +24,7 @@ from reliability_probes import run_until
 from asyncio_comp import TaskOutcome, TaskStatus
 from asyncio_comp.lifecycle import CANCEL_GRACE_SECONDS
 from host import BaseCOMP, FloatPar, Host, Par, PulsePar
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 
 async def value(v: object) -> object:
@@ -150,7 +150,7 @@ def test_operator_raising_during_build_leaves_no_half_made_operator(
 
 def test_scene_build_fault_is_reported_and_the_host_still_closes_cleanly(
         tmp_path: Path) -> None:
-    loader = pytest.importorskip("host.app.scene_loader")
+    loader = pytest.importorskip("host.scene_loader")
     scene_file = tmp_path / "faulty_scene.py"
     scene_file.write_text(
         "import asyncio\n"

@@ -52,12 +52,12 @@ def test_probe_sees_a_listener_of_this_process() -> None:
 
 # -- the scenes ------------------------------------------------------------------------
 def _bundled() -> list[str]:
-    loader = pytest.importorskip("host.app.scene_loader")
+    loader = pytest.importorskip("host.scene_loader")
     return [info.name for info in loader.list_scenes()]
 
 
 def test_chat_scene_listens_on_loopback_only_and_stops_listening_on_close() -> None:
-    loader = pytest.importorskip("host.app.scene_loader")
+    loader = pytest.importorskip("host.scene_loader")
     if "chat" not in _bundled():
         pytest.skip("scenes/chat.py not written yet")
     fds = open_fds()
@@ -83,7 +83,7 @@ def test_chat_scene_listens_on_loopback_only_and_stops_listening_on_close() -> N
 
 @pytest.mark.parametrize("name", _bundled() if sys.platform.startswith("linux") else [])
 def test_every_bundled_scene_binds_loopback_only(name: str) -> None:
-    loader = pytest.importorskip("host.app.scene_loader")
+    loader = pytest.importorskip("host.scene_loader")
     host = Host(fps=60, realtime=False)
     try:
         loader.build_scene(loader.load_scene(name), host)

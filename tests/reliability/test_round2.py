@@ -15,7 +15,7 @@ import pytest
 
 from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
-from host.engine.errors import describe_error
+from td.errors import describe_error
 
 
 class Unprintable(Exception):

@@ -196,7 +196,7 @@ def test_close_with_nothing_running_and_twice_is_quiet(
 
 def _bundled() -> list[str]:
     try:
-        from host.app.scene_loader import list_scenes
+        from host.scene_loader import list_scenes
     except ImportError:  # pragma: no cover - the loader is another engineer's part
         return []
     return [info.name for info in list_scenes()]
@@ -209,7 +209,7 @@ def test_every_bundled_scene_closes_clean(
     import multiprocessing
     from multiprocessing import resource_tracker
 
-    from host.app.scene_loader import build_scene, load_scene
+    from host.scene_loader import build_scene, load_scene
 
     # multiprocessing's resource tracker is one helper process per interpreter, kept
     # (with its pipe) until exit; start it first so it belongs to the baseline.

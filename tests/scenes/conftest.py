@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from host.app.scene_loader import load_scene
+from host.scene_loader import load_scene
 
 
 @pytest.fixture

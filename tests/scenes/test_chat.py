@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from asyncio_comp import TaskStatus
-from host.app.testing import assert_task_status, run_until
+from host.testing import assert_task_status, run_until
 from operators._chat_server import reply_tokens
 
 NAMES = ("weather", "haiku", "recipe", "essay", "oracle")
@@ -27,7 +27,7 @@ def chat(host, build_scene):
 
 @pytest.mark.timeout(60)
 def test_completed_conversations_stream_the_servers_tokens_in_order(host, chat):
-    from scenes.chat import PROMPTS
+    from host.scenes.chat import PROMPTS
 
     for name, prompt in PROMPTS.items():
         assert_task_status(host, chat.task_id(name), "completed")
@@ -47,7 +47,7 @@ def test_the_user_cancels_the_essay_after_a_few_tokens(host, chat):
     assert_task_status(host, chat.task_id("essay"), TaskStatus.CANCELLED)
     got = chat.tokens("essay")
     assert 5 <= len(got) < 160
-    from scenes.chat import ESSAY
+    from host.scenes.chat import ESSAY
 
     assert got == reply_tokens(ESSAY[1], 160)[: len(got)]
 

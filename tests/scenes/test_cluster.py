@@ -36,7 +36,7 @@ def progress_of(host: Host, task_id: int) -> str:
 
 
 def test_cluster_scene_counts_primes_on_the_farm(build_scene):
-    from scenes.cluster import KNOWN, segments_of
+    from host.scenes.cluster import KNOWN, segments_of
 
     assert segments_of(10, 4) == [(0, 3), (3, 6), (6, 9), (9, 10)]
     host = Host(realtime=False)
@@ -57,7 +57,7 @@ def test_cluster_scene_counts_primes_on_the_farm(build_scene):
 
 
 def test_compute_scene_runs_on_dask_with_backend_dask(build_scene):
-    from scenes.compute import KNOWN
+    from host.scenes.compute import KNOWN
 
     host = Host(realtime=False)
     try:

@@ -6,7 +6,7 @@ import multiprocessing
 
 import pytest
 
-from host.app.testing import run_until
+from host.testing import run_until
 from operators.compute_farm import count_primes
 
 
@@ -18,7 +18,7 @@ def test_count_primes_segments_add_up():
 
 @pytest.mark.timeout(60)
 def test_prime_counts_are_correct(host, build_scene):
-    from scenes.compute import KNOWN
+    from host.scenes.compute import KNOWN
 
     farm = build_scene(host, "compute", limits="100000,1000000", segments="8")
     host.asyncio_comp.par.Clearafter = 1e9

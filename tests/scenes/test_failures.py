@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from asyncio_comp import TaskStatus
-from host.app.testing import run_until
+from host.testing import run_until
 
 
 @pytest.fixture

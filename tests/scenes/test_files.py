@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from host.app.testing import run_until
+from host.testing import run_until
 from operators.file_hasher import CHUNK_BYTES
 
 
@@ -50,7 +50,7 @@ def test_default_scans_the_projects_own_tree(host, build_scene):
     hasher = build_scene(host, "files", limit="40")
     host.asyncio_comp.par.Clearafter = 1e9
     run_until(host, lambda: hasher.finished, frames=200_000, what="hashing finished")
-    from scenes.files import PROJECT_ROOT
+    from host.scenes.files import PROJECT_ROOT
 
     assert hasher.done == 40
     for row in hasher.files.rows()[1:]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from asyncio_comp import TaskStatus
-from host.app.testing import run_until
+from host.testing import run_until
 
 
 @pytest.mark.timeout(60)

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from host.app.cli import main
-from host.app.scene_loader import list_scenes
+from host.cli import main
+from host.scene_loader import list_scenes
 
 
 @pytest.mark.timeout(300)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.app.testing import run_until
+from host.testing import run_until
 
 
 @pytest.mark.timeout(60)

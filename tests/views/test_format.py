@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.app.views._format import format_ms
+from host.views._format import format_ms
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [

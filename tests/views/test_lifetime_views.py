@@ -11,8 +11,8 @@ from rich.console import Console, RenderableType
 
 from asyncio_comp import TaskStatus
 from host import FrameStats, Host
-from host.app.views.summary import render_summary
-from host.app.views.terminal import TerminalView, render_lifetime, render_task_view
+from host.views.summary import render_summary
+from host.views.terminal import TerminalView, render_lifetime, render_task_view
 
 STATS = FrameStats(frames=600, late_frames=0, mean_frame_time=0.002, max_frame_time=0.01,
                    mean_step_time=0.001, max_step_time=0.002, measured_fps=60.0)

@@ -11,8 +11,8 @@ from rich.console import Console, RenderableType
 
 from asyncio_comp import TaskRow, TaskStatus, find_workers
 from host import FrameStats, Host
-from host.app.cli import main
-from host.app.views.summary import render_summary, summary_line
+from host.cli import main
+from host.views.summary import render_summary, summary_line
 
 
 def text_of(renderable: RenderableType) -> str:

@@ -22,15 +22,15 @@ from asyncio_comp import (
     report_progress,
 )
 from host import FrameStats, Host
-from host.app.views.palette import WORKER_RGBA, rich_color
-from host.app.views.terminal import (
+from host.views.palette import WORKER_RGBA, rich_color
+from host.views.terminal import (
     STATUS_STYLES,
     TerminalView,
     format_duration,
     order_rows,
     render_task_view,
 )
-from host.app.views.worker_panel import render_worker_panel, worker_panel_height
+from host.views.worker_panel import render_worker_panel, worker_panel_height
 
 
 def row(task_id: int, status: TaskStatus, *, description: str | None = None,
@@ -527,7 +527,7 @@ def test_ids_are_whole_and_the_counts_keep_one_line(width: int) -> None:
 
 
 def test_statuses_are_badges_with_readable_text() -> None:
-    from host.app.views.palette import STATUS_RGBA, badge_text, contrast_ratio
+    from host.views.palette import STATUS_RGBA, badge_text, contrast_ratio
 
     view = render_task_view(ALL_STATUSES, COUNTS, STATS, now=2.0)
     _, console = record(view)

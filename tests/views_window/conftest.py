@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from host import Host
-from host.app.views.window import WindowView, window_available
+from host.views.window import WindowView, window_available
 
 _OK, _WHY = window_available(headless=True)
 if not _OK:

@@ -10,9 +10,9 @@ import numpy.typing as npt
 import pytest
 
 from host import Host
-from host.app.views.window import WindowView
-from host.app.views.window.canvas import Canvas
-from host.app.views.window.colors import UI
+from host.views.window import WindowView
+from host.views.window.canvas import Canvas
+from host.views.window.colors import UI
 
 WHITE = (255, 255, 255, 255)
 

@@ -8,7 +8,7 @@ a real farm filling it.
 from __future__ import annotations
 
 from host import BaseCOMP, Host, TableDAT
-from host.app.views.window import WindowView
+from host.views.window import WindowView
 from operators.dask_cluster_table import ClusterTable, WorkerRow
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from host.app.views.window.damage import MAX_RECTS, Damage
+from host.views.window.damage import MAX_RECTS, Damage
 
 W, H = 320, 200
 

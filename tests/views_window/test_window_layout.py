@@ -12,10 +12,10 @@ from pyglet.window import key
 
 from asyncio_comp import TaskStatus
 from host import BaseCOMP, Host
-from host.app.views.window import WindowView
-from host.app.views.window.colors import UI
-from host.app.views.window.layout import text_boxes
-from host.engine.stats import FrameStats
+from host.views.window import WindowView
+from host.views.window.colors import UI
+from host.views.window.layout import text_boxes
+from td.stats import FrameStats
 
 SIZES = [(800, 450), (1024, 600), (1280, 720)]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from asyncio_comp import TaskStatus
 from host import Host
-from host.app.views.window import WindowView
-from host.app.views.window.header import lifetime_text
+from host.views.window import WindowView
+from host.views.window.header import lifetime_text
 
 
 def test_the_lifetime_text_names_every_ending() -> None:

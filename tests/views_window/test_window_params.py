@@ -9,8 +9,8 @@ import pytest
 from pyglet.window import key
 
 from host import BaseCOMP, FloatPar, Host, IntPar, MenuPar, PulsePar, StrPar, TogglePar
-from host.app.views.window import WindowView
-from host.app.views.window.param_panel import parse_value
+from host.views.window import WindowView
+from host.views.window.param_panel import parse_value
 
 
 class Lamp(BaseCOMP):

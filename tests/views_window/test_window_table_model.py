@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from asyncio_comp import TaskRow, TaskStatus
-from host.app.views._format import format_duration
-from host.app.views.window.table_model import order_rows, row_text
+from host.views._format import format_duration
+from host.views.window.table_model import order_rows, row_text
 
 
 def row(task_id: int, status: TaskStatus, error: str | None = None) -> TaskRow:

@@ -12,9 +12,9 @@ from pyglet.window import key, mouse
 
 from asyncio_comp import TaskStatus
 from host import Host
-from host.app.views.window import WindowView
-from host.app.views.window.colors import STATUS_COLORS
-from host.app.views.window.layout import Box
+from host.views.window import WindowView
+from host.views.window.colors import STATUS_COLORS
+from host.views.window.layout import Box
 
 
 async def forever() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asyncio_comp import WorkerSnapshot, WorkerStatus, WorkerTaskRow
-from host.app.views.window.worker_model import MIN_SECTION_LINES, LineKind, worker_lines
+from host.views.window.worker_model import MIN_SECTION_LINES, LineKind, worker_lines
 
 
 def row(task_id: int, status: WorkerStatus, *, error: str | None = None,

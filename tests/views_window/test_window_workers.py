@@ -12,10 +12,10 @@ import pytest
 
 from asyncio_comp import WorkerStatus, WorkerTask, current_worker_task
 from host import Host
-from host.app.views.window import WindowView
-from host.app.views.window.colors import WORKER_COLORS, Color
-from host.app.views.window.layout import Box, split_window
-from host.app.views.window.worker_model import LineKind
+from host.views.window import WindowView
+from host.views.window.colors import WORKER_COLORS, Color
+from host.views.window.layout import Box, split_window
+from host.views.window.worker_model import LineKind
 
 YELLOW = WORKER_COLORS[WorkerStatus.RUNNING]
 GREEN = WORKER_COLORS[WorkerStatus.COMPLETED]

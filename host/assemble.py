@@ -1,0 +1,65 @@
+"""Host: a `HostCore` with ``/ChatTD/TDAsyncIO`` already in place.
+
+This is the one module in ``host/`` that imports ``asyncio_comp``; it imports the
+component's own module (not the package face) so that importing either package
+first works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from asyncio_comp.component import TDAsyncIO
+from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
+from td.core import HostCore
+from td.gc_policy import GcMode
+from td.network import BaseCOMP
+
+if TYPE_CHECKING:
+    from asyncio_comp.manager import AsyncIOManager
+
+__all__ = ["Host"]
+
+
+class Host(HostCore):
+    """A ready host: frame clock, network, and the TDAsyncIO component.
+
+    >>> with Host(fps=60, realtime=False) as host:
+    ...     host.step(3)
+    """
+
+    def __init__(
+        self,
+        fps: float = 60.0,
+        realtime: bool = True,
+        *,
+        time_function: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], None] = time.sleep,
+        gc: GcMode = "frame",
+    ) -> None:
+        super().__init__(fps, realtime, time_function=time_function, sleep=sleep, gc=gc)
+        chat = self.root.create(BaseCOMP, "ChatTD")
+        chat.par.opshortcut = "ChatTD"  # op.ChatTD, as in LOPs
+        self._asyncio_comp = chat.create(TDAsyncIO, "TDAsyncIO")
+
+    @property
+    def asyncio_comp(self) -> TDAsyncIO:
+        """``/ChatTD/TDAsyncIO``."""
+        return self._asyncio_comp
+
+    @property
+    def tasks(self) -> AsyncIOManager:
+        """Shortcut for ``host.op('/ChatTD/TDAsyncIO').ext.AsyncIOManager``."""
+        return self._asyncio_comp.manager
+
+    def create_worker(self, name: str = "Worker", *, history_size: int = 64) -> SerialWorkerCOMP:
+        """A `SerialWorkerCOMP` at ``/ChatTD/<name>``; the host stops its thread on close."""
+        return create_worker(self, name, history_size=history_size)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The host's one event loop (owned and stepped by TDAsyncIO)."""
+        return self._asyncio_comp.loop

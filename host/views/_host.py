@@ -1,0 +1,37 @@
+"""What a view reads of its host: `ViewedHost`, which `host.Host` fits.
+
+Views sit above the assembled `Host` in meaning but beside it in the tree: the CLI
+(in ``host/``) builds views, so if views imported ``host.assemble`` the two
+folders would import each other. Views name the host through this protocol instead,
+and the folders go one way: ``host.app`` -> ``host.views``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from td.network import OperatorHost
+
+if TYPE_CHECKING:
+    from asyncio_comp.component import TDAsyncIO
+    from asyncio_comp.manager import AsyncIOManager
+    from td.core import HostCore
+
+__all__ = ["ViewedHost"]
+
+
+class ViewedHost(OperatorHost, Protocol):
+    """The host a view draws: an operator's host plus TDAsyncIO and the frame callbacks."""
+
+    @property
+    def asyncio_comp(self) -> TDAsyncIO: ...
+
+    @property
+    def tasks(self) -> AsyncIOManager: ...
+
+    def on_frame_start(self, fn: Callable[[HostCore], object]) -> Callable[[HostCore], object]: ...
+
+    def on_frame_end(self, fn: Callable[[HostCore], object]) -> Callable[[HostCore], object]: ...
+
+    def remove_callback(self, fn: Callable[[HostCore], object]) -> bool: ...

@@ -1,0 +1,153 @@
+"""Screen: the parts of the window laid out together, fed one frame at a time, and
+the routing of pyglet's input events to the part under the pointer.
+
+The worker queues take the lower part of the side panel only while the host has a
+serial worker; the window is laid out again when the first one appears or the
+last one goes, never otherwise.
+
+It reads the host (stats, task rows, network) and acts on it only through what a
+user could do: pulse a parameter, set a parameter, cancel a task.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from host.views.window.canvas import Canvas
+from host.views.window.cluster_panel import ClusterPanel
+from host.views.window.details import DetailsStrip
+from host.views.window.header import HeaderView
+from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
+from host.views.window.network_panel import NetworkPanel
+from host.views.window.param_panel import ParamPanel
+from host.views.window.table_renderer import TableRenderer
+from host.views.window.widgets import Button, NumberField
+from host.views.window.worker_panel import WorkerPanel
+
+if TYPE_CHECKING:
+    from host.views._host import ViewedHost as Host
+
+__all__ = ["Screen"]
+
+
+class Screen:
+    """Header, toolbar, task table, details strip, network and parameter panels and
+    worker queues on one canvas."""
+
+    def __init__(self, host: Host, canvas: Canvas) -> None:
+        self.host = host
+        self.canvas = canvas
+        comp = host.asyncio_comp
+        self.header = HeaderView(canvas, host)
+        self.buttons = [
+            Button(canvas, "Cancel Active Tasks", comp.par.Cancelactive.pulse),
+            Button(canvas, "Clear Finished Tasks", comp.par.Clearfinished.pulse),
+            Button(canvas, "Cancel & Clear All", comp.par.Clearall.pulse),
+        ]
+        self.clear_after = NumberField(
+            canvas, "Clear After", "s",
+            read=comp.par.Clearafter.eval,
+            write=lambda value: setattr(comp.par, "Clearafter", value),
+        )
+        self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
+        self.details = DetailsStrip(canvas)
+        self.panel = NetworkPanel(canvas, host)
+        self.params = ParamPanel(canvas, host)
+        self.workers = WorkerPanel(canvas, host)
+        self.workers.discover()  # workers a scene built before the window opened
+        self.cluster = ClusterPanel(canvas, host)
+        self.cluster.discover()
+        self.layout: Layout | None = None
+        self._size = (0, 0)
+
+    def relayout(self, width: int, height: int) -> None:
+        """Lay every part out afresh for a window of this size."""
+        c = self.canvas
+        c.reset()
+        self._size = (width, height)
+        lay = self.layout = split_window(width, height, c.line_height)
+        self.header.layout(lay.header)
+        bar = lay.toolbar
+        x = bar.x + PAD
+        for button in self.buttons:
+            x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
+        remaining = int((bar.right - x - PAD) // c.char_width) - 30
+        self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(0, remaining))
+        self.table.layout(lay.table)
+        self.details.layout(lay.details, DETAILS_LINES)
+        network, params, workers = split_panel(lay.panel, self.workers.has_workers)
+        network, cluster = self.cluster.split(network)
+        self.cluster.layout(cluster)
+        self.panel.layout(network)
+        self.params.layout(params)
+        self.workers.layout(workers)
+
+    def update(self) -> None:
+        """Read this frame's state into the canvas; cheap when little changed."""
+        workers = self.workers
+        if workers.discover() and workers.has_workers != (workers.box is not None):
+            self.relayout(*self._size)
+        cluster = self.cluster
+        if cluster.discover() and cluster.has_farms != (cluster.box is not None):
+            self.relayout(*self._size)
+        self.header.update()
+        self.clear_after.update()
+        self.table.update()
+        self.details.show(self.table.focus_row(), self.host.seconds)
+        self.panel.update()
+        self.params.select(self.panel.selected_op())
+        self.params.update()
+        workers.update()
+        cluster.update()
+
+    def draw(self) -> None:
+        self.canvas.draw()
+
+    # -- pyglet events (pushed onto the window with push_handlers) -----------------
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        if self.params.on_mouse_press(x, y):
+            return
+        if self.clear_after.on_mouse_press(x, y):
+            return
+        if self.panel.on_mouse_press(x, y):
+            return
+        for b in self.buttons:
+            if b.on_mouse_press(x, y):
+                return
+        self.table.on_mouse_press(x, y)
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        for b in self.buttons:
+            b.on_mouse_release()
+        self.table.on_mouse_release()
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int,
+                      modifiers: int) -> None:
+        self.table.on_mouse_drag(x, y)
+
+    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
+        for b in self.buttons:
+            b.on_mouse_motion(x, y)
+        self.table.on_mouse_motion(x, y)
+
+    def on_mouse_leave(self, x: int, y: int) -> None:
+        self.on_mouse_motion(-1, -1, 0, 0)
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        self.table.on_mouse_scroll(x, y, scroll_y)
+
+    def on_text(self, text: str) -> None:
+        if not self.params.on_text(text):
+            self.clear_after.on_text(text)
+
+    def on_text_motion(self, motion: int) -> None:
+        if not self.params.on_text_motion(motion):
+            self.clear_after.on_text_motion(motion)
+
+    def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
+        """Keys go to the focused field, else scroll the table. Every key stops here:
+        pyglet's default handler would close the window on Escape, and the window
+        closes only from its close button (or Ctrl-C where the run started)."""
+        if not (self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol)):
+            self.table.on_key_press(symbol)
+        return True

@@ -1,0 +1,33 @@
+"""What a parameter needs of the operator that holds it.
+
+`params` sits below `network` (an operator is built from its parameters), so a
+parameter cannot name `OP`; it names this protocol instead, and every `OP` fits it.
+That keeps the import graph a tree: network -> params -> _owner, never back.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from td.thread_guard import ThreadGuard
+
+__all__ = ["ParOwner"]
+
+
+class ParOwner(Protocol):
+    """The operator a `Par` belongs to, as the parameter sees it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def guard(self) -> ThreadGuard:
+        """The host's thread guard, checked before a parameter is read or written."""
+        ...
+
+    def call_handler(self, handler_name: str, *args: Any) -> None:
+        """Call the operator's ``onPulse``/``onValueChange``; a fault is reported, not raised."""
+        ...

@@ -1,0 +1,400 @@
+"""HostCore: the frame loop that ties the clock, the network and the callbacks together.
+
+One frame runs, in this order: the clock advances (in realtime mode it waits, in a
+`FrameWait` a component may serve I/O with) →
+`next_frame()` waiters resolve → frame-start callbacks → operator cook hooks (the
+TDAsyncIO step, completion callbacks and table sync happen here) → frame-end
+callbacks (views draw here). Data flows one way along that list.
+
+This module knows nothing of asyncio tasks: `next_frame()` resolves plain futures of
+whatever loop is running, and cleanup of components happens through close hooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any, Self
+
+from td import current
+from td.clock import FrameClock
+from td.frame_wait import FrameWait
+from td.gc_policy import FrameGc, GcMode
+from td.gc_watch import GcWatch
+from td.hooks import Hook, HookRegistry
+from td.network import OP, BaseCOMP
+from td.run_limits import RunLimits
+from td.stats import FrameStats, StatsRecorder
+from td.thread_guard import ThreadGuard
+
+__all__ = ["HostCore"]
+
+log = logging.getLogger("framehost")
+
+FrameCallback = Callable[["HostCore"], object]
+
+# Numbers frames (and closes) as they start, across hosts: the highest running one on
+# a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
+_next_entry = itertools.count(1).__next__
+
+
+def _log_close_error(hook: Hook, exc: Exception) -> None:
+    log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
+
+
+class HostCore:
+    """A frame clock driving an operator network; see `host.Host` for the ready one."""
+
+    def __init__(
+        self,
+        fps: float = 60.0,
+        realtime: bool = True,
+        *,
+        time_function: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], None] = time.sleep,
+        gc: GcMode = "frame",
+    ) -> None:
+        # First: a bad mode is refused before anything is built.
+        self._gc = FrameGc(gc)
+        self.guard = ThreadGuard()
+        self._frame_wait = FrameWait(sleep, self._as_frame_work)
+        self.clock = FrameClock(fps, realtime, time_function=time_function,
+                                sleep=self._frame_wait)
+        # Frame, step, GC and blocking times are wall time, even with a virtual clock.
+        self._wall_clock = time_function
+        #: This host's garbage-collection timer, in ``gc.callbacks`` until `close()`
+        #: (or until the host is collected, if it never closes).
+        self.gc_watch = GcWatch(time_function)
+        self.gc_watch.install()
+        weakref.finalize(self, self.gc_watch.uninstall)
+        self._stats = StatsRecorder()
+        self._frame_start: list[FrameCallback] = []
+        self._frame_end: list[FrameCallback] = []
+        self._hooks = HookRegistry(self.guard)
+        self._frame_waiters: list[asyncio.Future[int]] = []
+        self._stop_requested = self._closed = self._close_requested = False
+        self._in_frame = False  # also while a FrameWait serves between frames
+        self._running_since: int | None = None
+        self._last_frame_start: float | None = None
+        self.root = BaseCOMP(self, None, "")
+        current.host_opened(self)  # what TD-style globals (host.td.op) fall back to
+
+    # -- time -------------------------------------------------------------------
+    @property
+    def frame(self) -> int:
+        """Frames run so far (the current frame's number while one runs)."""
+        return self.clock.frame
+
+    @property
+    def seconds(self) -> float:
+        """The current frame's time: exactly ``(frame - 1) / fps`` when not realtime."""
+        return self.clock.seconds
+
+    @property
+    def fps(self) -> float:
+        return self.clock.fps
+
+    @property
+    def realtime(self) -> bool:
+        return self.clock.realtime
+
+    def time(self) -> float:
+        """Host time now: live wall time in realtime mode, the frame's time otherwise."""
+        return self.clock.now()
+
+    @property
+    def wall_clock(self) -> Callable[[], float]:
+        """The one wall clock (seconds, zero arguments) every duration is measured on:
+        frame and step times, the stepper's budget, coroutine steps, GC time.
+
+        Defaults to the ``time_function`` the host was made with. Kept as an attribute
+        so tests can replace it (Trio's ``_mock_clock.py``), also after the host was
+        made: the frame statistics, the stepper and the blocking detector read it
+        through the host at the start of each frame, the GC watch at once.
+        """
+        return self._wall_clock
+
+    @wall_clock.setter
+    def wall_clock(self, clock: Callable[[], float]) -> None:
+        if not callable(clock):
+            raise TypeError(f"wall_clock expected a callable returning seconds, got {clock!r}")
+        self._wall_clock = clock
+        self.gc_watch.clock = clock
+
+    @property
+    def gc_policy(self) -> FrameGc:
+        """The garbage-collection policy (``Host(gc=...)``): its mode and counts."""
+        return self._gc
+
+    @property
+    def stats(self) -> FrameStats:
+        return self._stats.snapshot()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def running_since(self) -> int | None:
+        """While a frame (or `close`) of this host runs: a number that grows with every
+        frame any host starts, so the highest is the innermost; None otherwise."""
+        return self._running_since
+
+    # -- network ----------------------------------------------------------------
+    def op(self, path: str) -> OP | None:
+        """The operator at an absolute path, or None."""
+        return self.root.op(path)
+
+    # -- callbacks --------------------------------------------------------------
+    def on_frame_start(self, fn: FrameCallback) -> FrameCallback:
+        """Call ``fn(host)`` at the start of every frame; returns ``fn`` (a decorator)."""
+        return self._add_callback(self._frame_start, fn, "on_frame_start")
+
+    def on_frame_end(self, fn: FrameCallback) -> FrameCallback:
+        """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator)."""
+        return self._add_callback(self._frame_end, fn, "on_frame_end")
+
+    def remove_callback(self, fn: FrameCallback) -> bool:
+        """Stop calling a frame callback; True if it was registered."""
+        self.guard.check(self)
+        for callbacks in (self._frame_start, self._frame_end):
+            if fn in callbacks:
+                callbacks.remove(fn)
+                return True
+        return False
+
+    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+        """Register a component's per-frame cook, run between start and end callbacks.
+
+        Returns the `Hook`; ``hook.remove()`` stops it. With ``owner``, the hook is
+        removed when that operator is destroyed, so a dead COMP never cooks.
+        """
+        self._check_hook(fn, owner, "on_cook")
+        return self._hooks.add_cook(fn, owner)
+
+    def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+        """Register cleanup for `close()`; hooks run last-registered first.
+
+        Returns the `Hook`; with ``owner``, it is removed when that operator is
+        destroyed (its ``onDestroy`` does the cleanup then).
+        """
+        self._check_hook(fn, owner, "on_close")
+        return self._hooks.add_close(fn, owner)
+
+    def remove_hooks(self, owner: OP) -> int:
+        """Remove every cook and close hook registered with ``owner``; how many.
+
+        The network calls this when an operator is destroyed.
+        """
+        self.guard.check(self)
+        return self._hooks.remove_owned(owner)
+
+    def _check_hook(self, fn: Callable[[], object], owner: OP | None, where: str) -> None:
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"{where}() expected a callable taking no arguments, got {fn!r}")
+        if owner is not None and not isinstance(owner, OP):
+            raise TypeError(f"{where}() expected owner to be an operator or None, "
+                            f"got {owner!r}")
+        if owner is not None and not owner.valid:
+            raise ValueError(f"{where}() was given {owner!r} as owner, which is destroyed")
+
+    def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,
+                      where: str) -> FrameCallback:
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"{where}() expected a callable taking the host, got {fn!r}")
+        callbacks.append(fn)
+        return fn
+
+    def report_exception(self, context: str, exc: BaseException) -> None:
+        """Log a fault in user code once, with where it happened, and count it."""
+        self._stats.callback_errors += 1
+        try:
+            text = str(exc)
+        except Exception:  # logging would print its own traceback for it
+            text = "<str() failed>"
+        log.error("%s raised %s: %s", context, type(exc).__name__, text, exc_info=exc)
+
+    def report_warning(self, message: str) -> None:
+        """Log a fault that raised nothing (a stalled loop, an ignored cancel) once, and
+        count it in ``stats.warnings``."""
+        self._stats.warnings += 1
+        log.warning("%s", message)
+
+    # -- awaiting frames --------------------------------------------------------
+    async def next_frame(self) -> int:
+        """Resolve at the start of the next frame (Godot's ``process_frame``); its number.
+
+        Raises:
+            ThreadViolation: awaited on another thread than the host's.
+        """
+        self.guard.check(self)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._frame_waiters.append(future)
+        return await future
+
+    # -- driving ----------------------------------------------------------------
+    def step(self, frames: int = 1) -> None:
+        """Run ``frames`` frames now (paced in realtime mode)."""
+        self.guard.check(self)
+        if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
+            raise ValueError(f"step() expected a whole number of frames >= 0, got {frames!r}")
+        self._check_open("step")
+        self.clock.resume()
+        for _ in range(frames):
+            if self._closed:  # closed from inside the last frame
+                break
+            self._run_frame()
+
+    def run(self, frames: int | None = None, seconds: float | None = None,
+            until: Callable[[], object] | None = None) -> int:
+        """Run frames until ``frames`` ran, ``seconds`` of host time passed, ``until()``
+        is true, or `stop()`; with none given, until `stop()`. Returns frames run."""
+        self.guard.check(self)
+        limits = RunLimits(frames, seconds, until)
+        self._check_open("run")
+        self._stop_requested = False
+        self.clock.resume()
+        limits.start(self.clock.now(), self.fps, self.realtime)
+        while not self._stop_requested and not self._closed:
+            if not limits.before_frame(self.clock.seconds, self.clock.period):
+                break
+            self._run_frame()
+            if limits.after_frame():
+                break
+        self._stop_requested = False
+        return limits.ran
+
+    def stop(self) -> None:
+        """Ask `run()` to return after the current frame. Safe from any thread."""
+        self._stop_requested = True
+
+    def serve_between_frames(self, fn: Callable[[float], bool] | None) -> None:
+        """Let ``fn(seconds)`` spend the waits before realtime frames, as frame work
+        (see `FrameWait`); None: sleep. TDAsyncIO runs its loop there."""
+        self.guard.check(self)
+        self._frame_wait.set(fn)
+
+    @contextlib.contextmanager
+    def _as_frame_work(self) -> Iterator[None]:
+        self._in_frame = True  # a close() meanwhile waits for the frame's end
+        self._running_since = _next_entry()
+        self._gc.begin_frame()  # stays paused: the next frame's end collects what is due
+        try:
+            yield
+        except BaseException:
+            self._gc.resume()
+            raise
+        finally:
+            self._running_since, self._in_frame = None, False
+
+    def _check_open(self, what: str) -> None:
+        if self._closed:
+            raise RuntimeError(f"{what}() called on a closed host; create a new Host")
+        if self._in_frame:
+            raise RuntimeError(f"{what}() called from inside a frame; frames cannot nest")
+
+    def _run_frame(self) -> None:
+        self.clock.begin_frame()
+        perf = self._wall_clock
+        gc_watch = self.gc_watch
+        gc_before = gc_watch.total
+        started = perf()
+        interval = None if self._last_frame_start is None else started - self._last_frame_start
+        self._last_frame_start = started
+        self._in_frame = True
+        self._running_since = _next_entry()  # TD-style globals mean this host meanwhile
+        self._gc.begin_frame()
+        try:
+            waiters, self._frame_waiters = self._frame_waiters, []
+            frame = self.clock.frame
+            for future in waiters:
+                if not future.done():
+                    future.set_result(frame)
+            self._call_each(self._frame_start, "on_frame_start")
+            cook_started = perf()
+            self._hooks.run_cooks()
+            step_time = perf() - cook_started
+            self._call_each(self._frame_end, "on_frame_end")
+        finally:
+            self._running_since = None
+            self._in_frame = False
+            # The collection due in the frame runs now (gc_policy); counted in this frame's.
+            self._gc.end_frame(self.clock.slack())
+            if self._close_requested:
+                self.close()  # asked for from inside the frame (a callback, a task)
+        stats = self._stats
+        stats.late_frames = self.clock.late_frames
+        stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
+        stats.gc_time_total = gc_watch.total
+        stats.gc_collections = gc_watch.collections
+        if gc_watch.interrupt_pending:
+            gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
+
+    def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
+        for fn in list(callbacks):
+            try:
+                fn(self)
+            except Exception as exc:
+                self.report_exception(f"{where} callback {fn!r}", exc)
+
+    # -- shutdown ---------------------------------------------------------------
+    def close(self) -> None:
+        """Cancel all work, run cleanup hooks, tear down the network. Idempotent.
+
+        Called from inside a frame (a callback, a task), it asks `run()` to stop and
+        closes the host when that frame ends. Every hook runs whatever the others
+        raise; a KeyboardInterrupt or SystemExit from one is raised again at the end.
+        """
+        self.guard.check(self)
+        if self._closed:
+            return
+        if self._in_frame:
+            self._close_requested = self._stop_requested = True
+            return
+        self._closed = True
+        self.gc_watch.uninstall()
+        for future in self._frame_waiters:
+            future.cancel()
+        self._frame_waiters.clear()
+        # Tasks' cleanup and onDestroy handlers still see this host as current.
+        # (Both report their exceptions, so the reset below is always reached.)
+        self._running_since = _next_entry()
+        errors, interrupts = self._hooks.run_close(_log_close_error)
+        self._frame_start.clear()
+        self._frame_end.clear()
+        self._gc.close()  # unfreeze, re-enable: whatever the teardown does
+        try:
+            self.root.close_network()
+        except BaseException as exc:
+            interrupts.append(exc)
+        finally:
+            self._running_since = None
+            current.host_closed(self)
+        if interrupts:
+            raise interrupts[0]
+        if errors:
+            raise RuntimeError(f"{len(errors)} close hook(s) failed; first: {errors[0]!r}")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "realtime" if self.realtime else "virtual"
+        return f"<Host {self.fps:g} fps {mode} frame={self.frame}>"
+
+    def __rich_repr__(self) -> Any:
+        yield "fps", self.fps
+        yield "realtime", self.realtime
+        yield "frame", self.frame

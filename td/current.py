@@ -1,0 +1,84 @@
+"""Which host is "current": the one TD-style global code such as ``op('/ChatTD')`` means.
+
+TouchDesigner code reaches operators through globals (``op``, ``run``) because a TD
+process has one network. A Python process may hold several hosts, so the globals
+in `host.td` ask this module which one is meant: the host whose frame is running on
+this thread (its callbacks, cook hooks, completion callbacks and tasks all run
+inside a frame, and its close hooks inside `close()`), else the only open host
+owned by this thread, else a clear `NoCurrentHost` error.
+
+This is process-wide state on purpose, and the only such state in the engine: the
+open hosts, held weakly (a dropped host is forgotten). Which of them runs a frame is
+each host's own `running_since`, so a frame pays one counter step for it, and hosts
+on other threads never count (they are checked with their thread guard).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Protocol
+
+from td.thread_guard import ThreadGuard
+
+__all__ = ["NoCurrentHost", "OpenHost", "current_host", "host_closed", "host_opened"]
+
+
+class OpenHost(Protocol):
+    """What this module needs of a host (`td.core.HostCore` fits it); a
+    protocol, so the core can import this module and not the other way round."""
+
+    @property
+    def guard(self) -> ThreadGuard: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def running_since(self) -> int | None: ...
+
+
+class NoCurrentHost(RuntimeError):
+    """TD-style global code ran where no single host is meant."""
+
+
+_open: weakref.WeakSet[OpenHost] = weakref.WeakSet()
+
+
+def host_opened(host: OpenHost) -> None:
+    """A host was created: it may be the only open one."""
+    _open.add(host)
+
+
+def host_closed(host: OpenHost) -> None:
+    """A host was closed: it is current no more."""
+    _open.discard(host)
+
+
+def current_host() -> OpenHost:
+    """The host running the innermost frame on this thread, else the only open host
+    of this thread.
+
+    Raises:
+        NoCurrentHost: no host runs here and not exactly one is open.
+    """
+    mine = [h for h in list(_open) if h.guard.is_owner()]
+    running = [h for h in mine if h.running_since is not None]
+    if running:
+        return max(running, key=_running_since)
+    mine = [h for h in mine if not h.closed]
+    if len(mine) == 1:
+        return mine[0]
+    if not mine:
+        raise NoCurrentHost(
+            "op() and the other TD globals found no open host on thread "
+            f"{threading.current_thread().name!r}; create one with host.Host(), or call "
+            "them from a frame, callback or task of the host you mean")
+    raise NoCurrentHost(
+        f"op() and the other TD globals found {len(mine)} open hosts on this thread and "
+        "none running a frame, so cannot tell which is meant; call them from a frame, "
+        "callback or task of one host, or use that host's host.op(path)")
+
+
+def _running_since(host: OpenHost) -> int:
+    return host.running_since or 0

@@ -1,0 +1,131 @@
+"""Removable hooks: what `HostCore.on_cook` and `HostCore.on_close` hand back.
+
+A hook registered for an operator must not outlive it: a destroyed COMP whose cook
+still runs every frame touches a dead network, and its close hook would keep it in
+memory until the host closes. So every registration returns a `Hook` whose
+``remove()`` takes it out, and hooks registered with an owner are removed when that
+owner is destroyed (like the frame callbacks' ``remove_callback``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from td.thread_guard import ThreadGuard
+
+__all__ = ["Hook", "HookRegistry"]
+
+
+class Hook:
+    """One registered cook or close hook; ``remove()`` unregisters it."""
+
+    __slots__ = ("_fn", "_guard", "_hooks", "_kind")
+
+    def __init__(self, fn: Callable[[], object], hooks: list[Hook], guard: ThreadGuard,
+                 kind: str) -> None:
+        self._fn = fn
+        self._hooks: list[Hook] | None = hooks
+        self._guard = guard
+        self._kind = kind
+
+    @property
+    def fn(self) -> Callable[[], object]:
+        """The callable this hook runs."""
+        return self._fn
+
+    @property
+    def active(self) -> bool:
+        """True until `remove()` (or the host's close) took the hook out."""
+        return self._hooks is not None
+
+    def remove(self) -> bool:
+        """Stop running this hook; True if it was still registered. Idempotent."""
+        self._guard.check(self)
+        hooks, self._hooks = self._hooks, None
+        if hooks is None:
+            return False
+        hooks.remove(self)
+        return True
+
+    def detach(self) -> None:
+        """Mark the hook removed without touching its list (the host cleared it)."""
+        self._hooks = None
+
+    def __repr__(self) -> str:
+        state = "active" if self.active else "removed"
+        return f"<Hook {self._kind} {self._fn!r} {state}>"
+
+
+class HookRegistry:
+    """A host's cook and close hooks, and which operator registered which.
+
+    Kept apart from the frame loop so the loop reads as the frame's order; the
+    registry owns the lists and the bookkeeping that lets a destroyed operator's
+    hooks go with it (keyed by ``id()``: an operator class may define ``__eq__``).
+    """
+
+    __slots__ = ("_close", "_cook", "_guard", "_owned")
+
+    def __init__(self, guard: ThreadGuard) -> None:
+        self._guard = guard
+        self._cook: list[Hook] = []
+        self._close: list[Hook] = []
+        self._owned: dict[int, list[Hook]] = {}
+
+    def add_cook(self, fn: Callable[[], object], owner: object | None) -> Hook:
+        """Register a per-frame cook (the caller has checked ``fn`` and ``owner``)."""
+        return self._add(self._cook, fn, owner, "on_cook")
+
+    def add_close(self, fn: Callable[[], object], owner: object | None) -> Hook:
+        """Register a close hook (the caller has checked ``fn`` and ``owner``)."""
+        return self._add(self._close, fn, owner, "on_close")
+
+    def remove_owned(self, owner: object) -> int:
+        """Remove every hook registered with ``owner``; how many were still active."""
+        return sum(hook.remove() for hook in self._owned.pop(id(owner), []))
+
+    def run_cooks(self) -> None:
+        """Run each active cook hook once, in registration order."""
+        # A copy: a cook may destroy a COMP, removing hooks from the list.
+        for hook in tuple(self._cook):
+            if hook.active:
+                hook.fn()
+
+    def run_close(self, log_error: Callable[[Hook, Exception], None]
+                  ) -> tuple[list[Exception], list[BaseException]]:
+        """Run every close hook, last registered first, whatever the others raise.
+
+        Returns the exceptions (each also given to ``log_error``) and the
+        interrupts (KeyboardInterrupt, SystemExit) for the caller to raise again once
+        the host is torn down. Every hook is detached afterwards.
+        """
+        errors: list[Exception] = []
+        interrupts: list[BaseException] = []
+        for hook in reversed(tuple(self._close)):
+            if not hook.active:
+                continue
+            try:
+                hook.fn()
+            except Exception as exc:
+                errors.append(exc)
+                log_error(hook, exc)
+            except BaseException as exc:  # the other hooks still run
+                interrupts.append(exc)
+        self.clear()
+        return errors, interrupts
+
+    def clear(self) -> None:
+        """Detach and forget every hook."""
+        for hook in (*self._close, *self._cook):
+            hook.detach()
+        self._close.clear()
+        self._cook.clear()
+        self._owned.clear()
+
+    def _add(self, hooks: list[Hook], fn: Callable[[], object], owner: object | None,
+             kind: str) -> Hook:
+        hook = Hook(fn, hooks, self._guard, kind)
+        hooks.append(hook)
+        if owner is not None:
+            self._owned.setdefault(id(owner), []).append(hook)
+        return hook

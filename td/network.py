@@ -1,0 +1,395 @@
+"""The operator network: operators, COMPs with children, paths and `op()` lookup.
+
+Paths follow TouchDesigner: the root COMP is ``/``, children are ``/ChatTD/TDAsyncIO``;
+``op()`` takes an absolute path or one relative to a COMP (``child``, ``../sibling``,
+``./x``) and returns None when nothing is there. Every public entry point checks the
+host's thread guard first, so a violation changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+from td.extensions import Extensions, MissingAttribute
+from td.pages import CustomPages, Page, matching_pars
+from td.params import BuiltinStrPar, Par, ParCollection, ParSpec
+
+if TYPE_CHECKING:
+    from td.hooks import Hook
+    from td.stats import FrameStats
+    from td.thread_guard import ThreadGuard
+
+__all__ = ["OP", "BaseCOMP", "Extensions", "OperatorHost"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+OpT = TypeVar("OpT", bound="OP")
+
+
+class OperatorHost(Protocol):
+    """The host as an operator sees it (``op.host``): `HostCore` and `host.Host` fit it.
+
+    The network sits below the frame loop (`HostCore` builds its root COMP from this
+    module), so operators name the host through this protocol rather than importing
+    `HostCore`; the import graph stays one way. Driving the host (``step``, ``run``,
+    ``close``) is left out on purpose: an operator runs inside a frame, where those
+    raise.
+    """
+
+    @property
+    def guard(self) -> ThreadGuard: ...
+
+    @property
+    def root(self) -> BaseCOMP: ...
+
+    @property
+    def frame(self) -> int: ...
+
+    @property
+    def seconds(self) -> float: ...
+
+    @property
+    def fps(self) -> float: ...
+
+    @property
+    def realtime(self) -> bool: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def stats(self) -> FrameStats: ...
+
+    def time(self) -> float: ...
+
+    def op(self, path: str) -> OP | None: ...
+
+    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook: ...
+
+    def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook: ...
+
+    def on_frame_start(self, fn: Callable[[Any], object]) -> Callable[[Any], object]: ...
+
+    def remove_callback(self, fn: Callable[[Any], object]) -> bool: ...
+
+    def remove_hooks(self, owner: OP) -> int: ...
+
+    def report_exception(self, context: str, exc: BaseException) -> None: ...
+
+    def report_warning(self, message: str) -> None: ...
+
+    async def next_frame(self) -> int: ...
+
+    def stop(self) -> None: ...
+
+
+class OP:
+    """Base of every operator: a name, a place in the tree, parameters.
+
+    Subclasses declare ``parameters`` (a tuple of `ParSpec`) and may define
+    ``onCreate()``, ``onPulse(par)``, ``onValueChange(par, prev)`` and ``onDestroy()``.
+    Create operators with ``comp.create(OpClass, name)``, never directly.
+    """
+
+    parameters: ClassVar[tuple[ParSpec, ...]] = ()
+    family: ClassVar[str] = "OP"
+
+    def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
+        self._host = host
+        self._guard: ThreadGuard = host.guard
+        self._parent = parent
+        self._name = name
+        if parent is None:
+            self._path = "/"
+        elif parent._parent is None:
+            self._path = "/" + name
+        else:
+            self._path = f"{parent._path}/{name}"
+        self._valid = True
+        specs: dict[str, ParSpec] = {}
+        for klass in reversed(type(self).__mro__):
+            for spec in klass.__dict__.get("parameters", ()):
+                specs[spec.name] = spec
+        self.par = ParCollection(self, list(specs.values()))
+        self.ext = Extensions(self)
+        self._pages = CustomPages(self)
+
+    # -- identity ---------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def host(self) -> OperatorHost:
+        self._guard.check(self)
+        return self._host
+
+    @property
+    def guard(self) -> ThreadGuard:
+        """The host's thread guard: ``op.guard.check(obj)`` before touching host state."""
+        return self._guard
+
+    @property
+    def valid(self) -> bool:
+        return self._valid
+
+    def parent(self, levels: int = 1) -> BaseCOMP | None:
+        """The COMP ``levels`` above this operator (TD's ``parent(n)``), None above root."""
+        self._guard.check(self)
+        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 1:
+            raise ValueError(f"parent() expected a whole number of levels >= 1, got {levels!r}")
+        node: OP | None = self
+        for _ in range(levels):
+            node = node._parent if node is not None else None
+        return node  # type: ignore[return-value]
+
+    # -- lookup -----------------------------------------------------------------
+    def op(self, path: str) -> OP | None:
+        """Find an operator by absolute path or relative to this one; None if missing."""
+        self._guard.check(self)
+        start: OP = self if isinstance(self, BaseCOMP) else (self._parent or self)
+        return _resolve(start, path, self._host.root)
+
+    # -- parameters the TD way ----------------------------------------------------
+    def pars(self, *patterns: str) -> list[Par]:
+        """The parameters whose names match any pattern (``'Color*'``, ``'A* B?'``;
+        several patterns may share one string, space-separated); all with none."""
+        self._guard.check(self)
+        return matching_pars(self.par, patterns)
+
+    def appendCustomPage(self, name: str) -> Page:
+        """The custom page ``name`` (made on first use) to append parameters to at run
+        time: ``op.appendCustomPage('Config').appendFloat('Gain')``."""
+        self._guard.check(self)
+        return self._pages.page(name)
+
+    @property
+    def customPages(self) -> list[Page]:
+        """The custom pages, in the order they were made."""
+        self._guard.check(self)
+        return list(self._pages.pages)
+
+    @property
+    def customPars(self) -> list[Par]:
+        """The parameters appended at run time on custom pages."""
+        self._guard.check(self)
+        return [p for p in self.par if p.isCustom]
+
+    if not TYPE_CHECKING:  # at run time only: mypy keeps flagging misspelled attributes
+        def __getattr__(self, name: str) -> Any:
+            # Called only when ordinary lookup failed, so the operator's own
+            # attributes always win over promoted extension members.
+            extensions = self.__dict__.get("ext")
+            if extensions is not None and name[:1].isupper():
+                try:
+                    return extensions.promoted(name)
+                except AttributeError:
+                    pass
+            if name.startswith("_") or extensions is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute "
+                                     f"{name!r}")
+            raise MissingAttribute(self, name, extensions)
+
+    # -- lifecycle hooks, overridden by subclasses --------------------------------
+    def onCreate(self) -> None:
+        """Called once the operator is in the tree; ``self.op()`` and ``self.host`` work."""
+
+    def onDestroy(self) -> None:
+        """Called when the operator is destroyed or its host closes."""
+
+    def call_handler(self, handler_name: str, *args: Any) -> None:
+        """Call ``self.<handler_name>(*args)``; an exception is reported, never raised.
+
+        A faulty pulse or value-change handler must not take down the caller
+        (a button click, a frame); the host logs it once and counts it.
+        """
+        handler = getattr(self, handler_name, None)
+        if handler is None:
+            return
+        try:
+            handler(*args)
+        except Exception as exc:
+            self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
+
+    def destroy(self) -> None:
+        """Remove this operator (and its children) from the network."""
+        self._guard.check(self)
+        if self._parent is None:
+            raise ValueError("the root COMP '/' cannot be destroyed; close the host instead")
+        if self._valid:
+            self._parent._children.pop(self._name, None)
+            self._teardown()
+
+    def _teardown(self) -> None:
+        self._valid = False
+        self._host.remove_hooks(self)
+        self.call_handler("onDestroy")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._path}>"
+
+    def __rich_repr__(self) -> Iterator[Any]:
+        yield self._path
+
+
+class ShortcutPar(BuiltinStrPar):
+    """``opshortcut``: empty, or a name by which ``op.<name>`` finds this COMP."""
+
+    def validate(self, value: Any, where: str) -> str:
+        text = super().validate(value, where)
+        if text and not text.isidentifier():
+            raise ValueError(f"{where} expected an empty string or a Python name such as "
+                             f"'ChatTD' (it is used as op.<name>), got {value!r}")
+        return text
+
+
+class BaseCOMP(OP):
+    """A component: an operator that holds other operators.
+
+    A COMP can carry extensions (``comp.addExtension``) whose capitalized members
+    are promoted onto it, and a global OP shortcut (parameter ``opshortcut``).
+    """
+
+    family = "COMP"
+    parameters: ClassVar[tuple[ParSpec, ...]] = (
+        ShortcutPar("opshortcut", "", label="Global OP Shortcut",
+                    help="a name by which op.<name> finds this COMP from anywhere"),
+    )
+
+    def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
+        super().__init__(host, parent, name)
+        self._children: dict[str, OP] = {}
+        self._shortcuts: dict[str, BaseCOMP] = {}
+
+    # -- extensions ---------------------------------------------------------------
+    def addExtension(self, ext: object, name: str | None = None,
+                     promote: bool = True) -> Any:
+        """Attach an extension, TouchDesigner's way; returns the extension object.
+
+        ``ext`` is a class (called as ``ext(self)``: TD's ``ownerComp`` convention) or
+        an instance. It becomes ``self.ext.<name>`` (the class name by default); with
+        ``promote``, its members whose names start with a capital are reachable on the
+        COMP itself (``comp.Run(...)``), the COMP's own attributes winning. Its
+        ``onDestroyTD()``, if any, is called when the COMP is destroyed or the host
+        closes, as in TD.
+        """
+        self._guard.check(self)
+        return self.ext.attach(ext, name, promote)
+
+    # -- global OP shortcuts ----------------------------------------------------------
+    def shortcut(self, name: str) -> BaseCOMP | None:
+        """The COMP at or below this one whose ``opshortcut`` is ``name``, or None.
+
+        Found by walking the network once, then remembered until that COMP is
+        destroyed or its shortcut changes.
+        """
+        self._guard.check(self)
+        if not isinstance(name, str):
+            raise TypeError(f"shortcut() expected a shortcut name, got {name!r}")
+        found = self._shortcuts.get(name)
+        if found is not None and found._valid and found.par.opshortcut.eval() == name:
+            return found
+        self._shortcuts.pop(name, None)
+        for node in self.walk():
+            if isinstance(node, BaseCOMP) and node.par.opshortcut.eval() == name:
+                self._shortcuts[name] = node
+                return node
+        return None
+
+    def shortcuts(self) -> dict[str, BaseCOMP]:
+        """Every global OP shortcut at or below this COMP (the first COMP for each)."""
+        self._guard.check(self)
+        found: dict[str, BaseCOMP] = {}
+        for node in self.walk():
+            if isinstance(node, BaseCOMP):
+                found.setdefault(node.par.opshortcut.eval(), node)
+        found.pop("", None)
+        return found
+
+    @property
+    def children(self) -> list[OP]:
+        self._guard.check(self)
+        return list(self._children.values())
+
+    def create(self, op_class: type[OpT], name: str) -> OpT:
+        """Create a child operator of ``op_class`` called ``name`` and return it."""
+        self._guard.check(self)
+        if not (isinstance(op_class, type) and issubclass(op_class, OP)):
+            raise TypeError(
+                f"create() expected an operator class such as BaseCOMP or TableDAT, "
+                f"got {op_class!r}"
+            )
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ValueError(
+                f"create() expected a name of letters, digits and underscores that does not "
+                f"start with a digit, got {name!r}"
+            )
+        if name in self._children:
+            raise ValueError(f"{self._path} already has a child named {name!r}")
+        child = op_class(self._host, self, name)
+        self._children[name] = child
+        try:
+            child.onCreate()
+        except BaseException:
+            self._children.pop(name, None)
+            child._valid = False
+            self._host.remove_hooks(child)  # hooks its onCreate registered go with it
+            raise
+        return child
+
+    def close_network(self) -> None:
+        """Destroy the whole network below this root COMP (its ``onDestroy`` handlers
+        run, its hooks go): what the host does last when it closes.
+
+        Raises:
+            ValueError: on a COMP that is not the root (use ``destroy()`` there).
+        """
+        if self._parent is not None:
+            raise ValueError(f"close_network() is for the root COMP '/', got {self.path!r}; "
+                             "destroy() removes any other operator")
+        self._teardown()
+
+    def _teardown(self) -> None:
+        self.ext.destroyed(self._host.report_exception)  # TD's onDestroyTD()
+        for child in reversed(list(self._children.values())):
+            child._teardown()
+        self._children.clear()
+        super()._teardown()
+
+    def walk(self) -> Iterator[OP]:
+        """This COMP and every operator below it, depth first, in creation order."""
+        self._guard.check(self)
+        yield self
+        for child in list(self._children.values()):
+            if isinstance(child, BaseCOMP):
+                yield from child.walk()
+            else:
+                yield child
+
+
+def _resolve(start: OP, path: str, root: BaseCOMP) -> OP | None:
+    if not isinstance(path, str):
+        raise TypeError(f"op() expected a path string like 'child', '../sibling' or "
+                        f"'/ChatTD', got {path!r}")
+    if not path:
+        raise ValueError("op() expected a path like 'child', '../sibling' or '/ChatTD', "
+                         "got an empty string")
+    node: OP | None = root if path.startswith("/") else start
+    for part in path.split("/"):
+        if node is None:
+            return None
+        if part in ("", "."):
+            continue
+        if part == "..":
+            node = node._parent
+        elif isinstance(node, BaseCOMP):
+            node = node._children.get(part)
+        else:
+            return None
+    return node

@@ -1,0 +1,62 @@
+"""The wait before a realtime frame: a sleep, or a component's turn (`FrameWait`)."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from td import current
+from td.core import HostCore
+
+
+def test_a_served_wait_runs_as_frame_work_between_two_frames() -> None:
+    host = HostCore(fps=20.0, realtime=True)
+    seen: list[tuple[int, float, bool, object]] = []
+
+    def serve(seconds: float) -> bool:
+        seen.append((host.frame, seconds, gc.isenabled(), current.current_host()))
+        return False  # the host sleeps the rest, as without a server
+
+    host.serve_between_frames(serve)
+    try:
+        host.step(2)
+    finally:
+        host.close()
+    assert seen, "the second frame's wait was not served"
+    frame, seconds, collector_on, current_host = seen[0]
+    assert frame == 1 and 0.0 < seconds <= host.clock.period
+    assert not collector_on  # paused as in a frame; the next frame's end collects
+    assert current_host is host
+    assert gc.isenabled()
+
+
+def test_close_asked_for_between_frames_waits_for_the_frame_that_follows() -> None:
+    host = HostCore(fps=20.0, realtime=True)
+    host.serve_between_frames(lambda seconds: host.close() or False)
+    host.run(frames=5)
+    assert host.closed and host.frame == 2
+
+
+def test_a_host_with_its_own_sleep_keeps_it_and_none_puts_the_sleep_back() -> None:
+    now = [0.0]
+    served: list[float] = []
+    host = HostCore(fps=10.0, realtime=True, time_function=lambda: now[0],
+                    sleep=lambda s: now.__setitem__(0, now[0] + s))
+    host.serve_between_frames(lambda s: served.append(s) or True)
+    host.step(3)
+    assert served == [] and now[0] == pytest.approx(0.2)
+    real = HostCore(fps=50.0, realtime=True)
+    real.serve_between_frames(lambda s: served.append(s) or False)
+    real.serve_between_frames(None)
+    real.step(3)
+    real.close()
+    host.close()
+    assert served == []
+
+
+def test_serve_between_frames_rejects_what_it_cannot_call() -> None:
+    with HostCore() as host, pytest.raises(
+            TypeError, match=r"serve_between_frames\(\) expected a callable taking seconds "
+                             r"or None, got 5"):
+        host.serve_between_frames(5)  # type: ignore[arg-type]

@@ -1,0 +1,249 @@
+"""The host's GC policy, by counting: collector state, collection counts, dead weakrefs.
+
+Nothing here is timed: what the policy promises (no automatic collection inside a
+frame, the due collection at its end, a deferred full collection, a frozen scene)
+shows in `gc.isenabled()`, `gc.get_count()`, `gc.get_freeze_count()` and in cycles
+that were or were not freed.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from td.gc_policy import MAX_FULL_DEFERRAL, FrameGc
+
+
+@pytest.fixture(autouse=True)
+def _restore_gc() -> Iterator[None]:
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
+    gc.unfreeze()
+    (gc.enable if enabled else gc.disable)()
+
+
+class _Node:
+    """A cycle's member that can be watched through a weakref."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _cycles(count: int) -> list[weakref.ref[_Node]]:
+    return [weakref.ref(_Node()) for _ in range(count)]
+
+
+def test_bad_mode_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"gc= expected one of 'frame', 'python', got 'off'"):
+        FrameGc("off")
+
+
+def test_collector_is_paused_for_the_frame_and_back_after() -> None:
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    assert not gc.isenabled() and policy.active
+    policy.end_frame()
+    assert gc.isenabled() and not policy.active
+
+
+def test_python_mode_leaves_the_collector_alone() -> None:
+    gc.set_threshold(100)
+    policy = FrameGc("python")
+    policy.begin_frame()
+    assert gc.isenabled()
+    keep = [[] for _ in range(1000)]
+    policy.end_frame()
+    assert policy.end_collections == 0 and keep
+
+
+def test_a_collector_disabled_by_the_user_stays_off() -> None:
+    gc.disable()
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    garbage = _cycles(2000)
+    policy.end_frame()
+    assert not gc.isenabled() and policy.end_collections == 0
+    assert any(ref() is not None for ref in garbage)
+
+
+def test_no_collection_inside_the_frame_then_the_due_one_at_its_end() -> None:
+    gc.collect()
+    gc.set_threshold(100, 10, 10)
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    refs = _cycles(5000)  # 50 times the threshold: Python would collect 50 times
+    assert gc.get_count()[0] >= 5000
+    assert all(ref() is not None for ref in refs)  # nothing collected mid-frame
+    policy.end_frame()
+    assert policy.end_collections == 1
+    assert gc.get_count()[0] < 100
+    assert all(ref() is None for ref in refs)  # the cycles went at the frame's end
+
+
+def test_nothing_runs_at_frame_end_when_nothing_is_due() -> None:
+    gc.collect()
+    gc.set_threshold(10_000, 10, 10)
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    refs = _cycles(10)
+    policy.end_frame()
+    assert policy.end_collections == 0
+    assert all(ref() is not None for ref in refs)
+
+
+def test_a_full_collection_waits_for_slack_then_runs_anyway() -> None:
+    gc.collect()
+    gc.collect(1)  # generation 2's count is now 1: past a threshold of 0
+    gc.set_threshold(100, 0, 0)  # every due collection may be a full one
+    policy = FrameGc("frame")
+    policy.last_full_seconds = 1.0  # the last full one took a second
+    policy.begin_frame()
+    refs = _cycles(500)
+    policy.end_frame(slack=0.010)  # 10 ms left: no room for it
+    assert policy.deferred_full == 1 and policy.full_collections == 0
+    assert all(ref() is None for ref in refs)  # the young generations were collected
+    policy.deferred_full = MAX_FULL_DEFERRAL
+    policy.begin_frame()
+    _cycles(500)
+    policy.end_frame(slack=0.010)
+    assert policy.end_collections == 2
+    assert policy.deferred_full in (0, MAX_FULL_DEFERRAL)  # ran (0) or Python declined it
+
+
+def test_a_full_collection_runs_when_frames_do_not_wait() -> None:
+    gc.collect()
+    gc.collect(1)  # generation 2's count is now 1: past a threshold of 0
+    gc.set_threshold(100, 0, 0)
+    policy = FrameGc("frame")
+    policy.last_full_seconds = 1.0
+    policy.begin_frame()
+    _cycles(500)
+    policy.end_frame(slack=None)
+    assert policy.deferred_full == 0 and policy.end_collections == 1
+
+
+def test_freeze_moves_live_objects_out_and_close_brings_them_back() -> None:
+    gc.unfreeze()
+    policy = FrameGc("frame")
+    policy.freeze()
+    assert policy.frozen and gc.get_freeze_count() > 0
+    policy.close()
+    assert not policy.frozen and gc.get_freeze_count() == 0
+
+
+def test_python_mode_does_not_freeze() -> None:
+    gc.unfreeze()
+    policy = FrameGc("python")
+    policy.freeze()
+    assert not policy.frozen and gc.get_freeze_count() == 0
+
+
+def test_close_re_enables_a_collector_left_paused() -> None:
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    policy.close()
+    assert gc.isenabled() and not policy.active
+
+
+# -- through the host ---------------------------------------------------------------
+
+def test_host_refuses_an_unknown_gc_mode() -> None:
+    from host import Host
+
+    with pytest.raises(ValueError, match=r"gc= expected one of 'frame', 'python', got 'never'"):
+        Host(realtime=False, gc="never")  # type: ignore[arg-type]
+
+
+def test_the_collector_is_off_in_every_part_of_a_frame_and_on_between() -> None:
+    from host import Host
+
+    seen: dict[str, bool] = {}
+
+    async def task() -> None:
+        seen["coroutine"] = gc.isenabled()
+
+    with Host(realtime=False) as host:
+        assert host.gc_policy.mode == "frame"
+        host.on_frame_start(lambda _h: seen.setdefault("frame start", gc.isenabled()))
+        host.on_frame_end(lambda _h: seen.setdefault("frame end", gc.isenabled()))
+        host.tasks.Run(task(), completion_callback=lambda _o: seen.setdefault(
+            "completion callback", gc.isenabled()))
+        host.step(2)
+        assert gc.isenabled()
+    assert seen == {"frame start": False, "coroutine": False, "completion callback": False,
+                    "frame end": False}
+
+
+def test_python_mode_keeps_the_collector_on_in_frames() -> None:
+    from host import Host
+
+    seen: list[bool] = []
+    with Host(realtime=False, gc="python") as host:
+        host.on_frame_end(lambda _h: seen.append(gc.isenabled()))
+        host.step(3)
+    assert seen == [True, True, True]
+
+
+def test_cyclic_results_of_tasks_are_collected_within_a_few_frames() -> None:
+    """The soak in miniature: 3,000 tasks return cycles and are cleared; with the
+    collector paused in frames, the frame ends still free every cycle."""
+    from host import Host
+
+    gc.set_threshold(700, 10, 10)
+    refs: list[weakref.ref[_Node]] = []
+
+    async def cyclic() -> _Node:
+        node = _Node()
+        refs.append(weakref.ref(node))
+        return node
+
+    with Host(realtime=False) as host:
+        host.asyncio_comp.par.Clearafter = 0.0
+        # Submitted inside the frames, so every allocation happens with the
+        # collector paused: only the frame ends can free the cycles.
+        host.on_frame_start(
+            lambda h: host.tasks.Run([cyclic() for _ in range(100)]) if h.frame <= 30 else None)
+        host.step(33)
+        assert host.tasks.task_count() == 0
+        assert host.gc_policy.end_collections > 0
+        alive = sum(ref() is not None for ref in refs)
+        # Only the cycles made since the last due collection (under one threshold's
+        # worth of allocations) may still wait for the next frame end.
+        assert alive < 700, alive
+    assert len(refs) == 3000
+
+
+def test_a_built_scene_is_frozen_until_the_host_closes(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from host import Host
+    from host.scene_loader import build_scene, load_scene
+
+    assert isinstance(tmp_path, Path)
+    scene_file = tmp_path / "tiny.py"
+    scene_file.write_text("def build(host):\n    host.step()\n")
+    gc.unfreeze()
+    host = Host(realtime=False)
+    build_scene(load_scene(str(scene_file)), host)
+    assert host.gc_policy.frozen and gc.get_freeze_count() > 0
+    host.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_clock_tells_the_slack_left_before_the_next_frame() -> None:
+    from host import FrameClock
+
+    now = [1000.0]
+    clock = FrameClock(50.0, realtime=True, time_function=lambda: now[0],
+                       sleep=lambda s: now.__setitem__(0, now[0] + s))
+    assert clock.slack() is None  # no frame yet
+    clock.begin_frame()
+    now[0] += 0.005  # the frame's work took 5 ms of its 20
+    assert clock.slack() == pytest.approx(0.015)
+    now[0] += 0.030  # ... or ran late
+    assert clock.slack() == pytest.approx(-0.015)
+    assert FrameClock(50.0, realtime=False).slack() is None
