@@ -30,6 +30,7 @@ from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.validation import close_given, coroutine_name, is_new_native, validate_run
+from asyncio_comp.where import await_chain
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
@@ -255,6 +256,24 @@ class AsyncIOManager:
 
     def task_count(self) -> int:
         return len(self._registry)
+
+    def where(self, task_id: int) -> list[str]:
+        """Where a task is waiting: its await chain, outermost first, as
+        ``file:line in function`` lines, ending with a line naming the innermost
+        awaitable (a sleep and when it wakes, a future, another task, a worker job, a
+        socket read). ``[]`` when the task is not waiting: pending, ended, running
+        this very moment, or not tracked.
+
+        Raises:
+            TypeError: ``task_id`` is not an int.
+        """
+        self._guard.check(self)
+        if isinstance(task_id, bool) or not isinstance(task_id, int):
+            raise TypeError(f"where() expected a task id (int), got {task_id!r}")
+        rec = self._registry.get(task_id)
+        if rec is None or rec.status is not TaskStatus.RUNNING:
+            return []
+        return await_chain(rec.coro, rec.task, self._loop.time())
 
     @property
     def blocking_reports(self) -> tuple[BlockingReport, ...]:
