@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.pacing import OutsidePacer
+from asyncio_comp.progress import submitting_task_id
 from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
@@ -131,6 +132,7 @@ class AsyncIOManager:
             registry = self._registry
             rec = TaskRecord(registry.next_id(), coro, description or coro.__qualname__,
                              info, None, completion_callback, self._now(), lifecycle)
+            rec.parent_id = submitting_task_id()
             registry.add(rec)
             lifecycle.submitted(rec)
             registry.version += 1
@@ -158,6 +160,7 @@ class AsyncIOManager:
         """Track one checked coroutine as a new pending task; its id."""
         rec = TaskRecord(self._registry.next_id(), coro, name, info, timeout, callback, now,
                          self._lifecycle)
+        rec.parent_id = submitting_task_id()
         self._registry.add(rec)  # registered and counted together
         self._lifecycle.submitted(rec)
         return rec.task_id
@@ -283,13 +286,13 @@ class AsyncIOManager:
     @property
     def blocking_threshold(self) -> float:
         """Seconds one coroutine step may hold the loop before it is reported."""
-        return self._blocking.threshold
+        return self._blocking.report_threshold
 
     @blocking_threshold.setter
     def blocking_threshold(self, seconds: float) -> None:
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
             raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
-        self._blocking.threshold = float(seconds)
+        self._blocking.set_report_threshold(float(seconds))
 
     def GetLifetimeCounts(self) -> dict[TaskStatus, int]:
         """How many tasks ended in each final status (completed, failed, cancelled,

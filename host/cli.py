@@ -30,8 +30,14 @@ from rich.text import Text
 from host.assemble import Host
 from host.interrupts import Interrupts
 from host.scene_loader import Scene, SceneError, build_scene, list_scenes, load_scene
+from host.trace import TraceWriter
 from host.views.display import display_available
-from host.views.summary import covered_seconds, render_summary, summary_line
+from host.views.summary import (
+    covered_seconds,
+    render_summary,
+    summary_line,
+    worst_frame_lines,
+)
 from host.views.terminal import TerminalView
 from host.views.worker_panel import worker_snapshots
 
@@ -136,6 +142,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                           "them to the wall clock")
     run.add_argument("--screenshot", type=Path, metavar="FILE.png",
                      help="(window view) save the last frame drawn to FILE.png")
+    run.add_argument("--trace", type=Path, metavar="FILE.json",
+                     help="write the run in the Trace Event Format (tasks, frames, "
+                          "callbacks, collections, task lineage), to open in Perfetto's UI")
     run.add_argument("--arg", dest="scene_args", type=_scene_arg, action="append", default=[],
                      metavar="KEY=VALUE",
                      help="pass KEY=VALUE to the scene's build(host, **args); repeatable. VALUE "
@@ -195,6 +204,12 @@ def _check_run_flags(args: argparse.Namespace) -> None:
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
         raise _Usage(f"--arg {repeated[0]} given more than once")
+    trace: Path | None = args.trace
+    if trace is not None:
+        if trace.suffix.lower() != ".json":
+            raise _Usage(f"--trace expected a .json file, got {str(trace)!r}")
+        if not trace.parent.resolve().is_dir():
+            raise _Usage(f"--trace folder {str(trace.parent)!r} does not exist")
     shot: Path | None = args.screenshot
     if shot is None:
         return
@@ -237,6 +252,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
         interrupts.shutting_down()
         say(f"{_signal_word(interrupts)} while loading the scene; nothing ran")
         return interrupts.exit_status or EXIT_INTERRUPTED
+    trace = (TraceWriter(host, args.trace, name=f"framehost {scene.name}")
+             if args.trace is not None else None)
     view: _View | None = None
     interrupted = False
     stopped_early = False
@@ -274,8 +291,14 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
                 host.close()
             except Exception as exc:  # a close hook failed; each was logged as it did
                 say(f"closing the host: {exc}", "red")
+            finally:
+                if trace is not None:  # after the close: the tasks it cancelled end in it
+                    trace.close()
+                    say(f"wrote the trace ({trace.events} events) to {str(args.trace)!r}")
     elapsed = covered_seconds(host.frame, host.seconds, host.fps)
     summary = summary_line(host.stats, elapsed, frames=host.frame)
+    for line in worst_frame_lines(host.blame.worst()):
+        say(line)
     if interrupted or interrupts.signum is not None:
         # One line after a signal, which carries the summary every run ends with.
         say(f"{_signal_word(interrupts)} after {summary}; cancelled {active} active "

@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from td import current
+from td.blame import BlameKind, FrameBlame, FrameSpan
 from td.clock import FrameClock
 from td.frame_wait import FrameWait
 from td.gc_policy import FrameGc, GcMode
@@ -38,10 +39,16 @@ __all__ = ["HostCore"]
 log = logging.getLogger("framehost")
 
 FrameCallback = Callable[["HostCore"], object]
+FrameListener = Callable[[FrameSpan], object]
 
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
 # a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
 _next_entry = itertools.count(1).__next__
+
+
+def _callable_name(fn: Callable[..., object]) -> str:
+    name = getattr(fn, "__qualname__", None)
+    return name if isinstance(name, str) else repr(fn)
 
 
 def _log_close_error(hook: Hook, exc: Exception) -> None:
@@ -74,8 +81,11 @@ class HostCore:
         self.gc_watch.install()
         weakref.finalize(self, self.gc_watch.uninstall)
         self._stats = StatsRecorder()
+        self._blame = FrameBlame(self.clock.period)
         self._frame_start: list[FrameCallback] = []
         self._frame_end: list[FrameCallback] = []
+        self._views: set[FrameCallback] = set()  # frame-end callbacks that draw a view
+        self._frame_listeners: list[FrameListener] = []
         self._hooks = HookRegistry(self.guard)
         self._frame_waiters: list[asyncio.Future[int]] = []
         self._stop_requested = self._closed = self._close_requested = False
@@ -134,7 +144,32 @@ class HostCore:
 
     @property
     def stats(self) -> FrameStats:
-        return self._stats.snapshot()
+        return self._stats.snapshot(self._blame.reports)
+
+    @property
+    def blame(self) -> FrameBlame:
+        """Who spent each frame's time: the late frames' reports (also in
+        ``stats.late_frame_reports``), the worst of the run, and `FrameBlame.charge`
+        for a component that itemises its own work (see `td.blame`)."""
+        return self._blame
+
+    def add_frame_listener(self, fn: FrameListener) -> FrameListener:
+        """Call ``fn(span)`` after every frame with its `FrameSpan` (number, wall-clock
+        start, duration, late report); for trace writers and timelines. Returns ``fn``."""
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"add_frame_listener() expected a callable taking a FrameSpan, "
+                            f"got {fn!r}")
+        self._frame_listeners.append(fn)
+        return fn
+
+    def remove_frame_listener(self, fn: FrameListener) -> bool:
+        """Stop calling ``fn``; True if it was listening."""
+        self.guard.check(self)
+        if fn in self._frame_listeners:
+            self._frame_listeners.remove(fn)
+            return True
+        return False
 
     @property
     def closed(self) -> bool:
@@ -156,9 +191,16 @@ class HostCore:
         """Call ``fn(host)`` at the start of every frame; returns ``fn`` (a decorator)."""
         return self._add_callback(self._frame_start, fn, "on_frame_start")
 
-    def on_frame_end(self, fn: FrameCallback) -> FrameCallback:
-        """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator)."""
-        return self._add_callback(self._frame_end, fn, "on_frame_end")
+    def on_frame_end(self, fn: FrameCallback, *, view: bool = False) -> FrameCallback:
+        """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator).
+
+        ``view=True`` says ``fn`` draws a view: frame blame then counts its time as
+        the view's (kind ``view``) rather than a callback's.
+        """
+        self._add_callback(self._frame_end, fn, "on_frame_end")
+        if view:
+            self._views.add(fn)
+        return fn
 
     def remove_callback(self, fn: FrameCallback) -> bool:
         """Stop calling a frame callback; True if it was registered."""
@@ -166,6 +208,8 @@ class HostCore:
         for callbacks in (self._frame_start, self._frame_end):
             if fn in callbacks:
                 callbacks.remove(fn)
+                if fn not in callbacks:
+                    self._views.discard(fn)
                 return True
         return False
 
@@ -302,7 +346,9 @@ class HostCore:
             raise RuntimeError(f"{what}() called from inside a frame; frames cannot nest")
 
     def _run_frame(self) -> None:
+        blame = self._blame
         self.clock.begin_frame()
+        served = blame.mark  # costs charged while the loop ran before this frame
         perf = self._wall_clock
         gc_watch = self.gc_watch
         gc_before = gc_watch.total
@@ -318,11 +364,12 @@ class HostCore:
             for future in waiters:
                 if not future.done():
                     future.set_result(frame)
-            self._call_each(self._frame_start, "on_frame_start")
-            cook_started = perf()
-            self._hooks.run_cooks()
-            step_time = perf() - cook_started
-            self._call_each(self._frame_end, "on_frame_end")
+            # Each callback and hook is timed from the reading that ended the one
+            # before: one clock read per item, the frame's phase boundaries among them.
+            cook_started = self._call_each(self._frame_start, "on_frame_start", started)
+            cooked = self._run_cooks(cook_started)
+            step_time = cooked - cook_started
+            self._call_each(self._frame_end, "on_frame_end", cooked)
         finally:
             self._running_since = None
             self._in_frame = False
@@ -330,20 +377,60 @@ class HostCore:
             self._gc.end_frame(self.clock.slack())
             if self._close_requested:
                 self.close()  # asked for from inside the frame (a callback, a task)
+        ended = perf()
+        duration = ended - started
+        gc_time = gc_watch.total - gc_before
+        if gc_time >= blame.threshold:
+            blame.charge("gc", "collector", gc_time)
+        report = blame.end_frame(frame, duration, served)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
-        stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
+        stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
+        if self._frame_listeners:
+            span = FrameSpan(frame, started, duration, report)
+            for listener in tuple(self._frame_listeners):
+                listener(span)
         if gc_watch.interrupt_pending:
             gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
 
-    def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
+    def _call_each(self, callbacks: list[FrameCallback], where: str, since: float) -> float:
+        """Call each frame callback; the clock reading after the last one (``since``
+        if there are none). One that took `FrameBlame.threshold` or more is itemised."""
+        if not callbacks:
+            return since
+        clock, blame = self._wall_clock, self._blame
         for fn in list(callbacks):
             try:
                 fn(self)
             except Exception as exc:
                 self.report_exception(f"{where} callback {fn!r}", exc)
+            now = clock()
+            if now - since >= blame.threshold:
+                kind: BlameKind = "view" if fn in self._views else "hook"
+                blame.charge(kind, f"{where} {_callable_name(fn)}", now - since, now)
+            since = now
+        return since
+
+    def _run_cooks(self, since: float) -> float:
+        """Run each active cook hook once, in registration order, timed like a callback;
+        a hook's itemised share is what the costs it itemised itself (task steps,
+        completion callbacks) did not take."""
+        clock, blame = self._wall_clock, self._blame
+        for hook in self._hooks.cooks():
+            if not hook.active:
+                continue
+            mark = blame.mark
+            hook.fn()
+            now = clock()
+            spent = now - since
+            if spent >= blame.threshold:
+                own = spent - blame.since(mark)
+                if own >= blame.threshold:
+                    blame.charge("hook", hook.name, own, now)
+            since = now
+        return since
 
     # -- shutdown ---------------------------------------------------------------
     def close(self) -> None:
