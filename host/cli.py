@@ -297,8 +297,6 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
                     say(f"wrote the trace ({trace.events} events) to {str(args.trace)!r}")
     elapsed = covered_seconds(host.frame, host.seconds, host.fps)
     summary = summary_line(host.stats, elapsed, frames=host.frame)
-    for line in worst_frame_lines(host.blame.worst()):
-        say(line)
     if interrupted or interrupts.signum is not None:
         # One line after a signal, which carries the summary every run ends with.
         say(f"{_signal_word(interrupts)} after {summary}; cancelled {active} active "
@@ -313,7 +311,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console,
     elif view_kind == "window" and stopped_early:
         say(f"the window was closed after {host.frame} frames; cancelled {active} active "
             f"task{'s' if active != 1 else ''} and closed the loop")
-    # The same last line whatever the view, so runs compare at a glance.
+    # The same last lines whatever the view, so runs compare at a glance.
+    for line in worst_frame_lines(host.blame.worst()):
+        say(line)
     say(summary)
     return status
 
