@@ -10,8 +10,12 @@ owner is destroyed (like the frame callbacks' ``remove_callback``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from td.thread_guard import ThreadGuard
+
+if TYPE_CHECKING:
+    from td.blame import FrameBlame
 
 __all__ = ["Hook", "HookRegistry"]
 
@@ -96,11 +100,29 @@ class HookRegistry:
         """Remove every hook registered with ``owner``; how many were still active."""
         return sum(hook.remove() for hook in self._owned.pop(id(owner), []))
 
-    def cooks(self) -> tuple[Hook, ...]:
-        """The cook hooks in registration order, to run each active one once a frame
-        (a copy: a cook may destroy a COMP, removing hooks from the list; test
-        ``hook.active`` before running one)."""
-        return tuple(self._cook)
+    def run_cooks(self, clock: Callable[[], float], blame: FrameBlame, since: float) -> float:
+        """Run each active cook hook once, in registration order; the clock's reading
+        after the last one (``since`` when none ran).
+
+        Each is timed from the reading that ended the one before (one clock read per
+        hook). One that took `FrameBlame.threshold` or more is itemised as a ``hook``
+        named by `Hook.name`, for the share that the costs it itemised itself (task
+        steps, completion callbacks) did not take.
+        """
+        # A copy: a cook may destroy a COMP, removing hooks from the list.
+        for hook in tuple(self._cook):
+            if not hook.active:
+                continue
+            mark = blame.mark
+            hook.fn()
+            now = clock()
+            spent = now - since
+            if spent >= blame.threshold:
+                own = spent - blame.since(mark)
+                if own >= blame.threshold:
+                    blame.charge("hook", hook.name, own, now)
+            since = now
+        return since
 
     def run_close(self, log_error: Callable[[Hook, Exception], None]
                   ) -> tuple[list[Exception], list[BaseException]]:
