@@ -5,7 +5,7 @@ the next frame start late; in virtual time it would have. For such a frame the
 host keeps a `LateFrameReport`: the frame, its duration and its top costs, each a
 `BlameEntry` ``(kind, name, seconds)``, biggest first. The kinds:
 
-- ``task``: one step of a tracked task (``#7 fetch``), the collector's share left out;
+- ``task``: a tracked task's steps (``#7 fetch``), the collector's share left out;
 - ``callback``: one completion callback;
 - ``hook``: a cook hook (an operator's cook, e.g. ``/ChatTD/TDAsyncIO``, whose share
   is what its itemised tasks and callbacks did not take) or a frame callback;
@@ -157,7 +157,13 @@ class FrameBlame:
 
     def _report(self, frame: int, duration: float, entries: list[BlameEntry]
                 ) -> LateFrameReport:
-        top = heapq.nlargest(TOP_ENTRIES, entries, key=_seconds)
+        # One entry per who: a task's steps (or a hook served twice) add up.
+        summed: dict[tuple[BlameKind, str], float] = {}
+        for kind, name, seconds in entries:
+            summed[kind, name] = summed.get((kind, name), 0.0) + seconds
+        top = heapq.nlargest(TOP_ENTRIES, (BlameEntry(kind, name, seconds)
+                                           for (kind, name), seconds in summed.items()),
+                             key=_seconds)
         report = LateFrameReport(frame, duration, top)
         self._reports.append(report)
         self._worst_seq += 1

@@ -216,7 +216,9 @@ def test_closing_the_window_ends_the_run_cleanly(capsys: pytest.CaptureFixture[s
     FakeWindow.close_at = 3
     assert main(["run", "hello", "--window", "--no-realtime"]) == 0
     err = capsys.readouterr().err
-    assert err.splitlines()[-2] == (
+    # The worst frames (a loaded machine may make any frame late) come between the two.
+    lines = [line for line in err.splitlines() if not line.startswith("framehost: worst frame")]
+    assert lines[-2] == (
         "framehost: the window was closed after 3 frames; cancelled 8 active tasks "
         "and closed the loop")
     assert re.fullmatch(SUMMARY.format(frames=3, seconds="0.05"), err.splitlines()[-1] + "\n")
