@@ -200,3 +200,17 @@ def test_unreadable_input_exits_2_and_the_others_are_still_checked(
     assert status == EXIT_UNREADABLE
     assert err.startswith(f"framehost check: {target}: {expected}") and len(err.splitlines()) == 1
     assert "FH502" in out
+
+
+def test_the_command_framehost_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from host.cli import main
+
+    bad = tmp_path / "ext.py"
+    bad.write_text("ids = op.TDAsyncIO.Run([a(), b()])\n")
+    assert main(["check", str(bad)]) == EXIT_FOUND
+    out, err = capsys.readouterr()
+    rule = RULES["FH201"]
+    assert out == f"{bad}:1:7: FH201 {rule.differs}; portable: {rule.portable}\n"
+    assert err == ""
+    assert main(["check"]) == 2  # argparse: FILE is required
+    assert "the following arguments are required: FILE" in capsys.readouterr().err
