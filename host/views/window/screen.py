@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pyglet.window import key
+
 from host.views.window.canvas import Canvas
 from host.views.window.cluster_panel import ClusterPanel
 from host.views.window.details import DetailsStrip
@@ -21,6 +23,7 @@ from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, sp
 from host.views.window.network_panel import NetworkPanel
 from host.views.window.param_panel import ParamPanel
 from host.views.window.table_renderer import TableRenderer
+from host.views.window.timeline_pane import TimelinePane, split_timeline
 from host.views.window.widgets import Button, NumberField
 from host.views.window.worker_panel import WorkerPanel
 
@@ -34,9 +37,11 @@ class Screen:
     """Header, toolbar, task table, details strip, network and parameter panels and
     worker queues on one canvas."""
 
-    def __init__(self, host: Host, canvas: Canvas) -> None:
+    def __init__(self, host: Host, canvas: Canvas, *, timeline: bool = False) -> None:
         self.host = host
         self.canvas = canvas
+        #: The timeline pane under the table while it is shown (``T`` toggles it).
+        self.timeline: TimelinePane | None = TimelinePane(canvas, host) if timeline else None
         comp = host.asyncio_comp
         self.header = HeaderView(canvas, host)
         self.buttons = [
@@ -73,7 +78,11 @@ class Screen:
             x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
         remaining = int((bar.right - x - PAD) // c.char_width) - 30
         self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(0, remaining))
-        self.table.layout(lay.table)
+        table = lay.table
+        if self.timeline is not None:
+            table, pane = split_timeline(table, c.line_height)
+            self.timeline.layout(pane)
+        self.table.layout(table)
         self.details.layout(lay.details, DETAILS_LINES)
         network, params, workers = split_panel(lay.panel, self.workers.has_workers)
         network, cluster = self.cluster.split(network)
@@ -94,6 +103,8 @@ class Screen:
         self.clear_after.update()
         self.table.update()
         self.details.show(self.table.focus_row(), self.host.seconds)
+        if self.timeline is not None:
+            self.timeline.update()
         self.panel.update()
         self.params.select(self.panel.selected_op())
         self.params.update()
@@ -102,6 +113,23 @@ class Screen:
 
     def draw(self) -> None:
         self.canvas.draw()
+
+    def set_timeline(self, shown: bool) -> None:
+        """Show or hide the timeline pane (its model listens to the host only while
+        it is shown), and lay the window out again."""
+        if shown == (self.timeline is not None):
+            return
+        if self.timeline is not None:
+            self.timeline.close()
+            self.timeline = None
+        else:
+            self.timeline = TimelinePane(self.canvas, self.host)
+        self.relayout(*self._size)
+
+    def close(self) -> None:
+        """Stop what listens to the host (the timeline's model)."""
+        if self.timeline is not None:
+            self.timeline.close()
 
     # -- pyglet events (pushed onto the window with push_handlers) -----------------
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
@@ -134,6 +162,8 @@ class Screen:
         self.on_mouse_motion(-1, -1, 0, 0)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        if self.timeline is not None and self.timeline.on_mouse_scroll(x, y, scroll_y):
+            return
         self.table.on_mouse_scroll(x, y, scroll_y)
 
     def on_text(self, text: str) -> None:
@@ -149,5 +179,8 @@ class Screen:
         pyglet's default handler would close the window on Escape, and the window
         closes only from its close button (or Ctrl-C where the run started)."""
         if not (self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol)):
-            self.table.on_key_press(symbol)
+            if symbol == key.T:
+                self.set_timeline(self.timeline is None)
+            else:
+                self.table.on_key_press(symbol)
         return True
