@@ -91,3 +91,61 @@ def test_the_t_key_toggles_the_pane(host: Host, view: WindowView) -> None:
     view.window.dispatch_event("on_key_press", key.T, 0)
     host.step(1)
     assert view.screen.timeline is None
+
+
+def test_details_say_where_a_selected_task_waits_and_its_lineage(
+        host: Host, view: WindowView) -> None:
+    from pyglet.window import mouse
+
+    tasks = host.tasks
+
+    async def nap() -> None:
+        await asyncio.sleep(30)
+
+    async def parent() -> None:
+        tasks.Run(nap(), description="kid")
+        await nap()
+
+    parent_id = tasks.Run(parent(), description="parent")
+    host.step(3)
+    slot = view.screen.table.slot_of(parent_id)
+    assert slot is not None
+    x = slot.spans["description"].x + 2
+    view.window.dispatch_event("on_mouse_press", x, slot.box.y + 5, mouse.LEFT, 0)
+    view.window.dispatch_event("on_mouse_motion", -1, -1, 0, 0)
+    host.step(1)
+    lines = [span.text.strip() for span in view.screen.details.lines]
+    assert lines[1] == f"children #{parent_id + 1}"
+    waits = " ".join(lines[2:])
+    assert waits.startswith("waits: asyncio.sleep(30): wakes at 30.0")
+    assert "tasks.py:" in waits and "in nap ← test_window_timeline.py:" in waits
+    assert waits.endswith("in parent")
+
+
+def test_hovering_a_late_frames_bar_shows_its_top_costs(host: Host, view: WindowView) -> None:
+    now = [100.0]
+    host.wall_clock = lambda: now[0]
+
+    async def blocks() -> None:
+        now[0] += 0.05  # a step that holds the host for 50 ms of its wall clock
+
+    host.step(3)
+    task_id = host.tasks.Run(blocks(), description="heavy step")
+    host.step(1)
+    host.step(2)
+    late = host.stats.late_frame_reports[-1]
+    header = view.screen.header
+    graph = header._graph
+    bar_w = graph.w / 120
+    n = len(host.stats.recent_frame_times)
+    index = late.frame - (host.stats.frames - n + 1)
+    x = graph.x + (120 - n + index + 0.5) * bar_w
+    assert header.frame_at(x, graph.y + 2) == late.frame
+    view.window.dispatch_event("on_mouse_motion", x, graph.y + 2, 0, 0)
+    host.step(1)
+    lines = [span.text.strip() for span in view.screen.details.lines]
+    assert lines[0].startswith(f"late frame {late.frame}: 50.0 ms")
+    assert lines[1].startswith(f"task     #{task_id} heavy step  50.0 ms")
+    view.window.dispatch_event("on_mouse_motion", -1, -1, 0, 0)
+    host.step(1)
+    assert not view.screen.details.lines[0].text.startswith("late frame")

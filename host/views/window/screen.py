@@ -55,7 +55,8 @@ class Screen:
             write=lambda value: setattr(comp.par, "Clearafter", value),
         )
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
-        self.details = DetailsStrip(canvas)
+        self.details = DetailsStrip(canvas, where=host.tasks.where,
+                                    children=host.tasks.children)
         self.panel = NetworkPanel(canvas, host)
         self.params = ParamPanel(canvas, host)
         self.workers = WorkerPanel(canvas, host)
@@ -64,6 +65,7 @@ class Screen:
         self.cluster.discover()
         self.layout: Layout | None = None
         self._size = (0, 0)
+        self._hovered_frame: int | None = None  # a bar of the header's frame-time graph
 
     def relayout(self, width: int, height: int) -> None:
         """Lay every part out afresh for a window of this size."""
@@ -102,7 +104,13 @@ class Screen:
         self.header.update()
         self.clear_after.update()
         self.table.update()
-        self.details.show(self.table.focus_row(), self.host.seconds)
+        if self._hovered_frame is not None:
+            frame = self._hovered_frame
+            report = next((r for r in self.host.stats.late_frame_reports if r.frame == frame),
+                          None)
+            self.details.show_frame(frame, report)
+        else:
+            self.details.show(self.table.focus_row(), self.host.seconds)
         if self.timeline is not None:
             self.timeline.update()
         self.panel.update()
@@ -157,6 +165,7 @@ class Screen:
         for b in self.buttons:
             b.on_mouse_motion(x, y)
         self.table.on_mouse_motion(x, y)
+        self._hovered_frame = self.header.frame_at(x, y)
 
     def on_mouse_leave(self, x: int, y: int) -> None:
         self.on_mouse_motion(-1, -1, 0, 0)
