@@ -6,13 +6,31 @@ everything above (``asyncio_comp``, ``operators``, ``host``) builds on it. Its f
 is what TouchDesigner code imports from TD's ``td`` module:
 
     import td
-    from td import *          # op, run, tableDAT, baseCOMP, ...
+    from td import *          # op, me, parent, run, absTime, tableDAT, baseCOMP, ...
+
+Importing it also adds TD's globals to Python's builtins (`td.environment`), as TD
+does for every module it runs, so extension modules need no import at all.
 """
 
 from td.current import NoCurrentHost as NoCurrentHost
+from td.current import current_operator as current_operator
+from td.environment import NoCurrentOperator as NoCurrentOperator
+from td.environment import ParMode as ParMode
 from td.environment import PendingRun as PendingRun
+from td.environment import Run as Run
+from td.environment import absTime as absTime
 from td.environment import baseCOMP as baseCOMP
+from td.environment import debug as debug
+from td.environment import ext as ext
+from td.environment import install_builtins as _install_builtins
+from td.environment import iop as iop
+from td.environment import ipar as ipar
+from td.environment import me as me
+from td.environment import mod as mod
 from td.environment import op as op
+from td.environment import parent as parent
+from td.environment import project as project
+from td.environment import root as root
 from td.environment import run as run
 from td.environment import tableDAT as tableDAT
 from td.network import OP as OP
@@ -21,5 +39,9 @@ from td.params import Par as Par
 from td.table import Cell as Cell
 from td.table import TableDAT as TableDAT
 
-__all__ = ["OP", "BaseCOMP", "Cell", "NoCurrentHost", "Par", "PendingRun", "TableDAT",
-           "baseCOMP", "op", "run", "tableDAT"]
+__all__ = ["OP", "BaseCOMP", "Cell", "NoCurrentHost", "NoCurrentOperator", "Par", "ParMode",
+           "PendingRun", "Run", "TableDAT", "absTime", "baseCOMP", "current_operator",
+           "debug", "ext", "iop", "ipar", "me", "mod", "op", "parent", "project", "root",
+           "run", "tableDAT"]
+
+_install_builtins()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from td.current import call_as
 from td.thread_guard import ThreadGuard
 
 __all__ = ["Hook", "HookRegistry"]
@@ -19,11 +20,12 @@ __all__ = ["Hook", "HookRegistry"]
 class Hook:
     """One registered cook or close hook; ``remove()`` unregisters it."""
 
-    __slots__ = ("_fn", "_guard", "_hooks", "_kind")
+    __slots__ = ("_fn", "_guard", "_hooks", "_kind", "_owner")
 
     def __init__(self, fn: Callable[[], object], hooks: list[Hook], guard: ThreadGuard,
-                 kind: str) -> None:
+                 kind: str, owner: object | None = None) -> None:
         self._fn = fn
+        self._owner = owner
         self._hooks: list[Hook] | None = hooks
         self._guard = guard
         self._kind = kind
@@ -32,6 +34,11 @@ class Hook:
     def fn(self) -> Callable[[], object]:
         """The callable this hook runs."""
         return self._fn
+
+    @property
+    def owner(self) -> object | None:
+        """The operator the hook was registered for (its code, TD's ``me``), or None."""
+        return self._owner
 
     @property
     def active(self) -> bool:
@@ -89,7 +96,10 @@ class HookRegistry:
         # A copy: a cook may destroy a COMP, removing hooks from the list.
         for hook in tuple(self._cook):
             if hook.active:
-                hook.fn()
+                if hook._owner is None:
+                    hook._fn()
+                else:
+                    call_as(hook._owner, hook._fn)  # the owner's code: TD's `me`
 
     def run_close(self, log_error: Callable[[Hook, Exception], None]
                   ) -> tuple[list[Exception], list[BaseException]]:
@@ -105,7 +115,10 @@ class HookRegistry:
             if not hook.active:
                 continue
             try:
-                hook.fn()
+                if hook._owner is None:
+                    hook._fn()
+                else:
+                    call_as(hook._owner, hook._fn)
             except Exception as exc:
                 errors.append(exc)
                 log_error(hook, exc)
@@ -124,7 +137,7 @@ class HookRegistry:
 
     def _add(self, hooks: list[Hook], fn: Callable[[], object], owner: object | None,
              kind: str) -> Hook:
-        hook = Hook(fn, hooks, self._guard, kind)
+        hook = Hook(fn, hooks, self._guard, kind, owner)
         hooks.append(hook)
         if owner is not None:
             self._owned.setdefault(id(owner), []).append(hook)

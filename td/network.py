@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from td.current import call_as
 from td.extensions import Extensions, MissingAttribute
 from td.pages import CustomPages, Page, matching_pars
 from td.params import BuiltinStrPar, Par, ParCollection, ParSpec
@@ -213,7 +214,7 @@ class OP:
         if handler is None:
             return
         try:
-            handler(*args)
+            call_as(self, handler, *args)  # TD's `me` is this operator meanwhile
         except Exception as exc:
             self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
 
@@ -260,6 +261,17 @@ class BaseCOMP(OP):
     parameters: ClassVar[tuple[ParSpec, ...]] = (
         ShortcutPar("opshortcut", "", label="Global OP Shortcut",
                     help="a name by which op.<name> finds this COMP from anywhere"),
+        ShortcutPar("parentshortcut", "", label="Parent Shortcut",
+                    help="a name by which parent.<name> finds this COMP from inside it"),
+        ShortcutPar("iopshortcut1", "", label="Internal OP Shortcut 1",
+                    help="a name by which iop.<name> finds Internal OP 1 from inside"),
+        BuiltinStrPar("iop1", "", label="Internal OP 1",
+                      help="the path, inside this COMP, of the operator iop.<name> means"),
+        ShortcutPar("iparshortcut1", "", label="Internal Par Shortcut 1",
+                    help="a name by which ipar.<name> finds Internal Par OP 1's parameters"),
+        BuiltinStrPar("ipar1", "", label="Internal Par OP 1",
+                      help="the path of the operator whose parameters ipar.<name> means "
+                           "(empty: this COMP)"),
     )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
@@ -335,7 +347,7 @@ class BaseCOMP(OP):
         child = op_class(self._host, self, name)
         self._children[name] = child
         try:
-            child.onCreate()
+            call_as(child, child.onCreate)
         except BaseException:
             self._children.pop(name, None)
             child._valid = False

@@ -10,6 +10,7 @@ as TouchDesigner's Parameter Execute DAT does. The declarations themselves
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,11 +34,21 @@ __all__ = [
     "MenuPar",
     "Par",
     "ParCollection",
+    "ParMode",
     "ParSpec",
     "PulsePar",
     "StrPar",
     "TogglePar",
 ]
+
+class ParMode(enum.Enum):
+    """Where a parameter's value comes from (TD's ``ParMode``)."""
+
+    CONSTANT = 0
+    EXPRESSION = 1
+    EXPORT = 2
+    BIND = 3
+
 
 class Par(BehavesAsValue):
     """One live parameter of one operator.
