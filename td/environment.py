@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from types import CodeType, ModuleType
 from typing import Any, cast
 
+from td import expressions as _expressions
 from td import runs as _runs
 from td.core import HostCore
 from td.current import NoCurrentHost, call_as, current_host, current_operator
@@ -536,3 +537,4 @@ def install_builtins() -> None:
 
 
 _runs.set_scope_factory(td_scope)
+_expressions.set_scope_factory(td_scope)
