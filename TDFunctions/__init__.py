@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from TDStoreTools import DependDict, DependList, DependSet, deepen
 from td.network import OP
 from td.params import ParMode
+from TDStoreTools import DependDict, DependList, DependSet, deepen
 from tdu import Dependency
 
 __all__ = ["applyParInfo", "clamp", "createProperty", "formatString", "getCustomPage",

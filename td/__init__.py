@@ -14,6 +14,7 @@ does for every module it runs, so extension modules need no import at all.
 
 from td.current import NoCurrentHost as NoCurrentHost
 from td.current import current_operator as current_operator
+from td.dat import DAT as DAT
 from td.environment import NoCurrentOperator as NoCurrentOperator
 from td.environment import ParMode as ParMode
 from td.environment import PendingRun as PendingRun
@@ -33,15 +34,17 @@ from td.environment import project as project
 from td.environment import root as root
 from td.environment import run as run
 from td.environment import tableDAT as tableDAT
+from td.environment import textDAT as textDAT
 from td.network import OP as OP
 from td.network import BaseCOMP as BaseCOMP
 from td.params import Par as Par
 from td.table import Cell as Cell
 from td.table import TableDAT as TableDAT
+from td.text_dat import TextDAT as TextDAT
 
-__all__ = ["OP", "BaseCOMP", "Cell", "NoCurrentHost", "NoCurrentOperator", "Par", "ParMode",
-           "PendingRun", "Run", "TableDAT", "absTime", "baseCOMP", "current_operator",
-           "debug", "ext", "iop", "ipar", "me", "mod", "op", "parent", "project", "root",
-           "run", "tableDAT"]
+__all__ = ["DAT", "OP", "BaseCOMP", "Cell", "NoCurrentHost", "NoCurrentOperator", "Par",
+           "ParMode", "PendingRun", "Run", "TableDAT", "TextDAT", "absTime", "baseCOMP",
+           "current_operator", "debug", "ext", "iop", "ipar", "me", "mod", "op", "parent",
+           "project", "root", "run", "tableDAT", "textDAT"]
 
 _install_builtins()

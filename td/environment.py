@@ -39,6 +39,7 @@ from td.current import NoCurrentHost, call_as, current_host, current_operator
 from td.network import OP, BaseCOMP
 from td.params import ParCollection, ParMode
 from td.table import TableDAT
+from td.text_dat import TextDAT
 
 __all__ = [
     "NoCurrentHost",
@@ -65,6 +66,7 @@ __all__ = [
     "tableDAT",
     "td_globals",
     "td_scope",
+    "textDAT",
 ]
 
 Run = _runs.Run
@@ -73,6 +75,7 @@ PendingRun = _runs.Run
 
 #: The operator families, by TD's names, for ``comp.create(tableDAT, 'name')``.
 tableDAT = TableDAT
+textDAT = TextDAT
 baseCOMP = BaseCOMP
 
 
@@ -498,7 +501,8 @@ mod = ModFinder()
 absTime = AbsTime()
 project = Project()
 
-_families: dict[str, object] = {"tableDAT": tableDAT, "baseCOMP": baseCOMP}
+_families: dict[str, object] = {"tableDAT": tableDAT, "textDAT": textDAT,
+                                "baseCOMP": baseCOMP}
 
 
 def register_family(name: str, op_class: type[OP]) -> None:

@@ -116,7 +116,9 @@ class Dependency(BehavesAsValue):
 
 def clamp(inputVal: float, min: float, max: float) -> float:
     """``inputVal`` limited to ``[min, max]``."""
-    return min if inputVal < min else max if inputVal > max else inputVal
+    low: float = min
+    high: float = max
+    return low if inputVal < low else high if inputVal > high else inputVal
 
 
 def remap(inputVal: float, fromMin: float, fromMax: float, toMin: float,
@@ -136,7 +138,8 @@ def rand(seed: object) -> float:
         raise ValueError(f"tdu.rand() expected a finite seed, got {seed!r}")
     key = repr(float(seed)) if isinstance(seed, int | float) else repr(seed)
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
-    return (struct.unpack("<Q", digest)[0] >> 11) / float(1 << 53)
+    number: int = struct.unpack("<Q", digest)[0]
+    return (number >> 11) / float(1 << 53)
 
 
 _INVALID = re.compile(r"[^A-Za-z0-9_]")

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("td", "asyncio_comp", "operators", "host", "scenes")
+PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp", "operators", "host",
+            "scenes")
 
 # Each top-level folder's floor. ``td`` is the ground (TouchDesigner's own module
 # name: the frame clock, operators, parameters, tables, TD's globals); TDAsyncIO
@@ -26,6 +27,9 @@ PACKAGES = ("td", "asyncio_comp", "operators", "host", "scenes")
 # ``host.scenes`` but loaded by path) use everything below.
 FLOORS: dict[str, int] = {
     "td": 0,
+    "tdu": 0,  # TD's own utility modules, as TD code imports them: on td, never under it
+    "TDStoreTools": 0,
+    "TDFunctions": 0,
     "asyncio_comp": 1,
     "operators": 2,
     "host": 3,

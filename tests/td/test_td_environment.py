@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import td
-from host import BaseCOMP, Host, PulsePar, TableDAT
+from host import BaseCOMP, Host, PulsePar, TableDAT, TextDAT
 from host.scene_loader import build_scene, load_scene
 from td.current import call_as, current_operator
 from td.environment import NoCurrentOperator, module_of
@@ -26,20 +26,6 @@ class Probe(BaseCOMP):
 
     def onPulse(self, par: Any) -> None:
         self.seen.append((current_operator(), td.parent(), td.op("child")))
-
-
-class Notes:
-    """A stand-in for a text DAT's text, as `mod` reads it (any OP with ``text``)."""
-
-
-class TextLike(TableDAT):
-    @property
-    def text(self) -> str:  # type: ignore[override]
-        return self.__dict__.get("_source", "")
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self.__dict__["_source"] = value
 
 
 def test_me_is_the_operator_whose_code_runs(host: Host) -> None:
@@ -91,7 +77,7 @@ def test_parent_shortcuts_iop_ipar_and_ext(host: Host) -> None:
 
 def test_mod_runs_a_dats_text_as_a_module_again_only_when_it_changed(host: Host) -> None:
     comp = host.root.create(BaseCOMP, "comp")
-    utils = comp.create(TextLike, "utils")
+    utils = comp.create(TextDAT, "utils")
     utils.text = "count = 0\ndef where():\n    return me.path, parent().path\n"
     user = comp.create(TableDAT, "user")
     first = call_as(user, lambda: td.mod.utils)
