@@ -10,8 +10,8 @@ import pytest
 import TDFunctions as TDF
 import tdu
 from host import BaseCOMP, Host
-from TDStoreTools import DependDict, DependList, DependSet
 from td.params import ParMode
+from TDStoreTools import DependDict, DependList, DependSet
 
 
 def test_dependency_announces_changes_and_behaves_as_its_value() -> None:
