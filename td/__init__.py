@@ -35,6 +35,12 @@ from td.environment import root as root
 from td.environment import run as run
 from td.environment import tableDAT as tableDAT
 from td.environment import textDAT as textDAT
+from td.execute_dats import DATExecuteDAT as DATExecuteDAT
+from td.execute_dats import ExecuteDAT as ExecuteDAT
+from td.execute_dats import ParameterExecuteDAT as ParameterExecuteDAT
+from td.execute_dats import datexecuteDAT as datexecuteDAT
+from td.execute_dats import executeDAT as executeDAT
+from td.execute_dats import parameterexecuteDAT as parameterexecuteDAT
 from td.network import OP as OP
 from td.network import BaseCOMP as BaseCOMP
 from td.params import Par as Par
@@ -42,9 +48,10 @@ from td.table import Cell as Cell
 from td.table import TableDAT as TableDAT
 from td.text_dat import TextDAT as TextDAT
 
-__all__ = ["DAT", "OP", "BaseCOMP", "Cell", "NoCurrentHost", "NoCurrentOperator", "Par",
-           "ParMode", "PendingRun", "Run", "TableDAT", "TextDAT", "absTime", "baseCOMP",
-           "current_operator", "debug", "ext", "iop", "ipar", "me", "mod", "op", "parent",
-           "project", "root", "run", "tableDAT", "textDAT"]
+__all__ = ["DAT", "OP", "BaseCOMP", "Cell", "DATExecuteDAT", "ExecuteDAT", "NoCurrentHost",
+           "NoCurrentOperator", "Par", "ParMode", "ParameterExecuteDAT", "PendingRun", "Run",
+           "TableDAT", "TextDAT", "absTime", "baseCOMP", "current_operator",
+           "datexecuteDAT", "debug", "executeDAT", "ext", "iop", "ipar", "me", "mod", "op",
+           "parameterexecuteDAT", "parent", "project", "root", "run", "tableDAT", "textDAT"]
 
 _install_builtins()

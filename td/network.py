@@ -26,6 +26,9 @@ __all__ = ["OP", "BaseCOMP", "Extensions", "OperatorHost"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
+#: ``listener(op, handler_name, args)``: see `OP.add_listener`.
+HandlerListener = Callable[["OP", str, tuple[Any, ...]], object]
+
 OpT = TypeVar("OpT", bound="OP")
 
 
@@ -73,6 +76,8 @@ class OperatorHost(Protocol):
 
     def on_frame_start(self, fn: Callable[[Any], object]) -> Callable[[Any], object]: ...
 
+    def on_frame_end(self, fn: Callable[[Any], object]) -> Callable[[Any], object]: ...
+
     def remove_callback(self, fn: Callable[[Any], object]) -> bool: ...
 
     def remove_hooks(self, owner: OP) -> int: ...
@@ -113,6 +118,7 @@ class OP:
         for klass in reversed(type(self).__mro__):
             for spec in klass.__dict__.get("parameters", ()):
                 specs[spec.name] = spec
+        self._listeners: list[HandlerListener] | None = None
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
         self._pages = CustomPages(self)
@@ -211,12 +217,36 @@ class OP:
         (a button click, a frame); the host logs it once and counts it.
         """
         handler = getattr(self, handler_name, None)
-        if handler is None:
-            return
-        try:
-            call_as(self, handler, *args)  # TD's `me` is this operator meanwhile
-        except Exception as exc:
-            self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
+        if handler is not None:
+            try:
+                call_as(self, handler, *args)  # TD's `me` is this operator meanwhile
+            except Exception as exc:
+                self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
+        if self._listeners:
+            for listener in tuple(self._listeners):
+                try:
+                    listener(self, handler_name, args)
+                except Exception as exc:
+                    self._host.report_exception(f"{self._path} {handler_name} listener "
+                                                f"{listener!r}", exc)
+
+    def add_listener(self, listener: HandlerListener) -> None:
+        """Also call ``listener(op, handler_name, args)`` after each of this operator's
+        handlers (``onValueChange``, ``onPulse``...): how a Parameter Execute DAT
+        watches an operator it is not part of. A fault is reported, never raised."""
+        self._guard.check(self)
+        if self._listeners is None:
+            self._listeners = []
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: HandlerListener) -> bool:
+        """Stop calling ``listener``; True if it was added."""
+        self._guard.check(self)
+        if self._listeners and listener in self._listeners:
+            self._listeners.remove(listener)
+            return True
+        return False
 
     def destroy(self) -> None:
         """Remove this operator (and its children) from the network."""
