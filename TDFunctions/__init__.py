@@ -18,8 +18,8 @@ from typing import Any
 
 from td.network import OP
 from td.params import ParMode
-from TDStoreTools import DependDict, DependList, DependSet, deepen
 from tdu import Dependency
+from tdu.dependable import DependDict, DependList, DependSet, deepen
 
 __all__ = ["applyParInfo", "clamp", "createProperty", "formatString", "getCustomPage",
            "getMenuLabel", "getParInfo", "incrementStringDigits", "listToParString",

@@ -27,9 +27,11 @@ PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp", "operato
 # ``host.scenes`` but loaded by path) use everything below.
 FLOORS: dict[str, int] = {
     "td": 0,
-    "tdu": 0,  # TD's own utility modules, as TD code imports them: on td, never under it
-    "TDStoreTools": 0,
-    "TDFunctions": 0,
+    # TD's own utility modules, as TD code imports them: on td (they read parameters
+    # and `project`), beside TDAsyncIO; TD's storage helpers and functions on tdu.
+    "tdu": 1,
+    "TDStoreTools": 2,
+    "TDFunctions": 2,
     "asyncio_comp": 1,
     "operators": 2,
     "host": 3,
