@@ -16,6 +16,7 @@ from td.current import call_as
 from td.extensions import Extensions, MissingAttribute
 from td.pages import CustomPages, Page, matching_pars
 from td.params import BuiltinStrPar, Par, ParCollection, ParSpec
+from td.sequences import Sequences
 
 if TYPE_CHECKING:
     from td.hooks import Hook
@@ -181,6 +182,11 @@ class OP:
         """The custom pages, in the order they were made."""
         self._guard.check(self)
         return list(self._pages.pages)
+
+    @property
+    def seq(self) -> Sequences:
+        """TD's parameter sequences by name (``op.seq.Name``); framehost has none."""
+        return Sequences(self)
 
     @property
     def customPars(self) -> list[Par]:
@@ -362,6 +368,8 @@ class BaseCOMP(OP):
     def create(self, op_class: type[OpT], name: str) -> OpT:
         """Create a child operator of ``op_class`` called ``name`` and return it."""
         self._guard.check(self)
+        if isinstance(op_class, str):  # TD also takes a family's name: create('textDAT', ...)
+            op_class = _family_named(op_class)  # type: ignore[assignment]
         if not (isinstance(op_class, type) and issubclass(op_class, OP)):
             raise TypeError(
                 f"create() expected an operator class such as BaseCOMP or TableDAT, "
@@ -413,6 +421,26 @@ class BaseCOMP(OP):
                 yield from child.walk()
             else:
                 yield child
+
+
+def _family_named(name: str) -> type[OP]:
+    """The operator class whose ``OPType`` is ``name`` (``'textDAT'``), for
+    ``create('textDAT', ...)``."""
+    if name == "baseCOMP":
+        return BaseCOMP
+    pending: list[type[OP]] = [OP]
+    known: list[str] = []
+    while pending:
+        klass = pending.pop()
+        own = klass.__dict__.get("OPType")
+        if isinstance(own, str):
+            if own == name:
+                return klass
+            known.append(own)
+        pending.extend(klass.__subclasses__())
+    raise TypeError(f"create() expected an operator class or a family name such as "
+                    f"'textDAT', got {name!r}; families: "
+                    f"{', '.join(sorted({'baseCOMP', *known}))}")
 
 
 def _resolve(start: OP, path: str, root: BaseCOMP) -> OP | None:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp", "operators", "host",
-            "scenes")
+PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp", "operators",
+            "dot_lop_utils", "host", "scenes")
 
 # Each top-level folder's floor. ``td`` is the ground (TouchDesigner's own module
 # name: the frame clock, operators, parameters, tables, TD's globals); TDAsyncIO
@@ -34,6 +34,7 @@ FLOORS: dict[str, int] = {
     "TDFunctions": 2,
     "asyncio_comp": 1,
     "operators": 2,
+    "dot_lop_utils": 3,  # LOPs's import path for DotLOPUtils, beside the application
     "host": 3,
     "scenes": 4,
 }
