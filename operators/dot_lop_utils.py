@@ -21,7 +21,6 @@ code imports it as LOPs ships it: ``from dot_lop_utils import DotLOPUtils``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
@@ -109,7 +108,7 @@ class DotLOPUtils:
             found = child.ext.Logger
             if isinstance(found, LopsLogger):
                 return found
-        return LopsLogger(logging.getLogger(owner.path))
+        return LopsLogger(owner.path)
 
     def create_parameter(self, name: str, style: str, page: str = "Custom",
                          label: str | None = None, default: Any = None,

@@ -46,28 +46,29 @@ def _level(value: object) -> int:
                      f"'ERROR' (or a logging level number), got {value!r}")
 
 
-class LopsLogger:
-    """A logger for one operator that takes LOPs's call forms and Python's."""
+class LopsLogger(logging.Logger):
+    """A logger for one operator that takes LOPs's call forms and Python's.
 
-    def __init__(self, logger: logging.Logger, table: TableDAT | None = None,
-                 keep: int = 500) -> None:
-        self._logger = logger
+    It is a `logging.Logger` named after the operator's path whose parent is the
+    logger of that name (``logging.getLogger(path)``): levels set there apply and its
+    handlers (pytest's ``caplog``, the views) receive every record. Records also go
+    into the ``out1`` table when there is one, whatever the level filters.
+    """
+
+    def __init__(self, name: str, table: TableDAT | None = None, keep: int = 500) -> None:
+        super().__init__(name)
+        self.parent = logging.getLogger(name)
         self._table = table
         self._keep = keep
 
-    @property
-    def logger(self) -> logging.Logger:
-        """The `logging.Logger` every record goes to."""
-        return self._logger
-
-    def log(self, message: Any, *args: Any, level: object = None, exc_info: Any = False,
-            **kwargs: Any) -> None:
+    def log(self, message: Any, *args: Any, level: object = None,  # type: ignore[override]
+            exc_info: Any = False, **kwargs: Any) -> None:
         """``log(message, source=None, level='INFO')`` (LOPs) or
         ``log(levelno, msg, *args)`` (`logging`)."""
         if isinstance(message, int) and not isinstance(message, bool) and level is None:
-            self._logger.log(message, *args, exc_info=exc_info, **kwargs)
-            self._record(message, str(args[0] % args[1:] if len(args) > 1 else args[0])
-                         if args else "", "")
+            if args:
+                self._record(message, _formatted(args[0], args[1:]), "")
+            super().log(message, *args, exc_info=exc_info, **kwargs)
             return
         if len(args) > 2:
             raise TypeError(f"logger.log() expected (message, source=None, level='INFO'), "
@@ -80,42 +81,35 @@ class LopsLogger:
             level = args[1]
         levelno = _level("INFO" if level is None else level)
         text = str(message)
-        shown = f"[{source}] {text}" if source else text
-        self._logger.log(levelno, "%s", shown, exc_info=exc_info, **kwargs)
         self._record(levelno, text, "" if source is None else str(source))
-
-    def debug(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        self._std(logging.DEBUG, msg, args, kwargs)
-
-    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        self._std(logging.INFO, msg, args, kwargs)
-
-    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        self._std(logging.WARNING, msg, args, kwargs)
-
-    warn = warning
-
-    def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        self._std(logging.ERROR, msg, args, kwargs)
-
-    def critical(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        self._std(logging.CRITICAL, msg, args, kwargs)
-
-    def exception(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("exc_info", True)
-        self._std(logging.ERROR, msg, args, kwargs)
+        if self.isEnabledFor(levelno):
+            shown = f"[{source}] {text}" if source else text
+            self._log(levelno, "%s", (shown,), exc_info=exc_info, stacklevel=2, **kwargs)
 
     def isEnabledFor(self, level: int) -> bool:
-        return self._logger.isEnabledFor(level)
+        # Not cached: this logger is not in logging's registry, so the cache would
+        # survive level changes made on the named logger (caplog.at_level).
+        return self.manager.disable < level and level >= self.getEffectiveLevel()
 
-    @property
-    def name(self) -> str:
-        return self._logger.name
+    def debug(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self._record(logging.DEBUG, _formatted(msg, args), "")
+        super().debug(msg, *args, **kwargs)
 
-    def _std(self, levelno: int, msg: object, args: tuple[Any, ...],
-             kwargs: dict[str, Any]) -> None:
-        self._logger.log(levelno, msg, *args, **kwargs)
-        self._record(levelno, str(msg) % args if args else str(msg), "")
+    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self._record(logging.INFO, _formatted(msg, args), "")
+        super().info(msg, *args, **kwargs)
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self._record(logging.WARNING, _formatted(msg, args), "")
+        super().warning(msg, *args, **kwargs)
+
+    def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self._record(logging.ERROR, _formatted(msg, args), "")
+        super().error(msg, *args, **kwargs)
+
+    def critical(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self._record(logging.CRITICAL, _formatted(msg, args), "")
+        super().critical(msg, *args, **kwargs)
 
     def _record(self, levelno: int, text: str, source: str) -> None:
         table = self._table
@@ -127,7 +121,14 @@ class LopsLogger:
             table.deleteRow(table.numRows - 1)
 
     def __repr__(self) -> str:
-        return f"<LopsLogger {self._logger.name}>"
+        return f"<LopsLogger {self.name}>"
+
+
+def _formatted(msg: object, args: tuple[Any, ...]) -> str:
+    try:
+        return str(msg) % args if args else str(msg)
+    except (TypeError, ValueError):
+        return str(msg)
 
 
 class LoggerExt(LopsLogger):
@@ -138,8 +139,7 @@ class LoggerExt(LopsLogger):
         self.ownerComp = ownerComp
         owner = ownerComp.parent() or ownerComp
         table = ownerComp.op("out1")
-        super().__init__(logging.getLogger(owner.path),
-                         table if isinstance(table, TableDAT) else None)
+        super().__init__(owner.path, table if isinstance(table, TableDAT) else None)
 
 
 class LoggerCOMP(BaseCOMP):

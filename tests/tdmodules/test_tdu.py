@@ -86,3 +86,34 @@ def test_tdfunctions_create_property_and_par_info(host: Host) -> None:
     assert TDF.incrementStringDigits("noise9") == "noise10"
     assert TDF.incrementStringDigits("noise") == "noise1"
     assert TDF.multiMatch("a* -ab*", ["apple", "abc", "b"]) == ["apple"]
+
+
+def test_storage_manager_keeps_items_in_the_comps_storage_across_reinit(host: Host) -> None:
+    from TDStoreTools import StorageManager
+
+    class CounterExt:
+        def __init__(self, ownerComp: Any) -> None:
+            self.ownerComp = ownerComp
+            self.stored = StorageManager(self, ownerComp, [
+                {"name": "Count", "default": 0},
+                {"name": "ID", "default": "a1", "readOnly": True},
+                {"name": "Names", "default": ["x"], "dependable": True},
+                {"name": "internal", "default": 5, "property": False},
+            ])
+
+    comp = host.root.create(BaseCOMP, "comp")
+    first = CounterExt(comp)
+    first.Count += 2  # type: ignore[attr-defined]
+    first.stored["Names"].append("y")
+    assert comp.storage["CounterExt"]["Count"].val == 2
+    assert isinstance(first.stored["Names"], DependList) and first.stored["internal"] == 5
+    with pytest.raises(AttributeError, match=r"CounterExt\.ID is a read-only stored item"):
+        first.ID = "b2"  # type: ignore[attr-defined]
+    again = CounterExt(comp)  # an extension made again keeps what was stored
+    assert (again.Count, again.stored["Names"]) == (2, ["x", "y"])  # type: ignore[attr-defined]
+    again.stored.restoreDefault("Count")
+    assert again.Count == 0  # type: ignore[attr-defined]
+    with pytest.raises(KeyError, match=r"'Other' is not a stored item"):
+        again.stored["Other"] = 1
+    with pytest.raises(ValueError, match=r"stored item 'Bad' has unknown keys \['deflt'\]"):
+        StorageManager(again, comp, [{"name": "Bad", "deflt": 1}])
