@@ -7,8 +7,7 @@ and an Execute DAT's onStart."""
 
 import asyncio
 
-from dot_lop_utils import DotLOPUtils  # as LOPs code imports it
-from operators import LoggerCOMP  # LOPs's Logger component, part of the .tox's network
+from dot_lop_utils import DotLOPUtils, LoggerCOMP  # LOPs: the base and the Logger COMP
 
 
 class WeatherExt(DotLOPUtils):
