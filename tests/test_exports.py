@@ -29,7 +29,7 @@ SURFACE = {
         "WorkerTaskCancelled", "WorkerTaskRow", "create_worker", "current_worker_task",
         "find_workers", "OutsideWork", "outside_work",
     },
-    "operators": CONTRACT["operators"],
+    "operators": CONTRACT["operators"] | {"LoggerCOMP", "LopsLogger"},
     "host.td": CONTRACT["host.td"] | {"NoCurrentHost", "PendingRun", "scene_globals",
                                       "textDAT"},
 }

@@ -138,7 +138,9 @@ class ParamPanel:
         if op is not None and not op.valid:
             self.select(None)
             op = None
-        pars = list(op.par) if op is not None else []
+        # The operator's own parameters first, TD's built-in ones (lower-case: the
+        # shortcuts every COMP has) after them, as TD's dialog opens on custom pages.
+        pars = sorted(op.par, key=lambda p: p.spec.builtin) if op is not None else []
         assert self._note is not None
         self._title.set(op.path if op is not None else "Parameters")
         hidden = max(0, len(pars) - len(self.rows))

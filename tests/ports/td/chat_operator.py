@@ -6,7 +6,7 @@ reply from a completion callback. Written as it is in TouchDesigner: TD's global
 
 import asyncio
 
-from operators import DotLOPUtils  # LOPs ships DotLOPUtils with its operators
+from dot_lop_utils import DotLOPUtils  # as LOPs code imports it
 
 
 async def call_model(prompt, model):
