@@ -39,10 +39,10 @@ class ParSpec:
     def __init__(self, name: str, default: Any = None, label: str | None = None,
                  help: str = "") -> None:
         if self.builtin:
-            if not isinstance(name, str) or not _BUILTIN_NAME.match(name):
+            if not isinstance(name, str) or not _BUILTIN_NAME.fullmatch(name):
                 raise ValueError(f"built-in parameter name expected lower-case letters or "
                                  f"digits (e.g. 'opshortcut'), got {name!r}")
-        elif not isinstance(name, str) or not _PAR_NAME.match(name):
+        elif not isinstance(name, str) or not _PAR_NAME.fullmatch(name):
             raise ValueError(
                 f"parameter name expected a capital letter followed by lowercase letters "
                 f"or digits (TouchDesigner style, e.g. 'Clearafter'), got {name!r}"
@@ -60,6 +60,13 @@ class ParSpec:
         return f"{type(self).__name__}({self.name!r}, default={self.default!r})"
 
 
+def _check_bounds(name: object, low: object, high: object) -> None:
+    """Bounds that exclude every value are the declaration's error, not the default's."""
+    numbers = (int, float)
+    if isinstance(low, numbers) and isinstance(high, numbers) and low > high:
+        raise ValueError(f"{name} expected min <= max, got min={low!r} and max={high!r}")
+
+
 class FloatPar(ParSpec):
     """A finite float, optionally bounded; rejects strings, None, bools and NaN."""
 
@@ -67,6 +74,7 @@ class FloatPar(ParSpec):
 
     def __init__(self, name: str, default: float = 0.0, *, min: float | None = None,
                  max: float | None = None, label: str | None = None, help: str = "") -> None:
+        _check_bounds(name, min, max)
         self.min = min
         self.max = max
         super().__init__(name, default, label, help)
@@ -94,6 +102,7 @@ class IntPar(ParSpec):
 
     def __init__(self, name: str, default: int = 0, *, min: int | None = None,
                  max: int | None = None, label: str | None = None, help: str = "") -> None:
+        _check_bounds(name, min, max)
         self.min = min
         self.max = max
         super().__init__(name, default, label, help)

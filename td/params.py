@@ -47,13 +47,16 @@ class Par(BehavesAsValue):
     ``f"{comp.par.Gain:.1f}"`` all use ``eval()`` (see `BehavesAsValue`).
     """
 
-    __slots__ = ("_custom", "_owner", "_spec", "_value")
+    __slots__ = ("_custom", "_owner", "_replaced", "_spec", "_value")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
         self._custom = custom
+        # Set when ``par.add(..., replace=True)`` put another Par in its place: the
+        # operator no longer has this one, so it no longer hears of it.
+        self._replaced = False
 
     @property
     def name(self) -> str:
@@ -106,6 +109,8 @@ class Par(BehavesAsValue):
         self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
+        if self._replaced:
+            self._refuse_replaced()
         new = self._spec.validate(plain_value(value), self.where)
         prev, self._value = self._value, new
         if new != prev:
@@ -117,7 +122,17 @@ class Par(BehavesAsValue):
         if not self.isPulse:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
+        if self._replaced:
+            self._refuse_replaced()
         self._owner.call_handler("onPulse", self)
+
+    def _refuse_replaced(self) -> None:
+        raise RuntimeError(f"{self.where} was replaced; use the operator's par.{self.name} "
+                           f"now")
+
+    def retire(self) -> None:
+        """This Par was replaced by another of its name: writes and pulses now raise."""
+        self._replaced = True
 
     # -- menus --------------------------------------------------------------------
     @property
@@ -219,6 +234,8 @@ class ParCollection:
                              f"({why})")
         par = Par(self._owner, spec, custom=True)
         self._pars[spec.name] = par
+        if old is not None:
+            old.retire()
         return par
 
     def __setattr__(self, name: str, value: Any) -> None:

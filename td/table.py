@@ -49,6 +49,7 @@ class TableDAT(OP):
         # Row labels (first-column text -> first row holding it), valid at one version.
         self._labels: dict[str, int] = {}
         self._labels_version = -1
+        self._destroyed = False
 
     # -- cooking on demand ----------------------------------------------------
     def refresh_on_read(self, refresh: Callable[[], object] | None) -> None:
@@ -104,7 +105,7 @@ class TableDAT(OP):
         return Cell(self, found_row, found_col)
 
     def __setitem__(self, key: tuple[int | str, int | str], value: object) -> None:
-        self._check()
+        self._check_write()
         row, col = self._locate(key)
         self._set(row, col, value)
 
@@ -141,7 +142,7 @@ class TableDAT(OP):
 
     @text.setter
     def text(self, text: str) -> None:
-        self._check()
+        self._check_write()
         if not isinstance(text, str):
             raise TypeError(f"{self.path}.text expected a string of tab-separated rows, "
                             f"got {text!r}")
@@ -173,29 +174,40 @@ class TableDAT(OP):
     def cellValue(self, row: int, col: int) -> str:
         """The text at a position (what a `Cell` reads); IndexError if there is none."""
         self._check()
-        return self._rows[row][col]
+        try:
+            return self._rows[row][col]
+        except (IndexError, TypeError):
+            self._position(row, col)  # raises, naming the table and what exists
+            raise
 
     def setCellValue(self, row: int, col: int, value: object) -> None:
         """Write at a position (what a `Cell` writes); IndexError if there is none."""
-        self._check()
-        self._set(row, col, value)  # raises before it changes anything
+        self._check_write()
+        self._set(*self._position(row, col), value)
 
     # -- writing --------------------------------------------------------------
     def appendRow(self, values: Iterable[object] = ()) -> int:
         """Append a row (padded to the table's width, widening it if longer); its index."""
         self._check()
+        if self._destroyed:  # `_check_write` inlined, as `_changed` is below
+            self._check_write()
         cells = self._as_cells(values, "appendRow")
         if len(cells) != self._width:
             cells = self._fit(cells)
         rows = self._rows
         rows.append(cells)
+        index = len(rows) - 1
+        if self._labels_version == self._version and cells:
+            # The new row's label joins the labels still valid (first row wins).
+            self._labels.setdefault(cells[0], index)
+            self._labels_version += 1
         self._version += 1  # `_changed()` inlined: the task table appends rows by the 100k
         if not self._refreshing and self._refresh is not None:
             self._stale = True
-        return len(rows) - 1
+        return index
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
-        self._check()
+        self._check_write()
         cells = self._as_cells(values, "insertRow")
         if isinstance(index, bool) or not isinstance(index, int) or not (
             0 <= index <= len(self._rows)
@@ -209,7 +221,7 @@ class TableDAT(OP):
         return index
 
     def replaceRow(self, index: int, values: Iterable[object]) -> None:
-        self._check()
+        self._check_write()
         r = self._row_index(index)
         cells = self._as_cells(values, "replaceRow")
         if len(cells) != self._width:
@@ -218,14 +230,14 @@ class TableDAT(OP):
         self._changed()
 
     def deleteRow(self, index: int) -> None:
-        self._check()
+        self._check_write()
         r = self._row_index(index)
         del self._rows[r]
         self._changed()
 
     def appendRows(self, rows: Iterable[Iterable[object]]) -> int:
         """Append several rows at once (each as `appendRow`); the index of the first."""
-        self._check()
+        self._check_write()
         if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
             raise TypeError(f"appendRows() expected a list of rows (lists of cell values), "
                             f"got {rows!r}")
@@ -239,7 +251,7 @@ class TableDAT(OP):
     def appendCol(self, values: Iterable[object] = ()) -> int:
         """Append a column (one value per row, from row 0; rows are added when there
         are more values than rows); its index."""
-        self._check()
+        self._check_write()
         cells = self._as_cells(values, "appendCol")
         index = self._width
         rows = self._rows
@@ -252,7 +264,7 @@ class TableDAT(OP):
 
     def setSize(self, numrows: int, numcols: int) -> None:
         """Grow or cut the table to ``numrows`` x ``numcols`` (new cells are empty)."""
-        self._check()
+        self._check_write()
         for what, n in (("numrows", numrows), ("numcols", numcols)):
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 raise ValueError(f"setSize() expected {what} as a whole number >= 0, got {n!r}")
@@ -268,7 +280,7 @@ class TableDAT(OP):
         """Empty the table: remove every row, or keep the header row (``keepFirstRow``)
         and/or each row's first cell (``keepFirstCol``); with ``keepSize`` the cells
         are emptied and the size stays (TD's ``keepSize``)."""
-        self._check()
+        self._check_write()
         rows = self._rows
         if keepSize:
             blank = ("",) * self._width
@@ -299,6 +311,16 @@ class TableDAT(OP):
             finally:
                 self._refreshing = False
 
+    def _check_write(self) -> None:
+        """`_check`, and a destroyed table refuses the write (reading it stays
+        possible: a summary printed after the host closed reads its tables)."""
+        self._check()
+        if self._destroyed:
+            raise RuntimeError(f"{self.path} was destroyed; its table cannot be written")
+
+    def onDestroy(self) -> None:
+        self._destroyed = True
+
     def _changed(self) -> None:
         """Every write ends here: the version grows, and an edit from outside the
         refresh makes the next read run it."""
@@ -311,7 +333,20 @@ class TableDAT(OP):
         cells = list(self._rows[row])
         cells[col] = value if type(value) is str else str(value)
         self._rows[row] = tuple(cells)
+        labels_valid = self._labels_version == self._version
         self._changed()
+        if labels_valid and col != 0:
+            # Labels are the first column's text: a write elsewhere leaves them valid
+            # (else every write by label would rebuild them, O(rows) each).
+            self._labels_version = self._version
+
+    def _position(self, row: object, col: object) -> tuple[int, int]:
+        """A position given as two indices, checked; raises naming what exists."""
+        if isinstance(row, str) or isinstance(col, str):
+            raise TypeError(f"{self.path} expected a position as two indices, got "
+                            f"({row!r}, {col!r}); use dat[row, col] for labels and names")
+        return (require_row(self.path, {}, len(self._rows), row),
+                require_col(self.path, self._header(), self._width, col))
 
     def _append_fitted(self, cells: tuple[str, ...]) -> None:
         fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind _rows

@@ -14,12 +14,14 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 
-from host import Host
+from host import BaseCOMP, FloatPar, Host, IntPar, Par, TableDAT
 
 BOUND = 120.0  # seconds a child process may take; generous, the point is that it ends
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "120"}
@@ -111,3 +113,191 @@ def test_a_task_abandoned_at_close_is_not_reported_destroyed_later(
     destroyed = [r.getMessage() for r in caplog.records
                  if "Task was destroyed" in r.getMessage()]
     assert destroyed == []
+
+
+# -- 4: a write by row label keeps the label index when column 0 is untouched ----------
+
+def _lines_run_in(filename: str, action: Callable[[], object]) -> int:
+    """Python lines executed in ``filename`` while ``action()`` runs: a count of work
+    that no machine's speed changes."""
+    count = 0
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal count
+        if frame.f_code.co_filename != filename:
+            return None
+        if event == "line":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        action()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def _label_writes(rows: int) -> int:
+    import td.table
+
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "big")
+        dat.appendRow(["id", "status"])
+        dat.appendRows([[str(i), "pending"] for i in range(rows)])
+
+        assert dat["0", "status"] == "pending"  # the labels are indexed once, here
+
+        def writes() -> None:
+            for i in range(0, rows, rows // 30):
+                dat[str(i), "status"] = "done"
+
+        count = _lines_run_in(td.table.__file__, writes)
+        assert dat[str(rows // 30), "status"] == "done"
+        assert dat.findCell("done", cols=[1]) is not None
+        return count
+
+
+def test_writes_by_row_label_cost_the_same_on_a_table_ten_times_bigger() -> None:
+    assert _label_writes(20_000) == _label_writes(2_000)
+
+
+def test_a_write_to_column_0_moves_the_label() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRows([["id", "v"], ["a", "1"], ["b", "2"]])
+        assert dat["a", "v"] == 1
+        dat["a", "v"] = 5
+        dat["a", 0] = "c"
+        assert dat["a", "v"] is None and dat["c", "v"] == 5
+        dat.appendRow(["d", "4"])
+        assert dat["d", "v"] == 4
+        dat.deleteRow("b")
+        assert dat["d", "v"].row == 2
+
+
+# -- 12 to 14 ----------------------------------------------------------------------------
+
+def test_run_with_a_huge_delay_names_run_and_the_value() -> None:
+    from td.environment import run
+
+    with Host(fps=60, realtime=False):
+        with pytest.raises(ValueError, match=r"run\(\) expected delayMilliSeconds as a "
+                                             r"finite number >= 0, got 1000000"):
+            run(print, delayMilliSeconds=10**400)
+
+
+@pytest.mark.parametrize("name", ["Gain\n", "Gain\r", "Ga\nin"])
+def test_a_parameter_name_with_a_newline_is_refused(name: str) -> None:
+    with Host(fps=60, realtime=False) as host:
+        comp = host.root.create(BaseCOMP, "c")
+        page = comp.appendCustomPage("Config")
+        page.appendFloat("Gain")
+        with pytest.raises(ValueError, match=r"parameter name expected a capital letter"):
+            page.appendFloat(name)
+        with pytest.raises(ValueError, match=r"parameter name expected a capital letter"):
+            FloatPar(name)
+        assert [p.name for p in comp.par if p.isCustom] == ["Gain"]
+
+
+def test_an_operator_name_with_a_trailing_newline_is_refused() -> None:
+    with Host(fps=60, realtime=False) as host:
+        with pytest.raises(ValueError, match="name"):
+            host.root.create(TableDAT, "t\n")
+        assert host.root.op("t\n") is None and host.root.op("t") is None
+
+
+def test_a_cell_whose_row_was_deleted_reprs_and_reads_with_a_clear_error() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRows([["a", "1"], ["b", "2"]])
+        cell = dat[1, 1]
+        dat.deleteRow(1)
+        assert repr(cell) == "<Cell /t[1, 1] (no such cell: /t has 1 rows and 2 columns)>"
+        with pytest.raises(IndexError, match=r"/t has 1 rows \(0\.\.0\); row 1 is out of range"):
+            _ = cell.val
+        with pytest.raises(IndexError, match=r"/t has 1 rows \(0\.\.0\); row 5 is out of range"):
+            dat.cellValue(5, 0)
+        with pytest.raises(IndexError, match=r"/t has 2 columns; column 7 is out of range"):
+            dat.setCellValue(0, 7, "x")
+        assert dat.values() == [["a", "1"]]
+
+
+# -- the smaller ones -------------------------------------------------------------------
+
+def test_a_cell_is_not_hashable_as_it_equals_both_its_text_and_its_number() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRows([["3", "x"]])
+        three = dat[0, 0]
+        assert three == 3 and three == "3"  # no one hash can agree with both
+        with pytest.raises(TypeError, match="unhashable type: 'Cell'"):
+            hash(three)
+        assert {c.val for c in dat.row(0)} == {"3", "x"}  # type: ignore[union-attr]
+
+
+def test_a_destroyed_table_refuses_writes() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRow(["a"])
+        dat.destroy()
+        for write in (lambda: dat.appendRow(["b"]), lambda: dat.__setitem__((0, 0), "z"),
+                      lambda: dat.clear()):
+            with pytest.raises(RuntimeError, match=r"/t was destroyed; its table cannot "
+                                                   r"be written"):
+                write()
+        assert dat.values() == [["a"]]  # read as it was left, as a summary after close does
+
+
+def test_a_replaced_parameter_no_longer_fires_its_operator() -> None:
+    changes: list[str] = []
+
+    class Comp(BaseCOMP):
+        def onValueChange(self, par: Par, prev: object) -> None:
+            changes.append(f"{par.name}={par.eval()}")
+
+    with Host(fps=60, realtime=False) as host:
+        comp = host.root.create(Comp, "c")
+        page = comp.appendCustomPage("Config")
+        (old,) = page.appendFloat("Gain")
+        (new,) = page.appendFloat("Gain", replace=True)
+        with pytest.raises(RuntimeError, match=r"/c par\.Gain was replaced; use the "
+                                               r"operator's par\.Gain now"):
+            old.val = 2.0
+        assert changes == [] and old.eval() == 0.0
+        new.val = 3.0
+        assert changes == ["Gain=3.0"] and comp.par.Gain is new
+
+
+@pytest.mark.parametrize("spec", [FloatPar, IntPar])
+def test_min_above_max_is_blamed_on_the_bounds(spec: type[FloatPar] | type[IntPar]) -> None:
+    with pytest.raises(ValueError, match=r"Speed expected min <= max, got min=5 and max=1"):
+        spec("Speed", min=5, max=1)
+
+
+def test_a_pending_run_is_not_pending_once_its_host_closed() -> None:
+    from td.environment import run
+
+    called: list[int] = []
+    host = Host(fps=60, realtime=False)
+    pending = run(called.append, 1, delayFrames=5)
+    assert pending.active
+    host.close()
+    assert not pending.active and "done" in repr(pending)
+    assert pending.kill() is False and called == []
+
+
+def test_a_description_with_tabs_and_newlines_keeps_task_table_text_one_row_a_task(
+        host: Host) -> None:
+    async def work() -> None:
+        raise ValueError("line one\nline\ttwo")
+
+    task_id = host.tasks.Run(work(), description="a\tb\nc\r\nd")
+    host.step(2)
+    table = host.asyncio_comp.task_table
+    lines = table.text.splitlines()
+    assert len(lines) == table.numRows == 2
+    assert all(line.count("\t") == table.numCols - 1 for line in lines)
+    assert table[str(task_id), "description"] == "a b c  d"
+    assert table[str(task_id), "error"] == "ValueError: line one line two"
+    assert host.tasks.GetTaskInfo(task_id)["description"] == "a\tb\nc\r\nd"  # type: ignore[index]
