@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import subprocess
+import threading
 import sys
 import textwrap
 from collections.abc import Callable, Generator
@@ -301,3 +302,33 @@ def test_a_description_with_tabs_and_newlines_keeps_task_table_text_one_row_a_ta
     assert table[str(task_id), "description"] == "a b c  d"
     assert table[str(task_id), "error"] == "ValueError: line one line two"
     assert host.tasks.GetTaskInfo(task_id)["description"] == "a\tb\nc\r\nd"  # type: ignore[index]
+
+
+# -- 5: a done callback cannot kill the worker thread ------------------------------------
+
+@pytest.mark.parametrize("exc_type", [SystemExit, KeyboardInterrupt])
+def test_a_done_callback_raising_system_exit_leaves_the_worker_serving(
+        exc_type: type[BaseException], caplog: pytest.LogCaptureFixture) -> None:
+    from asyncio_comp import SerialWorker, WorkerStatus
+
+    def fatal(task: object) -> None:
+        raise exc_type
+
+    worker = SerialWorker()
+    release = threading.Event()
+    try:
+        first = worker.submit(release.wait, 30.0)
+        with caplog.at_level(logging.ERROR):
+            first.add_done_callback(fatal)  # pending: it runs on the worker thread
+            later = [worker.submit(int, str(n)) for n in range(2, 5)]
+            done = threading.Event()
+            later[-1].add_done_callback(lambda _t: done.set())
+            release.set()
+            assert done.wait(30.0), "the worker thread died"
+        assert [t.get_result() for t in later] == [2, 3, 4]
+        assert all(t.get_status() is WorkerStatus.COMPLETED for t in later)
+        assert first.get_status() is WorkerStatus.COMPLETED
+    finally:
+        release.set()
+        assert worker.stop(30.0)
+    assert any(f"raised {exc_type.__name__}" in r.getMessage() for r in caplog.records)
