@@ -135,4 +135,6 @@ class Cell:
         except IndexError:  # its row or column was deleted since it was taken
             dat = self._dat
             text = f"(no such cell: {dat.path} has {dat.numRows} rows and {dat.numCols} columns)"
+        except Exception as exc:  # a repr never raises (a destroyed table refuses reads)
+            text = f"(unreadable: {type(exc).__name__})"
         return f"<Cell {where} {text}>"

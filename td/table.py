@@ -50,7 +50,6 @@ class TableDAT(DAT):
         # Row labels (first-column text -> first row holding it), valid at one version.
         self._labels: dict[str, int] = {}
         self._labels_version = -1
-        self._destroyed = False
 
     # -- cooking on demand ----------------------------------------------------
     def refresh_on_read(self, refresh: Callable[[], object] | None) -> None:
@@ -106,7 +105,7 @@ class TableDAT(DAT):
         return Cell(self, found_row, found_col)
 
     def __setitem__(self, key: tuple[int | str, int | str], value: object) -> None:
-        self._check_write()
+        self._check()
         row, col = self._locate(key)
         self._set(row, col, value)
 
@@ -143,7 +142,7 @@ class TableDAT(DAT):
 
     @text.setter
     def text(self, text: str) -> None:
-        self._check_write()
+        self._check()
         if not isinstance(text, str):
             raise TypeError(f"{self.path}.text expected a string of tab-separated rows, "
                             f"got {text!r}")
@@ -183,15 +182,13 @@ class TableDAT(DAT):
 
     def setCellValue(self, row: int, col: int, value: object) -> None:
         """Write at a position (what a `Cell` writes); IndexError if there is none."""
-        self._check_write()
+        self._check()
         self._set(*self._position(row, col), value)
 
     # -- writing --------------------------------------------------------------
     def appendRow(self, values: Iterable[object] = ()) -> int:
         """Append a row (padded to the table's width, widening it if longer); its index."""
         self._check()
-        if self._destroyed:  # `_check_write` inlined, as `_changed` is below
-            self._check_write()
         cells = self._as_cells(values, "appendRow")
         if len(cells) != self._width:
             cells = self._fit(cells)
@@ -208,7 +205,7 @@ class TableDAT(DAT):
         return index
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
-        self._check_write()
+        self._check()
         cells = self._as_cells(values, "insertRow")
         if isinstance(index, bool) or not isinstance(index, int) or not (
             0 <= index <= len(self._rows)
@@ -222,7 +219,7 @@ class TableDAT(DAT):
         return index
 
     def replaceRow(self, index: int, values: Iterable[object]) -> None:
-        self._check_write()
+        self._check()
         r = self._row_index(index)
         cells = self._as_cells(values, "replaceRow")
         if len(cells) != self._width:
@@ -231,14 +228,14 @@ class TableDAT(DAT):
         self._changed()
 
     def deleteRow(self, index: int) -> None:
-        self._check_write()
+        self._check()
         r = self._row_index(index)
         del self._rows[r]
         self._changed()
 
     def appendRows(self, rows: Iterable[Iterable[object]]) -> int:
         """Append several rows at once (each as `appendRow`); the index of the first."""
-        self._check_write()
+        self._check()
         if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
             raise TypeError(f"appendRows() expected a list of rows (lists of cell values), "
                             f"got {rows!r}")
@@ -252,7 +249,7 @@ class TableDAT(DAT):
     def appendCol(self, values: Iterable[object] = ()) -> int:
         """Append a column (one value per row, from row 0; rows are added when there
         are more values than rows); its index."""
-        self._check_write()
+        self._check()
         cells = self._as_cells(values, "appendCol")
         index = self._width
         rows = self._rows
@@ -265,7 +262,7 @@ class TableDAT(DAT):
 
     def setSize(self, numrows: int, numcols: int) -> None:
         """Grow or cut the table to ``numrows`` x ``numcols`` (new cells are empty)."""
-        self._check_write()
+        self._check()
         for what, n in (("numrows", numrows), ("numcols", numcols)):
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 raise ValueError(f"setSize() expected {what} as a whole number >= 0, got {n!r}")
@@ -282,7 +279,7 @@ class TableDAT(DAT):
         is ``keepSize``): remove every row, or keep the header row (``keepFirstRow``)
         and/or each row's first cell (``keepFirstCol``); with ``keepSize`` the size
         stays and the other cells are emptied."""
-        self._check_write()
+        self._check()
         check_clear_flags(self.path, keepSize=keepSize, keepFirstRow=keepFirstRow,
                           keepFirstCol=keepFirstCol)
         rows = self._rows
@@ -314,16 +311,6 @@ class TableDAT(DAT):
                 self._refresh()  # type: ignore[misc]
             finally:
                 self._refreshing = False
-
-    def _check_write(self) -> None:
-        """`_check`, and a destroyed table refuses the write (reading it stays
-        possible: a summary printed after the host closed reads its tables)."""
-        self._check()
-        if self._destroyed:
-            raise RuntimeError(f"{self.path} was destroyed; its table cannot be written")
-
-    def onDestroy(self) -> None:
-        self._destroyed = True
 
     def _changed(self) -> None:
         """Every write ends here: the version grows, and an edit from outside the
