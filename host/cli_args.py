@@ -64,6 +64,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                           "them to the wall clock")
     run.add_argument("--screenshot", type=Path, metavar="FILE.png",
                      help="(window view) save the last frame drawn to FILE.png")
+    run.add_argument("--trace", type=Path, metavar="FILE.json",
+                     help="write the run in the Trace Event Format (tasks, frames, "
+                          "callbacks, collections, task lineage), to open in Perfetto's UI")
     run.add_argument("--arg", dest="scene_args", type=_scene_arg, action="append", default=[],
                      metavar="KEY=VALUE",
                      help="pass KEY=VALUE to the scene's build(host, **args); repeatable. VALUE "
@@ -73,6 +76,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                   f"--seconds is given.")
     commands.add_parser("scenes", help="list the bundled scenes",
                         description="List the bundled scenes with a line about each.")
+    check = commands.add_parser(
+        "check", help="list the framehost-only idioms in operator code",
+        description="Read operator code (nothing is run) and list the framehost-only idioms "
+                    "that would behave differently or fail in TouchDesigner/LOPs, one line "
+                    "each: file:line, what differs, the portable form. Exit status 0 when "
+                    "clean, 1 when something was found, 2 when a file cannot be read.")
+    check.add_argument("paths", metavar="FILE", nargs="+",
+                       help="a Python file, or a folder (its .py files)")
     return parser, run
 
 
@@ -119,11 +130,18 @@ def _scene_arg(text: str) -> tuple[str, object]:
 
 
 def check_run_flags(args: argparse.Namespace) -> None:
-    """Checks across flags: a repeated ``--arg``, ``--screenshot`` with its view and file."""
+    """Checks across flags: a repeated ``--arg``, ``--trace``'s file, ``--screenshot``
+    with its view and file."""
     keys = [key for key, _ in args.scene_args]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
         raise UsageError(f"--arg {repeated[0]} given more than once")
+    trace: Path | None = args.trace
+    if trace is not None:
+        if trace.suffix.lower() != ".json":
+            raise UsageError(f"--trace expected a .json file, got {str(trace)!r}")
+        if not trace.parent.resolve().is_dir():
+            raise UsageError(f"--trace folder {str(trace.parent)!r} does not exist")
     shot: Path | None = args.screenshot
     if shot is None:
         return
