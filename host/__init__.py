@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from td.clock import FrameClock as FrameClock
     from td.core import HostCore as HostCore
     from td.dat import DAT as DAT
+    from td.destroyed import OperatorDestroyed as OperatorDestroyed
     from td.hooks import Hook as Hook
     from td.network import OP as OP
     from td.network import BaseCOMP as BaseCOMP
@@ -44,6 +45,7 @@ _SOURCES = {
     "FrameClock": "td.clock",
     "HostCore": "td.core",
     "DAT": "td.dat",
+    "OperatorDestroyed": "td.destroyed",
     "Hook": "td.hooks",
     "OP": "td.network",
     "BaseCOMP": "td.network",
@@ -74,6 +76,7 @@ __all__ = [
     "HostCore",
     "IntPar",
     "MenuPar",
+    "OperatorDestroyed",
     "Par",
     "PulsePar",
     "StrPar",
