@@ -334,21 +334,14 @@ def test_a_done_callback_raising_system_exit_leaves_the_worker_serving(
     assert any(f"raised {exc_type.__name__}" in r.getMessage() for r in caplog.records)
 
 
-def test_a_host_never_closed_leaves_no_warning_at_exit(tmp_path: Path) -> None:
-    script = tmp_path / "dropped.py"
-    script.write_text(textwrap.dedent('''
-        import asyncio
-        from host import Host
+# -- 8: a project's own scenes/ package (run hello: tests/cli/test_cli_subprocess.py) ---
 
-        async def forever():
-            await asyncio.sleep(3600)
-
-        host = Host(fps=60, realtime=False)
-        host.tasks.Run(forever())
-        host.step(3)
-        print("dropped", flush=True)
-    '''))
-    done = run_child([sys.executable, "-X", "dev", "-W", "error", str(script)], tmp_path)
+def test_framehost_scenes_from_a_project_with_its_own_scenes_lists_the_bundled_ones(
+        tmp_path: Path) -> None:
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "scenes" / "__init__.py").write_text("")
+    (tmp_path / "scenes" / "mine.py").write_text("def build(host):\n    pass\n")
+    done = run_child([sys.executable, "-m", "host", "scenes"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "dropped\n"
-    assert done.stderr == ""
+    names = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+    assert "hello" in names and "chat" in names and "mine" not in names, done.stdout
