@@ -54,8 +54,7 @@ class Run:
         self.fromOP = from_op
         self.endFrame = end_frame
         self.group = group
-        #: False: the run stays pending but does nothing when its frame comes (TD).
-        self.active = True
+        self._active = True
         self._frame = frame
         self._pending = True
         self._version = 0
@@ -84,9 +83,19 @@ class Run:
         return self.fromOP
 
     @property
+    def active(self) -> bool:
+        """Settable, as in TD: False makes the run stay pending but do nothing when
+        its frame comes. False too once its host closed (it never runs then)."""
+        return self._active and not self._queue.closed
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        self._active = bool(value)
+
+    @property
     def pending(self) -> bool:
-        """True until the run executed or was killed."""
-        return self._pending
+        """True until the run executed or was killed, or its host closed."""
+        return self._pending and not self._queue.closed
 
     @property
     def frame(self) -> int:
@@ -116,7 +125,7 @@ class Run:
 
     def kill(self) -> bool:
         """Cancel it before it runs; True if it was still pending."""
-        if not self._pending:
+        if not self.pending:
             return False
         self._pending = False
         self._queue.forget(self)
@@ -145,7 +154,7 @@ class Run:
         return text if len(text) <= 60 else text[:57] + "..."
 
     def __repr__(self) -> str:
-        state = "pending" if self._pending else "done"
+        state = "pending" if self.pending else "done"
         where = "end" if self.endFrame else "start"
         return f"<Run {self._describe()} at the {where} of frame {self._frame} {state}>"
 
@@ -161,6 +170,12 @@ class RunQueue:
         self._live: set[Run] = set()
         host.on_frame_start(self._frame_started)
         host.on_frame_end(self._frame_ended)
+
+    @property
+    def closed(self) -> bool:
+        """Whether its host closed (or is gone): no run of it will execute."""
+        host = self._host_ref()
+        return host is None or host.closed
 
     @property
     def host(self) -> HostCore:
