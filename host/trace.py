@@ -175,16 +175,15 @@ class TraceWriter:
     def _on_frame(self, span: FrameSpan) -> None:
         if self._collections:
             self._write_collections()
-        event: dict[str, Any] = {
-            "ph": "X", "name": f"frame {span.frame}", "cat": "frame",
-            "ts": (span.started - self._origin) * 1e6, "dur": span.duration * 1e6,
-            "pid": PID, "tid": TID_FRAMES}
         report = span.late
+        args = ""
         if report is not None:
-            event["args"] = {"late": True, "duration_ms": round(report.duration * 1000, 3),
-                             "top": [[e.kind, e.name, round(e.seconds * 1000, 3)]
-                                     for e in report.top]}
-        self._emit(event)
+            top = json.dumps([[e.kind, e.name, round(e.seconds * 1000, 3)] for e in report.top])
+            args = (f',"args":{{"late":true,"duration_ms":{report.duration * 1000:.3f},'
+                    f'"top":{top}}}')
+        self._write(f'{{"ph":"X","name":"frame {span.frame}","cat":"frame",'
+                    f'"ts":{(span.started - self._origin) * 1e6:.3f},'
+                    f'"dur":{span.duration * 1e6:.3f},"pid":{PID},"tid":{TID_FRAMES}{args}}}')
 
     def _on_collection(self, started: float, ended: float, generation: int) -> None:
         # Inside the collector's callback: kept, and written at the frame's end.
