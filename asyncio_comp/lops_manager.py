@@ -24,7 +24,7 @@ class LopsAsyncIOManager(AsyncIOManager):
     def tasks(self) -> LopsTasks:
         """The tracked tasks by id, oldest first: LOPs's ``AsyncIOTask`` for each."""
         self._guard.check(self)
-        profile = self._profile
+        profile = self.profile
         assert isinstance(profile, LopsProfile)
         return LopsTasks(self.registry.by_id, profile)
 
@@ -39,15 +39,15 @@ class LopsAsyncIOManager(AsyncIOManager):
         """Forget the finished tasks that ended more than ``max_age`` seconds ago
         (default: the ``Clearafter`` parameter), as LOPs's Update does every 100 frames."""
         self._guard.check(self)
-        age = self._clear_after if max_age is None else max_age
+        age = self.clear_after if max_age is None else max_age
         if isinstance(age, bool) or not isinstance(age, int | float):
             raise TypeError(f"cleanup_tasks() expected max_age in seconds or None, "
                             f"got {max_age!r}")
-        self.forget_aged(float(age))
+        self.registry.clear_aged(self._host.time(), float(age), strict=True)
 
-    def Cancel(self, killList: Iterable[int] | None = None) -> None:  # noqa: N803 (sndmtk's name)
-        """sndmtk's TDAsyncIO: cancel every active task, or the tasks whose ids are
-        in ``killList``."""
+    def Cancel(self, killList: Iterable[int] | None = None) -> None:
+        """sndmtk's TDAsyncIO (its name and argument): cancel every active task, or
+        the tasks whose ids are in ``killList``."""
         self._guard.check(self)
         if killList is None:
             self.Cancelactive()

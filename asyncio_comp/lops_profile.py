@@ -71,6 +71,7 @@ class LopsProfile(Profile):
     ends_at_once: ClassVar[bool] = True
     lenient_run: ClassVar[bool] = True
     filters_callbacks: ClassVar[bool] = True
+    strict_clear_after: ClassVar[bool] = True
     describe_native: Callable[[Coroutine[Any, Any, Any]], str] = operator.attrgetter(
         "cr_code.co_name")
 
@@ -118,15 +119,12 @@ class LopsProfile(Profile):
         return rec.status in _CALLED_BACK or (
             rec.status is TaskStatus.CANCELLED and rec.cancel_reason is None)
 
-    def callback_argument(self, rec: TaskRecord) -> object:
+    def callback_argument(self, rec: TaskRecord) -> object:  # type: ignore[override]
         outcome = take_outcome(rec)
         return LopsTask(rec, self, outcome.coroutine, outcome.task, outcome.completion_callback)
 
     def clears_on(self, frame: int) -> bool:
         return frame % CLEAR_EVERY_FRAMES == 0
-
-    def aged(self, age: float, clear_after: float) -> bool:
-        return age > clear_after
 
 
 class _LopsCells:
@@ -180,6 +178,10 @@ class LopsTask:
     owns (``status``, ``task_id``, the times) cannot be assigned.
     """
 
+    _rec: TaskRecord
+    _profile: LopsProfile
+    _held: tuple[Any, Any, Any]  # coroutine, asyncio task, callback, or _LIVE: the record's
+
     def __init__(self, rec: TaskRecord, profile: LopsProfile,
                  coroutine: Any = _LIVE, task: Any = _LIVE, callback: Any = _LIVE) -> None:
         # Set through object.__setattr__: this class's own __setattr__ writes through.
@@ -187,10 +189,21 @@ class LopsTask:
         object.__setattr__(self, "_profile", profile)
         object.__setattr__(self, "_held", (coroutine, task, callback))
 
-    task_id = property(lambda self: self._rec.task_id)
-    description = property(lambda self: self._rec.description)
-    info = property(lambda self: self._rec.info)
-    timeout = property(lambda self: self._rec.timeout)
+    @property
+    def task_id(self) -> int:
+        return self._rec.task_id
+
+    @property
+    def description(self) -> str:
+        return self._rec.description
+
+    @property
+    def info(self) -> Any:
+        return self._rec.info
+
+    @property
+    def timeout(self) -> float | None:
+        return self._rec.timeout
 
     @property
     def status(self) -> LopsTaskStatus:
@@ -217,17 +230,17 @@ class LopsTask:
     @property
     def coroutine(self) -> Coroutine[Any, Any, Any] | None:
         held = self._held[0]
-        return self._rec.coro if held is _LIVE else held  # type: ignore[no-any-return]
+        return self._rec.coro if held is _LIVE else held
 
     @property
     def task(self) -> asyncio.Task[Any] | None:
         held = self._held[1]
-        return self._rec.task if held is _LIVE else held  # type: ignore[no-any-return]
+        return self._rec.task if held is _LIVE else held
 
     @property
     def completion_callback(self) -> Callable[..., object] | None:
         held = self._held[2]
-        return self._rec.callback if held is _LIVE else held  # type: ignore[no-any-return]
+        return self._rec.callback if held is _LIVE else held
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "result":

@@ -29,8 +29,6 @@ __all__ = ["PROFILES", "Profile"]
 #: The profiles by name, as ``Host(profile=...)`` and ``--profile`` take them.
 PROFILES = ("framehost", "lops")
 
-_EPSILON = 1e-9
-
 
 class Profile:
     """framehost's behaviour at each point where LOPs's differs (the default)."""
@@ -46,6 +44,8 @@ class Profile:
     lenient_run: ClassVar[bool] = False
     #: Whether some endings get no completion callback (see `calls_back`).
     filters_callbacks: ClassVar[bool] = False
+    #: Clear After forgets a task whose age is ``> Clearafter`` (LOPs), or ``>=``.
+    strict_clear_after: ClassVar[bool] = False
     #: The task table's columns and cells.
     cells: RowCells = FRAMEHOST_CELLS
     #: A new native coroutine's default description (a C-level getter: `Run`'s
@@ -78,15 +78,11 @@ class Profile:
         when `filters_callbacks`)."""
         return True
 
-    def callback_argument(self, rec: TaskRecord) -> object:
-        """What the completion callback of the ended ``rec`` is called with; taken
-        once (the record lets go of what the argument carries)."""
-        return take_outcome(rec)
+    #: What the completion callback of the ended ``rec`` is called with; taken once
+    #: (the record lets go of what the argument carries). framehost's is the
+    #: function itself: one call a callback.
+    callback_argument: Callable[[TaskRecord], object] = staticmethod(take_outcome)
 
     def clears_on(self, frame: int) -> bool:
         """Whether Clear After is checked at the end of ``frame``."""
         return True
-
-    def aged(self, age: float, clear_after: float) -> bool:
-        """Whether a task finished ``age`` seconds ago is past Clear After."""
-        return age >= clear_after - _EPSILON
