@@ -290,6 +290,8 @@ class TaskLifecycle:
 
     def fire_callbacks(self) -> None:
         """Call the completion callbacks of the tasks that ended, once each."""
+        # Read once: a callback per task, and the common profile filters nothing.
+        filters, argument_of = self._filters_callbacks, self._callback_argument
         # A callback may submit or cancel tasks; endings it causes are fired too.
         while self._ended:
             ended, self._ended = self._ended, []
@@ -297,11 +299,11 @@ class TaskLifecycle:
                 callback: Callable[..., object] | None = rec.callback
                 if callback is None:
                     continue
-                if self._filters_callbacks and not self._profile.calls_back(rec):
+                if filters and not self._profile.calls_back(rec):
                     task = rec.task
                     rec.release(task is None or task.done(), True)  # no callback to keep them
                     continue
-                argument = self._callback_argument(rec)
+                argument = argument_of(rec)
                 try:
                     callback(argument)
                 except Exception as exc:

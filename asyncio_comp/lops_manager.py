@@ -9,16 +9,30 @@ manager consults (`asyncio_comp.lops_profile`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from types import CoroutineType
+from typing import Any
 
 from asyncio_comp.lops_profile import LopsProfile, LopsTasks
 from asyncio_comp.manager import AsyncIOManager
+from asyncio_comp.records import TaskOutcome
 
 __all__ = ["LopsAsyncIOManager"]
 
 
 class LopsAsyncIOManager(AsyncIOManager):
     """`AsyncIOManager` with the LOPs manager's own members; see the module docstring."""
+
+    def Run(self, coroutines: Coroutine[Any, Any, Any] | list[Coroutine[Any, Any, Any]],
+            description: str | None = None, info: Any = None, timeout: float | None = None,
+            completion_callback: Callable[[TaskOutcome], object] | None = None,
+            ) -> int | list[int] | None:
+        # One coroutine given no description is named here, as LOPs names it (its
+        # code's co_name), so framehost's common path keeps its one attribute read;
+        # a list's are named by the profile (`LopsProfile.describe`).
+        if not description and type(coroutines) is CoroutineType:
+            description = coroutines.cr_code.co_name
+        return super().Run(coroutines, description, info, timeout, completion_callback)
 
     @property
     def tasks(self) -> LopsTasks:

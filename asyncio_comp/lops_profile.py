@@ -23,7 +23,6 @@ virtual); every point here is a row of docs/api.md's "Profiles" table:
 from __future__ import annotations
 
 import asyncio
-import operator
 import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from enum import Enum
@@ -72,8 +71,6 @@ class LopsProfile(Profile):
     lenient_run: ClassVar[bool] = True
     filters_callbacks: ClassVar[bool] = True
     strict_clear_after: ClassVar[bool] = True
-    describe_native: Callable[[Coroutine[Any, Any, Any]], str] = operator.attrgetter(
-        "cr_code.co_name")
 
     def __init__(self, epoch: float) -> None:
         """``epoch``: the epoch seconds at host time 0, so that host time ``t`` shows

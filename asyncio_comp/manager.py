@@ -78,7 +78,6 @@ class AsyncIOManager(ManagerViews):
                  clear_after: float = 60.0) -> None:
         self._host = host
         self._profile = profile = Profile() if profile is None else profile
-        self._describe_native = profile.describe_native  # Run's common path names with it
         self._now = host.clock.now_reader()  # host.time(), cheaper (once per Run)
         self._guard = host.guard
         self._owner_thread = host.guard.owner_ident  # Run compares it inline
@@ -151,7 +150,7 @@ class AsyncIOManager(ManagerViews):
             # called by the hundred thousand. Anything else takes the general path,
             # with its messages.
             registry = self._registry
-            name = description or self._describe_native(coro)
+            name = description or coro.__qualname__
             rec = TaskRecord(registry.next_id(), coro, name, info, None, completion_callback,
                              self._now(), lifecycle)
             registry.add(rec)

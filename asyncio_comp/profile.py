@@ -11,7 +11,6 @@ point where the two differ, and nothing else knows which one runs; docs/api.md's
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Coroutine
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -48,11 +47,6 @@ class Profile:
     strict_clear_after: ClassVar[bool] = False
     #: The task table's columns and cells.
     cells: RowCells = FRAMEHOST_CELLS
-    #: A new native coroutine's default description (a C-level getter: `Run`'s
-    #: common path calls it once a task).
-    describe_native: Callable[[Coroutine[Any, Any, Any]], str] = operator.attrgetter(
-        "__qualname__")
-
     def describe(self, coro: Coroutine[Any, Any, Any]) -> str:
         """The description of a task given none, for any coroutine."""
         return coroutine_name(coro)
