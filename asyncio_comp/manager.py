@@ -33,6 +33,7 @@ from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.manager_views import ManagerViews
 from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.profile import Profile
+from asyncio_comp.progress import submitting_task_id
 from asyncio_comp.records import TaskOutcome, TaskRecord
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
@@ -153,6 +154,7 @@ class AsyncIOManager(ManagerViews):
             name = description or coro.__qualname__
             rec = TaskRecord(registry.next_id(), coro, name, info, None, completion_callback,
                              self._now(), lifecycle)
+            rec.parent_id = submitting_task_id()
             registry.add(rec)
             lifecycle.submitted(rec)
             return rec.task_id
@@ -188,6 +190,7 @@ class AsyncIOManager(ManagerViews):
         registry = self._registry
         rec = TaskRecord(registry.next_id(), coro, name, info, timeout, callback, now,
                          self._lifecycle)
+        rec.parent_id = submitting_task_id()
         # Registered and counted together: a KeyboardInterrupt landing between two
         # tasks leaves every registered one counted.
         registry.add(rec)

@@ -3,7 +3,7 @@
 LOPs code calls the contract's methods (``Run``, ``CancelTask``, ...), which live in
 ``manager.py``. The window and terminal views, trace recorders, the CLI and tests
 read the component through the methods here: immutable `TaskRow` snapshots, counts,
-the blocking reports and their threshold, task listeners. None of them changes a
+where a task waits, the blocking reports and their threshold, task listeners. None of them changes a
 task; each reads the registry or the blocking watch the manager owns.
 """
 
@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.records import TaskRow
 from asyncio_comp.status import TaskStatus
+from asyncio_comp.where import await_chain
 
 if TYPE_CHECKING:
+    from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.lifecycle import TaskLifecycle
     from asyncio_comp.pacing import OutsidePacer
     from asyncio_comp.registry import TaskRegistry
@@ -29,10 +31,11 @@ class ManagerViews:
     """The view and tool methods of `AsyncIOManager`, which inherits them.
 
     The manager sets the parts these methods read when it is built: the thread
-    guard, the registry, the lifecycle, the blocking watch and the pacer.
+    guard, the loop, the registry, the lifecycle, the blocking watch and the pacer.
     """
 
     _guard: ThreadGuard
+    _loop: FrameEventLoop
     _registry: TaskRegistry
     _lifecycle: TaskLifecycle
     _blocking: BlockingWatch
@@ -88,6 +91,24 @@ class ManagerViews:
     def task_count(self) -> int:
         return len(self._registry)
 
+    def where(self, task_id: int) -> list[str]:
+        """Where a task is waiting: its await chain, outermost first, as
+        ``file:line in function`` lines, ending with a line naming the innermost
+        awaitable (a sleep and when it wakes, a future, another task, a worker job, a
+        socket read). ``[]`` when the task is not waiting: pending, ended, running
+        this very moment, or not tracked.
+
+        Raises:
+            TypeError: ``task_id`` is not an int.
+        """
+        self._guard.check(self)
+        if isinstance(task_id, bool) or not isinstance(task_id, int):
+            raise TypeError(f"where() expected a task id (int), got {task_id!r}")
+        rec = self._registry.get(task_id)
+        if rec is None or rec.status is not TaskStatus.RUNNING:
+            return []
+        return await_chain(rec.coro, rec.task, self._loop.time())
+
     @property
     def blocking_reports(self) -> tuple[BlockingReport, ...]:
         """The newest coroutine steps that blocked the loop for longer than a frame."""
@@ -96,13 +117,13 @@ class ManagerViews:
     @property
     def blocking_threshold(self) -> float:
         """Seconds one coroutine step may hold the loop before it is reported."""
-        return self._blocking.threshold
+        return self._blocking.report_threshold
 
     @blocking_threshold.setter
     def blocking_threshold(self, seconds: float) -> None:
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
             raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
-        self._blocking.threshold = float(seconds)
+        self._blocking.set_report_threshold(float(seconds))
 
     def GetLifetimeCounts(self) -> dict[TaskStatus, int]:
         """How many tasks ended in each final status (completed, failed, cancelled,
