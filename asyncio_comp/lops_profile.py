@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from asyncio_comp.outcome import take_outcome
 from asyncio_comp.profile import Profile
 from asyncio_comp.status import TaskStatus
-from asyncio_comp.table_sync import COLUMNS
+from asyncio_comp.table_sync import COLUMNS, one_line
 
 if TYPE_CHECKING:
     from asyncio_comp.records import TaskRecord
@@ -142,11 +142,13 @@ class _LopsCells:
         else:
             duration = ""
         error = profile.error_of(rec)
+        # Tabs and line breaks as spaces, as in every framehost table: they would
+        # split the rows of ``dat.text``.
         return [
-            rec.task_id, rec.status.value, rec.description or "", duration,
+            rec.task_id, rec.status.value, one_line(rec.description or ""), duration,
             _clock_text(profile.epoch + rec.created_at),
             "" if completed is None else _clock_text(profile.epoch + completed),
-            str(error) if error else "", _info_text(rec.info),
+            one_line(str(error)) if error else "", one_line(_info_text(rec.info)),
         ]
 
     def running_duration(self, seconds: float) -> str:
