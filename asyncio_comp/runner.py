@@ -51,6 +51,7 @@ class LoopRunner:
     def __init__(self, host: HostCore) -> None:
         self._host = host
         self.loop = FrameEventLoop(host.time)
+        self.loop.watch_owner(host)
         self._stepper = LoopStepper(self.loop)
         self._state = _State.RUNNING
 
@@ -160,9 +161,11 @@ class LoopRunner:
             for t in asyncio.all_tasks(loop):
                 # A coroutine that refuses to stop: close it so no warning escapes.
                 try:
-                    forget_pending(t)
+                    forget_pending(t, loop)
                 except Exception as exc:  # it ignored GeneratorExit too
                     self._host.report_warning(f"{t.get_name()} could not be closed "
                                               f"({describe_error(exc)}); it was abandoned")
+                except BaseException as exc:  # KeyboardInterrupt from its cleanup
+                    raised.append(exc)
         finally:
             loop.close()
