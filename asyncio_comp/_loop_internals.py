@@ -31,8 +31,8 @@ import concurrent.futures
 import contextvars
 import functools
 import gc
-import socket
-from asyncio import futures as _futures
+import threading
+import weakref
 from asyncio import tasks as _tasks
 from collections.abc import Callable, Container
 from types import CoroutineType, FunctionType
@@ -40,7 +40,13 @@ from typing import Any, TypeVar
 
 from asyncio_comp.executor import DaemonThreadPool
 from asyncio_comp.outside_work import OutsideWork
-from asyncio_comp.progress import child_context
+from asyncio_comp.progress import (
+    child_context,
+    program_context,
+    work_owner,
+    work_owner_active,
+)
+from asyncio_comp.tracked_coroutine import TrackedCoroutine
 
 _T = TypeVar("_T")
 _Handle = asyncio.Handle
@@ -48,9 +54,15 @@ _new_object = object.__new__
 _copy_context = contextvars.copy_context
 #: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
 _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
+#: The task class asyncio creates (the C one on CPython): a step or a wake-up that
+#: ``call_soon`` schedules is a method bound to one (``__self__``).
+_TASK = asyncio.Task
+_SLEEP_CODE = asyncio.sleep.__code__
+_thread_count = threading.active_count
+_MISSING = object()
 
 __all__ = ["FrameEventLoop", "coroutine_closed", "forget_pending", "new_native_check",
-           "ready_count", "set_loop_reader"]
+           "ready_count", "set_loop_reader", "WaitWatch"]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -76,6 +88,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         #: The default executor (``asyncio.to_thread``): one a close can walk away from.
         self.executor = DaemonThreadPool()
         self.set_default_executor(self.executor)
+        #: Which tasks wait on what, for pacing (`watch_waits`); None on realtime hosts.
+        self._waits: WaitWatch | None = None
+        # `WaitWatch.stepped`, filled by `call_soon` with every task scheduled to step.
+        self._stepped: dict[asyncio.Task[Any], contextvars.Context | None] | None = None
 
     def time(self) -> float:
         return self._time_source()
@@ -93,6 +109,12 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         slots ``Handle.__init__`` sets, to the same values (pinned by a test). Debug
         mode, and a closed loop (to raise asyncio's error), take asyncio's own path.
         """
+        stepped = self._stepped
+        if stepped is not None and callback.__class__ is not FunctionType:
+            # A task's step or wake-up: the task may wait on something new after it.
+            owner = getattr(callback, "__self__", None)
+            if owner.__class__ is _TASK:
+                stepped[owner] = context
         if self._debug or self._closed:  # type: ignore[attr-defined]
             return super().call_soon(callback, *args, context=context)
         handle: asyncio.Handle = _new_object(_Handle)
@@ -105,6 +127,17 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         handle._source_traceback = None  # type: ignore[attr-defined]
         self._ready.append(handle)  # type: ignore[attr-defined]
         return handle
+
+    def call_soon_threadsafe(  # type: ignore[override]
+        self, callback: Callable[..., object], *args: Any,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Handle:
+        """As asyncio's. On a loop that paces to outside work, a task the callback
+        starts (``asyncio.run_coroutine_threadsafe``) is the program's own work:
+        another thread handed it in (`progress.work_owner`)."""
+        if self._waits is not None:
+            context = program_context(context)
+        return super().call_soon_threadsafe(callback, *args, context=context)
 
     def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
         """From now on, run the loop's time on with ``wall_clock`` from where it stands.
@@ -154,6 +187,22 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         return False
 
     # -- outside work, for pacing non-realtime frames (asyncio_comp.pacing) ------
+    def watch_waits(self) -> WaitWatch:
+        """Start following which tasks wait on what (non-realtime hosts: the pacer
+        asks `outside_in_flight`); the `WaitWatch`. Realtime hosts never pay for it."""
+        if self._waits is None:
+            self._waits = WaitWatch()
+            self._stepped = self._waits.stepped
+        return self._waits
+
+    def create_frame_future(self) -> asyncio.Future[Any]:
+        """A future the host resolves itself at a frame boundary (``next_frame()``):
+        a task waiting on it waits on nothing outside the loop."""
+        future = self.create_future()
+        if self._waits is not None:
+            self._waits.inside.add(future)
+        return future
+
     def wait_for_io(self, timeout: float) -> bool:
         """Block in the selector for up to ``timeout`` real seconds; whether anything is
         ready. Nothing is consumed (the selector is level-triggered), so the next loop
@@ -162,84 +211,27 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         return bool(self._selector.select(timeout))  # type: ignore[attr-defined]
 
     def outside_in_flight(self) -> bool:
-        """Whether work outside the loop is in flight: counted work (`OutsideWork`:
-        executor calls, subprocesses, worker jobs, ``outside_work()`` blocks) or a
-        watched socket in flight (see `sockets_in_flight`)."""
+        """Whether virtual time must wait for work outside the loop.
+
+        Counted work (`OutsideWork`: executor calls, subprocesses, worker jobs,
+        ``outside_work()`` blocks) always holds it. Otherwise it is held while some
+        task the program waits on (`WaitWatch.holding`) is blocked on a future that
+        nothing inside the loop will resolve, and something outside can reach the
+        loop (`reachable_from_outside`).
+        """
         if self.outside.in_flight():
             return True
-        return len(self._watched) > 1 and self.sockets_in_flight()
+        waits = self._waits
+        return waits is not None and waits.holding() and self.reachable_from_outside()
 
-    def sockets_in_flight(self) -> bool:
-        """Whether a watched socket waits on the world outside this loop.
-
-        The rule, in order:
-
-        * A socket with a writer registered (a connect, or a send the kernel has not
-          taken yet) is in flight.
-        * A socket with only a reader registered counts only when it is connected to
-          a peer that is not itself watched by this loop: a listening server has no
-          peer, and a client and server of one host talking over loopback are both
-          inside work.
-        * Such a reader is in flight when someone awaits it: a ``loop.sock_recv``-style
-          wait (registered only while awaited); an asyncio stream whose reader has
-          a pending read. An idle stream nobody reads (a keep-alive connection) is
-          not. For other protocols (aiohttp's, a custom one) the loop cannot see who
-          waits on them, so they are in flight while some task is blocked on a plain
-          future (not a task, not an ``asyncio.sleep`` timer): possibly slower than
-          needed, never ahead of the outside world.
-
-        Pipes (not sockets) never count here; subprocesses are counted by
-        `OutsideWork` until they exit.
-        """
-        self_fd = self._ssock.fileno()  # type: ignore[attr-defined]
-        readers: dict[int, asyncio.Handle] = {}
-        for fd, key in self._watched.items():
-            if fd == self_fd:
-                continue
-            reader, writer = key.data
-            if writer is not None and not writer.cancelled():
-                return True
-            if reader is not None and not reader.cancelled():
-                readers[fd] = reader
-        if not readers:
-            return False
-        local: set[Any] = set()
-        peers: dict[int, Any] = {}
-        for fd in self._watched:
-            if fd == self_fd:
-                continue
-            name, peer = _addresses(fd)
-            if name:
-                local.add(name)
-            if peer and fd in readers:
-                peers[fd] = peer
-        unknown = False
-        for fd, peer in peers.items():
-            if peer in local:
-                continue  # both ends are this loop's
-            owner = getattr(readers[fd]._callback, "__self__", None)  # type: ignore[attr-defined]
-            if not isinstance(owner, asyncio.BaseTransport):
-                return True  # loop.sock_recv & co.: registered only while awaited
-            protocol = owner.get_protocol()
-            if isinstance(protocol, asyncio.StreamReaderProtocol):
-                stream = protocol._stream_reader  # type: ignore[attr-defined]
-                if stream is not None and stream._waiter is not None:
-                    return True
-            else:
-                unknown = True
-        return unknown and self._a_task_waits_on_a_future()
-
-    def _a_task_waits_on_a_future(self) -> bool:
-        timers = {id(handle._args[0]) for handle in self._scheduled  # type: ignore[attr-defined]
-                  if handle._callback is _futures._set_result_unless_cancelled  # type: ignore[attr-defined]
-                  and handle._args}
-        for task in asyncio.all_tasks(self):
-            waiter = getattr(task, "_fut_waiter", None)
-            if (waiter is None or isinstance(waiter, asyncio.Task | _GATHERING)
-                    or id(waiter) in timers):
-                continue
+    def reachable_from_outside(self) -> bool:
+        """Whether anything outside the loop can wake it now: a descriptor registered
+        with its selector (besides its own wake-up pipe), a signal handler, or a
+        thread other than the loop's and its executor's own. Each is one length read:
+        nothing here costs more with more sockets or threads."""
+        if len(self._watched) > 1 or self._signal_handlers:  # type: ignore[attr-defined]
             return True
-        return False
+        return _thread_count() > 1 + self.executor.thread_count
 
     async def _make_subprocess_transport(  # type: ignore[override]
         self, *args: Any, **kwargs: Any,
@@ -266,25 +258,151 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self.outside.end()
 
 
-def _addresses(fd: int) -> tuple[Any, Any]:
-    """``(sockname, peername)`` of the socket ``fd``; None for what it lacks (a pipe,
-    a listening socket's peer)."""
-    try:
-        sock = socket.socket(fileno=fd)
-    except OSError:
-        return None, None
-    try:
-        try:
-            name = sock.getsockname()
-        except OSError:
-            name = None
-        try:
-            peer = sock.getpeername()
-        except OSError:
-            peer = None
-    finally:
-        sock.detach()
-    return name, peer
+
+class WaitWatch:
+    """Which tasks hold virtual time by waiting on what only the outside can end.
+
+    A task holds it while it waits on a future that no timer or task of the loop
+    resolves (not an ``asyncio.sleep``, not another task, not a gather of tasks,
+    not a frame future), and while it is the program's work (`progress.work_owner`):
+    a tracked task that is active, a task such a task started, a task started
+    outside any tracked task, or a task one of those awaits. A task whose tracked
+    starter has ended (a cluster client's listener, a server's handler) is in the
+    background and holds nothing, nor does a task that never waits on such a future.
+
+    It works only on what changed: `FrameEventLoop.call_soon` records each task
+    scheduled to step (`stepped`), and `holding` looks again at those alone, then
+    asks one question per owner of the tasks held, not per task. Ten thousand
+    sleeping tasks cost nothing once they sleep.
+    """
+
+    __slots__ = ("_contexts", "_deps", "_held", "_own", "_place", "_promoted", "inside",
+                 "stepped")
+
+    def __init__(self) -> None:
+        #: Tasks scheduled to step since the last look, with their contexts.
+        self.stepped: dict[asyncio.Task[Any], contextvars.Context | None] = {}
+        #: Futures resolved by the host at frame boundaries (`create_frame_future`).
+        self.inside: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
+        # How many tracked tasks are held (each marked on its record: `holds_time`);
+        # they count while they wait, and a tracked task that ends steps once more.
+        self._own = 0
+        # Other tasks held, by owner (a tracked task's record, or True for the
+        # program's own work), and each one's owner and context.
+        self._held: dict[object, set[asyncio.Task[Any]]] = {}
+        self._place: dict[asyncio.Task[Any], object] = {}
+        self._contexts: dict[asyncio.Task[Any], contextvars.Context | None] = {}
+        # The tasks each waiting task awaits, and the owner they count for meanwhile.
+        self._deps: dict[asyncio.Task[Any], tuple[asyncio.Task[Any], ...]] = {}
+        self._promoted: dict[asyncio.Task[Any], object] = {}
+
+    def holding(self) -> bool:
+        """Whether a task of the program's work waits on something only the outside
+        can end (see the class docstring)."""
+        if self.stepped:
+            self._update()
+        if self._own:
+            return True
+        held = self._held
+        for owner in list(held):
+            if owner is True or work_owner_active(owner):  # type: ignore[arg-type]
+                return True
+            # That tracked task has ended: what it left waiting is background now,
+            # and is not asked about again until it steps.
+            for task in held.pop(owner):
+                self._place[task] = False
+        return False
+
+    def _update(self) -> None:
+        stepped = self.stepped
+        queue = list(stepped.items())
+        stepped.clear()
+        promoted = self._promoted
+        for task, context in queue:
+            self._unplace(task)
+            for dep in self._deps.pop(task, ()):
+                if promoted.pop(dep, None) is not None and dep in self._contexts:
+                    queue.append((dep, self._contexts[dep]))
+            if task.done():
+                continue
+            waiter = task._fut_waiter  # type: ignore[attr-defined]
+            if waiter is None:
+                stepped[task] = context  # about to run: look again once it has
+                continue
+            owner = promoted.get(task)
+            if owner is None:
+                owner = work_owner(task, context)
+            if owner is False:
+                continue  # background: neither it nor what it awaits holds time
+            deps: list[asyncio.Task[Any]] = []
+            if self._waits_outside(task, waiter, deps):
+                self._place_held(task, owner, context)
+            if deps:
+                self._deps[task] = tuple(deps)
+                for dep in deps:
+                    if dep not in promoted:
+                        promoted[dep] = owner
+                        queue.append((dep, self._contexts.get(dep)))
+
+    def _place_held(self, task: asyncio.Task[Any], owner: object,
+                    context: contextvars.Context | None) -> None:
+        if owner is task.get_coro():
+            owner.holds_time = True  # type: ignore[attr-defined]
+            self._own += 1
+            return
+        self._held.setdefault(owner, set()).add(task)
+        self._place[task] = owner
+        self._contexts[task] = context
+
+    def _unplace(self, task: asyncio.Task[Any]) -> None:
+        coro = task.get_coro()
+        if getattr(coro, "holds_time", False):
+            coro.holds_time = False  # type: ignore[union-attr]
+            self._own -= 1
+            return
+        owner = self._place.pop(task, _MISSING)
+        if owner is _MISSING:
+            return
+        del self._contexts[task]
+        tasks = self._held.get(owner)
+        if tasks is not None:
+            tasks.discard(task)
+            if not tasks:
+                del self._held[owner]
+
+    def _waits_outside(self, task: asyncio.Task[Any], waiter: asyncio.Future[Any],
+                       deps: list[asyncio.Task[Any]]) -> bool:
+        """Whether ``waiter`` (what ``task`` awaits) is one only the outside can end;
+        the tasks it waits on through it go in ``deps``."""
+        if waiter.__class__ is _TASK:
+            deps.append(waiter)  # type: ignore[arg-type]
+            return False
+        if isinstance(waiter, _GATHERING):
+            outside = False
+            for child in waiter._children:  # type: ignore[attr-defined]
+                if child.done():
+                    continue
+                if child.__class__ is _TASK:
+                    deps.append(child)
+                elif child not in self.inside:
+                    outside = True
+            return outside
+        if waiter.done() or waiter in self.inside:
+            return False
+        return not _sleeping(task)
+
+
+def _sleeping(task: asyncio.Task[Any]) -> bool:
+    """Whether ``task``'s innermost coroutine is ``asyncio.sleep`` (its future is
+    resolved by a timer of the loop's)."""
+    coro: Any = task.get_coro()
+    if isinstance(coro, TrackedCoroutine):
+        coro = coro.coro
+    while True:
+        inner = getattr(coro, "cr_await", None)
+        if inner is None or not hasattr(inner, "cr_await"):
+            return getattr(coro, "cr_code", None) is _SLEEP_CODE
+        coro = inner
 
 
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:

@@ -39,6 +39,9 @@ class LoopRunner:
     def __init__(self, host: HostCore) -> None:
         self._host = host
         self.loop = FrameEventLoop(host.time)
+        if not host.realtime:
+            # Virtual frames are paced to outside work a task waits on (`pacing`).
+            self.loop.watch_waits()
         self._stepper = LoopStepper(self.loop)
         self._closed = False
 
