@@ -32,6 +32,7 @@ import contextvars
 import functools
 import gc
 import threading
+import time
 import weakref
 from asyncio import tasks as _tasks
 from collections.abc import Callable, Container
@@ -59,10 +60,18 @@ _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # n
 _TASK = asyncio.Task
 _SLEEP_CODE = asyncio.sleep.__code__
 _thread_count = threading.active_count
+_perf = time.perf_counter
 _MISSING = object()
 
-__all__ = ["FrameEventLoop", "coroutine_closed", "forget_pending", "new_native_check",
-           "ready_count", "set_loop_reader", "WaitWatch"]
+__all__ = [
+    "FrameEventLoop",
+    "WaitWatch",
+    "coroutine_closed",
+    "forget_pending",
+    "new_native_check",
+    "ready_count",
+    "set_loop_reader",
+]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -72,9 +81,16 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     ``asyncio.sleep(0.5)`` and every ``call_at`` fire on an exact frame.
     """
 
-    def __init__(self, time_source: Callable[[], float]) -> None:
+    def __init__(self, time_source: Callable[[], float], *, virtual: bool = False,
+                 start_clock: Callable[[], object] | None = None) -> None:
         super().__init__()
         self._time_source = time_source
+        # Driven directly (`run_forever` not from a frame): a virtual loop's time jumps
+        # to its next timer when nothing outside holds it (`_DirectSelector`); a
+        # realtime host's clock is started (`start_clock`), or it would read 0.0.
+        self._virtual = virtual
+        self._start_clock = start_clock
+        self._for_host = False
         # Every Task and Future made on this loop asks ``loop.get_debug()`` from C (a
         # Python method call each); this reads the same ``_debug`` flag without a
         # Python frame, and follows ``set_debug`` as the method does.
@@ -82,7 +98,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         # The selector's own dict of watched file descriptors (the loop's wake-up
         # pipe included), kept for its whole life; `get_map()` wraps it in a
         # Python-level mapping whose ``len()`` costs a call.
-        self._watched = self._selector._fd_to_key  # type: ignore[attr-defined]
+        self._watched = self._selector._fd_to_key  # type: ignore[attr-defined,has-type]
         #: Work in flight outside the loop; non-realtime frames are paced while it lasts.
         self.outside = OutsideWork()
         #: The default executor (``asyncio.to_thread``): one a close can walk away from.
@@ -95,6 +111,43 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 
     def time(self) -> float:
         return self._time_source()
+
+    def run_for_host(self) -> None:
+        """``run_forever()`` as the host runs it, for a frame or between frames (the
+        stepper, ``serve``): time is the host's, and nothing below applies."""
+        self._for_host = True
+        try:
+            self.run_forever()
+        finally:
+            self._for_host = False
+
+    def run_forever(self) -> None:
+        """As asyncio's. Driven directly (``run_until_complete`` on ``host.loop``, as a
+        plain asyncio program or CPython's test suite does), a realtime host's clock
+        starts if no frame started it, and a virtual loop's time runs on by itself:
+        when the loop is idle it jumps to the next timer, unless outside work a task
+        waits on holds it (`outside_in_flight`); then it follows real time. The host's
+        own clock (``host.seconds``) moves only with frames."""
+        if self._for_host:
+            return super().run_forever()
+        if self._start_clock is not None:
+            self._start_clock()
+        if not self._virtual:
+            return super().run_forever()
+        selector = self._selector  # type: ignore[has-type]
+        self._selector = _DirectSelector(self, selector)
+        try:
+            return super().run_forever()
+        finally:
+            self._selector = selector
+
+    def _run_on(self, seconds: float) -> None:
+        """Move a directly driven virtual loop's time ``seconds`` on."""
+        source = self._time_source
+        if not isinstance(source, _Offset):
+            source = _Offset(source, 0.0)
+            self._time_source = source
+        source.offset += seconds
 
     def call_soon(  # type: ignore[override]
         self, callback: Callable[..., object], *args: Any,
@@ -116,7 +169,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             if owner.__class__ is _TASK:
                 stepped[owner] = context
         if self._debug or self._closed:  # type: ignore[attr-defined]
-            return super().call_soon(callback, *args, context=context)
+            return _users_frame(super().call_soon(callback, *args, context=context))
         handle: asyncio.Handle = _new_object(_Handle)
         handle._context = _copy_context() if context is None else context  # type: ignore[attr-defined]
         handle._loop = self  # type: ignore[attr-defined]
@@ -137,7 +190,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         another thread handed it in (`progress.work_owner`)."""
         if self._waits is not None:
             context = program_context(context)
-        return super().call_soon_threadsafe(callback, *args, context=context)
+        return _users_frame(super().call_soon_threadsafe(callback, *args, context=context))
 
     def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
         """From now on, run the loop's time on with ``wall_clock`` from where it stands.
@@ -161,8 +214,13 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def create_task(self, coro: Any, *, name: object = None,
                     context: contextvars.Context | None = None) -> asyncio.Task[Any]:
         """As asyncio's; a task started from inside a tracked task gets a context
-        naming that task, so `report_progress` in it counts for the parent."""
-        return super().create_task(coro, name=name, context=child_context(self, context))
+        naming that task, so `report_progress` in it counts for the parent, and one
+        started from outside the loop a context marking it the program's own work
+        (`progress.work_owner`). A task factory that was given no context gets
+        none: factories written before Python 3.11 take no ``context``."""
+        if context is not None or self._task_factory is None:  # type: ignore[attr-defined]
+            context = child_context(self, context)
+        return _users_frame(super().create_task(coro, name=name, context=context))
 
     def has_work(self) -> bool:
         """Whether one iteration of the loop would run anything now.
@@ -259,6 +317,64 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 
 
 
+_O = TypeVar("_O")
+
+
+def _users_frame(made: _O) -> _O:
+    """``made`` (a handle or task), its debug-mode ``_source_traceback`` ending at the
+    user's line, not at the override here that called asyncio's method."""
+    trace = getattr(made, "_source_traceback", None)
+    if trace and trace[-1].filename == __file__:
+        del trace[-1]
+    return made
+
+
+class _Offset:
+    """A clock ``offset`` seconds ahead of ``base`` (a directly driven virtual loop's)."""
+
+    __slots__ = ("base", "offset")
+
+    def __init__(self, base: Callable[[], float], offset: float) -> None:
+        self.base = base
+        self.offset = offset
+
+    def __call__(self) -> float:
+        return self.base() + self.offset
+
+
+class _DirectSelector:
+    """The selector of a virtual loop driven directly (`FrameEventLoop.run_forever`).
+
+    asyncio's ``_run_once`` asks it to wait until the next timer is due; with nothing
+    ready and nothing outside holding time, it moves the loop's time to that timer
+    instead of waiting (the same rule a virtual frame follows). While outside work
+    holds it, it waits in real time and moves the loop's time as far as real time
+    went, never further.
+    """
+
+    def __init__(self, loop: FrameEventLoop, selector: Any) -> None:
+        self._loop = loop
+        self._selector = selector
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._selector, name)
+
+    def select(self, timeout: float | None = None) -> Any:
+        selector = self._selector
+        if timeout is None or timeout <= 0:
+            return selector.select(timeout)
+        loop = self._loop
+        if loop.outside_in_flight():
+            started = _perf()
+            events = selector.select(timeout)
+            loop._run_on(min(timeout, _perf() - started))
+            return events
+        events = selector.select(0)
+        if not events:
+            loop._run_on(timeout)
+        return events
+
+
 class WaitWatch:
     """Which tasks hold virtual time by waiting on what only the outside can end.
 
@@ -347,7 +463,7 @@ class WaitWatch:
     def _place_held(self, task: asyncio.Task[Any], owner: object,
                     context: contextvars.Context | None) -> None:
         if owner is task.get_coro():
-            owner.holds_time = True  # type: ignore[attr-defined]
+            owner.holds_time = True  # type: ignore[union-attr]
             self._own += 1
             return
         self._held.setdefault(owner, set()).add(task)

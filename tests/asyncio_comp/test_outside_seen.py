@@ -281,3 +281,110 @@ def test_ten_thousand_sleepers_beside_an_idle_connection_do_not_pace(
     assert host.tasks.paced_frames == 0
     writers[0].close()
     host.step(2)
+
+
+def test_a_task_polling_frames_beside_a_registered_reader_does_not_pace(
+        host: Host, pair: tuple[socket.socket, socket.socket]) -> None:
+    """``next_frame()`` is resolved by the host itself: waiting on it is inside work
+    even while something outside could reach the loop."""
+    ours, _ = pair
+
+    async def poll() -> int:
+        loop = asyncio.get_running_loop()
+        loop.add_reader(ours.fileno(), lambda: None)
+        try:
+            for _ in range(120):
+                await host.next_frame()
+            return host.frame
+        finally:
+            loop.remove_reader(ours.fileno())
+
+    task_id = host.tasks.Run(poll())
+    assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}
+    assert host.tasks.paced_frames == 0
+
+
+_AIOHTTP_SERVER = f"""
+import asyncio, sys
+from aiohttp import web
+
+async def slow(request):
+    await asyncio.sleep({WORK})
+    return web.Response(text="slow")
+
+async def fast(request):
+    return web.Response(text="fast")
+
+async def main():
+    app = web.Application()
+    app.add_routes([web.get("/slow", slow), web.get("/", fast)])
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(site._server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await runner.cleanup()
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture(scope="module")
+def aiohttp_server() -> Iterator[int]:
+    """An aiohttp server in a child process on 127.0.0.1 (another process: outside
+    work by every definition); its port. It ends when its stdin closes."""
+    pytest.importorskip("aiohttp")
+    child = subprocess.Popen([sys.executable, "-c", _AIOHTTP_SERVER], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        yield int(child.stdout.readline())
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+def test_an_aiohttp_request_to_another_process_meets_its_timeout(
+        host: Host, aiohttp_server: int) -> None:
+    import aiohttp
+
+    async def main() -> str:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{aiohttp_server}/slow") as response:
+                return await response.text()
+
+    assert completes(host, main()) == "slow"
+
+
+def test_an_idle_keep_alive_connection_to_another_process_does_not_pace(
+        host: Host, aiohttp_server: int) -> None:
+    """After a request the session keeps its connection open (keep-alive); a task
+    that then sleeps 30 s, the connection idle, runs flat out (17.6 s real once)."""
+    import aiohttp
+
+    marks: list[int] = []
+
+    async def main() -> str:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{aiohttp_server}/") as response:
+                text = await response.text()
+            marks.append(host.tasks.paced_frames)
+            await asyncio.sleep(30)
+            marks.append(host.tasks.paced_frames)
+            assert session.connector is not None
+            assert len(getattr(session.connector, "_conns", {})) == 1  # still kept alive
+            return text
+
+    task_id = host.tasks.Run(main(), timeout=60.0)
+    assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}, (
+        host.tasks.GetTaskInfo(task_id))
+    assert host.tasks.GetTaskResult(task_id) == "fast"
+    assert marks[1] == marks[0]
