@@ -73,6 +73,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                   f"--seconds is given.")
     commands.add_parser("scenes", help="list the bundled scenes",
                         description="List the bundled scenes with a line about each.")
+    check = commands.add_parser(
+        "check", help="list the framehost-only idioms in operator code",
+        description="Read operator code (nothing is run) and list the framehost-only idioms "
+                    "that would behave differently or fail in TouchDesigner/LOPs, one line "
+                    "each: file:line, what differs, the portable form. Exit status 0 when "
+                    "clean, 1 when something was found, 2 when a file cannot be read.")
+    check.add_argument("paths", metavar="FILE", nargs="+",
+                       help="a Python file, or a folder (its .py files)")
     return parser, run
 
 
