@@ -13,7 +13,9 @@ which may create a loop. Pacing non-realtime frames to outside work
 (`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the ``(reader,
 writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
 ``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
-transport's ``_exit_waiters``. For speed on every task: ``get_debug`` reads the loop's
+transport's ``_exit_waiters``. Telling where a task waits (`asyncio_comp.where`) reads
+the future a task waits on (``_fut_waiter``), an ``asyncio.sleep``'s timer (its local
+``h``) and a gather's ``_children``. For speed on every task: ``get_debug`` reads the loop's
 ``_debug`` flag, and `FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting
 its slots (``_callback``, ``_args``, ``_context``, ...) and appends it to
 ``loop._ready`` itself. `coroutine_closed` reads which objects a coroutine refers to
@@ -36,7 +38,7 @@ import time
 import weakref
 from asyncio import tasks as _tasks
 from collections.abc import Callable, Container
-from types import CoroutineType, FunctionType
+from types import CoroutineType, FrameType, FunctionType
 from typing import Any, TypeVar
 
 from asyncio_comp.executor import DaemonThreadPool
@@ -68,9 +70,12 @@ __all__ = [
     "WaitWatch",
     "coroutine_closed",
     "forget_pending",
+    "gathered",
     "new_native_check",
     "ready_count",
     "set_loop_reader",
+    "sleep_deadline",
+    "waited_future",
 ]
 
 
@@ -226,7 +231,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         """Whether one iteration of the loop would run anything now.
 
         False when no callback is ready, no timer is due and no watched file
-        descriptor is readable or writable: then an iteration (~3 µs) would only
+        descriptor is readable or writable: then an iteration would only
         poll and return, and an idle frame skips it. The loop's wake-up pipe needs
         no poll: ``call_soon_threadsafe`` and signal handlers put their callback in
         the ready queue before they write to it. Other descriptors are polled
@@ -526,6 +531,28 @@ def ready_count(loop: asyncio.AbstractEventLoop) -> int:
     return len(loop._ready)  # type: ignore[attr-defined]
 
 
+def waited_future(task: asyncio.Task[Any]) -> asyncio.Future[Any] | None:
+    """The future a suspended task waits on (CPython's ``task._fut_waiter``), or None."""
+    return getattr(task, "_fut_waiter", None)
+
+
+def sleep_deadline(frame: FrameType) -> float | None:
+    """The loop time an ``asyncio.sleep`` suspended in ``frame`` wakes at (its timer
+    is the local ``h``; a ``sleep(0)`` has none), or None."""
+    if frame.f_code is not _SLEEP_CODE:
+        return None
+    handle = frame.f_locals.get("h")
+    return handle.when() if isinstance(handle, asyncio.TimerHandle) else None
+
+
+def gathered(future: asyncio.Future[Any]) -> list[asyncio.Future[Any]] | None:
+    """The futures an ``asyncio.gather`` future waits on (its ``_children``); None
+    for any other future."""
+    if not isinstance(future, _GATHERING):
+        return None
+    return list(getattr(future, "_children", ()))
+
+
 def forget_pending(task: asyncio.Task[Any]) -> None:
     """Close a task's coroutine that refused to stop, and tell asyncio not to log it
     as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``)."""
@@ -604,7 +631,7 @@ def _pick_closed_check() -> Callable[[CoroutineType[Any, Any, Any]], bool]:
 
 #: Whether a native coroutine has ended (returned, raised or been closed): what
 #: ``coro.cr_frame is None`` says, without reading ``cr_frame``. On CPython 3.11 that
-#: read creates a frame object that lives as long as the coroutine (152 bytes and a
+#: read creates a frame object that lives as long as the coroutine (memory and a
 #: GC-tracked object more per task) for a check `Run` makes on every coroutine.
 coroutine_closed: Callable[[CoroutineType[Any, Any, Any]], bool] = _pick_closed_check()
 

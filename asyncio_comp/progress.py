@@ -15,8 +15,8 @@ This module knows nothing of the component: a handle reports to the
 `ChangeSink` it was built with (the task registry), so the manager can import it
 without it importing the manager back.
 
-The calling task is found without a per-task context variable (issue 16: setting
-one cost two GC-tracked objects and ~120 bytes per running task). A task started
+The calling task is found without a per-task context variable (setting one costs
+GC-tracked objects and memory for every running task). A task started
 with ``Run()`` runs its record itself (the record is a `TrackedCoroutine`), so
 ``asyncio.current_task().get_coro()`` is the record, and its owner knows the sink.
 A task *it* starts (``gather``, ``create_task``) inherits the record through a
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from asyncio import _get_running_loop
 from contextvars import Context, ContextVar, copy_context
 from typing import Any, Protocol
 
@@ -35,7 +36,8 @@ from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import TaskStatus
 
 __all__ = ["ChangeSink", "TaskHandle", "child_context", "current_task", "current_task_id",
-           "program_context", "report_progress", "work_owner", "work_owner_active"]
+           "program_context", "report_progress", "submitting_task_id", "work_owner",
+           "work_owner_active"]
 
 
 class ChangeSink(Protocol):
@@ -47,8 +49,8 @@ class ChangeSink(Protocol):
 class TaskHandle:
     """The running tracked task, as its own coroutine sees it."""
 
-    # The sink itself, not its bound ``changed``: a bound method per task would
-    # cost 64 bytes of every task's memory.
+    # The sink itself, not its bound ``changed``: a bound method per task would be
+    # one more object in every task's memory.
     __slots__ = ("_rec", "_sink")
 
     def __init__(self, rec: TaskRecord, sink: ChangeSink) -> None:
@@ -139,6 +141,16 @@ def program_context(context: Context | None) -> Context:
     if context.get(_parent) is None:
         context.run(_parent.set, _PROGRAM)
     return context
+
+
+def submitting_task_id() -> int | None:
+    """The id of the tracked task whose code runs now, or None: the parent of a task
+    submitted now. Outside a running loop (a scene's build, a completion callback)
+    that is a single C-level check, as ``Run`` asks it for every task."""
+    if _get_running_loop() is None:
+        return None
+    rec = _current_record()
+    return None if rec is None else rec.task_id
 
 
 def current_task() -> TaskHandle:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from asyncio_comp._loop_internals import FrameEventLoop, forget_pending
@@ -38,6 +39,17 @@ def _stop_and_note(loop: asyncio.AbstractEventLoop, ended: list[bool]) -> None:
     loop.stop()
 
 
+class _State(Enum):
+    """Where the loop is in its life (asyncio's ``Runner._State``)."""
+
+    RUNNING = "running"
+    """Stepped each frame and served between frames."""
+    CLOSING = "closing"
+    """`close()` is cancelling what is left and shutting the loop down."""
+    CLOSED = "closed"
+    """The loop is closed."""
+
+
 class LoopRunner:
     """The loop's owner; see the module docstring."""
 
@@ -49,11 +61,12 @@ class LoopRunner:
             # Virtual frames are paced to outside work a task waits on (`pacing`).
             self.loop.watch_waits()
         self._stepper = LoopStepper(self.loop)
-        self._closed = False
+        self._state = _State.RUNNING
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        """Whether `close()` was called (the loop is closing or closed)."""
+        return self._state is not _State.RUNNING
 
     @property
     def last_iterations(self) -> int:
@@ -100,15 +113,18 @@ class LoopRunner:
         SystemExit raised meanwhile (by a task as it unwinds, or by ``settle``) is
         raised again once the loop is closed.
         """
-        if self._closed:
+        if self._state is not _State.RUNNING:
             return
-        self._closed = True
+        self._state = _State.CLOSING
         raised: list[BaseException] = []
         if self.loop.is_closed():
             # Someone closed the loop itself (a plain asyncio program does, after
             # ``run_until_complete``): nothing can run on it any more; only what
             # the component still owes (callbacks) is settled.
-            settle()
+            try:
+                settle()
+            finally:
+                self._state = _State.CLOSED
             return
         try:
             self._cancel_all(tasks, raised)
@@ -117,7 +133,10 @@ class LoopRunner:
             except BaseException as exc:
                 raised.append(exc)
         finally:
-            self._shut_down(raised)
+            try:
+                self._shut_down(raised)
+            finally:
+                self._state = _State.CLOSED
         if raised:
             raise raised[0]
 

@@ -64,6 +64,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                           "them to the wall clock")
     run.add_argument("--screenshot", type=Path, metavar="FILE.png",
                      help="(window view) save the last frame drawn to FILE.png")
+    run.add_argument("--trace", type=Path, metavar="FILE.json",
+                     help="write the run in the Trace Event Format (tasks, frames, "
+                          "callbacks, collections, task lineage), to open in Perfetto's UI")
     run.add_argument("--arg", dest="scene_args", type=_scene_arg, action="append", default=[],
                      metavar="KEY=VALUE",
                      help="pass KEY=VALUE to the scene's build(host, **args); repeatable. VALUE "
@@ -127,11 +130,18 @@ def _scene_arg(text: str) -> tuple[str, object]:
 
 
 def check_run_flags(args: argparse.Namespace) -> None:
-    """Checks across flags: a repeated ``--arg``, ``--screenshot`` with its view and file."""
+    """Checks across flags: a repeated ``--arg``, ``--trace``'s file, ``--screenshot``
+    with its view and file."""
     keys = [key for key, _ in args.scene_args]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
         raise UsageError(f"--arg {repeated[0]} given more than once")
+    trace: Path | None = args.trace
+    if trace is not None:
+        if trace.suffix.lower() != ".json":
+            raise UsageError(f"--trace expected a .json file, got {str(trace)!r}")
+        if not trace.parent.resolve().is_dir():
+            raise UsageError(f"--trace folder {str(trace.parent)!r} does not exist")
     shot: Path | None = args.screenshot
     if shot is None:
         return
