@@ -10,10 +10,14 @@ tell whether a frame may skip the loop altogether. `forget_pending` sets a task'
 `set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
 default policy's ``_local._loop``) without the side effect of ``get_event_loop()``,
 which may create a loop. Pacing non-realtime frames to outside work
-(`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the ``(reader,
-writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
-``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
-transport's ``_exit_waiters``. Telling where a task waits (`asyncio_comp.where`) reads
+(`asyncio_comp.pacing`, `WaitWatch`) relies on a C task scheduling each step and
+wake-up through ``loop.call_soon`` as a callable bound to it (``__self__``), and reads
+each task's ``_fut_waiter``, a gather's ``_children``, a coroutine chain's
+``cr_await`` and ``cr_code`` (is the innermost one ``asyncio.sleep``?), the length of
+the selector's key dict and of ``loop._signal_handlers``, and a subprocess transport's
+``_exit_waiters``. Driving the loop directly swaps ``loop._selector`` for the length
+of a ``run_forever`` (`_DirectSelector`); ``create_task`` reads ``_task_factory``, and
+debug mode trims this module's frame off ``_source_traceback``. Telling where a task waits (`asyncio_comp.where`) reads
 the future a task waits on (``_fut_waiter``), an ``asyncio.sleep``'s timer (its local
 ``h``) and a gather's ``_children``. For speed on every task: ``get_debug`` reads the loop's
 ``_debug`` flag, and `FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting
