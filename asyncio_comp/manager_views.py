@@ -91,6 +91,13 @@ class ManagerViews:
     def task_count(self) -> int:
         return len(self._registry)
 
+    def children(self, task_id: int) -> list[int]:
+        """The ids of the tracked tasks whose ``parent_id`` is ``task_id``, oldest
+        first. Scans every tracked task: for a view's details, on demand, not per
+        frame."""
+        self._guard.check(self)
+        return [rec.task_id for rec in self._registry.records() if rec.parent_id == task_id]
+
     def where(self, task_id: int) -> list[str]:
         """Where a task is waiting: its await chain, outermost first, as
         ``file:line in function`` lines, ending with a line naming the innermost

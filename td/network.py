@@ -255,6 +255,7 @@ class OP:
     def fetchOwner(self, key: str) -> OP | None:
         """The operator (this one or a parent) whose storage holds ``key``, or None."""
         self._guard.check(self)
+        storage_ops.check_key(f"{self._path}.fetchOwner()", key)
         found = storage_ops.fetch_owner(self._ancestry(), key)
         return found if isinstance(found, OP) else None
 

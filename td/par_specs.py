@@ -70,6 +70,10 @@ class ParSpec:
     def __init__(self, name: str, default: Any = None, label: str | None = None,
                  help: str = "") -> None:
         _check_name(self.builtin, name)
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"parameter {name!r} expected label as a string, got {label!r}")
+        if not isinstance(help, str):
+            raise TypeError(f"parameter {name!r} expected help as a string, got {help!r}")
         self.name = name
         self.label = label or name
         self.help = help

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pyglet.window import key
+
 from host.views.window.canvas import Canvas
 from host.views.window.cluster_panel import ClusterPanel
 from host.views.window.details import DetailsStrip
@@ -21,6 +23,7 @@ from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, sp
 from host.views.window.network_panel import NetworkPanel
 from host.views.window.param_panel import ParamPanel
 from host.views.window.table_renderer import TableRenderer
+from host.views.window.timeline_pane import TimelinePane, split_timeline
 from host.views.window.widgets import Button, NumberField
 from host.views.window.worker_panel import WorkerPanel
 
@@ -34,9 +37,11 @@ class Screen:
     """Header, toolbar, task table, details strip, network and parameter panels and
     worker queues on one canvas."""
 
-    def __init__(self, host: Host, canvas: Canvas) -> None:
+    def __init__(self, host: Host, canvas: Canvas, *, timeline: bool = False) -> None:
         self.host = host
         self.canvas = canvas
+        #: The timeline pane under the table while it is shown (``T`` toggles it).
+        self.timeline: TimelinePane | None = TimelinePane(canvas, host) if timeline else None
         comp = host.asyncio_comp
         self.header = HeaderView(canvas, host)
         self.buttons = [
@@ -50,7 +55,8 @@ class Screen:
             write=lambda value: setattr(comp.par, "Clearafter", value),
         )
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
-        self.details = DetailsStrip(canvas)
+        self.details = DetailsStrip(canvas, where=host.tasks.where,
+                                    children=host.tasks.children)
         self.panel = NetworkPanel(canvas, host)
         self.params = ParamPanel(canvas, host)
         self.workers = WorkerPanel(canvas, host)
@@ -59,6 +65,7 @@ class Screen:
         self.cluster.discover()
         self.layout: Layout | None = None
         self._size = (0, 0)
+        self._hovered_frame: int | None = None  # a bar of the header's frame-time graph
 
     def relayout(self, width: int, height: int) -> None:
         """Lay every part out afresh for a window of this size."""
@@ -73,7 +80,11 @@ class Screen:
             x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
         remaining = int((bar.right - x - PAD) // c.char_width) - 30
         self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(0, remaining))
-        self.table.layout(lay.table)
+        table = lay.table
+        if self.timeline is not None:
+            table, pane = split_timeline(table, c.line_height)
+            self.timeline.layout(pane)
+        self.table.layout(table)
         self.details.layout(lay.details, DETAILS_LINES)
         network, params, workers = split_panel(lay.panel, self.workers.has_workers)
         network, cluster = self.cluster.split(network)
@@ -93,7 +104,15 @@ class Screen:
         self.header.update()
         self.clear_after.update()
         self.table.update()
-        self.details.show(self.table.focus_row(), self.host.seconds)
+        if self._hovered_frame is not None:
+            frame = self._hovered_frame
+            report = next((r for r in self.host.stats.late_frame_reports if r.frame == frame),
+                          None)
+            self.details.show_frame(frame, report)
+        else:
+            self.details.show(self.table.focus_row(), self.host.seconds)
+        if self.timeline is not None:
+            self.timeline.update()
         self.panel.update()
         self.params.select(self.panel.selected_op())
         self.params.update()
@@ -102,6 +121,23 @@ class Screen:
 
     def draw(self) -> None:
         self.canvas.draw()
+
+    def set_timeline(self, shown: bool) -> None:
+        """Show or hide the timeline pane (its model listens to the host only while
+        it is shown), and lay the window out again."""
+        if shown == (self.timeline is not None):
+            return
+        if self.timeline is not None:
+            self.timeline.close()
+            self.timeline = None
+        else:
+            self.timeline = TimelinePane(self.canvas, self.host)
+        self.relayout(*self._size)
+
+    def close(self) -> None:
+        """Stop what listens to the host (the timeline's model)."""
+        if self.timeline is not None:
+            self.timeline.close()
 
     # -- pyglet events (pushed onto the window with push_handlers) -----------------
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
@@ -129,11 +165,14 @@ class Screen:
         for b in self.buttons:
             b.on_mouse_motion(x, y)
         self.table.on_mouse_motion(x, y)
+        self._hovered_frame = self.header.frame_at(x, y)
 
     def on_mouse_leave(self, x: int, y: int) -> None:
         self.on_mouse_motion(-1, -1, 0, 0)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        if self.timeline is not None and self.timeline.on_mouse_scroll(x, y, scroll_y):
+            return
         self.table.on_mouse_scroll(x, y, scroll_y)
 
     def on_text(self, text: str) -> None:
@@ -149,5 +188,8 @@ class Screen:
         pyglet's default handler would close the window on Escape, and the window
         closes only from its close button (or Ctrl-C where the run started)."""
         if not (self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol)):
-            self.table.on_key_press(symbol)
+            if symbol == key.T:
+                self.set_timeline(self.timeline is None)
+            else:
+                self.table.on_key_press(symbol)
         return True
