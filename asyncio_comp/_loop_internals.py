@@ -2,29 +2,30 @@
 
 The loop's clock (`BaseEventLoop.time` is overridden so that timers follow the host's
 frame clock); the length of the loop's ready queue (`loop._ready`), which tells the
-stepper whether another iteration has work to do; `FrameEventLoop.has_work`, which
-reads the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
+stepper whether another iteration has work to do; `FrameEventLoop.has_work`, which reads
+the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
 `loop._clock_resolution`) and the selector (`loop._selector` and its `_fd_to_key`) to
 tell whether a frame may skip the loop altogether. `forget_pending` sets a task's
 ``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop.
 `set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
 default policy's ``_local._loop``) without the side effect of ``get_event_loop()``,
 which may create a loop. Pacing non-realtime frames to outside work
-(`asyncio_comp.pacing`, `WaitWatch`) relies on a C task scheduling each step and
-wake-up through ``loop.call_soon`` as a callable bound to it (``__self__``), and reads
-each task's ``_fut_waiter``, a gather's ``_children``, a coroutine chain's
-``cr_await`` and ``cr_code`` (is the innermost one ``asyncio.sleep``?), the length of
-the selector's key dict and of ``loop._signal_handlers``, and a subprocess transport's
-``_exit_waiters``. Driving the loop directly swaps ``loop._selector`` for the length
-of a ``run_forever`` (`_DirectSelector`); ``create_task`` reads ``_task_factory``, and
-debug mode trims this module's frame off ``_source_traceback``. Telling where a task waits (`asyncio_comp.where`) reads
-the future a task waits on (``_fut_waiter``), an ``asyncio.sleep``'s timer (its local
-``h``) and a gather's ``_children``. For speed on every task: ``get_debug`` reads the loop's
-``_debug`` flag, and `FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting
-its slots (``_callback``, ``_args``, ``_context``, ...) and appends it to
-``loop._ready`` itself. `coroutine_closed` reads which objects a coroutine refers to
-(``gc.get_referents``) instead of ``cr_frame``, which on CPython 3.11 would create a
-frame object per coroutine.
+(`asyncio_comp.pacing`, `WaitWatch`) relies on a C task scheduling each step and wake-up
+through ``loop.call_soon`` as a callable bound to it (``__self__``), and reads each
+task's ``_fut_waiter``, a gather's ``_children``, a coroutine chain's ``cr_await`` and
+``cr_code`` (is the innermost one ``asyncio.sleep``?), the length of the selector's key
+dict and of ``loop._signal_handlers``, and a subprocess transport's ``_exit_waiters``.
+Driving the loop directly swaps ``loop._selector`` for the length of a ``run_forever``
+(`_DirectSelector`); ``create_task`` reads ``_task_factory``, and debug mode trims this
+module's frame off ``_source_traceback``. Telling where a task waits
+(`asyncio_comp.where`) reads the future a task waits on (``_fut_waiter``), an
+``asyncio.sleep``'s timer (its local ``h``) and a gather's ``_children``. For speed on
+every task: ``get_debug`` reads the loop's ``_debug`` flag, and
+`FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting its slots
+(``_callback``, ``_args``, ``_context``, ...) and appends it to ``loop._ready`` itself.
+`coroutine_closed` reads which objects a coroutine refers to (``gc.get_referents``)
+instead of ``cr_frame``, which on CPython 3.11 would create a frame object per
+coroutine.
 
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
