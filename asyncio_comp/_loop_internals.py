@@ -6,7 +6,8 @@ stepper whether another iteration has work to do; `FrameEventLoop.has_work`, whi
 the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
 `loop._clock_resolution`) and the selector (`loop._selector` and its `_fd_to_key`) to
 tell whether a frame may skip the loop altogether. `forget_pending` sets a task's
-``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop.
+``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop,
+and closes it with the loop set as running (``asyncio.events._set_running_loop``).
 `set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
 default policy's ``_local._loop``) without the side effect of ``get_event_loop()``,
 which may create a loop. Pacing non-realtime frames to outside work
@@ -35,13 +36,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
+import ctypes
 import functools
 import gc
+import socket
 import threading
 import time
 import weakref
 from asyncio import tasks as _tasks
+from asyncio.events import _get_running_loop, _set_running_loop
 from collections.abc import Callable, Container
 from types import CoroutineType, FrameType, FunctionType
 from typing import Any, TypeVar
@@ -84,6 +89,11 @@ __all__ = [
 ]
 
 
+def _close_sockets(*sockets: socket.socket) -> None:
+    for sock in sockets:
+        sock.close()
+
+
 class FrameEventLoop(asyncio.SelectorEventLoop):
     """A selector event loop whose ``time()`` is the host's clock.
 
@@ -101,6 +111,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._virtual = virtual
         self._start_clock = start_clock
         self._for_host = False
+        # False once the host owning this loop was garbage-collected without close()
+        # (see `watch_owner`).
+        self._owner_alive: Callable[[], bool] = lambda: True
+        self._on_owner_dropped: weakref.finalize[Any, Any] | None = None
         # Every Task and Future made on this loop asks ``loop.get_debug()`` from C (a
         # Python method call each); this reads the same ``_debug`` flag without a
         # Python frame, and follows ``set_debug`` as the method does.
@@ -158,6 +172,45 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             source = _Offset(source, 0.0)
             self._time_source = source
         source.offset += seconds
+
+    def watch_owner(self, owner: object) -> None:
+        """Be quiet when ``owner`` (the host) is garbage-collected without closing this
+        loop: a host dropped unclosed lives while its loop is the thread's current one,
+        and goes (with its loop, its tasks and its wake-up sockets) when another loop
+        is set or the interpreter exits. asyncio would report the unclosed loop, each
+        socket and each pending task; dropping the host said all of that.
+
+        A weakref to the owner is cleared, and a `weakref.finalize` on it is called,
+        before any ``__del__`` of that garbage runs: the finalizer closes the wake-up
+        sockets (it holds nothing else: anything reaching the loop would keep the host
+        alive), then ``__del__`` marks the loop closed.
+        """
+        alive = weakref.ref(owner)
+        self._owner_alive = lambda: alive() is not None
+        self._on_owner_dropped = weakref.finalize(
+            owner, _close_sockets, self._ssock, self._csock)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._on_owner_dropped is not None:
+            self._on_owner_dropped.detach()
+        super().close()
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        """As asyncio's, but quiet about the tasks of a host that was dropped unclosed:
+        they are destroyed with it (at the latest when the interpreter exits), which is
+        what dropping it meant; reporting each as "Task was destroyed but it is
+        pending" would only repeat that."""
+        if not self._owner_alive():
+            return
+        super().call_exception_handler(context)
+
+    def __del__(self, _warn: Any = None) -> None:
+        if not self._closed and not self._owner_alive():  # type: ignore[attr-defined,has-type]
+            # A dropped host's loop (see `watch_owner`): its sockets are closed.
+            self._closed = True
+            with contextlib.suppress(Exception):
+                self._selector.close()  # type: ignore[attr-defined]
+        super().__del__()
 
     def call_soon(  # type: ignore[override]
         self, callback: Callable[..., object], *args: Any,
@@ -558,11 +611,40 @@ def gathered(future: asyncio.Future[Any]) -> list[asyncio.Future[Any]] | None:
     return list(getattr(future, "_children", ()))
 
 
-def forget_pending(task: asyncio.Task[Any]) -> None:
+def forget_pending(task: asyncio.Task[Any], loop: asyncio.AbstractEventLoop) -> None:
     """Close a task's coroutine that refused to stop, and tell asyncio not to log it
-    as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``)."""
-    task.get_coro().close()  # type: ignore[union-attr]
+    as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``).
+
+    Bounded whatever the coroutine does with the GeneratorExit: ``loop`` is the
+    running loop meanwhile (``asyncio._set_running_loop``), so an ``await`` in a
+    coroutine that swallows it suspends, and ``close()`` raises "coroutine ignored
+    GeneratorExit", instead of failing with "no running event loop" where an
+    ``except:`` swallows that too and loops forever without yielding. Such a
+    coroutine would do the same again whenever it is closed later (its finalizer, at
+    the latest when the interpreter exits), so one that raised is kept alive to the
+    end of the process (`_keep_forever`): it never runs again.
+
+    Raises:
+        BaseException: whatever ``close()`` raised (the caller reports it).
+    """
+    # Before the close: it may raise, and the task is abandoned either way.
     task._log_destroy_pending = False  # type: ignore[attr-defined]
+    coro = task.get_coro()
+    previous = _get_running_loop()
+    _set_running_loop(loop)
+    try:
+        coro.close()  # type: ignore[union-attr]
+    except BaseException:
+        _keep_forever(coro)
+        raise
+    finally:
+        _set_running_loop(previous)
+
+
+def _keep_forever(obj: object) -> None:
+    """One reference to ``obj`` that nothing ever drops, not even the interpreter's
+    exit (which clears every module's globals, so a list there would not do)."""
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
 
 
 def set_loop_reader() -> Callable[[], asyncio.AbstractEventLoop | None]:

@@ -57,6 +57,7 @@ class LoopRunner:
         self._host = host
         self.loop = FrameEventLoop(host.time, virtual=not host.realtime,
                                    start_clock=host.clock.start)
+        self.loop.watch_owner(host)
         if not host.realtime:
             # Virtual frames are paced to outside work a task waits on (`pacing`).
             self.loop.watch_waits()
@@ -183,9 +184,11 @@ class LoopRunner:
             for t in asyncio.all_tasks(loop):
                 # A coroutine that refuses to stop: close it so no warning escapes.
                 try:
-                    forget_pending(t)
+                    forget_pending(t, loop)
                 except Exception as exc:  # it ignored GeneratorExit too
                     self._host.report_warning(f"{t.get_name()} could not be closed "
                                               f"({describe_error(exc)}); it was abandoned")
+                except BaseException as exc:  # KeyboardInterrupt from its cleanup
+                    raised.append(exc)
         finally:
             loop.close()

@@ -538,7 +538,7 @@ class BaseCOMP(OP):
                 f"create() expected an operator class such as BaseCOMP or TableDAT, "
                 f"got {op_class!r}"
             )
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise ValueError(
                 f"create() expected a name of letters, digits and underscores that does not "
                 f"start with a digit, got {name!r}"
