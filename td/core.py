@@ -326,6 +326,26 @@ class HostCore:
         log.warning("%s", message)
 
     # -- awaiting frames --------------------------------------------------------
+    async def frames(self, n: int = 1) -> int:
+        """Resolve at the start of the frame ``n`` frames from now; its number
+        (``frames(1)`` is `next_frame`). Cancelling the awaiting task forgets it.
+
+        Raises:
+            ValueError: ``n`` is not a whole number >= 1.
+            ThreadViolation: awaited on another thread than the host's.
+        """
+        self.guard.check(self)
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"frames() expected a whole number of frames >= 1, got {n!r}")
+        return await self._callbacks.frame_waiter(self.clock.frame + n)
+
+    async def until_frame_start(self, condition: Callable[[], object]) -> None:
+        """Resolve at the start of the first frame at which ``condition()`` is true
+        (checked at each frame start while awaited; what ``dat.changed()`` awaits).
+        An exception from ``condition`` is raised here."""
+        self.guard.check(self)
+        await self._callbacks.condition_waiter(condition)
+
     async def next_frame(self) -> int:
         """Resolve at the start of the next frame (Godot's ``process_frame``); its number.
 

@@ -43,6 +43,15 @@ class DAT(OP):
         """Grows on every change of the content."""
         raise NotImplementedError
 
+    async def changed(self) -> DAT:
+        """Resolve at the start of the first frame after the content changed (its
+        `version` moved since the await began); the DAT. Cancellable. Every change
+        made during one frame is seen at the next frame's start, at once."""
+        self._guard.check(self)
+        version = self.version
+        await self._host.until_frame_start(lambda: self.version != version)
+        return self
+
     def clear(self, keepSize: bool = False, keepFirstRow: bool = False,
               keepFirstCol: bool = False) -> None:
         """Empty the DAT (TD's order of arguments: ``clear(True)`` is ``keepSize``)."""

@@ -9,6 +9,8 @@ harms no other callback.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +29,8 @@ class FrameCallbacks:
     the host, which is what the user touched).
     """
 
-    __slots__ = ("_end", "_report", "_start", "_views", "_waiters")
+    __slots__ = ("_conditions", "_end", "_later", "_order", "_report", "_start", "_views",
+                 "_waiters")
 
     def __init__(self, report: Callable[[str, BaseException], None]) -> None:
         self._report = report
@@ -35,6 +38,13 @@ class FrameCallbacks:
         self._end: list[FrameCallback] = []
         self._views: set[FrameCallback] = set()  # end callbacks that draw a view
         self._waiters: list[asyncio.Future[int]] = []
+        # `frames(n)` waiters as (frame, order, future), soonest first; the order keeps
+        # waiters of one frame in the order they asked.
+        self._later: list[tuple[int, int, asyncio.Future[int]]] = []
+        self._order = itertools.count()
+        # Futures resolved at the first frame start where their condition holds
+        # (`dat.changed()`): checked only while someone waits.
+        self._conditions: list[tuple[Callable[[], object], asyncio.Future[None]]] = []
 
     def add_start(self, fn: FrameCallback) -> FrameCallback:
         return self._add(self._start, fn, "on_frame_start")
@@ -68,11 +78,48 @@ class FrameCallbacks:
         self._waiters.append(future)
         return future
 
+    def frame_waiter(self, frame: int) -> asyncio.Future[int]:
+        """A future of the running loop that resolves with ``frame`` at its start."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._later, (frame, next(self._order), future))
+        return future
+
+    def condition_waiter(self, condition: Callable[[], object]) -> asyncio.Future[None]:
+        """A future of the running loop resolved at the start of the first frame at
+        which ``condition()`` is true."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._conditions.append((condition, future))
+        return future
+
     def resolve_waiters(self, frame: int) -> None:
-        waiters, self._waiters = self._waiters, []
-        for future in waiters:
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for future in waiters:
+                if not future.done():
+                    future.set_result(frame)
+        later = self._later
+        while later and later[0][0] <= frame:
+            future = heapq.heappop(later)[2]
             if not future.done():
                 future.set_result(frame)
+        if self._conditions:
+            self._check_conditions()
+
+    def _check_conditions(self) -> None:
+        waiting = []
+        for condition, future in self._conditions:
+            if future.done():
+                continue  # cancelled: forgotten
+            try:
+                met = condition()
+            except Exception as exc:
+                future.set_exception(exc)
+                continue
+            if met:
+                future.set_result(None)
+            else:
+                waiting.append((condition, future))
+        self._conditions = waiting
 
     def run_start(self, host: object, clock: Callable[[], float], blame: FrameBlame,
                   since: float) -> float:
@@ -88,7 +135,11 @@ class FrameCallbacks:
     def close_waiters(self) -> None:
         """Cancel every `next_frame()` waiter (the host closes: no frame will come)."""
         waiters, self._waiters = self._waiters, []
-        for future in waiters:
+        later, self._later = self._later, []
+        conditions, self._conditions = self._conditions, []
+        futures: list[asyncio.Future[Any]] = [*waiters, *(entry[2] for entry in later),
+                                              *(entry[1] for entry in conditions)]
+        for future in futures:
             future.cancel()
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ as TouchDesigner's Parameter Execute DAT does. The declarations themselves
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import math
 from collections.abc import Iterator, Sequence
@@ -101,7 +102,7 @@ class Par(BehavesAsValue):
     """
 
     __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_replaced",
-                 "_spec", "_value")
+                 "_spec", "_value", "_waiters")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
@@ -114,6 +115,8 @@ class Par(BehavesAsValue):
         # Set when ``par.add(..., replace=True)`` put another Par in its place: the
         # operator no longer has this one, so it no longer hears of it.
         self._replaced = False
+        # Futures of `changed()`/`pulsed()` awaits; None while nobody waits.
+        self._waiters: list[asyncio.Future[Any]] | None = None
 
     @property
     def name(self) -> str:
@@ -213,6 +216,48 @@ class Par(BehavesAsValue):
         prev, self._value = self._value, new
         if new != prev:
             self._owner.call_handler("onValueChange", self, prev)
+            if self._waiters is not None:
+                self._wake(new)
+
+    async def changed(self) -> Any:
+        """Resolve on the next change of the value; the new value. Cancellable.
+
+        The awaiting task resumes in the next drain of the loop: the same frame when
+        the change is made before TDAsyncIO's cook in it, else the next frame.
+
+        Raises:
+            TypeError: a pulse has no value (await ``pulsed()``).
+        """
+        self._owner.guard.check(self)
+        if self.isPulse:
+            raise TypeError(f"{self.where} is a pulse and holds no value; await "
+                            f"par.pulsed() instead")
+        return await self._waiter()
+
+    async def pulsed(self) -> None:
+        """Resolve on the next ``pulse()`` of this pulse parameter. Cancellable.
+
+        Raises:
+            TypeError: the parameter is not a pulse (await ``changed()``).
+        """
+        self._owner.guard.check(self)
+        if not self.isPulse:
+            raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
+                            f"await par.changed() instead")
+        await self._waiter()
+
+    def _waiter(self) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(future)
+        return future
+
+    def _wake(self, value: Any) -> None:
+        waiters, self._waiters = self._waiters or [], None
+        for future in waiters:
+            if not future.done():  # a cancelled await is forgotten here
+                future.set_result(value)
 
     # -- modes: constant, expression, export, bind --------------------------------------
     @property
@@ -379,6 +424,8 @@ class Par(BehavesAsValue):
         if self._replaced:
             self._refuse_replaced()
         self._owner.call_handler("onPulse", self)
+        if self._waiters is not None:
+            self._wake(None)
 
     def _refuse_replaced(self) -> None:
         raise RuntimeError(f"{self.where} was replaced; use the operator's par.{self.name} "
