@@ -8,6 +8,7 @@ the views, on top of ``td`` (the ground), ``asyncio_comp`` and ``operators``.
 from host.assemble import Host as Host
 from td.clock import FrameClock as FrameClock
 from td.core import HostCore as HostCore
+from td.dat import DAT as DAT
 from td.hooks import Hook as Hook
 from td.network import OP as OP
 from td.network import BaseCOMP as BaseCOMP
@@ -21,9 +22,11 @@ from td.params import TogglePar as TogglePar
 from td.stats import FrameStats as FrameStats
 from td.table import Cell as Cell
 from td.table import TableDAT as TableDAT
+from td.text_dat import TextDAT as TextDAT
 from td.thread_guard import ThreadViolation as ThreadViolation
 
 __all__ = [
+    "DAT",
     "OP",
     "BaseCOMP",
     "Cell",
@@ -39,6 +42,7 @@ __all__ = [
     "PulsePar",
     "StrPar",
     "TableDAT",
+    "TextDAT",
     "ThreadViolation",
     "TogglePar",
 ]

@@ -1,5 +1,5 @@
 """TouchDesigner's globals for code written the TD way: ``op``, ``tableDAT``,
-``baseCOMP`` and ``run`` (see `td.environment`, where they live).
+``textDAT``, ``baseCOMP`` and ``run`` (see `td.environment`, where they live).
 
     from host.td import op, run, tableDAT
 """
@@ -11,6 +11,7 @@ from td.environment import op as op
 from td.environment import run as run
 from td.environment import scene_globals as scene_globals
 from td.environment import tableDAT as tableDAT
+from td.environment import textDAT as textDAT
 
 __all__ = ["NoCurrentHost", "PendingRun", "baseCOMP", "op", "run", "scene_globals",
-           "tableDAT"]
+           "tableDAT", "textDAT"]

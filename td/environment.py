@@ -24,12 +24,14 @@ from td.core import HostCore
 from td.current import NoCurrentHost, current_host
 from td.network import OP, BaseCOMP
 from td.table import TableDAT
+from td.text_dat import TextDAT
 
 __all__ = ["NoCurrentHost", "PendingRun", "baseCOMP", "op", "run", "scene_globals",
-           "tableDAT"]
+           "tableDAT", "textDAT"]
 
 #: The operator families, by TD's names, for ``comp.create(tableDAT, 'name')``.
 tableDAT = TableDAT
+textDAT = TextDAT
 baseCOMP = BaseCOMP
 
 
@@ -131,4 +133,5 @@ def _current() -> HostCore:
 
 def scene_globals() -> dict[str, Any]:
     """The names a scene file sees without importing them."""
-    return {"op": op, "tableDAT": tableDAT, "baseCOMP": baseCOMP, "run": run}
+    return {"op": op, "tableDAT": tableDAT, "textDAT": textDAT, "baseCOMP": baseCOMP,
+            "run": run}

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from td.cell import Cell
-from td.network import OP
+from td.dat import DAT, check_clear_flags
 from td.table_address import find_col, find_row, require_col, require_row
 
 if TYPE_CHECKING:
@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 __all__ = ["Cell", "TableDAT"]
 
 
-class TableDAT(OP):
+class TableDAT(DAT):
     """A table DAT: ``dat[row, col].val``, ``appendRow``, ``clear`` and friends."""
 
-    family = "DAT"
+    OPType: ClassVar[str] = "tableDAT"
+    isTable: ClassVar[bool] = True
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
@@ -263,12 +264,15 @@ class TableDAT(OP):
         self._width = numcols if numrows else 0
         self._changed()
 
-    def clear(self, keepFirstRow: bool = False, keepFirstCol: bool = False, *,
-              keepSize: bool = False) -> None:
-        """Empty the table: remove every row, or keep the header row (``keepFirstRow``)
-        and/or each row's first cell (``keepFirstCol``); with ``keepSize`` the cells
-        are emptied and the size stays (TD's ``keepSize``)."""
+    def clear(self, keepSize: bool = False, keepFirstRow: bool = False,
+              keepFirstCol: bool = False) -> None:
+        """Empty the table, TD's way and in TD's order of arguments (``clear(True)``
+        is ``keepSize``): remove every row, or keep the header row (``keepFirstRow``)
+        and/or each row's first cell (``keepFirstCol``); with ``keepSize`` the size
+        stays and the other cells are emptied."""
         self._check()
+        check_clear_flags(self.path, keepSize=keepSize, keepFirstRow=keepFirstRow,
+                          keepFirstCol=keepFirstCol)
         rows = self._rows
         if keepSize:
             blank = ("",) * self._width

@@ -19,7 +19,7 @@ CONTRACT = {
 SURFACE = {
     "host": CONTRACT["host"] | {
         "OP", "Cell", "FloatPar", "FrameClock", "FrameStats", "Hook", "HostCore", "IntPar",
-        "MenuPar", "Par", "PulsePar", "StrPar", "TogglePar",
+        "MenuPar", "Par", "PulsePar", "StrPar", "TogglePar", "DAT", "TextDAT",
     },
     "asyncio_comp": CONTRACT["asyncio_comp"] | {
         "InvalidTransition", "TaskOutcome", "TaskRow", "current_task_id", "report_progress",
@@ -29,7 +29,8 @@ SURFACE = {
         "find_workers", "OutsideWork", "outside_work",
     },
     "operators": CONTRACT["operators"],
-    "host.td": CONTRACT["host.td"] | {"NoCurrentHost", "PendingRun", "scene_globals"},
+    "host.td": CONTRACT["host.td"] | {"NoCurrentHost", "PendingRun", "scene_globals",
+                                      "textDAT"},
 }
 
 

@@ -139,3 +139,21 @@ def test_a_refreshed_table_refreshes_before_td_style_reads(host: Host) -> None:
     source.append(["2", "two"])
     dat.mark_stale()
     assert dat.findCell("two") is not None and dat.text.endswith("2\ttwo\n")
+
+
+def test_clear_takes_td_positional_order_keep_size_first(dat: TableDAT) -> None:
+    dat.clear(True)  # TD: keepSize, not keepFirstRow
+    assert dat.values() == [["", "", ""]] * 3
+    assert dat["7", 0] is None  # the row labels follow the cleared cells
+    dat.text = "id\tstate\n7\trunning\n"
+    dat.clear(False, True)
+    assert dat.values() == [["id", "state"]] and dat["7", 0] is None
+    assert dat["id", "state"] == "state"
+
+
+def test_clear_refuses_an_option_that_is_not_a_flag_changing_nothing(dat: TableDAT) -> None:
+    before = (dat.values(), dat.version)
+    with pytest.raises(TypeError, match=r"/table.clear\(\) expected keepFirstRow as True or "
+                                        r"False, got 'yes'"):
+        dat.clear(keepFirstRow="yes")  # type: ignore[arg-type]
+    assert (dat.values(), dat.version) == before

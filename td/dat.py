@@ -1,0 +1,72 @@
+"""DAT: what every data operator shares, TouchDesigner's DAT class.
+
+TD has two forms of DAT: a table of cells (`td.table.TableDAT`) and free-form text
+(`td.text_dat.TextDAT`). Both read and write as text (``dat.text``), append with
+``dat.write(...)`` (so ``print(..., file=dat)`` works), empty with ``dat.clear()``
+and count their changes in ``dat.version``, so a reader (``mod`` compiling a text
+DAT as a module, a view drawing a table) can skip work when nothing changed.
+``findChildren(type=DAT)`` finds both.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from td.network import OP
+
+__all__ = ["DAT", "check_clear_flags"]
+
+
+class DAT(OP):
+    """Base of the data operators; subclasses own their content and its `version`."""
+
+    family: ClassVar[str] = "DAT"
+    OPType: ClassVar[str] = "DAT"
+    #: True for a table of cells, False for free-form text (TD's ``isTable``/``isText``).
+    isTable: ClassVar[bool] = False
+
+    @property
+    def isText(self) -> bool:
+        return not self.isTable
+
+    @property
+    def isDAT(self) -> bool:
+        return True
+
+    @property
+    def text(self) -> str:
+        raise NotImplementedError
+
+    @text.setter
+    def text(self, text: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def version(self) -> int:
+        """Grows on every change of the content."""
+        raise NotImplementedError
+
+    def clear(self, keepSize: bool = False, keepFirstRow: bool = False,
+              keepFirstCol: bool = False) -> None:
+        """Empty the DAT (TD's order of arguments: ``clear(True)`` is ``keepSize``)."""
+        raise NotImplementedError
+
+    def write(self, *args: object) -> str:
+        """Append ``str()`` of each argument to the content, as a file's ``write``
+        does (so ``print(..., file=dat)`` prints into the DAT); the text appended."""
+        self.guard.check(self)
+        written = "".join(map(str, args))
+        if written:
+            self.text = self.text + written
+        return written
+
+    def flush(self) -> None:
+        """Nothing to flush; there for ``print(..., file=dat, flush=True)``."""
+        self.guard.check(self)
+
+
+def check_clear_flags(path: str, **flags: object) -> None:
+    """Refuse a ``clear()`` option that is not a flag, before anything is emptied."""
+    for what, flag in flags.items():
+        if not isinstance(flag, bool | int):
+            raise TypeError(f"{path}.clear() expected {what} as True or False, got {flag!r}")

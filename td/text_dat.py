@@ -1,0 +1,78 @@
+"""TextDAT: free-form text, TouchDesigner's text DAT.
+
+Scripts, notes and callbacks live in text DATs: ``dat.text`` reads and replaces the
+whole text, ``dat.write(...)`` appends (``print(..., file=dat)`` prints into it),
+``dat.clear()`` empties it. ``mod`` (see the TD environment) runs a text DAT's text
+as a module; `version` grows on every change so that module is compiled again only
+after an edit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from td.dat import DAT, check_clear_flags
+
+if TYPE_CHECKING:
+    from td.network import BaseCOMP, OperatorHost
+
+__all__ = ["TextDAT"]
+
+
+class TextDAT(DAT):
+    """A DAT holding one string: ``dat.text``, ``dat.write()``, ``dat.clear()``."""
+
+    OPType: ClassVar[str] = "textDAT"
+
+    def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
+        super().__init__(host, parent, name)
+        self._text = ""
+        self._version = 0
+
+    @property
+    def text(self) -> str:
+        self.guard.check(self)
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self.guard.check(self)
+        if not isinstance(text, str):
+            raise TypeError(f"{self.path}.text expected a string, got {text!r}")
+        if text != self._text:
+            self._text = text
+            self._version += 1
+
+    @property
+    def version(self) -> int:
+        self.guard.check(self)
+        return self._version
+
+    @property
+    def numRows(self) -> int:
+        """The number of lines (TD counts a text DAT's lines as its rows)."""
+        self.guard.check(self)
+        return len(self._text.splitlines())
+
+    @property
+    def numCols(self) -> int:
+        """1 when there is text, else 0 (a text DAT's lines are its one column)."""
+        self.guard.check(self)
+        return 1 if self._text else 0
+
+    def clear(self, keepSize: bool = False, keepFirstRow: bool = False,
+              keepFirstCol: bool = False) -> None:
+        """Empty the text. As in TD, a text DAT is a table of one column whose rows
+        are its lines: ``keepFirstRow`` keeps the first line, ``keepFirstCol`` keeps
+        every line (each is its row's first cell), ``keepSize`` keeps the number of
+        lines, emptied."""
+        self.guard.check(self)
+        check_clear_flags(self.path, keepSize=keepSize, keepFirstRow=keepFirstRow,
+                          keepFirstCol=keepFirstCol)
+        if keepFirstCol:
+            return
+        lines = self._text.splitlines(keepends=True)
+        kept = lines[:1] if keepFirstRow else []
+        if keepSize:
+            kept += ["\n"] * (len(lines) - len(kept))
+        self.text = "".join(kept)

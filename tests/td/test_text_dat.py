@@ -1,0 +1,60 @@
+"""Text DATs the TouchDesigner way: text, write() (and print into one), clear() in
+TD's order, and a version that grows only when the text changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from host import DAT, Host, TextDAT
+
+
+@pytest.fixture
+def text(host: Host) -> TextDAT:
+    return host.root.create(TextDAT, "notes")
+
+
+def test_text_reads_and_replaces_the_whole_text(text: TextDAT) -> None:
+    assert (text.text, text.isText, text.isTable, text.family) == ("", True, False, "DAT")
+    assert isinstance(text, DAT) and text.OPType == "textDAT"
+    text.text = "def f():\n    return 1\n"
+    assert text.text == "def f():\n    return 1\n"
+    assert (text.numRows, text.numCols) == (2, 1)
+
+
+def test_write_appends_and_print_prints_into_the_dat(text: TextDAT) -> None:
+    assert text.write("a", 1, None) == "a1None"
+    print("hello", "world", file=text, flush=True)
+    assert text.text == "a1Nonehello world\n"
+
+
+def test_version_grows_only_on_a_change(text: TextDAT) -> None:
+    start = text.version
+    text.text = "x"
+    text.text = "x"
+    text.write("")
+    assert text.version == start + 1
+    text.write("y")
+    assert text.version == start + 2
+
+
+def test_clear_in_td_order(text: TextDAT) -> None:
+    text.text = "first\nsecond\nthird\n"
+    text.clear(keepFirstCol=True)  # each line is its row's only (first) cell
+    assert text.text == "first\nsecond\nthird\n"
+    text.clear(False, True)
+    assert text.text == "first\n"
+    text.text = "a\nb\nc\n"
+    text.clear(True)  # keepSize: three empty lines
+    assert text.text == "\n\n\n"
+    text.clear()
+    assert text.text == ""
+
+
+def test_bad_text_is_refused_and_changes_nothing(text: TextDAT) -> None:
+    text.text = "kept"
+    with pytest.raises(TypeError, match=r"/notes.text expected a string, got 3"):
+        text.text = 3  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"/notes.clear\(\) expected keepSize as True or "
+                                        r"False, got None"):
+        text.clear(None)  # type: ignore[arg-type]
+    assert text.text == "kept"
