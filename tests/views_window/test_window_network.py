@@ -255,3 +255,19 @@ def test_abbreviated_text_reads_whole_on_hover(host: Host, sized: WindowView) ->
     host.step(1)
     details = " ".join(span.text for span in sized.screen.details.lines)
     assert comp.name in details
+
+
+def test_a_text_dat_shows_its_lines_live(host: Host, sized: WindowView) -> None:
+    from host import TextDAT
+
+    notes = host.root.create(TextDAT, "notes")
+    notes.text = "first line\nsecond line\n"
+    open_op(host, sized, "/notes")
+    viewer = sized.screen.params.viewer
+    host.step(6)
+    assert viewer.texts()[:2] == ["1 first line", "2 second line"]
+    notes.write("third line\n")
+    host.step(12)
+    assert viewer.texts()[2] == "3 third line"
+    tile = sized.screen.network.tile_of("notes")
+    assert tile is not None and tile.viewer[0].text == "first line"

@@ -38,6 +38,9 @@ def dat_kind(op: OP | None) -> str | None:
     None for an operator that holds no data."""
     if op is None or getattr(op, "family", None) != "DAT":
         return None
+    is_table = getattr(op, "isTable", None)
+    if isinstance(is_table, bool):
+        return "table" if is_table else "text"
     if all(hasattr(type(op), name) for name in ("numRows", "numCols", "cellValue")):
         return "table"
     if hasattr(type(op), "text"):
@@ -107,14 +110,17 @@ class DatViewer:
             return
         self._last_read = frame
         kind = dat_kind(dat)
-        version = getattr(dat, "version", None) if kind == "table" else None
-        if kind == "text":
-            text = str(getattr(dat, "text", ""))
-            self._text_lines = text.splitlines()
+        version = getattr(dat, "version", None)
+        text = None
+        if kind == "text" and version is None:
+            text = str(getattr(dat, "text", ""))  # no version to tell a change by
             version = text
         key = (kind, version, self.first, self.first_col, len(self.lines))
         if key == self._seen:
             return
+        if kind == "text":
+            self._text_lines = (text if text is not None
+                                else str(getattr(dat, "text", ""))).splitlines()
         self._seen = key
         if kind == "table":
             self._paint_table(dat)
