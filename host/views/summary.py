@@ -125,7 +125,7 @@ def _counts_table(counts: Mapping[TaskStatus, int],
 
 def _whole_run(now: Mapping[str, int],
                lifetime: Mapping[TaskStatus, int] | None) -> dict[str, int] | None:
-    """Lifetime counts (issue 12) by status value: the tasks that ended in each final
+    """Lifetime counts by status value: the tasks that ended in each final
     status over the run, however many Clear After removed; pending and running are
     what is active now."""
     if lifetime is None:

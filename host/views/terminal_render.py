@@ -100,7 +100,7 @@ def render_task_view(
             view drawn inside a frame, before that frame's stats are recorded).
         realtime: False for frames run back to back in virtual time, whose measured
             rate says nothing (it is not shown).
-        lifetime: tasks ended per final status over the whole run (issue 12); one more
+        lifetime: tasks ended per final status over the whole run; one more
             line under the counts, since Clear After empties the table of old endings.
     """
     counts_part = Counts(counts_by_value(counts))

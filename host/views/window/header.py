@@ -84,7 +84,7 @@ class HeaderView:
             c.text(x + 1.5 * cw, y, label, UI.text_dim)
             self._counts[status] = c.span(x + (len(label) + 2.5) * cw, y, gap - 3, UI.text)
             x += (len(label) + gap) * cw
-        # Lifetime counts (issue 12): what ended over the whole run, after the counts,
+        # Lifetime counts: what ended over the whole run, after the counts,
         # never running under the graph's labels.
         self._lifetime = c.span(x, y, max(0, int((right - x) // cw)), UI.text_dim)
         self._counts_version = -1
