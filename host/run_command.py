@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import traceback
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ from rich.console import Console
 from rich.text import Text
 
 from host.assemble import Host
-from host.cli_args import DEFAULT_BOUNDED_SECONDS, UsageError
+from host.cli_args import DEFAULT_BOUNDED_SECONDS, DEFAULT_SIZE, UsageError
 from host.interrupts import Interrupts
 from host.scene_loader import Scene, SceneError, build_scene, load_scene
+from host.views.dat_text import DatShown, read_dat, render_dat
 from host.views.display import display_available
 from host.views.summary import covered_seconds, render_summary, summary_line
 from host.views.terminal import TerminalView
@@ -73,6 +75,7 @@ class RunCommand:
         self._stopped_early = False
         self._screenshot_status = EXIT_OK
         self._final = _FinalState()
+        self._shown: DatShown | str | None = None
 
     def __call__(self) -> int:
         prepared = self._prepare()
@@ -99,7 +102,7 @@ class RunCommand:
             view_kind, frames, seconds = self._choose_view()
             host = Host(fps=args.fps, realtime=not args.no_realtime)
         except SceneError as exc:
-            self.say(str(exc), "red")
+            self._scene_error(exc)
             return EXIT_USAGE
         except UsageError:
             return EXIT_USAGE
@@ -122,6 +125,7 @@ class RunCommand:
                 # An off-screen window nobody sees is no view at all: use the terminal.
                 view_kind, why = "terminal", (f"{where}; using the terminal view (--window "
                                               f"would draw off-screen, unseen)")
+        off_screen = False
         if view_kind in (None, "window"):
             ok, reason = _probe_window()
             if view_kind == "window" or args.screenshot is not None:
@@ -131,6 +135,12 @@ class RunCommand:
                              f"use --terminal or --headless", "red")
                     raise UsageError(wanted)
                 view_kind = "window"
+                visible, where = display_available()
+                if not visible:
+                    # Nobody can see it or close it: it draws off-screen, and is bounded.
+                    off_screen = True
+                    why = (f"{where}: the window draws off-screen through EGL, unseen "
+                           f"({reason})")
             elif ok:
                 view_kind, why = "window", f"opening the window ({reason})"
             else:
@@ -139,10 +149,13 @@ class RunCommand:
         frames: int | None = args.frames
         seconds: float | None = args.seconds
         unbounded = frames is None and seconds is None
-        if unbounded and (view_kind == "headless"
+        if unbounded and (view_kind == "headless" or off_screen
                           or (view_kind == "terminal" and not self._out.is_terminal)):
             seconds = DEFAULT_BOUNDED_SECONDS
-            if view_kind == "terminal":
+            if off_screen:
+                why = (f"{why}; running {seconds:g} s of host time (set --frames or --seconds "
+                       f"to change that)")
+            elif view_kind == "terminal":
                 bound = (f"for {seconds:g} s of host time, since stdout is not a terminal "
                          f"(set --frames or --seconds to change that)")
                 why = f"{why}, {bound}" if why else f"running the terminal view {bound}"
@@ -159,7 +172,8 @@ class RunCommand:
         try:
             build_scene(scene, host, dict(self._args.scene_args))
             try:
-                self._view = _open_view(view_kind, host, scene, self._out)
+                self._view = _open_view(view_kind, host, scene, self._out,
+                                        self._args.size or DEFAULT_SIZE)
             except Exception as exc:
                 self.say(f"could not open the {view_kind} view: {type(exc).__name__}: {exc}",
                          "red")
@@ -173,16 +187,25 @@ class RunCommand:
                 self._screenshot_status = _save_screenshot(self._view, self._args.screenshot,
                                                            self.say)
         except SceneError as exc:
-            self.say(str(exc), "red")
+            self._scene_error(exc)
             return EXIT_USAGE
         except KeyboardInterrupt:
             self._interrupted = True
         return None
 
+    def _scene_error(self, exc: SceneError) -> None:
+        """The one paragraph, and with --traceback the traceback of what raised."""
+        if self._args.traceback and exc.original is not None:
+            self._err.print(Text("".join(traceback.format_exception(exc.original)).rstrip()),
+                            soft_wrap=True, highlight=False)
+        self.say(str(exc), "red")
+
     # -- 3. shut down ---------------------------------------------------------------
     def _shut_down(self, host: Host) -> None:
         self._interrupts.shutting_down()
         self._final = _final_state(host)
+        if self._args.show is not None and not host.closed:
+            self._shown = read_dat(host, self._args.show)
         try:
             if self._view is not None:
                 with suppress(KeyboardInterrupt):
@@ -209,12 +232,18 @@ class RunCommand:
                 final.rows, final.counts, host.stats, seconds=elapsed, fps=host.fps,
                 realtime=host.realtime, title=f"framehost · {scene.name}",
                 workers=final.workers, lifetime=final.lifetime))
+        status = self._screenshot_status
+        if isinstance(self._shown, str):
+            self.say(self._shown, "red")
+            status = EXIT_USAGE
+        elif self._shown is not None:
+            self._out.print(render_dat(self._shown))
         elif view_kind == "window" and self._stopped_early:
             self.say(f"the window was closed after {host.frame} frames; cancelled {tasks} "
                      f"and closed the loop")
         # The same last line whatever the view, so runs compare at a glance.
         self.say(summary)
-        return self._screenshot_status
+        return status
 
     def _signal_word(self) -> str:
         if self._interrupts.signum == signal.SIGTERM:
@@ -241,7 +270,8 @@ def _probe_window() -> tuple[bool, str]:
     return window_available()
 
 
-def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | None:
+def _open_view(kind: str, host: Host, scene: Scene, out: Console,
+               size: tuple[int, int]) -> _View | None:
     title = f"framehost · {scene.name}"
     if kind == "terminal":
         # A file or pipe is drawn once, at the end: no render thread is needed for it.
@@ -251,7 +281,8 @@ def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | Non
     if kind == "window":
         from host.views.window import WindowView
 
-        window: _View = WindowView(host, width=1280, height=720, headless=None, title=title)
+        window: _View = WindowView(host, width=size[0], height=size[1], headless=None,
+                                   title=title)
         return window
     return None
 

@@ -370,6 +370,7 @@ class HostCore:
                 self.close()  # asked for from inside the frame (a callback, a task)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
+        stats.dropped_frames = self.clock.dropped_frames
         stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections

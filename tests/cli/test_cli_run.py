@@ -39,7 +39,8 @@ RECORDING_SCENE = """\
 
 
 #: The line every run ends with, whatever the view.
-SUMMARY = (r"framehost: {frames} frames, {seconds} s of host time, \d+ late frames?, "
+SUMMARY = (r"framehost: {frames} frames, {seconds} s of host time, \d+ late frames?"
+           r"(?: \(\d+ frames? dropped\))?, "
            r"frame time mean [\d.]+ ms max [\d.]+ ms\n")
 
 

@@ -122,11 +122,12 @@ class HeaderView:
         longest that fits and the whole one on hover. The most needed come first, so
         the narrowest form still has the frame number, the rate and late frames."""
         host = self.host
-        late = f"late frames {s.late_frames}"
+        dropped = f" ({s.dropped_frames} dropped)" if s.dropped_frames else ""
+        late = f"late frames {s.late_frames}{dropped}"
         pieces = [
             (f"frame #{host.frame}  t={host.seconds:.2f}s", f"#{host.frame} {host.seconds:.1f}s"),
             (f"{s.measured_fps:5.1f} fps (target {host.fps:g})", f"{s.measured_fps:.0f} fps"),
-            (late, f"late {s.late_frames}"),
+            (late, f"late {s.late_frames}{dropped}"),
             (f"frame {format_ms(s.last_frame_time)} (mean {format_ms(s.mean_frame_time)}, "
              f"max {format_ms(s.max_frame_time)})", f"max {format_ms(s.max_frame_time)}"),
             (f"step {format_ms(s.last_step_time)}", ""),
