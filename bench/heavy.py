@@ -1,4 +1,4 @@
-"""Heavy load: the workloads where the caller keeps what it receives (issue 16).
+"""Heavy load: the workloads where the caller keeps what it receives.
 
 The kind workloads (`burst`, `throughput`) count outcomes and drop them. Real code
 keeps them, and then Python's cyclic garbage collector decides the worst frame:

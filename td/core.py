@@ -8,12 +8,19 @@ callbacks (views draw here). Data flows one way along that list.
 
 This module knows nothing of asyncio tasks: `next_frame()` resolves plain futures of
 whatever loop is running, and cleanup of components happens through close hooks.
+
+A host's state is two enums, each changed here only: its life (`HostPhase`: open,
+close requested from inside a frame, closing, closed) and what it is running
+(`FrameState`: nothing, a frame, or frame work between realtime frames), as
+`asyncio.Runner` keeps one ``_State``. One context, `HostCore._running`, marks both
+kinds of running work, so a close, a nested step or TD's globals see the same thing
+whichever is running.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import enum
 import itertools
 import logging
 import time
@@ -24,6 +31,7 @@ from typing import Any, Self
 
 from td import current
 from td.clock import FrameClock
+from td.frame_callbacks import FrameCallback, FrameCallbacks
 from td.frame_wait import FrameWait
 from td.gc_policy import FrameGc, GcMode
 from td.gc_watch import GcWatch
@@ -33,11 +41,9 @@ from td.run_limits import RunLimits
 from td.stats import FrameStats, StatsRecorder
 from td.thread_guard import ThreadGuard
 
-__all__ = ["HostCore"]
+__all__ = ["FrameState", "HostCore", "HostPhase"]
 
 log = logging.getLogger("framehost")
-
-FrameCallback = Callable[["HostCore"], object]
 
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
 # a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
@@ -46,6 +52,31 @@ _next_entry = itertools.count(1).__next__
 
 def _log_close_error(hook: Hook, exc: Exception) -> None:
     log.error("close hook %r raised %s", hook.fn, exc, exc_info=exc)
+
+
+class HostPhase(enum.Enum):
+    """Where a host is in its life."""
+
+    OPEN = "open"
+    """Frames can be stepped and run."""
+    CLOSE_REQUESTED = "close requested"
+    """`close()` was called from inside running work (a callback, a task); the host
+    closes when the frame that is running, or the one frame work is waiting for, ends."""
+    CLOSING = "closing"
+    """Close hooks and the network's teardown are running; `HostCore.closed` is True."""
+    CLOSED = "closed"
+    """Closed; every frame-running call raises."""
+
+
+class FrameState(enum.Enum):
+    """What a host is running right now (see `HostCore._running`)."""
+
+    BETWEEN_FRAMES = "between frames"
+    """Nothing: the host's thread is in user code that called step() or run(), or idle."""
+    FRAME = "frame"
+    """A frame: waiters, frame-start callbacks, cooks, frame-end callbacks."""
+    FRAME_WORK = "frame work"
+    """Work run as frame work in the wait before a realtime frame (`FrameWait`)."""
 
 
 class HostCore:
@@ -74,12 +105,12 @@ class HostCore:
         self.gc_watch.install()
         weakref.finalize(self, self.gc_watch.uninstall)
         self._stats = StatsRecorder()
-        self._frame_start: list[FrameCallback] = []
-        self._frame_end: list[FrameCallback] = []
+        self._callbacks = FrameCallbacks(self.report_exception)
         self._hooks = HookRegistry(self.guard)
-        self._frame_waiters: list[asyncio.Future[int]] = []
-        self._stop_requested = self._closed = self._close_requested = False
-        self._in_frame = False  # also while a FrameWait serves between frames
+        self._phase = HostPhase.OPEN
+        self._frame_state = FrameState.BETWEEN_FRAMES
+        # A request, not a state: set from any thread, read by run() between frames.
+        self._stop_requested = False
         self._running_since: int | None = None
         self._last_frame_start: float | None = None
         self.root = BaseCOMP(self, None, "")
@@ -138,7 +169,18 @@ class HostCore:
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        """True from the moment `close()` starts tearing down (closing or closed)."""
+        return self._phase in (HostPhase.CLOSING, HostPhase.CLOSED)
+
+    @property
+    def phase(self) -> HostPhase:
+        """Where the host is in its life (open, close requested, closing, closed)."""
+        return self._phase
+
+    @property
+    def frame_state(self) -> FrameState:
+        """What the host is running now: nothing, a frame, or frame work."""
+        return self._frame_state
 
     @property
     def running_since(self) -> int | None:
@@ -154,20 +196,18 @@ class HostCore:
     # -- callbacks --------------------------------------------------------------
     def on_frame_start(self, fn: FrameCallback) -> FrameCallback:
         """Call ``fn(host)`` at the start of every frame; returns ``fn`` (a decorator)."""
-        return self._add_callback(self._frame_start, fn, "on_frame_start")
+        self.guard.check(self)
+        return self._callbacks.add_start(fn)
 
     def on_frame_end(self, fn: FrameCallback) -> FrameCallback:
         """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator)."""
-        return self._add_callback(self._frame_end, fn, "on_frame_end")
+        self.guard.check(self)
+        return self._callbacks.add_end(fn)
 
     def remove_callback(self, fn: FrameCallback) -> bool:
         """Stop calling a frame callback; True if it was registered."""
         self.guard.check(self)
-        for callbacks in (self._frame_start, self._frame_end):
-            if fn in callbacks:
-                callbacks.remove(fn)
-                return True
-        return False
+        return self._callbacks.remove(fn)
 
     def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
         """Register a component's per-frame cook, run between start and end callbacks.
@@ -205,14 +245,6 @@ class HostCore:
         if owner is not None and not owner.valid:
             raise ValueError(f"{where}() was given {owner!r} as owner, which is destroyed")
 
-    def _add_callback(self, callbacks: list[FrameCallback], fn: FrameCallback,
-                      where: str) -> FrameCallback:
-        self.guard.check(self)
-        if not callable(fn):
-            raise TypeError(f"{where}() expected a callable taking the host, got {fn!r}")
-        callbacks.append(fn)
-        return fn
-
     def report_exception(self, context: str, exc: BaseException) -> None:
         """Log a fault in user code once, with where it happened, and count it."""
         self._stats.callback_errors += 1
@@ -236,9 +268,7 @@ class HostCore:
             ThreadViolation: awaited on another thread than the host's.
         """
         self.guard.check(self)
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._frame_waiters.append(future)
-        return await future
+        return await self._callbacks.new_waiter()
 
     # -- driving ----------------------------------------------------------------
     def step(self, frames: int = 1) -> None:
@@ -249,7 +279,7 @@ class HostCore:
         self._check_open("step")
         self.clock.resume()
         for _ in range(frames):
-            if self._closed:  # closed from inside the last frame
+            if self.closed:  # closed from inside the last frame
                 break
             self._run_frame()
 
@@ -263,7 +293,7 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
-        while not self._stop_requested and not self._closed:
+        while not self._stop_requested and not self.closed:
             if not limits.before_frame(self.clock.seconds, self.clock.period):
                 break
             self._run_frame()
@@ -283,22 +313,38 @@ class HostCore:
         self._frame_wait.set(fn)
 
     @contextlib.contextmanager
-    def _as_frame_work(self) -> Iterator[None]:
-        self._in_frame = True  # a close() meanwhile waits for the frame's end
+    def _running(self, state: FrameState) -> Iterator[None]:
+        """The one "a frame is running" context, for a frame and for frame work alike.
+
+        Meanwhile a `close()` waits for the frame's end, `step()`/`run()` refuse to
+        nest, TD-style globals mean this host (`running_since`), and the collector is
+        paused for the frame's work (`FrameGc.begin_frame`; the frame's end collects
+        what came due).
+        """
+        outer_state, outer_entry = self._frame_state, self._running_since
+        self._frame_state = state
         self._running_since = _next_entry()
-        self._gc.begin_frame()  # stays paused: the next frame's end collects what is due
+        self._gc.begin_frame()
         try:
             yield
+        finally:
+            self._frame_state, self._running_since = outer_state, outer_entry
+
+    @contextlib.contextmanager
+    def _as_frame_work(self) -> Iterator[None]:
+        # The collector stays paused after frame work (the next frame's end collects),
+        # unless the work raised and no frame follows.
+        try:
+            with self._running(FrameState.FRAME_WORK):
+                yield
         except BaseException:
             self._gc.resume()
             raise
-        finally:
-            self._running_since, self._in_frame = None, False
 
     def _check_open(self, what: str) -> None:
-        if self._closed:
+        if self.closed:
             raise RuntimeError(f"{what}() called on a closed host; create a new Host")
-        if self._in_frame:
+        if self._frame_state is not FrameState.BETWEEN_FRAMES:
             raise RuntimeError(f"{what}() called from inside a frame; frames cannot nest")
 
     def _run_frame(self) -> None:
@@ -309,41 +355,27 @@ class HostCore:
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
-        self._in_frame = True
-        self._running_since = _next_entry()  # TD-style globals mean this host meanwhile
-        self._gc.begin_frame()
         try:
-            waiters, self._frame_waiters = self._frame_waiters, []
-            frame = self.clock.frame
-            for future in waiters:
-                if not future.done():
-                    future.set_result(frame)
-            self._call_each(self._frame_start, "on_frame_start")
-            cook_started = perf()
-            self._hooks.run_cooks()
-            step_time = perf() - cook_started
-            self._call_each(self._frame_end, "on_frame_end")
+            with self._running(FrameState.FRAME):
+                self._callbacks.resolve_waiters(self.clock.frame)
+                self._callbacks.run_start(self)
+                cook_started = perf()
+                self._hooks.run_cooks()
+                step_time = perf() - cook_started
+                self._callbacks.run_end(self)
         finally:
-            self._running_since = None
-            self._in_frame = False
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
             self._gc.end_frame(self.clock.slack())
-            if self._close_requested:
+            if self._phase is HostPhase.CLOSE_REQUESTED:
                 self.close()  # asked for from inside the frame (a callback, a task)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
+        stats.dropped_frames = self.clock.dropped_frames
         stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
         if gc_watch.interrupt_pending:
             gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
-
-    def _call_each(self, callbacks: list[FrameCallback], where: str) -> None:
-        for fn in list(callbacks):
-            try:
-                fn(self)
-            except Exception as exc:
-                self.report_exception(f"{where} callback {fn!r}", exc)
 
     # -- shutdown ---------------------------------------------------------------
     def close(self) -> None:
@@ -354,22 +386,21 @@ class HostCore:
         raise; a KeyboardInterrupt or SystemExit from one is raised again at the end.
         """
         self.guard.check(self)
-        if self._closed:
+        if self._phase in (HostPhase.CLOSING, HostPhase.CLOSED):
             return
-        if self._in_frame:
-            self._close_requested = self._stop_requested = True
+        if self._frame_state is not FrameState.BETWEEN_FRAMES:
+            self._phase = HostPhase.CLOSE_REQUESTED
+            self._stop_requested = True
             return
-        self._closed = True
+        self._phase = HostPhase.CLOSING
         self.gc_watch.uninstall()
-        for future in self._frame_waiters:
-            future.cancel()
-        self._frame_waiters.clear()
-        # Tasks' cleanup and onDestroy handlers still see this host as current.
+        # Waiters are cancelled first: a task awaiting next_frame() unwinds in the
+        # close hooks below, which still see this host as current.
         # (Both report their exceptions, so the reset below is always reached.)
+        self._callbacks.close_waiters()
         self._running_since = _next_entry()
         errors, interrupts = self._hooks.run_close(_log_close_error)
-        self._frame_start.clear()
-        self._frame_end.clear()
+        self._callbacks.close()
         self._gc.close()  # unfreeze, re-enable: whatever the teardown does
         try:
             self.root.close_network()
@@ -377,6 +408,7 @@ class HostCore:
             interrupts.append(exc)
         finally:
             self._running_since = None
+            self._phase = HostPhase.CLOSED
             current.host_closed(self)
         if interrupts:
             raise interrupts[0]

@@ -100,7 +100,7 @@ def render_task_view(
             view drawn inside a frame, before that frame's stats are recorded).
         realtime: False for frames run back to back in virtual time, whose measured
             rate says nothing (it is not shown).
-        lifetime: tasks ended per final status over the whole run (issue 12); one more
+        lifetime: tasks ended per final status over the whole run; one more
             line under the counts, since Clear After empties the table of old endings.
     """
     counts_part = Counts(counts_by_value(counts))
@@ -140,7 +140,8 @@ class _Stats:
     def parts(self) -> list[tuple[int, Text]]:
         """(priority, piece): lower priorities are dropped first."""
         s = self._stats
-        late = Text(f"late {s.late_frames}", style="bold red" if s.late_frames else "")
+        dropped = f" ({s.dropped_frames} dropped)" if s.dropped_frames else ""
+        late = Text(f"late {s.late_frames}{dropped}", style="bold red" if s.late_frames else "")
         parts = [
             (9, Text(f"frame {self._frame}")),
             (8, Text(f"t {self._now:.2f}s")),

@@ -1,4 +1,4 @@
-"""Non-realtime frames depend on the program only (issue 12, point 1).
+"""Non-realtime frames depend on the program only.
 
 The same workload (thousands of tasks mixing sleep(0) hops, timed sleeps and steps
 that burn 6 ms of CPU) runs in two processes: one plain, one under ``tracemalloc``

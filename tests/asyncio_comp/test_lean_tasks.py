@@ -1,4 +1,4 @@
-"""Leaner tasks (issue 16), by counting: GC-tracked objects per running task, and
+"""Leaner tasks, by counting: GC-tracked objects per running task, and
 report_progress() still finding its task without a per-task context variable."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lifetime counts (issue 12, point 4): endings per status over the whole run, which
+"""Lifetime counts: endings per status over the whole run, which
 Clear After never lowers, beside `counts()` (what the table holds now)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Non-realtime frames never run ahead of work outside the loop (issue 12, point 2).
+"""Non-realtime frames never run ahead of work outside the loop.
 
 Every test runs in virtual time. Outside work here is real (a server thread, a
 thread, a child process, a worker job), so it takes real time; what is asserted is

@@ -1,4 +1,4 @@
-"""The serial worker and the frame waiters under misuse (issue 14, item 11)."""
+"""The serial worker and the frame waiters under misuse."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ def test_args_the_build_cannot_take(capsys: pytest.CaptureFixture[str],
     (["--frames", "-1"], "argument --frames: expected a whole number of frames >= 1, got '-1'"),
     (["--frames", "ten"], "argument --frames: expected a whole number of frames >= 1, got 'ten'"),
     (["--fps", "0"], "argument --fps: expected a positive number of frames per second, got '0'"),
-    # A period of 1e300 s is more than any clock can sleep (issue 14, item 11).
+    # A period of 1e300 s is more than any clock can sleep.
     (["--fps", "1e-300"], "argument --fps: expected at least 0.001 frames per second, "
                           "got '1e-300'"),
     (["--seconds", "nan"], "argument --seconds: expected a positive number of seconds, got 'nan'"),
@@ -117,8 +117,8 @@ def test_bad_flags_are_usage_errors(capsys: pytest.CaptureFixture[str], flags: l
                                     message: str) -> None:
     status, out, err = run_main(capsys, "run", "hello", *flags)
     assert status == 2
-    assert "usage: framehost run" in err
-    assert f"framehost run: error: {message}" in err
+    # One line: the error and where help is, not argparse's usage block before it.
+    assert err == f"framehost run: error: {message} (see `framehost run --help`)\n"
     assert out == ""
 
 

@@ -214,7 +214,7 @@ def test_repr(host: Host) -> None:
 
 
 def test_realtime_run_seconds_runs_the_frames_that_cover_that_time() -> None:
-    """5 s at 60 fps is 300 frames in realtime too, not 301 (issue 15, item 9)."""
+    """5 s at 60 fps is 300 frames in realtime too, not 301."""
     now = [100.0]
 
     def sleep(seconds: float) -> None:

@@ -1,4 +1,4 @@
-"""Trace snapshots (issue 12, point 5): a scene's or a test's task events, frame by
+"""Trace snapshots: a scene's or a test's task events, frame by
 frame, compared with a stored syrupy snapshot (``__snapshots__/``; refresh with
 ``pytest --snapshot-update`` after a deliberate change)."""
 

@@ -101,7 +101,7 @@ def _off_thread(w: World) -> None:
     thread.start()
     thread.join(5)
     # Refused before anything was touched: the coroutine is still the caller's to
-    # run or close (issue 14).
+    # run or close.
     assert inspect.getcoroutinestate(coro) == inspect.CORO_CREATED
     coro.close()
     raise caught[0]

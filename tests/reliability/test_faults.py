@@ -233,7 +233,7 @@ def test_a_step_the_os_only_preempted_is_not_blamed_on_the_task(
         host: Host, monkeypatch: pytest.MonkeyPatch) -> None:
     """Other threads (a software GL renderer rasterising the window) or processes can
     take the CPU from a step that only awaits a sleep: stress reported "blocked the
-    event loop for 40 ms" for such tasks (issue 15, item 10). A step is blamed only
+    event loop for 40 ms" for such tasks. A step is blamed only
     if the thread computed or waited of its own accord, as ``time.sleep`` does."""
     from asyncio_comp import blocking
 
@@ -445,8 +445,8 @@ def test_keyboard_interrupt_raised_inside_a_coroutine_fails_that_task_only(host:
 
 
 def test_a_very_high_frame_rate_does_not_report_every_step_as_blocking() -> None:
-    """At 100k fps two frame periods are 20 µs: every step would be "blocked for 0 ms"
-    (issue 15, item 10). The threshold never drops below 20 ms."""
+    """At 100k fps two frame periods are 20 µs: every step would be "blocked for 0 ms".
+    The threshold never drops below 20 ms."""
     fast, slow = Host(fps=100_000, realtime=False), Host(fps=30, realtime=False)
     try:
         assert fast.tasks.blocking_threshold == 0.02

@@ -12,7 +12,7 @@ Finished, Cancel Active, Clear All and Clear After changes. After every step:
 - pulse-style calls return exactly how many tasks they touched;
 - status counts never go negative and always equal a recount of the registry.
 
-Two kinds of abuse are mixed in (issue 14): a KeyboardInterrupt (what Ctrl-C
+Two kinds of abuse are mixed in: a KeyboardInterrupt (what Ctrl-C
 raises) at random points of a frame (a frame-start or frame-end callback, inside a
 task's step, inside a completion callback), and ``host.close()`` from anywhere (the
 test, a frame callback, a task, a completion callback). After a close nothing more

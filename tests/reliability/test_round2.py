@@ -1,4 +1,4 @@
-"""Reliability round 2 (issue 14): every task ends exactly once with its real error,
+"""Reliability round 2: every task ends exactly once with its real error,
 whatever its exception's ``__str__`` does; the books balance whatever lands where."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every bundled scene does its work in virtual time (issue 12, point 3).
+"""Every bundled scene does its work in virtual time.
 
 ``framehost run NAME --headless --no-realtime --frames 900``: the summary's "whole
 run" column (tasks ended over the run, whatever Clear After removed) shows

@@ -81,7 +81,7 @@ ACTIONS: dict[str, tuple[Callable[[Host, Box, TableDAT], object], str]] = {
 
 def run_keeping_the_coroutine(host: Host) -> None:
     """Run() from the wrong thread refuses before touching the coroutine, which stays
-    its caller's to close (issue 14)."""
+    its caller's to close."""
     coro = work()
     try:
         host.tasks.Run(coro)

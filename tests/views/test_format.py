@@ -1,4 +1,4 @@
-"""The one milliseconds formatter every view prints frame times with (issue 11, item 7)."""
+"""The one milliseconds formatter every view prints frame times with."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lifetime counts in the views (issue 12, point 4): the --headless summary and the
+"""Lifetime counts in the views: the --headless summary and the
 terminal view show what ended over the whole run beside what the table holds now
 (the window header: tests/views_window/test_window_lifetime.py)."""
 

@@ -44,7 +44,7 @@ def test_counts_per_status_frames_and_frame_times() -> None:
 
 
 def test_virtual_time_has_no_measured_fps() -> None:
-    """Back-to-back frames have no rate worth reading (issue 15, item 9: 343419.4 fps)."""
+    """Back-to-back frames have no rate worth reading (343419.4 fps)."""
     stats = FrameStats(frames=600, measured_fps=343_419.4)
     text = text_of(render_summary([], {}, stats, seconds=10.0, fps=60.0, realtime=False))
     assert "343419" not in text and "— (virtual time)" in text

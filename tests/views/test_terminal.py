@@ -503,7 +503,7 @@ def test_the_final_picture_of_a_run_includes_the_workers(host: Host) -> None:
     assert "workers" in text and "/ChatTD/Houdini" in text and "instantiate hda" in text
 
 
-# -- widths (issue 15, item 3) ---------------------------------------------------------
+# -- widths ---------------------------------------------------------
 @pytest.mark.parametrize("width", [80, 120])
 def test_ids_are_whole_and_the_counts_keep_one_line(width: int) -> None:
     rows = [row(100_000 + i, status, description="heartbeat every second",

@@ -1,5 +1,5 @@
 """The window at 800×450, 1024×600 and 1280×720: no two pieces of text overlap and none
-runs off the window (issue 15, item 4); keys scroll and Escape does not close it; rows
+runs off the window; keys scroll and Escape does not close it; rows
 stay put under the pointer; GC time has its own colour in the frame graph."""
 
 from __future__ import annotations

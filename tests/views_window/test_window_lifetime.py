@@ -1,4 +1,4 @@
-"""The window header shows lifetime counts (issue 12, point 4): what ended over the
+"""The window header shows lifetime counts: what ended over the
 whole run, beside the per-status counts of what the table holds now."""
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ class HeaderView:
             c.text(x + 1.5 * cw, y, label, UI.text_dim)
             self._counts[status] = c.span(x + (len(label) + 2.5) * cw, y, gap - 3, UI.text)
             x += (len(label) + gap) * cw
-        # Lifetime counts (issue 12): what ended over the whole run, after the counts,
+        # Lifetime counts: what ended over the whole run, after the counts,
         # never running under the graph's labels.
         self._lifetime = c.span(x, y, max(0, int((right - x) // cw)), UI.text_dim)
         self._counts_version = -1
@@ -122,11 +122,12 @@ class HeaderView:
         longest that fits and the whole one on hover. The most needed come first, so
         the narrowest form still has the frame number, the rate and late frames."""
         host = self.host
-        late = f"late frames {s.late_frames}"
+        dropped = f" ({s.dropped_frames} dropped)" if s.dropped_frames else ""
+        late = f"late frames {s.late_frames}{dropped}"
         pieces = [
             (f"frame #{host.frame}  t={host.seconds:.2f}s", f"#{host.frame} {host.seconds:.1f}s"),
             (f"{s.measured_fps:5.1f} fps (target {host.fps:g})", f"{s.measured_fps:.0f} fps"),
-            (late, f"late {s.late_frames}"),
+            (late, f"late {s.late_frames}{dropped}"),
             (f"frame {format_ms(s.last_frame_time)} (mean {format_ms(s.mean_frame_time)}, "
              f"max {format_ms(s.max_frame_time)})", f"max {format_ms(s.max_frame_time)}"),
             (f"step {format_ms(s.last_step_time)}", ""),

@@ -1,0 +1,92 @@
+"""The host's per-frame callbacks and `next_frame()` waiters, in the order they run.
+
+`HostCore` runs a frame; what runs at the frame's two ends is kept here, so the frame
+loop reads as its order (waiters, start callbacks, cooks, end callbacks) and the
+lists have one owner. A callback that raises is reported through the host and
+harms no other callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["FrameCallback", "FrameCallbacks"]
+
+FrameCallback = Callable[[Any], object]
+
+
+class FrameCallbacks:
+    """``on_frame_start`` / ``on_frame_end`` callbacks and ``next_frame()`` waiters.
+
+    The host checks the calling thread before it calls any of these (its guard names
+    the host, which is what the user touched).
+    """
+
+    __slots__ = ("_end", "_report", "_start", "_waiters")
+
+    def __init__(self, report: Callable[[str, BaseException], None]) -> None:
+        self._report = report
+        self._start: list[FrameCallback] = []
+        self._end: list[FrameCallback] = []
+        self._waiters: list[asyncio.Future[int]] = []
+
+    def add_start(self, fn: FrameCallback) -> FrameCallback:
+        return self._add(self._start, fn, "on_frame_start")
+
+    def add_end(self, fn: FrameCallback) -> FrameCallback:
+        return self._add(self._end, fn, "on_frame_end")
+
+    def remove(self, fn: FrameCallback) -> bool:
+        """Stop calling a frame callback; True if it was registered."""
+        for callbacks in (self._start, self._end):
+            if fn in callbacks:
+                callbacks.remove(fn)
+                return True
+        return False
+
+    def new_waiter(self) -> asyncio.Future[int]:
+        """A future of the running loop that resolves with the next frame's number."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
+        return future
+
+    def resolve_waiters(self, frame: int) -> None:
+        waiters, self._waiters = self._waiters, []
+        for future in waiters:
+            if not future.done():
+                future.set_result(frame)
+
+    def run_start(self, host: object) -> None:
+        self._call_each(self._start, host, "on_frame_start")
+
+    def run_end(self, host: object) -> None:
+        self._call_each(self._end, host, "on_frame_end")
+
+    def close_waiters(self) -> None:
+        """Cancel every `next_frame()` waiter (the host closes: no frame will come)."""
+        waiters, self._waiters = self._waiters, []
+        for future in waiters:
+            future.cancel()
+
+    def close(self) -> None:
+        """Forget every callback and waiter (the host closed)."""
+        self.close_waiters()
+        self._start.clear()
+        self._end.clear()
+
+    def _add(self, callbacks: list[FrameCallback], fn: FrameCallback,
+             where: str) -> FrameCallback:
+        if not callable(fn):
+            raise TypeError(f"{where}() expected a callable taking the host, got {fn!r}")
+        callbacks.append(fn)
+        return fn
+
+    def _call_each(self, callbacks: list[FrameCallback], host: object, where: str) -> None:
+        # A copy: a callback may add or remove callbacks; the change applies next frame.
+        for fn in list(callbacks):
+            try:
+                fn(host)
+            except Exception as exc:
+                self._report(f"{where} callback {fn!r}", exc)
