@@ -43,14 +43,15 @@ def window_with_selection(path: Path, scene: str, frames: int, width: int, heigh
                           selected: str, args: dict[str, str] | None = None) -> None:
     """The window at ``width`` x ``height`` after ``frames`` frames of ``scene``, with
     the operator at ``selected`` open: its COMP dived into, its tile clicked."""
-    from pyglet.window import key
-
     from host.views.window import WindowView
 
     with Host(fps=60.0, realtime=False) as host:
         build_scene(load_scene(scene), host, args or {})
         view = WindowView(host, width=width, height=height, headless=None,
                           title=f"framehost · {scene}")
+        # Only now: the window chose pyglet's backend (display or headless EGL).
+        from pyglet.window import key
+
         try:
             host.run(frames=frames - 30)
             editor = view.screen.network

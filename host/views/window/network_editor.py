@@ -195,7 +195,9 @@ class NetworkEditor:
                 self.scroll_to(row - self.visible_rows + 1)
 
     # -- per frame ----------------------------------------------------------------------
-    def update(self) -> None:
+    def update(self, *, force: bool = False) -> None:
+        """Re-read the children and the viewers on screen when due (or with ``force``,
+        as a screenshot wants)."""
         host = self.host
         current = self.current
         if not current.valid:
@@ -208,7 +210,7 @@ class NetworkEditor:
             self.selected = None
             self._bound = ()
         every = max(1, round(host.fps / READS_PER_SECOND))
-        if host.frame - self._last_read < every and self._bound:
+        if host.frame - self._last_read < every and self._bound and not force:
             return
         self._last_read = host.frame
         self.children = self.current.children
