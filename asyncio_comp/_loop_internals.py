@@ -13,7 +13,9 @@ which may create a loop. Pacing non-realtime frames to outside work
 (`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the ``(reader,
 writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
 ``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
-transport's ``_exit_waiters``. For speed on every task: ``get_debug`` reads the loop's
+transport's ``_exit_waiters``. Telling where a task waits (`asyncio_comp.where`) reads
+the future a task waits on (``_fut_waiter``), an ``asyncio.sleep``'s timer (its local
+``h``) and a gather's ``_children``. For speed on every task: ``get_debug`` reads the loop's
 ``_debug`` flag, and `FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting
 its slots (``_callback``, ``_args``, ``_context``, ...) and appends it to
 ``loop._ready`` itself. `coroutine_closed` reads which objects a coroutine refers to
@@ -35,7 +37,7 @@ import socket
 from asyncio import futures as _futures
 from asyncio import tasks as _tasks
 from collections.abc import Callable, Container
-from types import CoroutineType, FunctionType
+from types import CoroutineType, FrameType, FunctionType
 from typing import Any, TypeVar
 
 from asyncio_comp.executor import DaemonThreadPool
@@ -49,8 +51,17 @@ _copy_context = contextvars.copy_context
 #: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
 _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
 
-__all__ = ["FrameEventLoop", "coroutine_closed", "forget_pending", "new_native_check",
-           "ready_count", "set_loop_reader"]
+__all__ = [
+    "FrameEventLoop",
+    "coroutine_closed",
+    "forget_pending",
+    "gathered",
+    "new_native_check",
+    "ready_count",
+    "set_loop_reader",
+    "sleep_deadline",
+    "waited_future",
+]
 
 
 class FrameEventLoop(asyncio.SelectorEventLoop):
@@ -290,6 +301,31 @@ def _addresses(fd: int) -> tuple[Any, Any]:
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:
     """How many callbacks wait in the loop's ready queue (CPython's ``loop._ready``)."""
     return len(loop._ready)  # type: ignore[attr-defined]
+
+
+def waited_future(task: asyncio.Task[Any]) -> asyncio.Future[Any] | None:
+    """The future a suspended task waits on (CPython's ``task._fut_waiter``), or None."""
+    return getattr(task, "_fut_waiter", None)
+
+
+def sleep_deadline(frame: FrameType) -> float | None:
+    """The loop time an ``asyncio.sleep`` suspended in ``frame`` wakes at (its timer
+    is the local ``h``; a ``sleep(0)`` has none), or None."""
+    if frame.f_code is not _SLEEP_CODE:
+        return None
+    handle = frame.f_locals.get("h")
+    return handle.when() if isinstance(handle, asyncio.TimerHandle) else None
+
+
+_SLEEP_CODE = asyncio.sleep.__code__
+
+
+def gathered(future: asyncio.Future[Any]) -> list[asyncio.Future[Any]] | None:
+    """The futures an ``asyncio.gather`` future waits on (its ``_children``); None
+    for any other future."""
+    if not isinstance(future, _GATHERING):
+        return None
+    return list(getattr(future, "_children", ()))
 
 
 def forget_pending(task: asyncio.Task[Any]) -> None:

@@ -67,11 +67,22 @@ class BlockingReport:
 
 
 class BlockingWatch:
-    """Collects `BlockingReport`s; keeps the newest ``keep`` of them."""
+    """Collects `BlockingReport`s; keeps the newest ``keep`` of them.
+
+    It also itemises slow steps for frame blame (`td.blame`): every step already
+    compares its time with ``threshold``, so that comparison is made against the
+    lower of the blocking threshold and the blame's; a step past it costs one call
+    here, and a fast step nothing more than it always did.
+    """
 
     def __init__(self, threshold: float, host: HostCore,
                  on_report: Callable[[BlockingReport], object], keep: int = 100) -> None:
-        self.threshold = threshold
+        #: Seconds a step may hold the loop before it is reported as blocking.
+        self.report_threshold = threshold
+        #: The host's frame blame, which itemises steps of `blame.threshold` or more.
+        self.blame = host.blame
+        #: What every step compares its time with: the lower of the two above.
+        self.threshold = min(threshold, self.blame.threshold)
         self._host = host
         #: The host's ``wall_clock``, refreshed by `follow_host()` once a frame: a
         #: coroutine step reads this plain attribute, not the host's property.
@@ -89,24 +100,35 @@ class BlockingWatch:
         """Take up the host's current ``wall_clock`` (a test may have replaced it) and
         note the thread's usage, once a frame before the loop steps."""
         self.clock = self._host.wall_clock
+        self.threshold = min(self.report_threshold, self.blame.threshold)
         # Thread usage says something only about time the system's clock measured;
         # a replaced clock (a test's fake) is taken at its word.
         self._usage = _usage() if self.clock in SYSTEM_CLOCKS else None
 
+    def set_report_threshold(self, seconds: float) -> None:
+        """Report steps that hold the loop ``seconds`` or longer from now on."""
+        self.report_threshold = seconds
+        self.threshold = min(seconds, self.blame.threshold)
+
     def check(self, task_id: int, description: str, seconds: float, gc_seconds: float) -> None:
         """A step of ``seconds`` (``gc_seconds`` of them in the collector) ended above
-        the threshold: report it if its own time is above it too, unless the thread
-        neither computed past the threshold nor waited of its own accord since the
-        frame's step began (it was preempted: see the module docstring)."""
+        the threshold. Its own time is itemised for frame blame if it is past the
+        blame's threshold; and it is reported as blocking if past the report
+        threshold, unless the thread neither computed past it nor waited of its own
+        accord since the frame's step began (it was preempted: see the module
+        docstring)."""
         own = seconds - gc_seconds
-        if own < self.threshold:
+        blame = self.blame
+        if own >= blame.threshold:
+            blame.charge("task", f"#{task_id} {description}", own, self.clock())
+        if own < self.report_threshold:
             return
         before = self._usage
         if before is not None:
             now = _usage()
             self._usage = now
             cpu, waits = (0.0, 1) if now is None else (now[0] - before[0], now[1] - before[1])
-            if cpu < self.threshold and waits == 0:
+            if cpu < self.report_threshold and waits == 0:
                 self.preempted += 1
                 return
         self.report(task_id, description, own)

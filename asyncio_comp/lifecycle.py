@@ -288,6 +288,13 @@ class TaskLifecycle:
 
     def fire_callbacks(self) -> None:
         """Call the completion callbacks of the tasks that ended, once each."""
+        # Each callback is timed from the reading that ended the one before (one
+        # clock read per callback) for frame blame; while a trace observes, every
+        # callback is itemised, else only those past the blame's threshold.
+        blame = self.watch.blame
+        clock = self.watch.clock
+        threshold = 0.0 if blame.observer is not None else blame.threshold
+        since = clock()
         # A callback may submit or cancel tasks; endings it causes are fired too.
         while self._ended:
             ended, self._ended = self._ended, []
@@ -307,6 +314,11 @@ class TaskLifecycle:
                     # keep their turn: their callbacks fire on the next frame or at close.
                     self._ended[:0] = ended[index + 1:]
                     raise
+                now = clock()
+                if now - since >= threshold:
+                    blame.charge("callback", f"#{rec.task_id} {rec.description}",
+                                 now - since, now)
+                since = now
 
     def fire_all_callbacks(self) -> list[BaseException]:
         """At close: fire every callback still due, whatever some of them raise; the

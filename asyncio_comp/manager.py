@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.pacing import OutsidePacer
+from asyncio_comp.progress import submitting_task_id
 from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.validation import close_given, coroutine_name, is_new_native, validate_run
+from asyncio_comp.where import await_chain
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
@@ -130,6 +132,7 @@ class AsyncIOManager:
             registry = self._registry
             rec = TaskRecord(registry.next_id(), coro, description or coro.__qualname__,
                              info, None, completion_callback, self._now(), lifecycle)
+            rec.parent_id = submitting_task_id()
             registry.add(rec)
             lifecycle.submitted(rec)
             registry.version += 1
@@ -157,6 +160,7 @@ class AsyncIOManager:
         """Track one checked coroutine as a new pending task; its id."""
         rec = TaskRecord(self._registry.next_id(), coro, name, info, timeout, callback, now,
                          self._lifecycle)
+        rec.parent_id = submitting_task_id()
         self._registry.add(rec)  # registered and counted together
         self._lifecycle.submitted(rec)
         return rec.task_id
@@ -256,6 +260,24 @@ class AsyncIOManager:
     def task_count(self) -> int:
         return len(self._registry)
 
+    def where(self, task_id: int) -> list[str]:
+        """Where a task is waiting: its await chain, outermost first, as
+        ``file:line in function`` lines, ending with a line naming the innermost
+        awaitable (a sleep and when it wakes, a future, another task, a worker job, a
+        socket read). ``[]`` when the task is not waiting: pending, ended, running
+        this very moment, or not tracked.
+
+        Raises:
+            TypeError: ``task_id`` is not an int.
+        """
+        self._guard.check(self)
+        if isinstance(task_id, bool) or not isinstance(task_id, int):
+            raise TypeError(f"where() expected a task id (int), got {task_id!r}")
+        rec = self._registry.get(task_id)
+        if rec is None or rec.status is not TaskStatus.RUNNING:
+            return []
+        return await_chain(rec.coro, rec.task, self._loop.time())
+
     @property
     def blocking_reports(self) -> tuple[BlockingReport, ...]:
         """The newest coroutine steps that blocked the loop for longer than a frame."""
@@ -264,13 +286,13 @@ class AsyncIOManager:
     @property
     def blocking_threshold(self) -> float:
         """Seconds one coroutine step may hold the loop before it is reported."""
-        return self._blocking.threshold
+        return self._blocking.report_threshold
 
     @blocking_threshold.setter
     def blocking_threshold(self, seconds: float) -> None:
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
             raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
-        self._blocking.threshold = float(seconds)
+        self._blocking.set_report_threshold(float(seconds))
 
     def GetLifetimeCounts(self) -> dict[TaskStatus, int]:
         """How many tasks ended in each final status (completed, failed, cancelled,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from asyncio import _get_running_loop
 from contextvars import Context, ContextVar, copy_context
 from typing import Protocol
 
@@ -35,7 +36,7 @@ from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import TaskStatus
 
 __all__ = ["ChangeSink", "TaskHandle", "child_context", "current_task", "current_task_id",
-           "report_progress"]
+           "report_progress", "submitting_task_id"]
 
 
 class ChangeSink(Protocol):
@@ -122,6 +123,16 @@ def child_context(loop: asyncio.AbstractEventLoop, context: Context | None) -> C
     context = copy_context() if context is None else context.copy()
     context.run(_parent.set, rec)
     return context
+
+
+def submitting_task_id() -> int | None:
+    """The id of the tracked task whose code runs now, or None: the parent of a task
+    submitted now. Outside a running loop (a scene's build, a completion callback)
+    that is a single C-level check, as ``Run`` asks it for every task."""
+    if _get_running_loop() is None:
+        return None
+    rec = _current_record()
+    return None if rec is None else rec.task_id
 
 
 def current_task() -> TaskHandle:

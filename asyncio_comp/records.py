@@ -42,6 +42,8 @@ class TaskRow:
     info: str
     progress: float | None
     timeout: float | None
+    #: The task whose code submitted this one (its id), or None.
+    parent_id: int | None = None
 
     def duration(self, now: float) -> float:
         end = self.completed_at if self.completed_at is not None else now
@@ -81,6 +83,7 @@ class TaskRecord(TrackedCoroutine):
         "newer_active",
         "older_active",
         "owner",
+        "parent_id",
         "progress",
         "result",
         "status",
@@ -114,6 +117,8 @@ class TaskRecord(TrackedCoroutine):
         self.result: Any = None
         self.error: BaseException | None = None
         self.progress: float | None = None
+        # The id of the tracked task whose code submitted this one (Run sets it).
+        self.parent_id: int | None = None
         # The asyncio task running the record; after the ending, kept only until
         # the completion callback has it.
         self.task: asyncio.Task[Any] | None = None
@@ -167,7 +172,7 @@ class TaskRecord(TrackedCoroutine):
             row = self._row = TaskRow(
                 self.task_id, self.status, self.description, self.created_at,
                 self.completed_at, self.error_text, format_info(self.info), self.progress,
-                self.timeout,
+                self.timeout, self.parent_id,
             )
         return row
 
@@ -185,6 +190,7 @@ class TaskRecord(TrackedCoroutine):
             "error": self.error,
             "has_result": self.result is not None,
             "info": self.info,
+            "parent_id": self.parent_id,
         }
 
 

@@ -1,4 +1,5 @@
-"""The ``framehost`` command (also ``python -m host``): run a scene in a view, list scenes.
+"""The ``framehost`` command (also ``python -m host``): run a scene in a view, list scenes,
+check operator code for framehost-only idioms (`host.check`).
 
 This module dispatches: the parser and its flags are `host.cli_args`, the ``run``
 command's phases `host.run_command`. Diagnostics go to stderr, one line (or one
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from host.check import run_check
 from host.cli_args import DEFAULT_BOUNDED_SECONDS, UsageError, build_parser, check_run_flags
 from host.interrupts import Interrupts
 from host.run_command import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunCommand
@@ -57,6 +59,8 @@ def main(argv: Sequence[str] | None = None, *, quiet_after: bool = False) -> int
         if args.name is not None:
             return _describe_scene(out, err, args.name)
         return _list_scenes(out)
+    if args.command == "check":
+        return run_check(args.paths, sys.stdout, sys.stderr)
     if args.command == "run":
         try:
             check_run_flags(args)

@@ -115,6 +115,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                             f"{MIN_SIZE[0]}x{MIN_SIZE[1]}")
     shown.add_argument("--screenshot", type=Path, metavar="FILE.png",
                        help="(window view) save the last frame drawn to FILE.png")
+    shown.add_argument("--trace", type=Path, metavar="FILE.json",
+                       help="write the run in the Trace Event Format (tasks, frames, "
+                            "callbacks, collections, task lineage), to open in Perfetto's UI")
     shown.add_argument("--show", metavar="PATH",
                        help="(terminal and headless views) print the DAT at PATH (a table or "
                             "text DAT, e.g. /chat/conversations) whole when the run ends; the "
@@ -127,6 +130,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         description="List the bundled scenes with a line about each; with NAME, describe "
                     "that scene and the --arg KEY=VALUE arguments its build() takes.")
     scenes.add_argument("name", nargs="?", metavar="NAME", help="a bundled scene's name")
+    check = commands.add_parser(
+        "check", help="list the framehost-only idioms in operator code",
+        description="Read operator code (nothing is run) and list the framehost-only idioms "
+                    "that would behave differently or fail in TouchDesigner/LOPs, one line "
+                    "each: file:line, what differs, the portable form. Exit status 0 when "
+                    "clean, 1 when something was found, 2 when a file cannot be read.")
+    check.add_argument("paths", metavar="FILE", nargs="+",
+                       help="a Python file, or a folder (its .py files)")
     return parser, run
 
 
@@ -190,7 +201,7 @@ def _scene_arg(text: str) -> tuple[str, object]:
 
 def check_run_flags(args: argparse.Namespace) -> None:
     """Checks across flags: a repeated ``--arg``, a flag used with a view it does not
-    apply to, ``--screenshot``'s file."""
+    apply to, ``--trace``'s file, ``--screenshot``'s file."""
     keys = [key for key, _ in args.scene_args]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
@@ -200,6 +211,12 @@ def check_run_flags(args: argparse.Namespace) -> None:
     if args.show is not None and args.view == "window":
         raise UsageError("--show prints a DAT in the terminal and headless views; in the "
                          "window, select the DAT's tile to see it")
+    trace: Path | None = args.trace
+    if trace is not None:
+        if trace.suffix.lower() != ".json":
+            raise UsageError(f"--trace expected a .json file, got {str(trace)!r}")
+        if not trace.parent.resolve().is_dir():
+            raise UsageError(f"--trace folder {str(trace.parent)!r} does not exist")
     shot: Path | None = args.screenshot
     if shot is None:
         return

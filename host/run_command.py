@@ -32,9 +32,15 @@ from host.assemble import Host
 from host.cli_args import DEFAULT_BOUNDED_SECONDS, DEFAULT_SIZE, UsageError
 from host.interrupts import Interrupts
 from host.scene_loader import Scene, SceneError, build_scene, load_scene
+from host.trace import TraceWriter
 from host.views.dat_text import DatShown, read_dat, render_dat
 from host.views.display import display_available
-from host.views.summary import covered_seconds, render_summary, summary_line
+from host.views.summary import (
+    covered_seconds,
+    render_summary,
+    summary_line,
+    worst_frame_lines,
+)
 from host.views.terminal import TerminalView
 from host.views.worker_panel import worker_snapshots
 
@@ -76,6 +82,7 @@ class RunCommand:
         self._screenshot_status = EXIT_OK
         self._final = _FinalState()
         self._shown: DatShown | str | None = None
+        self._trace: TraceWriter | None = None
 
     def __call__(self) -> int:
         prepared = self._prepare()
@@ -170,6 +177,8 @@ class RunCommand:
         on (the caller still shuts down), None when the report decides it."""
         interrupts = self._interrupts
         try:
+            if self._args.trace is not None:  # before the build: its first tasks are traced
+                self._trace = TraceWriter(host, self._args.trace, name=f"framehost {scene.name}")
             build_scene(scene, host, dict(self._args.scene_args))
             try:
                 self._view = _open_view(view_kind, host, scene, self._out,
@@ -215,6 +224,12 @@ class RunCommand:
                 host.close()
             except Exception as exc:  # a close hook failed; each was logged as it did
                 self.say(f"closing the host: {exc}", "red")
+            finally:
+                trace = self._trace
+                if trace is not None:  # after the close: the tasks it cancelled end in it
+                    trace.close()
+                    self.say(f"wrote the trace ({trace.events} events) to "
+                             f"{str(self._args.trace)!r}")
 
     # -- 4. report ------------------------------------------------------------------
     def _report(self, scene: Scene, view_kind: str, host: Host) -> int:
@@ -241,7 +256,9 @@ class RunCommand:
         elif view_kind == "window" and self._stopped_early:
             self.say(f"the window was closed after {host.frame} frames; cancelled {tasks} "
                      f"and closed the loop")
-        # The same last line whatever the view, so runs compare at a glance.
+        # The same last lines whatever the view, so runs compare at a glance.
+        for line in worst_frame_lines(host.blame.worst()):
+            self.say(line)
         self.say(summary)
         return status
 

@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from td import current
+from td.blame import FrameBlame, FrameSpan
 from td.clock import FrameClock
 from td.frame_callbacks import FrameCallback, FrameCallbacks
 from td.frame_wait import FrameWait
@@ -44,6 +45,8 @@ from td.thread_guard import ThreadGuard
 __all__ = ["FrameState", "HostCore", "HostPhase"]
 
 log = logging.getLogger("framehost")
+
+FrameListener = Callable[[FrameSpan], object]
 
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
 # a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
@@ -105,7 +108,9 @@ class HostCore:
         self.gc_watch.install()
         weakref.finalize(self, self.gc_watch.uninstall)
         self._stats = StatsRecorder()
+        self._blame = FrameBlame(self.clock.period)
         self._callbacks = FrameCallbacks(self.report_exception)
+        self._frame_listeners: list[FrameListener] = []
         self._hooks = HookRegistry(self.guard)
         self._phase = HostPhase.OPEN
         self._frame_state = FrameState.BETWEEN_FRAMES
@@ -165,7 +170,32 @@ class HostCore:
 
     @property
     def stats(self) -> FrameStats:
-        return self._stats.snapshot()
+        return self._stats.snapshot(self._blame.reports)
+
+    @property
+    def blame(self) -> FrameBlame:
+        """Who spent each frame's time: the late frames' reports (also in
+        ``stats.late_frame_reports``), the worst of the run, and `FrameBlame.charge`
+        for a component that itemises its own work (see `td.blame`)."""
+        return self._blame
+
+    def add_frame_listener(self, fn: FrameListener) -> FrameListener:
+        """Call ``fn(span)`` after every frame with its `FrameSpan` (number, wall-clock
+        start, duration, late report); for trace writers and timelines. Returns ``fn``."""
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"add_frame_listener() expected a callable taking a FrameSpan, "
+                            f"got {fn!r}")
+        self._frame_listeners.append(fn)
+        return fn
+
+    def remove_frame_listener(self, fn: FrameListener) -> bool:
+        """Stop calling ``fn``; True if it was listening."""
+        self.guard.check(self)
+        if fn in self._frame_listeners:
+            self._frame_listeners.remove(fn)
+            return True
+        return False
 
     @property
     def closed(self) -> bool:
@@ -199,10 +229,14 @@ class HostCore:
         self.guard.check(self)
         return self._callbacks.add_start(fn)
 
-    def on_frame_end(self, fn: FrameCallback) -> FrameCallback:
-        """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator)."""
+    def on_frame_end(self, fn: FrameCallback, *, view: bool = False) -> FrameCallback:
+        """Call ``fn(host)`` at the end of every frame; returns ``fn`` (a decorator).
+
+        ``view=True`` says ``fn`` draws a view: frame blame then counts its time as
+        the view's (kind ``view``) rather than a callback's.
+        """
         self.guard.check(self)
-        return self._callbacks.add_end(fn)
+        return self._callbacks.add_end(fn, view=view)
 
     def remove_callback(self, fn: FrameCallback) -> bool:
         """Stop calling a frame callback; True if it was registered."""
@@ -348,32 +382,45 @@ class HostCore:
             raise RuntimeError(f"{what}() called from inside a frame; frames cannot nest")
 
     def _run_frame(self) -> None:
+        blame = self._blame
         self.clock.begin_frame()
+        served = blame.mark  # costs charged while the loop ran before this frame
         perf = self._wall_clock
         gc_watch = self.gc_watch
         gc_before = gc_watch.total
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
+        frame = self.clock.frame
         try:
             with self._running(FrameState.FRAME):
-                self._callbacks.resolve_waiters(self.clock.frame)
-                self._callbacks.run_start(self)
-                cook_started = perf()
-                self._hooks.run_cooks()
-                step_time = perf() - cook_started
-                self._callbacks.run_end(self)
+                self._callbacks.resolve_waiters(frame)
+                # Each callback and hook is timed from the reading that ended the one
+                # before: one clock read per item, the phase boundaries among them.
+                cook_started = self._callbacks.run_start(self, perf, blame, started)
+                cooked = self._hooks.run_cooks(perf, blame, cook_started)
+                step_time = cooked - cook_started
+                self._callbacks.run_end(self, perf, blame, cooked)
         finally:
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
             self._gc.end_frame(self.clock.slack())
             if self._phase is HostPhase.CLOSE_REQUESTED:
                 self.close()  # asked for from inside the frame (a callback, a task)
+        duration = perf() - started
+        gc_time = gc_watch.total - gc_before
+        if gc_time >= blame.threshold:
+            blame.charge("gc", "collector", gc_time)
+        report = blame.end_frame(frame, duration, served)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
         stats.dropped_frames = self.clock.dropped_frames
-        stats.record(perf() - started, step_time, interval, gc_watch.total - gc_before)
+        stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
+        if self._frame_listeners:
+            span = FrameSpan(frame, started, duration, report)
+            for listener in tuple(self._frame_listeners):
+                listener(span)
         if gc_watch.interrupt_pending:
             gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
 

@@ -24,14 +24,11 @@ class DAT(OP):
     OPType: ClassVar[str] = "DAT"
     #: True for a table of cells, False for free-form text (TD's ``isTable``/``isText``).
     isTable: ClassVar[bool] = False
+    isDAT: ClassVar[bool] = True
 
     @property
     def isText(self) -> bool:
         return not self.isTable
-
-    @property
-    def isDAT(self) -> bool:
-        return True
 
     @property
     def text(self) -> str:

@@ -32,6 +32,7 @@ class Extensions:
         object.__setattr__(self, "_owner", owner)
         object.__setattr__(self, "_items", {})
         object.__setattr__(self, "_promoted", [])
+        object.__setattr__(self, "_attached", [])
 
     def attach(self, ext: object, name: str | None, promote: bool) -> Any:
         """What ``comp.addExtension`` does once the thread is checked; see there."""
@@ -48,9 +49,15 @@ class Extensions:
             raise ValueError(f"{self._owner.path} already has an extension named {name!r}")
         instance = ext(self._owner) if isinstance(ext, type) else ext
         items[name] = instance
+        self.__dict__["_attached"].append((name, ext, promote))
         if promote:
             self.__dict__["_promoted"].append(instance)
         return instance
+
+    def attached(self) -> list[tuple[str, object, bool]]:
+        """``(name, ext, promote)`` for each extension, ``ext`` as it was given to
+        ``addExtension`` (a class or an instance): what a copy of the COMP attaches."""
+        return list(self.__dict__["_attached"])
 
     def promoted(self, name: str) -> Any:
         """The member ``name`` of the first promoted extension that has it.

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from td.blame import BlameKind, FrameBlame
 
 __all__ = ["FrameCallback", "FrameCallbacks"]
 
@@ -24,25 +27,32 @@ class FrameCallbacks:
     the host, which is what the user touched).
     """
 
-    __slots__ = ("_end", "_report", "_start", "_waiters")
+    __slots__ = ("_end", "_report", "_start", "_views", "_waiters")
 
     def __init__(self, report: Callable[[str, BaseException], None]) -> None:
         self._report = report
         self._start: list[FrameCallback] = []
         self._end: list[FrameCallback] = []
+        self._views: set[FrameCallback] = set()  # end callbacks that draw a view
         self._waiters: list[asyncio.Future[int]] = []
 
     def add_start(self, fn: FrameCallback) -> FrameCallback:
         return self._add(self._start, fn, "on_frame_start")
 
-    def add_end(self, fn: FrameCallback) -> FrameCallback:
-        return self._add(self._end, fn, "on_frame_end")
+    def add_end(self, fn: FrameCallback, *, view: bool = False) -> FrameCallback:
+        """``view``: ``fn`` draws a view (frame blame's kind ``view``)."""
+        self._add(self._end, fn, "on_frame_end")
+        if view:
+            self._views.add(fn)
+        return fn
 
     def remove(self, fn: FrameCallback) -> bool:
         """Stop calling a frame callback; True if it was registered."""
         for callbacks in (self._start, self._end):
             if fn in callbacks:
                 callbacks.remove(fn)
+                if fn not in self._end:
+                    self._views.discard(fn)
                 return True
         return False
 
@@ -58,11 +68,16 @@ class FrameCallbacks:
             if not future.done():
                 future.set_result(frame)
 
-    def run_start(self, host: object) -> None:
-        self._call_each(self._start, host, "on_frame_start")
+    def run_start(self, host: object, clock: Callable[[], float], blame: FrameBlame,
+                  since: float) -> float:
+        """Call the start callbacks; the clock's reading after the last one (``since``
+        when there are none). See `_call_each`."""
+        return self._call_each(self._start, host, "on_frame_start", clock, blame, since)
 
-    def run_end(self, host: object) -> None:
-        self._call_each(self._end, host, "on_frame_end")
+    def run_end(self, host: object, clock: Callable[[], float], blame: FrameBlame,
+                since: float) -> float:
+        """Call the end callbacks, as `run_start` does."""
+        return self._call_each(self._end, host, "on_frame_end", clock, blame, since)
 
     def close_waiters(self) -> None:
         """Cancel every `next_frame()` waiter (the host closes: no frame will come)."""
@@ -83,10 +98,27 @@ class FrameCallbacks:
         callbacks.append(fn)
         return fn
 
-    def _call_each(self, callbacks: list[FrameCallback], host: object, where: str) -> None:
+    def _call_each(self, callbacks: list[FrameCallback], host: object, where: str,
+                   clock: Callable[[], float], blame: FrameBlame, since: float) -> float:
+        """Call each callback, timed from the reading that ended the one before (one
+        clock read each); one that took `FrameBlame.threshold` or more is itemised
+        as a ``hook`` (a ``view`` if it draws one)."""
+        if not callbacks:
+            return since
         # A copy: a callback may add or remove callbacks; the change applies next frame.
         for fn in list(callbacks):
             try:
                 fn(host)
             except Exception as exc:
                 self._report(f"{where} callback {fn!r}", exc)
+            now = clock()
+            if now - since >= blame.threshold:
+                kind: BlameKind = "view" if fn in self._views else "hook"
+                blame.charge(kind, f"{where} {_callable_name(fn)}", now - since, now)
+            since = now
+        return since
+
+
+def _callable_name(fn: Callable[..., object]) -> str:
+    name = getattr(fn, "__qualname__", None)
+    return name if isinstance(name, str) else repr(fn)

@@ -24,14 +24,17 @@ import gc
 import threading
 from collections.abc import Callable
 
-__all__ = ["GcWatch"]
+__all__ = ["CollectionListener", "GcWatch"]
+
+#: ``fn(started, ended, generation)``: one collection, on the watch's clock.
+CollectionListener = Callable[[float, float, int], object]
 
 
 class GcWatch:
     """Sums the wall time of garbage collections between `install` and `uninstall`."""
 
-    __slots__ = ("_main_thread", "_started", "clock", "collections", "installed",
-                 "interrupt_pending", "total")
+    __slots__ = ("_listeners", "_main_thread", "_started", "clock", "collections",
+                 "installed", "interrupt_pending", "total")
 
     def __init__(self, clock: Callable[[], float]) -> None:
         #: The wall clock collections are timed on; the host keeps it equal to its
@@ -45,6 +48,7 @@ class GcWatch:
         #: A Ctrl-C caught in a main-thread collection, not delivered yet.
         self.interrupt_pending = False
         self._started: float | None = None
+        self._listeners: tuple[CollectionListener, ...] = ()
         self._main_thread = threading.main_thread().ident
 
     def install(self) -> None:
@@ -65,8 +69,11 @@ class GcWatch:
             if phase == "start":
                 self._started = self.clock()
             elif self._started is not None:
-                self.total += self.clock() - self._started
+                ended = self.clock()
+                self.total += ended - self._started
                 self.collections += 1
+                for listener in self._listeners:
+                    listener(self._started, ended, info["generation"])
                 self._started = None
         except KeyboardInterrupt:
             # Raised here it would be printed and dropped by the collector.
@@ -75,6 +82,22 @@ class GcWatch:
                 self.interrupt_pending = True
             else:
                 _thread.interrupt_main()
+
+    def add_listener(self, fn: CollectionListener) -> None:
+        """Call ``fn(started, ended, generation)`` after every collection (wall-clock
+        times). It runs inside the collector's callback, where an exception is only
+        printed: it should store what it needs and return (a trace writer buffers)."""
+        if not callable(fn):
+            raise TypeError(f"add_listener() expected a callable taking (started, ended, "
+                            f"generation), got {fn!r}")
+        self._listeners = (*self._listeners, fn)
+
+    def remove_listener(self, fn: CollectionListener) -> bool:
+        """Stop calling ``fn``; True if it was listening."""
+        if fn not in self._listeners:
+            return False
+        self._listeners = tuple(f for f in self._listeners if f != fn)
+        return True
 
     def deliver_interrupt(self) -> None:
         """Re-deliver a Ctrl-C caught inside a main-thread collection; call it outside

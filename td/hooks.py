@@ -10,8 +10,12 @@ owner is destroyed (like the frame callbacks' ``remove_callback``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from td.thread_guard import ThreadGuard
+
+if TYPE_CHECKING:
+    from td.blame import FrameBlame
 
 __all__ = ["Hook", "HookRegistry"]
 
@@ -19,11 +23,12 @@ __all__ = ["Hook", "HookRegistry"]
 class Hook:
     """One registered cook or close hook; ``remove()`` unregisters it."""
 
-    __slots__ = ("_fn", "_guard", "_hooks", "_kind")
+    __slots__ = ("_fn", "_guard", "_hooks", "_kind", "_owner")
 
     def __init__(self, fn: Callable[[], object], hooks: list[Hook], guard: ThreadGuard,
-                 kind: str) -> None:
+                 kind: str, owner: object | None = None) -> None:
         self._fn = fn
+        self._owner = owner
         self._hooks: list[Hook] | None = hooks
         self._guard = guard
         self._kind = kind
@@ -34,6 +39,16 @@ class Hook:
         return self._fn
 
     @property
+    def name(self) -> str:
+        """Who the hook works for, as frame blame names it: its owner's path (an
+        operator's), else the callable's qualified name."""
+        path = getattr(self._owner, "path", None)
+        if isinstance(path, str):
+            return path
+        name = getattr(self._fn, "__qualname__", None)
+        return name if isinstance(name, str) else repr(self._fn)
+
+    @property
     def active(self) -> bool:
         """True until `remove()` (or the host's close) took the hook out."""
         return self._hooks is not None
@@ -42,6 +57,7 @@ class Hook:
         """Stop running this hook; True if it was still registered. Idempotent."""
         self._guard.check(self)
         hooks, self._hooks = self._hooks, None
+        self._owner = None  # a removed hook must not keep its operator alive
         if hooks is None:
             return False
         hooks.remove(self)
@@ -49,7 +65,7 @@ class Hook:
 
     def detach(self) -> None:
         """Mark the hook removed without touching its list (the host cleared it)."""
-        self._hooks = None
+        self._hooks = self._owner = None
 
     def __repr__(self) -> str:
         state = "active" if self.active else "removed"
@@ -84,12 +100,29 @@ class HookRegistry:
         """Remove every hook registered with ``owner``; how many were still active."""
         return sum(hook.remove() for hook in self._owned.pop(id(owner), []))
 
-    def run_cooks(self) -> None:
-        """Run each active cook hook once, in registration order."""
+    def run_cooks(self, clock: Callable[[], float], blame: FrameBlame, since: float) -> float:
+        """Run each active cook hook once, in registration order; the clock's reading
+        after the last one (``since`` when none ran).
+
+        Each is timed from the reading that ended the one before (one clock read per
+        hook). One that took `FrameBlame.threshold` or more is itemised as a ``hook``
+        named by `Hook.name`, for the share that the costs it itemised itself (task
+        steps, completion callbacks) did not take.
+        """
         # A copy: a cook may destroy a COMP, removing hooks from the list.
         for hook in tuple(self._cook):
-            if hook.active:
-                hook.fn()
+            if not hook.active:
+                continue
+            mark = blame.mark
+            hook.fn()
+            now = clock()
+            spent = now - since
+            if spent >= blame.threshold:
+                own = spent - blame.since(mark)
+                if own >= blame.threshold:
+                    blame.charge("hook", hook.name, own, now)
+            since = now
+        return since
 
     def run_close(self, log_error: Callable[[Hook, Exception], None]
                   ) -> tuple[list[Exception], list[BaseException]]:
@@ -124,7 +157,7 @@ class HookRegistry:
 
     def _add(self, hooks: list[Hook], fn: Callable[[], object], owner: object | None,
              kind: str) -> Hook:
-        hook = Hook(fn, hooks, self._guard, kind)
+        hook = Hook(fn, hooks, self._guard, kind, owner)
         hooks.append(hook)
         if owner is not None:
             self._owned.setdefault(id(owner), []).append(hook)

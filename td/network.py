@@ -8,24 +8,33 @@ host's thread guard first, so a violation changes nothing.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from td import op_copy
+from td import storage as storage_ops
+from td.destroyed import DestroyedGuard, OperatorDestroyed
 from td.extensions import Extensions, MissingAttribute
+from td.op_patterns import find_children, has_wildcard, match_path
 from td.pages import CustomPages, Page, matching_pars
 from td.params import BuiltinStrPar, Par, ParCollection, ParSpec
+from td.tags import TagSet
 
 if TYPE_CHECKING:
     from td.hooks import Hook
     from td.stats import FrameStats
     from td.thread_guard import ThreadGuard
 
-__all__ = ["OP", "BaseCOMP", "Extensions", "OperatorHost"]
+__all__ = ["OP", "BaseCOMP", "Extensions", "OpState", "OperatorDestroyed", "OperatorHost"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 OpT = TypeVar("OpT", bound="OP")
+
+_builtin_type = type  # findChildren() takes TD's argument named ``type``
 
 
 class OperatorHost(Protocol):
@@ -85,6 +94,38 @@ class OperatorHost(Protocol):
     def stop(self) -> None: ...
 
 
+class OpState(Enum):
+    """Where an operator is in its life; `OP.valid` is True only while `ALIVE`."""
+
+    ALIVE = "alive"
+    """In the network: everything works."""
+    CLOSED = "closed"
+    """Its host closed (or it is being destroyed): its ``onDestroy`` ran, ``valid`` is
+    False, and what it held stays readable (a test reads the last table after
+    ``close()``)."""
+    DESTROYED = "destroyed"
+    """Removed by ``destroy()``: touching it raises `OperatorDestroyed`, as in TD."""
+
+
+class OpIndex:
+    """The operators of one network by ``id`` (TD's ``op(id)``), shared by all of them."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._ops: dict[int, OP] = {}
+
+    def add(self, node: OP) -> int:
+        op_id = next(self._ids)
+        self._ops[op_id] = node
+        return op_id
+
+    def remove(self, op_id: int) -> None:
+        self._ops.pop(op_id, None)
+
+    def get(self, op_id: int) -> OP | None:
+        return self._ops.get(op_id)
+
+
 class OP:
     """Base of every operator: a name, a place in the tree, parameters.
 
@@ -94,7 +135,11 @@ class OP:
     """
 
     parameters: ClassVar[tuple[ParSpec, ...]] = ()
+    #: TD's ``family`` ('COMP', 'DAT') and ``OPType`` ('baseCOMP', 'tableDAT').
     family: ClassVar[str] = "OP"
+    OPType: ClassVar[str] = "OP"
+    isCOMP: ClassVar[bool] = False
+    isDAT: ClassVar[bool] = False
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         self._host = host
@@ -107,7 +152,12 @@ class OP:
             self._path = "/" + name
         else:
             self._path = f"{parent._path}/{name}"
-        self._valid = True
+        self._state = OpState.ALIVE
+        self._index: OpIndex = parent._index if parent is not None else OpIndex()
+        self._id = self._index.add(self)
+        self._storage: dict[str, Any] = {}
+        self._tags = TagSet(self._path)
+        self._comment = ""
         specs: dict[str, ParSpec] = {}
         for klass in reversed(type(self).__mro__):
             for spec in klass.__dict__.get("parameters", ()):
@@ -137,7 +187,95 @@ class OP:
 
     @property
     def valid(self) -> bool:
-        return self._valid
+        """True while the operator is in the network (False once destroyed or closed)."""
+        return self._state is OpState.ALIVE
+
+    @property
+    def state(self) -> OpState:
+        return self._state
+
+    @property
+    def id(self) -> int:
+        """A number unique among the operators of this host (``op(id)`` finds it)."""
+        return self._id
+
+    @property
+    def type(self) -> str:
+        """TD's ``type``: the OPType without its family ('table' for a tableDAT)."""
+        return self.OPType.removesuffix(self.family)
+
+    @property
+    def children(self) -> list[OP]:
+        """The operators inside this one: none, but for a COMP (as in TD)."""
+        self._guard.check(self)
+        return []
+
+    # -- user data: tags, comment, storage ---------------------------------------
+    @property
+    def tags(self) -> TagSet:
+        """A set of strings to find operators by (``findChildren(tags=[...])``)."""
+        self._guard.check(self)
+        return self._tags
+
+    @tags.setter
+    def tags(self, tags: Iterable[str]) -> None:
+        self._guard.check(self)
+        self._tags = TagSet(self._path, tags)  # checked whole before it replaces
+
+    @property
+    def comment(self) -> str:
+        self._guard.check(self)
+        return self._comment
+
+    @comment.setter
+    def comment(self, text: str) -> None:
+        self._guard.check(self)
+        if not isinstance(text, str):
+            raise TypeError(f"{self._path}.comment expected a string, got {text!r}")
+        self._comment = text
+
+    @property
+    def storage(self) -> dict[str, Any]:
+        """The operator's storage dictionary (its contents may be changed directly)."""
+        self._guard.check(self)
+        return self._storage
+
+    def store(self, key: str, value: Any) -> Any:
+        """Add or replace a storage entry; returns ``value``."""
+        self._guard.check(self)
+        return storage_ops.store(self, key, value)
+
+    def fetch(self, key: str, default: Any = storage_ops.MISSING, search: bool = True,
+              storeDefault: bool = False) -> Any:
+        """A storage entry of this operator or (``search``) its nearest parent that has
+        it; ``default`` when none has (stored here too with ``storeDefault``).
+
+        Raises:
+            KeyError: nothing holds ``key`` and no default was given (as in TD).
+        """
+        self._guard.check(self)
+        return storage_ops.fetch(self, self._ancestry(), key, default, search, storeDefault)
+
+    def fetchOwner(self, key: str) -> OP | None:
+        """The operator (this one or a parent) whose storage holds ``key``, or None."""
+        self._guard.check(self)
+        found = storage_ops.fetch_owner(self._ancestry(), key)
+        return found if isinstance(found, OP) else None
+
+    def unstore(self, *keys: str) -> None:
+        """Remove the storage entries whose keys match (``unstore('sales*')``)."""
+        self._guard.check(self)
+        storage_ops.unstore(self, keys)
+
+    def unstoreAll(self) -> None:
+        self._guard.check(self)
+        self._storage.clear()
+
+    def _ancestry(self) -> Iterator[OP]:
+        node: OP | None = self
+        while node is not None:
+            yield node
+            node = node._parent
 
     def parent(self, levels: int = 1) -> BaseCOMP | None:
         """The COMP ``levels`` above this operator (TD's ``parent(n)``), None above root."""
@@ -150,11 +288,38 @@ class OP:
         return node  # type: ignore[return-value]
 
     # -- lookup -----------------------------------------------------------------
-    def op(self, path: str) -> OP | None:
-        """Find an operator by absolute path or relative to this one; None if missing."""
+    def op(self, path: str | int) -> OP | None:
+        """Find an operator by absolute path or relative to this one, by pattern (the
+        first match: ``op('worker*')``) or by ``id``; None if nothing is there."""
         self._guard.check(self)
-        start: OP = self if isinstance(self, BaseCOMP) else (self._parent or self)
-        return _resolve(start, path, self._host.root)
+        if isinstance(path, int) and not isinstance(path, bool):
+            return self._index.get(path)
+        if isinstance(path, str) and has_wildcard(path):
+            found = match_path(self._start(), self._host.root, path)
+            return found[0] if found else None
+        return _resolve(self._start(), path, self._host.root)
+
+    def ops(self, *patterns: str | int) -> list[OP]:
+        """Every operator matching any of the path patterns (relative to this one, or
+        absolute) or ids, once each: ``ops('worker*', 'queue/*')``."""
+        self._guard.check(self)
+        found: dict[int, OP] = {}
+        for pattern in patterns:
+            if isinstance(pattern, int) and not isinstance(pattern, bool):
+                hit = self._index.get(pattern)
+                matched = [hit] if hit is not None else []
+            elif isinstance(pattern, str) and pattern:
+                matched = match_path(self._start(), self._host.root, pattern)
+            else:
+                raise TypeError(f"{self._path}.ops() expected path patterns such as "
+                                f"'worker*' or operator ids, got {pattern!r}")
+            for node in matched:
+                found.setdefault(node._id, node)
+        return list(found.values())
+
+    def _start(self) -> OP:
+        """Where a relative path starts: a COMP itself, any other operator's parent."""
+        return self if isinstance(self, BaseCOMP) else (self._parent or self)
 
     # -- parameters the TD way ----------------------------------------------------
     def pars(self, *patterns: str) -> list[Par]:
@@ -185,6 +350,8 @@ class OP:
         def __getattr__(self, name: str) -> Any:
             # Called only when ordinary lookup failed, so the operator's own
             # attributes always win over promoted extension members.
+            if self.__dict__.get("_state") is OpState.DESTROYED:
+                self._guard.check(self)  # raises OperatorDestroyed
             extensions = self.__dict__.get("ext")
             if extensions is not None and name[:1].isupper():
                 try:
@@ -218,18 +385,32 @@ class OP:
             self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
 
     def destroy(self) -> None:
-        """Remove this operator (and its children) from the network."""
+        """Remove this operator (and its children) from the network, as TD does: their
+        ``onDestroy`` handlers run, then ``valid`` is False and touching any of them
+        raises `OperatorDestroyed` (destroying one again too)."""
         self._guard.check(self)
         if self._parent is None:
             raise ValueError("the root COMP '/' cannot be destroyed; close the host instead")
-        if self._valid:
-            self._parent._children.pop(self._name, None)
+        doomed = list(self._subtree())
+        self._parent._children.pop(self._name, None)
+        if self._state is OpState.ALIVE:
             self._teardown()
+        for node in doomed:
+            node._bury()
+
+    def _subtree(self) -> Iterator[OP]:
+        yield self
 
     def _teardown(self) -> None:
-        self._valid = False
+        self._state = OpState.CLOSED
         self._host.remove_hooks(self)
         self.call_handler("onDestroy")
+
+    def _bury(self) -> None:
+        """The last step of ``destroy()``: every later touch raises."""
+        self._state = OpState.DESTROYED
+        self._index.remove(self._id)
+        self._guard = DestroyedGuard(self._guard, self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._path}>"
@@ -257,6 +438,8 @@ class BaseCOMP(OP):
     """
 
     family = "COMP"
+    OPType = "baseCOMP"
+    isCOMP = True
     parameters: ClassVar[tuple[ParSpec, ...]] = (
         ShortcutPar("opshortcut", "", label="Global OP Shortcut",
                     help="a name by which op.<name> finds this COMP from anywhere"),
@@ -293,7 +476,7 @@ class BaseCOMP(OP):
         if not isinstance(name, str):
             raise TypeError(f"shortcut() expected a shortcut name, got {name!r}")
         found = self._shortcuts.get(name)
-        if found is not None and found._valid and found.par.opshortcut.eval() == name:
+        if found is not None and found.valid and found.par.opshortcut.eval() == name:
             return found
         self._shortcuts.pop(name, None)
         for node in self.walk():
@@ -317,6 +500,39 @@ class BaseCOMP(OP):
         self._guard.check(self)
         return list(self._children.values())
 
+    def findChildren(self, type: type[OP] | None = None, path: str | None = None,
+                     depth: int | None = None, maxDepth: int | None = None,
+                     name: str | None = None, text: str | None = None,
+                     comment: str | None = None, tags: Sequence[str] | None = None,
+                     allTags: bool = False, key: Callable[[OP], object] | None = None,
+                     includeUtility: bool = False) -> list[OP]:
+        """Every operator below this COMP that passes all the filters given, TD's way:
+        ``type`` a class (``tableDAT``, ``DAT``, ``baseCOMP``), ``name``/``path``/
+        ``text``/``comment`` patterns, ``depth`` exactly (1: the children),
+        ``maxDepth`` at most, ``tags`` any of them (all with ``allTags``), ``key`` a
+        function returning True to keep an operator. Depth first, in creation order."""
+        self._guard.check(self)
+        if type is not None and not (isinstance(type, _builtin_type) and issubclass(type, OP)):
+            raise TypeError(f"{self._path}.findChildren() expected type as an operator class "
+                            f"such as tableDAT, DAT or baseCOMP, got {type!r}")
+        return find_children(self, type=type, path=path, depth=depth, maxDepth=maxDepth,
+                             name=name, text=text, comment=comment, tags=tags,
+                             allTags=allTags, key=key)
+
+    def copy(self, source: OP, name: str | None = None, includeDocked: bool = True) -> OP:
+        """A copy of ``source`` made inside this COMP, TD's way: the same class, its
+        parameter values and custom parameters, its table or text, storage, tags,
+        comment, extensions attached as classes, and a copy of every child. ``name``
+        defaults to the source's, with a number added or raised when it is taken
+        (``worker1`` → ``worker2``). If any part fails, nothing is left behind."""
+        self._guard.check(self)
+        if not isinstance(source, OP):
+            raise TypeError(f"{self._path}.copy() expected an operator to copy, "
+                            f"got {source!r}")
+        source._guard.check(source)
+        made: OP = op_copy.copy_into(self, source, name)
+        return made
+
     def create(self, op_class: type[OpT], name: str) -> OpT:
         """Create a child operator of ``op_class`` called ``name`` and return it."""
         self._guard.check(self)
@@ -338,8 +554,9 @@ class BaseCOMP(OP):
             child.onCreate()
         except BaseException:
             self._children.pop(name, None)
-            child._valid = False
-            self._host.remove_hooks(child)  # hooks its onCreate registered go with it
+            for node in list(child._subtree()):
+                self._host.remove_hooks(node)  # hooks its onCreate registered go with it
+                node._bury()
             raise
         return child
 
@@ -355,12 +572,18 @@ class BaseCOMP(OP):
                              "destroy() removes any other operator")
         self._teardown()
 
+    def _subtree(self) -> Iterator[OP]:
+        yield self
+        for child in list(self._children.values()):
+            yield from child._subtree()
+
     def _teardown(self) -> None:
+        self._state = OpState.CLOSED
         self.ext.destroyed(self._host.report_exception)  # TD's onDestroyTD()
         for child in reversed(list(self._children.values())):
             child._teardown()
+        super()._teardown()  # its onDestroy can still read its children
         self._children.clear()
-        super()._teardown()
 
     def walk(self) -> Iterator[OP]:
         """This COMP and every operator below it, depth first, in creation order."""
@@ -373,10 +596,10 @@ class BaseCOMP(OP):
                 yield child
 
 
-def _resolve(start: OP, path: str, root: BaseCOMP) -> OP | None:
+def _resolve(start: OP, path: object, root: BaseCOMP) -> OP | None:
     if not isinstance(path, str):
         raise TypeError(f"op() expected a path string like 'child', '../sibling' or "
-                        f"'/ChatTD', got {path!r}")
+                        f"'/ChatTD', or an operator id, got {path!r}")
     if not path:
         raise ValueError("op() expected a path like 'child', '../sibling' or '/ChatTD', "
                          "got an empty string")

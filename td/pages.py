@@ -143,6 +143,15 @@ class Page:
         """A pulse parameter: ``par.pulse()`` calls the operator's ``onPulse``; ``[par]``."""
         return self._append(PulsePar(name, label=label, help=help), replace)
 
+    def appendPar(self, name: str, par: Par | None = None, label: str | None = None,
+                  order: int | None = None, replace: bool = True) -> list[Par]:
+        """A parameter like ``par`` (its kind, value rules and attributes) named
+        ``name``; ``[par]``. Its value starts at ``par``'s default."""
+        if not isinstance(par, Par):
+            raise TypeError(f"appendPar() expected par as the parameter to copy the style "
+                            f"of, e.g. appendPar('Gain2', par=op.par.Gain), got {par!r}")
+        return self._append(par.spec.clone(name, label), replace)
+
     def _append(self, spec: ParSpec, replace: bool) -> list[Par]:
         par = self._owner.par.add(spec, replace=replace)
         for page in self._book.pages:

@@ -7,6 +7,7 @@ value leaves the old one in place; each error names where the value was going.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -29,6 +30,18 @@ _PAR_NAME = re.compile(r"^[A-Z][a-z0-9]*$")
 _BUILTIN_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 
 
+def _check_name(builtin: bool, name: object) -> None:
+    if builtin:
+        if not isinstance(name, str) or not _BUILTIN_NAME.match(name):
+            raise ValueError(f"built-in parameter name expected lower-case letters or "
+                             f"digits (e.g. 'opshortcut'), got {name!r}")
+    elif not isinstance(name, str) or not _PAR_NAME.match(name):
+        raise ValueError(
+            f"parameter name expected a capital letter followed by lowercase letters "
+            f"or digits (TouchDesigner style, e.g. 'Clearafter'), got {name!r}"
+        )
+
+
 class ParSpec:
     """The declaration of one parameter: its name, default and validation."""
 
@@ -38,15 +51,7 @@ class ParSpec:
 
     def __init__(self, name: str, default: Any = None, label: str | None = None,
                  help: str = "") -> None:
-        if self.builtin:
-            if not isinstance(name, str) or not _BUILTIN_NAME.match(name):
-                raise ValueError(f"built-in parameter name expected lower-case letters or "
-                                 f"digits (e.g. 'opshortcut'), got {name!r}")
-        elif not isinstance(name, str) or not _PAR_NAME.match(name):
-            raise ValueError(
-                f"parameter name expected a capital letter followed by lowercase letters "
-                f"or digits (TouchDesigner style, e.g. 'Clearafter'), got {name!r}"
-            )
+        _check_name(self.builtin, name)
         self.name = name
         self.label = label or name
         self.help = help
@@ -55,6 +60,18 @@ class ParSpec:
     def validate(self, value: Any, where: str) -> Any:
         """Return the value to store, or raise `TypeError`/`ValueError` naming `where`."""
         return value
+
+    def clone(self, name: str | None = None, label: str | None = None) -> ParSpec:
+        """A copy of this declaration, for a parameter of its own (``name`` checked as
+        a new declaration's is; the label follows a new name unless given)."""
+        twin = copy.copy(self)
+        if name is not None and name != self.name:
+            _check_name(self.builtin, name)
+            twin.name = name
+            twin.label = label or name
+        elif label is not None:
+            twin.label = label
+        return twin
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, default={self.default!r})"

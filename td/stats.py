@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from td.blame import LateFrameReport
+
 __all__ = ["FrameStats", "StatsRecorder"]
 
 #: How many recent frames the views' frame-time graph shows.
@@ -33,6 +35,8 @@ class FrameStats:
     was made, up to the last frame's end (`gc_collections` collections: in frames or
     between them), `last_gc_time` its share of the last frame, and
     `recent_gc_times` its share of each frame in `recent_frame_times`, aligned.
+    `late_frame_reports` are the newest frames whose work took longer than a period,
+    each with its top costs (`td.blame`).
     """
 
     frames: int = 0
@@ -53,6 +57,7 @@ class FrameStats:
     gc_collections: int = 0
     last_gc_time: float = 0.0
     recent_gc_times: tuple[float, ...] = field(default=())
+    late_frame_reports: tuple[LateFrameReport, ...] = field(default=())
 
 
 class StatsRecorder:
@@ -119,7 +124,7 @@ class StatsRecorder:
         if interval is not None and interval > 0:
             self._intervals.append(interval)
 
-    def snapshot(self) -> FrameStats:
+    def snapshot(self, late_frame_reports: tuple[LateFrameReport, ...] = ()) -> FrameStats:
         n = self.frames
         intervals = self._intervals
         fps = len(intervals) / sum(intervals) if intervals else 0.0
@@ -142,4 +147,5 @@ class StatsRecorder:
             gc_collections=self.gc_collections,
             last_gc_time=self.last_gc_time,
             recent_gc_times=tuple(self._recent_gc),
+            late_frame_reports=late_frame_reports,
         )

@@ -16,6 +16,7 @@ from td.network import OperatorHost
 if TYPE_CHECKING:
     from asyncio_comp.component import TDAsyncIO
     from asyncio_comp.manager import AsyncIOManager
+    from td.blame import FrameBlame, FrameSpan
     from td.core import HostCore
 
 __all__ = ["ViewedHost"]
@@ -32,6 +33,15 @@ class ViewedHost(OperatorHost, Protocol):
 
     def on_frame_start(self, fn: Callable[[HostCore], object]) -> Callable[[HostCore], object]: ...
 
-    def on_frame_end(self, fn: Callable[[HostCore], object]) -> Callable[[HostCore], object]: ...
+    def on_frame_end(self, fn: Callable[[HostCore], object], *, view: bool = False
+                     ) -> Callable[[HostCore], object]: ...
+
+    @property
+    def blame(self) -> FrameBlame: ...
+
+    def add_frame_listener(self, fn: Callable[[FrameSpan], object]
+                           ) -> Callable[[FrameSpan], object]: ...
+
+    def remove_frame_listener(self, fn: Callable[[FrameSpan], object]) -> bool: ...
 
     def remove_callback(self, fn: Callable[[HostCore], object]) -> bool: ...

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from asyncio_comp.records import TaskRow
     from asyncio_comp.status import TaskStatus
     from asyncio_comp.worker.serial_worker import WorkerSnapshot
+    from td.blame import LateFrameReport
     from td.stats import FrameStats
 
-__all__ = ["covered_seconds", "render_summary", "summary_line"]
+__all__ = ["covered_seconds", "render_summary", "summary_line", "worst_frame_lines"]
 
 #: Errors listed under the tables; the rest are counted.
 MAX_ERRORS_SHOWN = 5
@@ -54,6 +55,14 @@ def summary_line(stats: FrameStats, seconds: float, *, frames: int | None = None
     return (f"{n} frame{'s' if n != 1 else ''}, {seconds:.2f} s of host "
             f"time, {late} late frame{'s' if late != 1 else ''}{lost}, frame time mean "
             f"{format_ms(stats.mean_frame_time)} max {format_ms(stats.max_frame_time)}")
+
+
+def worst_frame_lines(worst: Sequence[LateFrameReport], count: int = 3) -> list[str]:
+    """``worst frame 42: 61.2 ms: task #7 fetch 50.1 ms, ...``: the run's worst late
+    frames (`td.blame.FrameBlame.worst`), longest first, each with its top three
+    costs; printed before the summary line every run ends with."""
+    return [f"worst frame {report.line(3).removeprefix('frame ')}"
+            for report in worst[:count]]
 
 
 def render_summary(

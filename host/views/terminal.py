@@ -253,7 +253,7 @@ class TerminalView:
                                           self._draw_failed)
             self._renderer.start()
         self._host.on_frame_start(self._on_frame_start)
-        self._host.on_frame_end(self._on_frame_end)
+        self._host.on_frame_end(self._on_frame_end, view=True)
 
     def refresh(self) -> None:
         """Redraw now, on this thread, whatever the throttle says."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -437,3 +438,32 @@ def test_get_debug_reads_the_flag_set_debug_sets() -> None:
         assert loop.create_future()._source_traceback is None  # type: ignore[attr-defined]
     finally:
         loop.close()
+
+
+def test_where_reads_the_waited_future_the_sleep_timer_and_gather_children() -> None:
+    """`asyncio_comp.where` leans on ``task._fut_waiter``, ``asyncio.sleep``'s local
+    ``h`` and a gather future's ``_children``."""
+    from asyncio_comp._loop_internals import gathered, sleep_deadline, waited_future
+
+    async def probe() -> None:
+        loop = asyncio.get_running_loop()
+        sleeper = asyncio.ensure_future(asyncio.sleep(5))
+        gathering = asyncio.gather(asyncio.sleep(4), asyncio.sleep(3))
+        await asyncio.sleep(0)
+        waiter = waited_future(sleeper)
+        assert isinstance(waiter, asyncio.Future) and not waiter.done()
+        sleep_coro = sleeper.get_coro()
+        assert sleep_coro is not None
+        deadline = sleep_deadline(sleep_coro.cr_frame)  # type: ignore[attr-defined]
+        assert deadline is not None and 4.9 < deadline - loop.time() <= 5.0
+        children = gathered(gathering)
+        assert children is not None and len(children) == 2
+        assert gathered(waiter) is None
+        sleeper.cancel()
+        gathering.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await gathering
+        with contextlib.suppress(asyncio.CancelledError):
+            await sleeper
+
+    asyncio.run(probe())

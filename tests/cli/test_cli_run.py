@@ -38,7 +38,9 @@ RECORDING_SCENE = """\
     """
 
 
-#: The line every run ends with, whatever the view.
+#: The line every run ends with, whatever the view, after its worst frames (if any
+#: frame took longer than a period; a loaded machine can make any frame do so).
+WORST = r"(framehost: worst frame \d+: [\d.]+ ms: .*\n){0,3}"
 SUMMARY = (r"framehost: {frames} frames, {seconds} s of host time, \d+ late frames?"
            r"(?: \(\d+ frames? dropped\))?, "
            r"frame time mean [\d.]+ ms max [\d.]+ ms\n")
@@ -56,7 +58,7 @@ def test_headless_runs_ten_seconds_by_default_and_prints_the_summary(
     out, err = capsys.readouterr()
     assert "600 frames, 10.00s of host time at 60 fps (virtual time)" in out
     assert re.search(r"running\s+1", out) and re.search(r"total\s+1", out)
-    assert re.fullmatch(SUMMARY.format(frames=600, seconds="10.00"), err)
+    assert re.fullmatch(WORST + SUMMARY.format(frames=600, seconds="10.00"), err)
     assert seen(path)["ended"] == "cancelled"
     host: Host = seen(path)["host"]
     assert host.closed and host.loop.is_closed()
@@ -215,7 +217,9 @@ def test_closing_the_window_ends_the_run_cleanly(capsys: pytest.CaptureFixture[s
     FakeWindow.close_at = 3
     assert main(["run", "hello", "--window", "--no-realtime"]) == 0
     err = capsys.readouterr().err
-    assert err.splitlines()[-2] == (
+    # The worst frames (a loaded machine may make any frame late) come between the two.
+    lines = [line for line in err.splitlines() if not line.startswith("framehost: worst frame")]
+    assert lines[-2] == (
         "framehost: the window was closed after 3 frames; cancelled 8 active tasks "
         "and closed the loop")
     assert re.fullmatch(SUMMARY.format(frames=3, seconds="0.05"), err.splitlines()[-1] + "\n")

@@ -193,8 +193,8 @@ CASES: list[tuple[str, Action, type[BaseException], str]] = [
     ("assign-a-pulse", _tdasyncio_set("Cancelactive", 1),
      TypeError, r"par\.Cancelactive is a pulse and holds no value; fire it with \.pulse\(\)"),
     # -- op() paths and creating operators ---------------------------------------------
-    ("op-path-not-string", lambda w: w.host.op(5),  # type: ignore[arg-type]
-     TypeError, r"op\(\) expected a path string like .* got 5"),
+    ("op-path-not-string", lambda w: w.host.op(5.0),  # type: ignore[arg-type]
+     TypeError, r"op\(\) expected a path string like .* or an operator id, got 5.0"),
     ("op-empty-path", lambda w: w.knob.op(""),
      ValueError, r"op\(\) expected a path .* got an empty string"),
     ("create-not-an-operator-class", lambda w: w.knob.create(dict, "x"),  # type: ignore[type-var]

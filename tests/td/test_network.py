@@ -69,8 +69,9 @@ def test_missing_paths_return_none(host: Host, path: str) -> None:
 
 
 def test_bad_paths(host: Host) -> None:
-    with pytest.raises(TypeError, match=r"op\(\) expected a path string .* got 5"):
-        host.op(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"op\(\) expected a path string .* or an operator "
+                                        r"id, got 5.0"):
+        host.op(5.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"got an empty string"):
         host.op("")
 

@@ -75,7 +75,7 @@ class WindowView:
         self.screen.relayout(self.window.width, self.window.height)
         self.window.push_handlers(self.screen)
         self.window.push_handlers(on_close=self._on_close, on_resize=self._on_resize)
-        host.on_frame_end(self._on_frame_end)
+        host.on_frame_end(self._on_frame_end, view=True)
         host.on_close(self.close)
 
     # -- the frame ----------------------------------------------------------------

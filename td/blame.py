@@ -1,0 +1,189 @@
+"""Frame blame: who spent a late frame's time, kept for the frames that need it.
+
+A frame is *late* when its work took longer than one period: in realtime it made
+the next frame start late; in virtual time it would have. For such a frame the
+host keeps a `LateFrameReport`: the frame, its duration and its top costs, each a
+`BlameEntry` ``(kind, name, seconds)``, biggest first. The kinds:
+
+- ``task``: a tracked task's steps (``#7 fetch``), the collector's share left out;
+- ``callback``: one completion callback;
+- ``hook``: a cook hook (an operator's cook, e.g. ``/ChatTD/TDAsyncIO``, whose share
+  is what its itemised tasks and callbacks did not take) or a frame callback;
+- ``gc``: the cyclic garbage collector;
+- ``view``: a view's draw (a frame-end callback registered as a view).
+
+Measuring must cost nothing a frame does not already pay. So nothing is timed on
+its own account: the frame loop reads the clock once per callback and hook, which
+is what it did at its phase boundaries anyway, and a task step is itemised only
+when it already crossed the `BlockingWatch`'s attention threshold, a comparison
+every step has made for years. Costs below `FrameBlame.threshold` are not itemised
+(their sum stays in the share of the hook that ran them), so a frame whose work is
+all small items costs one list test at its end.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+__all__ = ["BlameEntry", "BlameKind", "CostObserver", "FrameBlame", "FrameSpan",
+           "LateFrameReport"]
+
+BlameKind = Literal["task", "callback", "hook", "gc", "view"]
+
+#: Late frames kept in `FrameStats.late_frame_reports` (the newest).
+KEEP_REPORTS = 64
+#: Worst late frames kept over the whole run, for the closing summary.
+KEEP_WORST = 5
+#: Entries kept per report, biggest first.
+TOP_ENTRIES = 8
+#: The smallest cost itemised, whatever the frame rate (seconds): below it a step or
+#: a callback is bookkeeping, not a cause.
+MIN_ITEM_SECONDS = 0.0005
+
+
+class BlameEntry(NamedTuple):
+    """One cost in a frame: who (``kind`` and ``name``) spent ``seconds``."""
+
+    kind: BlameKind
+    name: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class LateFrameReport:
+    """A frame whose work took longer than one period, and its top costs.
+
+    ``duration`` is the frame's work in wall seconds, counting work served for it
+    between frames (realtime: the loop's run before the frame, which delayed its
+    start); ``top`` its itemised costs, biggest first (at most `TOP_ENTRIES`).
+    """
+
+    frame: int
+    duration: float
+    top: list[BlameEntry]
+
+    def line(self, entries: int = 3) -> str:
+        """``frame 42: 61.2 ms: task #7 fetch 50.1 ms, hook /ChatTD/TDAsyncIO 1.0 ms``."""
+        costs = ", ".join(f"{e.kind} {e.name} {e.seconds * 1000:.1f} ms"
+                          for e in self.top[:entries]) or "nothing itemised"
+        return f"frame {self.frame}: {self.duration * 1000:.1f} ms: {costs}"
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSpan:
+    """One frame as frame listeners see it (`HostCore.add_frame_listener`): its number,
+    when its work began on the host's ``wall_clock``, how long it took, and its
+    report if it was late."""
+
+    frame: int
+    started: float
+    duration: float
+    late: LateFrameReport | None
+
+
+#: ``observer(entry, ended)``: an itemised cost and the wall-clock time it ended.
+CostObserver = Callable[[BlameEntry, float], object]
+
+
+class FrameBlame:
+    """The host's ledger of one frame's itemised costs, and the late frames' reports.
+
+    Owned by the host (`HostCore.blame`); components itemise their own work through
+    `charge` (TDAsyncIO charges slow task steps and callbacks). See the module
+    docstring for what is measured and why it costs nothing.
+    """
+
+    __slots__ = ("_entries", "_reports", "_worst", "_worst_seq", "budget", "observer",
+                 "threshold")
+
+    def __init__(self, period: float) -> None:
+        #: A frame whose work exceeds this (one period) is late.
+        self.budget = period
+        #: Costs at or above this are itemised (a twentieth of the period, at least
+        #: `MIN_ITEM_SECONDS`); a caller compares before it calls `charge`.
+        self.threshold = max(period / 20.0, MIN_ITEM_SECONDS)
+        self._entries: list[BlameEntry] = []
+        self._reports: deque[LateFrameReport] = deque(maxlen=KEEP_REPORTS)
+        self._worst: list[tuple[float, int, LateFrameReport]] = []
+        self._worst_seq = 0
+        #: Told every itemised cost as it is charged (a trace writer), or None. While
+        #: one observes, every completion callback is itemised, however short.
+        self.observer: CostObserver | None = None
+
+    def observe(self, observer: CostObserver | None) -> None:
+        """Tell ``observer(entry, ended)`` every cost itemised from now on (None: stop)."""
+        if observer is not None and not callable(observer):
+            raise TypeError(f"observe() expected a callable taking (entry, ended) or None, "
+                            f"got {observer!r}")
+        self.observer = observer
+
+    def charge(self, kind: BlameKind, name: str, seconds: float,
+               ended: float | None = None) -> None:
+        """Itemise ``seconds`` spent by ``kind``/``name`` in the frame being run (or,
+        between realtime frames, in the next one); ``ended`` is the wall-clock time
+        the cost ended, for an observer (None: unknown)."""
+        entry = BlameEntry(kind, name, seconds)
+        self._entries.append(entry)
+        observer = self.observer
+        if observer is not None and ended is not None:
+            observer(entry, ended)
+
+    @property
+    def mark(self) -> int:
+        """A position in this frame's entries: `since(mark)` sums what was charged
+        after it (the frame loop takes a hook's children out of the hook's share)."""
+        return len(self._entries)
+
+    def since(self, mark: int) -> float:
+        """Seconds itemised since `mark`."""
+        return sum(entry.seconds for entry in self._entries[mark:])
+
+    def end_frame(self, frame: int, duration: float, served_before: int
+                  ) -> LateFrameReport | None:
+        """The frame ended after ``duration`` wall seconds of work; the first
+        ``served_before`` entries were charged before it began (work served between
+        frames). Keeps and returns a report if the frame was late; clears the ledger."""
+        entries = self._entries
+        if served_before:
+            duration += sum(entry.seconds for entry in entries[:served_before])
+        report = self._report(frame, duration, entries) if duration > self.budget else None
+        if entries:
+            self._entries = []
+        return report
+
+    def _report(self, frame: int, duration: float, entries: list[BlameEntry]
+                ) -> LateFrameReport:
+        # One entry per who: a task's steps (or a hook served twice) add up.
+        summed: dict[tuple[BlameKind, str], float] = {}
+        for kind, name, seconds in entries:
+            summed[kind, name] = summed.get((kind, name), 0.0) + seconds
+        top = heapq.nlargest(TOP_ENTRIES, (BlameEntry(kind, name, seconds)
+                                           for (kind, name), seconds in summed.items()),
+                             key=_seconds)
+        report = LateFrameReport(frame, duration, top)
+        self._reports.append(report)
+        self._worst_seq += 1
+        item = (duration, -self._worst_seq, report)
+        if len(self._worst) < KEEP_WORST:
+            heapq.heappush(self._worst, item)
+        elif duration > self._worst[0][0]:
+            heapq.heapreplace(self._worst, item)
+        return report
+
+    @property
+    def reports(self) -> tuple[LateFrameReport, ...]:
+        """The newest late frames' reports, oldest first (at most `KEEP_REPORTS`)."""
+        return tuple(self._reports)
+
+    def worst(self) -> list[LateFrameReport]:
+        """The worst late frames of the whole run, longest first (at most `KEEP_WORST`)."""
+        return [item[2] for item in sorted(self._worst, reverse=True)]
+
+
+
+def _seconds(entry: BlameEntry) -> float:
+    return entry.seconds

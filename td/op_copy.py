@@ -1,0 +1,101 @@
+"""``comp.copy(op, name=None)``: a copy of an operator inside a COMP, TouchDesigner's way.
+
+The copy is made as the original was (``comp.create`` of the same class, so its
+``onCreate`` builds what it builds), then given the original's state: custom
+parameters and every parameter's value (through ``par.val``, so the copy's own
+``onValueChange`` applies them as it would any change), its table or text, storage
+(the same values: entries are not themselves copied), tags, comment, the extensions
+attached as classes (one attached as an object cannot be copied, unless the copy's
+``onCreate`` attaches its own), and a copy of each child, recursively. A child the copy's
+``onCreate`` already made (a component's own table) gets the original's content
+instead of a second copy.
+
+Either the whole copy is made or, if any part fails, the partial copy is destroyed
+and the error raised: nothing is left half made.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["copy_into", "free_name"]
+
+_TRAILING_DIGITS = re.compile(r"^(.*?)(\d*)$")
+
+
+def free_name(comp: Any, wanted: str) -> str:
+    """``wanted`` if ``comp`` has no child of that name, else TD's next name: the
+    trailing number raised (``worker1`` → ``worker2``), or ``1`` appended."""
+    taken = {child.name for child in comp.children}
+    if wanted not in taken:
+        return wanted
+    match = _TRAILING_DIGITS.match(wanted)
+    assert match is not None  # the pattern matches every string
+    base, digits = match.group(1), match.group(2)
+    number = int(digits) + 1 if digits else 1
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+def copy_into(comp: Any, source: Any, name: str | None) -> Any:
+    """What ``comp.copy(source, name)`` does once the thread and types are checked."""
+    node: Any = comp
+    while node is not None:
+        if node is source:
+            raise ValueError(f"{comp.path}.copy() cannot copy {source.path} into itself or "
+                             f"one of its own children")
+        node = node.parent()
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"{comp.path}.copy() expected name as a string or None, got {name!r}")
+    made = comp.create(type(source), free_name(comp, source.name if name is None else name))
+    try:
+        _fill(made, source)
+    except BaseException:
+        made.destroy()
+        raise
+    return made
+
+
+def _fill(made: Any, source: Any) -> None:
+    for page in source.customPages:
+        target = made.appendCustomPage(page.name)
+        for par in page.pars:
+            target.appendPar(par.name, par=par)
+    for par in source.par:
+        if not par.isPulse and par.name in made.par:
+            made.par[par.name].val = par.eval()
+    if source.isDAT:
+        _copy_content(made, source)
+    made.storage.update(source.storage)
+    made.tags = source.tags
+    made.comment = source.comment
+    if made.isCOMP:
+        for name, ext, promote in source.ext.attached():
+            if name in made.ext:
+                continue  # the copy's onCreate attached its own
+            if not isinstance(ext, type):
+                raise ValueError(
+                    f"copy() cannot copy {source.path}: its extension {name!r} was attached "
+                    f"as an object, which a copy could only share; attach the class "
+                    f"instead (comp.addExtension({type(ext).__name__}))")
+            made.addExtension(ext, name, promote)
+        for child in source.children:
+            existing = made.op(child.name)
+            if existing is None:
+                _fill(made.create(type(child), child.name), child)
+            elif type(existing) is type(child):
+                _fill(existing, child)
+            else:
+                raise ValueError(
+                    f"copy() cannot copy {child.path}: the copy's own onCreate made "
+                    f"{existing!r} of another class in its place")
+
+
+def _copy_content(made: Any, source: Any) -> None:
+    if source.isTable:
+        made.clear()
+        made.appendRows(source.values())
+    else:
+        made.text = source.text

@@ -1,0 +1,149 @@
+"""Frame blame: a late frame's report names who spent its time, biggest first.
+
+Durations come from an injected wall clock that only the work under test moves
+(``host.wall_clock``), so which cost is first, and what it is called, is exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from host import Host
+from td.blame import KEEP_REPORTS, BlameEntry, FrameBlame
+
+
+class WorkClock:
+    """A wall clock that stands still unless ``spend(seconds)`` moves it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def spend(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(host: Host) -> WorkClock:
+    work = WorkClock()
+    host.wall_clock = work
+    return work
+
+
+def test_a_task_that_blocks_50_ms_is_first_in_its_late_frame_report(
+        host: Host, clock: WorkClock) -> None:
+    async def render() -> None:
+        await asyncio.sleep(0)
+        clock.spend(0.050)  # a blocking step: 50 ms of the host's wall time
+        await asyncio.sleep(0)
+
+    async def quick() -> None:
+        clock.spend(0.002)
+
+    slow_id = host.tasks.Run(render(), description="render frames")
+    host.tasks.Run(quick(), description="quick")
+    host.step(5)
+    reports = host.stats.late_frame_reports
+    assert len(reports) == 1
+    report = reports[0]
+    assert report.duration == pytest.approx(0.052)
+    kind, name, seconds = report.top[0]
+    assert (kind, name) == ("task", f"#{slow_id} render frames")
+    assert seconds == pytest.approx(0.050)
+    assert report.top[1][:2] == ("task", f"#{slow_id + 1} quick")
+    assert [entry.seconds for entry in report.top] == sorted(
+        (entry.seconds for entry in report.top), reverse=True)
+
+
+def test_a_blocking_completion_callback_is_blamed_as_a_callback(
+        host: Host, clock: WorkClock) -> None:
+    def slow_callback(outcome: object) -> None:
+        clock.spend(0.040)
+
+    async def fine() -> int:
+        return 1
+
+    task_id = host.tasks.Run(fine(), description="fetch", completion_callback=slow_callback)
+    host.step(3)
+    (report,) = host.stats.late_frame_reports
+    assert report.top[0] == BlameEntry("callback", f"#{task_id} fetch", pytest.approx(0.040))
+
+
+def test_a_hook_and_a_frame_callback_are_blamed_as_hooks_and_a_view_as_a_view(
+        host: Host, clock: WorkClock) -> None:
+    host.on_frame_start(lambda h: clock.spend(0.010))
+
+    def draw(h: object) -> None:
+        clock.spend(0.020)
+
+    host.on_frame_end(draw, view=True)
+    host.on_cook(lambda: clock.spend(0.005), owner=host.root)
+    host.step(1)
+    (report,) = host.stats.late_frame_reports
+    kinds = [(entry.kind, entry.seconds) for entry in report.top]
+    assert kinds[0] == ("view", pytest.approx(0.020))
+    assert kinds[1] == ("hook", pytest.approx(0.010))
+    assert report.top[1].name.startswith("on_frame_start ")
+    assert report.top[2] == BlameEntry("hook", "/", pytest.approx(0.005))
+    assert report.top[0].name.endswith("draw")
+
+
+def test_the_loop_hook_keeps_only_what_its_tasks_did_not_take(
+        host: Host, clock: WorkClock) -> None:
+    async def step_then_wait() -> None:
+        clock.spend(0.030)
+
+    host.tasks.Run(step_then_wait(), description="work")
+    host.step(2)
+    (report,) = host.stats.late_frame_reports
+    assert [entry.kind for entry in report.top] == ["task"]  # the hook's own share is 0
+
+
+def test_frames_within_the_period_keep_no_report(host: Host, clock: WorkClock) -> None:
+    host.on_frame_start(lambda h: clock.spend(0.010))
+    host.step(10)
+    assert host.stats.late_frame_reports == ()
+    assert host.blame.worst() == []
+
+
+def test_reports_are_bounded_and_the_worst_are_kept_for_the_run(
+        host: Host, clock: WorkClock) -> None:
+    costs = iter([0.02 + 0.001 * (i % 7) for i in range(KEEP_REPORTS * 2)] + [0.5])
+    host.on_frame_start(lambda h: clock.spend(next(costs)))
+    host.step(KEEP_REPORTS * 2 + 1)
+    reports = host.stats.late_frame_reports
+    assert len(reports) == KEEP_REPORTS
+    assert reports[-1].frame == host.frame
+    worst = host.blame.worst()
+    assert worst[0].duration == pytest.approx(0.5)
+    assert [r.duration for r in worst] == sorted((r.duration for r in worst), reverse=True)
+
+
+def test_report_line_lists_the_top_three() -> None:
+    blame = FrameBlame(1 / 60)
+    blame.charge("task", "#1 a", 0.03)
+    blame.charge("callback", "#2 b", 0.02)
+    blame.charge("gc", "collector", 0.01)
+    blame.charge("hook", "/x", 0.005)
+    report = blame.end_frame(7, 0.07, 0)
+    assert report is not None
+    assert report.line() == ("frame 7: 70.0 ms: task #1 a 30.0 ms, callback #2 b 20.0 ms, "
+                             "gc collector 10.0 ms")
+
+
+def test_work_served_between_frames_is_blamed_on_the_next_frame() -> None:
+    blame = FrameBlame(1 / 60)
+    blame.charge("task", "#3 between", 0.030)
+    mark = blame.mark
+    report = blame.end_frame(2, 0.001, mark)
+    assert report is not None and report.duration == pytest.approx(0.031)
+    assert report.top[0].name == "#3 between"
+
+
+def test_observe_rejects_a_non_callable() -> None:
+    with pytest.raises(TypeError, match=r"observe\(\) expected a callable .* got 3"):
+        FrameBlame(1 / 60).observe(3)  # type: ignore[arg-type]
