@@ -131,6 +131,20 @@ def test_diving_in_and_out_of_comps(host: Host, sized: WindowView) -> None:
     assert editor.current is host.root
 
 
+def test_a_destroyed_comp_being_shown_gives_way_to_its_parent(host: Host,
+                                                              sized: WindowView) -> None:
+    outer = host.root.create(BaseCOMP, "outer")
+    inner = outer.create(BaseCOMP, "inner")
+    inner.create(TableDAT, "leaf")
+    open_op(host, sized, "/outer/inner/leaf")
+    editor = sized.screen.network
+    assert editor.current is inner
+    inner.destroy()
+    host.step(2)
+    assert editor.current is outer and editor.selected_op() is None
+    assert sized.screen.params.op is None
+
+
 def test_hundreds_of_operators_are_all_reachable(host: Host, sized: WindowView) -> None:
     many = host.root.create(BaseCOMP, "many")
     for i in range(150):

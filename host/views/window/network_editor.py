@@ -62,6 +62,8 @@ class NetworkEditor:
         self.canvas = canvas
         self.host = host
         self.current: BaseCOMP = host.root
+        #: The path of `current`, kept: a destroyed operator can no longer be asked.
+        self._current_path = "/"
         self.selected: OP | None = None
         self.children: list[OP] = []
         self.tiles: list[_Tile] = []
@@ -131,6 +133,7 @@ class NetworkEditor:
         """Show ``comp``'s children (from the top), selecting ``select``."""
         if comp is not self.current:
             self.current = comp
+            self._current_path = comp.path
             self.first_row = 0
             self.children = []
         self.selected = select
@@ -202,10 +205,14 @@ class NetworkEditor:
         current = self.current
         if not current.valid:
             # The COMP shown went away: show the nearest ancestor still there.
-            node: BaseCOMP | None = current
-            while node is not None and not node.valid:
-                node = node.parent()
-            self.go(node if node is not None else host.root)
+            path = self._current_path
+            found: OP | None = None
+            while path != "/" and found is None:
+                path = path.rsplit("/", 1)[0] or "/"
+                found = host.root.op(path)
+                if not isinstance(found, BaseCOMP):
+                    found = None
+            self.go(found if isinstance(found, BaseCOMP) else host.root)
         if self.selected is not None and not self.selected.valid:
             self.selected = None
             self._bound = ()
