@@ -146,7 +146,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         """Whether one iteration of the loop would run anything now.
 
         False when no callback is ready, no timer is due and no watched file
-        descriptor is readable or writable: then an iteration (~3 µs) would only
+        descriptor is readable or writable: then an iteration would only
         poll and return, and an idle frame skips it. The loop's wake-up pipe needs
         no poll: ``call_soon_threadsafe`` and signal handlers put their callback in
         the ready queue before they write to it. Other descriptors are polled
@@ -406,7 +406,7 @@ def _pick_closed_check() -> Callable[[CoroutineType[Any, Any, Any]], bool]:
 
 #: Whether a native coroutine has ended (returned, raised or been closed): what
 #: ``coro.cr_frame is None`` says, without reading ``cr_frame``. On CPython 3.11 that
-#: read creates a frame object that lives as long as the coroutine (152 bytes and a
+#: read creates a frame object that lives as long as the coroutine (memory and a
 #: GC-tracked object more per task) for a check `Run` makes on every coroutine.
 coroutine_closed: Callable[[CoroutineType[Any, Any, Any]], bool] = _pick_closed_check()
 

@@ -2,10 +2,10 @@
 
 The registry needs the active tasks in submission order (the views show the newest
 first, close() stops them all) and must drop one in O(1) when it ends. A dict by
-task id did that at 30 to 45 bytes an active task, by how full its table happened
-to be; two slots on the record (``older_active``, ``newer_active``) do it at 16, whatever the
-count, and an emptied list holds nothing. The links never outlive membership: a
-record is unlinked, both slots cleared, the moment it leaves.
+task id costs more per active task, and more or less by how full its table happens
+to be; two slots on the record (``older_active``, ``newer_active``) cost the same
+whatever the count, and an emptied list holds nothing. The links never outlive
+membership: a record is unlinked, both slots cleared, the moment it leaves.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["ADMIT_CHUNK", "ADMIT_CHUNK_VIRTUAL", "CANCEL_GRACE_SECONDS", "TaskLifecycle"]
 
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
-# goes through the enum class's attribute lookup (~0.1 µs), several times a task.
+# goes through the enum class's attribute lookup, several times a task.
 _PENDING = TaskStatus.PENDING
 _RUNNING = TaskStatus.RUNNING
 _COMPLETED = TaskStatus.COMPLETED
@@ -136,14 +136,13 @@ class TaskLifecycle:
                 # is also how current_task() finds it. asyncio.Task directly: the
                 # loop's create_task adds Python-level calls per task to exactly this,
                 # unless a task factory is set. Named by its description, a string the
-                # record holds already ("framehost-task-17" was 68 bytes more per task;
-                # the task's repr names its record, id included).
+                # record holds already: a name of its own would be one more string per
+                # task, and the task's repr names its record, id included.
                 name = rec.description
                 task: asyncio.Task[Any] = (
                     loop.create_task(rec, name=name) if factory is not None
                     else new_task(rec, loop=loop, name=name))
-                # PENDING → RUNNING by plain stores, always legal here (see `records`).
-                rec.status = _RUNNING
+                rec.transition(_RUNNING)
                 rec.task = task
                 waiting.discard(rec.coro)  # the task owns it now
                 batch.append(rec)
@@ -152,8 +151,8 @@ class TaskLifecycle:
                 registry.started(batch)
         started = len(batch)
         if not self.waiting:
-            # A set never shrinks as items go; emptied, clear() hands its table back
-            # (a burst of 100k submissions left ~50 bytes per task behind).
+            # A set never shrinks as items go; emptied, clear() hands its table back,
+            # so a burst of submissions leaves nothing behind per task.
             self.waiting.clear()
         return started
 
@@ -192,10 +191,8 @@ class TaskLifecycle:
         if rec.status is _PENDING:
             if rec.coro is not None:
                 self.waiting.discard(rec.coro)
-                rec.coro.close()
-                if rec.callback is None:
-                    rec.coro = None  # else its outcome carries it, closed
-            self.finish(rec, reason)
+                rec.coro.close()  # an outcome still carries it, closed
+            self.finish(rec, reason, coroutine_over=True)
             self._trim_admission()
             return
         assert rec.task is not None
@@ -237,48 +234,39 @@ class TaskLifecycle:
         if rec.completed_at is not None:
             # Marked ended before (detached after its grace); over now. An outcome
             # not handed out yet still carries the coroutine.
-            if rec.callback is None:
-                rec.coro = None
+            rec.release(coroutine_over=True)
             return
-        if exc is None and rec.cancel_reason is None:
+        registry = self._registry
+        if exc is None and rec.cancel_reason is None and not registry.listening:
             # The common ending, once per task: `finish` without its general cases,
-            # the registry told in a batch (see `TaskRegistry.settle`).
-            # RUNNING → COMPLETED by plain stores, always legal here (see `records`).
-            rec.status = _COMPLETED
+            # the registry told in a batch (see `TaskRegistry.settle`). Listeners
+            # hear every change as it happens, so they take `finish`.
             rec.result = result
-            rec.completed_at = self._now()
-            if rec.callback is None:
-                rec.coro = rec.task = None  # over, and no outcome to carry them
+            rec.transition(_COMPLETED, self._now(), True)
             if self._timers:
                 self._disarm(rec.task_id)
             self._ended.append(rec)
-            registry = self._registry
-            if registry.listening:
-                registry.completed(rec)
-                return
-            completing = registry.completing
-            if not completing:
-                registry.completing_began()
-                completing = registry.completing
-            completing.append(rec)
+            registry.completed(rec)
             return
-        if rec.callback is None:
-            rec.coro = None  # it returned or raised: nothing will resume it
+        # It returned or raised: nothing will resume it.
         if exc is None:
             rec.result = result
             # A coroutine that caught its cancellation and returned still ends the way
             # it was asked to: cancelled or timed out, never completed.
-            self.finish(rec, rec.cancel_reason or _COMPLETED)
+            self.finish(rec, rec.cancel_reason or _COMPLETED, coroutine_over=True)
         elif isinstance(exc, asyncio.CancelledError):
-            self.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED)
+            self.finish(rec, rec.cancel_reason or TaskStatus.CANCELLED, coroutine_over=True)
         else:
             rec.error = exc
-            self.finish(rec, TaskStatus.FAILED)
+            self.finish(rec, TaskStatus.FAILED, coroutine_over=True)
 
-    def finish(self, rec: TaskRecord, status: TaskStatus) -> None:
-        """The one place a task ends: its status is set and its callback queued."""
+    def finish(self, rec: TaskRecord, status: TaskStatus, coroutine_over: bool = False) -> None:
+        """The one place a task ends but for the common ending (`coroutine_ended`):
+        its status is set, the registry told at once and its callback queued.
+        ``coroutine_over``: the coroutine returned, raised or was closed (else it
+        may still run: detached, or ended by close)."""
         was = rec.status
-        rec.transition(status, self._now())
+        rec.transition(status, self._now(), coroutine_over)
         if self._timers:
             self._disarm(rec.task_id)
         if self._cancelling:

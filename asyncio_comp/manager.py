@@ -1,7 +1,9 @@
 """AsyncIOManager: the TDAsyncIO extension, ``op('/ChatTD/TDAsyncIO').ext.AsyncIOManager``.
 
 It is the face LOPs code calls (``Run``, ``CancelTask``, ...) and the frame's
-conductor; the work is split three ways, each in its own module:
+conductor; what views and tools read (rows, counts, blocking reports, task
+listeners) is `ManagerViews` (``manager_views.py``), which it inherits. The work
+is split three ways, each in its own module:
 
 - `TaskRegistry` (``registry.py``): ids, records, per-status counts, Clear After;
 - `TaskLifecycle` (``lifecycle.py``): a task's start, timeout, cancel grace, ending;
@@ -20,18 +22,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Coroutine
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
+from asyncio_comp.manager_views import ManagerViews
 from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.progress import submitting_task_id
-from asyncio_comp.records import TaskOutcome, TaskRecord, TaskRow
+from asyncio_comp.records import TaskOutcome, TaskRecord
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.validation import close_given, coroutine_name, is_new_native, validate_run
-from asyncio_comp.where import await_chain
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
@@ -44,7 +47,23 @@ log = logging.getLogger("framehost.asyncio")
 _get_ident = threading.get_ident
 
 
-class AsyncIOManager:
+class _Phase(Enum):
+    """Where the manager is in its life (asyncio's ``Runner._State``)."""
+
+    OPEN = "open"
+    """Tasks are accepted and the loop is stepped each frame."""
+    CLOSING = "closing"
+    """`close()` is cancelling and settling what is left; `Run()` raises."""
+    CLOSED = "closed"
+    """The loop is closed; frames do nothing and `Run()` raises."""
+
+
+# A module global: Run's common path tests it, and an enum class's attribute lookup
+# costs more than a global's.
+_OPEN = _Phase.OPEN
+
+
+class AsyncIOManager(ManagerViews):
     """Tracks tasks on the host's event loop; the methods LOPs code calls.
 
     Built by the TDAsyncIO component with its parameters' values at creation; it
@@ -62,17 +81,18 @@ class AsyncIOManager:
         self._registry = TaskRegistry(table)
         # A single step longer than two frame periods stalls frames: name it. (One
         # period gives false alarms when another thread holds the GIL mid-step.) Never
-        # below 20 ms: at 100k fps two periods are 20 µs, which any step can exceed.
-        self._blocking = BlockingWatch(max(2.0 / host.fps, 0.02), host, self._on_blocking)
+        # below 20 ms: at 100k fps two periods are 20 µs, which an OS scheduler tick, a
+        # GIL hand-over to a view's render thread or a page fault exceed in any step.
+        threshold = max(2.0 / host.fps, 0.02)
+        self._blocking = BlockingWatch(threshold, host, self._on_blocking)
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
                                         self._blocking)
-        # Non-realtime frames drain until idle and are paced only to outside work.
+        # Realtime frames budget the drain on the host's (injectable) wall clock;
+        # non-realtime ones drain until idle and are paced only to outside work.
         self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
-        self._closed = False
-        self._closing = False
-        self._open = True  # neither closing nor closed: one test for Run's common path
-        # The parameters read every frame, mirrored by `apply_parameter` (a
-        # parameter read costs ~0.5 µs; an idle frame costs less than that in all).
+        self._phase = _OPEN
+        # The parameters read every frame, mirrored by `apply_parameter`: reading a
+        # parameter costs more than all the rest of an idle frame's work.
         self._stepping = bool(active)
         self._budget_seconds = frame_budget_ms / 1000.0
         self._clear_after = float(clear_after)
@@ -85,26 +105,6 @@ class AsyncIOManager:
     def loop(self) -> FrameEventLoop:
         """The host's one event loop (owned by this manager's `LoopRunner`)."""
         return self._loop
-
-    @property
-    def registry(self) -> TaskRegistry:
-        """The tracked tasks' bookkeeping (read-only use: views, tests)."""
-        return self._registry
-
-    @property
-    def version(self) -> int:
-        """Grows on every change a view could show; views redraw only when it moved."""
-        return self._registry.version
-
-    @property
-    def callback_errors(self) -> int:
-        """Completion callbacks that raised (each reported once)."""
-        return self._lifecycle.callback_errors
-
-    @property
-    def swallowed_cancellations(self) -> int:
-        """Tasks that ignored their cancellation past the grace and were detached."""
-        return self._lifecycle.swallowed_cancellations
 
     # == the contract's API ======================================================
     def Run(self, coroutines: Coroutine[Any, Any, Any] | list[Coroutine[Any, Any, Any]],
@@ -124,22 +124,29 @@ class AsyncIOManager:
             self._guard.check(self)
         lifecycle = self._lifecycle
         coro = coroutines
-        if (timeout is None and self._open and is_new_native(coro, lifecycle.waiting)
+        if (timeout is None and self._phase is _OPEN
+                and is_new_native(coro, lifecycle.waiting)
                 and (description is None or type(description) is str)
                 and (completion_callback is None or callable(completion_callback))):
-            # The common call, checked and registered inline (`_register` without its
-            # call): Run is called by the hundred thousand. Others take the general path.
+            # The common call, one new native coroutine and nothing to convert: these
+            # checks are all `validate_run` would make, and there is one record to
+            # build, registered inline (`_register` without its call) because Run is
+            # called by the hundred thousand. Anything else takes the general path,
+            # with its messages.
             registry = self._registry
-            rec = TaskRecord(registry.next_id(), coro, description or coro.__qualname__,
-                             info, None, completion_callback, self._now(), lifecycle)
+            name = description or coro.__qualname__
+            rec = TaskRecord(registry.next_id(), coro, name, info, None, completion_callback,
+                             self._now(), lifecycle)
             rec.parent_id = submitting_task_id()
             registry.add(rec)
             lifecycle.submitted(rec)
-            registry.version += 1
             return rec.task_id
-        if not self._open:
+        if self._phase is not _OPEN:
             close_given(coroutines, lifecycle.waiting)
-            when = "after the host closed" if self._closed else "while the host is closing"
+            if self._phase is _Phase.CLOSED:
+                when = "after the host closed"
+            else:
+                when = "while the host is closing"
             raise RuntimeError(f"Run() called {when}; nothing was scheduled")
         request = validate_run(coroutines, description, info, timeout, completion_callback,
                                owned=lifecycle.waiting)
@@ -149,19 +156,24 @@ class AsyncIOManager:
         described = request.description
         names = [described or coroutine_name(c) for c in coros]
         now = self._now()
-        ids = [self._register(coro, names[index], request.info, request.timeout,
-                              request.callback, now) for index, coro in enumerate(coros)]
-        self._registry.version += 1
+        ids = []
+        for index, coro in enumerate(coros):
+            task_id = self._register(coro, names[index], request.info, request.timeout,
+                                     request.callback, now)
+            ids.append(task_id)
         return ids[0] if len(ids) == 1 else ids
 
     def _register(self, coro: Coroutine[Any, Any, Any], name: str, info: Any,
                   timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
                   now: float) -> int:
         """Track one checked coroutine as a new pending task; its id."""
-        rec = TaskRecord(self._registry.next_id(), coro, name, info, timeout, callback, now,
+        registry = self._registry
+        rec = TaskRecord(registry.next_id(), coro, name, info, timeout, callback, now,
                          self._lifecycle)
         rec.parent_id = submitting_task_id()
-        self._registry.add(rec)  # registered and counted together
+        # Registered and counted together: a KeyboardInterrupt landing between two
+        # tasks leaves every registered one counted.
+        registry.add(rec)
         self._lifecycle.submitted(rec)
         return rec.task_id
 
@@ -230,105 +242,14 @@ class AsyncIOManager:
     def GetTaskStatusValues(self) -> dict[str, TaskStatus]:
         return {member.name: member for member in TaskStatus}
 
-    # == for views and tools =====================================================
-    def rows(self) -> list[TaskRow]:
-        """Immutable rows for every tracked task, oldest first."""
-        self._guard.check(self)
-        return [rec.row for rec in self._registry.records()]
-
-    def counts(self) -> dict[TaskStatus, int]:
-        """How many tracked tasks are in each status."""
-        self._guard.check(self)
-        return self._registry.counts()
-
-    def ordered_rows(self, first: int = 0, count: int | None = None) -> list[TaskRow]:
-        """Rows in the order views show them: active tasks newest first, then
-        finished ones, the most recently finished first; ``count`` of them from
-        position ``first``. Costs O(first + count), whatever the number of tasks."""
-        self._guard.check(self)
-        if first < 0 or (count is not None and count < 0):
-            raise ValueError(f"ordered_rows() expected first >= 0 and count >= 0 or None, "
-                             f"got first={first!r}, count={count!r}")
-        return self._registry.ordered(first, None if count is None else first + count)
-
-    def row(self, task_id: int) -> TaskRow | None:
-        """The row of one tracked task; None if it is not tracked."""
-        self._guard.check(self)
-        rec = self._registry.get(task_id)
-        return None if rec is None else rec.row
-
-    def task_count(self) -> int:
-        return len(self._registry)
-
-    def where(self, task_id: int) -> list[str]:
-        """Where a task is waiting: its await chain, outermost first, as
-        ``file:line in function`` lines, ending with a line naming the innermost
-        awaitable (a sleep and when it wakes, a future, another task, a worker job, a
-        socket read). ``[]`` when the task is not waiting: pending, ended, running
-        this very moment, or not tracked.
-
-        Raises:
-            TypeError: ``task_id`` is not an int.
-        """
-        self._guard.check(self)
-        if isinstance(task_id, bool) or not isinstance(task_id, int):
-            raise TypeError(f"where() expected a task id (int), got {task_id!r}")
-        rec = self._registry.get(task_id)
-        if rec is None or rec.status is not TaskStatus.RUNNING:
-            return []
-        return await_chain(rec.coro, rec.task, self._loop.time())
-
-    @property
-    def blocking_reports(self) -> tuple[BlockingReport, ...]:
-        """The newest coroutine steps that blocked the loop for longer than a frame."""
-        return tuple(self._blocking.reports)
-
-    @property
-    def blocking_threshold(self) -> float:
-        """Seconds one coroutine step may hold the loop before it is reported."""
-        return self._blocking.report_threshold
-
-    @blocking_threshold.setter
-    def blocking_threshold(self, seconds: float) -> None:
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
-            raise ValueError(f"blocking_threshold expected seconds > 0, got {seconds!r}")
-        self._blocking.set_report_threshold(float(seconds))
-
-    def GetLifetimeCounts(self) -> dict[TaskStatus, int]:
-        """How many tasks ended in each final status (completed, failed, cancelled,
-        timeout) since the component was made, whether or not their rows are still
-        in the table (`counts()` is what the table holds now)."""
-        self._guard.check(self)
-        return self._registry.lifetime_counts()
-
-    def add_task_listener(self, fn: Callable[[TaskRow], object]) -> None:
-        """Call ``fn(row)`` on the host's thread each time a task changes status:
-        submitted (pending), started (running), ended. For trace recorders
-        (`host.testing.TaskTrace`); ``fn`` must not raise."""
-        self._guard.check(self)
-        if not callable(fn):
-            raise TypeError(f"add_task_listener() expected a callable taking a TaskRow, "
-                            f"got {fn!r}")
-        self._registry.add_listener(fn)
-
-    def remove_task_listener(self, fn: Callable[[TaskRow], object]) -> bool:
-        """Stop calling ``fn``; True if it was listening."""
-        self._guard.check(self)
-        return self._registry.remove_listener(fn)
-
-    @property
-    def paced_frames(self) -> int:
-        """Non-realtime frames that waited for work outside the loop (see `pacing`)."""
-        return self._pacer.paced_frames
-
     def _on_blocking(self, report: BlockingReport) -> None:
         self._host.report_warning(report.message())
-        self._registry.version += 1
+        self._registry.mark_changed()  # the views show the newest reports
 
     # == the frame ===============================================================
     def cook(self) -> None:
         """One frame of work; called by the component between start and end callbacks."""
-        if self._closed:
+        if self._phase is _Phase.CLOSED:
             return
         # A frame with nothing to admit and nothing due skips the loop. Realtime frames
         # drain within the Framebudget; virtual ones until idle, then pace to outside work.
@@ -336,7 +257,8 @@ class AsyncIOManager:
             realtime = self._host.realtime
             if self._lifecycle.admission or self._loop.has_work():
                 self._blocking.follow_host()
-                self._runner.step(self._budget_seconds if realtime else None, self._lifecycle.admit)
+                budget = self._budget_seconds if realtime else None
+                self._runner.step(budget, self._lifecycle.admit)
             if not realtime:
                 self._pacer.pace()
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
@@ -349,7 +271,7 @@ class AsyncIOManager:
         """Realtime: the wait before the next frame runs the loop, so a reply from a
         socket or a timer due meanwhile is handled at once instead of up to a frame
         later (a Dask round trip took two frames). Tasks are admitted in frames only."""
-        if not (self._open and self._stepping):
+        if self._phase is not _OPEN or not self._stepping:
             return False
         self._blocking.follow_host()
         self._runner.serve(seconds)
@@ -386,15 +308,17 @@ class AsyncIOManager:
             RuntimeError: called from a task on this loop (``host.close()`` may be:
                 the host then closes when the frame ends).
         """
-        if self._closed or self._closing:
+        if self._phase is not _OPEN:
             return
         if self._loop.is_running():
             raise RuntimeError("AsyncIOManager.close() called from a task on its own loop; "
                                "call host.close(), which closes the host when the frame ends")
-        self._closing = True
-        self._open = False
+        self._phase = _Phase.CLOSING
         self._host.serve_between_frames(None)
-        lifecycle, registry = self._lifecycle, self._registry
+        lifecycle = self._lifecycle
+        registry = self._registry
+        # A task asked to stop already is cancelled again, not asked again: its
+        # first reason and grace stand.
         for rec in registry.active_records():
             if rec.status is TaskStatus.PENDING or rec.stop is StopState.NOT_ASKED:
                 lifecycle.request_stop(rec, TaskStatus.CANCELLED)
@@ -407,7 +331,7 @@ class AsyncIOManager:
         try:
             self._runner.close(tasks, self._settle)
         finally:
-            self._closed = True
+            self._phase = _Phase.CLOSED
 
     def _settle(self) -> None:
         """At close, once the loop gave every task its chance: end what is left and

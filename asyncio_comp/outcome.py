@@ -4,8 +4,8 @@ An outcome is built for every task that ends, and real code keeps them, so what 
 outcome costs the garbage collector is paid by every collection for as long as the
 user keeps it. It is therefore not a named tuple: the collector scans every tuple
 it meets, item by item, to see whether it could stop tracking it (``untrack_tuples``),
-and walks all of them again on each pass; with 20k kept 14-field tuples that was a
-fifth of the host's cost per task (issue 16). An outcome is four references instead:
+and walks all of them again on each pass, so kept 14-field tuples cost every
+collection a scan each. An outcome is four references instead:
 the ended task's record, whose fields no longer change once it has ended, and the
 three things the record lets go of once the callback has them (the coroutine, the
 callback, the asyncio task).
@@ -47,6 +47,9 @@ class EndedRecord(Protocol):
     @property
     def exception(self) -> BaseException | None:
         """What the coroutine raised (the error of a failed task), None otherwise."""
+
+    def release(self, coroutine_over: bool, handed_out: bool = False) -> None:
+        """Let go of the coroutine, asyncio task and callback nothing needs now."""
 
 
 class TaskOutcome:
@@ -196,7 +199,6 @@ def take_outcome(record: EndedRecord) -> TaskOutcome:
     outcome._coroutine = record.coro
     outcome._callback = record.callback
     outcome._task = task
-    record.callback = record.task = None
-    if task is None or task.done():
-        record.coro = None
+    # A task that never started had its coroutine closed; a done one's is over.
+    record.release(task is None or task.done(), True)  # coroutine_over, handed_out
     return outcome

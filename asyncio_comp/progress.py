@@ -15,8 +15,8 @@ This module knows nothing of the component: a handle reports to the
 `ChangeSink` it was built with (the task registry), so the manager can import it
 without it importing the manager back.
 
-The calling task is found without a per-task context variable (issue 16: setting
-one cost two GC-tracked objects and ~120 bytes per running task). A task started
+The calling task is found without a per-task context variable (setting one costs
+GC-tracked objects and memory for every running task). A task started
 with ``Run()`` runs its record itself (the record is a `TrackedCoroutine`), so
 ``asyncio.current_task().get_coro()`` is the record, and its owner knows the sink.
 A task *it* starts (``gather``, ``create_task``) inherits the record through a
@@ -48,8 +48,8 @@ class ChangeSink(Protocol):
 class TaskHandle:
     """The running tracked task, as its own coroutine sees it."""
 
-    # The sink itself, not its bound ``changed``: a bound method per task would
-    # cost 64 bytes of every task's memory.
+    # The sink itself, not its bound ``changed``: a bound method per task would be
+    # one more object in every task's memory.
     __slots__ = ("_rec", "_sink")
 
     def __init__(self, rec: TaskRecord, sink: ChangeSink) -> None:

@@ -1,12 +1,12 @@
 """The records of a tracked task: the live one, and the frozen ones handed out.
 
-`TaskRecord` is internal and mutable; its status changes in `transition()`, and on
-the two paths every task takes, by plain stores where the move is always legal:
-admission (PENDING → RUNNING, `TaskLifecycle.admit`) and the common ending
-(RUNNING → COMPLETED, `TaskLifecycle.coroutine_ended`). The cached row is checked
-against the status, so those stores need not reset it. Views get `TaskRow` snapshots
-and completion callbacks get a `TaskOutcome`; both are frozen, so nothing outside
-the component can bend a task's state.
+`TaskRecord` is internal and mutable, and owns its own life: every status change,
+the two paths every task takes included (admission, PENDING → RUNNING, and the
+common ending, RUNNING → COMPLETED), goes through `transition()`, which raises on an
+illegal move; and the coroutine, asyncio task and completion callback it holds are
+let go of in one place, `release()`. Views get `TaskRow` snapshots and completion
+callbacks get a `TaskOutcome`; both are frozen, so nothing outside the component can
+bend a task's state.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from td.errors import describe_error
 __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
-# goes through the enum class's attribute lookup (~0.1 µs), several times a task.
+# goes through the enum class's attribute lookup, several times a task.
 _PENDING = TaskStatus.PENDING
+_RUNNING = TaskStatus.RUNNING
 _NOT_ASKED = StopState.NOT_ASKED
+_MOVES = ALLOWED_TRANSITIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +63,12 @@ def order_rows(rows: Iterable[TaskRow]) -> list[TaskRow]:
     return active + finished
 
 
-
-
 class TaskRecord(TrackedCoroutine):
     """The component's live record of one task (internal).
 
     It is also the coroutine its asyncio task runs (a `TrackedCoroutine` around the
-    submitted one), so a running task costs one object here, not four (issue 16).
+    submitted one), so a running task costs one object here, not a record, a shell
+    and the callables binding them.
     """
 
     __slots__ = (
@@ -103,14 +104,14 @@ class TaskRecord(TrackedCoroutine):
         # attributes: asyncio caches every coroutine type it meets, for good, so such
         # a class would keep its component, and every record, alive after close.
         self.owner = owner if owner is not None else _NO_OWNER
-        # The coroutine this record runs. Dropped once it is over and nothing needs
-        # it: the completion callback's outcome carries it (LOPs's AsyncIOTask has
-        # it), so it is kept until the callback has fired.
+        # The coroutine this record runs. Dropped (`release`) once it is over and
+        # nothing needs it: the completion callback's outcome carries it (LOPs's
+        # AsyncIOTask has it), so it is kept until the callback has it.
         self.coro: Coroutine[Any, Any, Any] | None = coro
         self.description = description
         self.info = info
         self.timeout = timeout
-        self.callback = callback  # cleared once it has been called
+        self.callback = callback  # dropped once its outcome is handed out
         self.created_at = created_at
         self.completed_at: float | None = None
         self.status = _PENDING
@@ -120,7 +121,7 @@ class TaskRecord(TrackedCoroutine):
         # The id of the tracked task whose code submitted this one (Run sets it).
         self.parent_id: int | None = None
         # The asyncio task running the record; after the ending, kept only until
-        # the completion callback has it.
+        # the completion callback has it (`release`).
         self.task: asyncio.Task[Any] | None = None
         # Set when the component asked the task to stop: CANCELLED or TIMEOUT.
         self.cancel_reason: TaskStatus | None = None
@@ -130,24 +131,46 @@ class TaskRecord(TrackedCoroutine):
         self.older_active: TaskRecord | None = None
         self.newer_active: TaskRecord | None = None
 
-    def transition(self, new: TaskStatus, now: float) -> None:
-        """The one place a status changes; an illegal move raises `InvalidTransition`."""
-        if new not in ALLOWED_TRANSITIONS[self.status]:
+    def transition(self, new: TaskStatus, now: float = 0.0,
+                   coroutine_over: bool = False) -> None:
+        """The one place a status changes; an illegal move raises `InvalidTransition`
+        and changes nothing (asyncio's ``InvalidStateError`` for a future).
+
+        An ending (any status but RUNNING) is stamped ``now`` (host time) and lets
+        go of what no callback will need (`release`); ``coroutine_over`` says the
+        coroutine returned, raised or was closed. It is one call with no call inside
+        on the two paths every task takes: admission, and an ending whose
+        completion callback is still to fire.
+        """
+        if new not in _MOVES[self.status]:
             raise InvalidTransition(
                 f"task {self.task_id} cannot go from {self.status.value} to {new.value}"
             )
         self.status = new
         self._row = None
-        if new.is_finished:
+        if new is not _RUNNING:  # RUNNING is the one target that is not an ending
             self.completed_at = now
-            # ``coro`` stays: the record is what the asyncio task runs, and a task
-            # marked ended without its coroutine ending (detached after its cancel
-            # grace, or at close) may still be resumed or closed through it. Whoever
-            # knows the coroutine is over drops it (`coroutine_ended`,
-            # `TaskLifecycle.fire_callbacks`). The asyncio task is dropped too, unless
-            # the completion callback's outcome is to carry it.
             if self.callback is None:
-                self.task = None
+                self.release(coroutine_over)
+
+    def release(self, coroutine_over: bool, handed_out: bool = False) -> None:
+        """Let go of the coroutine, the asyncio task and the completion callback as
+        far as nothing needs them: the one place the record drops them.
+
+        While its completion callback is due, an ended task's record keeps all
+        three, for the outcome to carry (``handed_out``: the outcome has them now).
+        With no callback left the asyncio task goes, and the coroutine too once it
+        is over (``coroutine_over``): a task marked ended while its coroutine still
+        runs (detached after its cancel grace, or ended by close) may yet be
+        resumed or closed through the record, which is what its asyncio task runs.
+        """
+        if handed_out:
+            self.callback = None
+        elif self.callback is not None:
+            return
+        self.task = None
+        if coroutine_over:
+            self.coro = None
 
     @property
     def exception(self) -> BaseException | None:
@@ -167,8 +190,7 @@ class TaskRecord(TrackedCoroutine):
     @property
     def row(self) -> TaskRow:
         row = self._row
-        # Also rebuilt when the status moved without a reset (see the module docstring).
-        if row is None or row.status is not self.status:
+        if row is None:  # reset by every change (`transition`, `touch`)
             row = self._row = TaskRow(
                 self.task_id, self.status, self.description, self.created_at,
                 self.completed_at, self.error_text, format_info(self.info), self.progress,

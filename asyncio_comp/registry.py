@@ -9,11 +9,16 @@ table and the registry never disagree. It starts, stops and ends nothing: that i
 `TaskLifecycle`'s job; the registry only hears about it.
 
 The common ending, a running task completing, is told in batches: the lifecycle
-appends the record (its status already set) to `completing`, and `settle()` does the
-bookkeeping for all of them at once (counts, the active list, the Clear After queue,
-the table). Every reading method settles first, and so does the table before it
-writes, so no reader sees a batch half told; a frame's end settles what is left.
-One task's bookkeeping as a call of its own cost more than its work (issue 16).
+hands the record (its status already set) to `completed()`, which only queues it, and
+`settle()` does the bookkeeping for all of them at once (counts, the active list, the
+Clear After queue, the table). Every reading method settles first, and so does the
+table before it writes, so no reader sees a batch half told; a frame's end settles
+what is left. One task's bookkeeping done one task at a time costs more than the
+task's own work, which is why the common ending is batched.
+
+`version`, which views watch to redraw only when something moved, is the
+registry's alone: every change it records moves it, and a change outside the
+records that a view shows (a blocking report) is told through `mark_changed()`.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["TaskRegistry"]
 
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
-# goes through the enum class's attribute lookup (~0.1 µs), several times a task.
+# goes through the enum class's attribute lookup, several times a task.
 _PENDING = TaskStatus.PENDING
 _RUNNING = TaskStatus.RUNNING
 _COMPLETED = TaskStatus.COMPLETED
@@ -47,16 +52,16 @@ class TaskRegistry:
     __slots__ = (
         "_active",
         "_clear_queue",
+        "_completing",
         "_counts",
         "_lifetime",
         "_listeners",
         "_pending",
         "_table",
         "_tasks",
-        "completing",
+        "_version",
         "listening",
         "next_id",
-        "version",
     )
 
     def __init__(self, table: TaskTableSync) -> None:
@@ -79,12 +84,10 @@ class TaskRegistry:
         # Finished tasks in the order they finished (Clear After's order, and the
         # views' read newest first); a forgotten task's entry waits to age out.
         self._clear_queue: deque[TaskRecord] = deque()
-        #: Grows on every change a view could show; views redraw only when it moved.
-        self.version = 0
-        #: Records that went RUNNING → COMPLETED and are not told yet (see the module
-        #: docstring). The lifecycle appends to it, after `completing_began()` when
-        #: it was empty, and only while nobody listens (`listening`).
-        self.completing: list[TaskRecord] = []
+        self._version = 0
+        # Records that went RUNNING → COMPLETED and are not told yet (see the module
+        # docstring): queued by `completed()`, only while nobody listens (`listening`).
+        self._completing: list[TaskRecord] = []
         #: Whether trace listeners want every change told as it happens (a plain
         #: attribute: the lifecycle reads it once per ending).
         self.listening = False
@@ -92,6 +95,11 @@ class TaskRegistry:
         table.follow(self.by_id, self.settle)
 
     # -- reading ----------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """Grows on every change a view could show; views redraw only when it moved."""
+        return self._version
+
     @property
     def table(self) -> TaskTableSync:
         """The task table this registry keeps in step."""
@@ -183,6 +191,11 @@ class TaskRegistry:
             table.pending()
         if self._listeners:
             self._tell(rec)
+        self._version += 1
+
+    def mark_changed(self) -> None:
+        """Something a view shows changed outside the records (a blocking report)."""
+        self._version += 1
 
     def moved(self, rec: TaskRecord, was: TaskStatus) -> None:
         """``rec`` went from ``was`` to its current status (`TaskRecord.transition`)."""
@@ -202,7 +215,7 @@ class TaskRegistry:
             if status.is_finished:
                 self._clear_queue.append(rec)
             self._table.changed(rec)
-        self.version += 1
+        self._version += 1
 
     def started(self, recs: list[TaskRecord]) -> None:
         """`moved` from PENDING to RUNNING for each of ``recs``, one admission batch,
@@ -216,26 +229,25 @@ class TaskRegistry:
         counts[_PENDING] -= len(recs)
         counts[_RUNNING] += len(recs)
         self._table.changed_all(recs)
-        self.version += 1
+        self._version += 1
 
     def completed(self, rec: TaskRecord) -> None:
-        """`moved` from RUNNING to COMPLETED, told at once (while someone listens)."""
-        self.completing.append(rec)
-        self.settle()
-
-    def completing_began(self) -> None:
-        """The lifecycle is about to append to an empty `completing`: readers that do
-        not ask the registry (the table, views watching `version`) learn now that
-        something changed."""
-        self._table.pending()
-        self.version += 1
+        """`moved` from RUNNING to COMPLETED, told in a batch by `settle` (the lifecycle
+        takes `moved` while someone listens: listeners hear each change at once)."""
+        completing = self._completing
+        if not completing:
+            # The first of a batch: readers that do not ask the registry (the table,
+            # views watching `version`) learn now that something changed.
+            self._table.pending()
+            self._version += 1
+        completing.append(rec)
 
     def settle(self) -> None:
-        """Tell everything what the records in `completing` did: RUNNING → COMPLETED."""
-        recs = self.completing
+        """Tell everything what the queued `completed` records did: RUNNING → COMPLETED."""
+        recs = self._completing
         if not recs:
             return
-        self.completing = []  # a listener reading the registry meanwhile settles nothing twice
+        self._completing = []  # a listener reading the registry meanwhile settles nothing twice
         if self._listeners:
             for rec in recs:
                 self._tell(rec)
@@ -252,13 +264,13 @@ class TaskRegistry:
         counts[_RUNNING] -= tracked
         counts[_COMPLETED] += tracked
         self._table.changed_all(recs)
-        self.version += 1
+        self._version += 1
 
     def changed(self, rec: TaskRecord) -> None:
         """Something other than the status of ``rec`` changed (its progress)."""
         if rec.task_id in self._tasks:
             self._table.changed(rec)
-        self.version += 1
+        self._version += 1
 
     def _forget(self, rec: TaskRecord) -> None:
         """Stop tracking ``rec`` (its row goes); an active one keeps winding down. The
@@ -273,7 +285,7 @@ class TaskRegistry:
             tasks.clear()
         self._counts[rec.status] -= 1
         self._table.removed(rec.task_id)
-        self.version += 1
+        self._version += 1
 
     def forget_finished(self) -> int:
         """Forget every finished task; how many."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from asyncio_comp._loop_internals import FrameEventLoop, forget_pending
@@ -33,6 +34,17 @@ SHUTDOWN_ROUND_SECONDS = 0.05
 EXECUTOR_CLOSE_SECONDS = 2.0
 
 
+class _State(Enum):
+    """Where the loop is in its life (asyncio's ``Runner._State``)."""
+
+    RUNNING = "running"
+    """Stepped each frame and served between frames."""
+    CLOSING = "closing"
+    """`close()` is cancelling what is left and shutting the loop down."""
+    CLOSED = "closed"
+    """The loop is closed."""
+
+
 class LoopRunner:
     """The loop's owner; see the module docstring."""
 
@@ -40,11 +52,12 @@ class LoopRunner:
         self._host = host
         self.loop = FrameEventLoop(host.time)
         self._stepper = LoopStepper(self.loop)
-        self._closed = False
+        self._state = _State.RUNNING
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        """Whether `close()` was called (the loop is closing or closed)."""
+        return self._state is not _State.RUNNING
 
     @property
     def last_iterations(self) -> int:
@@ -86,9 +99,9 @@ class LoopRunner:
         SystemExit raised meanwhile (by a task as it unwinds, or by ``settle``) is
         raised again once the loop is closed.
         """
-        if self._closed:
+        if self._state is not _State.RUNNING:
             return
-        self._closed = True
+        self._state = _State.CLOSING
         raised: list[BaseException] = []
         try:
             self._cancel_all(tasks, raised)
@@ -97,7 +110,10 @@ class LoopRunner:
             except BaseException as exc:
                 raised.append(exc)
         finally:
-            self._shut_down(raised)
+            try:
+                self._shut_down(raised)
+            finally:
+                self._state = _State.CLOSED
         if raised:
             raise raised[0]
 

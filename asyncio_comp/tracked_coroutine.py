@@ -9,11 +9,11 @@ scheduled callback per task: about a microsecond, a fifth of what asyncio itself
 spends on a task.
 
 The shell is not an object of its own: `TaskRecord` (the task's record) is a
-`TrackedCoroutine`, and the record itself is what the asyncio task runs. A separate
-shell, a ``partial`` binding the record to the end handler, its arguments tuple and
-the bound method inside it were four GC-tracked objects per running task that every
-full collection walked (issue 16). The record provides the inner coroutine, the
-task id and description, the `BlockingWatch` and its `EndHandler` (the lifecycle).
+`TrackedCoroutine`, and the record itself is what the asyncio task runs: a separate
+shell, and the callables binding it to the record and the end handler, would be
+GC-tracked objects per running task that every full collection walks. The record
+provides the inner coroutine, the task id and description, the `BlockingWatch` and
+its `EndHandler` (the lifecycle).
 
 The asyncio task is only the carrier; the outcome lives in the component's record.
 So an ordinary exception, once reported, ends the carrier task with None instead of

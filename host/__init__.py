@@ -9,6 +9,7 @@ from host.assemble import Host as Host
 from td.clock import FrameClock as FrameClock
 from td.core import HostCore as HostCore
 from td.dat import DAT as DAT
+from td.destroyed import OperatorDestroyed as OperatorDestroyed
 from td.hooks import Hook as Hook
 from td.network import OP as OP
 from td.network import BaseCOMP as BaseCOMP
@@ -38,6 +39,7 @@ __all__ = [
     "HostCore",
     "IntPar",
     "MenuPar",
+    "OperatorDestroyed",
     "Par",
     "PulsePar",
     "StrPar",

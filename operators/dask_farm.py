@@ -53,8 +53,8 @@ POLL_SECONDS = 0.25
 #: Host seconds between two progress reports of a `map` inside a tracked task.
 PROGRESS_SECONDS = 0.1
 #: Items `map` hands to ``client.map`` per frame, and results it gathers and releases
-#: per message: a big map is spread over frames instead of stalling one (one gather
-#: of 1,000 results held the loop for 30-40 ms).
+#: per message: a big map is spread over frames instead of stalling one (gathering
+#: a thousand results at once holds the loop for several frames' worth).
 MAP_CHUNK = 100
 #: Wall seconds host close waits for the client and the loopback cluster to shut down.
 CLOSE_SECONDS = 20.0
@@ -148,9 +148,9 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             for start in range(0, len(items), MAP_CHUNK):
                 if start:
                     # One chunk per frame: the client batches what is sent within a
-                    # few ms, so chunks sent an iteration apart reached the scheduler
-                    # as one message of 1,000 tasks (20 ms of the host's loop when
-                    # the scheduler ran there).
+                    # few ms, so chunks sent an iteration apart would reach the
+                    # scheduler as one big message, a long stall of the host's loop
+                    # when the scheduler runs there.
                     await self.host.next_frame()
                 futures.extend(client.map(fn, items[start:start + MAP_CHUNK], pure=False))
         except BaseException:
@@ -233,8 +233,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
     async def _follow(gathering: asyncio.Future[Any], futures: list[Future[Any]]) -> None:
         """Report the share of ``futures`` done, `PROGRESS_SECONDS` apart, until gathered.
 
-        Counting ``done()`` a few times a second costs a few µs per thousand
-        futures; Dask's ``as_completed`` would run a coroutine per future.
+        Counting ``done()`` a few times a second costs next to nothing even for
+        thousands of futures; Dask's ``as_completed`` would run a coroutine per future.
         """
         shown = -1
         while not gathering.done():

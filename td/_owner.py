@@ -28,6 +28,11 @@ class ParOwner(Protocol):
         """The host's thread guard, checked before a parameter is read or written."""
         ...
 
+    def op(self, path: Any) -> Any:
+        """The operator at ``path`` (relative to this one), or None: how an OP
+        parameter finds the operator its value names."""
+        ...
+
     def call_handler(self, handler_name: str, *args: Any) -> None:
         """Call the operator's ``onPulse``/``onValueChange``; a fault is reported, not raised."""
         ...

@@ -97,7 +97,7 @@ class FrameBlame:
     docstring for what is measured and why it costs nothing.
     """
 
-    __slots__ = ("_entries", "_reports", "_worst", "_worst_seq", "budget", "observer",
+    __slots__ = ("_entries", "_late_count", "_reports", "_worst", "budget", "observer",
                  "threshold")
 
     def __init__(self, period: float) -> None:
@@ -109,7 +109,7 @@ class FrameBlame:
         self._entries: list[BlameEntry] = []
         self._reports: deque[LateFrameReport] = deque(maxlen=KEEP_REPORTS)
         self._worst: list[tuple[float, int, LateFrameReport]] = []
-        self._worst_seq = 0
+        self._late_count = 0
         #: Told every itemised cost as it is charged (a trace writer), or None. While
         #: one observes, every completion callback is itemised, however short.
         self.observer: CostObserver | None = None
@@ -166,13 +166,19 @@ class FrameBlame:
                              key=_seconds)
         report = LateFrameReport(frame, duration, top)
         self._reports.append(report)
-        self._worst_seq += 1
-        item = (duration, -self._worst_seq, report)
+        self._late_count += 1
+        item = (duration, -self._late_count, report)
         if len(self._worst) < KEEP_WORST:
             heapq.heappush(self._worst, item)
         elif duration > self._worst[0][0]:
             heapq.heapreplace(self._worst, item)
         return report
+
+    @property
+    def late_count(self) -> int:
+        """Late frames reported since the host was made (a view compares it with the
+        count it saw to find the new reports without copying them)."""
+        return self._late_count
 
     @property
     def reports(self) -> tuple[LateFrameReport, ...]:

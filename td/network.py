@@ -191,10 +191,6 @@ class OP:
         return self._state is OpState.ALIVE
 
     @property
-    def state(self) -> OpState:
-        return self._state
-
-    @property
     def id(self) -> int:
         """A number unique among the operators of this host (``op(id)`` finds it)."""
         return self._id

@@ -64,8 +64,11 @@ def _fill(made: Any, source: Any) -> None:
         for par in page.pars:
             target.appendPar(par.name, par=par)
     for par in source.par:
-        if not par.isPulse and par.name in made.par:
-            made.par[par.name].val = par.eval()
+        if par.name in made.par:
+            twin = made.par[par.name]
+            twin.readOnly, twin.enable = par.readOnly, par.enable
+            if not par.isPulse:
+                twin.val = par.val  # the stored value: an OP parameter's path
     if source.isDAT:
         _copy_content(made, source)
     made.storage.update(source.storage)

@@ -15,17 +15,23 @@ an ordinary one from then on: ``comp.par.Gain``, validation, ``onValueChange`` a
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from td.params import (
+    COMPPar,
+    DATPar,
+    FilePar,
     FloatPar,
+    FolderPar,
     IntPar,
     MenuPar,
+    OPPar,
     Par,
     ParCollection,
     ParSpec,
     PulsePar,
+    StrMenuPar,
     StrPar,
     TogglePar,
 )
@@ -80,7 +86,15 @@ class CustomPages:
 
 
 class Page:
-    """One custom page of one operator; made by ``op.appendCustomPage(name)``."""
+    """One custom page of one operator; made by ``op.appendCustomPage(name)``.
+
+    Each ``append*`` takes TD's arguments, ``(name, label=None, order=None,
+    replace=True)`` (numbers also ``size``), and returns the list of new parameters
+    (TD's tuplet). Keyword-only extras set a value rule at once (``default=``,
+    ``min=``/``max=``, which refuse values beyond them, ``help=``); TD code sets the
+    same attributes on the parameter afterwards (``par.default = 1``,
+    ``par.clampMin = True``).
+    """
 
     def __init__(self, owner: PageOwner, name: str, book: CustomPages) -> None:
         self._owner = owner
@@ -97,6 +111,11 @@ class Page:
         return self._owner
 
     @property
+    def index(self) -> int:
+        """The page's position among its operator's custom pages."""
+        return self._book.pages.index(self)
+
+    @property
     def isCustom(self) -> bool:
         return True
 
@@ -106,59 +125,138 @@ class Page:
         collection = self._owner.par
         return [collection[name] for name in self._names if name in collection]
 
-    def appendFloat(self, name: str, label: str | None = None, *, default: float = 0.0,
-                    min: float | None = None, max: float | None = None, help: str = "",
-                    replace: bool = True) -> list[Par]:
-        """A float parameter; ``[par]``."""
-        return self._append(FloatPar(name, default, min=min, max=max, label=label,
-                                     help=help), replace)
+    # -- numbers ----------------------------------------------------------------------
+    def appendFloat(self, name: str, label: str | None = None, size: int = 1,
+                    order: int | None = None, replace: bool = True, *, default: float = 0.0,
+                    min: float | None = None, max: float | None = None,
+                    help: str = "") -> list[Par]:
+        """A float parameter, or ``size`` of them named ``Name1``, ``Name2``..."""
+        return self._append_sized(name, size, order, replace, lambda n, text: _td_range(
+            FloatPar(n, default, min=min, max=max, label=text, help=help)), label)
 
-    def appendInt(self, name: str, label: str | None = None, *, default: int = 0,
-                  min: int | None = None, max: int | None = None, help: str = "",
-                  replace: bool = True) -> list[Par]:
-        """An integer parameter; ``[par]``."""
-        return self._append(IntPar(name, default, min=min, max=max, label=label, help=help),
-                            replace)
+    def appendInt(self, name: str, label: str | None = None, size: int = 1,
+                  order: int | None = None, replace: bool = True, *, default: int = 0,
+                  min: int | None = None, max: int | None = None,
+                  help: str = "") -> list[Par]:
+        """An integer parameter, or ``size`` of them named ``Name1``, ``Name2``..."""
+        return self._append_sized(name, size, order, replace, lambda n, text: _td_range(
+            IntPar(n, default, min=min, max=max, label=text, help=help)), label)
 
-    def appendToggle(self, name: str, label: str | None = None, *, default: bool = False,
-                     help: str = "", replace: bool = True) -> list[Par]:
-        """An on/off parameter; ``[par]``."""
-        return self._append(TogglePar(name, default, label=label, help=help), replace)
+    # -- one-part kinds -----------------------------------------------------------------
+    def appendToggle(self, name: str, label: str | None = None, order: int | None = None,
+                     replace: bool = True, *, default: bool = False,
+                     help: str = "") -> list[Par]:
+        """An on/off parameter."""
+        return self._append(TogglePar(name, default, label=label, help=help), replace, order)
 
-    def appendStr(self, name: str, label: str | None = None, *, default: str = "",
-                  help: str = "", replace: bool = True) -> list[Par]:
-        """A string parameter; ``[par]``."""
-        return self._append(StrPar(name, default, label=label, help=help), replace)
+    def appendStr(self, name: str, label: str | None = None, order: int | None = None,
+                  replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
+        """A string parameter."""
+        return self._append(StrPar(name, default, label=label, help=help), replace, order)
 
-    def appendMenu(self, name: str, label: str | None = None, *, menuNames: Sequence[str],
+    def appendStrMenu(self, name: str, label: str | None = None, order: int | None = None,
+                      replace: bool = True, *, menuNames: Sequence[str] = (),
+                      menuLabels: Sequence[str] | None = None, default: str = "",
+                      help: str = "") -> list[Par]:
+        """A string with suggested items (``par.menuNames = [...]``); any string goes."""
+        return self._append(StrMenuPar(name, default, items=menuNames, labels=menuLabels,
+                                       label=label, help=help), replace, order)
+
+    def appendMenu(self, name: str, label: str | None = None, order: int | None = None,
+                   replace: bool = True, *, menuNames: Sequence[str] = (),
                    menuLabels: Sequence[str] | None = None, default: str | None = None,
-                   help: str = "", replace: bool = True) -> list[Par]:
-        """A menu parameter of ``menuNames`` (labels ``menuLabels``); ``[par]``.
-        Its items can change later: ``par.menuNames = [...]``."""
-        return self._append(MenuPar(name, menuNames, default, labels=menuLabels,
-                                    label=label, help=help), replace)
+                   help: str = "") -> list[Par]:
+        """A menu parameter; its items are ``menuNames`` or, TD's way, set afterwards
+        (``par.menuNames = [...]``; the value is ``''`` until then)."""
+        return self._append(MenuPar(name, menuNames, default, labels=menuLabels, label=label,
+                                    help=help, allow_empty=True), replace, order)
 
-    def appendPulse(self, name: str, label: str | None = None, *, help: str = "",
-                    replace: bool = True) -> list[Par]:
-        """A pulse parameter: ``par.pulse()`` calls the operator's ``onPulse``; ``[par]``."""
-        return self._append(PulsePar(name, label=label, help=help), replace)
+    def appendFile(self, name: str, label: str | None = None, order: int | None = None,
+                   replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
+        """A file path."""
+        return self._append(FilePar(name, default, label=label, help=help), replace, order)
+
+    def appendFolder(self, name: str, label: str | None = None, order: int | None = None,
+                     replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
+        """A folder path."""
+        return self._append(FolderPar(name, default, label=label, help=help), replace, order)
+
+    def appendOP(self, name: str, label: str | None = None, order: int | None = None,
+                 replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
+        """A reference to any operator: its value a path, ``eval()`` the operator."""
+        return self._append(OPPar(name, default, label=label, help=help), replace, order)
+
+    def appendCOMP(self, name: str, label: str | None = None, order: int | None = None,
+                   replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
+        """A reference to a COMP (``eval()`` is None for another kind of operator)."""
+        return self._append(COMPPar(name, default, label=label, help=help), replace, order)
+
+    def appendDAT(self, name: str, label: str | None = None, order: int | None = None,
+                  replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
+        """A reference to a DAT (``eval()`` is None for another kind of operator)."""
+        return self._append(DATPar(name, default, label=label, help=help), replace, order)
+
+    def appendPulse(self, name: str, label: str | None = None, order: int | None = None,
+                    replace: bool = True, *, help: str = "") -> list[Par]:
+        """A pulse parameter: ``par.pulse()`` calls the operator's ``onPulse``."""
+        return self._append(PulsePar(name, label=label, help=help), replace, order)
 
     def appendPar(self, name: str, par: Par | None = None, label: str | None = None,
                   order: int | None = None, replace: bool = True) -> list[Par]:
         """A parameter like ``par`` (its kind, value rules and attributes) named
-        ``name``; ``[par]``. Its value starts at ``par``'s default."""
+        ``name``. Its value starts at ``par``'s default."""
         if not isinstance(par, Par):
             raise TypeError(f"appendPar() expected par as the parameter to copy the style "
                             f"of, e.g. appendPar('Gain2', par=op.par.Gain), got {par!r}")
-        return self._append(par.spec.clone(name, label), replace)
+        return self._append(par.spec.clone(name, label), replace, order)
 
-    def _append(self, spec: ParSpec, replace: bool) -> list[Par]:
+    def sort(self, *names: str) -> None:
+        """Put the named parameters first, in that order (TD's ``page.sort``)."""
+        missing = [n for n in names if n not in self._names]
+        if missing:
+            raise ValueError(f"sort() expected names of parameters on page {self._name!r} "
+                             f"({', '.join(self._names) or 'none'}), got {missing[0]!r}")
+        rest = [n for n in self._names if n not in names]
+        self._names = [*dict.fromkeys(names), *rest]
+
+    # -- internals ------------------------------------------------------------------------
+    def _append_sized(self, name: str, size: int, order: int | None, replace: bool,
+                      make: Callable[[str, str | None], ParSpec],
+                      label: str | None) -> list[Par]:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"append of {name!r} expected size as a whole number >= 1, "
+                             f"got {size!r}")
+        if size == 1:
+            return self._append(make(name, label), replace, order)
+        specs = [make(f"{name}{i}", None if label is None else f"{label} {i}")
+                 for i in range(1, size + 1)]
+        for spec in specs:  # every part checked before any is added
+            self._owner.par.check_addable(spec, replace=replace)
+        pars: list[Par] = []
+        for offset, spec in enumerate(specs):
+            pars += self._append(spec, replace, None if order is None else order + offset)
+        return pars
+
+    def _append(self, spec: ParSpec, replace: bool, order: int | None = None) -> list[Par]:
+        if order is not None and (isinstance(order, bool) or not isinstance(order, int)
+                                  or order < 0):
+            raise ValueError(f"append of {spec.name!r} expected order as a position >= 0 on "
+                             f"the page, got {order!r}")
         par = self._owner.par.add(spec, replace=replace)
         for page in self._book.pages:
             if spec.name in page._names:
                 page._names.remove(spec.name)
-        self._names.append(spec.name)
+        if order is None:
+            self._names.append(spec.name)
+        else:
+            self._names.insert(order, spec.name)
         return [par]
 
     def __repr__(self) -> str:
         return f"<Page {self._name!r} of {self._owner.path}>"
+
+
+def _td_range(spec: FloatPar | IntPar) -> ParSpec:
+    """A number appended at run time gets TD's default range (see `td_range`)."""
+    spec.td_range()
+    return spec

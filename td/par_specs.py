@@ -3,6 +3,13 @@
 An operator class lists them in ``parameters``; `td.params` makes the live
 `Par` objects from them. Validation happens before anything is stored, so a rejected
 value leaves the old one in place; each error names where the value was going.
+
+The kinds are TouchDesigner's parameter styles (``par.style``): Float, Int, Toggle,
+Str, Menu, StrMenu, File, Folder, OP, COMP, DAT, Pulse. Numbers carry TD's
+range attributes: ``min``/``max`` with ``clampMin``/``clampMax`` (a value beyond a
+clamped end is brought back to it) and the slider range ``normMin``/``normMax``. A
+bound given when declaring (``FloatPar('Gain', min=0.0)``) is a framehost bound:
+a value beyond it is refused with an error, where TD would only clamp it.
 """
 
 from __future__ import annotations
@@ -15,11 +22,17 @@ from typing import Any, ClassVar
 
 __all__ = [
     "BuiltinStrPar",
+    "COMPPar",
+    "DATPar",
+    "FilePar",
     "FloatPar",
+    "FolderPar",
     "IntPar",
     "MenuPar",
+    "OPPar",
     "ParSpec",
     "PulsePar",
+    "StrMenuPar",
     "StrPar",
     "TogglePar",
 ]
@@ -46,8 +59,13 @@ class ParSpec:
     """The declaration of one parameter: its name, default and validation."""
 
     kind: ClassVar[str] = "value"
+    #: TD's ``par.style``: 'Float', 'Menu', 'OP', ...
+    style: ClassVar[str] = "Str"
     #: A built-in parameter (every operator of a family has it) is named in lower case.
     builtin: ClassVar[bool] = False
+    #: True for the kinds whose ``eval()`` is computed from the stored value (an
+    #: operator from its path, a Python value from its text): see `resolve`.
+    resolves: ClassVar[bool] = False
 
     def __init__(self, name: str, default: Any = None, label: str | None = None,
                  help: str = "") -> None:
@@ -59,6 +77,10 @@ class ParSpec:
 
     def validate(self, value: Any, where: str) -> Any:
         """Return the value to store, or raise `TypeError`/`ValueError` naming `where`."""
+        return value
+
+    def resolve(self, value: Any, owner: Any, where: str) -> Any:
+        """What ``eval()`` gives for the stored ``value`` (only when `resolves`)."""
         return value
 
     def clone(self, name: str | None = None, label: str | None = None) -> ParSpec:
@@ -77,16 +99,62 @@ class ParSpec:
         return f"{type(self).__name__}({self.name!r}, default={self.default!r})"
 
 
-class FloatPar(ParSpec):
+class _Numeric(ParSpec):
+    """What Float and Int share: TD's range attributes and how a value meets them."""
+
+    #: The word messages use for a value of this kind.
+    noun: ClassVar[str] = "number"
+
+    def __init__(self, name: str, default: float, min: float | None, max: float | None,
+                 label: str | None, help: str) -> None:
+        self.min = min
+        self.max = max
+        # A bound given when declaring refuses values beyond it; one set later the TD
+        # way (``par.min = 0``) only matters with ``clampMin``, as in TD.
+        self.strictMin = min is not None
+        self.strictMax = max is not None
+        self.clampMin = False
+        self.clampMax = False
+        self.normMin: float = 0 if min is None else min
+        self.normMax: float = 1 if max is None else max
+        super().__init__(name, default, label, help)
+
+    def td_range(self) -> None:
+        """TD's defaults for a custom parameter appended with no bounds: ``min`` 0 and
+        ``max`` 1, neither clamped (so neither limits a value)."""
+        if self.min is None:
+            self.min = 0
+        if self.max is None:
+            self.max = 1
+
+    def _in_range(self, value: float, where: str) -> float:
+        low, high = self.min, self.max
+        if low is not None and value < low:
+            if self.clampMin:
+                return low
+            if self.strictMin:
+                raise ValueError(f"{where} expected {_a(self.noun)} >= {low}, got {value!r}")
+        if high is not None and value > high:
+            if self.clampMax:
+                return high
+            if self.strictMax:
+                raise ValueError(f"{where} expected {_a(self.noun)} <= {high}, got {value!r}")
+        return value
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+class FloatPar(_Numeric):
     """A finite float, optionally bounded; rejects strings, None, bools and NaN."""
 
     kind = "float"
+    style = "Float"
 
     def __init__(self, name: str, default: float = 0.0, *, min: float | None = None,
                  max: float | None = None, label: str | None = None, help: str = "") -> None:
-        self.min = min
-        self.max = max
-        super().__init__(name, default, label, help)
+        super().__init__(name, default, min, max, label, help)
 
     def validate(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -97,38 +165,31 @@ class FloatPar(ParSpec):
             finite = False
         if not finite:
             raise ValueError(f"{where} expected a finite number, got {value!r}")
-        if self.min is not None and value < self.min:
-            raise ValueError(f"{where} expected a number >= {self.min}, got {value!r}")
-        if self.max is not None and value > self.max:
-            raise ValueError(f"{where} expected a number <= {self.max}, got {value!r}")
-        return float(value)
+        return float(self._in_range(value, where))
 
 
-class IntPar(ParSpec):
+class IntPar(_Numeric):
     """An integer, optionally bounded."""
 
     kind = "int"
+    style = "Int"
+    noun = "integer"
 
     def __init__(self, name: str, default: int = 0, *, min: int | None = None,
                  max: int | None = None, label: str | None = None, help: str = "") -> None:
-        self.min = min
-        self.max = max
-        super().__init__(name, default, label, help)
+        super().__init__(name, default, min, max, label, help)
 
     def validate(self, value: Any, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{where} expected an integer, got {value!r}")
-        if self.min is not None and value < self.min:
-            raise ValueError(f"{where} expected an integer >= {self.min}, got {value!r}")
-        if self.max is not None and value > self.max:
-            raise ValueError(f"{where} expected an integer <= {self.max}, got {value!r}")
-        return value
+        return int(self._in_range(value, where))
 
 
 class TogglePar(ParSpec):
     """On or off: accepts bools and the integers 0 and 1."""
 
     kind = "toggle"
+    style = "Toggle"
 
     def __init__(self, name: str, default: bool = False, *, label: str | None = None,
                  help: str = "") -> None:
@@ -146,6 +207,7 @@ class StrPar(ParSpec):
     """A string."""
 
     kind = "str"
+    style = "Str"
 
     def __init__(self, name: str, default: str = "", *, label: str | None = None,
                  help: str = "") -> None:
@@ -164,26 +226,74 @@ class BuiltinStrPar(StrPar):
     builtin = True
 
 
+class FilePar(StrPar):
+    """A file path (TD's File style): a string, shown with a file chooser in TD."""
+
+    kind = "file"
+    style = "File"
+
+
+class FolderPar(StrPar):
+    """A folder path (TD's Folder style)."""
+
+    kind = "folder"
+    style = "Folder"
+
+
 class MenuPar(ParSpec):
-    """One of a fixed list of string items (``menuNames``), each with a label
-    (``menuLabels``, the names when not given)."""
+    """One of a list of string items (``menuNames``), each with a label (``menuLabels``,
+    the names when not given). A menu appended at run time may start with no items,
+    as in TD (its value is then ``''`` until items are set)."""
 
     kind = "menu"
+    style = "Menu"
 
     def __init__(self, name: str, items: Sequence[str], default: str | None = None, *,
                  labels: Sequence[str] | None = None, label: str | None = None,
-                 help: str = "") -> None:
-        self.items, self.labels = _menu_items(name, items, labels)
-        super().__init__(name, self.items[0] if default is None else default, label, help)
+                 help: str = "", allow_empty: bool = False) -> None:
+        self.items, self.labels = _menu_items(name, items, labels, allow_empty)
+        first = self.items[0] if self.items else ""
+        super().__init__(name, first if default is None else default, label, help)
 
     def validate(self, value: Any, where: str) -> str:
-        if value not in self.items:
+        if value not in self.items and (self.items or value != ""):
             raise ValueError(f"{where} expected one of {list(self.items)!r}, got {value!r}")
         return str(value)
 
+    def with_items(self, items: Sequence[str] | None, labels: Sequence[str] | None
+                   ) -> MenuPar:
+        """A copy with new items (and labels), keeping the default when it is one."""
+        twin = copy.copy(self)
+        twin.items, twin.labels = _menu_items(self.name, self.items if items is None else
+                                              items, labels, allow_empty=True)
+        if twin.default not in twin.items:
+            twin.default = twin.items[0] if twin.items else ""
+        return twin
 
-def _menu_items(name: str, items: object,
-                labels: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+
+class StrMenuPar(StrPar):
+    """A string with suggested items (TD's StrMenu): any string is accepted, and
+    ``menuNames``/``menuLabels`` list the suggestions."""
+
+    kind = "strmenu"
+    style = "StrMenu"
+
+    def __init__(self, name: str, default: str = "", *, items: Sequence[str] = (),
+                 labels: Sequence[str] | None = None, label: str | None = None,
+                 help: str = "") -> None:
+        self.items, self.labels = _menu_items(name, items, labels, allow_empty=True)
+        super().__init__(name, default, label=label, help=help)
+
+    def with_items(self, items: Sequence[str] | None, labels: Sequence[str] | None
+                   ) -> StrMenuPar:
+        twin = copy.copy(self)
+        twin.items, twin.labels = _menu_items(self.name, self.items if items is None else
+                                              items, labels, allow_empty=True)
+        return twin
+
+
+def _menu_items(name: str, items: object, labels: object, allow_empty: bool = False
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Checked ``(menuNames, menuLabels)`` for the menu parameter ``name``."""
     if isinstance(items, str | bytes) or not isinstance(items, Iterable):
         raise TypeError(f"menu parameter {name!r} expected a list of item names (strings), "
@@ -192,7 +302,7 @@ def _menu_items(name: str, items: object,
     if not all(isinstance(item, str) for item in items):
         raise TypeError(f"menu parameter {name!r} expected a list of item names (strings), "
                         f"got {list(items)!r}")
-    if not items:
+    if not items and not allow_empty:
         raise ValueError(f"menu parameter {name!r} expected at least one item, got none")
     if labels is None:
         return tuple(items), tuple(items)
@@ -203,10 +313,58 @@ def _menu_items(name: str, items: object,
     return tuple(items), tuple(labels)
 
 
+class OPPar(StrPar):
+    """A reference to an operator (TD's OP style): the value is a path (absolute, or
+    relative to the parameter's operator), ``eval()`` the operator there or None.
+    Assigning an operator stores its path."""
+
+    kind = "op"
+    style = "OP"
+    resolves = True
+    #: The family the operator must be of (None: any), as TD's COMP and DAT styles.
+    family: ClassVar[str | None] = None
+
+    def validate(self, value: Any, where: str) -> str:
+        if value is None:
+            return ""
+        path = getattr(value, "path", None)
+        if isinstance(path, str) and hasattr(value, "OPType"):
+            value = path
+        if not isinstance(value, str):
+            kind = f"{self.family} " if self.family else ""
+            raise TypeError(f"{where} expected a {kind}operator or its path, got {value!r}")
+        return value
+
+    def resolve(self, value: Any, owner: Any, where: str) -> Any:
+        if not value:
+            return None
+        found = owner.op(value)
+        if found is None or (self.family is not None and found.family != self.family):
+            return None
+        return found
+
+
+class COMPPar(OPPar):
+    """A reference to a COMP (TD's COMP style); ``eval()`` is None for any other."""
+
+    kind = "comp"
+    style = "COMP"
+    family = "COMP"
+
+
+class DATPar(OPPar):
+    """A reference to a DAT (TD's DAT style); ``eval()`` is None for any other."""
+
+    kind = "dat"
+    style = "DAT"
+    family = "DAT"
+
+
 class PulsePar(ParSpec):
     """A momentary button: ``par.pulse()`` calls the owner's ``onPulse(par)``."""
 
     kind = "pulse"
+    style = "Pulse"
 
     def __init__(self, name: str, *, label: str | None = None, help: str = "") -> None:
         super().__init__(name, None, label, help)

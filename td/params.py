@@ -10,15 +10,22 @@ as TouchDesigner's Parameter Execute DAT does. The declarations themselves
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from td.par_specs import BuiltinStrPar as BuiltinStrPar
+from td.par_specs import COMPPar as COMPPar
+from td.par_specs import DATPar as DATPar
+from td.par_specs import FilePar as FilePar
 from td.par_specs import FloatPar as FloatPar
+from td.par_specs import FolderPar as FolderPar
 from td.par_specs import IntPar as IntPar
 from td.par_specs import MenuPar as MenuPar
+from td.par_specs import OPPar as OPPar
 from td.par_specs import ParSpec as ParSpec
 from td.par_specs import PulsePar as PulsePar
+from td.par_specs import StrMenuPar as StrMenuPar
 from td.par_specs import StrPar as StrPar
 from td.par_specs import TogglePar as TogglePar
 from td.value_like import BehavesAsValue, plain_value
@@ -28,13 +35,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuiltinStrPar",
+    "COMPPar",
+    "DATPar",
+    "FilePar",
     "FloatPar",
+    "FolderPar",
     "IntPar",
     "MenuPar",
+    "OPPar",
     "Par",
     "ParCollection",
     "ParSpec",
     "PulsePar",
+    "StrMenuPar",
     "StrPar",
     "TogglePar",
 ]
@@ -47,13 +60,15 @@ class Par(BehavesAsValue):
     ``f"{comp.par.Gain:.1f}"`` all use ``eval()`` (see `BehavesAsValue`).
     """
 
-    __slots__ = ("_custom", "_owner", "_spec", "_value")
+    __slots__ = ("_custom", "_enabled", "_owner", "_read_only", "_spec", "_value")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
         self._custom = custom
+        self._read_only = False
+        self._enabled = True
 
     @property
     def name(self) -> str:
@@ -62,6 +77,10 @@ class Par(BehavesAsValue):
     @property
     def label(self) -> str:
         return self._spec.label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._respec("label", _text("label", self.where, text))
 
     @property
     def spec(self) -> ParSpec:
@@ -88,25 +107,40 @@ class Par(BehavesAsValue):
     def default(self) -> Any:
         return self._spec.default
 
+    @default.setter
+    def default(self, value: Any) -> None:
+        if self.isPulse:
+            raise TypeError(f"{self.where} is a pulse and has no default")
+        self._respec("default", self._spec.validate(plain_value(value), self.where))
+
     @property
     def where(self) -> str:
         """How messages name this parameter: ``/ChatTD/TDAsyncIO par.Clearafter``."""
         return f"{self._owner.path} par.{self.name}"
 
     def eval(self) -> Any:
+        """The current value; for an OP, COMP or DAT parameter the operator its path
+        names (or None)."""
         self._owner.guard.check(self)
+        spec = self._spec
+        if spec.resolves:
+            return spec.resolve(self._value, self._owner, self.where)
         return self._value
 
     @property
     def val(self) -> Any:
-        return self.eval()
+        """The stored value: for an OP parameter its path (`eval()` is the operator)."""
+        self._owner.guard.check(self)
+        return self._value
 
     @val.setter
     def val(self, value: Any) -> None:
         self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
-        new = self._spec.validate(plain_value(value), self.where)
+        self._assign(self._spec.validate(plain_value(value), self.where))
+
+    def _assign(self, new: Any) -> None:
         prev, self._value = self._value, new
         if new != prev:
             self._owner.call_handler("onValueChange", self, prev)
@@ -122,10 +156,10 @@ class Par(BehavesAsValue):
     # -- menus --------------------------------------------------------------------
     @property
     def menuNames(self) -> list[str]:
-        """A menu's item names (an empty list for any other kind, as in TD)."""
+        """A menu's (or StrMenu's) item names; an empty list for any other kind, as in TD."""
         self._owner.guard.check(self)
         spec = self._spec
-        return list(spec.items) if isinstance(spec, MenuPar) else []
+        return list(spec.items) if isinstance(spec, MenuPar | StrMenuPar) else []
 
     @menuNames.setter
     def menuNames(self, names: Sequence[str]) -> None:
@@ -136,7 +170,7 @@ class Par(BehavesAsValue):
         """A menu's item labels, in the order of `menuNames` (empty for other kinds)."""
         self._owner.guard.check(self)
         spec = self._spec
-        return list(spec.labels) if isinstance(spec, MenuPar) else []
+        return list(spec.labels) if isinstance(spec, MenuPar | StrMenuPar) else []
 
     @menuLabels.setter
     def menuLabels(self, labels: Sequence[str]) -> None:
@@ -156,22 +190,178 @@ class Par(BehavesAsValue):
         """Replace a custom menu's items (keeping the value when it is still one of them)."""
         self._owner.guard.check(self)
         spec = self._spec
-        if not isinstance(spec, MenuPar):
+        if not isinstance(spec, MenuPar | StrMenuPar):
             raise TypeError(f"{self.where} is a {spec.kind} parameter, not a menu")
         if not self._custom:
             raise TypeError(f"{self.where} is declared by its class, so its items are fixed; "
                             "menus appended with page.appendMenu() can change theirs")
-        fresh = MenuPar(spec.name, spec.items if names is None else names,
-                        labels=labels, label=spec.label, help=spec.help)
-        if spec.default in fresh.items:
-            fresh.default = spec.default
+        fresh = spec.with_items(names, labels)
         self._spec = fresh
-        if self._value not in fresh.items:
-            prev, self._value = self._value, fresh.default
-            self._owner.call_handler("onValueChange", self, prev)
+        if isinstance(fresh, MenuPar) and self._value not in fresh.items:
+            self._assign(fresh.default)  # the value is gone: the first item, and say so
+
+    # -- attributes TD code sets on custom parameters ------------------------------------
+    @property
+    def style(self) -> str:
+        """TD's style: 'Float', 'Int', 'Toggle', 'Str', 'Menu', 'StrMenu', 'File',
+        'Folder', 'Python', 'OP', 'COMP', 'DAT' or 'Pulse'."""
+        return self._spec.style
+
+    @property
+    def isNumber(self) -> bool:
+        return self._spec.kind in ("float", "int")
+
+    @property
+    def isFloat(self) -> bool:
+        return self._spec.kind == "float"
+
+    @property
+    def isInt(self) -> bool:
+        return self._spec.kind == "int"
+
+    @property
+    def isToggle(self) -> bool:
+        return self._spec.kind == "toggle"
+
+    @property
+    def isString(self) -> bool:
+        return isinstance(self._spec, StrPar)
+
+    @property
+    def isOP(self) -> bool:
+        return isinstance(self._spec, OPPar)
+
+    @property
+    def isPython(self) -> bool:
+        return self._spec.kind == "python"
+
+    @property
+    def help(self) -> str:
+        return self._spec.help
+
+    @help.setter
+    def help(self, text: str) -> None:
+        self._respec("help", _text("help", self.where, text))
+
+    @property
+    def min(self) -> Any:
+        """The lower end (with ``clampMin``, values below it become it); None for a
+        parameter that is not a number."""
+        return getattr(self._spec, "min", None)
+
+    @min.setter
+    def min(self, value: float) -> None:
+        self._respec("min", self._number("min", value))
+
+    @property
+    def max(self) -> Any:
+        return getattr(self._spec, "max", None)
+
+    @max.setter
+    def max(self, value: float) -> None:
+        self._respec("max", self._number("max", value))
+
+    @property
+    def normMin(self) -> Any:
+        """The slider's lower end (what a view offers; it limits nothing)."""
+        return getattr(self._spec, "normMin", None)
+
+    @normMin.setter
+    def normMin(self, value: float) -> None:
+        self._respec("normMin", self._number("normMin", value))
+
+    @property
+    def normMax(self) -> Any:
+        return getattr(self._spec, "normMax", None)
+
+    @normMax.setter
+    def normMax(self, value: float) -> None:
+        self._respec("normMax", self._number("normMax", value))
+
+    @property
+    def clampMin(self) -> bool:
+        return bool(getattr(self._spec, "clampMin", False))
+
+    @clampMin.setter
+    def clampMin(self, on: bool) -> None:
+        self._number("clampMin", 0)
+        self._respec("clampMin", _flag("clampMin", self.where, on))
+
+    @property
+    def clampMax(self) -> bool:
+        return bool(getattr(self._spec, "clampMax", False))
+
+    @clampMax.setter
+    def clampMax(self, on: bool) -> None:
+        self._number("clampMax", 0)
+        self._respec("clampMax", _flag("clampMax", self.where, on))
+
+    @property
+    def readOnly(self) -> bool:
+        """TD's read-only flag: views refuse to edit the parameter; code still sets it
+        (TD: "cannot be modified through the UI, only scripting")."""
+        return self._read_only
+
+    @readOnly.setter
+    def readOnly(self, on: bool) -> None:
+        self._owner.guard.check(self)
+        self._read_only = _flag("readOnly", self.where, on)
+
+    @property
+    def enable(self) -> bool:
+        """TD's enable state: a disabled parameter is greyed out in a view; its value
+        still reads and writes."""
+        return self._enabled
+
+    @enable.setter
+    def enable(self, on: bool) -> None:
+        self._owner.guard.check(self)
+        self._enabled = _flag("enable", self.where, on)
+
+    def _number(self, attr: str, value: object) -> float:
+        if not isinstance(self._spec, FloatPar | IntPar):
+            raise TypeError(f"{self.where} is a {self._spec.kind} parameter; {attr} is for "
+                            "Float and Int parameters")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+                value):
+            raise TypeError(f"{self.where}.{attr} expected a finite number, got {value!r}")
+        return value
+
+    def _respec(self, attr: str, value: Any) -> None:
+        """Set a declaration attribute of a custom parameter: on a copy of its spec,
+        which replaces it only once the current value is known to fit (a newly
+        clamped end brings the value to it, firing ``onValueChange``)."""
+        self._owner.guard.check(self)
+        if not self._custom:
+            raise TypeError(f"{self.where} is declared by its class, so its {attr} is fixed; "
+                            "parameters appended with page.append*() can change theirs")
+        twin = self._spec.clone()
+        setattr(twin, attr, value)
+        current = self._value
+        if not self.isPulse:
+            try:
+                current = twin.validate(current, self.where)
+            except ValueError as exc:
+                raise ValueError(f"{self.where}.{attr} = {value!r} would refuse its current "
+                                 f"value ({exc}); change the value first") from None
+        self._spec = twin
+        if current != self._value:
+            self._assign(current)
 
     def __repr__(self) -> str:
         return f"<Par {self.where}>"
+
+
+def _flag(attr: str, where: str, on: object) -> bool:
+    if not isinstance(on, bool | int) or on not in (0, 1):
+        raise TypeError(f"{where}.{attr} expected True or False, got {on!r}")
+    return bool(on)
+
+
+def _text(attr: str, where: str, text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{where}.{attr} expected a string, got {text!r}")
+    return text
 
 
 class ParCollection:
@@ -207,6 +397,14 @@ class ParCollection:
             ValueError: a parameter of that name exists (and is not a custom one
                 being replaced with ``replace=True``).
         """
+        self.check_addable(spec, replace=replace)
+        # A copy: the parameter's attributes (label, default, range...) are its own.
+        par = Par(self._owner, spec.clone(), custom=True)
+        self._pars[spec.name] = par
+        return par
+
+    def check_addable(self, spec: ParSpec, *, replace: bool = False) -> None:
+        """Raise what `add` would raise for ``spec``, changing nothing."""
         self._owner.guard.check(self)
         if not isinstance(spec, ParSpec):
             raise TypeError(f"par.add() expected a parameter declaration such as "
@@ -217,9 +415,6 @@ class ParCollection:
                    else "it is declared by the operator's class")
             raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
                              f"({why})")
-        par = Par(self._owner, spec, custom=True)
-        self._pars[spec.name] = par
-        return par
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._owner.guard.check(self)

@@ -57,6 +57,10 @@ def fetch(owner: StorageOwner, chain: Iterable[StorageOwner], key: str, default:
         KeyError: no operator asked holds ``key`` and no default was given.
     """
     _check_key(f"{owner.path}.fetch()", key)
+    for what, flag in (("search", search), ("storeDefault", storeDefault)):
+        if not isinstance(flag, bool | int):
+            raise TypeError(f"{owner.path}.fetch() expected {what} as True or False, "
+                            f"got {flag!r}")
     found = fetch_owner(chain if search else (owner,), key)
     if found is not None:
         return found.storage[key]

@@ -20,6 +20,7 @@ SURFACE = {
     "host": CONTRACT["host"] | {
         "OP", "Cell", "FloatPar", "FrameClock", "FrameStats", "Hook", "HostCore", "IntPar",
         "MenuPar", "Par", "PulsePar", "StrPar", "TogglePar", "DAT", "TextDAT",
+        "OperatorDestroyed",
     },
     "asyncio_comp": CONTRACT["asyncio_comp"] | {
         "InvalidTransition", "TaskOutcome", "TaskRow", "current_task_id", "report_progress",

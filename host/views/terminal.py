@@ -81,7 +81,10 @@ STATUS_STYLES: Mapping[str, str] = {status: status_style(status) for status in S
 _CHROME_LINES = 8  # with the whole-run line
 #: Log lines kept for the log panel.
 LOG_LINES = 4
-_LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red"}
+_LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red",
+                 "LATE": "magenta"}
+#: Active tasks whose await chain the final picture prints (where each one waits).
+WHERE_TASKS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,13 @@ class _LogPanelHandler(logging.Handler):
         self.count += 1
         self.last = record
 
+    def note(self, level: str, message: str) -> None:
+        """A line of the view's own for the panel (a late frame's costs), not a log
+        record: it is not printed again at the end."""
+        assert self.lock is not None
+        with self.lock:
+            self.lines.append((level, message))
+
 
 class TerminalView:
     """Draws a host in a rich ``Live`` from a render thread; see the module docstring.
@@ -177,7 +187,7 @@ class TerminalView:
         self._time = time_function
         self._threaded = threaded
         self._last_refresh: float | None = None
-        self._last_key: tuple[int, int] | None = None
+        self._last_key: tuple[int, int, int] | None = None
         self._seen_tasks = False
         self._had_workers = False
         self._live = Live(console=self._console, auto_refresh=False, transient=False,
@@ -186,6 +196,7 @@ class TerminalView:
         self._logger = logging.getLogger("framehost")
         self._logger_propagate = True
         self._started = False
+        self._late_seen = 0  # late-frame reports already in the log panel
         self._renderer: RenderThread | None = None
         #: Snapshots taken to be drawn (by the render thread, or at once if not threaded).
         self.refreshes = 0
@@ -272,10 +283,12 @@ class TerminalView:
         self._started = False
         host = self._host
         console = self._console
+        waiting: list[str] = []
         try:
             if self._renderer is not None:
                 self._renderer.stop()
             if not host.closed:
+                waiting = self._where_lines()
                 host.remove_callback(self._on_frame_end)
                 host.remove_callback(self._on_frame_start)
                 # A file or pipe gets one picture, at the end: it can hold every row.
@@ -288,7 +301,27 @@ class TerminalView:
             self._logger.propagate = self._logger_propagate
             if not console.is_terminal:
                 console.line()
+            for line in waiting:
+                console.print(Text(line, style="grey70"), soft_wrap=True, markup=False,
+                              highlight=False)
             self._print_last_log()
+
+    def _where_lines(self) -> list[str]:
+        """Where the oldest active tasks wait (`AsyncIOManager.where`), innermost first,
+        one line each: printed under the final picture, since a task still running at
+        the end is the one whose wait someone wants to know."""
+        manager = self._host.tasks
+        active = manager.GetActiveTasksCount()
+        # Active tasks come first in the views' order, newest first: the oldest last.
+        rows = manager.ordered_rows(max(0, active - WHERE_TASKS), min(active, WHERE_TASKS))
+        lines = []
+        for row in reversed(rows):
+            chain = manager.where(row.task_id)
+            if chain:
+                frames = [line.rsplit("/", 1)[-1] for line in reversed(chain[:-1])]
+                lines.append(f"framehost: task {row.task_id} ({row.description}) waits: "
+                             + " ← ".join([chain[-1], *frames]))
+        return lines
 
     def _print_last_log(self) -> None:
         record, count = self._log.last, self._log.count
@@ -310,8 +343,15 @@ class TerminalView:
     def _on_frame_end(self, host: object) -> None:
         if self._renderer is not None:
             self._renderer.frame_ended(self._host.fps)
+        blame = self._host.blame
+        late = blame.late_count
+        if late != self._late_seen:
+            # The late frames since the last look, into the log panel.
+            for report in blame.reports[-min(late - self._late_seen, LOG_LINES):]:
+                self._log.note("LATE", report.line())
+            self._late_seen = late
         manager = self._host.tasks
-        key = (manager.version, self._log.count)
+        key = (manager.version, self._log.count, self._late_seen)
         changed = key != self._last_key
         ticking = changed or self._had_workers or self._any_active()
         period = self._period if ticking else self._idle_period

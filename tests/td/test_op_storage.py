@@ -57,6 +57,9 @@ def test_bad_storage_keys_are_refused(project: BaseCOMP) -> None:
     with pytest.raises(TypeError, match=r"/project.store\(\) expected a storage key as a "
                                         r"non-empty string, got 3"):
         project.store(3, "x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"/project.fetch\(\) expected search as True or "
+                                        r"False, got 'up'"):
+        project.fetch("x", 1, search="up")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"/project.unstore\(\) expected key patterns such as "
                                         r"'sales\*', got None"):
         project.unstore(None)  # type: ignore[arg-type]

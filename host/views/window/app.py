@@ -37,13 +37,16 @@ class WindowView:
     Args:
         headless: render off-screen through EGL; None decides by whether a display
             is reachable (no ``DISPLAY``/``WAYLAND_DISPLAY`` → headless).
+        timeline: show the timeline pane under the table from the start (the ``T``
+            key toggles it).
 
     Raises:
         RuntimeError: when no GL context can be created (see `window_available`).
     """
 
     def __init__(self, host: Host, *, width: int = 1280, height: int = 720,
-                 headless: bool | None = None, title: str = "framehost") -> None:
+                 headless: bool | None = None, title: str = "framehost",
+                 timeline: bool = False) -> None:
         if isinstance(width, bool) or not isinstance(width, int) or width < MIN_WIDTH or \
                 isinstance(height, bool) or not isinstance(height, int) or height < MIN_HEIGHT:
             raise ValueError(f"WindowView() expected a whole width >= {MIN_WIDTH} and height "
@@ -69,7 +72,7 @@ class WindowView:
         # was drawn stays, so only what changed is drawn again, in place.
         self.canvas.target_keeps_pixels = self.headless
         self.canvas.pixel_ratio = float(self.window.get_pixel_ratio())
-        self.screen: Screen = Screen(host, self.canvas)
+        self.screen: Screen = Screen(host, self.canvas, timeline=timeline)
         # Below this the parts cannot all be laid out without covering one another.
         self.window.set_minimum_size(MIN_WIDTH, MIN_HEIGHT)
         self.screen.relayout(self.window.width, self.window.height)
@@ -146,6 +149,7 @@ class WindowView:
         if self.closed:
             return
         self.closed = True
+        self.screen.close()
         if not self.host.closed:
             self.host.remove_callback(self._on_frame_end)
         self.window.switch_to()

@@ -165,6 +165,19 @@ class HeaderView:
         self.canvas.rects.set_many(self._bars, geom, colors)
         self.canvas.rects.set_many(self._gc_bars, gc_geom)
 
+    def frame_at(self, x: float, y: float) -> int | None:
+        """The number of the frame whose bar in the frame-time graph is at (x, y), or
+        None (the pointer is elsewhere, or over no bar yet)."""
+        g = self._graph
+        if not g.contains(x, y) or g.w <= 0:
+            return None
+        stats = self.host.stats
+        n = len(stats.recent_frame_times)
+        index = int((x - g.x) // (g.w / RECENT_FRAMES)) - (RECENT_FRAMES - n)
+        if not 0 <= index < n:
+            return None
+        return stats.frames - n + 1 + index
+
     def gc_bar_heights(self) -> list[float]:
         """The GC part of each frame's bar, in pixels (for tests)."""
         rects = self.canvas.rects

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pyglet.window import key
+
 from host.views.window.canvas import Canvas
 from host.views.window.cluster_panel import ClusterPanel
 from host.views.window.details import DetailsStrip
@@ -27,6 +29,7 @@ from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_side, spl
 from host.views.window.network_editor import NetworkEditor
 from host.views.window.param_panel import ParamPanel
 from host.views.window.table_renderer import TableRenderer
+from host.views.window.timeline_pane import TimelinePane, split_timeline
 from host.views.window.widgets import Button, NumberField
 from host.views.window.worker_panel import WorkerPanel
 
@@ -40,9 +43,11 @@ class Screen:
     """Header, toolbar, task table, details strip, network editor, inspector and
     worker queues on one canvas."""
 
-    def __init__(self, host: Host, canvas: Canvas) -> None:
+    def __init__(self, host: Host, canvas: Canvas, *, timeline: bool = False) -> None:
         self.host = host
         self.canvas = canvas
+        #: The timeline pane under the table while it is shown (``T`` toggles it).
+        self.timeline: TimelinePane | None = TimelinePane(canvas, host) if timeline else None
         comp = host.asyncio_comp
         self.header = HeaderView(canvas, host)
         self.buttons = [
@@ -56,7 +61,8 @@ class Screen:
             write=lambda value: setattr(comp.par, "Clearafter", value),
         )
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
-        self.details = DetailsStrip(canvas)
+        self.details = DetailsStrip(canvas, where=host.tasks.where,
+                                    children=host.tasks.children)
         self.network = NetworkEditor(canvas, host)
         self.params = ParamPanel(canvas, host)
         self.workers = WorkerPanel(canvas, host)
@@ -68,6 +74,7 @@ class Screen:
         self._pointer = (-1.0, -1.0)
         self._tip = ""
         self._shift = False
+        self._hovered_frame: int | None = None  # a bar of the header's frame-time graph
 
     def relayout(self, width: int, height: int) -> None:
         """Lay every part out afresh for a window of this size."""
@@ -82,7 +89,11 @@ class Screen:
             x = button.layout(x, bar.y + 5, bar.h - 10) + PAD
         remaining = int((bar.right - x - PAD) // c.char_width) - 30
         self.clear_after.layout(x + 2 * PAD, bar.y + 5, bar.h - 10, max(0, remaining))
-        self.table.layout(lay.table)
+        table = lay.table
+        if self.timeline is not None:
+            table, pane = split_timeline(table, c.line_height)
+            self.timeline.layout(pane)
+        self.table.layout(table)
         self.details.layout(lay.details, DETAILS_LINES)
         present = {"network", "inspector"}
         if self.workers.has_workers:
@@ -107,15 +118,40 @@ class Screen:
         self.header.update()
         self.clear_after.update()
         self.table.update()
+        if self.timeline is not None:
+            self.timeline.update()
         self.network.update()
         self.params.select(self.network.selected_op())
         self.params.update()
-        self.details.show(self.table.focus_row(), self.host.seconds, self._tip)
+        if self._hovered_frame is not None:
+            frame = self._hovered_frame
+            report = next((r for r in self.host.stats.late_frame_reports if r.frame == frame),
+                          None)
+            self.details.show_frame(frame, report)
+        else:
+            self.details.show(self.table.focus_row(), self.host.seconds, self._tip)
         workers.update()
         cluster.update()
 
     def draw(self) -> None:
         self.canvas.draw()
+
+    def set_timeline(self, shown: bool) -> None:
+        """Show or hide the timeline pane (its model listens to the host only while
+        it is shown), and lay the window out again."""
+        if shown == (self.timeline is not None):
+            return
+        if self.timeline is not None:
+            self.timeline.close()
+            self.timeline = None
+        else:
+            self.timeline = TimelinePane(self.canvas, self.host)
+        self.relayout(*self._size)
+
+    def close(self) -> None:
+        """Stop what listens to the host (the timeline's model)."""
+        if self.timeline is not None:
+            self.timeline.close()
 
     # -- pyglet events (pushed onto the window with push_handlers) -----------------
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
@@ -144,7 +180,8 @@ class Screen:
         for b in self.buttons:
             b.on_mouse_motion(x, y)
         self.table.on_mouse_motion(x, y)
-        self._tip = self.canvas.tip_at(x, y)
+        self._hovered_frame = self.header.frame_at(x, y)
+        self._tip = "" if self._hovered_frame is not None else self.canvas.tip_at(x, y)
 
     def on_mouse_leave(self, x: int, y: int) -> None:
         self.on_mouse_motion(-1, -1, 0, 0)
@@ -155,6 +192,8 @@ class Screen:
         if self.params.on_mouse_scroll(x, y, scroll_x, scroll_y, self._shift):
             return
         if self.workers.on_mouse_scroll(x, y, scroll_y):
+            return
+        if self.timeline is not None and self.timeline.on_mouse_scroll(x, y, scroll_y):
             return
         self.table.on_mouse_scroll(x, y, scroll_y)
 
@@ -168,15 +207,17 @@ class Screen:
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
         """Keys go to the focused field, else to the network editor (``i``, ``u``),
-        else scroll the pane under the pointer (the table by default). Every key stops
-        here: pyglet's default handler would close the window on Escape, and the
-        window closes only from its close button (or Ctrl-C where the run started)."""
-        from pyglet.window import key
-
+        else ``T`` toggles the timeline pane, else they scroll the pane under the
+        pointer (the table by default). Every key stops here: pyglet's default handler
+        would close the window on Escape, and the window closes only from its close
+        button (or Ctrl-C where the run started)."""
         self._shift = bool(modifiers & key.MOD_SHIFT)
         if self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol):
             return True
         if self.network.on_key_press(symbol):
+            return True
+        if symbol == key.T:
+            self.set_timeline(self.timeline is None)
             return True
         x, y = self._pointer
         params = self.params.box
@@ -186,7 +227,5 @@ class Screen:
         return True
 
     def on_key_release(self, symbol: int, modifiers: int) -> None:
-        from pyglet.window import key
-
         self._shift = bool(modifiers & key.MOD_SHIFT) and symbol not in (key.LSHIFT,
                                                                           key.RSHIFT)
