@@ -105,6 +105,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                        help="pass KEY=VALUE to the scene's build(host, **args); repeatable "
                             "(`framehost scenes NAME` lists a scene's). VALUE is read as a "
                             "Python literal (3, 0.5, True, 'x') or else kept as text")
+    scene.add_argument("--watch", action="store_true",
+                       help="reload the scene when its file, or a file of its folder that it "
+                            "imports, is saved; the host keeps running (a save that fails "
+                            "keeps the previous scene and says why)")
     scene.add_argument("--traceback", action="store_true",
                        help="print the full traceback of an error raised by the scene "
                             "(by default one line naming the file:line that raised it)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import reprlib
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -77,14 +78,19 @@ class PendingRun:
         self._args = args
         self.frame = frame
         self.seconds = seconds
-        self.active = True
+        self._active = True
         host.on_frame_start(self._frame_started)
+
+    @property
+    def active(self) -> bool:
+        """True until the call ran or was killed, or its host closed (it never runs then)."""
+        return self._active and not self._host.closed
 
     def kill(self) -> bool:
         """Cancel the call; True if it was still pending."""
         if not self.active:
             return False
-        self.active = False
+        self._active = False
         self._host.remove_callback(self._frame_started)
         return True
 
@@ -118,12 +124,19 @@ def run(fn: Callable[..., object], *args: Any, delayFrames: int = 0,
         raise ValueError(f"run() expected delayFrames as a whole number >= 0, "
                          f"got {delayFrames!r}")
     if (isinstance(delayMilliSeconds, bool) or not isinstance(delayMilliSeconds, int | float)
-            or not math.isfinite(delayMilliSeconds) or delayMilliSeconds < 0):
+            or not _finite(delayMilliSeconds) or delayMilliSeconds < 0):
         raise ValueError(f"run() expected delayMilliSeconds as a finite number >= 0, "
-                         f"got {delayMilliSeconds!r}")
+                         f"got {reprlib.repr(delayMilliSeconds)}")
     host = _current()
     return PendingRun(host, fn, args, host.frame + max(delayFrames, 1),
                       host.time() + delayMilliSeconds / 1000)
+
+
+def _finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too big for a float
+        return False
 
 
 def _current() -> HostCore:

@@ -60,7 +60,8 @@ class Par(BehavesAsValue):
     ``f"{comp.par.Gain:.1f}"`` all use ``eval()`` (see `BehavesAsValue`).
     """
 
-    __slots__ = ("_custom", "_enabled", "_owner", "_read_only", "_spec", "_value")
+    __slots__ = ("_custom", "_enabled", "_owner", "_read_only", "_replaced", "_spec",
+                 "_value")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
@@ -69,6 +70,9 @@ class Par(BehavesAsValue):
         self._custom = custom
         self._read_only = False
         self._enabled = True
+        # Set when ``par.add(..., replace=True)`` put another Par in its place: the
+        # operator no longer has this one, so it no longer hears of it.
+        self._replaced = False
 
     @property
     def name(self) -> str:
@@ -138,6 +142,8 @@ class Par(BehavesAsValue):
         self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
+        if self._replaced:
+            self._refuse_replaced()
         self._assign(self._spec.validate(plain_value(value), self.where))
 
     def _assign(self, new: Any) -> None:
@@ -151,7 +157,17 @@ class Par(BehavesAsValue):
         if not self.isPulse:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
+        if self._replaced:
+            self._refuse_replaced()
         self._owner.call_handler("onPulse", self)
+
+    def _refuse_replaced(self) -> None:
+        raise RuntimeError(f"{self.where} was replaced; use the operator's par.{self.name} "
+                           f"now")
+
+    def retire(self) -> None:
+        """This Par was replaced by another of its name: writes and pulses now raise."""
+        self._replaced = True
 
     # -- menus --------------------------------------------------------------------
     @property
@@ -400,7 +416,10 @@ class ParCollection:
         self.check_addable(spec, replace=replace)
         # A copy: the parameter's attributes (label, default, range...) are its own.
         par = Par(self._owner, spec.clone(), custom=True)
+        old = self._pars.get(spec.name)
         self._pars[spec.name] = par
+        if old is not None:
+            old.retire()
         return par
 
     def check_addable(self, spec: ParSpec, *, replace: bool = False) -> None:
