@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from asyncio_comp.profile import PROFILES
+
 __all__ = ["DEFAULT_BOUNDED_SECONDS", "DEFAULT_SIZE", "MIN_FPS", "MIN_SIZE", "OneLineParser",
            "UsageError", "build_parser", "check_run_flags"]
 
@@ -99,6 +101,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     bounds.add_argument("--no-realtime", action="store_true",
                         help="run frames back to back in exact virtual time instead of "
                              "pacing them to the wall clock")
+    bounds.add_argument("--profile", choices=PROFILES, default="framehost",
+                        help="how TDAsyncIO behaves: framehost (default) or lops, as the LOPs "
+                             "manager does in TouchDesigner (ids from 0, plain-string statuses, "
+                             "callbacks on completed and failed only, ...)")
     scene = run.add_argument_group("the scene")
     scene.add_argument("--arg", dest="scene_args", type=_scene_arg, action="append",
                        default=[], metavar="KEY=VALUE",
