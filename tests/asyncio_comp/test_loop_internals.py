@@ -10,6 +10,7 @@ import asyncio
 import collections
 import contextlib
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -340,6 +341,7 @@ def _slots(handle: asyncio.Handle) -> dict[str, object]:
 def test_call_soon_builds_the_handle_asyncio_would() -> None:
     """Every slot `Handle.__init__` sets is set, to the value it would have."""
     loop = FrameEventLoop(lambda: 0.0)
+    loop.set_debug(False)  # the fast path (debug mode, as -X dev sets, takes asyncio's)
     try:
         import contextvars
 
@@ -442,6 +444,8 @@ def test_new_native_check_agrees_with_coroutine_closed_in_every_state() -> None:
 def test_get_debug_reads_the_flag_set_debug_sets() -> None:
     loop = FrameEventLoop(lambda: 0.0)
     try:
+        assert loop.get_debug() is sys.flags.dev_mode  # -X dev starts loops in debug mode
+        loop.set_debug(False)
         assert loop.get_debug() is False
         loop.set_debug(True)
         assert loop.get_debug() is True
