@@ -6,8 +6,9 @@ that raises — becomes one `SceneError` whose message is a single paragraph nam
 the file and the problem (with the line where there is one), which is what the
 command prints before exiting with status 2.
 
-A scene file sees TouchDesigner's globals ``op``, ``tableDAT``, ``baseCOMP`` and
-``run`` (`host.td`) without importing them.
+A scene file sees TouchDesigner's globals (``op``, ``me``, ``parent``, ``run``,
+``tableDAT``, ``baseCOMP``, ...; `td.environment`) without importing them, and
+``project.name``/``project.folder`` name the scene file and its folder.
 
 Bundled scenes are listed by parsing their source, never importing it, so
 ``framehost scenes`` runs no scene code.
@@ -28,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from td.environment import scene_globals
+from td.environment import scene_globals, set_project
 from td.errors import describe_error
 from td.gc_policy import FrameGc
 
@@ -203,7 +204,7 @@ def load_scene(spec: str) -> Scene:
     module = ModuleType(module_name)
     module.__file__ = str(path)
     module.__package__ = BUNDLED_PACKAGE if bundled else ""
-    module.__dict__.update(scene_globals())  # op, tableDAT, baseCOMP, run, as in TD
+    module.__dict__.update(scene_globals())  # op, me, parent, run, tableDAT..., as in TD
     sys.modules[module_name] = module
     if not bundled:
         folder = str(path.resolve().parent)
@@ -233,6 +234,7 @@ def build_scene(scene: Scene, host: object, args: Mapping[str, Any] | None = Non
         SceneError: when ``build`` cannot take these arguments, or raises.
     """
     args = dict(args or {})
+    set_project(host, scene.path.name, str(scene.path.resolve().parent))  # TD's `project`
     try:
         signature = inspect.signature(scene.build)
     except (TypeError, ValueError):
