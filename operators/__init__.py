@@ -1,8 +1,11 @@
-"""Operators built on the host and TDAsyncIO: the DotLOPUtils mixin and examples."""
+"""Operators built on the host and TDAsyncIO: the DotLOPUtils mixin, LOPs's logger
+(`LopsLogger`, the `LoggerCOMP` component) and examples."""
 
 from typing import TYPE_CHECKING, Any
 
 from operators.dot_lop_utils import DotLOPUtils as DotLOPUtils
+from operators.lops_logger import LoggerCOMP as LoggerCOMP
+from operators.lops_logger import LopsLogger as LopsLogger
 
 if TYPE_CHECKING:
     from operators.dask_farm import DaskFarm as DaskFarm
@@ -18,4 +21,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'operators' has no attribute {name!r}")
 
 
-__all__ = ["DaskFarm", "DotLOPUtils"]
+__all__ = ["DaskFarm", "DotLOPUtils", "LoggerCOMP", "LopsLogger"]

@@ -13,20 +13,25 @@ It works both ways LOPs code uses it:
       comp.addExtension(ChatExt)
 
 Either way ``self.ownerComp``, ``self.asyncio_comp``, ``self.run_async_task(...)``,
-``self.ChatTD`` and ``self.logger`` are there, found through the owner's own host,
-so there is nothing to wire and no global to set.
+``self.ChatTD``, ``self.logger`` (a `LopsLogger`: LOPs's ``log(message, source,
+level)`` forms and `logging`'s) and ``self.create_parameter(...)`` are there, found
+through the owner's own host, so there is nothing to wire and no global to set. LOPs
+code imports it as LOPs ships it: ``from dot_lop_utils import DotLOPUtils``.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from asyncio_comp.component import TDAsyncIO
 from asyncio_comp.records import TaskOutcome
 from asyncio_comp.validation import close_given
+from operators.lops_logger import LopsLogger
+from td.current import call_as
 from td.network import OP, BaseCOMP
+from td.params import Par
 
 __all__ = ["ASYNCIO_COMP_PATH", "CHATTD_PATH", "DotLOPUtils"]
 
@@ -95,9 +100,60 @@ class DotLOPUtils:
         return comp
 
     @property
-    def logger(self) -> logging.Logger:
-        """A logger named after the owner's path (``/project/chat``)."""
-        return logging.getLogger(self._owner_operator().path)
+    def logger(self) -> LopsLogger:
+        """The owner's logger: its ``Logger`` COMP's extension when it has one (LOPs's
+        network), else one named after the owner's path (``/project/chat``). Either
+        takes LOPs's ``log(message, source, level)`` and `logging`'s calls."""
+        owner = self._owner_operator()
+        child = owner.op("Logger")
+        if child is not None and "Logger" in child.ext:
+            found = child.ext.Logger
+            if isinstance(found, LopsLogger):
+                return found
+        return LopsLogger(owner.path)
+
+    def create_parameter(self, name: str, style: str, page: str = "Custom",
+                         label: str | None = None, default: Any = None,
+                         readOnly: bool = False, help: str = "",
+                         menuNames: Sequence[str] | None = None,
+                         menuLabels: Sequence[str] | None = None,
+                         min: float | None = None, max: float | None = None,
+                         section: bool = False, enableExpr: str | None = None,
+                         replace: bool = True) -> Par | None:
+        """Append the custom parameter ``name`` of ``style`` (``'float'``, ``'int'``,
+        ``'toggle'``, ``'str'``, ``'menu'``, ``'strmenu'``, ``'file'``, ``'folder'``,
+        ``'pulse'``, ``'header'``) on ``page`` of the owner, LOPs's way; the `Par`
+        (None for a header: it only labels the page in TD's UI). ``section`` and
+        ``enableExpr`` shape TD's parameter dialog and change no value here."""
+        owner = self._owner_operator()
+        if style not in _STYLES:
+            raise ValueError(f"create_parameter() expected style as one of "
+                             f"{', '.join(sorted(_STYLES))}, got {style!r}")
+        if style == "header":
+            return None
+        if name in owner.par and not owner.par[name].isCustom:
+            return owner.par[name]  # declared by the operator's class: kept
+        target = owner.appendCustomPage(page)
+        kwargs: dict[str, Any] = {"help": help, "replace": replace}
+        if default is not None and style != "pulse":
+            kwargs["default"] = default
+        if style in ("float", "int"):
+            kwargs.update(min=min, max=max)
+        if style in ("menu", "strmenu"):
+            names = list(menuNames if menuNames is not None else
+                         ([default] if isinstance(default, str) else [""]))
+            kwargs["menuNames"] = names
+            kwargs["menuLabels"] = list(menuLabels) if menuLabels is not None else None
+            if style == "menu" and default is not None and default not in names:
+                kwargs.pop("default")
+        method = getattr(target, _STYLES[style], None)
+        if method is None:  # a kind this build has no page method for: a string
+            method = target.appendStr
+            kwargs = {k: v for k, v in kwargs.items() if k in ("help", "replace", "default")}
+        par: Par = method(name, label, **kwargs)[0]
+        if readOnly and hasattr(type(par), "readOnly"):
+            setattr(par, "readOnly", True)  # noqa: B010  (settable once parameters have it)
+        return par
 
     def run_async_task(
         self,
@@ -107,19 +163,32 @@ class DotLOPUtils:
         info: Any = None,
         timeout: float | None = None,
     ) -> int | list[int]:
-        """Submit work to TDAsyncIO; forwards to ``Run`` and returns what it returns."""
+        """Submit work to TDAsyncIO; forwards to ``Run`` and returns what it returns.
+
+        The tasks are owned by ``ownerComp`` (Run is called as its code): destroying
+        it cancels them.
+        """
         try:
             manager = self.asyncio_comp.ext.AsyncIOManager
+            owner = self._owner_operator()
         except BaseException:
             close_given(coroutines)
             raise
-        return manager.Run(coroutines, description=description, info=info,  # type: ignore[no-any-return]
-                           timeout=timeout, completion_callback=completion_callback)
+        submit = partial(manager.Run, coroutines, description=description, info=info,
+                         timeout=timeout, completion_callback=completion_callback)
+        return call_as(owner, submit)  # type: ignore[no-any-return]
 
     def _owner_operator(self) -> OP:
         if not isinstance(self, OP) and "_dot_lop_owner" not in self.__dict__:
             raise TypeError(_usage(f"{type(self).__name__} has no ownerComp;"))
         return self.ownerComp
+
+
+#: create_parameter's styles and the page methods that make them.
+_STYLES = {"float": "appendFloat", "int": "appendInt", "toggle": "appendToggle",
+           "str": "appendStr", "menu": "appendMenu", "strmenu": "appendStrMenu",
+           "file": "appendFile", "folder": "appendFolder", "pulse": "appendPulse",
+           "header": "appendHeader"}
 
 
 def _usage(what: str) -> str:

@@ -6,17 +6,41 @@ everything above (``asyncio_comp``, ``operators``, ``host``) builds on it. Its f
 is what TouchDesigner code imports from TD's ``td`` module:
 
     import td
-    from td import *          # op, run, tableDAT, baseCOMP, ...
+    from td import *          # op, me, parent, run, absTime, tableDAT, baseCOMP, ...
+
+Importing it also adds TD's globals to Python's builtins (`td.environment`), as TD
+does for every module it runs, so extension modules need no import at all.
 """
 
 from td.current import NoCurrentHost as NoCurrentHost
+from td.current import current_operator as current_operator
 from td.dat import DAT as DAT
+from td.environment import NoCurrentOperator as NoCurrentOperator
+from td.environment import ParMode as ParMode
 from td.environment import PendingRun as PendingRun
+from td.environment import Run as Run
+from td.environment import absTime as absTime
 from td.environment import baseCOMP as baseCOMP
+from td.environment import debug as debug
+from td.environment import ext as ext
+from td.environment import install_builtins as _install_builtins
+from td.environment import iop as iop
+from td.environment import ipar as ipar
+from td.environment import me as me
+from td.environment import mod as mod
 from td.environment import op as op
+from td.environment import parent as parent
+from td.environment import project as project
+from td.environment import root as root
 from td.environment import run as run
 from td.environment import tableDAT as tableDAT
 from td.environment import textDAT as textDAT
+from td.execute_dats import DATExecuteDAT as DATExecuteDAT
+from td.execute_dats import ExecuteDAT as ExecuteDAT
+from td.execute_dats import ParameterExecuteDAT as ParameterExecuteDAT
+from td.execute_dats import datexecuteDAT as datexecuteDAT
+from td.execute_dats import executeDAT as executeDAT
+from td.execute_dats import parameterexecuteDAT as parameterexecuteDAT
 from td.network import OP as OP
 from td.network import BaseCOMP as BaseCOMP
 from td.params import Par as Par
@@ -24,5 +48,10 @@ from td.table import Cell as Cell
 from td.table import TableDAT as TableDAT
 from td.text_dat import TextDAT as TextDAT
 
-__all__ = ["DAT", "OP", "BaseCOMP", "Cell", "NoCurrentHost", "Par", "PendingRun", "TableDAT",
-           "TextDAT", "baseCOMP", "op", "run", "tableDAT", "textDAT"]
+__all__ = ["DAT", "OP", "BaseCOMP", "Cell", "DATExecuteDAT", "ExecuteDAT", "NoCurrentHost",
+           "NoCurrentOperator", "Par", "ParMode", "ParameterExecuteDAT", "PendingRun", "Run",
+           "TableDAT", "TextDAT", "absTime", "baseCOMP", "current_operator",
+           "datexecuteDAT", "debug", "executeDAT", "ext", "iop", "ipar", "me", "mod", "op",
+           "parameterexecuteDAT", "parent", "project", "root", "run", "tableDAT", "textDAT"]
+
+_install_builtins()

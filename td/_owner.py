@@ -24,6 +24,14 @@ class ParOwner(Protocol):
     def path(self) -> str: ...
 
     @property
+    def valid(self) -> bool: ...
+
+    @property
+    def host(self) -> Any:
+        """The operator's host: its expression watch and `report_exception`."""
+        ...
+
+    @property
     def guard(self) -> ThreadGuard:
         """The host's thread guard, checked before a parameter is read or written."""
         ...

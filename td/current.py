@@ -11,17 +11,29 @@ This is process-wide state on purpose, and the only such state in the engine: th
 open hosts, held weakly (a dropped host is forgotten). Which of them runs a frame is
 each host's own `running_since`, so a frame pays one counter step for it, and hosts
 on other threads never count (they are checked with their thread guard).
+
+It also knows *which operator's code is running* (TD's ``me``): `call_as` sets it
+around every call into operator code (pulse and value-change handlers, ``onCreate``,
+cooks registered with an owner, extension constructors, `run()` callables with
+``fromOP``, Execute DAT callbacks), and `current_operator` reads it. It is a context
+variable, so each thread sees its own, and an asyncio task started while an
+operator's code runs keeps that operator as its context's value.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
-from typing import Protocol
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, Protocol, TypeVar
 
 from td.thread_guard import ThreadGuard
 
-__all__ = ["NoCurrentHost", "OpenHost", "current_host", "host_closed", "host_opened"]
+__all__ = ["NoCurrentHost", "OpenHost", "call_as", "current_host", "current_operator",
+           "host_closed", "host_opened", "operator_code", "read_current_operator"]
+
+_R = TypeVar("_R")
 
 
 class OpenHost(Protocol):
@@ -82,3 +94,51 @@ def current_host() -> OpenHost:
 
 def _running_since(host: OpenHost) -> int:
     return host.running_since or 0
+
+
+# -- the operator whose code is running ---------------------------------------------
+# Typed `object`: the network (which defines OP) stands above this module.
+_operator: ContextVar[object | None] = ContextVar("framehost_current_operator", default=None)
+
+
+def current_operator() -> Any:
+    """The operator whose code is running on this thread (TD's ``me``), or None.
+
+    Set by `call_as` around every call the engine makes into operator code; code
+    that runs outside any (a test body, a scene's module level) sees None.
+    """
+    return _operator.get()
+
+
+#: `current_operator` as the context variable's own C method, for per-task paths
+#: (``Run`` reads it for every task it registers).
+read_current_operator: Callable[[], Any] = _operator.get
+
+
+def call_as(operator: object, fn: Callable[..., _R], *args: Any) -> _R:
+    """Call ``fn(*args)`` as code of ``operator``: `current_operator()` is it meanwhile.
+
+    Nested calls stack: the previous operator is current again once ``fn`` returns
+    or raises.
+    """
+    token = _operator.set(operator)
+    try:
+        return fn(*args)
+    finally:
+        _operator.reset(token)
+
+
+class operator_code:
+    """``with operator_code(op):`` runs the block as code of ``op`` (see `call_as`)."""
+
+    __slots__ = ("_operator", "_token")
+
+    def __init__(self, operator: object) -> None:
+        self._operator = operator
+        self._token: Any = None
+
+    def __enter__(self) -> None:
+        self._token = _operator.set(self._operator)
+
+    def __exit__(self, *exc: object) -> None:
+        _operator.reset(self._token)

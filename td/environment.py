@@ -1,34 +1,77 @@
-"""TouchDesigner's globals, so TD and LOPs code runs unchanged: ``op``, ``tableDAT``,
-``baseCOMP`` and ``run`` (users import them from the face, `host.td`).
+"""TouchDesigner's globals, so TD and LOPs code runs unchanged wherever TD has them.
 
-    from host.td import op, run, tableDAT
+    me                       # the operator whose code is running (td.current)
+    op('child'), op('/ChatTD/TDAsyncIO'), op.TDAsyncIO     # relative to me; shortcuts
+    parent(), parent(2), parent.Project                   # parents; parent shortcuts
+    iop.Data, ipar.Settings.Gain                          # a COMP's internal shortcuts
+    ext.ChatExt              # the extension ChatExt of the nearest COMP up from me
+    mod.utils.helper(), mod('../lib').x                   # a text DAT's text as a module
+    absTime.frame, absTime.seconds, project.name, project.cookRate, root
+    run("args[0].Refresh()", comp, delayFrames=1)         # td.runs
+    debug('value', x)        # prints the values and where debug() was called
 
-    op('/ChatTD/TDAsyncIO').Run(fetch())          # by path
-    op.TDAsyncIO.CancelTask(task_id)              # by global OP shortcut
-    log = op('/project').create(tableDAT, 'log')
-    run(log.appendRow, ['started'], delayFrames=1)
+TD injects these names into every module it runs. So does framehost: importing `td`
+(any part of framehost imports it) adds them to Python's builtins, so a scene file,
+an extension module a scene imports, a callback DAT or a ``run()`` string sees them
+with no import, exactly as in TD; a module's own names always win over builtins.
+Code run from a DAT or a ``run()`` string gets them as real module globals, with
+``me`` bound to that operator. `from td import *` gives them explicitly.
 
-They act on the *current* host (see `td.current`): the one whose frame,
-callback, hook or task is running, else the only open host. Scene files run by
-``framehost run`` see these four names as globals without importing them.
+``me`` and ``root`` in a plain module are live references: each use resolves the
+operator running now (and the current host's root; see `td.current`).
 """
 
 from __future__ import annotations
 
+import builtins
 import difflib
-import math
-import reprlib
-from collections.abc import Callable
+import os
+import sys
+import weakref
+from collections.abc import Callable, Iterator
+from types import CodeType, ModuleType
 from typing import Any, cast
 
+from td import expressions as _expressions
+from td import runs as _runs
 from td.core import HostCore
-from td.current import NoCurrentHost, current_host
+from td.current import NoCurrentHost, call_as, current_host, current_operator
 from td.network import OP, BaseCOMP
+from td.params import ParCollection, ParMode
 from td.table import TableDAT
 from td.text_dat import TextDAT
 
-__all__ = ["NoCurrentHost", "PendingRun", "baseCOMP", "op", "run", "scene_globals",
-           "tableDAT", "textDAT"]
+__all__ = [
+    "NoCurrentHost",
+    "NoCurrentOperator",
+    "ParMode",
+    "PendingRun",
+    "Run",
+    "absTime",
+    "baseCOMP",
+    "debug",
+    "ext",
+    "install_builtins",
+    "iop",
+    "ipar",
+    "me",
+    "mod",
+    "module_of",
+    "op",
+    "parent",
+    "project",
+    "root",
+    "run",
+    "scene_globals",
+    "tableDAT",
+    "td_globals",
+    "td_scope",
+    "textDAT",
+]
+
+Run = _runs.Run
+#: The name this module used before `run()` returned TD's Run objects.
+PendingRun = _runs.Run
 
 #: The operator families, by TD's names, for ``comp.create(tableDAT, 'name')``.
 tableDAT = TableDAT
@@ -36,25 +79,143 @@ textDAT = TextDAT
 baseCOMP = BaseCOMP
 
 
-class OpFinder:
-    """``op``: ``op(path)`` finds an operator of the current host by path (None when
-    nothing is there); ``op.Name`` finds the COMP whose ``opshortcut`` is ``Name``."""
+class NoCurrentOperator(RuntimeError):
+    """A TD global that needs ``me`` ran where no operator's code is running."""
+
+
+def _me(what: str, fixed: OP | None = None) -> OP:
+    found = fixed if fixed is not None else current_operator()
+    if not isinstance(found, OP):
+        raise NoCurrentOperator(
+            f"{what} needs `me`, but no operator's code is running here; call it from an "
+            "operator's callback, extension, run() script or parameter expression, or ask "
+            "an operator directly (comp.parent(), comp.op('child'))")
+    return found
+
+
+def _current() -> HostCore:
+    me = current_operator()
+    if isinstance(me, OP) and me.valid:
+        return cast(HostCore, me.host)
+    # Only HostCore registers itself with `current` (in its __init__).
+    return cast(HostCore, current_host())
+
+
+def _comp_of(node: OP) -> BaseCOMP:
+    """The COMP whose network ``node``'s code sees: itself for a COMP, else its parent."""
+    if isinstance(node, BaseCOMP):
+        return node
+    up = node.parent()
+    return up if up is not None else node.host.root
+
+
+def _upward(node: OP) -> Iterator[BaseCOMP]:
+    comp: BaseCOMP | None = _comp_of(node)
+    while comp is not None:
+        yield comp
+        comp = comp.parent()
+
+
+class _Live:
+    """A name that means whatever operator it resolves to *now* (``me``, ``root``).
+
+    It forwards attribute access, calls, item access, comparison and hashing, and
+    reports the resolved object's class, so ``isinstance(me, BaseCOMP)`` holds.
+    """
+
+    __slots__ = ("_label", "_resolve")
+
+    def __init__(self, label: str, resolve: Callable[[], object]) -> None:
+        object.__setattr__(self, "_label", label)
+        object.__setattr__(self, "_resolve", resolve)
+
+    def _target(self) -> Any:
+        return object.__getattribute__(self, "_resolve")()
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        try:
+            return type(self._target())
+        except RuntimeError:
+            return _Live
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target(), name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self._target(), name, value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._target()(*args, **kwargs)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._target()[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._target()[key] = value
+
+    def __eq__(self, other: object) -> bool:
+        other = other._target() if isinstance(other, _Live) else other
+        return bool(self._target() == other)
+
+    def __hash__(self) -> int:
+        return hash(self._target())
+
+    def __bool__(self) -> bool:
+        return bool(self._target())
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._target())
+        except RuntimeError as exc:
+            return f"<{object.__getattribute__(self, '_label')}: {exc}>"
+
+
+me: Any = _Live("me", lambda: _me("me"))
+def _root() -> BaseCOMP:
+    return _current().root
+
+
+root: Any = _Live("root", _root)
+
+
+class _Finder:
+    """A TD global that resolves from ``me``: the operator whose code runs now, or,
+    in the globals of code that belongs to one operator (a DAT module, a ``run()``
+    script, an expression), always that operator, as in TD."""
+
+    __slots__ = ("_fixed",)
+
+    def __init__(self, fixed: OP | None = None) -> None:
+        self._fixed = fixed
+
+    def _start(self, what: str) -> OP:
+        return _me(what, self._fixed)
+
+
+class OpFinder(_Finder):
+    """``op``: ``op(path)`` finds an operator by path, relative to ``me`` (from the
+    root when no operator's code runs), None when nothing is there; ``op.Name`` finds
+    the COMP whose ``opshortcut`` is ``Name``."""
 
     __slots__ = ()
 
     def __call__(self, path: str | OP) -> OP | None:
         if isinstance(path, OP):
             return path
+        me_now = self._fixed if self._fixed is not None else current_operator()
+        if isinstance(me_now, OP) and me_now.valid:
+            return me_now.op(path)
         return _current().root.op(path)
 
     def __getattr__(self, name: str) -> BaseCOMP:
         if name.startswith("_"):
             raise AttributeError(name)
-        root = _current().root
-        found = root.shortcut(name)
+        top = _current().root
+        found = top.shortcut(name)
         if found is not None:
             return found
-        known = sorted(root.shortcuts())
+        known = sorted(top.shortcuts())
         close = difflib.get_close_matches(name, known, n=3)
         hint = f"did you mean: {', '.join(close)}? " if close else ""
         raise AttributeError(
@@ -62,89 +223,322 @@ class OpFinder:
             f"opshortcut); {hint}known shortcuts: {', '.join(known) or 'none'}")
 
     def __repr__(self) -> str:
-        return "<op: operators of the current host, by path or global OP shortcut>"
+        return "<op: operators by path (relative to me) or global OP shortcut>"
+
+
+class ParentFinder(_Finder):
+    """``parent``: ``parent(n)`` is the COMP ``n`` levels above ``me``; ``parent.Name``
+    the nearest COMP at or above ``me`` whose ``parentshortcut`` is ``Name``."""
+
+    __slots__ = ()
+
+    def __call__(self, levels: int = 1) -> BaseCOMP | None:
+        return self._start("parent()").parent(levels)
+
+    def __getattr__(self, name: str) -> BaseCOMP:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        start = self._start(f"parent.{name}")
+        node: OP | None = start
+        while node is not None:
+            if isinstance(node, BaseCOMP) and node.par.parentshortcut.eval() == name:
+                return node
+            node = node.parent()
+        raise AttributeError(f"parent.{name}: no COMP at or above {start.path} has the "
+                             f"parent shortcut {name!r} (parameter parentshortcut)")
+
+    def __repr__(self) -> str:
+        return "<parent: the COMPs above me, by level or parent shortcut>"
+
+
+class InternalOpFinder(_Finder):
+    """``iop.Name``: the operator a COMP at or above ``me`` names as its internal OP
+    ``Name`` (parameters ``iopshortcut1`` and ``iop1``, a path inside that COMP)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> OP:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        start = self._start(f"iop.{name}")
+        for comp in _upward(start):
+            if comp.par.iopshortcut1.eval() == name:
+                found = comp.op(comp.par.iop1.eval() or ".")
+                if found is None:
+                    raise AttributeError(f"iop.{name}: {comp.path} names "
+                                         f"{comp.par.iop1.eval()!r} as its internal OP, "
+                                         "and nothing is there")
+                return found
+        raise AttributeError(f"iop.{name}: no COMP at or above {start.path} has the "
+                             f"internal OP shortcut {name!r} (parameter iopshortcut1)")
+
+    def __repr__(self) -> str:
+        return "<iop: internal OP shortcuts of the COMPs above me>"
+
+
+class InternalParFinder(_Finder):
+    """``ipar.Name``: the parameters (``.par``) of the operator a COMP at or above
+    ``me`` names as its internal parameters ``Name`` (``iparshortcut1``, ``ipar1``;
+    the COMP itself when ``ipar1`` is empty)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> ParCollection:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        start = self._start(f"ipar.{name}")
+        for comp in _upward(start):
+            if comp.par.iparshortcut1.eval() == name:
+                found = comp.op(comp.par.ipar1.eval() or ".")
+                if found is None:
+                    raise AttributeError(f"ipar.{name}: {comp.path} names "
+                                         f"{comp.par.ipar1.eval()!r} for its internal "
+                                         "parameters, and nothing is there")
+                return found.par
+        raise AttributeError(f"ipar.{name}: no COMP at or above {start.path} has the "
+                             f"internal parameter shortcut {name!r} (parameter "
+                             "iparshortcut1)")
+
+    def __repr__(self) -> str:
+        return "<ipar: internal parameter shortcuts of the COMPs above me>"
+
+
+class ExtFinder(_Finder):
+    """``ext.Name``: the extension ``Name`` of the nearest COMP at or above ``me``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        start = self._start(f"ext.{name}")
+        for comp in _upward(start):
+            if name in comp.ext:
+                return getattr(comp.ext, name)
+        raise AttributeError(f"ext.{name}: no COMP at or above {start.path} has an "
+                             f"extension named {name!r}")
+
+    def __repr__(self) -> str:
+        return "<ext: the extensions of the COMPs above me>"
+
+
+class ModFinder(_Finder):
+    """``mod.name``: the text of the DAT ``name`` (beside ``me``, else in a
+    ``local/modules`` COMP at or above) as a module; ``mod('path')`` by path."""
+
+    __slots__ = ()
+
+    def __call__(self, path: str) -> ModuleType:
+        start = self._start(f"mod({path!r})")
+        dat = start.op(path)
+        if dat is None:
+            raise ModuleNotFoundError(f"mod({path!r}): no DAT at {path!r} from {start.path}")
+        return module_of(dat)
+
+    def __getattr__(self, name: str) -> ModuleType:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        start = self._start(f"mod.{name}")
+        for comp in _upward(start):
+            for path in (name, f"local/modules/{name}"):
+                dat = comp.op(path)
+                if dat is not None and hasattr(dat, "text"):
+                    return module_of(dat)
+        raise ModuleNotFoundError(f"mod.{name}: no DAT named {name!r} beside {start.path} "
+                                  "or in a local/modules COMP above it")
+
+    def __repr__(self) -> str:
+        return "<mod: text DATs as modules>"
+
+
+class _Module:
+    __slots__ = ("module", "text")
+
+    def __init__(self, text: str, module: ModuleType) -> None:
+        self.text = text
+        self.module = module
+
+
+_modules: weakref.WeakKeyDictionary[OP, _Module] = weakref.WeakKeyDictionary()
+
+
+def module_of(dat: OP) -> ModuleType:
+    """The DAT's text run as a module (TD's ``mod``), ``me`` being the DAT; run again
+    only when the text changed since."""
+    text = getattr(dat, "text", None)
+    if not isinstance(text, str):
+        raise TypeError(f"mod: {dat.path} is a {type(dat).__name__}, which holds no text to "
+                        "import; expected a text DAT")
+    cached = _modules.get(dat)
+    if cached is not None and cached.text == text:
+        return cached.module
+    try:
+        code: CodeType = compile(text, f"<DAT {dat.path}>", "exec")
+    except SyntaxError as exc:
+        raise SyntaxError(f"mod: {dat.path} has a syntax error at line {exc.lineno}: "
+                          f"{exc.msg}") from None
+    module = ModuleType(dat.name)
+    module.__dict__.update(td_scope(dat))
+    module.__file__ = f"<DAT {dat.path}>"
+    call_as(dat, exec, code, module.__dict__)
+    _modules[dat] = _Module(text, module)
+    return module
+
+
+def debug(*values: object) -> None:
+    """Print the values and where ``debug()`` was called, as TD's textport shows."""
+    caller = sys._getframe(1)
+    where = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+    me_now = current_operator()
+    if isinstance(me_now, OP):
+        where = f"{me_now.path} {where}"
+    print(*values, f"({where})")
+
+
+class AbsTime:
+    """``absTime``: the host's frame and time (TD's absolute time)."""
+
+    __slots__ = ()
+
+    @property
+    def frame(self) -> float:
+        """Frames run so far (a float, as in TD)."""
+        return float(_current().frame)
+
+    @property
+    def seconds(self) -> float:
+        return _current().seconds
+
+    @property
+    def step(self) -> float:
+        """Frames between this frame and the last (always 1: frames are never skipped)."""
+        return 1.0
+
+    @property
+    def stepSeconds(self) -> float:
+        return 1.0 / _current().fps
+
+    def __repr__(self) -> str:
+        return "<absTime: the current host's frame and seconds>"
+
+
+class Project:
+    """``project``: ``name`` and ``folder`` of the running scene, ``cookRate`` (the
+    host's fps) and ``realTime``."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        return _project_of(_current())[0]
+
+    @property
+    def folder(self) -> str:
+        return _project_of(_current())[1]
+
+    @property
+    def cookRate(self) -> float:
+        return _current().fps
+
+    @cookRate.setter
+    def cookRate(self, value: float) -> None:
+        raise AttributeError(f"project.cookRate is the host's fps, fixed when the host is "
+                             f"made (Host(fps=...), framehost run --fps); got {value!r}")
+
+    @property
+    def realTime(self) -> bool:
+        return _current().realtime
+
+    @realTime.setter
+    def realTime(self, value: bool) -> None:
+        raise AttributeError(f"project.realTime is fixed when the host is made "
+                             f"(Host(realtime=...), framehost run --no-realtime); "
+                             f"got {value!r}")
+
+    def __repr__(self) -> str:
+        return "<project: the running scene's name, folder, cookRate and realTime>"
+
+
+_projects: weakref.WeakKeyDictionary[HostCore, tuple[str, str]] = weakref.WeakKeyDictionary()
+
+
+def set_project(host: object, name: str, folder: str) -> None:
+    """Name the scene a host runs (`project.name`, `project.folder`); the scene
+    loader calls it."""
+    if isinstance(host, HostCore):
+        _projects[host] = (name, folder)
+
+
+def _project_of(host: HostCore) -> tuple[str, str]:
+    return _projects.get(host, ("", os.getcwd()))
+
+
+def run(script: str | Callable[..., object], *args: Any, delayFrames: int = 0,
+        delaySeconds: float = 0, delayMilliSeconds: float = 0, delayRef: OP | None = None,
+        fromOP: OP | None = None, endFrame: bool = False,
+        group: str | None = None) -> Run:
+    """Run a script string or a callable later, TD's way; returns the `Run`.
+
+    A string runs as Python with ``me`` = ``fromOP`` (by default the operator whose
+    code called ``run()``) and ``args``; a callable is called with ``*args`` (as
+    ``fromOP``'s code when given). It runs at the start of the frame ``delayFrames``
+    frames from now (0 and 1 both mean the next frame: this one has started), plus
+    ``delaySeconds`` and ``delayMilliSeconds`` rounded to whole frames as TD does;
+    with ``endFrame``, at the end of that frame instead (0: the end of this one).
+    An exception in it is reported by the host, like any callback's.
+    """
+    return _runs.schedule(_current(), script, args, delayFrames=delayFrames,
+                          delaySeconds=delaySeconds, delayMilliSeconds=delayMilliSeconds,
+                          delayRef=delayRef, fromOP=fromOP, endFrame=endFrame, group=group)
 
 
 op = OpFinder()
+parent = ParentFinder()
+iop = InternalOpFinder()
+ipar = InternalParFinder()
+ext = ExtFinder()
+mod = ModFinder()
+absTime = AbsTime()
+project = Project()
+
+_families: dict[str, object] = {"tableDAT": tableDAT, "textDAT": textDAT,
+                                "baseCOMP": baseCOMP}
 
 
-class PendingRun:
-    """A call scheduled by `run`; ``kill()`` cancels it if it has not run yet."""
-
-    def __init__(self, host: HostCore, fn: Callable[..., object], args: tuple[Any, ...],
-                 frame: int, seconds: float) -> None:
-        self._host = host
-        self._fn = fn
-        self._args = args
-        self.frame = frame
-        self.seconds = seconds
-        self._active = True
-        host.on_frame_start(self._frame_started)
-
-    @property
-    def active(self) -> bool:
-        """True until the call ran or was killed, or its host closed (it never runs then)."""
-        return self._active and not self._host.closed
-
-    def kill(self) -> bool:
-        """Cancel the call; True if it was still pending."""
-        if not self.active:
-            return False
-        self._active = False
-        self._host.remove_callback(self._frame_started)
-        return True
-
-    def _frame_started(self, host: HostCore) -> None:
-        # 1e-9: host seconds are whole frames of 1/fps; a sum of them may round below.
-        if host.frame < self.frame or host.seconds < self.seconds - 1e-9:
-            return
-        self.kill()
-        self._fn(*self._args)  # an exception is reported by the host, like any callback
-
-    def __repr__(self) -> str:
-        state = "pending" if self.active else "done"
-        return f"<PendingRun {self._fn!r} at frame {self.frame} {state}>"
+def register_family(name: str, op_class: type[OP]) -> None:
+    """Make an operator family a TD global (``textDAT``, ``executeDAT``)."""
+    _families[name] = op_class
+    builtins.__dict__[name] = op_class
 
 
-def run(fn: Callable[..., object], *args: Any, delayFrames: int = 0,
-        delayMilliSeconds: float = 0) -> PendingRun:
-    """Call ``fn(*args)`` on the host thread at the start of the frame ``delayFrames``
-    frames from now (0 and 1 both mean the next frame: the current one has started),
-    and no earlier than ``delayMilliSeconds`` of host time from now.
-
-    ``fn`` is a callable, as recent TD builds accept; TD's string-of-Python form is
-    refused (nothing here evaluates code strings).
-    """
-    if isinstance(fn, str):
-        raise TypeError(f"run() expected a callable, got the string {fn!r}; pass a function "
-                        f"instead: run(lambda: ..., delayFrames=1)")
-    if not callable(fn):
-        raise TypeError(f"run() expected a callable, got {fn!r}")
-    if isinstance(delayFrames, bool) or not isinstance(delayFrames, int) or delayFrames < 0:
-        raise ValueError(f"run() expected delayFrames as a whole number >= 0, "
-                         f"got {delayFrames!r}")
-    if (isinstance(delayMilliSeconds, bool) or not isinstance(delayMilliSeconds, int | float)
-            or not _finite(delayMilliSeconds) or delayMilliSeconds < 0):
-        raise ValueError(f"run() expected delayMilliSeconds as a finite number >= 0, "
-                         f"got {reprlib.repr(delayMilliSeconds)}")
-    host = _current()
-    return PendingRun(host, fn, args, host.frame + max(delayFrames, 1),
-                      host.time() + delayMilliSeconds / 1000)
+def td_globals() -> dict[str, Any]:
+    """Every TD global by name (what ``from td import *`` and builtins give)."""
+    return {"op": op, "me": me, "parent": parent, "iop": iop, "ipar": ipar, "ext": ext,
+            "mod": mod, "debug": debug, "absTime": absTime, "project": project,
+            "root": root, "run": run, "ParMode": ParMode, **_families}
 
 
-def _finite(number: float) -> bool:
-    try:
-        return math.isfinite(number)
-    except OverflowError:  # an int too big for a float
-        return False
-
-
-def _current() -> HostCore:
-    # Only HostCore registers itself with `current` (in its __init__).
-    return cast(HostCore, current_host())
+def td_scope(me_op: OP | None) -> dict[str, Any]:
+    """The globals of code that runs as ``me_op``'s (a DAT module, a ``run()`` script,
+    a parameter expression): TD's globals with ``me`` the operator itself."""
+    scope = td_globals()
+    scope["__builtins__"] = builtins
+    if me_op is not None:
+        scope.update(me=me_op, op=OpFinder(me_op), parent=ParentFinder(me_op),
+                     iop=InternalOpFinder(me_op), ipar=InternalParFinder(me_op),
+                     ext=ExtFinder(me_op), mod=ModFinder(me_op))
+    return scope
 
 
 def scene_globals() -> dict[str, Any]:
     """The names a scene file sees without importing them."""
-    return {"op": op, "tableDAT": tableDAT, "textDAT": textDAT, "baseCOMP": baseCOMP,
-            "run": run}
+    return td_globals()
+
+
+def install_builtins() -> None:
+    """Add TD's globals to Python's builtins, as TD does for every module it runs."""
+    builtins.__dict__.update(td_globals())
+
+
+_runs.set_scope_factory(td_scope)
+_expressions.set_scope_factory(td_scope)

@@ -14,6 +14,8 @@ import difflib
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from td.current import call_as
+
 __all__ = ["ExtensionOwner", "Extensions", "MissingAttribute"]
 
 
@@ -47,7 +49,8 @@ class Extensions:
         items: dict[str, object] = self.__dict__["_items"]
         if name in items:
             raise ValueError(f"{self._owner.path} already has an extension named {name!r}")
-        instance = ext(self._owner) if isinstance(ext, type) else ext
+        # The constructor is the COMP's code (TD's `me` is the COMP meanwhile).
+        instance = call_as(self._owner, ext, self._owner) if isinstance(ext, type) else ext
         items[name] = instance
         self.__dict__["_attached"].append((name, ext, promote))
         if promote:
@@ -85,7 +88,7 @@ class Extensions:
             on_destroy = getattr(extension, "onDestroyTD", None)
             if callable(on_destroy):
                 try:
-                    on_destroy()
+                    call_as(self._owner, on_destroy)
                 except Exception as exc:
                     report(f"{self._owner.path} ext.{name}.onDestroyTD()", exc)
 

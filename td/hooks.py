@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from td.current import call_as
 from td.thread_guard import ThreadGuard
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ class Hook:
     def fn(self) -> Callable[[], object]:
         """The callable this hook runs."""
         return self._fn
+
+    @property
+    def owner(self) -> object | None:
+        """The operator the hook was registered for (its code, TD's ``me``), or None."""
+        return self._owner
 
     @property
     def name(self) -> str:
@@ -114,7 +120,10 @@ class HookRegistry:
             if not hook.active:
                 continue
             mark = blame.mark
-            hook.fn()
+            if hook._owner is None:
+                hook._fn()
+            else:
+                call_as(hook._owner, hook._fn)  # the owner's code: TD's `me`
             now = clock()
             spent = now - since
             if spent >= blame.threshold:
@@ -138,7 +147,10 @@ class HookRegistry:
             if not hook.active:
                 continue
             try:
-                hook.fn()
+                if hook._owner is None:
+                    hook._fn()
+                else:
+                    call_as(hook._owner, hook._fn)
             except Exception as exc:
                 errors.append(exc)
                 log_error(hook, exc)

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from td import op_copy
 from td import storage as storage_ops
+from td.current import call_as
 from td.destroyed import DestroyedGuard, OperatorDestroyed
 from td.extensions import Extensions, MissingAttribute
 from td.op_patterns import find_children, has_wildcard, match_path
 from td.pages import CustomPages, Page, matching_pars
 from td.params import BuiltinStrPar, Par, ParCollection, ParSpec
+from td.sequences import Sequences
 from td.tags import TagSet
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 __all__ = ["OP", "BaseCOMP", "Extensions", "OpState", "OperatorDestroyed", "OperatorHost"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+#: ``listener(op, handler_name, args)``: see `OP.add_listener`.
+HandlerListener = Callable[["OP", str, tuple[Any, ...]], object]
 
 OpT = TypeVar("OpT", bound="OP")
 
@@ -81,9 +86,17 @@ class OperatorHost(Protocol):
 
     def on_frame_start(self, fn: Callable[[Any], object]) -> Callable[[Any], object]: ...
 
+    def on_frame_end(self, fn: Callable[[Any], object]) -> Callable[[Any], object]: ...
+
     def remove_callback(self, fn: Callable[[Any], object]) -> bool: ...
 
     def remove_hooks(self, owner: OP) -> int: ...
+
+    def operators_destroyed(self, doomed: list[OP]) -> None: ...
+
+    def on_destroy(self, fn: Callable[[list[OP]], object]) -> Callable[[list[OP]], object]: ...
+
+    def remove_destroy_listener(self, fn: Callable[[list[OP]], object]) -> bool: ...
 
     def report_exception(self, context: str, exc: BaseException) -> None: ...
 
@@ -162,6 +175,7 @@ class OP:
         for klass in reversed(type(self).__mro__):
             for spec in klass.__dict__.get("parameters", ()):
                 specs[spec.name] = spec
+        self._listeners: list[HandlerListener] | None = None
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
         self._pages = CustomPages(self)
@@ -338,6 +352,11 @@ class OP:
         return list(self._pages.pages)
 
     @property
+    def seq(self) -> Sequences:
+        """TD's parameter sequences by name (``op.seq.Name``); framehost has none."""
+        return Sequences(self)
+
+    @property
     def customPars(self) -> list[Par]:
         """The parameters appended at run time on custom pages."""
         self._guard.check(self)
@@ -374,12 +393,36 @@ class OP:
         (a button click, a frame); the host logs it once and counts it.
         """
         handler = getattr(self, handler_name, None)
-        if handler is None:
-            return
-        try:
-            handler(*args)
-        except Exception as exc:
-            self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
+        if handler is not None:
+            try:
+                call_as(self, handler, *args)  # TD's `me` is this operator meanwhile
+            except Exception as exc:
+                self._host.report_exception(f"{self._path} {handler_name}{args[:1]!r}", exc)
+        if self._listeners:
+            for listener in tuple(self._listeners):
+                try:
+                    listener(self, handler_name, args)
+                except Exception as exc:
+                    self._host.report_exception(f"{self._path} {handler_name} listener "
+                                                f"{listener!r}", exc)
+
+    def add_listener(self, listener: HandlerListener) -> None:
+        """Also call ``listener(op, handler_name, args)`` after each of this operator's
+        handlers (``onValueChange``, ``onPulse``...): how a Parameter Execute DAT
+        watches an operator it is not part of. A fault is reported, never raised."""
+        self._guard.check(self)
+        if self._listeners is None:
+            self._listeners = []
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: HandlerListener) -> bool:
+        """Stop calling ``listener``; True if it was added."""
+        self._guard.check(self)
+        if self._listeners and listener in self._listeners:
+            self._listeners.remove(listener)
+            return True
+        return False
 
     def destroy(self) -> None:
         """Remove this operator (and its children) from the network, as TD does: their
@@ -392,6 +435,9 @@ class OP:
         self._parent._children.pop(self._name, None)
         if self._state is OpState.ALIVE:
             self._teardown()
+        # Once per destroy, the whole subtree at once: their tasks are cancelled and
+        # callbacks bound to them dropped while they can still be named (not buried).
+        self._host.operators_destroyed(doomed)
         for node in doomed:
             node._bury()
 
@@ -440,6 +486,17 @@ class BaseCOMP(OP):
     parameters: ClassVar[tuple[ParSpec, ...]] = (
         ShortcutPar("opshortcut", "", label="Global OP Shortcut",
                     help="a name by which op.<name> finds this COMP from anywhere"),
+        ShortcutPar("parentshortcut", "", label="Parent Shortcut",
+                    help="a name by which parent.<name> finds this COMP from inside it"),
+        ShortcutPar("iopshortcut1", "", label="Internal OP Shortcut 1",
+                    help="a name by which iop.<name> finds Internal OP 1 from inside"),
+        BuiltinStrPar("iop1", "", label="Internal OP 1",
+                      help="the path, inside this COMP, of the operator iop.<name> means"),
+        ShortcutPar("iparshortcut1", "", label="Internal Par Shortcut 1",
+                    help="a name by which ipar.<name> finds Internal Par OP 1's parameters"),
+        BuiltinStrPar("ipar1", "", label="Internal Par OP 1",
+                      help="the path of the operator whose parameters ipar.<name> means "
+                           "(empty: this COMP)"),
     )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
@@ -533,6 +590,8 @@ class BaseCOMP(OP):
     def create(self, op_class: type[OpT], name: str) -> OpT:
         """Create a child operator of ``op_class`` called ``name`` and return it."""
         self._guard.check(self)
+        if isinstance(op_class, str):  # TD also takes a family's name: create('textDAT', ...)
+            op_class = _family_named(op_class)  # type: ignore[assignment]
         if not (isinstance(op_class, type) and issubclass(op_class, OP)):
             raise TypeError(
                 f"create() expected an operator class such as BaseCOMP or TableDAT, "
@@ -548,7 +607,7 @@ class BaseCOMP(OP):
         child = op_class(self._host, self, name)
         self._children[name] = child
         try:
-            child.onCreate()
+            call_as(child, child.onCreate)
         except BaseException:
             self._children.pop(name, None)
             for node in list(child._subtree()):
@@ -591,6 +650,26 @@ class BaseCOMP(OP):
                 yield from child.walk()
             else:
                 yield child
+
+
+def _family_named(name: str) -> type[OP]:
+    """The operator class whose ``OPType`` is ``name`` (``'textDAT'``), for
+    ``create('textDAT', ...)``."""
+    if name == "baseCOMP":
+        return BaseCOMP
+    pending: list[type[OP]] = [OP]
+    known: list[str] = []
+    while pending:
+        klass = pending.pop()
+        own = klass.__dict__.get("OPType")
+        if isinstance(own, str):
+            if own == name:
+                return klass
+            known.append(own)
+        pending.extend(klass.__subclasses__())
+    raise TypeError(f"create() expected an operator class or a family name such as "
+                    f"'textDAT', got {name!r}; families: "
+                    f"{', '.join(sorted({'baseCOMP', *known}))}")
 
 
 def _resolve(start: OP, path: object, root: BaseCOMP) -> OP | None:

@@ -10,10 +10,13 @@ as TouchDesigner's Parameter Execute DAT does. The declarations themselves
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from td import expressions
+from td.current import call_as
 from td.par_specs import BuiltinStrPar as BuiltinStrPar
 from td.par_specs import COMPPar as COMPPar
 from td.par_specs import DATPar as DATPar
@@ -45,6 +48,7 @@ __all__ = [
     "OPPar",
     "Par",
     "ParCollection",
+    "ParMode",
     "ParSpec",
     "PulsePar",
     "StrMenuPar",
@@ -52,22 +56,59 @@ __all__ = [
     "TogglePar",
 ]
 
+class ParMode(enum.Enum):
+    """Where a parameter's value comes from (TD's ``ParMode``)."""
+
+    CONSTANT = 0
+    EXPRESSION = 1
+    EXPORT = 2
+    BIND = 3
+
+
+class _Modes:
+    """A parameter's expression and bind state; made the first time either is set, so
+    a constant parameter carries one empty slot."""
+
+    __slots__ = ("bind_code", "bind_expr", "busy", "code", "const", "error", "expr", "mode",
+                 "scope")
+
+    def __init__(self, const: Any) -> None:
+        self.mode = ParMode.CONSTANT
+        self.const = const  # the constant value, kept while another mode rules
+        self.expr = ""
+        self.code: Any = None
+        self.bind_expr = ""
+        self.bind_code: Any = None
+        self.error = ""
+        self.scope: dict[str, Any] | None = None
+        self.busy = False
+
+
 class Par(BehavesAsValue):
     """One live parameter of one operator.
 
     A `Par` behaves as its value, as TouchDesigner's does: ``if comp.par.Active:``,
     ``comp.par.Gain == 3``, ``comp.par.Gain * 2``, ``int(comp.par.Count)`` and
     ``f"{comp.par.Gain:.1f}"`` all use ``eval()`` (see `BehavesAsValue`).
+
+    Its value comes from its ``mode`` (TD's `ParMode`): a constant (``par.val``), an
+    expression (``par.expr``, Python evaluated in TD's scope with ``me`` its
+    operator), or a bind (``par.bindExpr``, an expression giving another parameter,
+    followed both ways). Expressions and binds evaluate when read and at every frame
+    start, so ``onValueChange`` fires on the frame their value changes; one that
+    raises keeps the last good value, and its error (``par.error``) names the
+    parameter and the expression.
     """
 
-    __slots__ = ("_custom", "_enabled", "_owner", "_read_only", "_replaced", "_spec",
-                 "_value")
+    __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_replaced",
+                 "_spec", "_value")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
         self._spec = spec
         self._value = spec.default
         self._custom = custom
+        self._modes: _Modes | None = None
         self._read_only = False
         self._enabled = True
         # Set when ``par.add(..., replace=True)`` put another Par in its place: the
@@ -126,6 +167,9 @@ class Par(BehavesAsValue):
         """The current value; for an OP, COMP or DAT parameter the operator its path
         names (or None)."""
         self._owner.guard.check(self)
+        modes = self._modes
+        if modes is not None and modes.mode in _EVALUATED:
+            self._evaluate(modes)
         spec = self._spec
         if spec.resolves:
             return spec.resolve(self._value, self._owner, self.where)
@@ -133,8 +177,17 @@ class Par(BehavesAsValue):
 
     @property
     def val(self) -> Any:
-        """The stored value: for an OP parameter its path (`eval()` is the operator)."""
+        """The stored value: the constant (in expression mode too, as in TD), a bound
+        parameter's master's value, an OP parameter's path; `eval()` is the current,
+        resolved one. Setting it makes the parameter constant (a bound one sets its
+        master)."""
         self._owner.guard.check(self)
+        modes = self._modes
+        if modes is not None:
+            if modes.mode is ParMode.BIND:
+                self._evaluate(modes)
+            elif modes.mode is not ParMode.CONSTANT:
+                return modes.const
         return self._value
 
     @val.setter
@@ -144,12 +197,178 @@ class Par(BehavesAsValue):
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
         if self._replaced:
             self._refuse_replaced()
-        self._assign(self._spec.validate(plain_value(value), self.where))
+        modes = self._modes
+        if modes is not None and modes.mode is ParMode.BIND:
+            target = self._bound(modes)
+            target.val = value
+            self._evaluate(modes)
+            return
+        new = self._spec.validate(plain_value(value), self.where)
+        if modes is not None and modes.mode is not ParMode.CONSTANT:
+            modes.mode = ParMode.CONSTANT
+            self._unwatch()
+        self._assign(new)
 
     def _assign(self, new: Any) -> None:
         prev, self._value = self._value, new
         if new != prev:
             self._owner.call_handler("onValueChange", self, prev)
+
+    # -- modes: constant, expression, export, bind --------------------------------------
+    @property
+    def mode(self) -> ParMode:
+        """Where the value comes from: `ParMode.CONSTANT`, ``EXPRESSION``, ``EXPORT``
+        (nothing exports here: it holds its value) or ``BIND``."""
+        modes = self._modes
+        return ParMode.CONSTANT if modes is None else modes.mode
+
+    @mode.setter
+    def mode(self, mode: ParMode) -> None:
+        self._owner.guard.check(self)
+        if not isinstance(mode, ParMode):
+            raise ValueError(f"{self.where}.mode expected a ParMode (ParMode.CONSTANT, "
+                             f"EXPRESSION, EXPORT or BIND), got {mode!r}")
+        if self.isPulse:
+            raise TypeError(f"{self.where} is a pulse: it has no modes")
+        modes = self._modes_made()
+        if mode is modes.mode:
+            return
+        if modes.mode is ParMode.CONSTANT:
+            modes.const = self._value
+        modes.mode = mode
+        if mode in _EVALUATED:
+            self._watch()
+            self._evaluate(modes)
+        else:
+            self._unwatch()
+            if mode is ParMode.CONSTANT:
+                self._assign(modes.const)
+
+    @property
+    def expr(self) -> str:
+        """The expression (its text); setting it puts the parameter in expression mode."""
+        modes = self._modes
+        return "" if modes is None else modes.expr
+
+    @expr.setter
+    def expr(self, text: str) -> None:
+        self._owner.guard.check(self)
+        code = self._compile(text, "expression")
+        modes = self._modes_made()
+        modes.expr, modes.code = text, code
+        self.mode = ParMode.EXPRESSION
+        modes.error = ""
+        self._evaluate(modes)
+
+    @property
+    def bindExpr(self) -> str:
+        """An expression giving the parameter this one is bound to (``"op('a').par.X"``);
+        setting it puts the parameter in bind mode: it reads that parameter's value,
+        and setting it sets that parameter."""
+        modes = self._modes
+        return "" if modes is None else modes.bind_expr
+
+    @bindExpr.setter
+    def bindExpr(self, text: str) -> None:
+        self._owner.guard.check(self)
+        code = self._compile(text, "bind expression")
+        modes = self._modes_made()
+        modes.bind_expr, modes.bind_code = text, code
+        self.mode = ParMode.BIND
+        modes.error = ""
+        self._evaluate(modes)
+
+    @property
+    def error(self) -> str:
+        """Why the expression or bind did not give a value last time ("" when it did)."""
+        modes = self._modes
+        return "" if modes is None else modes.error
+
+    def refresh(self) -> bool:
+        """Re-evaluate an expression or bind now (the host's expression watch calls it
+        each frame); False once the parameter has nothing to evaluate."""
+        modes = self._modes
+        if modes is None or modes.mode not in _EVALUATED or not self._owner.valid:
+            return False
+        self._evaluate(modes)
+        return True
+
+    def _modes_made(self) -> _Modes:
+        if self._modes is None:
+            self._modes = _Modes(self._value)
+        return self._modes
+
+    def _compile(self, text: object, what: str) -> Any:
+        if self.isPulse:
+            raise TypeError(f"{self.where} is a pulse: it takes no {what}")
+        if not isinstance(text, str):
+            raise ValueError(f"{self.where} expected a Python {what} as a string, "
+                             f"got {text!r}")
+        try:
+            return compile(text, f"<{self.where} {what}>", "eval")
+        except SyntaxError as exc:
+            raise ValueError(f"{self.where} {what} {text!r} is not a Python expression "
+                             f"({exc.msg}); the parameter is unchanged") from None
+
+    def _watch(self) -> None:
+        expressions.watch_for(self._owner.host).add(self)
+
+    def _unwatch(self) -> None:
+        expressions.watch_for(self._owner.host).discard(self)
+
+    def _bound(self, modes: _Modes) -> Par:
+        if modes.scope is None:
+            modes.scope = expressions.scope_for(self._owner)
+        target = call_as(self._owner, eval, modes.bind_code, modes.scope)
+        if not isinstance(target, Par):
+            raise TypeError(f"the bind expression gave {target!r}, not a parameter")
+        if target is self:
+            raise ValueError("the bind expression gave the parameter itself")
+        return target
+
+    def _evaluate(self, modes: _Modes) -> None:
+        if modes.busy:  # an expression that reads its own parameter: the last value
+            return
+        is_bind = modes.mode is ParMode.BIND
+        code = modes.bind_code if is_bind else modes.code
+        if code is None:
+            return
+        modes.busy = True
+        try:
+            if is_bind:
+                result = self._bound(modes).eval()
+            else:
+                if modes.scope is None:
+                    modes.scope = expressions.scope_for(self._owner)
+                result = call_as(self._owner, eval, code, modes.scope)
+            new = self._spec.validate(self._coerce(plain_value(result)), self.where)
+        except Exception as exc:
+            text = modes.bind_expr if is_bind else modes.expr
+            what = "bind expression" if is_bind else "expression"
+            error = (f"{self.where} {what} {text!r} raised {type(exc).__name__}: {exc}; "
+                     f"it keeps its last value {self._value!r}")
+            if error != modes.error:  # once per new error, not every frame
+                modes.error = error
+                self._owner.host.report_exception(f"{self.where} {what} {text!r}", exc)
+            return
+        finally:
+            modes.busy = False
+        modes.error = ""
+        self._assign(new)
+
+    def _coerce(self, result: Any) -> Any:
+        """An expression's result as the kind takes it, as TD casts: text for strings,
+        a number's truth for toggles, a whole float for integers."""
+        kind = self._spec.kind
+        if self._spec.resolves and isinstance(getattr(result, "path", None), str):
+            return result.path  # an OP parameter stores the path of the operator given
+        if (kind == "menu" or isinstance(self._spec, StrPar)) and not isinstance(result, str):
+            return "" if result is None else str(result)
+        if kind == "toggle" and isinstance(result, int | float) and not isinstance(result, bool):
+            return bool(result)
+        if kind == "int" and isinstance(result, float) and result.is_integer():
+            return int(result)
+        return result
 
     def pulse(self) -> None:
         """Fire a pulse parameter: calls ``owner.onPulse(par)`` now, on the main thread."""
@@ -366,6 +585,9 @@ class Par(BehavesAsValue):
 
     def __repr__(self) -> str:
         return f"<Par {self.where}>"
+
+
+_EVALUATED = (ParMode.EXPRESSION, ParMode.BIND)
 
 
 def _flag(attr: str, where: str, on: object) -> bool:

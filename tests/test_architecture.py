@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("td", "asyncio_comp", "operators", "host", "scenes")
+PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp", "operators",
+            "dot_lop_utils", "host", "scenes")
 
 # Each top-level folder's floor. ``td`` is the ground (TouchDesigner's own module
 # name: the frame clock, operators, parameters, tables, TD's globals); TDAsyncIO
@@ -26,8 +27,14 @@ PACKAGES = ("td", "asyncio_comp", "operators", "host", "scenes")
 # ``host.scenes`` but loaded by path) use everything below.
 FLOORS: dict[str, int] = {
     "td": 0,
+    # TD's own utility modules, as TD code imports them: on td (they read parameters
+    # and `project`), beside TDAsyncIO; TD's storage helpers and functions on tdu.
+    "tdu": 1,
+    "TDStoreTools": 2,
+    "TDFunctions": 2,
     "asyncio_comp": 1,
     "operators": 2,
+    "dot_lop_utils": 3,  # LOPs's import path for DotLOPUtils, beside the application
     "host": 3,
     "scenes": 4,
 }

@@ -1,6 +1,7 @@
 """The port gallery: operators written exactly as LOPs/TouchDesigner code is written,
-run unchanged. Each lives in ``td/`` as a scene file (TD's globals ``op``, ``run``,
-``tableDAT``, ``baseCOMP`` come from the scene loader, as they do in TD), and each
+run unchanged. Each lives in ``td/`` as a scene file (TD's globals ``op``, ``me``,
+``parent``, ``run``, the families... come from the scene loader and builtins, as they
+do in TD; an extension module beside a scene imports nothing of framehost), and each
 test loads it the way ``framehost run`` does, then drives frames.
 
 Every test here that uses a host runs twice, once per TDAsyncIO profile (``framehost``

@@ -54,9 +54,10 @@ def test_defaults_and_assignment(knobs: Knobs) -> None:
     assert knobs.par.Enabled.eval() is False
     knobs.par.Mode.val = "slow"
     assert knobs.par.Mode.val == "slow"
-    # Every COMP has TD's built-in (lower-case) opshortcut first, then its own.
-    assert [p.name for p in knobs.par] == ["opshortcut", "Gain", "Count", "Enabled", "Label",
-                                           "Mode", "Go"]
+    # Every COMP has TD's built-in (lower-case) shortcuts first, then its own.
+    assert [p.name for p in knobs.par] == ["opshortcut", "parentshortcut", "iopshortcut1",
+                                           "iop1", "iparshortcut1", "ipar1", "Gain", "Count",
+                                           "Enabled", "Label", "Mode", "Go"]
     assert "Gain" in knobs.par and "Nope" not in knobs.par
 
 

@@ -129,12 +129,13 @@ def test_run_reports_a_failing_call_and_refuses_bad_input(
     run(broken)
     host.step(2)
     assert host.stats.callback_errors == before + 1 and "scheduled call broke" in caplog.text
-    with pytest.raises(TypeError, match=r"run\(\) expected a callable, got the string "
-                                        r"'op\(\"/x\"\).destroy\(\)'; pass a function"):
-        run('op("/x").destroy()')  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"run\(\) was given a script with a syntax error "
+                                         r"\(.*line 1\): 'op\(\"/x\"\).destroy\('"):
+        run('op("/x").destroy(')
     with pytest.raises(ValueError, match=r"delayFrames as a whole number >= 0, got -1"):
         run(print, delayFrames=-1)
-    with pytest.raises(TypeError, match=r"run\(\) expected a callable, got 5"):
+    with pytest.raises(TypeError, match=r"run\(\) expected a script string or a callable, "
+                                        r"got 5"):
         run(5)  # type: ignore[arg-type]
 
 

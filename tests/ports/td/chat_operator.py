@@ -6,8 +6,7 @@ reply from a completion callback. Written as it is in TouchDesigner: TD's global
 
 import asyncio
 
-# LOPs's form is `from dot_lop_utils import DotLOPUtils`.
-from operators import DotLOPUtils  # framehost: allow FH502
+from dot_lop_utils import DotLOPUtils  # as LOPs code imports it
 
 
 async def call_model(prompt, model):
