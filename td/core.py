@@ -464,6 +464,7 @@ class HostCore:
         report = blame.end_frame(frame, duration, served)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
+        stats.dropped_frames = self.clock.dropped_frames
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
