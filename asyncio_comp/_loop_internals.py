@@ -6,7 +6,8 @@ stepper whether another iteration has work to do; `FrameEventLoop.has_work`, whi
 reads the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
 `loop._clock_resolution`) and the selector (`loop._selector` and its `_fd_to_key`) to
 tell whether a frame may skip the loop altogether. `forget_pending` sets a task's
-``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop.
+``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop,
+and closes it with the loop set as running (``asyncio.events._set_running_loop``).
 `set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
 default policy's ``_local._loop``) without the side effect of ``get_event_loop()``,
 which may create a loop. Pacing non-realtime frames to outside work
@@ -31,11 +32,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import ctypes
 import functools
 import gc
 import socket
 from asyncio import futures as _futures
 from asyncio import tasks as _tasks
+from asyncio.events import _get_running_loop, _set_running_loop
 from collections.abc import Callable, Container
 from types import CoroutineType, FrameType, FunctionType
 from typing import Any, TypeVar
@@ -328,11 +331,40 @@ def gathered(future: asyncio.Future[Any]) -> list[asyncio.Future[Any]] | None:
     return list(getattr(future, "_children", ()))
 
 
-def forget_pending(task: asyncio.Task[Any]) -> None:
+def forget_pending(task: asyncio.Task[Any], loop: asyncio.AbstractEventLoop) -> None:
     """Close a task's coroutine that refused to stop, and tell asyncio not to log it
-    as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``)."""
-    task.get_coro().close()  # type: ignore[union-attr]
+    as "Task was destroyed but it is pending" (CPython's ``_log_destroy_pending``).
+
+    Bounded whatever the coroutine does with the GeneratorExit: ``loop`` is the
+    running loop meanwhile (``asyncio._set_running_loop``), so an ``await`` in a
+    coroutine that swallows it suspends, and ``close()`` raises "coroutine ignored
+    GeneratorExit", instead of failing with "no running event loop" where an
+    ``except:`` swallows that too and loops forever without yielding. Such a
+    coroutine would do the same again whenever it is closed later (its finalizer, at
+    the latest when the interpreter exits), so one that raised is kept alive to the
+    end of the process (`_keep_forever`): it never runs again.
+
+    Raises:
+        BaseException: whatever ``close()`` raised (the caller reports it).
+    """
+    # Before the close: it may raise, and the task is abandoned either way.
     task._log_destroy_pending = False  # type: ignore[attr-defined]
+    coro = task.get_coro()
+    previous = _get_running_loop()
+    _set_running_loop(loop)
+    try:
+        coro.close()  # type: ignore[union-attr]
+    except BaseException:
+        _keep_forever(coro)
+        raise
+    finally:
+        _set_running_loop(previous)
+
+
+def _keep_forever(obj: object) -> None:
+    """One reference to ``obj`` that nothing ever drops, not even the interpreter's
+    exit (which clears every module's globals, so a list there would not do)."""
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
 
 
 def set_loop_reader() -> Callable[[], asyncio.AbstractEventLoop | None]:

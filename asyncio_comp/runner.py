@@ -160,9 +160,11 @@ class LoopRunner:
             for t in asyncio.all_tasks(loop):
                 # A coroutine that refuses to stop: close it so no warning escapes.
                 try:
-                    forget_pending(t)
+                    forget_pending(t, loop)
                 except Exception as exc:  # it ignored GeneratorExit too
                     self._host.report_warning(f"{t.get_name()} could not be closed "
                                               f"({describe_error(exc)}); it was abandoned")
+                except BaseException as exc:  # KeyboardInterrupt from its cleanup
+                    raised.append(exc)
         finally:
             loop.close()

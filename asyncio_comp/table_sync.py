@@ -81,12 +81,25 @@ def row_values(rec: TaskRecord, now: float, seconds: Callable[[float], str]) -> 
     # Read the record directly rather than through ``rec.row``: building a TaskRow
     # per write doubled the cost of a row and kept one more object per finished task.
     completed, progress, created = rec.completed_at, rec.progress, rec.created_at
+    description, error = rec.description, rec.error_text or ""
     return [
-        rec.task_id, rec.status._value_, rec.description,
+        rec.task_id, rec.status._value_,
+        description if description.isprintable() else one_line(description),
         seconds((now if completed is None else completed) - created), seconds(created),
-        "" if completed is None else seconds(completed), rec.error_text or "",
+        "" if completed is None else seconds(completed),
+        error if error.isprintable() else one_line(error),
         format_info(rec.info), "" if progress is None else f"{progress:.2f}",
     ]
+
+
+#: Tabs and line breaks, which would split a row of ``dat.text`` (TD's tab-separated
+#: form), as spaces.
+_ONE_LINE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def one_line(text: str) -> str:
+    """``text`` as one table cell's worth: tabs and line breaks become spaces."""
+    return text.translate(_ONE_LINE)
 
 
 def _nothing() -> None:

@@ -6,9 +6,13 @@ with packages of its own named ``operators`` or ``td`` would then shadow frameho
 script does instead: that folder is dropped unless framehost itself lives there.
 """
 
-import os
-import sys
-from pathlib import Path
+from host.launch import entry, exit_on_signal
+
+exit_on_signal()  # first: a signal during the imports below is one line, not a traceback
+
+import os  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 _FRAMEHOST_ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +25,4 @@ def _drop_the_working_folder() -> None:
 
 
 _drop_the_working_folder()
-
-from host.cli import entry  # noqa: E402  (after the path is settled)
-
-entry()
+entry()  # imports the command: after the path is settled

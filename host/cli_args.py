@@ -67,6 +67,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     run.add_argument("--trace", type=Path, metavar="FILE.json",
                      help="write the run in the Trace Event Format (tasks, frames, "
                           "callbacks, collections, task lineage), to open in Perfetto's UI")
+    run.add_argument("--watch", action="store_true",
+                     help="reload the scene when its file, or a file of its folder that it "
+                          "imports, is saved; the host keeps running (a save that fails "
+                          "keeps the previous scene and says why)")
     run.add_argument("--arg", dest="scene_args", type=_scene_arg, action="append", default=[],
                      metavar="KEY=VALUE",
                      help="pass KEY=VALUE to the scene's build(host, **args); repeatable. VALUE "

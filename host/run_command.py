@@ -30,6 +30,7 @@ from rich.text import Text
 from host.assemble import Host
 from host.cli_args import DEFAULT_BOUNDED_SECONDS, UsageError
 from host.interrupts import Interrupts
+from host.reload import SceneWatcher
 from host.scene_loader import Scene, SceneError, build_scene, load_scene
 from host.trace import TraceWriter
 from host.views.display import display_available
@@ -78,6 +79,7 @@ class RunCommand:
         self._interrupted = False
         self._stopped_early = False
         self._screenshot_status = EXIT_OK
+        self._watcher: SceneWatcher | None = None
         self._final = _FinalState()
         self._trace: TraceWriter | None = None
 
@@ -166,7 +168,15 @@ class RunCommand:
         try:
             if self._args.trace is not None:  # before the build: its first tasks are traced
                 self._trace = TraceWriter(host, self._args.trace, name=f"framehost {scene.name}")
+            before = {child.name for child in host.root.children}
             build_scene(scene, host, dict(self._args.scene_args))
+            if self._args.watch:
+                built = [c.name for c in host.root.children if c.name not in before]
+                self._watcher = SceneWatcher(host, self._args.scene, scene, built,
+                                             dict(self._args.scene_args), self._reloaded)
+                self.say(f"watching {len(self._watcher.watched)} file"
+                         f"{'s' if len(self._watcher.watched) != 1 else ''} for saves "
+                         f"({', '.join(sorted(p.name for p in self._watcher.watched))})")
             try:
                 self._view = _open_view(view_kind, host, scene, self._out)
             except Exception as exc:
@@ -188,9 +198,18 @@ class RunCommand:
             self._interrupted = True
         return None
 
+    def _reloaded(self, level: str, message: str) -> None:
+        """A reload's one line: in the terminal view's log panel, else on stderr."""
+        if isinstance(self._view, TerminalView):
+            self._view.note(level, message)
+        else:
+            self.say(message, "red" if level == "error" else "")
+
     # -- 3. shut down ---------------------------------------------------------------
     def _shut_down(self, host: Host) -> None:
         self._interrupts.shutting_down()
+        if self._watcher is not None:
+            self._watcher.close()
         self._final = _final_state(host)
         try:
             if self._view is not None:

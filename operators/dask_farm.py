@@ -19,13 +19,21 @@ hands the client work in chunks, a chunk per frame.
 
 Every await on the cluster is inside ``outside_work()``, so with ``realtime=False``
 frames are paced to real time while cluster futures are in flight.
+
+Functions and arguments go through `operators.dask_by_value`: what a worker cannot
+import (a scene file's function, a test module's) is sent by value, so scenes run on
+any cluster. A task that stops waiting (cancelled, timed out) cancels its futures on
+the cluster and lets Dask's own gather end by itself: cancelling that gather midway
+would leave its helper tasks to fail unobserved ("Task exception was never
+retrieved"). A call still waiting when the farm closes (the host closing, or the
+farm destroyed) raises `asyncio.CancelledError`: its task ends cancelled, as every
+other task the host's close stops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterable
@@ -35,6 +43,7 @@ from distributed import Client, Future
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
+from operators.dask_by_value import ship_all, ship_call
 from operators.dask_cluster_table import ClusterTable, worker_rows
 from operators.dask_loopback import LoopbackCluster
 from operators.dot_lop_utils import DotLOPUtils
@@ -86,6 +95,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         self._poller: asyncio.Task[None] | None = None
         # Cancellations sent to the cluster after their awaiting task stopped.
         self._cleanup: set[asyncio.Task[Any]] = set()
+        # Gathers whose awaiting task stopped, left to end by themselves.
+        self._abandoned: set[asyncio.Future[Any]] = set()
         self._closed = False
         self.host.on_close(self.close, owner=self)
 
@@ -108,8 +119,12 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         if self._connecting is None:
             self._connecting = asyncio.ensure_future(self._connect())
             self._connecting.add_done_callback(self._connect_ended)
-        async with outside_work():
-            return await asyncio.shield(self._connecting)
+        try:
+            async with outside_work():
+                return await asyncio.shield(self._connecting)
+        except Exception as exc:
+            self._raise_cancelled_if_closed(exc)
+            raise
 
     async def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` on the cluster; its result, or its exception.
@@ -119,9 +134,9 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             Exception: whatever ``fn`` raised on the worker, with its traceback.
         """
         _check_callable(fn, "submit")
+        shipped, shipped_args, shipped_kwargs = ship_call("submit", fn, args, kwargs)
         client = await self.connect()
-        call = functools.partial(fn, **kwargs) if kwargs else fn
-        future = client.submit(call, *args, pure=False)
+        future = client.submit(shipped, *shipped_args, pure=False, **shipped_kwargs)
         results = await self._results(client, [future])
         return results[0]  # type: ignore[no-any-return]
 
@@ -142,6 +157,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             raise TypeError(f"map() expected an iterable of arguments, got {iterable!r}") from None
         if not items:
             return []
+        (shipped, _, _) = ship_call("map", fn, (), {})
+        items = ship_all(items, "map", "item")
         client = await self.connect()
         futures: list[Future[T]] = []
         try:
@@ -152,7 +169,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                     # scheduler as one big message, a long stall of the host's loop
                     # when the scheduler runs there.
                     await self.host.next_frame()
-                futures.extend(client.map(fn, items[start:start + MAP_CHUNK], pure=False))
+                futures.extend(client.map(shipped, items[start:start + MAP_CHUNK],
+                                          pure=False))
         except BaseException:
             self._cancel(client, futures)
             raise
@@ -220,14 +238,30 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             async with outside_work():
                 if progress and len(futures) > 1:
                     await self._follow(gathering, futures)
-                results: list[Any] = await gathering
+                # Shielded: a cancellation stops this wait, never Dask's gather.
+                results: list[Any] = await asyncio.shield(gathering)
             if progress:
                 report_progress(1.0)
             return results
-        except BaseException:
-            gathering.cancel()
-            self._cancel(client, futures)
+        except BaseException as exc:
+            if not gathering.done():
+                self._cancel(client, futures)  # the gather then ends by itself
+                self._abandoned.add(gathering)
+                gathering.add_done_callback(self._abandoned_ended)
+            if isinstance(exc, Exception):
+                self._raise_cancelled_if_closed(exc)
             raise
+
+    def _abandoned_ended(self, gathering: asyncio.Future[Any]) -> None:
+        self._abandoned.discard(gathering)
+        if not gathering.cancelled():
+            gathering.exception()  # retrieved: its futures were cancelled on purpose
+
+    def _raise_cancelled_if_closed(self, exc: Exception) -> None:
+        """A wait the farm's close ended raises CancelledError: the task was stopped,
+        it did not fail."""
+        if self._closed:
+            raise asyncio.CancelledError(f"{self.path}: the DaskFarm closed") from exc
 
     @staticmethod
     async def _follow(gathering: asyncio.Future[Any], futures: list[Future[Any]]) -> None:
@@ -281,6 +315,11 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         cluster, self._cluster = self._cluster, None
         if client is not None:
             await client.close()
+        if self._abandoned:
+            # Closed, the client has cancelled the futures they wait on.
+            await asyncio.wait(list(self._abandoned), timeout=CLOSE_SECONDS)
+            for gathering in list(self._abandoned):
+                gathering.cancel()
         if cluster is not None:
             await cluster.close()
         if self.cluster_table.valid:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 __all__ = ["Cell", "CellSource"]
 
@@ -13,6 +13,12 @@ class CellSource(Protocol):
 
     @property
     def path(self) -> str: ...
+
+    @property
+    def numRows(self) -> int: ...
+
+    @property
+    def numCols(self) -> int: ...
 
     def cellValue(self, row: int, col: int) -> str: ...
 
@@ -25,6 +31,9 @@ class Cell:
     As in TouchDesigner a cell casts to its value: ``str(cell)``, ``int(cell)``,
     ``float(cell)``; ``cell == value`` compares as ``value``'s type (``cell == 3``
     is numeric, ``cell == '3'`` textual), and so do ``<``, ``<=``, ``>``, ``>=``.
+
+    A cell is not hashable: it equals both its text and its number, which no one
+    hash can agree with, and its value changes with the table.
     """
 
     __slots__ = ("_col", "_dat", "_row")
@@ -116,8 +125,16 @@ class Cell:
         mine, theirs = self._order(other)
         return bool(mine >= theirs)
 
-    def __hash__(self) -> int:
-        return hash(self.val)
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<Cell {self._dat.path}[{self._row}, {self._col}] {self.val!r}>"
+        where = f"{self._dat.path}[{self._row}, {self._col}]"
+        try:
+            text = repr(self.val)
+        except IndexError:  # its row or column was deleted since it was taken
+            dat = self._dat
+            text = f"(no such cell: {dat.path} has {dat.numRows} rows and {dat.numCols} columns)"
+        except Exception as exc:  # a repr never raises (a destroyed table refuses reads)
+            text = f"(unreadable: {type(exc).__name__})"
+        return f"<Cell {where} {text}>"

@@ -5,10 +5,14 @@ whatever code allocated last: with 100k kept task outcomes a full (generation 2)
 collection takes 80-300 ms and turns one frame into a hitch. Game engines own this
 decision; so does the host (``Host(gc="frame")``, the default):
 
-* **No automatic collection inside a frame's work.** The collector is disabled from
-  the start of a frame to its end (`gc.isenabled()` is False in callbacks, cook
-  hooks and coroutine steps). Between frames it is enabled as usual, so code that
-  runs outside frames (or on other threads between them) keeps Python's behaviour.
+* **No automatic collection inside a frame's work.** From the start of a frame to
+  its end the youngest generation's threshold is 0, which turns automatic collection
+  off (``gc.get_threshold()[0] == 0`` in callbacks, cook hooks and coroutine steps).
+  ``gc.disable()`` is not used for this: ``gc.isenabled()`` stays the user's own
+  setting, so a ``gc.disable()`` (or a library's disable/enable pair) inside a frame
+  means what it says and survives the frame's end. Between frames the threshold is
+  back, so code that runs outside frames (or on other threads between them) keeps
+  Python's behaviour; a threshold the user set inside a frame is kept.
 * **Young generations at frame end, when due.** At the end of the frame, if the
   youngest generation is past its threshold, the collection Python would have run
   runs now, chosen by Python's own rules (`_collect_due`): generation 0 or 1, or a
@@ -24,12 +28,16 @@ decision; so does the host (``Host(gc="frame")``, the default):
 * **Frozen scene.** `freeze()` (called after a scene's ``build``) collects once and
   moves every object alive into the permanent generation (`gc.freeze`), so later full
   collections do not rescan modules, operators and parameters; `close()` unfreezes.
-  `gc.freeze` is process-wide: a second host closing unfreezes the first's objects
-  too, which costs time in later full collections, never memory.
+  `gc.unfreeze` is all or nothing, and process-wide: `close()` calls it only when the
+  permanent generation held nothing but what this policy froze (before its freeze;
+  growing since, seen at every frame's end and at close, means another freeze), so a
+  `gc.freeze()` of the user's own stays, and so do the objects of a second host's
+  frozen scene (their memory is then held until the process ends or the user
+  unfreezes).
 
-``Host(gc="python")`` leaves the collector to Python entirely (no disable, no
-collection, no freeze). A collector the user disabled (`gc.disable()`) stays off
-either way: the policy only pauses a collector it finds enabled.
+``Host(gc="python")`` leaves the collector to Python entirely (no pause, no
+collection, no freeze). A collector the user disabled (`gc.disable()`, before or
+during a frame) stays off either way, and the policy collects nothing then.
 """
 
 from __future__ import annotations
@@ -51,8 +59,9 @@ MAX_FULL_DEFERRAL = 120
 class FrameGc:
     """One host's garbage-collection policy; see the module docstring."""
 
-    __slots__ = ("_frozen", "_paused", "_perf", "deferred_full", "end_collections",
-                 "full_collections", "last_full_seconds", "mode")
+    __slots__ = ("_foreign_freeze", "_frozen", "_frozen_count", "_paused", "_perf",
+                 "_threshold0", "deferred_full", "end_collections", "full_collections",
+                 "last_full_seconds", "mode")
 
     def __init__(self, mode: str = "frame", *,
                  perf: Callable[[], float] = time.perf_counter) -> None:
@@ -62,7 +71,15 @@ class FrameGc:
         self.mode: GcMode = mode  # type: ignore[assignment]
         self._perf = perf
         self._paused = False
+        # The youngest generation's threshold while a frame has it at 0.
+        self._threshold0 = 0
         self._frozen = False
+        # The permanent generation's size when last seen since this policy's freeze:
+        # only a gc.freeze() makes it grow (objects in it that die leave it).
+        self._frozen_count = 0
+        # True once it held objects this policy did not freeze: unfreezing would thaw
+        # them too.
+        self._foreign_freeze = False
         #: Collections the policy ran at frame ends, and how many of them were full.
         self.end_collections = 0
         self.full_collections = 0
@@ -82,22 +99,29 @@ class FrameGc:
 
     def begin_frame(self) -> None:
         """Pause automatic collection for the frame's work (mode ``"frame"`` only)."""
-        if self.mode == "frame" and not self._paused and gc.isenabled():
-            gc.disable()
-            self._paused = True
+        if self.mode == "frame" and not self._paused:
+            threshold0 = gc.get_threshold()[0]
+            if threshold0:  # 0: automatic collection is already off
+                self._threshold0 = threshold0
+                gc.set_threshold(0)
+                self._paused = True
 
     def end_frame(self, slack: float | None = None) -> None:
-        """Re-enable the collector and run the collection that came due in the frame.
+        """Restore automatic collection and run the collection that came due in the frame.
 
         ``slack``: seconds until the next frame is due (realtime), None when frames do
         not wait (non-realtime); a due full collection longer than the slack waits.
         """
+        if self._frozen:
+            self._watch_freezes()
         if not self._paused:
             return
         self._paused = False
-        gc.enable()
+        threshold0 = self._restore()
+        if not gc.isenabled():
+            return  # the user disabled the collector, maybe in this frame: it stays off
         count0, _count1, count2 = gc.get_count()
-        threshold0, _threshold1, threshold2 = gc.get_threshold()
+        threshold2 = gc.get_threshold()[2]
         if threshold0 == 0 or count0 <= threshold0:
             return
         full_may_be_due = count2 > threshold2
@@ -117,25 +141,49 @@ class FrameGc:
             self.last_full_seconds = self._perf() - started
 
     def resume(self) -> None:
-        """Re-enable a collector this policy paused, collecting nothing now."""
+        """Let automatic collection run again if this policy paused it, collecting
+        nothing now."""
         if self._paused:
             self._paused = False
-            gc.enable()
+            self._restore()
+
+    def _restore(self) -> int:
+        """Put the paused threshold back; the youngest generation's threshold now."""
+        threshold0 = gc.get_threshold()[0]
+        if threshold0:
+            return threshold0  # the user set one during the frame: theirs stands
+        gc.set_threshold(self._threshold0)
+        return self._threshold0
 
     def freeze(self) -> None:
         """Collect once, then move every live object to the permanent generation."""
         if self.mode != "frame":
             return
         gc.collect()
+        if self._frozen:
+            self._watch_freezes()
+        elif gc.get_freeze_count():
+            self._foreign_freeze = True  # frozen by someone before this
         gc.freeze()
+        self._frozen_count = gc.get_freeze_count()
         self._frozen = True
 
+    def _watch_freezes(self) -> None:
+        """Notice a gc.freeze() since the last look (at every frame's end)."""
+        count = gc.get_freeze_count()
+        if count > self._frozen_count:
+            self._foreign_freeze = True
+        self._frozen_count = count
+
     def close(self) -> None:
-        """Resume normal collection: unfreeze, and re-enable a collector left paused."""
+        """Resume normal collection: unfreeze what this policy froze, if it can do so
+        without unfreezing anyone else's, and restore a threshold left paused."""
         self.resume()
         if self._frozen:
+            self._watch_freezes()
             self._frozen = False
-            gc.unfreeze()
+            if not self._foreign_freeze:
+                gc.unfreeze()
 
     def __repr__(self) -> str:
         return (f"<FrameGc {self.mode} end_collections={self.end_collections} "

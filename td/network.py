@@ -263,6 +263,7 @@ class OP:
     def fetchOwner(self, key: str) -> OP | None:
         """The operator (this one or a parent) whose storage holds ``key``, or None."""
         self._guard.check(self)
+        storage_ops.check_key(f"{self._path}.fetchOwner()", key)
         found = storage_ops.fetch_owner(self._ancestry(), key)
         return found if isinstance(found, OP) else None
 
@@ -587,7 +588,7 @@ class BaseCOMP(OP):
                 f"create() expected an operator class such as BaseCOMP or TableDAT, "
                 f"got {op_class!r}"
             )
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise ValueError(
                 f"create() expected a name of letters, digits and underscores that does not "
                 f"start with a digit, got {name!r}"

@@ -45,10 +45,10 @@ _BUILTIN_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 
 def _check_name(builtin: bool, name: object) -> None:
     if builtin:
-        if not isinstance(name, str) or not _BUILTIN_NAME.match(name):
+        if not isinstance(name, str) or not _BUILTIN_NAME.fullmatch(name):
             raise ValueError(f"built-in parameter name expected lower-case letters or "
                              f"digits (e.g. 'opshortcut'), got {name!r}")
-    elif not isinstance(name, str) or not _PAR_NAME.match(name):
+    elif not isinstance(name, str) or not _PAR_NAME.fullmatch(name):
         raise ValueError(
             f"parameter name expected a capital letter followed by lowercase letters "
             f"or digits (TouchDesigner style, e.g. 'Clearafter'), got {name!r}"
@@ -70,6 +70,10 @@ class ParSpec:
     def __init__(self, name: str, default: Any = None, label: str | None = None,
                  help: str = "") -> None:
         _check_name(self.builtin, name)
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"parameter {name!r} expected label as a string, got {label!r}")
+        if not isinstance(help, str):
+            raise TypeError(f"parameter {name!r} expected help as a string, got {help!r}")
         self.name = name
         self.label = label or name
         self.help = help
@@ -99,6 +103,13 @@ class ParSpec:
         return f"{type(self).__name__}({self.name!r}, default={self.default!r})"
 
 
+def _check_bounds(name: object, low: object, high: object) -> None:
+    """Bounds that exclude every value are the declaration's error, not the default's."""
+    numbers = (int, float)
+    if isinstance(low, numbers) and isinstance(high, numbers) and low > high:
+        raise ValueError(f"{name} expected min <= max, got min={low!r} and max={high!r}")
+
+
 class _Numeric(ParSpec):
     """What Float and Int share: TD's range attributes and how a value meets them."""
 
@@ -107,6 +118,7 @@ class _Numeric(ParSpec):
 
     def __init__(self, name: str, default: float, min: float | None, max: float | None,
                  label: str | None, help: str) -> None:
+        _check_bounds(name, min, max)
         self.min = min
         self.max = max
         # A bound given when declaring refuses values beyond it; one set later the TD

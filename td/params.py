@@ -100,7 +100,8 @@ class Par(BehavesAsValue):
     parameter and the expression.
     """
 
-    __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_spec", "_value")
+    __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_replaced",
+                 "_spec", "_value")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
@@ -110,6 +111,9 @@ class Par(BehavesAsValue):
         self._modes: _Modes | None = None
         self._read_only = False
         self._enabled = True
+        # Set when ``par.add(..., replace=True)`` put another Par in its place: the
+        # operator no longer has this one, so it no longer hears of it.
+        self._replaced = False
 
     @property
     def name(self) -> str:
@@ -191,6 +195,8 @@ class Par(BehavesAsValue):
         self._owner.guard.check(self)
         if self.isPulse:
             raise TypeError(f"{self.where} is a pulse and holds no value; fire it with .pulse()")
+        if self._replaced:
+            self._refuse_replaced()
         modes = self._modes
         if modes is not None and modes.mode is ParMode.BIND:
             target = self._bound(modes)
@@ -370,7 +376,17 @@ class Par(BehavesAsValue):
         if not self.isPulse:
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter, not a pulse; "
                             "assign a value instead")
+        if self._replaced:
+            self._refuse_replaced()
         self._owner.call_handler("onPulse", self)
+
+    def _refuse_replaced(self) -> None:
+        raise RuntimeError(f"{self.where} was replaced; use the operator's par.{self.name} "
+                           f"now")
+
+    def retire(self) -> None:
+        """This Par was replaced by another of its name: writes and pulses now raise."""
+        self._replaced = True
 
     # -- menus --------------------------------------------------------------------
     @property
@@ -622,7 +638,10 @@ class ParCollection:
         self.check_addable(spec, replace=replace)
         # A copy: the parameter's attributes (label, default, range...) are its own.
         par = Par(self._owner, spec.clone(), custom=True)
+        old = self._pars.get(spec.name)
         self._pars[spec.name] = par
+        if old is not None:
+            old.retire()
         return par
 
     def check_addable(self, spec: ParSpec, *, replace: bool = False) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import reprlib
 import weakref
 from collections.abc import Callable
 from types import CodeType
@@ -54,13 +55,24 @@ class Run:
         self.fromOP = from_op
         self.endFrame = end_frame
         self.group = group
-        #: False: the run stays pending but does nothing when its frame comes (TD).
-        self.active = True
+        self._active = True
         self._frame = frame
         self._pending = True
         self._version = 0
 
     # -- TD's members ---------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        """Whether it will run when its frame comes (settable, as in TD): False once it
+        ran, was killed, or its host closed."""
+        return self._active and self._pending and not self._queue.closed
+
+    @active.setter
+    def active(self, on: bool) -> None:
+        if not isinstance(on, bool):
+            raise ValueError(f"Run.active expected True or False, got {on!r}")
+        self._active = on
+
     @property
     def source(self) -> str | Callable[..., object]:
         """The script string or the callable."""
@@ -85,8 +97,8 @@ class Run:
 
     @property
     def pending(self) -> bool:
-        """True until the run executed or was killed."""
-        return self._pending
+        """True until the run executed or was killed, or its host closed."""
+        return self._pending and not self._queue.closed
 
     @property
     def frame(self) -> int:
@@ -116,7 +128,7 @@ class Run:
 
     def kill(self) -> bool:
         """Cancel it before it runs; True if it was still pending."""
-        if not self._pending:
+        if not self.pending:
             return False
         self._pending = False
         self._queue.forget(self)
@@ -125,7 +137,7 @@ class Run:
     def _execute(self) -> None:
         self._pending = False
         self._queue.forget(self)
-        if not self.active:
+        if not self._active:
             return
         host = self._queue.host
         try:
@@ -145,7 +157,7 @@ class Run:
         return text if len(text) <= 60 else text[:57] + "..."
 
     def __repr__(self) -> str:
-        state = "pending" if self._pending else "done"
+        state = "pending" if self.pending else "done"
         where = "end" if self.endFrame else "start"
         return f"<Run {self._describe()} at the {where} of frame {self._frame} {state}>"
 
@@ -168,6 +180,12 @@ class RunQueue:
         if host is None:  # the queue lives in the host's callbacks only
             raise RuntimeError("run(): this run's host is gone")
         return host
+
+    @property
+    def closed(self) -> bool:
+        """True once the host closed (or is gone): nothing pending runs then."""
+        host = self._host_ref()
+        return host is None or host.closed
 
     @property
     def runs(self) -> list[Run]:
@@ -222,13 +240,13 @@ def check_delay(name: str, value: object, *, whole: bool = False) -> float:
     kind = "a whole number >= 0" if whole else "a finite number >= 0"
     if isinstance(value, bool) or not isinstance(value, int | float) or (
             whole and not isinstance(value, int)):
-        raise ValueError(f"run() expected {name} as {kind}, got {value!r}")
+        raise ValueError(f"run() expected {name} as {kind}, got {reprlib.repr(value)}")
     try:
         number = float(value)
     except OverflowError:  # an int too large for a float: 10**400
         number = math.inf
     if not math.isfinite(number) or number < 0:
-        raise ValueError(f"run() expected {name} as {kind}, got {value!r}")
+        raise ValueError(f"run() expected {name} as {kind}, got {reprlib.repr(value)}")
     return number
 
 

@@ -12,7 +12,7 @@ import fnmatch
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-__all__ = ["MISSING", "StorageOwner", "fetch", "fetch_owner", "store", "unstore"]
+__all__ = ["MISSING", "StorageOwner", "check_key", "fetch", "fetch_owner", "store", "unstore"]
 
 #: ``fetch(key)`` with no default: a missing key raises, as in TD.
 MISSING: Any = object()
@@ -28,7 +28,8 @@ class StorageOwner(Protocol):
     def storage(self) -> dict[str, Any]: ...
 
 
-def _check_key(where: str, key: object) -> str:
+def check_key(where: str, key: object) -> str:
+    """``key`` if it is a storage key (a non-empty string), else TypeError naming ``where``."""
     if not isinstance(key, str) or not key:
         raise TypeError(f"{where} expected a storage key as a non-empty string, got {key!r}")
     return key
@@ -36,7 +37,7 @@ def _check_key(where: str, key: object) -> str:
 
 def store(owner: StorageOwner, key: str, value: Any) -> Any:
     """``op.store(key, value)``: add or replace an entry; returns ``value``."""
-    owner.storage[_check_key(f"{owner.path}.store()", key)] = value
+    owner.storage[check_key(f"{owner.path}.store()", key)] = value
     return value
 
 
@@ -56,7 +57,7 @@ def fetch(owner: StorageOwner, chain: Iterable[StorageOwner], key: str, default:
     Raises:
         KeyError: no operator asked holds ``key`` and no default was given.
     """
-    _check_key(f"{owner.path}.fetch()", key)
+    check_key(f"{owner.path}.fetch()", key)
     for what, flag in (("search", search), ("storeDefault", storeDefault)):
         if not isinstance(flag, bool | int):
             raise TypeError(f"{owner.path}.fetch() expected {what} as True or False, "

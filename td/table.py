@@ -174,12 +174,16 @@ class TableDAT(DAT):
     def cellValue(self, row: int, col: int) -> str:
         """The text at a position (what a `Cell` reads); IndexError if there is none."""
         self._check()
-        return self._rows[row][col]
+        try:
+            return self._rows[row][col]
+        except (IndexError, TypeError):
+            self._position(row, col)  # raises, naming the table and what exists
+            raise
 
     def setCellValue(self, row: int, col: int, value: object) -> None:
         """Write at a position (what a `Cell` writes); IndexError if there is none."""
         self._check()
-        self._set(row, col, value)  # raises before it changes anything
+        self._set(*self._position(row, col), value)
 
     # -- writing --------------------------------------------------------------
     def appendRow(self, values: Iterable[object] = ()) -> int:
@@ -190,10 +194,15 @@ class TableDAT(DAT):
             cells = self._fit(cells)
         rows = self._rows
         rows.append(cells)
+        index = len(rows) - 1
+        if self._labels_version == self._version and cells:
+            # The new row's label joins the labels still valid (first row wins).
+            self._labels.setdefault(cells[0], index)
+            self._labels_version += 1
         self._version += 1  # `_changed()` inlined: the task table appends rows by the 100k
         if not self._refreshing and self._refresh is not None:
             self._stale = True
-        return len(rows) - 1
+        return index
 
     def insertRow(self, values: Iterable[object], index: int) -> int:
         self._check()
@@ -315,7 +324,20 @@ class TableDAT(DAT):
         cells = list(self._rows[row])
         cells[col] = value if type(value) is str else str(value)
         self._rows[row] = tuple(cells)
+        labels_valid = self._labels_version == self._version
         self._changed()
+        if labels_valid and col != 0:
+            # Labels are the first column's text: a write elsewhere leaves them valid
+            # (else every write by label would rebuild them, O(rows) each).
+            self._labels_version = self._version
+
+    def _position(self, row: object, col: object) -> tuple[int, int]:
+        """A position given as two indices, checked; raises naming what exists."""
+        if isinstance(row, str) or isinstance(col, str):
+            raise TypeError(f"{self.path} expected a position as two indices, got "
+                            f"({row!r}, {col!r}); use dat[row, col] for labels and names")
+        return (require_row(self.path, {}, len(self._rows), row),
+                require_col(self.path, self._header(), self._width, col))
 
     def _append_fitted(self, cells: tuple[str, ...]) -> None:
         fitted = cells if len(cells) == self._width else self._fit(cells)  # may rebind _rows

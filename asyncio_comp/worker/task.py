@@ -374,6 +374,14 @@ def _call_listener(fn: Callable[[WorkerTask[Any]], object], task: WorkerTask[Any
     except Exception as exc:
         log.error("done callback %r of worker task %d (%s) raised %s: %s", fn, task.task_id,
                   task.description, type(exc).__name__, exc, exc_info=exc)
+    except BaseException as exc:
+        if threading.current_thread() is threading.main_thread():
+            raise  # a Ctrl-C (or an exit) where the caller can act on it
+        # On the worker thread SystemExit & co. would end it silently, leaving every
+        # later job pending forever: the callback failed, the worker goes on.
+        log.error("done callback %r of worker task %d (%s) raised %s on the worker "
+                  "thread; the worker goes on", fn, task.task_id, task.description,
+                  describe_error(exc), exc_info=exc)
 
 
 def _wake_loop(loop: asyncio.AbstractEventLoop, future: asyncio.Future[None],

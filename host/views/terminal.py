@@ -266,6 +266,11 @@ class TerminalView:
         self._host.on_frame_start(self._on_frame_start)
         self._host.on_frame_end(self._on_frame_end, view=True)
 
+    def note(self, level: str, message: str) -> None:
+        """Put one line of the run's own (a reload, say) in the log panel: the panel is
+        where a line can appear without scrolling the live table away."""
+        self._log.note(level.upper(), message)
+
     def refresh(self) -> None:
         """Redraw now, on this thread, whatever the throttle says."""
         self._last_refresh = self._time()

@@ -10,7 +10,6 @@ between them and a bound on how many.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -22,9 +21,9 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import cloudpickle
 import psutil
 import pytest
+from dask_processes import dask_cluster
 
 from asyncio_comp import TaskStatus
 from host import Host
@@ -34,10 +33,6 @@ from operators.dask_loopback import LoopbackCluster, LoopbackClusterError
 from td.errors import describe_error
 
 pytestmark = pytest.mark.timeout(180)
-
-# The external worker cannot import this test module: send its functions by value.
-cloudpickle.register_pickle_by_value(sys.modules[__name__])
-
 
 def square(x: int) -> int:
     return x * x
@@ -100,41 +95,9 @@ def dask_threads() -> set[threading.Thread]:
 @pytest.fixture(scope="module")
 def scheduler_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A ``dask scheduler`` and a ``dask worker`` on loopback, as a user would start them."""
-    folder = tmp_path_factory.mktemp("dask")
-    info = folder / "scheduler.json"
-    log = (folder / "cluster.log").open("w")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    scheduler = subprocess.Popen(
-        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-         "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
-    worker = None
-    try:
-        _wait_for(lambda: info.exists() and info.stat().st_size > 0, "scheduler file")
-        address = json.loads(info.read_text())["address"]
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", address, "--host",
-             "127.0.0.1", "--nthreads", "4", "--no-nanny", "--no-dashboard"],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
+    with dask_cluster(tmp_path_factory.mktemp("dask"), env) as address:
         yield address
-    finally:
-        for proc in (worker, scheduler):
-            if proc is not None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-        log.close()
-
-
-def _wait_for(condition: Callable[[], object], what: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} did not appear within {seconds} s")
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -347,7 +310,10 @@ def test_a_remote_exception_arrives_as_itself_with_its_traceback(remote_farm):
     finish(host, caught)
     text = host.tasks.GetTaskResult(caught)
     assert "ValueError: no luck with 3" in text
-    assert 'in fail_on\n    raise ValueError(f"no luck with {x}")' in text  # the worker's frame
+    # The worker's frame. Sent by value (operators.dask_by_value), the function runs
+    # from a copy of its code that cloudpickle names "<dynamic-code>".
+    line = fail_on.__code__.co_firstlineno + 2
+    assert f'File "<dynamic-code>", line {line}, in fail_on' in text, text
     info = finish(host, uncaught)
     assert info["status"] is TaskStatus.FAILED
     assert describe_error(info["error"]) == "ValueError: no luck with 5"

@@ -15,7 +15,7 @@ def test_a_served_wait_runs_as_frame_work_between_two_frames() -> None:
     seen: list[tuple[int, float, bool, object]] = []
 
     def serve(seconds: float) -> bool:
-        seen.append((host.frame, seconds, gc.isenabled(), current.current_host()))
+        seen.append((host.frame, seconds, gc.get_threshold()[0] > 0, current.current_host()))
         return False  # the host sleeps the rest, as without a server
 
     host.serve_between_frames(serve)

@@ -2,8 +2,8 @@
 
 Nothing here is timed: what the policy promises (no automatic collection inside a
 frame, the due collection at its end, a deferred full collection, a frozen scene)
-shows in `gc.isenabled()`, `gc.get_count()`, `gc.get_freeze_count()` and in cycles
-that were or were not freed.
+shows in `gc.get_threshold()`, `gc.isenabled()`, `gc.get_count()`,
+`gc.get_freeze_count()` and in cycles that were or were not freed.
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ def test_bad_mode_is_refused_by_name() -> None:
 
 
 def test_collector_is_paused_for_the_frame_and_back_after() -> None:
+    threshold = gc.get_threshold()
     policy = FrameGc("frame")
     policy.begin_frame()
-    assert not gc.isenabled() and policy.active
+    assert gc.get_threshold() == (0, *threshold[1:]) and policy.active
+    assert gc.isenabled()  # the user's own setting, untouched
     policy.end_frame()
-    assert gc.isenabled() and not policy.active
+    assert gc.get_threshold() == threshold and gc.isenabled() and not policy.active
 
 
 def test_python_mode_leaves_the_collector_alone() -> None:
@@ -68,6 +70,29 @@ def test_a_collector_disabled_by_the_user_stays_off() -> None:
     policy.end_frame()
     assert not gc.isenabled() and policy.end_collections == 0
     assert any(ref() is not None for ref in garbage)
+
+
+def test_a_collector_the_user_disables_inside_a_frame_stays_off() -> None:
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    gc.disable()  # a task or callback does this
+    garbage = _cycles(2000)
+    policy.end_frame()
+    assert not gc.isenabled() and policy.end_collections == 0
+    assert any(ref() is not None for ref in garbage)
+    policy.begin_frame()
+    gc.enable()  # and changes its mind: collection stays paused until the frame's end
+    assert gc.get_threshold()[0] == 0
+    policy.end_frame()
+    assert gc.isenabled() and gc.get_threshold()[0] > 0
+
+
+def test_a_threshold_the_user_sets_inside_a_frame_stands() -> None:
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    gc.set_threshold(1234)
+    policy.end_frame()
+    assert gc.get_threshold()[0] == 1234
 
 
 def test_no_collection_inside_the_frame_then_the_due_one_at_its_end() -> None:
@@ -142,11 +167,28 @@ def test_python_mode_does_not_freeze() -> None:
     assert not policy.frozen and gc.get_freeze_count() == 0
 
 
-def test_close_re_enables_a_collector_left_paused() -> None:
+def test_close_restores_a_threshold_left_paused() -> None:
+    threshold = gc.get_threshold()
     policy = FrameGc("frame")
     policy.begin_frame()
     policy.close()
-    assert gc.isenabled() and not policy.active
+    assert gc.get_threshold() == threshold and gc.isenabled() and not policy.active
+
+
+def test_close_leaves_a_freeze_of_the_users_own() -> None:
+    gc.unfreeze()
+    policy = FrameGc("frame")
+    policy.freeze()
+    keep = [[] for _ in range(100)]
+    gc.freeze()  # the user's, after the scene's: gc.unfreeze() would undo it too
+    policy.close()
+    assert gc.get_freeze_count() > 0 and keep
+    gc.unfreeze()
+    gc.freeze()  # the user's, before the scene's
+    policy = FrameGc("frame")
+    policy.freeze()
+    policy.close()
+    assert gc.get_freeze_count() > 0
 
 
 # -- through the host ---------------------------------------------------------------
@@ -158,24 +200,70 @@ def test_host_refuses_an_unknown_gc_mode() -> None:
         Host(realtime=False, gc="never")  # type: ignore[arg-type]
 
 
+def _collecting() -> bool:
+    """Whether an automatic collection could run now."""
+    return gc.isenabled() and gc.get_threshold()[0] > 0
+
+
 def test_the_collector_is_off_in_every_part_of_a_frame_and_on_between() -> None:
     from host import Host
 
     seen: dict[str, bool] = {}
 
     async def task() -> None:
-        seen["coroutine"] = gc.isenabled()
+        seen["coroutine"] = _collecting()
 
     with Host(realtime=False) as host:
         assert host.gc_policy.mode == "frame"
-        host.on_frame_start(lambda _h: seen.setdefault("frame start", gc.isenabled()))
-        host.on_frame_end(lambda _h: seen.setdefault("frame end", gc.isenabled()))
+        host.on_frame_start(lambda _h: seen.setdefault("frame start", _collecting()))
+        host.on_frame_end(lambda _h: seen.setdefault("frame end", _collecting()))
         host.tasks.Run(task(), completion_callback=lambda _o: seen.setdefault(
-            "completion callback", gc.isenabled()))
+            "completion callback", _collecting()))
         host.step(2)
-        assert gc.isenabled()
+        assert _collecting()
     assert seen == {"frame start": False, "coroutine": False, "completion callback": False,
                     "frame end": False}
+
+
+def test_gc_disable_in_a_task_or_a_callback_outlives_the_frame() -> None:
+    from host import Host
+
+    async def task() -> None:
+        gc.disable()
+
+    with Host(realtime=False) as host:
+        host.tasks.Run(task())
+        host.step(2)
+        assert not gc.isenabled()
+        gc.enable()
+        host.on_frame_end(lambda _h: gc.disable())
+        host.step()
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # and the host's close leaves it so
+
+
+def test_a_users_freeze_outlives_the_host_that_froze_a_scene(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from host import Host
+    from host.scene_loader import build_scene, load_scene
+
+    assert isinstance(tmp_path, Path)
+    scene_file = tmp_path / "tiny.py"
+    scene_file.write_text("def build(host):\n    host.step()\n")
+    gc.unfreeze()
+    host = Host(realtime=False)
+    build_scene(load_scene(str(scene_file)), host)
+    mine = [[] for _ in range(10_000)]
+    gc.freeze()  # the user's own, of what they made since
+    host.close()
+    assert gc.get_freeze_count() >= len(mine)
+    gc.unfreeze()
+    gc.freeze()  # the user's own, before the host
+    host = Host(realtime=False)
+    build_scene(load_scene(str(scene_file)), host)
+    host.close()
+    assert gc.get_freeze_count() >= len(mine)
 
 
 def test_python_mode_keeps_the_collector_on_in_frames() -> None:
@@ -183,7 +271,7 @@ def test_python_mode_keeps_the_collector_on_in_frames() -> None:
 
     seen: list[bool] = []
     with Host(realtime=False, gc="python") as host:
-        host.on_frame_end(lambda _h: seen.append(gc.isenabled()))
+        host.on_frame_end(lambda _h: seen.append(_collecting()))
         host.step(3)
     assert seen == [True, True, True]
 

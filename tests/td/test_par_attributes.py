@@ -155,6 +155,10 @@ def test_bad_attributes_are_refused_and_change_nothing(knobs: Knobs) -> None:
         text.readOnly = "y"
     with pytest.raises(TypeError, match=r"par.Name.label expected a string, got None"):
         text.label = None
+    with pytest.raises(TypeError, match=r"parameter 'Other' expected label as a string, "
+                                        r"got 3"):
+        page.appendStr("Other", 3)  # type: ignore[arg-type]
+    assert "Other" not in knobs.par
     assert (level.max, level.default, level.eval(), text.label, text.readOnly) == (
         1.0, 0.0, 0.5, "Name", False)
 

@@ -1,0 +1,96 @@
+"""Ctrl-C and SIGTERM while the command is still starting (issue 26, item 11).
+
+In its first fraction of a second the command imports its modules; a signal there
+printed a long traceback and ended the process by the signal itself (-2, -15)
+instead of exiting 130 or 143 with one line. The moments are picked by what the
+child has imported so far: ``PYTHONPROFILEIMPORTTIME`` writes a line to stderr as
+each import ends, and the signal is sent once a chosen module's line is read.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32",
+                                reason="signals to a child are POSIX-only here")
+
+BOUND = 120.0  # seconds: the most a child may take to react, even on a loaded machine
+#: How the console script starts the command (pip's wrapper does exactly this).
+SCRIPT = "import sys; from host.launch import entry; sys.exit(entry())"
+
+SCENE = """\
+import asyncio
+
+async def forever():
+    await asyncio.sleep(3600)
+
+def build(host):
+    host.tasks.Run(forever(), description="forever")
+"""
+
+
+def _imported(line: str) -> str:
+    """The module an ``import time:`` line reports, or "" for any other line."""
+    if not line.startswith("import time:"):
+        return ""
+    return line.rsplit("|", 1)[-1].strip()
+
+
+def signal_after_import(command: list[str], module: str, signum: int,
+                        ) -> tuple[int, list[str]]:
+    """Run ``command``; once it has imported ``module``, send ``signum``. Returns the
+    exit status and the stderr lines that are not import timings."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1", "COLUMNS": "120",
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, env=env)
+    try:
+        assert process.stderr is not None
+        lines: list[str] = []
+        for line in process.stderr:
+            if _imported(line) == module:
+                process.send_signal(signum)
+                break
+            if not line.startswith("import time:"):
+                lines.append(line.rstrip("\n"))
+        else:
+            pytest.fail(f"the child ended without importing {module}: {lines}")
+        _, rest = process.communicate(timeout=BOUND)
+        lines += [line for line in rest.splitlines() if not line.startswith("import time:")]
+        return process.returncode, lines
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=BOUND)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+@pytest.fixture
+def scene(tmp_path: Path) -> Path:
+    path = tmp_path / "forever.py"
+    path.write_text(SCENE, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("how", ["python -m host", "console script"])
+@pytest.mark.parametrize(("signum", "status", "word"), [
+    (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated (SIGTERM)")])
+# Half way through the command's imports, and once they are done (the scene loads).
+@pytest.mark.parametrize("module", ["asyncio_comp.records", "host.cli"])
+def test_a_signal_while_the_command_starts_exits_with_one_line(
+        scene: Path, how: str, signum: int, status: int, word: str, module: str) -> None:
+    start = ["-m", "host"] if how == "python -m host" else ["-c", SCRIPT]
+    command = [sys.executable, *start, "run", str(scene), "--headless", "--no-realtime",
+               "--frames", "100000000"]
+    returncode, lines = signal_after_import(command, module, signum)
+    text = "\n".join(lines)
+    assert returncode == status, text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert len(lines) == 1 and lines[0].startswith(f"framehost: {word} "), text
