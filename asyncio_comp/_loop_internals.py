@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import ctypes
 import functools
 import gc
 import socket
+import weakref
 from asyncio import futures as _futures
 from asyncio import tasks as _tasks
 from asyncio.events import _get_running_loop, _set_running_loop
@@ -67,6 +69,11 @@ __all__ = [
 ]
 
 
+def _close_sockets(*sockets: socket.socket) -> None:
+    for sock in sockets:
+        sock.close()
+
+
 class FrameEventLoop(asyncio.SelectorEventLoop):
     """A selector event loop whose ``time()`` is the host's clock.
 
@@ -77,6 +84,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def __init__(self, time_source: Callable[[], float]) -> None:
         super().__init__()
         self._time_source = time_source
+        # False once the host owning this loop was garbage-collected without close()
+        # (see `watch_owner`).
+        self._owner_alive: Callable[[], bool] = lambda: True
+        self._on_owner_dropped: weakref.finalize[Any, Any] | None = None
         # Every Task and Future made on this loop asks ``loop.get_debug()`` from C (a
         # Python method call each); this reads the same ``_debug`` flag without a
         # Python frame, and follows ``set_debug`` as the method does.
@@ -93,6 +104,45 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 
     def time(self) -> float:
         return self._time_source()
+
+    def watch_owner(self, owner: object) -> None:
+        """Be quiet when ``owner`` (the host) is garbage-collected without closing this
+        loop: a host dropped unclosed lives while its loop is the thread's current one,
+        and goes (with its loop, its tasks and its wake-up sockets) when another loop
+        is set or the interpreter exits. asyncio would report the unclosed loop, each
+        socket and each pending task; dropping the host said all of that.
+
+        A weakref to the owner is cleared, and a `weakref.finalize` on it is called,
+        before any ``__del__`` of that garbage runs: the finalizer closes the wake-up
+        sockets (it holds nothing else: anything reaching the loop would keep the host
+        alive), then ``__del__`` marks the loop closed.
+        """
+        alive = weakref.ref(owner)
+        self._owner_alive = lambda: alive() is not None
+        self._on_owner_dropped = weakref.finalize(
+            owner, _close_sockets, self._ssock, self._csock)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._on_owner_dropped is not None:
+            self._on_owner_dropped.detach()
+        super().close()
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        """As asyncio's, but quiet about the tasks of a host that was dropped unclosed:
+        they are destroyed with it (at the latest when the interpreter exits), which is
+        what dropping it meant; reporting each as "Task was destroyed but it is
+        pending" would only repeat that."""
+        if not self._owner_alive():
+            return
+        super().call_exception_handler(context)
+
+    def __del__(self, _warn: Any = None) -> None:
+        if not self._closed and not self._owner_alive():  # type: ignore[attr-defined,has-type]
+            # A dropped host's loop (see `watch_owner`): its sockets are closed.
+            self._closed = True
+            with contextlib.suppress(Exception):
+                self._selector.close()  # type: ignore[attr-defined]
+        super().__del__()
 
     def call_soon(  # type: ignore[override]
         self, callback: Callable[..., object], *args: Any,

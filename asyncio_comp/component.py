@@ -7,21 +7,33 @@ The work itself lives in its extension, `AsyncIOManager` (``comp.ext.AsyncIOMana
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from asyncio_comp.current_loop import CurrentLoop
+from asyncio_comp.lops_manager import LopsAsyncIOManager
+from asyncio_comp.lops_profile import LopsProfile
 from asyncio_comp.manager import AsyncIOManager
+from asyncio_comp.profile import PROFILES, Profile
 from asyncio_comp.table_sync import TaskTableSync
 from td.core import HostCore
 from td.network import BaseCOMP
 from td.params import FloatPar, Par, PulsePar, TogglePar
 from td.table import TableDAT
 
-__all__ = ["TDAsyncIO"]
+__all__ = ["TDAsyncIO", "component_for"]
 
 
 class TDAsyncIO(BaseCOMP):
-    """The TDAsyncIO component; see the module docstring."""
+    """The TDAsyncIO component; see the module docstring.
+
+    Its profile (`asyncio_comp.profile`) is its class's: `component_for` names the
+    class for each; ``TDAsyncIO`` itself is framehost's.
+    """
+
+    #: The name of the profile this class of component behaves by.
+    profile_name: ClassVar[str] = "framehost"
 
     parameters = (
         FloatPar("Clearafter", 60.0, min=0.0, label="Clear After",
@@ -42,8 +54,11 @@ class TDAsyncIO(BaseCOMP):
             raise TypeError(f"TDAsyncIO needs a HostCore to step its loop, got {host!r}")
         self.task_table = self.create(TableDAT, "task_table")
         par = self.par
-        self.manager = AsyncIOManager(
-            host, TaskTableSync(self.task_table, host.time), active=bool(par.Active.eval()),
+        make_profile, manager_class = _PROFILES[self.profile_name]
+        self.profile = make_profile(host)
+        self.manager = manager_class(
+            host, TaskTableSync(self.task_table, host.time, self.profile.cells),
+            profile=self.profile, active=bool(par.Active.eval()),
             frame_budget_ms=par.Framebudget.eval(), clear_after=par.Clearafter.eval())
         self.loop = self.manager.loop
         # Promoted, as in LOPs: op('/ChatTD/TDAsyncIO').Run(...), op.TDAsyncIO.CancelTask(id).
@@ -72,3 +87,39 @@ class TDAsyncIO(BaseCOMP):
         self.manager.close()
         self.host.remove_callback(self._current_loop.claim)
         self._current_loop.release()
+
+
+class LopsTDAsyncIO(TDAsyncIO):
+    """TDAsyncIO in the LOPs profile (``Host(profile="lops")``)."""
+
+    profile_name: ClassVar[str] = "lops"
+
+
+def _lops_profile(host: HostCore) -> Profile:
+    # Epoch seconds at host time 0, read once: LOPs shows time.time(); host time
+    # stays what decides (exact in virtual time).
+    return LopsProfile(epoch=time.time() - host.time())
+
+
+#: Each profile's strategy (made per component) and manager class: the one place
+#: that maps a profile's name to its behaviour.
+_PROFILES: dict[str, tuple[Callable[[HostCore], Profile], type[AsyncIOManager]]] = {
+    "framehost": (lambda host: Profile(), AsyncIOManager),
+    "lops": (_lops_profile, LopsAsyncIOManager),
+}
+_COMPONENTS: dict[str, type[TDAsyncIO]] = {"framehost": TDAsyncIO, "lops": LopsTDAsyncIO}
+assert tuple(_PROFILES) == tuple(_COMPONENTS) == PROFILES
+
+
+def component_for(profile: str, where: str = "Host()") -> type[TDAsyncIO]:
+    """The TDAsyncIO class that behaves by ``profile`` (``"framehost"`` or ``"lops"``);
+    ``where`` names the caller in the error.
+
+    Raises:
+        ValueError: ``profile`` is not a profile's name.
+    """
+    component = _COMPONENTS.get(profile) if isinstance(profile, str) else None
+    if component is None:
+        names = " or ".join(repr(name) for name in PROFILES)
+        raise ValueError(f"{where} expected profile {names}, got {profile!r}")
+    return component

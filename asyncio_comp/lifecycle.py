@@ -16,12 +16,12 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp.outcome import take_outcome
 from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import StopState, TaskStatus
 
 if TYPE_CHECKING:
     from asyncio_comp.blocking import BlockingWatch
+    from asyncio_comp.profile import Profile
     from asyncio_comp.registry import TaskRegistry
     from td.core import HostCore
 
@@ -51,8 +51,14 @@ class TaskLifecycle:
     """Starts, times out, stops and ends tasks; see the module docstring."""
 
     def __init__(self, host: HostCore, loop: asyncio.AbstractEventLoop,
-                 registry: TaskRegistry, blocking: BlockingWatch) -> None:
+                 registry: TaskRegistry, blocking: BlockingWatch, profile: Profile) -> None:
         self._host = host
+        # Where the LOPs profile differs: stops end the task at once, and only some
+        # endings call back, with the profile's argument.
+        self._profile = profile
+        self._ends_at_once = profile.ends_at_once
+        self._filters_callbacks = profile.filters_callbacks
+        self._callback_argument = profile.callback_argument
         self._loop = loop
         self._registry = registry
         #: Times every task's steps (a plain attribute: records read it each step).
@@ -195,8 +201,16 @@ class TaskLifecycle:
             self.finish(rec, reason, coroutine_over=True)
             self._trim_admission()
             return
-        assert rec.task is not None
-        rec.task.cancel(f"{reason.value} by TDAsyncIO")
+        task = rec.task
+        assert task is not None
+        task.cancel(f"{reason.value} by TDAsyncIO")
+        if self._ends_at_once:
+            # LOPs marks the ending now; the coroutine unwinds at its next step on the
+            # loop (`coroutine_ended` then finds the task ended), kept till close.
+            self.detached.add(task)
+            task.add_done_callback(self.detached.discard)
+            self.finish(rec, reason)
+            return
         self._cancelling[rec.task_id] = (rec, self._host.time() + CANCEL_GRACE_SECONDS)
 
     def _disarm(self, task_id: int) -> None:
@@ -276,6 +290,8 @@ class TaskLifecycle:
 
     def fire_callbacks(self) -> None:
         """Call the completion callbacks of the tasks that ended, once each."""
+        # Read once: a callback per task, and the common profile filters nothing.
+        filters, argument_of = self._filters_callbacks, self._callback_argument
         # Each callback is timed from the reading that ended the one before (one
         # clock read per callback) for frame blame; while a trace observes, every
         # callback is itemised, else only those past the blame's threshold.
@@ -290,9 +306,13 @@ class TaskLifecycle:
                 callback: Callable[..., object] | None = rec.callback
                 if callback is None:
                     continue
-                outcome = take_outcome(rec)
+                if filters and not self._profile.calls_back(rec):
+                    task = rec.task
+                    rec.release(task is None or task.done(), True)  # no callback to keep them
+                    continue
+                argument = argument_of(rec)
                 try:
-                    callback(outcome)
+                    callback(argument)
                 except Exception as exc:
                     self.callback_errors += 1
                     self._host.report_exception(

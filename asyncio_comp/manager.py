@@ -9,6 +9,9 @@ is split three ways, each in its own module:
 - `TaskLifecycle` (``lifecycle.py``): a task's start, timeout, cancel grace, ending;
 - `LoopRunner` (``runner.py``): the event loop, stepped per frame and shut down.
 
+Where framehost's behaviour and the LOPs manager's differ, the manager and those
+parts ask the component's `Profile` (``profile.py``; LOPs's is ``lops_profile.py``).
+
 `cook()` does one frame, in this order: admit pending tasks and drain the loop
 within the frame budget (a frame with nothing to admit and nothing due on the loop
 skips it) → end the tasks that outlived their cancel grace → fire completion
@@ -29,12 +32,13 @@ from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.manager_views import ManagerViews
 from asyncio_comp.pacing import OutsidePacer
+from asyncio_comp.profile import Profile
 from asyncio_comp.progress import submitting_task_id
 from asyncio_comp.records import TaskOutcome, TaskRecord
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
-from asyncio_comp.validation import close_given, coroutine_name, is_new_native, validate_run
+from asyncio_comp.validation import close_given, is_new_native, validate_run
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
@@ -70,15 +74,17 @@ class AsyncIOManager(ManagerViews):
     follows later changes through `apply_parameter`.
     """
 
-    def __init__(self, host: HostCore, table: TaskTableSync, *, active: bool = True,
-                 frame_budget_ms: float = 4.0, clear_after: float = 60.0) -> None:
+    def __init__(self, host: HostCore, table: TaskTableSync, *, profile: Profile | None = None,
+                 active: bool = True, frame_budget_ms: float = 4.0,
+                 clear_after: float = 60.0) -> None:
         self._host = host
+        self._profile = profile = Profile() if profile is None else profile
         self._now = host.clock.now_reader()  # host.time(), cheaper (once per Run)
         self._guard = host.guard
         self._owner_thread = host.guard.owner_ident  # Run compares it inline
         self._runner = LoopRunner(host)
         self._loop = self._runner.loop
-        self._registry = TaskRegistry(table)
+        self._registry = TaskRegistry(table, first_id=profile.first_id)
         # A single step longer than two frame periods stalls frames: name it. (One
         # period gives false alarms when another thread holds the GIL mid-step.) Never
         # below 20 ms: at 100k fps two periods are 20 µs, which an OS scheduler tick, a
@@ -86,7 +92,7 @@ class AsyncIOManager(ManagerViews):
         threshold = max(2.0 / host.fps, 0.02)
         self._blocking = BlockingWatch(threshold, host, self._on_blocking)
         self._lifecycle = TaskLifecycle(host, self._runner.loop, self._registry,
-                                        self._blocking)
+                                        self._blocking, profile)
         # Realtime frames budget the drain on the host's (injectable) wall clock;
         # non-realtime ones drain until idle and are paced only to outside work.
         self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
@@ -106,12 +112,23 @@ class AsyncIOManager(ManagerViews):
         """The host's one event loop (owned by this manager's `LoopRunner`)."""
         return self._loop
 
+    @property
+    def profile(self) -> Profile:
+        """How this manager behaves where framehost and LOPs differ."""
+        return self._profile
+
+    @property
+    def clear_after(self) -> float:
+        """Seconds a finished task stays tracked (the ``Clearafter`` parameter)."""
+        return self._clear_after
+
     # == the contract's API ======================================================
     def Run(self, coroutines: Coroutine[Any, Any, Any] | list[Coroutine[Any, Any, Any]],
             description: str | None = None, info: Any = None, timeout: float | None = None,
             completion_callback: Callable[[TaskOutcome], object] | None = None,
-            ) -> int | list[int]:
-        """Track and schedule one coroutine or several; returns the id or the ids.
+            ) -> int | list[int] | None:
+        """Track and schedule one coroutine or several; returns the id or the ids
+        (the LOPs profile: the last id, None for an empty list).
 
         Raises:
             TypeError / ValueError: for bad input; nothing is registered and every
@@ -148,20 +165,23 @@ class AsyncIOManager(ManagerViews):
             else:
                 when = "while the host is closing"
             raise RuntimeError(f"Run() called {when}; nothing was scheduled")
+        profile = self._profile
+        if profile.lenient_run and type(coroutines) in (list, tuple) and not coroutines:
+            return None  # LOPs: nothing to run, nothing registered
         request = validate_run(coroutines, description, info, timeout, completion_callback,
-                               owned=lifecycle.waiting)
+                               owned=lifecycle.waiting, lenient=profile.lenient_run)
         # Names first: they may run user code (a __qualname__ property), which must
         # not be interrupted half way through registering the tasks.
         coros = request.coroutines
         described = request.description
-        names = [described or coroutine_name(c) for c in coros]
+        names = [described or profile.describe(c) for c in coros]
         now = self._now()
         ids = []
         for index, coro in enumerate(coros):
             task_id = self._register(coro, names[index], request.info, request.timeout,
                                      request.callback, now)
             ids.append(task_id)
-        return ids[0] if len(ids) == 1 else ids
+        return profile.run_result(ids)
 
     def _register(self, coro: Coroutine[Any, Any, Any], name: str, info: Any,
                   timeout: float | None, callback: Callable[[TaskOutcome], object] | None,
@@ -191,29 +211,32 @@ class AsyncIOManager(ManagerViews):
         self._lifecycle.request_stop(rec, TaskStatus.CANCELLED)
         return True
 
-    def Cancelactive(self) -> int:
-        """Cancel every pending and running task; how many were asked to stop."""
+    def Cancelactive(self) -> int | None:
+        """Cancel every pending and running task; how many were asked to stop (the
+        LOPs profile: None)."""
         self._guard.check(self)
         count = 0
         for rec in self._registry.active_records():
             if rec.stop is StopState.NOT_ASKED:
                 self._lifecycle.request_stop(rec, TaskStatus.CANCELLED)
                 count += 1
-        return count
+        return self._profile.pulse_result(count)
 
-    def Clearfinished(self) -> int:
-        """Forget every finished task now; how many were removed."""
+    def Clearfinished(self) -> int | None:
+        """Forget every finished task now; how many were removed (LOPs: None)."""
         self._guard.check(self)
-        return self._registry.forget_finished()
+        return self._profile.pulse_result(self._registry.forget_finished())
 
-    def Clearall(self) -> int:
-        """Cancel every active task and forget every task; how many were removed.
+    def Clearall(self) -> int | None:
+        """Cancel every active task and forget every task; how many were removed
+        (LOPs: None).
 
-        Cancelled tasks still get their completion callback when they end.
+        Cancelled tasks still get their completion callback when they end (not in
+        the LOPs profile, which calls back on completed and failed only).
         """
         self._guard.check(self)
         self.Cancelactive()
-        return self._registry.forget_all()
+        return self._profile.pulse_result(self._registry.forget_all())
 
     def GetTaskResult(self, task_id: int) -> Any:
         """The result of a completed task; None if unknown or not completed."""
@@ -226,21 +249,23 @@ class AsyncIOManager(ManagerViews):
     def GetTaskInfo(self, task_id: int) -> dict[str, Any] | None:
         self._guard.check(self)
         rec = self._registry.get(task_id)
-        return None if rec is None else rec.info_dict()
+        return None if rec is None else self._profile.info_dict(rec)
 
     def GetAllTasksInfo(self) -> list[dict[str, Any]]:
         self._guard.check(self)
-        return [rec.info_dict() for rec in self._registry.records()]
+        info_dict = self._profile.info_dict
+        return [info_dict(rec) for rec in self._registry.records()]
 
     def GetActiveTasksCount(self) -> int:
         self._guard.check(self)
         return self._registry.active_count()
 
-    def GetTaskStatus(self) -> type[TaskStatus]:
-        return TaskStatus
+    def GetTaskStatus(self) -> type[Enum]:
+        """The status enum: `TaskStatus` (a `StrEnum`), or LOPs's plain `Enum`."""
+        return self._profile.status_enum()
 
-    def GetTaskStatusValues(self) -> dict[str, TaskStatus]:
-        return {member.name: member for member in TaskStatus}
+    def GetTaskStatusValues(self) -> dict[str, Enum]:
+        return {member.name: member for member in self._profile.status_enum()}
 
     def _on_blocking(self, report: BlockingReport) -> None:
         self._host.report_warning(report.message())
@@ -265,7 +290,10 @@ class AsyncIOManager(ManagerViews):
         # callbacks and the table by the end of the frame.
         now = self._host.time()
         self._lifecycle.end_of_frame(now)
-        self._registry.end_of_frame(now, self._clear_after)
+        profile = self._profile
+        clear = profile.clears_on(self._host.frame)
+        self._registry.end_of_frame(now, self._clear_after if clear else None,
+                                    strict=profile.strict_clear_after)
 
     def _between_frames(self, seconds: float) -> bool:
         """Realtime: the wait before the next frame runs the loop, so a reply from a

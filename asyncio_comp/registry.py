@@ -64,11 +64,12 @@ class TaskRegistry:
         "next_id",
     )
 
-    def __init__(self, table: TaskTableSync) -> None:
+    def __init__(self, table: TaskTableSync, first_id: int = 1) -> None:
         self._table = table
-        #: Hands out the next task id; ids only grow (the table relies on it). A
-        #: counter's C ``__next__``: one is taken per task.
-        self.next_id: Callable[[], int] = itertools.count(1).__next__
+        #: Hands out the next task id, from ``first_id`` (the profile's: 1, or LOPs's
+        #: 0); ids only grow (the table relies on it). A counter's C ``__next__``:
+        #: one is taken per task.
+        self.next_id: Callable[[], int] = itertools.count(first_id).__next__
         self._tasks: dict[int, TaskRecord] = {}
         # Running tasks (and ones forgotten by Clearall while they wind down), in the
         # order they started; linked in per admission batch. Pending ones are the
@@ -305,20 +306,26 @@ class TaskRegistry:
         self._clear_queue.clear()
         return len(records)
 
-    def end_of_frame(self, now: float, clear_after: float) -> None:
-        """Forget the tasks whose Clear After age is reached, then tell the table the
-        frame ended; costs nothing per task when nothing aged."""
+    def end_of_frame(self, now: float, clear_after: float | None,
+                     strict: bool = False) -> None:
+        """Forget the tasks whose Clear After age is reached (``clear_after`` None:
+        not checked this frame), then tell the table the frame ended; costs nothing
+        per task when nothing aged."""
         self.settle()
-        if self._clear_queue:
-            self.clear_aged(now, clear_after)
+        if self._clear_queue and clear_after is not None:
+            self.clear_aged(now, clear_after, strict)
         self._table.flush()
 
-    def clear_aged(self, now: float, clear_after: float) -> None:
-        """Forget the finished tasks that ended at least ``clear_after`` seconds ago."""
+    def clear_aged(self, now: float, clear_after: float, strict: bool = False) -> None:
+        """Forget the finished tasks that ended at least ``clear_after`` seconds ago
+        (``strict``: more than ``clear_after`` seconds ago, as LOPs compares)."""
         self.settle()
         queue = self._clear_queue
         limit = now - clear_after + _EPSILON
-        while queue and queue[0].completed_at is not None and queue[0].completed_at <= limit:
+        while queue and queue[0].completed_at is not None:
+            completed = queue[0].completed_at
+            if (now - completed <= clear_after) if strict else (completed > limit):
+                break
             rec = queue.popleft()
             if self._tasks.get(rec.task_id) is rec:
                 self._forget(rec)

@@ -51,6 +51,7 @@ class LoopRunner:
     def __init__(self, host: HostCore) -> None:
         self._host = host
         self.loop = FrameEventLoop(host.time)
+        self.loop.watch_owner(host)
         self._stepper = LoopStepper(self.loop)
         self._state = _State.RUNNING
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from asyncio_comp.records import format_info
 from asyncio_comp.status import TaskStatus
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from asyncio_comp.records import TaskRecord
     from td.table import TableDAT
 
-__all__ = ["COLUMNS", "SecondsText", "TaskTableSync"]
+__all__ = ["COLUMNS", "FRAMEHOST_CELLS", "RowCells", "SecondsText", "TaskTableSync"]
 
 #: The contract's columns in order; ``progress`` is ours and follows them.
 COLUMNS = ("task_id", "status", "description", "duration", "created_at", "completed_at",
@@ -92,6 +92,36 @@ def row_values(rec: TaskRecord, now: float, seconds: Callable[[float], str]) -> 
     ]
 
 
+class RowCells(Protocol):
+    """What a task's row holds: the header, the cells, a running duration's text
+    (a profile's choice: `asyncio_comp.profile`)."""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The header row."""
+
+    def row(self, rec: TaskRecord, now: float, seconds: Callable[[float], str]) -> list[object]:
+        """The cells of ``rec``'s row at host time ``now``; ``seconds`` formats a time
+        as framehost's cells show it, shared by the rows of one refresh."""
+
+    def running_duration(self, seconds: float) -> str:
+        """A running task's duration cell."""
+
+
+class _FramehostCells:
+    """framehost's cells: host seconds to the millisecond, errors as ``Type: message``,
+    info by ``repr``, a ``progress`` column after the contract's."""
+
+    columns = COLUMNS
+    row = staticmethod(row_values)  # the function itself: a call less per row written
+
+    def running_duration(self, seconds: float) -> str:
+        return f"{max(0.0, seconds):.3f}"
+
+
+FRAMEHOST_CELLS: RowCells = _FramehostCells()
+
+
 #: Tabs and line breaks, which would split a row of ``dat.text`` (TD's tab-separated
 #: form), as spaces.
 _ONE_LINE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
@@ -119,9 +149,11 @@ class TaskTableSync:
     _ticking: deque[tuple[float, TaskRecord]]
     _ticking_ids: set[int]
 
-    def __init__(self, dat: TableDAT, clock: Callable[[], float]) -> None:
+    def __init__(self, dat: TableDAT, clock: Callable[[], float],
+                 cells: RowCells = FRAMEHOST_CELLS) -> None:
         self._dat = dat
         self._clock = clock
+        self._cells = cells
         self._enabled = True
         self._source: Callable[[], dict[int, TaskRecord]] = dict
         self._settle: Callable[[], object] = _nothing
@@ -170,7 +202,7 @@ class TaskTableSync:
     def changed_all(self, recs: list[TaskRecord]) -> None:
         """`changed` for each of ``recs`` (an admission batch: mostly without rows)."""
         written_to = self._written_to
-        if self._enabled and written_to:  # nothing written yet: nothing to rewrite
+        if self._enabled and written_to >= 0:  # nothing written yet: nothing to rewrite
             dirty = self._dirty
             marked = False
             for rec in recs:
@@ -211,7 +243,7 @@ class TaskTableSync:
     def _reset(self) -> None:
         """Forget what was written; the next `_write` starts from an empty table."""
         self._ids = []
-        self._written_to = 0
+        self._written_to = -1  # ids start at 0 or 1 (the profile's): none is written
         self._deleted = []
         self._dirty = {}
         self._ticking = deque()
@@ -241,7 +273,7 @@ class TaskTableSync:
         self._reset()
         dat = self._dat
         dat.clear()
-        dat.appendRow(COLUMNS)
+        dat.appendRow(self._cells.columns)
 
     def _write_changes(self) -> None:
         now = self._clock()
@@ -258,13 +290,14 @@ class TaskTableSync:
         running = TaskStatus.RUNNING
         dirty, self._dirty = self._dirty, {}
         seconds = self.seconds_text.text
-        newest = next(reversed(self._source()), 0)
+        cells = self._cells.row
+        newest = next(reversed(self._source()), -1)
         if newest > self._written_to:
             append = dat.appendRow
             for rec in self._new_records():
                 task_id = rec.task_id
                 ids.append(task_id)
-                append(row_values(rec, now, seconds))
+                append(cells(rec, now, seconds))
                 dirty.pop(task_id, None)
                 if rec.status is running:
                     ticking_ids.add(task_id)
@@ -273,7 +306,7 @@ class TaskTableSync:
         for rec in dirty.values():
             index = position_of(ids, rec.task_id)
             if index is not None:
-                dat.replaceRow(index + 1, row_values(rec, now, seconds))
+                dat.replaceRow(index + 1, cells(rec, now, seconds))
                 if rec.status is running and rec.task_id not in ticking_ids:
                     ticking_ids.add(rec.task_id)
                     ticking.append((next_due, rec))
@@ -328,4 +361,5 @@ class TaskTableSync:
             if index is not None:
                 # Formatted directly: a running duration is never shared, so caching it
                 # would only churn the shared-strings cache.
-                self._dat[index + 1, _DURATION_COL] = f"{max(0.0, now - rec.created_at):.3f}"
+                self._dat[index + 1, _DURATION_COL] = self._cells.running_duration(
+                    now - rec.created_at)

@@ -122,7 +122,9 @@ def _check_coroutine(coro: Any, owned: Container[object], where: str, what: str)
                          "already belongs to a task; each task needs its own coroutine")
 
 
-def _check_timeout(timeout: Any, where: str) -> float | None:
+def _check_timeout(timeout: Any, where: str, lenient: bool = False) -> float | None:
+    """The timeout as a float; ``lenient`` (LOPs) keeps the number as given (its
+    message shows ``5``, not ``5.0``) and accepts a negative one."""
     if timeout is None:
         return None
     expected = f"{where}() expected timeout in seconds (a number >= 0) or None, got {timeout!r}"
@@ -132,9 +134,9 @@ def _check_timeout(timeout: Any, where: str) -> float | None:
         seconds = float(timeout)
     except OverflowError:  # an int too large for a float: 10**400
         raise ValueError(f"{expected}, which is too large to be a number of seconds") from None
-    if math.isnan(seconds) or seconds < 0:
+    if math.isnan(seconds) or (seconds < 0 and not lenient):
         raise ValueError(expected)
-    return seconds
+    return timeout if lenient else seconds  # type: ignore[no-any-return]
 
 
 def _description_text(description: Any, where: str) -> str:
@@ -162,13 +164,16 @@ def _description_text(description: Any, where: str) -> str:
 
 def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
                  completion_callback: Any, where: str = "Run",
-                 owned: Container[object] = _NOTHING_OWNED) -> RunRequest:
+                 owned: Container[object] = _NOTHING_OWNED,
+                 lenient: bool = False) -> RunRequest:
     """Check `Run`'s arguments; on `TypeError`/`ValueError` the coroutines nobody
     else owns are closed first.
 
     Args:
         owned: coroutines already given to pending tasks; accepted again they would
             run twice, and closed on rejection they would break those tasks.
+        lenient: the LOPs profile's rules: a negative timeout is accepted (the task
+            times out at once) and kept as given. (``Run([])`` never gets here.)
     """
     try:
         single = type(coroutines) is CoroutineType or not isinstance(coroutines, list | tuple)
@@ -191,7 +196,7 @@ def validate_run(coroutines: Any, description: Any, info: Any, timeout: Any,
         if description is not None:
             description = _description_text(description, where)
         # 0 means "no timeout", as in LOPs, whose operators default Timeout to 0.
-        seconds = _check_timeout(timeout, where) or None
+        seconds = _check_timeout(timeout, where, lenient) or None
         if completion_callback is not None and not callable(completion_callback):
             raise TypeError(f"{where}() expected completion_callback to be a callable taking "
                             f"the finished task, got {completion_callback!r}")

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from asyncio_comp.component import TDAsyncIO
+from asyncio_comp.component import TDAsyncIO, component_for
 from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
 from td.core import HostCore
 from td.gc_policy import GcMode
@@ -27,6 +27,10 @@ __all__ = ["Host"]
 class Host(HostCore):
     """A ready host: frame clock, network, and the TDAsyncIO component.
 
+    ``profile="lops"`` makes TDAsyncIO behave as the LOPs manager does (ids from 0,
+    plain-string statuses, callbacks on completed and failed only, ...), so a test
+    fails here when its code would fail in TouchDesigner.
+
     >>> with Host(fps=60, realtime=False) as host:
     ...     host.step(3)
     """
@@ -39,16 +43,25 @@ class Host(HostCore):
         time_function: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
         gc: GcMode = "frame",
+        profile: str = "framehost",
     ) -> None:
+        # Checked before anything is built: a bad name leaves no host half made.
+        component = component_for(profile)
         super().__init__(fps, realtime, time_function=time_function, sleep=sleep, gc=gc)
         chat = self.root.create(BaseCOMP, "ChatTD")
         chat.par.opshortcut = "ChatTD"  # op.ChatTD, as in LOPs
-        self._asyncio_comp = chat.create(TDAsyncIO, "TDAsyncIO")
+        self._asyncio_comp = chat.create(component, "TDAsyncIO")
 
     @property
     def asyncio_comp(self) -> TDAsyncIO:
         """``/ChatTD/TDAsyncIO``."""
         return self._asyncio_comp
+
+    @property
+    def profile(self) -> str:
+        """How TDAsyncIO behaves: ``"framehost"`` (the default) or ``"lops"``, as the
+        LOPs manager does (docs/api.md, "Profiles")."""
+        return self._asyncio_comp.profile.name
 
     @property
     def tasks(self) -> AsyncIOManager:

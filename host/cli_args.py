@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from asyncio_comp.profile import PROFILES
+
 __all__ = ["DEFAULT_BOUNDED_SECONDS", "MIN_FPS", "UsageError", "build_parser",
            "check_run_flags"]
 
@@ -62,6 +64,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     run.add_argument("--no-realtime", action="store_true",
                      help="run frames back to back in exact virtual time instead of pacing "
                           "them to the wall clock")
+    run.add_argument("--profile", choices=PROFILES, default="framehost",
+                     help="how TDAsyncIO behaves: framehost (default) or lops, as the LOPs "
+                          "manager does in TouchDesigner (ids from 0, plain-string statuses, "
+                          "callbacks on completed and failed only, ...)")
     run.add_argument("--screenshot", type=Path, metavar="FILE.png",
                      help="(window view) save the last frame drawn to FILE.png")
     run.add_argument("--trace", type=Path, metavar="FILE.json",

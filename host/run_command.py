@@ -106,7 +106,8 @@ class RunCommand:
         try:
             scene = load_scene(args.scene)
             view_kind, frames, seconds = self._choose_view()
-            host = Host(fps=args.fps, realtime=not args.no_realtime)
+            host = Host(fps=args.fps, realtime=not args.no_realtime,
+                        profile=args.profile)
         except SceneError as exc:
             self.say(str(exc), "red")
             return EXIT_USAGE

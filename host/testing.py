@@ -8,6 +8,13 @@ Fixtures:
         advances host time by exactly 1/60 s, so ``asyncio.sleep(0.5)`` inside a
         task completes after 30 frames and timeouts fire on an exact frame.
     ``realtime_host``: a realtime `Host` at 60 fps, for the rare test about pacing.
+    ``framehost_profile``: the TDAsyncIO profile those hosts take: ``framehost``, or
+        what ``pytest --framehost-profile=lops`` says (LOPs's behaviour, so a test
+        fails here when its code would fail in TouchDesigner).
+
+Marker: ``@pytest.mark.both_profiles`` runs a test once per profile (its ``host`` is
+each in turn); `parametrize_profiles` does the same for every test of a folder, from
+its conftest's ``pytest_generate_tests``.
 
     ``task_trace``: a `TaskTrace` recording the ``host`` fixture's task events.
 
@@ -36,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from asyncio_comp.profile import PROFILES
 from asyncio_comp.status import TaskStatus
 from td.errors import describe_error
 
@@ -47,7 +55,9 @@ __all__ = [
     "FramesExhausted",
     "TaskTrace",
     "assert_task_status",
+    "framehost_profile",
     "host",
+    "parametrize_profiles",
     "realtime_host",
     "run_until",
     "task_trace",
@@ -60,12 +70,54 @@ class FramesExhausted(AssertionError):
     """A condition did not become true within the frames a test allowed."""
 
 
+_MARKER = "both_profiles"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--framehost-profile", choices=PROFILES, default="framehost",
+        help="the TDAsyncIO profile of the host fixtures: framehost (default) or lops, "
+             "which behaves as the LOPs manager does in TouchDesigner")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{_MARKER}: run the test once per TDAsyncIO profile "
+                   f"({', '.join(PROFILES)}); its host fixture takes each")
+
+
+def parametrize_profiles(metafunc: pytest.Metafunc) -> None:
+    """Run ``metafunc``'s test once per profile, if it uses a host fixture: for a
+    conftest's ``pytest_generate_tests``, so every test of its folder runs under both.
+    A test marked ``both_profiles`` already does."""
+    if (metafunc.definition.get_closest_marker(_MARKER) is None
+            and "framehost_profile" in metafunc.fixturenames):
+        metafunc.parametrize("framehost_profile", PROFILES, indirect=True)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker(_MARKER) is not None:
+        if "framehost_profile" not in metafunc.fixturenames:
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid} is marked {_MARKER} but uses no host "
+                f"fixture (host, realtime_host or framehost_profile)")
+        metafunc.parametrize("framehost_profile", PROFILES, indirect=True)
+
+
 @pytest.fixture
-def host() -> Iterator[Host]:
+def framehost_profile(request: pytest.FixtureRequest) -> str:
+    """The profile of this test's hosts (see the module docstring)."""
+    profile: str = getattr(request, "param", None) or request.config.getoption(
+        "--framehost-profile")
+    return profile
+
+
+@pytest.fixture
+def host(framehost_profile: str) -> Iterator[Host]:
     """A non-realtime `Host` at 60 fps, closed after the test."""
     from host.assemble import Host
 
-    h = Host(fps=60.0, realtime=False)
+    h = Host(fps=60.0, realtime=False, profile=framehost_profile)
     try:
         yield h
     finally:
@@ -73,11 +125,11 @@ def host() -> Iterator[Host]:
 
 
 @pytest.fixture
-def realtime_host() -> Iterator[Host]:
+def realtime_host(framehost_profile: str) -> Iterator[Host]:
     """A realtime `Host` at 60 fps (frames paced to the wall clock), closed after the test."""
     from host.assemble import Host
 
-    h = Host(fps=60.0, realtime=True)
+    h = Host(fps=60.0, realtime=True, profile=framehost_profile)
     try:
         yield h
     finally:
@@ -130,8 +182,7 @@ def wait_for_tasks(host: Host, task_ids: int | Iterable[int],
             raise KeyError(f"task {task_id!r} is not tracked by this host (never submitted, "
                            f"or removed after Clearafter={host.asyncio_comp.par.Clearafter.eval()}"
                            f" s); wait for it sooner or raise Clearafter")
-        status: TaskStatus = info["status"]
-        return status
+        return TaskStatus(info["status"])  # a plain str in the lops profile
 
     def all_finished() -> bool:
         return all(status_of(i).is_finished for i in ids)
@@ -162,7 +213,7 @@ def assert_task_status(host: Host, task_id: int, status: TaskStatus | str) -> No
     if info is None:
         raise AssertionError(f"task {task_id!r} is not tracked by this host; "
                              f"expected it to be {expected.value}")
-    actual: TaskStatus = info["status"]
+    actual = TaskStatus(info["status"])  # a plain str in the lops profile
     if actual is not expected:
         error = f" (error: {describe_error(info['error'])})" if info["error"] else ""
         raise AssertionError(f"task {task_id} ({info['description']}) is {actual.value}, "

@@ -2,7 +2,11 @@
 run unchanged. Each lives in ``td/`` as a scene file (TD's globals ``op``, ``me``,
 ``parent``, ``run``, the families... come from the scene loader and builtins, as they
 do in TD; an extension module beside a scene imports nothing of framehost), and each
-test loads it the way ``framehost run`` does, then drives frames."""
+test loads it the way ``framehost run`` does, then drives frames.
+
+Every test here that uses a host runs twice, once per TDAsyncIO profile (``framehost``
+and ``lops``, as LOPs's manager behaves in TouchDesigner): a port added here is
+checked against both with nothing to write."""
 
 from __future__ import annotations
 
@@ -13,8 +17,13 @@ from typing import Any
 import pytest
 
 from host.scene_loader import build_scene, load_scene
+from host.testing import parametrize_profiles
 
 TD_CODE = Path(__file__).parent / "td"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_profiles(metafunc)
 
 
 @pytest.fixture

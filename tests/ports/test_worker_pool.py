@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from host import Host
-from td.network import OperatorDestroyed
+from host import Host, OperatorDestroyed
 
 
 def test_the_pool_grows_by_copies_and_shrinks_by_destroy(host: Host,

@@ -345,3 +345,33 @@ def test_framehost_scenes_from_a_project_with_its_own_scenes_lists_the_bundled_o
     assert done.returncode == 0, done.stderr
     names = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
     assert "hello" in names and "chat" in names and "mine" not in names, done.stdout
+
+
+def test_a_host_dropped_without_close_is_collected_quietly(tmp_path: Path) -> None:
+    # It lives while its loop is the thread's current one (asyncio.get_event_loop()
+    # between frames is the host's loop); once another loop is set, or at exit, it is
+    # collected: quietly, its loop closed.
+    script = tmp_path / "dropped.py"
+    script.write_text(textwrap.dedent('''
+        import asyncio, gc, weakref
+        from host import Host
+
+        async def forever():
+            await asyncio.sleep(3600)
+
+        def dropped():
+            host = Host(fps=60, realtime=False)
+            host.tasks.Run(forever())
+            host.step(3)
+            return weakref.ref(host)
+
+        first = dropped()
+        asyncio.set_event_loop(None)  # as asyncio.run() leaves it
+        gc.collect()
+        print("collected", first() is None, flush=True)
+        second = dropped()  # left for the interpreter's exit
+    '''))
+    done = run_child([sys.executable, "-X", "dev", "-W", "error", str(script)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "collected True\n"
+    assert done.stderr == ""

@@ -27,16 +27,26 @@ class ChatExt(DotLOPUtils):
         if prompt is None:
             prompt = self.ownerComp.par.Prompt.eval()
         model = self.ownerComp.par.Model.eval()
+        timeout = self.ownerComp.par.Timeout.eval()
         task_id = self.run_async_task(
             call_model(prompt, model),
             description=f"chat: {prompt[:20]}",
             completion_callback=self.onReply,
             info={'prompt': prompt},
-            timeout=self.ownerComp.par.Timeout.eval(),
+            timeout=timeout,
         )
         self.pending[task_id] = prompt
         self.logger.info('sent %r as task %s', prompt, task_id)
+        if timeout:
+            # LOPs calls back on completed and failed only: a timeout is looked for.
+            run(self.checkTimeout, task_id, delayMilliSeconds=int(timeout * 1000) + 50)
         return task_id
+
+    def checkTimeout(self, task_id):
+        info = op.TDAsyncIO.GetTaskInfo(task_id)
+        if task_id in self.pending and info is not None and info['status'] == 'timeout':
+            prompt = self.pending.pop(task_id)
+            self.conversation.appendRow([task_id, prompt, '', str(info['error'])])
 
     def onReply(self, task):
         prompt = self.pending.pop(task.task_id)
@@ -48,7 +58,7 @@ class ChatExt(DotLOPUtils):
             op.TDAsyncIO.Clearfinished()
 
 
-class ChatCOMP(baseCOMP):
+class ChatCOMP(baseCOMP):  # framehost: allow FH401 (stands in for a Parameter Execute DAT)
     """The Parameter Execute DAT of the operator, as methods."""
 
     def onPulse(self, par):

@@ -15,8 +15,9 @@ class TaskMonitorExt:
         counts = {status.value: 0 for status in TaskStatus}
         oldest_running = None
         for info in manager.GetAllTasksInfo():
-            counts[info['status'].value] += 1
-            if info['status'] == TaskStatus.RUNNING:
+            # A plain string in LOPs (a str enum here): compared and counted as one.
+            counts[str(info['status'])] += 1
+            if info['status'] == 'running':
                 if oldest_running is None or info['created_at'] < oldest_running['created_at']:
                     oldest_running = info
         self.summary.clear(keepFirstRow=True)
