@@ -2,8 +2,8 @@
 
 The loop's clock (`BaseEventLoop.time` is overridden so that timers follow the host's
 frame clock); the length of the loop's ready queue (`loop._ready`), which tells the
-stepper whether another iteration has work to do; `FrameEventLoop.has_work`, which
-reads the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
+stepper whether another iteration has work to do; `FrameEventLoop.has_work`, which reads
+the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
 `loop._clock_resolution`) and the selector (`loop._selector` and its `_fd_to_key`) to
 tell whether a frame may skip the loop altogether. `forget_pending` sets a task's
 ``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop,
@@ -11,17 +11,22 @@ and closes it with the loop set as running (``asyncio.events._set_running_loop``
 `set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
 default policy's ``_local._loop``) without the side effect of ``get_event_loop()``,
 which may create a loop. Pacing non-realtime frames to outside work
-(`asyncio_comp.pacing`) reads the selector's keys (``key.data`` is the ``(reader,
-writer)`` handle pair), the loop's self-pipe (``loop._ssock``), each task's
-``_fut_waiter``, the timer heap's ``asyncio.sleep`` handles, and a subprocess
-transport's ``_exit_waiters``. Telling where a task waits (`asyncio_comp.where`) reads
-the future a task waits on (``_fut_waiter``), an ``asyncio.sleep``'s timer (its local
-``h``) and a gather's ``_children``. For speed on every task: ``get_debug`` reads the loop's
-``_debug`` flag, and `FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting
-its slots (``_callback``, ``_args``, ``_context``, ...) and appends it to
-``loop._ready`` itself. `coroutine_closed` reads which objects a coroutine refers to
-(``gc.get_referents``) instead of ``cr_frame``, which on CPython 3.11 would create a
-frame object per coroutine.
+(`asyncio_comp.pacing`, `WaitWatch`) relies on a C task scheduling each step and wake-up
+through ``loop.call_soon`` as a callable bound to it (``__self__``), and reads each
+task's ``_fut_waiter``, a gather's ``_children``, a coroutine chain's ``cr_await`` and
+``cr_code`` (is the innermost one ``asyncio.sleep``?), the length of the selector's key
+dict and of ``loop._signal_handlers``, and a subprocess transport's ``_exit_waiters``.
+Driving the loop directly swaps ``loop._selector`` for the length of a ``run_forever``
+(`_DirectSelector`); ``create_task`` reads ``_task_factory``, and debug mode trims this
+module's frame off ``_source_traceback``. Telling where a task waits
+(`asyncio_comp.where`) reads the future a task waits on (``_fut_waiter``), an
+``asyncio.sleep``'s timer (its local ``h``) and a gather's ``_children``. For speed on
+every task: ``get_debug`` reads the loop's ``_debug`` flag, and
+`FrameEventLoop.call_soon` builds an ``asyncio.Handle`` by setting its slots
+(``_callback``, ``_args``, ``_context``, ...) and appends it to ``loop._ready`` itself.
+`coroutine_closed` reads which objects a coroutine refers to (``gc.get_referents``)
+instead of ``cr_frame``, which on CPython 3.11 would create a frame object per
+coroutine.
 
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
@@ -37,8 +42,9 @@ import ctypes
 import functools
 import gc
 import socket
+import threading
+import time
 import weakref
-from asyncio import futures as _futures
 from asyncio import tasks as _tasks
 from asyncio.events import _get_running_loop, _set_running_loop
 from collections.abc import Callable, Container
@@ -47,7 +53,13 @@ from typing import Any, TypeVar
 
 from asyncio_comp.executor import DaemonThreadPool
 from asyncio_comp.outside_work import OutsideWork
-from asyncio_comp.progress import child_context
+from asyncio_comp.progress import (
+    child_context,
+    program_context,
+    work_owner,
+    work_owner_active,
+)
+from asyncio_comp.tracked_coroutine import TrackedCoroutine
 
 _T = TypeVar("_T")
 _Handle = asyncio.Handle
@@ -55,9 +67,17 @@ _new_object = object.__new__
 _copy_context = contextvars.copy_context
 #: What ``asyncio.gather`` returns: a task waiting on it waits on other tasks.
 _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # noqa: B009
+#: The task class asyncio creates (the C one on CPython): a step or a wake-up that
+#: ``call_soon`` schedules is a method bound to one (``__self__``).
+_TASK = asyncio.Task
+_SLEEP_CODE = asyncio.sleep.__code__
+_thread_count = threading.active_count
+_perf = time.perf_counter
+_MISSING = object()
 
 __all__ = [
     "FrameEventLoop",
+    "WaitWatch",
     "coroutine_closed",
     "forget_pending",
     "gathered",
@@ -81,9 +101,16 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     ``asyncio.sleep(0.5)`` and every ``call_at`` fire on an exact frame.
     """
 
-    def __init__(self, time_source: Callable[[], float]) -> None:
+    def __init__(self, time_source: Callable[[], float], *, virtual: bool = False,
+                 start_clock: Callable[[], object] | None = None) -> None:
         super().__init__()
         self._time_source = time_source
+        # Driven directly (`run_forever` not from a frame): a virtual loop's time jumps
+        # to its next timer when nothing outside holds it (`_DirectSelector`); a
+        # realtime host's clock is started (`start_clock`), or it would read 0.0.
+        self._virtual = virtual
+        self._start_clock = start_clock
+        self._for_host = False
         # False once the host owning this loop was garbage-collected without close()
         # (see `watch_owner`).
         self._owner_alive: Callable[[], bool] = lambda: True
@@ -95,15 +122,56 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         # The selector's own dict of watched file descriptors (the loop's wake-up
         # pipe included), kept for its whole life; `get_map()` wraps it in a
         # Python-level mapping whose ``len()`` costs a call.
-        self._watched = self._selector._fd_to_key  # type: ignore[attr-defined]
+        self._watched = self._selector._fd_to_key  # type: ignore[attr-defined,has-type]
         #: Work in flight outside the loop; non-realtime frames are paced while it lasts.
         self.outside = OutsideWork()
         #: The default executor (``asyncio.to_thread``): one a close can walk away from.
         self.executor = DaemonThreadPool()
         self.set_default_executor(self.executor)
+        #: Which tasks wait on what, for pacing (`watch_waits`); None on realtime hosts.
+        self._waits: WaitWatch | None = None
+        # `WaitWatch.stepped`, filled by `call_soon` with every task scheduled to step.
+        self._stepped: dict[asyncio.Task[Any], contextvars.Context | None] | None = None
 
     def time(self) -> float:
         return self._time_source()
+
+    def run_for_host(self) -> None:
+        """``run_forever()`` as the host runs it, for a frame or between frames (the
+        stepper, ``serve``): time is the host's, and nothing below applies."""
+        self._for_host = True
+        try:
+            self.run_forever()
+        finally:
+            self._for_host = False
+
+    def run_forever(self) -> None:
+        """As asyncio's. Driven directly (``run_until_complete`` on ``host.loop``, as a
+        plain asyncio program or CPython's test suite does), a realtime host's clock
+        starts if no frame started it, and a virtual loop's time runs on by itself:
+        when the loop is idle it jumps to the next timer, unless outside work a task
+        waits on holds it (`outside_in_flight`); then it follows real time. The host's
+        own clock (``host.seconds``) moves only with frames."""
+        if self._for_host:
+            return super().run_forever()
+        if self._start_clock is not None:
+            self._start_clock()
+        if not self._virtual:
+            return super().run_forever()
+        selector = self._selector  # type: ignore[has-type]
+        self._selector = _DirectSelector(self, selector)
+        try:
+            return super().run_forever()
+        finally:
+            self._selector = selector
+
+    def _run_on(self, seconds: float) -> None:
+        """Move a directly driven virtual loop's time ``seconds`` on."""
+        source = self._time_source
+        if not isinstance(source, _Offset):
+            source = _Offset(source, 0.0)
+            self._time_source = source
+        source.offset += seconds
 
     def watch_owner(self, owner: object) -> None:
         """Be quiet when ``owner`` (the host) is garbage-collected without closing this
@@ -157,8 +225,14 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         slots ``Handle.__init__`` sets, to the same values (pinned by a test). Debug
         mode, and a closed loop (to raise asyncio's error), take asyncio's own path.
         """
+        stepped = self._stepped
+        if stepped is not None and callback.__class__ is not FunctionType:
+            # A task's step or wake-up: the task may wait on something new after it.
+            owner = getattr(callback, "__self__", None)
+            if owner.__class__ is _TASK:
+                stepped[owner] = context
         if self._debug or self._closed:  # type: ignore[attr-defined]
-            return super().call_soon(callback, *args, context=context)
+            return _users_frame(super().call_soon(callback, *args, context=context))
         handle: asyncio.Handle = _new_object(_Handle)
         handle._context = _copy_context() if context is None else context  # type: ignore[attr-defined]
         handle._loop = self  # type: ignore[attr-defined]
@@ -169,6 +243,17 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         handle._source_traceback = None  # type: ignore[attr-defined]
         self._ready.append(handle)  # type: ignore[attr-defined]
         return handle
+
+    def call_soon_threadsafe(  # type: ignore[override]
+        self, callback: Callable[..., object], *args: Any,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Handle:
+        """As asyncio's. On a loop that paces to outside work, a task the callback
+        starts (``asyncio.run_coroutine_threadsafe``) is the program's own work:
+        another thread handed it in (`progress.work_owner`)."""
+        if self._waits is not None:
+            context = program_context(context)
+        return _users_frame(super().call_soon_threadsafe(callback, *args, context=context))
 
     def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
         """From now on, run the loop's time on with ``wall_clock`` from where it stands.
@@ -192,8 +277,13 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def create_task(self, coro: Any, *, name: object = None,
                     context: contextvars.Context | None = None) -> asyncio.Task[Any]:
         """As asyncio's; a task started from inside a tracked task gets a context
-        naming that task, so `report_progress` in it counts for the parent."""
-        return super().create_task(coro, name=name, context=child_context(self, context))
+        naming that task, so `report_progress` in it counts for the parent, and one
+        started from outside the loop a context marking it the program's own work
+        (`progress.work_owner`). A task factory that was given no context gets
+        none: factories written before Python 3.11 take no ``context``."""
+        if context is not None or self._task_factory is None:  # type: ignore[attr-defined]
+            context = child_context(self, context)
+        return _users_frame(super().create_task(coro, name=name, context=context))
 
     def has_work(self) -> bool:
         """Whether one iteration of the loop would run anything now.
@@ -218,6 +308,22 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         return False
 
     # -- outside work, for pacing non-realtime frames (asyncio_comp.pacing) ------
+    def watch_waits(self) -> WaitWatch:
+        """Start following which tasks wait on what (non-realtime hosts: the pacer
+        asks `outside_in_flight`); the `WaitWatch`. Realtime hosts never pay for it."""
+        if self._waits is None:
+            self._waits = WaitWatch()
+            self._stepped = self._waits.stepped
+        return self._waits
+
+    def create_frame_future(self) -> asyncio.Future[Any]:
+        """A future the host resolves itself at a frame boundary (``next_frame()``):
+        a task waiting on it waits on nothing outside the loop."""
+        future = self.create_future()
+        if self._waits is not None:
+            self._waits.inside.add(future)
+        return future
+
     def wait_for_io(self, timeout: float) -> bool:
         """Block in the selector for up to ``timeout`` real seconds; whether anything is
         ready. Nothing is consumed (the selector is level-triggered), so the next loop
@@ -226,84 +332,27 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         return bool(self._selector.select(timeout))  # type: ignore[attr-defined]
 
     def outside_in_flight(self) -> bool:
-        """Whether work outside the loop is in flight: counted work (`OutsideWork`:
-        executor calls, subprocesses, worker jobs, ``outside_work()`` blocks) or a
-        watched socket in flight (see `sockets_in_flight`)."""
+        """Whether virtual time must wait for work outside the loop.
+
+        Counted work (`OutsideWork`: executor calls, subprocesses, worker jobs,
+        ``outside_work()`` blocks) always holds it. Otherwise it is held while some
+        task the program waits on (`WaitWatch.holding`) is blocked on a future that
+        nothing inside the loop will resolve, and something outside can reach the
+        loop (`reachable_from_outside`).
+        """
         if self.outside.in_flight():
             return True
-        return len(self._watched) > 1 and self.sockets_in_flight()
+        waits = self._waits
+        return waits is not None and waits.holding() and self.reachable_from_outside()
 
-    def sockets_in_flight(self) -> bool:
-        """Whether a watched socket waits on the world outside this loop.
-
-        The rule, in order:
-
-        * A socket with a writer registered (a connect, or a send the kernel has not
-          taken yet) is in flight.
-        * A socket with only a reader registered counts only when it is connected to
-          a peer that is not itself watched by this loop: a listening server has no
-          peer, and a client and server of one host talking over loopback are both
-          inside work.
-        * Such a reader is in flight when someone awaits it: a ``loop.sock_recv``-style
-          wait (registered only while awaited); an asyncio stream whose reader has
-          a pending read. An idle stream nobody reads (a keep-alive connection) is
-          not. For other protocols (aiohttp's, a custom one) the loop cannot see who
-          waits on them, so they are in flight while some task is blocked on a plain
-          future (not a task, not an ``asyncio.sleep`` timer): possibly slower than
-          needed, never ahead of the outside world.
-
-        Pipes (not sockets) never count here; subprocesses are counted by
-        `OutsideWork` until they exit.
-        """
-        self_fd = self._ssock.fileno()  # type: ignore[attr-defined]
-        readers: dict[int, asyncio.Handle] = {}
-        for fd, key in self._watched.items():
-            if fd == self_fd:
-                continue
-            reader, writer = key.data
-            if writer is not None and not writer.cancelled():
-                return True
-            if reader is not None and not reader.cancelled():
-                readers[fd] = reader
-        if not readers:
-            return False
-        local: set[Any] = set()
-        peers: dict[int, Any] = {}
-        for fd in self._watched:
-            if fd == self_fd:
-                continue
-            name, peer = _addresses(fd)
-            if name:
-                local.add(name)
-            if peer and fd in readers:
-                peers[fd] = peer
-        unknown = False
-        for fd, peer in peers.items():
-            if peer in local:
-                continue  # both ends are this loop's
-            owner = getattr(readers[fd]._callback, "__self__", None)  # type: ignore[attr-defined]
-            if not isinstance(owner, asyncio.BaseTransport):
-                return True  # loop.sock_recv & co.: registered only while awaited
-            protocol = owner.get_protocol()
-            if isinstance(protocol, asyncio.StreamReaderProtocol):
-                stream = protocol._stream_reader  # type: ignore[attr-defined]
-                if stream is not None and stream._waiter is not None:
-                    return True
-            else:
-                unknown = True
-        return unknown and self._a_task_waits_on_a_future()
-
-    def _a_task_waits_on_a_future(self) -> bool:
-        timers = {id(handle._args[0]) for handle in self._scheduled  # type: ignore[attr-defined]
-                  if handle._callback is _futures._set_result_unless_cancelled  # type: ignore[attr-defined]
-                  and handle._args}
-        for task in asyncio.all_tasks(self):
-            waiter = getattr(task, "_fut_waiter", None)
-            if (waiter is None or isinstance(waiter, asyncio.Task | _GATHERING)
-                    or id(waiter) in timers):
-                continue
+    def reachable_from_outside(self) -> bool:
+        """Whether anything outside the loop can wake it now: a descriptor registered
+        with its selector (besides its own wake-up pipe), a signal handler, or a
+        thread other than the loop's and its executor's own. Each is one length read:
+        nothing here costs more with more sockets or threads."""
+        if len(self._watched) > 1 or self._signal_handlers:  # type: ignore[attr-defined]
             return True
-        return False
+        return _thread_count() > 1 + self.executor.thread_count
 
     async def _make_subprocess_transport(  # type: ignore[override]
         self, *args: Any, **kwargs: Any,
@@ -330,25 +379,209 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self.outside.end()
 
 
-def _addresses(fd: int) -> tuple[Any, Any]:
-    """``(sockname, peername)`` of the socket ``fd``; None for what it lacks (a pipe,
-    a listening socket's peer)."""
-    try:
-        sock = socket.socket(fileno=fd)
-    except OSError:
-        return None, None
-    try:
-        try:
-            name = sock.getsockname()
-        except OSError:
-            name = None
-        try:
-            peer = sock.getpeername()
-        except OSError:
-            peer = None
-    finally:
-        sock.detach()
-    return name, peer
+
+_O = TypeVar("_O")
+
+
+def _users_frame(made: _O) -> _O:
+    """``made`` (a handle or task), its debug-mode ``_source_traceback`` ending at the
+    user's line, not at the override here that called asyncio's method."""
+    trace = getattr(made, "_source_traceback", None)
+    if trace and trace[-1].filename == __file__:
+        del trace[-1]
+    return made
+
+
+class _Offset:
+    """A clock ``offset`` seconds ahead of ``base`` (a directly driven virtual loop's)."""
+
+    __slots__ = ("base", "offset")
+
+    def __init__(self, base: Callable[[], float], offset: float) -> None:
+        self.base = base
+        self.offset = offset
+
+    def __call__(self) -> float:
+        return self.base() + self.offset
+
+
+class _DirectSelector:
+    """The selector of a virtual loop driven directly (`FrameEventLoop.run_forever`).
+
+    asyncio's ``_run_once`` asks it to wait until the next timer is due; with nothing
+    ready and nothing outside holding time, it moves the loop's time to that timer
+    instead of waiting (the same rule a virtual frame follows). While outside work
+    holds it, it waits in real time and moves the loop's time as far as real time
+    went, never further.
+    """
+
+    def __init__(self, loop: FrameEventLoop, selector: Any) -> None:
+        self._loop = loop
+        self._selector = selector
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._selector, name)
+
+    def select(self, timeout: float | None = None) -> Any:
+        selector = self._selector
+        if timeout is None or timeout <= 0:
+            return selector.select(timeout)
+        loop = self._loop
+        if loop.outside_in_flight():
+            started = _perf()
+            events = selector.select(timeout)
+            loop._run_on(min(timeout, _perf() - started))
+            return events
+        events = selector.select(0)
+        if not events:
+            loop._run_on(timeout)
+        return events
+
+
+class WaitWatch:
+    """Which tasks hold virtual time by waiting on what only the outside can end.
+
+    A task holds it while it waits on a future that no timer or task of the loop
+    resolves (not an ``asyncio.sleep``, not another task, not a gather of tasks,
+    not a frame future), and while it is the program's work (`progress.work_owner`):
+    a tracked task that is active, a task such a task started, a task started
+    outside any tracked task, or a task one of those awaits. A task whose tracked
+    starter has ended (a cluster client's listener, a server's handler) is in the
+    background and holds nothing, nor does a task that never waits on such a future.
+
+    It works only on what changed: `FrameEventLoop.call_soon` records each task
+    scheduled to step (`stepped`), and `holding` looks again at those alone, then
+    asks one question per owner of the tasks held, not per task. Ten thousand
+    sleeping tasks cost nothing once they sleep.
+    """
+
+    __slots__ = ("_contexts", "_deps", "_held", "_own", "_place", "_promoted", "inside",
+                 "stepped")
+
+    def __init__(self) -> None:
+        #: Tasks scheduled to step since the last look, with their contexts.
+        self.stepped: dict[asyncio.Task[Any], contextvars.Context | None] = {}
+        #: Futures resolved by the host at frame boundaries (`create_frame_future`).
+        self.inside: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
+        # How many tracked tasks are held (each marked on its record: `holds_time`);
+        # they count while they wait, and a tracked task that ends steps once more.
+        self._own = 0
+        # Other tasks held, by owner (a tracked task's record, or True for the
+        # program's own work), and each one's owner and context.
+        self._held: dict[object, set[asyncio.Task[Any]]] = {}
+        self._place: dict[asyncio.Task[Any], object] = {}
+        self._contexts: dict[asyncio.Task[Any], contextvars.Context | None] = {}
+        # The tasks each waiting task awaits, and the owner they count for meanwhile.
+        self._deps: dict[asyncio.Task[Any], tuple[asyncio.Task[Any], ...]] = {}
+        self._promoted: dict[asyncio.Task[Any], object] = {}
+
+    def holding(self) -> bool:
+        """Whether a task of the program's work waits on something only the outside
+        can end (see the class docstring)."""
+        if self.stepped:
+            self._update()
+        if self._own:
+            return True
+        held = self._held
+        for owner in list(held):
+            if owner is True or work_owner_active(owner):  # type: ignore[arg-type]
+                return True
+            # That tracked task has ended: what it left waiting is background now,
+            # and is not asked about again until it steps.
+            for task in held.pop(owner):
+                self._place[task] = False
+        return False
+
+    def _update(self) -> None:
+        stepped = self.stepped
+        queue = list(stepped.items())
+        stepped.clear()
+        promoted = self._promoted
+        for task, context in queue:
+            self._unplace(task)
+            for dep in self._deps.pop(task, ()):
+                if promoted.pop(dep, None) is not None and dep in self._contexts:
+                    queue.append((dep, self._contexts[dep]))
+            if task.done():
+                continue
+            waiter = task._fut_waiter  # type: ignore[attr-defined]
+            if waiter is None:
+                stepped[task] = context  # about to run: look again once it has
+                continue
+            owner = promoted.get(task)
+            if owner is None:
+                owner = work_owner(task, context)
+            if owner is False:
+                continue  # background: neither it nor what it awaits holds time
+            deps: list[asyncio.Task[Any]] = []
+            if self._waits_outside(task, waiter, deps):
+                self._place_held(task, owner, context)
+            if deps:
+                self._deps[task] = tuple(deps)
+                for dep in deps:
+                    if dep not in promoted:
+                        promoted[dep] = owner
+                        queue.append((dep, self._contexts.get(dep)))
+
+    def _place_held(self, task: asyncio.Task[Any], owner: object,
+                    context: contextvars.Context | None) -> None:
+        if owner is task.get_coro():
+            owner.holds_time = True  # type: ignore[union-attr]
+            self._own += 1
+            return
+        self._held.setdefault(owner, set()).add(task)
+        self._place[task] = owner
+        self._contexts[task] = context
+
+    def _unplace(self, task: asyncio.Task[Any]) -> None:
+        coro = task.get_coro()
+        if getattr(coro, "holds_time", False):
+            coro.holds_time = False  # type: ignore[union-attr]
+            self._own -= 1
+            return
+        owner = self._place.pop(task, _MISSING)
+        if owner is _MISSING:
+            return
+        del self._contexts[task]
+        tasks = self._held.get(owner)
+        if tasks is not None:
+            tasks.discard(task)
+            if not tasks:
+                del self._held[owner]
+
+    def _waits_outside(self, task: asyncio.Task[Any], waiter: asyncio.Future[Any],
+                       deps: list[asyncio.Task[Any]]) -> bool:
+        """Whether ``waiter`` (what ``task`` awaits) is one only the outside can end;
+        the tasks it waits on through it go in ``deps``."""
+        if waiter.__class__ is _TASK:
+            deps.append(waiter)  # type: ignore[arg-type]
+            return False
+        if isinstance(waiter, _GATHERING):
+            outside = False
+            for child in waiter._children:  # type: ignore[attr-defined]
+                if child.done():
+                    continue
+                if child.__class__ is _TASK:
+                    deps.append(child)
+                elif child not in self.inside:
+                    outside = True
+            return outside
+        if waiter.done() or waiter in self.inside:
+            return False
+        return not _sleeping(task)
+
+
+def _sleeping(task: asyncio.Task[Any]) -> bool:
+    """Whether ``task``'s innermost coroutine is ``asyncio.sleep`` (its future is
+    resolved by a timer of the loop's)."""
+    coro: Any = task.get_coro()
+    if isinstance(coro, TrackedCoroutine):
+        coro = coro.coro
+    while True:
+        inner = getattr(coro, "cr_await", None)
+        if inner is None or not hasattr(inner, "cr_await"):
+            return getattr(coro, "cr_code", None) is _SLEEP_CODE
+        coro = inner
 
 
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:
@@ -368,9 +601,6 @@ def sleep_deadline(frame: FrameType) -> float | None:
         return None
     handle = frame.f_locals.get("h")
     return handle.when() if isinstance(handle, asyncio.TimerHandle) else None
-
-
-_SLEEP_CODE = asyncio.sleep.__code__
 
 
 def gathered(future: asyncio.Future[Any]) -> list[asyncio.Future[Any]] | None:

@@ -298,12 +298,13 @@ class AsyncIOManager(ManagerViews):
     def _between_frames(self, seconds: float) -> bool:
         """Realtime: the wait before the next frame runs the loop, so a reply from a
         socket or a timer due meanwhile is handled at once instead of up to a frame
-        later (a Dask round trip took two frames). Tasks are admitted in frames only."""
+        later (a Dask round trip took two frames). Tasks are admitted in frames only.
+        False once something stopped the loop (``loop.stop()``): the host then waits
+        for the next frame without running the loop again."""
         if self._phase is not _OPEN or not self._stepping:
             return False
         self._blocking.follow_host()
-        self._runner.serve(seconds)
-        return True
+        return self._runner.serve(seconds)
 
     def _drain(self) -> None:
         """The non-realtime step: drain until idle, bounded by iterations, not time."""

@@ -9,7 +9,9 @@ expire after a millisecond of real time.
 So after a non-realtime frame has drained the loop, the pacer asks the loop whether
 outside work is in flight (`FrameEventLoop.outside_in_flight`: counted
 `OutsideWork` — executor calls, subprocesses, worker jobs, ``outside_work()``
-blocks — or a watched socket a task is waiting on). If so, the frame does not end
+blocks — or a task of the program's work waiting on a future that only something
+outside the loop can resolve, while something outside can reach it). If so, the
+frame does not end
 before real time has caught up with it: the pacer blocks in the loop's selector
 until the real time at which this frame's period ends, measured from the frame the
 pacing began (an absolute schedule, so slow frames are caught up, never run ahead
@@ -25,6 +27,9 @@ What this changes and what it does not:
 * Outside work meets its deadlines as in realtime: a hung request with
   ``timeout=0.5`` times out after about 0.5 s of real time.
 * With nothing outside in flight no clock is read, so frames stay deterministic.
+* Asking costs what changed since the last frame (`WaitWatch`), not a look at every
+  socket, thread or task: an idle frame beside 500 connections and 10,000 sleeping
+  tasks asks a few lengths and counters.
 """
 
 from __future__ import annotations

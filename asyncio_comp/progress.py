@@ -30,13 +30,14 @@ import asyncio
 import math
 from asyncio import _get_running_loop
 from contextvars import Context, ContextVar, copy_context
-from typing import Protocol
+from typing import Any, Protocol
 
 from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import TaskStatus
 
 __all__ = ["ChangeSink", "TaskHandle", "child_context", "current_task", "current_task_id",
-           "report_progress", "submitting_task_id"]
+           "program_context", "report_progress", "submitting_task_id", "work_owner",
+           "work_owner_active"]
 
 
 class ChangeSink(Protocol):
@@ -95,8 +96,11 @@ class TaskHandle:
         return f"<TaskHandle task {self.task_id} {self.status.value}>"
 
 
-# Set only in the context of a task that a tracked task started: the parent's record.
-_parent: ContextVar[TaskRecord | None] = ContextVar("framehost_parent_task", default=None)
+# Set only in the context of a task that a tracked task started: the parent's record;
+# or `_PROGRAM` for a task the program started outside any task (`program_context`).
+_PROGRAM = object()
+_parent: ContextVar[TaskRecord | object | None] = ContextVar("framehost_parent_task",
+                                                            default=None)
 
 
 def _current_record() -> TaskRecord | None:
@@ -108,20 +112,34 @@ def _current_record() -> TaskRecord | None:
         coro = task.get_coro()
         if isinstance(coro, TaskRecord):
             return coro
-    return _parent.get()
+    rec = _parent.get()
+    return rec if isinstance(rec, TaskRecord) else None
 
 
 def child_context(loop: asyncio.AbstractEventLoop, context: Context | None) -> Context | None:
     """The context for a task being created on ``loop``: when a tracked task creates
-    it, a copy of ``context`` (or of the current one) naming that task's record."""
+    it, a copy of ``context`` (or of the current one) naming that task's record; when
+    code outside the running loop creates it (a frame hook, a completion callback,
+    ``run_until_complete``), a copy marking it the program's own work (`work_owner`)."""
     parent = asyncio.current_task(loop)
     if parent is None:
-        return context
+        if loop.is_running():
+            return context  # from a loop callback: the context it was scheduled in
+        return program_context(context)
     rec = parent.get_coro()
     if not isinstance(rec, TaskRecord):
         return context  # a task it started: the variable comes with its context
     context = copy_context() if context is None else context.copy()
     context.run(_parent.set, rec)
+    return context
+
+
+def program_context(context: Context | None) -> Context:
+    """A copy of ``context`` (or of the current one) whose tasks are the program's own
+    work, unless it names a tracked task already (`work_owner`)."""
+    context = copy_context() if context is None else context.copy()
+    if context.get(_parent) is None:
+        context.run(_parent.set, _PROGRAM)
     return context
 
 
@@ -167,3 +185,29 @@ def current_task_id() -> int | None:
     """The TDAsyncIO task id of the calling coroutine, or None outside one."""
     rec = _current_record()
     return None if rec is None else rec.task_id
+
+
+def work_owner(task: asyncio.Task[Any], context: Context | None) -> TaskRecord | bool:
+    """Whose work ``task`` is, for pacing virtual time (`FrameEventLoop.outside_in_flight`).
+
+    A tracked task's own record; for a task a tracked task started (directly or
+    through tasks it started), that tracked task's record, read from ``context``
+    (the task's context); True for a task the program started outside any task
+    (`program_context`); False for anything else: a task started by a loop
+    callback (a server's connection handler) or of unknown context.
+    """
+    coro = task.get_coro()
+    if isinstance(coro, TaskRecord):
+        return coro
+    rec = None if context is None else context.get(_parent)
+    if isinstance(rec, TaskRecord):
+        return rec
+    return rec is _PROGRAM
+
+
+def work_owner_active(owner: TaskRecord | bool) -> bool:
+    """Whether work owned by ``owner`` (a `work_owner` answer) still counts: the
+    program's own always, a tracked task's while that task is active."""
+    if isinstance(owner, bool):
+        return owner
+    return owner.status.is_active

@@ -80,6 +80,7 @@ class TaskRecord(TrackedCoroutine):
         "created_at",
         "description",
         "error",
+        "holds_time",
         "info",
         "newer_active",
         "older_active",
@@ -127,6 +128,9 @@ class TaskRecord(TrackedCoroutine):
         self.cancel_reason: TaskStatus | None = None
         self.stop = _NOT_ASKED
         self._row: TaskRow | None = None
+        # Whether its task waits on what only the outside can end: counted by the
+        # loop's `WaitWatch` (here, not in a set of its own: no bytes per task).
+        self.holds_time = False
         # Links in the registry's `ActiveList` while the task is active.
         self.older_active: TaskRecord | None = None
         self.newer_active: TaskRecord | None = None

@@ -34,6 +34,11 @@ SHUTDOWN_ROUND_SECONDS = 0.05
 EXECUTOR_CLOSE_SECONDS = 2.0
 
 
+def _stop_and_note(loop: asyncio.AbstractEventLoop, ended: list[bool]) -> None:
+    ended.append(True)
+    loop.stop()
+
+
 class _State(Enum):
     """Where the loop is in its life (asyncio's ``Runner._State``)."""
 
@@ -50,8 +55,12 @@ class LoopRunner:
 
     def __init__(self, host: HostCore) -> None:
         self._host = host
-        self.loop = FrameEventLoop(host.time)
+        self.loop = FrameEventLoop(host.time, virtual=not host.realtime,
+                                   start_clock=host.clock.start)
         self.loop.watch_owner(host)
+        if not host.realtime:
+            # Virtual frames are paced to outside work a task waits on (`pacing`).
+            self.loop.watch_waits()
         self._stepper = LoopStepper(self.loop)
         self._state = _State.RUNNING
 
@@ -77,15 +86,20 @@ class LoopRunner:
         self._stepper.wall_clock = self._host.wall_clock
         return self._stepper.step(budget_seconds, admit)
 
-    def serve(self, seconds: float) -> None:
+    def serve(self, seconds: float) -> bool:
         """Run the loop as a plain asyncio program would, for ``seconds`` of host time:
-        waiting in the selector, woken by I/O and timers as they come due."""
+        waiting in the selector, woken by I/O and timers as they come due. False when
+        something else stopped it first (``loop.stop()`` from a task or a callback):
+        as in asyncio, a stopped loop does not run again until someone runs it, here
+        the next frame."""
         loop = self.loop
-        stop = loop.call_at(loop.time() + seconds, loop.stop)
+        ended: list[bool] = []
+        stop = loop.call_at(loop.time() + seconds, _stop_and_note, loop, ended)
         try:
-            loop.run_forever()
+            loop.run_for_host()
         finally:
             stop.cancel()
+        return bool(ended)
 
     def close(self, tasks: Iterable[asyncio.Task[Any] | None],
               settle: Callable[[], object]) -> None:
@@ -104,6 +118,15 @@ class LoopRunner:
             return
         self._state = _State.CLOSING
         raised: list[BaseException] = []
+        if self.loop.is_closed():
+            # Someone closed the loop itself (a plain asyncio program does, after
+            # ``run_until_complete``): nothing can run on it any more; only what
+            # the component still owes (callbacks) is settled.
+            try:
+                settle()
+            finally:
+                self._state = _State.CLOSED
+            return
         try:
             self._cancel_all(tasks, raised)
             try:

@@ -67,8 +67,10 @@ class LoopStepper:
         self._admit = admit
         loop = self._loop
         self._driver = loop.call_soon(self._drive)
+        # The host's loop runs for a frame as the host runs it (`run_for_host`).
+        run = getattr(loop, "run_for_host", loop.run_forever)
         try:
-            loop.run_forever()
+            run()
         finally:
             # An exception out of the loop (a task raising KeyboardInterrupt) leaves
             # the driver queued; cancelled, it cannot run beside the next frame's.

@@ -130,6 +130,7 @@ def _tracked_idle(n: int, measure: Callable[[], float]) -> float:
 
 def _raw_idle(n: int, measure: Callable[[], float]) -> float:
     loop = asyncio.new_event_loop()
+    loop.set_debug(False)  # as a program runs (-X dev would start it in debug mode)
     try:
         gate, idle = _idle_factory(loop)
         gc.collect()

@@ -11,7 +11,7 @@ open) is a list of events. The run becomes, in one process:
 - a ``gc`` track: every collection of the cyclic garbage collector;
 - ``tasks`` lanes: one complete event per task that ended, from its submission to
   its ending, named by its description. Task lifetimes overlap, and events on one
-  track must nest, so each ending task takes the first lane that is free since the
+  track must nest, so each ending task takes a lane that has been free since the
   task's submission (lanes are reused; their number is the run's peak concurrency);
 - flow events (``ph: "s"``/``"f"``) from a parent task to each task its code
   submitted: the lineage arrows.
@@ -23,13 +23,14 @@ writes Perfetto's protobuf format and reads traces through a downloaded
 of an application's own events.
 
 Events are streamed to the file as they become known, so memory stays bounded over
-a long run: what is kept is one entry per active task, one float per lane, and the
+a long run: what is kept is one entry per active task, one heap entry per lane, and the
 lane of a finished parent while some child of it has not ended yet. Timestamps are
 microseconds of the host's ``wall_clock`` since the writer was made.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
     from host.assemble import Host
 
 __all__ = ["TraceWriter"]
+
+#: A str as a JSON string literal (the json module's C encoder).
+_string: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 PID = 1
 TID_FRAMES = 1
@@ -78,7 +82,8 @@ class TraceWriter:
                         "args": {"sort_index": tid}})
         # task id -> (submitted us, parent id): the active tasks.
         self._open: dict[int, tuple[float, int | None]] = {}
-        self._lanes: list[float] = []  # per lane: when its last event ended (us)
+        self._free: list[tuple[float, int]] = []  # (when its last event ended, lane)
+        self._lane_count = 0
         # Parents with a child not ended yet: how many, and the parent's lane once it ended.
         self._children_open: dict[int, int] = {}
         self._parent_lane: dict[int, int] = {}
@@ -109,14 +114,14 @@ class TraceWriter:
         end = self._now_us()
         submitted, parent = self._open.pop(row.task_id, (end, row.parent_id))
         lane = self._lane_for(submitted, end)
-        args: dict[str, Any] = {"task_id": row.task_id, "status": row.status.value}
+        args = f'"task_id":{row.task_id},"status":"{row.status.value}"'
         if parent is not None:
-            args["parent_id"] = parent
+            args += f',"parent_id":{parent}'
         if row.error is not None:
-            args["error"] = row.error
-        self._emit({"ph": "X", "name": row.description, "cat": "task", "ts": submitted,
-                    "dur": max(0.0, end - submitted), "pid": PID, "tid": TID_LANES + lane,
-                    "args": args})
+            args += f',"error":{_string(row.error)}'
+        self._write(f'{{"ph":"X","name":{_string(row.description)},"cat":"task",'
+                    f'"ts":{submitted:.3f},"dur":{max(0.0, end - submitted):.3f},'
+                    f'"pid":{PID},"tid":{TID_LANES + lane},"args":{{{args}}}}}')
         # Lineage: this task as a parent (children that ended first wait for it) ...
         task_id = row.task_id
         if task_id in self._children_open:
@@ -144,15 +149,18 @@ class TraceWriter:
             self._children_open[parent] = left
 
     def _lane_for(self, start: float, end: float) -> int:
-        """The first lane free since ``start``. Tasks are placed as they end, so a
-        lane's events end in order and one placed after ``start`` cannot overlap."""
-        lanes = self._lanes
-        for index, busy_until in enumerate(lanes):
-            if busy_until <= start:
-                lanes[index] = end
-                return index
-        lanes.append(end)
-        lane = len(lanes) - 1
+        """A lane free since ``start``: the one that fell free first, if it is, else a
+        new one. Tasks are placed as they end, so a lane's events end in order and
+        one placed after ``start`` cannot overlap (a heap: a burst of 100k tasks
+        makes as many lanes, and a scan of them per task would be quadratic)."""
+        free = self._free
+        if free and free[0][0] <= start:
+            lane = free[0][1]
+            heapq.heapreplace(free, (end, lane))
+            return lane
+        lane = self._lane_count
+        self._lane_count += 1
+        heapq.heappush(free, (end, lane))
         self._meta("thread_name", TID_LANES + lane, f"tasks {lane + 1}")
         return lane
 
@@ -167,16 +175,15 @@ class TraceWriter:
     def _on_frame(self, span: FrameSpan) -> None:
         if self._collections:
             self._write_collections()
-        event: dict[str, Any] = {
-            "ph": "X", "name": f"frame {span.frame}", "cat": "frame",
-            "ts": (span.started - self._origin) * 1e6, "dur": span.duration * 1e6,
-            "pid": PID, "tid": TID_FRAMES}
         report = span.late
+        args = ""
         if report is not None:
-            event["args"] = {"late": True, "duration_ms": round(report.duration * 1000, 3),
-                             "top": [[e.kind, e.name, round(e.seconds * 1000, 3)]
-                                     for e in report.top]}
-        self._emit(event)
+            top = json.dumps([[e.kind, e.name, round(e.seconds * 1000, 3)] for e in report.top])
+            args = (f',"args":{{"late":true,"duration_ms":{report.duration * 1000:.3f},'
+                    f'"top":{top}}}')
+        self._write(f'{{"ph":"X","name":"frame {span.frame}","cat":"frame",'
+                    f'"ts":{(span.started - self._origin) * 1e6:.3f},'
+                    f'"dur":{span.duration * 1e6:.3f},"pid":{PID},"tid":{TID_FRAMES}{args}}}')
 
     def _on_collection(self, started: float, ended: float, generation: int) -> None:
         # Inside the collector's callback: kept, and written at the frame's end.
@@ -192,16 +199,22 @@ class TraceWriter:
     def _on_cost(self, entry: BlameEntry, ended: float) -> None:
         if entry.kind not in ("task", "callback"):
             return  # frames, hooks and collections have tracks of their own
-        self._emit({"ph": "X", "name": entry.name,
-                    "cat": "step" if entry.kind == "task" else entry.kind,
-                    "ts": (ended - entry.seconds - self._origin) * 1e6,
-                    "dur": entry.seconds * 1e6, "pid": PID, "tid": TID_THREAD})
+        category = "step" if entry.kind == "task" else entry.kind
+        self._write(f'{{"ph":"X","name":{_string(entry.name)},"cat":"{category}",'
+                    f'"ts":{(ended - entry.seconds - self._origin) * 1e6:.3f},'
+                    f'"dur":{entry.seconds * 1e6:.3f},"pid":{PID},"tid":{TID_THREAD}}}')
 
     # -- output ---------------------------------------------------------------------
     def _meta(self, what: str, tid: int, name: str) -> None:
         self._emit({"ph": "M", "name": what, "pid": PID, "tid": tid, "args": {"name": name}})
 
     def _emit(self, event: dict[str, Any]) -> None:
+        self._write(json.dumps(event, separators=(",", ":")))
+
+    def _write(self, text: str) -> None:
+        """One event's JSON text. The two written once per task (its slice and its
+        callback's) are formatted directly, their strings escaped by the json
+        module's C encoder: ``json.dumps`` of a dict was most of a traced task's cost."""
         out = self._out
         if out is None:
             return
@@ -209,7 +222,7 @@ class TraceWriter:
             self._first = False
         else:
             out.write(",\n")
-        out.write(json.dumps(event, separators=(",", ":")))
+        out.write(text)
         self.events += 1
 
     @property

@@ -93,6 +93,15 @@ class FrameClock:
         due = self._anchor_time + (self.frame + 1 - self._anchor_frame) * self.period
         return due - self._time()
 
+    def start(self) -> None:
+        """Start realtime time now if no frame has started it yet: `now` reads 0.0
+        until then, and an asyncio loop driven directly before the first frame
+        (``run_until_complete`` on the host's loop) would wait on a clock that stands
+        still. The first frame then starts on its own schedule, not late."""
+        if self.realtime and self._origin is None:
+            self._origin = self._anchor_time = self._time()
+            self._anchor_frame = self.frame + 1
+
     def resume(self) -> None:
         """Re-anchor realtime pacing so an idle gap between runs is not counted late."""
         if self._origin is not None:

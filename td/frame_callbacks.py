@@ -57,8 +57,14 @@ class FrameCallbacks:
         return False
 
     def new_waiter(self) -> asyncio.Future[int]:
-        """A future of the running loop that resolves with the next frame's number."""
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        """A future of the running loop that resolves with the next frame's number.
+
+        Made by the loop's ``create_frame_future`` when it has one (the host's loop):
+        a task waiting for a frame waits on nothing outside the loop, so a frame
+        poller never holds virtual time."""
+        loop = asyncio.get_running_loop()
+        make = getattr(loop, "create_frame_future", loop.create_future)
+        future: asyncio.Future[int] = make()
         self._waiters.append(future)
         return future
 

@@ -22,6 +22,7 @@ per frame. `window()` is the one read, made by a view when it draws.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["Timeline", "TimelineBar", "TimelineBucket", "TimelineWindow"]
 
 _T = TypeVar("_T")
+#: Spans considered per bar shown (the newest), so a parent is found for its children.
+_CANDIDATES = 4
 
 #: Ended tasks kept as spans (the newest); older ones are summarised.
 KEEP_TASKS = 2_000
@@ -259,6 +262,10 @@ class Timeline:
         # never goes back: read from the newest until one ended before the window.
         spans = _newest(self._ended, t0, t1, lambda s: s.end or s.start, lambda s: s.start)
         spans += [s for s in self._active.values() if s.start <= t1]
+        if len(spans) > rows * _CANDIDATES:
+            # Only the newest can be shown: a few times the rows, so that the parents
+            # of the newest are among them (heapq: no sort of thousands of spans).
+            spans = heapq.nlargest(rows * _CANDIDATES, spans, key=_start_key)
         bars = _tree(spans)[-rows:] if rows else []
         frames = tuple(_newest(self._frames, t0, t1, float, float))
         late = tuple(_newest(self._late, t0, t1, float, float))
@@ -270,6 +277,10 @@ class Timeline:
             for key, b in sorted(self._buckets.items())
             if (key + 1) * width >= t0 and key * width <= t1)
         return TimelineWindow(t0, t1, tuple(bars), frames, late, buckets, self._detail_since)
+
+
+def _start_key(span: _Span) -> tuple[float, int]:
+    return span.start, span.task_id
 
 
 def _newest(items: deque[_T], t0: float, t1: float, ended: Callable[[_T], float],
@@ -290,7 +301,7 @@ def _newest(items: deque[_T], t0: float, t1: float, ended: Callable[[_T], float]
 def _tree(spans: list[_Span]) -> list[TimelineBar]:
     """The spans as bars, oldest root first, each followed by its children (depth
     first) when they are among ``spans``; a child whose parent is not is a root."""
-    spans.sort(key=lambda s: (s.start, s.task_id))
+    spans.sort(key=_start_key)
     present = {s.task_id for s in spans}
     children: dict[int, list[_Span]] = {}
     roots: list[_Span] = []

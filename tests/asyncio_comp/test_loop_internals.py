@@ -10,6 +10,7 @@ import asyncio
 import collections
 import contextlib
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -187,59 +188,72 @@ def test_the_set_loop_reader_sees_set_event_loop_without_creating_a_loop() -> No
         loop.close()
 
 
-# -- what pacing to outside work reads (asyncio_comp/pacing.py) ----------------------
-def test_a_selector_key_holds_the_reader_and_writer_handles() -> None:
+# -- what pacing to outside work reads (WaitWatch, reachable_from_outside) ----------
+def test_call_soon_sees_each_task_step_and_wake_up_bound_to_the_task() -> None:
+    """A C task schedules its steps (a ``TaskStepMethWrapper``) and its wake-ups (its
+    bound ``task_wakeup``) through ``loop.call_soon``, each bound to the task
+    (``__self__``)."""
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        watch = loop.watch_waits()
+        future = loop.create_future()
+
+        async def wait() -> None:
+            await future
+
+        task = loop.create_task(wait())
+        assert set(watch.stepped) == {task}
+        loop.run_until_complete(asyncio.sleep(0))
+        watch.stepped.clear()
+        future.set_result(None)
+        assert set(watch.stepped) == {task}
+        loop.run_until_complete(task)
+    finally:
+        loop.close()
+
+
+def test_a_task_exposes_the_future_it_waits_on_and_gather_its_children() -> None:
+    from asyncio_comp._loop_internals import _GATHERING, _sleeping
+
+    loop = FrameEventLoop(lambda: 0.0)
+    try:
+        future = loop.create_future()
+        sleeper = loop.create_task(asyncio.sleep(10))
+        waiter = loop.create_task(asyncio.wait_for(future, None))
+
+        async def gathered() -> None:
+            await asyncio.gather(sleeper, future)
+
+        gatherer = loop.create_task(gathered())
+        loop.run_until_complete(asyncio.sleep(0))
+        assert isinstance(sleeper._fut_waiter, asyncio.Future)  # type: ignore[attr-defined]
+        assert _sleeping(sleeper) and not _sleeping(waiter)
+        outer = gatherer._fut_waiter  # type: ignore[attr-defined]
+        assert isinstance(outer, _GATHERING)
+        assert outer._children == [sleeper, future]  # type: ignore[attr-defined]
+        for task in (sleeper, waiter, gatherer):
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(sleeper, waiter, gatherer,
+                                               return_exceptions=True))
+    finally:
+        loop.close()
+
+
+def test_the_selector_keys_and_signal_handlers_have_a_length() -> None:
+    """What `reachable_from_outside` reads: the selector's key dict (the self-pipe
+    included) and the loop's dict of signal handlers."""
     loop = FrameEventLoop(lambda: 0.0)
     ours, theirs = socket.socketpair()
     try:
-        assert loop.sockets_in_flight() is False  # only the self-pipe is watched
-        loop.add_writer(ours.fileno(), lambda: None)
-        reader, writer = loop._selector.get_key(ours.fileno()).data  # type: ignore[attr-defined]
-        assert reader is None and isinstance(writer, asyncio.Handle)
-        assert loop.sockets_in_flight()  # a writer: a send or connect in flight
-        loop.remove_writer(ours.fileno())
-        assert not loop.sockets_in_flight()
+        assert len(loop._watched) == 1  # type: ignore[attr-defined]
+        assert loop._signal_handlers == {}  # type: ignore[attr-defined]
+        loop.add_reader(ours.fileno(), lambda: None)
+        assert len(loop._watched) == 2  # type: ignore[attr-defined]
+        assert loop.reachable_from_outside()
+        loop.remove_reader(ours.fileno())
     finally:
         ours.close()
         theirs.close()
-        loop.close()
-
-
-def test_a_task_exposes_the_future_it_waits_on_and_sleep_uses_a_plain_timer() -> None:
-    from asyncio import futures
-
-    loop = FrameEventLoop(lambda: 0.0)
-    try:
-        task = loop.create_task(asyncio.sleep(10))
-        loop.call_soon(loop.stop)
-        loop.run_forever()
-        waiter = task._fut_waiter  # type: ignore[attr-defined]
-        assert isinstance(waiter, asyncio.Future)
-        (timer,) = loop._scheduled  # type: ignore[attr-defined]
-        assert timer._callback is futures._set_result_unless_cancelled  # type: ignore[attr-defined]
-        assert timer._args[0] is waiter
-        assert not loop._a_task_waits_on_a_future()  # a sleep is not outside work
-        task.cancel()
-        loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
-    finally:
-        loop.close()
-
-
-def test_stream_readers_expose_their_pending_read() -> None:
-    """An asyncio stream is in flight while its reader has a pending read."""
-    loop = FrameEventLoop(lambda: 0.0)
-    try:
-        reader = asyncio.StreamReader(loop=loop)
-        protocol = asyncio.StreamReaderProtocol(reader, loop=loop)
-        assert protocol._stream_reader is reader  # type: ignore[attr-defined]
-        assert reader._waiter is None  # type: ignore[attr-defined]
-        read = loop.create_task(reader.read(10))
-        loop.call_soon(loop.stop)
-        loop.run_forever()
-        assert isinstance(reader._waiter, asyncio.Future)  # type: ignore[attr-defined]
-        read.cancel()
-        loop.run_until_complete(asyncio.gather(read, return_exceptions=True))
-    finally:
         loop.close()
 
 
@@ -327,6 +341,7 @@ def _slots(handle: asyncio.Handle) -> dict[str, object]:
 def test_call_soon_builds_the_handle_asyncio_would() -> None:
     """Every slot `Handle.__init__` sets is set, to the value it would have."""
     loop = FrameEventLoop(lambda: 0.0)
+    loop.set_debug(False)  # the fast path (debug mode, as -X dev sets, takes asyncio's)
     try:
         import contextvars
 
@@ -429,6 +444,8 @@ def test_new_native_check_agrees_with_coroutine_closed_in_every_state() -> None:
 def test_get_debug_reads_the_flag_set_debug_sets() -> None:
     loop = FrameEventLoop(lambda: 0.0)
     try:
+        assert loop.get_debug() is sys.flags.dev_mode  # -X dev starts loops in debug mode
+        loop.set_debug(False)
         assert loop.get_debug() is False
         loop.set_debug(True)
         assert loop.get_debug() is True

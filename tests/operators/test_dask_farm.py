@@ -10,6 +10,7 @@ between them and a bound on how many.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import signal
@@ -279,6 +280,18 @@ def test_connects_to_a_scheduler_by_address(remote_farm):
     task = host.tasks.Run(farm.map(square, range(50)))
     finish(host, task)
     assert host.tasks.GetTaskResult(task) == [x * x for x in range(50)]
+
+
+def test_an_idle_farm_does_not_pace_a_sleeping_task(remote_farm):
+    """The client's report reader waits on the scheduler's socket forever, but it is
+    background work (the task that connected has ended): only the poller's round
+    trips, four per host second, are paced, not every frame (120 of 120 once)."""
+    host, _ = remote_farm
+    before = host.tasks.paced_frames
+    task = host.tasks.Run(asyncio.sleep(2.0))
+    finish(host, task)
+    assert_task_status(host, task, "completed")
+    assert host.tasks.paced_frames - before < 40
 
 
 def test_a_big_map_is_handed_to_the_client_one_chunk_per_frame(remote_farm):

@@ -60,3 +60,28 @@ def test_serve_between_frames_rejects_what_it_cannot_call() -> None:
             TypeError, match=r"serve_between_frames\(\) expected a callable taking seconds "
                              r"or None, got 5"):
         host.serve_between_frames(5)  # type: ignore[arg-type]
+
+
+def test_a_served_wait_stops_serving_short_of_the_frame_and_never_ends_early() -> None:
+    """The selector's timeout is whole milliseconds: serving stops `SERVE_MARGIN`
+    before the frame is due, and the rest is slept and spun, so the wait ends on
+    time. (Only a lower bound on real time is asserted: load can only add to it.)"""
+    import contextlib
+    import time
+
+    from td.frame_wait import SERVE_MARGIN, FrameWait
+
+    served: list[float] = []
+
+    def serve(seconds: float) -> bool:
+        served.append(seconds)
+        time.sleep(seconds)
+        return True
+
+    wait = FrameWait(time.sleep, contextlib.nullcontext)
+    wait.set(serve)
+    started = time.perf_counter()
+    wait(0.05)
+    assert time.perf_counter() - started >= 0.05
+    assert served and served[0] <= 0.05 - SERVE_MARGIN
+    assert all(0 < s <= 0.05 - SERVE_MARGIN for s in served)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from host.views.timeline import Timeline, TimelineWindow
 from host.views.window.canvas import Canvas, Span
 from host.views.window.colors import STATUS_COLORS, UI
@@ -33,6 +35,12 @@ LABEL_CHARS = 24
 MAX_TICKS = 600
 TICK_H = 4
 LATE_H = 12
+#: Redraws a second at most (the axis moves a few pixels a second; every frame
+#: would move every tick and redraw the whole pane for nothing one can see).
+UPDATES_PER_SECOND = 10
+#: Summarised buckets and late marks drawn at most.
+MAX_BUCKETS_SHOWN = 256
+MAX_LATE = 64
 #: Seconds one notch of the wheel scrolls, as a share of the seconds shown.
 SCROLL_SHARE = 0.25
 #: The share of the table's box the pane takes, and its fewest task rows.
@@ -67,6 +75,7 @@ class TimelinePane:
         self._title: Span | None = None
         self._bars = self._ticks = self._late = self._buckets = 0
         self._last: TimelineWindow | None = None
+        self._last_frame = -(10**9)
 
     def close(self) -> None:
         self.model.close()
@@ -90,18 +99,24 @@ class TimelinePane:
         c.rect(*self._plot.xywh, UI.graph_bg)
         self._rows = max(1, int(self._plot.h // lh))
         rects = c.rects
-        self._buckets = rects.add_many(256, UI.scroll_thumb)
+        self._buckets = rects.add_many(MAX_BUCKETS_SHOWN, UI.scroll_thumb)
         self._bars = rects.add_many(self._rows, UI.accent)
         self._ticks = rects.add_many(MAX_TICKS, UI.graph_budget)
-        self._late = rects.add_many(64, UI.graph_late)
+        self._late = rects.add_many(MAX_LATE, UI.graph_late)
         self._labels = [c.span(box.x + 6, self._plot.top - (i + 1) * lh - c.atlas.descent,
                                LABEL_CHARS, UI.text) for i in range(self._rows)]
 
     def update(self) -> None:
-        """Move the bars, ticks and marks to this frame's view of the run."""
+        """Move the bars, ticks and marks to this frame's view of the run, at most
+        `UPDATES_PER_SECOND` times a second of host time (at once after a scroll)."""
         if self.box is None:
             return
-        end = max(0.0, self.host.seconds - self.back)
+        host = self.host
+        every = max(1, round(host.fps / UPDATES_PER_SECOND))
+        if self._last is not None and host.frame - self._last_frame < every:
+            return
+        self._last_frame = host.frame
+        end = max(0.0, host.seconds - self.back)
         view = self.model.window(self.seconds, end=end, rows=self._rows)
         if view == self._last:
             return
@@ -114,53 +129,58 @@ class TimelinePane:
 
     def _draw(self, view: TimelineWindow) -> None:
         c = self.canvas
-        rects = c.rects
         plot = self._plot
         lh = c.line_height
         live = "now" if self.back == 0 else f"{self.back:.1f} s back (wheel to scroll)"
         assert self._title is not None
         self._title.set(f"Timeline · {view.start:.1f}-{view.end:.1f} s · {live}")
+        scale = plot.w / (view.end - view.start)
+        bars = np.zeros((self._rows, 4), np.float32)
+        colors = np.empty((self._rows, 4), np.uint8)
+        colors[:] = UI.accent
         for i in range(self._rows):
             if i < len(view.bars):
                 bar = view.bars[i]
                 top = plot.top - i * lh
-                x0 = max(plot.x, self._x(view, bar.start))
-                x1 = min(plot.right, self._x(view, bar.end if bar.end is not None else view.end))
-                rects.set(self._bars + i, x0, top - lh + 2, max(1.0, x1 - x0), lh - 4,
-                          STATUS_COLORS[bar.status])
-                label = f"{'  ' * bar.depth}#{bar.task_id} {bar.description}"
-                self._labels[i].set(label, STATUS_COLORS[bar.status])
+                x0 = max(plot.x, plot.x + (bar.start - view.start) * scale)
+                end = bar.end if bar.end is not None else view.end
+                x1 = min(plot.right, plot.x + (end - view.start) * scale)
+                bars[i] = (x0, top - lh + 2, max(1.0, x1 - x0), lh - 4)
+                colors[i] = STATUS_COLORS[bar.status]
+                self._labels[i].set(f"{'  ' * bar.depth}#{bar.task_id} {bar.description}",
+                                    STATUS_COLORS[bar.status])
             else:
-                rects.set(self._bars + i, 0, 0, 0, 0)
                 self._labels[i].set("")
-        ticks = view.frames
+        rects = c.rects
+        rects.set_many(self._bars, bars, colors)
+        ticks = np.asarray(view.frames, np.float64)
         stride = max(1, -(-len(ticks) // MAX_TICKS))
-        shown = ticks[::stride]
-        for i in range(MAX_TICKS):
-            if i < len(shown):
-                rects.set(self._ticks + i, self._x(view, shown[i]), plot.y - TICK_H - 2, 1,
-                          TICK_H)
-            else:
-                rects.set(self._ticks + i, 0, 0, 0, 0)
-        late = view.late[-64:]
-        for i in range(64):
-            if i < len(late):
-                rects.set(self._late + i, self._x(view, late[i]) - 1, plot.y - LATE_H - 2, 2,
-                          LATE_H)
-            else:
-                rects.set(self._late + i, 0, 0, 0, 0)
+        rects.set_many(self._ticks, self._marks(plot.x + (ticks[::stride] - view.start) * scale,
+                                                MAX_TICKS, 1, plot.y - TICK_H - 2, TICK_H))
+        late = np.asarray(view.late[-MAX_LATE:], np.float64)
+        rects.set_many(self._late, self._marks(plot.x + (late - view.start) * scale - 1,
+                                               MAX_LATE, 2, plot.y - LATE_H - 2, LATE_H))
         # Summarised history: only where the detail is gone.
-        buckets = [b for b in view.buckets if b.start < view.detail_since][-256:]
+        buckets = [b for b in view.buckets if b.start < view.detail_since][-MAX_BUCKETS_SHOWN:]
         most = max((b.tasks for b in buckets), default=0)
-        for i in range(256):
-            if i < len(buckets) and most:
-                b = buckets[i]
-                x0 = max(plot.x, self._x(view, b.start))
-                x1 = min(plot.right, self._x(view, min(b.end, view.detail_since)))
-                h = max(1.0, plot.h * b.tasks / most / 2)
-                rects.set(self._buckets + i, x0, plot.y, max(0.0, x1 - x0), h)
-            else:
-                rects.set(self._buckets + i, 0, 0, 0, 0)
+        geom = np.zeros((MAX_BUCKETS_SHOWN, 4), np.float32)
+        for i, b in enumerate(buckets if most else ()):
+            x0 = max(plot.x, plot.x + (b.start - view.start) * scale)
+            x1 = min(plot.right, plot.x + (min(b.end, view.detail_since) - view.start) * scale)
+            geom[i] = (x0, plot.y, max(0.0, x1 - x0), max(1.0, plot.h * b.tasks / most / 2))
+        rects.set_many(self._buckets, geom)
+
+    @staticmethod
+    def _marks(xs: np.ndarray, slots: int, w: float, y: float, h: float) -> np.ndarray:
+        """``slots`` rectangles: one ``w`` x ``h`` at each of ``xs`` (at height ``y``),
+        the rest hidden."""
+        geom = np.zeros((slots, 4), np.float32)
+        n = min(len(xs), slots)
+        geom[:n, 0] = xs[:n]
+        geom[:n, 1] = y
+        geom[:n, 2] = w
+        geom[:n, 3] = h
+        return geom
 
     def on_mouse_scroll(self, x: float, y: float, scroll_y: float) -> bool:
         """Scroll back (wheel up) or forward in time; True if over the pane."""

@@ -1,0 +1,90 @@
+"""How close to its schedule each realtime frame starts, beside pyglet's clock.
+
+Run by hand: ``python bench/frame_start.py [SECONDS] [FPS]`` (5 s at 60 fps by
+default). Three runs of the same length, one after the other in this process:
+
+* an idle realtime ``Host`` (TDAsyncIO serving its loop between frames); a frame's
+  start is when its ``on_frame_start`` callback runs;
+* the same host with nothing serving between frames (``Active`` off: plain sleep);
+* pyglet's ``clock.schedule_interval(fn, 1 / fps)`` driven the way
+  ``pyglet.app.run()`` drives it on X11 (``EventLoop.idle()`` then a ``select`` on
+  the event devices with the clock's sleep time), with no window: a start is when
+  ``fn`` runs.
+
+For each, the error of every start against the ideal schedule (the first start plus
+``k / fps``): median, 99th percentile and worst, and the mean period against
+``1 / fps``. The goal (issue 25): p99 at most 0.3 ms with the mean period exact.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import statistics
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from host import Host
+
+
+def _summary(starts: list[float], period: float) -> tuple[float, float, float, float]:
+    """(median, p99, worst) absolute start error in ms, and the mean period's error
+    in percent of ``period``."""
+    first = starts[0]
+    errors = sorted(abs(t - (first + k * period)) * 1e3 for k, t in enumerate(starts))
+    mean_period = (starts[-1] - first) / (len(starts) - 1)
+    return (statistics.median(errors), errors[int(len(errors) * 0.99) - 1], errors[-1],
+            (mean_period - period) / period * 100)
+
+
+def host_starts(seconds: float, fps: float, serve: bool = True) -> list[float]:
+    starts: list[float] = []
+    with Host(fps=fps, realtime=True) as host:
+        if not serve:
+            host.asyncio_comp.par.Active = False
+        host.on_frame_start(lambda _host: starts.append(time.perf_counter()))
+        host.run(frames=int(seconds * fps) + 1)
+    return starts[1:]  # the first frame starts the schedule (it is never late)
+
+
+def pyglet_starts(seconds: float, fps: float) -> list[float]:
+    from pyglet import clock
+
+    starts: list[float] = []
+    frames = int(seconds * fps)
+    pyglet_clock = clock.Clock()
+    pyglet_clock.schedule_interval(lambda _dt: starts.append(time.perf_counter()), 1 / fps)
+    device, other = os.pipe()  # what select waits on: X11's connection, never ready here
+    try:
+        while len(starts) < frames + 1:
+            dt = pyglet_clock.update_time()  # EventLoop.idle()
+            pyglet_clock.call_scheduled_functions(dt)
+            timeout = pyglet_clock.get_sleep_time(True)
+            select.select([device], (), (), timeout)  # XlibEventLoop.step(timeout)
+    finally:
+        os.close(device)
+        os.close(other)
+    return starts[1:]
+
+
+def main(argv: list[str]) -> None:
+    seconds = float(argv[0]) if argv else 5.0
+    fps = float(argv[1]) if len(argv) > 1 else 60.0
+    period = 1 / fps
+    print(f"| {seconds:g} s at {fps:g} fps | median ms | p99 ms | worst ms | mean period |")
+    print("|---|---:|---:|---:|---:|")
+    for label, starts in (
+            ("framehost Host, loop served between frames", host_starts(seconds, fps)),
+            ("framehost Host, Active off (sleep)", host_starts(seconds, fps, serve=False)),
+            ("pyglet clock.schedule_interval", pyglet_starts(seconds, fps))):
+        median, p99, worst, drift = _summary(starts, period)
+        print(f"| {label} | {median:.3f} | {p99:.3f} | {worst:.3f} | {drift:+.2f}% |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
