@@ -12,6 +12,8 @@ from asyncio_comp.records import TaskOutcome as TaskOutcome
 from asyncio_comp.records import TaskRow as TaskRow
 from asyncio_comp.status import InvalidTransition as InvalidTransition
 from asyncio_comp.status import TaskStatus as TaskStatus
+from asyncio_comp.threads import cancel_requested as cancel_requested
+from asyncio_comp.threads import to_thread as to_thread
 from asyncio_comp.worker.comp import SerialWorkerCOMP as SerialWorkerCOMP
 from asyncio_comp.worker.comp import create_worker as create_worker
 from asyncio_comp.worker.comp import find_workers as find_workers
@@ -43,6 +45,7 @@ __all__ = [
     "WorkerTask",
     "WorkerTaskCancelled",
     "WorkerTaskRow",
+    "cancel_requested",
     "create_worker",
     "current_task",
     "current_task_id",
@@ -50,4 +53,5 @@ __all__ = [
     "find_workers",
     "outside_work",
     "report_progress",
+    "to_thread",
 ]

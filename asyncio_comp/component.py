@@ -70,6 +70,7 @@ class TDAsyncIO(BaseCOMP):
         host.on_frame_start(self._current_loop.claim)
         host.on_cook(self.manager.cook, owner=self)
         host.on_close(self.manager.close, owner=self)
+        host.on_destroy(self.manager.operators_destroyed)
 
     def onPulse(self, par: Par) -> None:
         action = {
@@ -84,6 +85,7 @@ class TDAsyncIO(BaseCOMP):
         self.manager.apply_parameter(par.name, par.eval())
 
     def onDestroy(self) -> None:
+        self.host.remove_destroy_listener(self.manager.operators_destroyed)
         self.manager.close()
         self.host.remove_callback(self._current_loop.claim)
         self._current_loop.release()

@@ -16,8 +16,10 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from asyncio_comp.ownership import bound_to, owner_context
 from asyncio_comp.records import TaskRecord
 from asyncio_comp.status import StopState, TaskStatus
+from td.current import call_as
 
 if TYPE_CHECKING:
     from asyncio_comp.blocking import BlockingWatch
@@ -124,7 +126,16 @@ class TaskLifecycle:
 
     def admit(self) -> int:
         """Start up to `ADMIT_CHUNK` pending tasks on the loop (`ADMIT_CHUNK_VIRTUAL`
-        in non-realtime mode); how many started."""
+        in non-realtime mode); how many started.
+
+        Each task runs as the code of the operator that owns it (ownership.py), so
+        what it submits is owned alike: an unowned one in a context where no operator
+        is current (admission runs in the manager's cook, which is TDAsyncIO's
+        code), an owned one in a context naming its owner.
+        """
+        return call_as(None, self._admit)
+
+    def _admit(self) -> int:
         admission = self.admission
         loop = self._loop
         registry = self._registry
@@ -145,9 +156,10 @@ class TaskLifecycle:
                 # record holds already: a name of its own would be one more string per
                 # task, and the task's repr names its record, id included.
                 name = rec.description
+                context = None if rec.op_owner is None else owner_context(rec.op_owner)
                 task: asyncio.Task[Any] = (
-                    loop.create_task(rec, name=name) if factory is not None
-                    else new_task(rec, loop=loop, name=name))
+                    loop.create_task(rec, name=name, context=context) if factory is not None
+                    else new_task(rec, loop=loop, name=name, context=context))
                 rec.transition(_RUNNING)
                 rec.task = task
                 waiting.discard(rec.coro)  # the task owns it now
@@ -288,8 +300,23 @@ class TaskLifecycle:
         self._ended.append(rec)
         self._registry.moved(rec, was)
 
+    def drop_callbacks_bound_to(self, doomed: list[Any]) -> None:
+        """Forget, unfired, the completion callbacks bound to operators being
+        destroyed (ownership.bound_to), of tasks still active or ended and not told."""
+        gone = {id(node) for node in doomed}
+        for rec in [*self._registry.active_records(), *self._ended]:
+            if rec.callback is not None and bound_to(rec.callback, gone):
+                rec.drop_callback()
+
     def fire_callbacks(self) -> None:
-        """Call the completion callbacks of the tasks that ended, once each."""
+        """Call the completion callbacks of the tasks that ended, once each.
+
+        A callback is the code of its task's owner, as the task was (so what it
+        submits is owned alike); one no operator owns runs as no operator's.
+        """
+        call_as(None, self._fire_callbacks)
+
+    def _fire_callbacks(self) -> None:
         # Read once: a callback per task, and the common profile filters nothing.
         filters, argument_of = self._filters_callbacks, self._callback_argument
         # Each callback is timed from the reading that ended the one before (one
@@ -312,7 +339,11 @@ class TaskLifecycle:
                     continue
                 argument = argument_of(rec)
                 try:
-                    callback(argument)
+                    owner = rec.op_owner
+                    if owner is None:
+                        callback(argument)
+                    else:
+                        call_as(owner, callback, argument)
                 except Exception as exc:
                     self.callback_errors += 1
                     self._host.report_exception(

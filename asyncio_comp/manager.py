@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.manager_views import ManagerViews
+from asyncio_comp.ownership import owned_by
 from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.profile import Profile
 from asyncio_comp.progress import submitting_task_id
@@ -39,16 +40,19 @@ from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.validation import close_given, is_new_native, validate_run
+from td.current import read_current_operator
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.table_sync import TaskTableSync
     from td.core import HostCore
+    from td.network import OP
 
 __all__ = ["AsyncIOManager"]
 
 log = logging.getLogger("framehost.asyncio")
 _get_ident = threading.get_ident
+_current_operator = read_current_operator
 
 
 class _Phase(Enum):
@@ -155,6 +159,7 @@ class AsyncIOManager(ManagerViews):
             rec = TaskRecord(registry.next_id(), coro, name, info, None, completion_callback,
                              self._now(), lifecycle)
             rec.parent_id = submitting_task_id()
+            rec.op_owner = _current_operator()
             registry.add(rec)
             lifecycle.submitted(rec)
             return rec.task_id
@@ -191,11 +196,26 @@ class AsyncIOManager(ManagerViews):
         rec = TaskRecord(registry.next_id(), coro, name, info, timeout, callback, now,
                          self._lifecycle)
         rec.parent_id = submitting_task_id()
+        rec.op_owner = _current_operator()  # a task's code runs as its owner's
         # Registered and counted together: a KeyboardInterrupt landing between two
         # tasks leaves every registered one counted.
         registry.add(rec)
         self._lifecycle.submitted(rec)
         return rec.task_id
+
+    def operators_destroyed(self, doomed: list[OP]) -> int:
+        """Cancel the active tasks owned by the operators just destroyed (the host's
+        `on_destroy`); how many were asked to stop. Pending ones end `cancelled` at
+        once, running ones as soon as they unwind (the next drain of the loop)."""
+        if self._phase is not _OPEN:
+            return 0
+        self._lifecycle.drop_callbacks_bound_to(doomed)
+        count = 0
+        for rec in owned_by(self._registry.active_records(), doomed):
+            if rec.stop is StopState.NOT_ASKED:
+                self._lifecycle.request_stop(rec, TaskStatus.CANCELLED)
+                count += 1
+        return count
 
     def CancelTask(self, task_id: int) -> bool:
         """Cancel one active task; False if it is unknown or already finished.

@@ -84,6 +84,7 @@ class TaskRecord(TrackedCoroutine):
         "info",
         "newer_active",
         "older_active",
+        "op_owner",
         "owner",
         "parent_id",
         "progress",
@@ -121,6 +122,9 @@ class TaskRecord(TrackedCoroutine):
         self.progress: float | None = None
         # The id of the tracked task whose code submitted this one (Run sets it).
         self.parent_id: int | None = None
+        # The operator whose code submitted it (Run sets it; see ownership.py): its
+        # destroy cancels the task. Not ``owner``, which is who hears the ending.
+        self.op_owner: Any = None
         # The asyncio task running the record; after the ending, kept only until
         # the completion callback has it (`release`).
         self.task: asyncio.Task[Any] | None = None
@@ -176,6 +180,16 @@ class TaskRecord(TrackedCoroutine):
         if coroutine_over:
             self.coro = None
 
+    def drop_callback(self) -> None:
+        """Forget the completion callback unfired (it is bound to an operator that
+        was destroyed), letting go of what only its outcome would have carried."""
+        if self.callback is None:
+            return
+        self.callback = None
+        if self.completed_at is not None:
+            task = self.task
+            self.release(task is None or task.done())
+
     @property
     def exception(self) -> BaseException | None:
         """What the coroutine raised: the error of a failed task, None otherwise (a
@@ -217,6 +231,7 @@ class TaskRecord(TrackedCoroutine):
             "has_result": self.result is not None,
             "info": self.info,
             "parent_id": self.parent_id,
+            "owner": None if self.op_owner is None else self.op_owner.path,
         }
 
 

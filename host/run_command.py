@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import traceback
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -28,11 +29,12 @@ from rich.console import Console
 from rich.text import Text
 
 from host.assemble import Host
-from host.cli_args import DEFAULT_BOUNDED_SECONDS, UsageError
+from host.cli_args import DEFAULT_BOUNDED_SECONDS, DEFAULT_SIZE, UsageError
 from host.interrupts import Interrupts
 from host.reload import SceneWatcher
 from host.scene_loader import Scene, SceneError, build_scene, load_scene
 from host.trace import TraceWriter
+from host.views.dat_text import DatShown, read_dat, render_dat
 from host.views.display import display_available
 from host.views.summary import (
     covered_seconds,
@@ -81,6 +83,7 @@ class RunCommand:
         self._screenshot_status = EXIT_OK
         self._watcher: SceneWatcher | None = None
         self._final = _FinalState()
+        self._shown: DatShown | str | None = None
         self._trace: TraceWriter | None = None
 
     def __call__(self) -> int:
@@ -109,7 +112,7 @@ class RunCommand:
             host = Host(fps=args.fps, realtime=not args.no_realtime,
                         profile=args.profile)
         except SceneError as exc:
-            self.say(str(exc), "red")
+            self._scene_error(exc)
             return EXIT_USAGE
         except UsageError:
             return EXIT_USAGE
@@ -132,6 +135,7 @@ class RunCommand:
                 # An off-screen window nobody sees is no view at all: use the terminal.
                 view_kind, why = "terminal", (f"{where}; using the terminal view (--window "
                                               f"would draw off-screen, unseen)")
+        off_screen = False
         if view_kind in (None, "window"):
             ok, reason = _probe_window()
             if view_kind == "window" or args.screenshot is not None:
@@ -141,6 +145,12 @@ class RunCommand:
                              f"use --terminal or --headless", "red")
                     raise UsageError(wanted)
                 view_kind = "window"
+                visible, where = display_available()
+                if not visible:
+                    # Nobody can see it or close it: it draws off-screen, and is bounded.
+                    off_screen = True
+                    why = (f"{where}: the window draws off-screen through EGL, unseen "
+                           f"({reason})")
             elif ok:
                 view_kind, why = "window", f"opening the window ({reason})"
             else:
@@ -149,10 +159,13 @@ class RunCommand:
         frames: int | None = args.frames
         seconds: float | None = args.seconds
         unbounded = frames is None and seconds is None
-        if unbounded and (view_kind == "headless"
+        if unbounded and (view_kind == "headless" or off_screen
                           or (view_kind == "terminal" and not self._out.is_terminal)):
             seconds = DEFAULT_BOUNDED_SECONDS
-            if view_kind == "terminal":
+            if off_screen:
+                why = (f"{why}; running {seconds:g} s of host time (set --frames or --seconds "
+                       f"to change that)")
+            elif view_kind == "terminal":
                 bound = (f"for {seconds:g} s of host time, since stdout is not a terminal "
                          f"(set --frames or --seconds to change that)")
                 why = f"{why}, {bound}" if why else f"running the terminal view {bound}"
@@ -179,7 +192,8 @@ class RunCommand:
                          f"{'s' if len(self._watcher.watched) != 1 else ''} for saves "
                          f"({', '.join(sorted(p.name for p in self._watcher.watched))})")
             try:
-                self._view = _open_view(view_kind, host, scene, self._out)
+                self._view = _open_view(view_kind, host, scene, self._out,
+                                        self._args.size or DEFAULT_SIZE)
             except Exception as exc:
                 self.say(f"could not open the {view_kind} view: {type(exc).__name__}: {exc}",
                          "red")
@@ -193,11 +207,18 @@ class RunCommand:
                 self._screenshot_status = _save_screenshot(self._view, self._args.screenshot,
                                                            self.say)
         except SceneError as exc:
-            self.say(str(exc), "red")
+            self._scene_error(exc)
             return EXIT_USAGE
         except KeyboardInterrupt:
             self._interrupted = True
         return None
+
+    def _scene_error(self, exc: SceneError) -> None:
+        """The one paragraph, and with --traceback the traceback of what raised."""
+        if self._args.traceback and exc.original is not None:
+            self._err.print(Text("".join(traceback.format_exception(exc.original)).rstrip()),
+                            soft_wrap=True, highlight=False)
+        self.say(str(exc), "red")
 
     def _reloaded(self, level: str, message: str) -> None:
         """A reload's one line: in the terminal view's log panel, else on stderr."""
@@ -212,6 +233,8 @@ class RunCommand:
         if self._watcher is not None:
             self._watcher.close()
         self._final = _final_state(host)
+        if self._args.show is not None and not host.closed:
+            self._shown = read_dat(host, self._args.show)
         try:
             if self._view is not None:
                 with suppress(KeyboardInterrupt):
@@ -244,6 +267,12 @@ class RunCommand:
                 final.rows, final.counts, host.stats, seconds=elapsed, fps=host.fps,
                 realtime=host.realtime, title=f"framehost · {scene.name}",
                 workers=final.workers, lifetime=final.lifetime))
+        status = self._screenshot_status
+        if isinstance(self._shown, str):
+            self.say(self._shown, "red")
+            status = EXIT_USAGE
+        elif self._shown is not None:
+            self._out.print(render_dat(self._shown))
         elif view_kind == "window" and self._stopped_early:
             self.say(f"the window was closed after {host.frame} frames; cancelled {tasks} "
                      f"and closed the loop")
@@ -251,7 +280,7 @@ class RunCommand:
         for line in worst_frame_lines(host.blame.worst()):
             self.say(line)
         self.say(summary)
-        return self._screenshot_status
+        return status
 
     def _signal_word(self) -> str:
         if self._interrupts.signum == signal.SIGTERM:
@@ -278,7 +307,8 @@ def _probe_window() -> tuple[bool, str]:
     return window_available()
 
 
-def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | None:
+def _open_view(kind: str, host: Host, scene: Scene, out: Console,
+               size: tuple[int, int]) -> _View | None:
     title = f"framehost · {scene.name}"
     if kind == "terminal":
         # A file or pipe is drawn once, at the end: no render thread is needed for it.
@@ -288,7 +318,8 @@ def _open_view(kind: str, host: Host, scene: Scene, out: Console) -> _View | Non
     if kind == "window":
         from host.views.window import WindowView
 
-        window: _View = WindowView(host, width=1280, height=720, headless=None, title=title)
+        window: _View = WindowView(host, width=size[0], height=size[1], headless=None,
+                                   title=title)
         return window
     return None
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
+import os
 import sys
+import sysconfig
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,10 +35,13 @@ from td.gc_policy import FrameGc
 
 __all__ = [
     "Scene",
+    "SceneArgument",
+    "SceneDescription",
     "SceneError",
     "SceneInfo",
     "build_scene",
     "bundled_scenes_dir",
+    "describe_scene",
     "list_scenes",
     "load_scene",
     "resolve_scene",
@@ -48,7 +53,14 @@ BUNDLED_PACKAGE = "host.scenes"
 
 
 class SceneError(Exception):
-    """A scene that cannot be found, loaded or built; the message says which and why."""
+    """A scene that cannot be found, loaded or built; the message says which and why.
+
+    ``original`` is the exception the scene's code raised, if it raised one (for
+    ``framehost run --traceback``)."""
+
+    def __init__(self, message: str, *, original: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.original = original
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,24 @@ class SceneInfo:
     name: str
     path: Path
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SceneArgument:
+    """One ``--arg`` a scene's ``build`` takes: its name and default as written."""
+
+    name: str
+    default: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SceneDescription:
+    """A bundled scene as ``framehost scenes NAME`` describes it."""
+
+    name: str
+    path: Path
+    description: str
+    arguments: tuple[SceneArgument, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +123,33 @@ def list_scenes() -> list[SceneInfo]:
             continue
         found.append(SceneInfo(path.stem, path, _first_docstring_line(path)))
     return found
+
+
+def describe_scene(spec: str) -> SceneDescription:
+    """The whole docstring of a scene (bundled name or path) and the arguments its
+    ``build(host, ...)`` takes, read from its source without running it.
+
+    Raises:
+        SceneError: as `resolve_scene`, or when the file cannot be parsed.
+    """
+    name, path, _ = resolve_scene(spec)
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+        raise SceneError(f"scene file {str(path)!r} cannot be read: {exc}.") from None
+    doc = (ast.get_docstring(tree) or "(no description)").strip()
+    arguments: list[SceneArgument] = []
+    build = next((node for node in tree.body if isinstance(node, ast.FunctionDef)
+                  and node.name == "build"), None)
+    if build is not None:
+        params = [*build.args.posonlyargs, *build.args.args]
+        defaults = [None] * (len(params) - len(build.args.defaults)) + list(build.args.defaults)
+        named = list(zip(params, defaults, strict=True))[1:]  # the first is the host
+        named += list(zip(build.args.kwonlyargs, build.args.kw_defaults, strict=True))
+        for arg, default in named:
+            arguments.append(SceneArgument(arg.arg, None if default is None
+                                           else ast.unparse(default)))
+    return SceneDescription(name, path, doc, tuple(arguments))
 
 
 def resolve_scene(spec: str) -> tuple[str, Path, bool]:
@@ -158,7 +215,7 @@ def load_scene(spec: str) -> Scene:
     except Exception as exc:
         del sys.modules[module_name]
         raise SceneError(f"scene file {str(path)!r} raised {describe_error(exc)} while loading"
-                         f"{_where(exc, path)}.") from None
+                         f"{_where(exc, path)}.", original=exc) from None
     build = getattr(module, "build", None)
     if build is None:
         raise SceneError(f"scene file {str(path)!r} defines no build(host) function; a scene "
@@ -193,7 +250,8 @@ def build_scene(scene: Scene, host: object, args: Mapping[str, Any] | None = Non
         scene.build(host, **args)
     except Exception as exc:
         raise SceneError(f"scene file {str(scene.path)!r}: build(host) raised "
-                         f"{describe_error(exc)}{_where(exc, scene.path)}.") from None
+                         f"{describe_error(exc)}{_where(exc, scene.path)}.",
+                         original=exc) from None
     # The scene's operators, parameters and modules live as long as the host: frozen
     # (Host(gc="frame")), full collections stop rescanning them; unfrozen at close.
     policy = getattr(host, "gc_policy", None)
@@ -215,7 +273,51 @@ def _first_docstring_line(path: Path) -> str:
 
 
 def _where(exc: BaseException, path: Path) -> str:
-    """`` at line 12`` for the deepest frame in the scene file, else nothing."""
+    """Where the error was raised: `` at line 12`` in the scene itself, else
+    `` at helper.py:7 (from the scene's line 12)`` for a module the scene imports.
+
+    The place is the deepest frame in code of the user's own: framehost's packages
+    and the standard library are stepped over (a ``TypeError`` raised by
+    ``create()``'s checks is reported at the scene's line that called it), but the
+    deepest frame is the answer when every frame is theirs.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
     target = str(path)
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == target]
-    return f" at line {lines[-1]}" if lines else ""
+    scene_lines = [f.lineno for f in frames if f.filename == target]
+    own = [f for f in frames if not _library(f.filename)]
+    raised = own[-1] if own else frames[-1]
+    if raised.filename == target:
+        return f" at line {raised.lineno}"
+    where = f" at {_short(raised.filename)}:{raised.lineno}"
+    if scene_lines:
+        where += f" (from the scene's line {scene_lines[-1]})"
+    return where
+
+
+_FRAMEHOST_DIRS = tuple(str(Path(__file__).resolve().parent.parent / name) + os.sep
+                        for name in ("td", "host", "asyncio_comp", "operators"))
+_LIBRARY_DIRS = tuple({str(Path(p).resolve()) + os.sep
+                       for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                       if (p := sysconfig.get_paths().get(key))})
+
+
+def _library(filename: str) -> bool:
+    """True for framehost's own code and the standard library's (and installed
+    packages'), where a scene's error is not to be looked for."""
+    if filename.startswith("<"):
+        return True
+    resolved = str(Path(filename).resolve())
+    if resolved.startswith(str(bundled_scenes_dir()) + os.sep):
+        return False  # a bundled scene is the user's code here
+    return resolved.startswith(_FRAMEHOST_DIRS) or resolved.startswith(_LIBRARY_DIRS)
+
+
+def _short(filename: str) -> str:
+    """The path relative to the working folder where that is shorter."""
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:
+        return filename
+    return relative if len(relative) < len(filename) else filename

@@ -22,12 +22,14 @@ code imports it as LOPs ships it: ``from dot_lop_utils import DotLOPUtils``.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from asyncio_comp.component import TDAsyncIO
 from asyncio_comp.records import TaskOutcome
 from asyncio_comp.validation import close_given
 from operators.lops_logger import LopsLogger
+from td.current import call_as
 from td.network import OP, BaseCOMP
 from td.params import Par
 
@@ -161,14 +163,20 @@ class DotLOPUtils:
         info: Any = None,
         timeout: float | None = None,
     ) -> int | list[int]:
-        """Submit work to TDAsyncIO; forwards to ``Run`` and returns what it returns."""
+        """Submit work to TDAsyncIO; forwards to ``Run`` and returns what it returns.
+
+        The tasks are owned by ``ownerComp`` (Run is called as its code): destroying
+        it cancels them.
+        """
         try:
             manager = self.asyncio_comp.ext.AsyncIOManager
+            owner = self._owner_operator()
         except BaseException:
             close_given(coroutines)
             raise
-        return manager.Run(coroutines, description=description, info=info,  # type: ignore[no-any-return]
-                           timeout=timeout, completion_callback=completion_callback)
+        submit = partial(manager.Run, coroutines, description=description, info=info,
+                         timeout=timeout, completion_callback=completion_callback)
+        return call_as(owner, submit)  # type: ignore[no-any-return]
 
     def _owner_operator(self) -> OP:
         if not isinstance(self, OP) and "_dot_lop_owner" not in self.__dict__:

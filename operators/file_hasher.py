@@ -123,7 +123,10 @@ class FileHasher(DotLOPUtils, BaseCOMP):
         for path in paths:
             name = path.relative_to(self._root).as_posix()
             self._rows[name] = self.files.appendRow([name, "", "", "pending"])
-            self.run_async_task(hash_file(path), description=f"sha256 {name}",
+            # The file's own name first: a cut description still tells files apart.
+            folder = path.parent.relative_to(self._root).as_posix()
+            where = "" if folder == "." else f" in {folder}/"
+            self.run_async_task(hash_file(path), description=f"{path.name}{where}",
                                 completion_callback=self._on_hashed, info=name)
         self.finished = not paths
         self._write_throughput()

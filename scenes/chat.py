@@ -4,11 +4,15 @@ The scene starts a streaming chat server on 127.0.0.1 (an ephemeral port, its ow
 thread) and a ChatClient operator at ``/chat``, then asks five questions at once:
 three stream to completion, ``essay`` is cancelled by the scene (as a user would,
 with CancelTask) once a few tokens have arrived, and ``oracle`` asks a server that
-stalls, so its task's timeout fires. Watch ``/chat/conversations`` fill in.
+stalls, so its task's timeout fires. Then a follow-up question every ``follow``
+seconds, for as long as the scene runs, so replies keep streaming. Watch
+``/chat/conversations`` fill in (select its tile in the window, or
+``--show /chat/conversations`` in the terminal).
 
 Arguments (``--arg key=value``): ``delay`` seconds between tokens (0.05),
 ``tokens`` per reply (24), ``cancel_after`` tokens before essay is cancelled (6),
-``timeout`` seconds for oracle (2.0).
+``timeout`` seconds for oracle (2.0), ``follow`` seconds between follow-up
+questions (1.5; 0 asks none).
 """
 
 from __future__ import annotations
@@ -25,10 +29,17 @@ PROMPTS = {
 }
 ESSAY = ("essay", "Write a very long essay about cancellation.")
 ORACLE = ("oracle", "What will the stalled oracle say?")
+#: Asked one after another, round and round, while the scene runs.
+FOLLOW_UPS = (
+    ("why", "Why does a frame budget matter?"),
+    ("how", "How does a task know it was cancelled?"),
+    ("when", "When does a timeout fire in virtual time?"),
+    ("what", "What is in the task table right now?"),
+)
 
 
 def build(host: Any, delay: str = "0.05", tokens: str = "24", cancel_after: str = "6",
-          timeout: str = "2.0") -> ChatClient:
+          timeout: str = "2.0", follow: str = "1.5") -> ChatClient:
     server = ChatServer()
     server.start()
     host.on_close(server.stop)
@@ -53,4 +64,18 @@ def build(host: Any, delay: str = "0.05", tokens: str = "24", cancel_after: str 
             host.remove_callback(cancel_essay)
 
     host.on_frame_end(cancel_essay)
+
+    every = float(follow)
+    if every > 0:
+        asked = [0]
+
+        def ask_more(host: Any) -> None:
+            # The first follow-up once the first replies are in, then one every `every`
+            # seconds of host time: exact frames in virtual time, any length of run.
+            if host.seconds >= every * (asked[0] + 2):
+                name, prompt = FOLLOW_UPS[asked[0] % len(FOLLOW_UPS)]
+                asked[0] += 1
+                client.Ask(f"{name}_{asked[0]}", prompt)
+
+        host.on_frame_end(ask_more)
     return client

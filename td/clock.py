@@ -5,7 +5,9 @@ that is exactly `seconds`, computed from the frame number rather than accumulate
 so a 100k-frame run has no floating-point drift. In realtime mode frames are paced
 to the injected time function against an absolute schedule (drift correction), a
 frame that starts late is counted and run, never skipped, and a frame later than a
-whole period re-anchors the schedule instead of bursting to catch up.
+whole period re-anchors the schedule instead of bursting to catch up. The frames
+whose whole period passed while the host was held up are counted as dropped: a
+200 ms block at 60 fps is one late frame and 11 dropped ones.
 
 Time comes only from the injected ``time_function``/``sleep`` (pyglet's
 ``Clock(time_function=...)`` idea), which is what lets tests drive it exactly.
@@ -38,6 +40,7 @@ class FrameClock:
         "_origin",
         "_sleep",
         "_time",
+        "dropped_frames",
         "fps",
         "frame",
         "late_frames",
@@ -59,6 +62,8 @@ class FrameClock:
         self.frame = 0
         self.seconds = 0.0
         self.late_frames = 0
+        #: Frame periods that passed with no frame started in them (realtime only).
+        self.dropped_frames = 0
         self._time = time_function
         self._sleep = sleep
         self._origin: float | None = None
@@ -127,6 +132,7 @@ class FrameClock:
         if lateness >= self.period * 0.5:
             self.late_frames += 1
         if lateness > self.period:
+            self.dropped_frames += int(lateness / self.period + 1e-9)
             self._anchor_time = now
             self._anchor_frame = next_frame
         self.frame = next_frame

@@ -112,6 +112,8 @@ class HostCore:
         self._callbacks = FrameCallbacks(self.report_exception)
         self._frame_listeners: list[FrameListener] = []
         self._hooks = HookRegistry(self.guard)
+        # Told once per op.destroy() with the operators it removed (`on_destroy`).
+        self._destroy_listeners: list[Callable[[list[OP]], object]] = []
         self._phase = HostPhase.OPEN
         self._frame_state = FrameState.BETWEEN_FRAMES
         # A request, not a state: set from any thread, read by run() between frames.
@@ -260,6 +262,35 @@ class HostCore:
         """
         self._check_hook(fn, owner, "on_close")
         return self._hooks.add_close(fn, owner)
+
+    def on_destroy(self, fn: Callable[[list[OP]], object]) -> Callable[[list[OP]], object]:
+        """Call ``fn(doomed)`` once per ``op.destroy()``, with every operator it removed
+        (the destroyed one and all below it), after their ``onDestroy`` handlers ran
+        and before they are buried: how TDAsyncIO cancels the tasks they own. Returns
+        ``fn``; `remove_destroy_listener` stops it."""
+        self.guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"on_destroy() expected a callable taking the list of destroyed "
+                            f"operators, got {fn!r}")
+        self._destroy_listeners.append(fn)
+        return fn
+
+    def remove_destroy_listener(self, fn: Callable[[list[OP]], object]) -> bool:
+        """Stop telling ``fn`` of destroyed operators; True if it was listening."""
+        self.guard.check(self)
+        if fn in self._destroy_listeners:
+            self._destroy_listeners.remove(fn)
+            return True
+        return False
+
+    def operators_destroyed(self, doomed: list[OP]) -> None:
+        """The network's one call per ``destroy()``: tell the listeners (`on_destroy`).
+        A listener that raises is reported and the others still hear it."""
+        for fn in list(self._destroy_listeners):
+            try:
+                fn(doomed)
+            except Exception as exc:
+                self.report_exception(f"destroy listener {fn!r}", exc)
 
     def remove_hooks(self, owner: OP) -> int:
         """Remove every cook and close hook registered with ``owner``; how many.
@@ -413,6 +444,7 @@ class HostCore:
         report = blame.end_frame(frame, duration, served)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
+        stats.dropped_frames = self.clock.dropped_frames
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections

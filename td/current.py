@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 from td.thread_guard import ThreadGuard
 
 __all__ = ["NoCurrentHost", "OpenHost", "call_as", "current_host", "current_operator",
-           "host_closed", "host_opened", "operator_code"]
+           "host_closed", "host_opened", "operator_code", "read_current_operator"]
 
 _R = TypeVar("_R")
 
@@ -108,6 +108,11 @@ def current_operator() -> Any:
     that runs outside any (a test body, a scene's module level) sees None.
     """
     return _operator.get()
+
+
+#: `current_operator` as the context variable's own C method, for per-task paths
+#: (``Run`` reads it for every task it registers).
+read_current_operator: Callable[[], Any] = _operator.get
 
 
 def call_as(operator: object, fn: Callable[..., _R], *args: Any) -> _R:

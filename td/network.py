@@ -92,6 +92,12 @@ class OperatorHost(Protocol):
 
     def remove_hooks(self, owner: OP) -> int: ...
 
+    def operators_destroyed(self, doomed: list[OP]) -> None: ...
+
+    def on_destroy(self, fn: Callable[[list[OP]], object]) -> Callable[[list[OP]], object]: ...
+
+    def remove_destroy_listener(self, fn: Callable[[list[OP]], object]) -> bool: ...
+
     def report_exception(self, context: str, exc: BaseException) -> None: ...
 
     def report_warning(self, message: str) -> None: ...
@@ -429,6 +435,9 @@ class OP:
         self._parent._children.pop(self._name, None)
         if self._state is OpState.ALIVE:
             self._teardown()
+        # Once per destroy, the whole subtree at once: their tasks are cancelled and
+        # callbacks bound to them dropped while they can still be named (not buried).
+        self._host.operators_destroyed(doomed)
         for node in doomed:
             node._bury()
 

@@ -96,6 +96,16 @@ class Run:
         return self.fromOP
 
     @property
+    def active(self) -> bool:
+        """Settable, as in TD: False makes the run stay pending but do nothing when
+        its frame comes. False too once its host closed (it never runs then)."""
+        return self._active and not self._queue.closed
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        self._active = bool(value)
+
+    @property
     def pending(self) -> bool:
         """True until the run executed or was killed, or its host closed."""
         return self._pending and not self._queue.closed
@@ -173,6 +183,12 @@ class RunQueue:
         self._live: set[Run] = set()
         host.on_frame_start(self._frame_started)
         host.on_frame_end(self._frame_ended)
+
+    @property
+    def closed(self) -> bool:
+        """Whether its host closed (or is gone): no run of it will execute."""
+        host = self._host_ref()
+        return host is None or host.closed
 
     @property
     def host(self) -> HostCore:

@@ -25,6 +25,9 @@ class FrameStats:
     `step_time` the part spent cooking operators, chiefly the TDAsyncIO loop step.
     `late_frames` counts frames that started at least half a period after their
     scheduled time in realtime mode; they are run late, never skipped.
+    `dropped_frames` counts the frame periods that passed with no frame started in
+    them (the frames a display would have skipped): a 200 ms block at 60 fps is 1
+    late frame and 11 dropped.
     `callback_errors` counts exceptions raised by user code the host caught and
     survived; `warnings` counts faults that raised nothing but were reported (a
     coroutine step that blocked the loop, a coroutine that swallowed its cancellation).
@@ -38,6 +41,7 @@ class FrameStats:
 
     frames: int = 0
     late_frames: int = 0
+    dropped_frames: int = 0
     last_frame_time: float = 0.0
     mean_frame_time: float = 0.0
     max_frame_time: float = 0.0
@@ -67,6 +71,7 @@ class StatsRecorder:
         "_recent_step",
         "_step_sum",
         "callback_errors",
+        "dropped_frames",
         "frames",
         "gc_collections",
         "gc_time_total",
@@ -82,6 +87,7 @@ class StatsRecorder:
     def __init__(self) -> None:
         self.frames = 0
         self.late_frames = 0
+        self.dropped_frames = 0
         self.callback_errors = 0
         self.warnings = 0
         self.last_frame_time = 0.0
@@ -125,6 +131,7 @@ class StatsRecorder:
         return FrameStats(
             frames=n,
             late_frames=self.late_frames,
+            dropped_frames=self.dropped_frames,
             last_frame_time=self.last_frame_time,
             mean_frame_time=self._frame_sum / n if n else 0.0,
             max_frame_time=self.max_frame_time,

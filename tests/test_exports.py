@@ -27,7 +27,7 @@ SURFACE = {
         "TaskHandle", "current_task",
         "SerialWorkerCOMP", "WorkerError", "WorkerSnapshot", "WorkerStopped",
         "WorkerTaskCancelled", "WorkerTaskRow", "create_worker", "current_worker_task",
-        "find_workers", "OutsideWork", "outside_work",
+        "find_workers", "OutsideWork", "outside_work", "to_thread", "cancel_requested",
     },
     "operators": CONTRACT["operators"] | {"LoggerCOMP", "LopsLogger"},
     "host.td": CONTRACT["host.td"] | {"NoCurrentHost", "PendingRun", "scene_globals",

@@ -35,7 +35,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -51,6 +51,7 @@ from asyncio_comp.worker.task import (
     _running,
     current_worker_task,
 )
+from td.current import current_operator
 from td.errors import describe_error
 
 __all__ = [
@@ -126,6 +127,7 @@ class SerialWorker:
         with self._cond:
             task: WorkerTask[T] = WorkerTask(self._next_id, fn, args, kwargs, text,
                                              self._time(), self._cond, self._cancel)
+            task.owner = current_operator()  # None off the host's thread
             self._next_id += 1
             if self._stopping:
                 error = WorkerStopped(f"{self.name} is stopped; submit() after stop() runs "
@@ -357,9 +359,18 @@ class SerialWorker:
                 return False
             self._queue.remove(task)
             listeners = self._end(task, self._time(),
-                                  WorkerTaskCancelled("cancelled before it ran"))
+                                  WorkerTaskCancelled("cancelled before it started"))
         task.notify(listeners)
         return True
+
+    def cancel_owned(self, doomed: Iterable[object]) -> int:
+        """Cancel the pending tasks submitted by code of one of ``doomed`` (operators
+        just destroyed); how many. A running callable cannot be interrupted."""
+        gone = {id(node) for node in doomed}
+        with self._cond:
+            owned = [task for task in self._queue
+                     if task.owner is not None and id(task.owner) in gone]
+        return sum(task.cancel() for task in owned)
 
     def _changed(self, task: WorkerTask[Any]) -> None:
         self.version += 1

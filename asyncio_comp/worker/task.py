@@ -143,6 +143,7 @@ class WorkerTask(Generic[T]):
         "_status",
         "description",
         "finished_at",
+        "owner",
         "started_at",
         "submitted_at",
         "task_id",
@@ -172,6 +173,9 @@ class WorkerTask(Generic[T]):
         self._listeners: list[Callable[[WorkerTask[T]], object]] | None = []
         self._done = threading.Event()
         self._row: WorkerTaskRow | None = None
+        #: The operator whose code submitted it, or None: destroying that operator
+        #: cancels the task if it is still pending (`SerialWorker.cancel_owned`).
+        self.owner: object = None
 
     # -- reading (any thread) ---------------------------------------------------
     @property

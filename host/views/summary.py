@@ -49,10 +49,11 @@ def summary_line(stats: FrameStats, seconds: float, *, frames: int | None = None
         frames: frames run, when the last one did not finish (Ctrl-C inside a frame);
             by default the frames the stats recorded.
     """
-    late = stats.late_frames
+    late, dropped = stats.late_frames, stats.dropped_frames
     n = stats.frames if frames is None else frames
+    lost = f" ({dropped} frame{'s' if dropped != 1 else ''} dropped)" if dropped else ""
     return (f"{n} frame{'s' if n != 1 else ''}, {seconds:.2f} s of host "
-            f"time, {late} late frame{'s' if late != 1 else ''}, frame time mean "
+            f"time, {late} late frame{'s' if late != 1 else ''}{lost}, frame time mean "
             f"{format_ms(stats.mean_frame_time)} max {format_ms(stats.max_frame_time)}")
 
 
@@ -151,6 +152,8 @@ def _frames_table(stats: FrameStats, realtime: bool) -> Table:
     table.add_row("frames run", str(stats.frames))
     table.add_row("late frames", Text(str(stats.late_frames),
                                       style="bold red" if stats.late_frames else ""))
+    table.add_row("dropped frames", Text(str(stats.dropped_frames),
+                                         style="bold red" if stats.dropped_frames else ""))
     # Frames back to back in virtual time have no rate worth reading: 300k "fps" only
     # says how fast an empty frame is, which the frame times say better.
     table.add_row("measured fps", f"{stats.measured_fps:.1f}" if realtime

@@ -140,7 +140,8 @@ class _Stats:
     def parts(self) -> list[tuple[int, Text]]:
         """(priority, piece): lower priorities are dropped first."""
         s = self._stats
-        late = Text(f"late {s.late_frames}", style="bold red" if s.late_frames else "")
+        dropped = f" ({s.dropped_frames} dropped)" if s.dropped_frames else ""
+        late = Text(f"late {s.late_frames}{dropped}", style="bold red" if s.late_frames else "")
         parts = [
             (9, Text(f"frame {self._frame}")),
             (8, Text(f"t {self._now:.2f}s")),

@@ -10,7 +10,7 @@ from asyncio_comp import AsyncIOManager, TaskStatus
 from host import Host
 
 INFO_KEYS = {"task_id", "description", "status", "created_at", "completed_at", "timeout",
-             "error", "has_result", "info", "parent_id"}
+             "error", "has_result", "info", "parent_id", "owner"}
 
 
 async def value(v: object) -> object:
@@ -75,6 +75,7 @@ def test_get_task_info_keys_and_values(host: Host) -> None:
         "task_id": task_id, "description": "d", "status": TaskStatus.PENDING,
         "created_at": pytest.approx(4 / 60), "completed_at": None, "timeout": 2.0,
         "error": None, "has_result": False, "info": {"user": 3}, "parent_id": None,
+        "owner": None,
     }
     host.step(2)
     info = host.tasks.GetTaskInfo(task_id)

@@ -300,7 +300,7 @@ def test_cancel_a_pending_task(worker: SerialWorker) -> None:
 
     assert doomed.cancel() is True
     assert doomed.get_status() is WorkerStatus.FAILED and doomed.cancelled
-    assert doomed.get_error_message() == "WorkerTaskCancelled: cancelled before it ran"
+    assert doomed.get_error_message() == "WorkerTaskCancelled: cancelled before it started"
     assert isinstance(doomed.get_exception(), WorkerTaskCancelled)
     assert worker.get_pending_tasks() == [kept]
     assert doomed.cancel() is False  # already finished

@@ -118,7 +118,7 @@ def test_cancel_pending_pulse(host: Host) -> None:
     host.step(1)
     rows = table(comp)
     assert [r["status"] for r in rows] == ["running", "failed", "failed", "failed"]
-    assert rows[1]["error"] == "WorkerTaskCancelled: cancelled before it ran"
+    assert rows[1]["error"] == "WorkerTaskCancelled: cancelled before it started"
     gate.release.set()
 
 

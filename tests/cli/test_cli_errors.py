@@ -117,8 +117,8 @@ def test_bad_flags_are_usage_errors(capsys: pytest.CaptureFixture[str], flags: l
                                     message: str) -> None:
     status, out, err = run_main(capsys, "run", "hello", *flags)
     assert status == 2
-    assert "usage: framehost run" in err
-    assert f"framehost run: error: {message}" in err
+    # One line: the error and where help is, not argparse's usage block before it.
+    assert err == f"framehost run: error: {message} (see `framehost run --help`)\n"
     assert out == ""
 
 

@@ -30,7 +30,7 @@ def test_workers_appear_update_and_go(host: Host, view: WindowView) -> None:
     assert [t for t in view.screen.cluster.texts() if t] == [
         "/farm  0 workers, 0 tasks", "not connected"]
     # The network list gave up the lower part of its box to the panel.
-    assert view.screen.cluster.box.top <= min(span.y for span in view.screen.panel.lines)
+    assert view.screen.cluster.box.top <= min(t.box.y for t in view.screen.network.tiles)
 
     rows = [WorkerRow("tcp://127.0.0.1:40001", 1, "70 MiB", 3),
             WorkerRow("tcp://127.0.0.1:40002", 1, "71 MiB", 0)]

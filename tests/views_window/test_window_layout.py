@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from pyglet.window import key
+from window_pointer import open_op, show_par
 
 from asyncio_comp import TaskStatus
 from host import BaseCOMP, Host
@@ -59,12 +60,9 @@ def test_no_two_texts_overlap_and_none_runs_off_the_window(host: Host,
                                                             sized_view: WindowView) -> None:
     busy(host)
     # With an operator's parameters open, and a refused value's message showing.
-    line = next(s for s in sized_view.screen.panel.lines if s.text == "/ChatTD/TDAsyncIO")
-    sized_view.click(line.x + 3, line.y + 3)
-    host.step(1)
+    open_op(host, sized_view, "/ChatTD/TDAsyncIO")
     params = sized_view.screen.params
-    field = params.field_of("Clearafter")
-    assert field is not None
+    field = show_par(host, sized_view, "Clearafter")
     sized_view.click(*field.center)
     sized_view.window.dispatch_event("on_text", "not a number")
     sized_view.window.dispatch_event("on_key_press", key.ENTER, 0)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pyglet.window import key
+from window_pointer import open_op, show_par
 
 from host import BaseCOMP, FloatPar, Host, IntPar, MenuPar, PulsePar, StrPar, TogglePar
 from host.views.window import WindowView
@@ -29,16 +30,11 @@ class Lamp(BaseCOMP):
 
 
 def open_params(host: Host, view: WindowView, path: str) -> None:
-    host.step(1)
-    panel = view.screen.panel
-    line = next(span for span in panel.lines if span.text == path)
-    view.click(line.x + 3, line.y + 3)
-    host.step(1)
+    open_op(host, view, path)
 
 
 def edit(host: Host, view: WindowView, name: str, text: str) -> None:
-    field = view.screen.params.field_of(name)
-    assert field is not None, f"no field for {name}"
+    field = show_par(host, view, name)
     view.click(*field.center)
     for _ in range(20):
         view.window.dispatch_event("on_text_motion", key.MOTION_BACKSPACE)
@@ -50,12 +46,15 @@ def edit(host: Host, view: WindowView, name: str, text: str) -> None:
 def test_clicking_an_operator_shows_its_parameters(host: Host, view: WindowView) -> None:
     host.root.create(Lamp, "lamp")
     open_params(host, view, "/lamp")
-    texts = view.screen.params.texts()
+    params = view.screen.params
+    texts = params.texts()
     assert "/lamp" in texts
     assert "Brightness level (Brightness)" in texts and "float" in texts
     assert "0.5" in texts and "3" in texts and "True" in texts and "warm" in texts
     assert "Pulse Flash" in texts and "pulse" in texts
-    assert view.screen.panel.selected == "/lamp"
+    assert view.screen.network.selected_op() is host.op("/lamp")
+    # The operator's own page first; the built-ins (opshortcut) on Common, after it.
+    assert [name for name, _ in params.pages] == ["Lamp", "Common"]
 
 
 def test_a_value_is_edited_with_the_same_validation_as_code(host: Host,
@@ -91,8 +90,7 @@ def test_a_value_is_edited_with_the_same_validation_as_code(host: Host,
 def test_a_pulse_is_a_button(host: Host, view: WindowView) -> None:
     lamp = host.root.create(Lamp, "lamp")
     open_params(host, view, "/lamp")
-    field = view.screen.params.field_of("Flash")
-    assert field is not None
+    field = show_par(host, view, "Flash")
     view.click(*field.center)
     view.click(*field.center)
     host.step(1)
@@ -110,8 +108,7 @@ def test_escape_gives_up_an_edit_and_a_destroyed_operator_clears_the_panel(
         host: Host, view: WindowView) -> None:
     lamp = host.root.create(Lamp, "lamp")
     open_params(host, view, "/lamp")
-    field = view.screen.params.field_of("Count")
-    assert field is not None
+    field = show_par(host, view, "Count")
     view.click(*field.center)
     view.window.dispatch_event("on_text", "99")
     view.window.dispatch_event("on_key_press", key.ESCAPE, 0)

@@ -189,14 +189,15 @@ def test_details_strip_shows_a_selected_rows_full_error(host: Host, view: Window
     assert "END" in details and "503" in details
 
 
-def test_network_panel_lists_operator_paths(host: Host, view: WindowView) -> None:
+def test_the_network_editor_shows_the_roots_children_as_tiles(host: Host,
+                                                              view: WindowView) -> None:
     from host import BaseCOMP
 
     host.root.create(BaseCOMP, "scene").create(BaseCOMP, "worker")
     host.step(1)
-    shown = [span.text for span in view.screen.panel.lines]
-    assert "/ChatTD/TDAsyncIO" in shown
-    assert "/scene/worker" in shown
+    shown = view.screen.network.texts()
+    assert "ChatTD" in shown and "scene" in shown and "COMP" in shown
+    assert "1 operator" in shown and "worker" in shown  # the viewers: count, names
 
 
 def test_closing_the_window_stops_the_host(host: Host, view: WindowView) -> None:

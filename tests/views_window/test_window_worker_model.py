@@ -42,7 +42,7 @@ def test_running_task_has_a_ticking_duration_and_a_progress_line() -> None:
 def test_failed_and_cancelled_history_lines() -> None:
     snap = WorkerSnapshot("/w", None, (), 0,
                           (row(2, WorkerStatus.FAILED, error="ValueError: bad\nmore"),
-                           row(1, WorkerStatus.FAILED, error="cancelled before it ran",
+                           row(1, WorkerStatus.FAILED, error="cancelled before it started",
                                cancelled=True)), 64, False, 1)
     lines = worker_lines([snap], 20, now=3.0)
     assert [(ln.label, ln.text, ln.side) for ln in lines[2:]] == [

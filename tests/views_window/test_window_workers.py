@@ -91,9 +91,10 @@ def test_no_workers_leaves_the_layout_as_it_was(host: Host, view: WindowView) ->
     full = split_window(1280, 720, view.canvas.line_height).panel
     pixels = view.read_pixels()
     assert not has_color(pixels, YELLOW)
-    # The network list and the parameter panel share the whole side panel.
+    # The network editor and the inspector share the whole side column.
     assert screen.params.box is not None and screen.params.box.y == full.y
-    assert screen.panel.lines and screen.params.box.top <= min(s.y for s in screen.panel.lines)
+    assert screen.network.tiles
+    assert screen.params.box.top <= min(t.box.y for t in screen.network.tiles)
 
 
 def test_queue_shows_current_pending_in_order_and_history_newest_first(
@@ -229,10 +230,10 @@ def test_last_worker_destroyed_gives_the_panel_back_to_the_network(
     comp = host.create_worker("Houdini")
     show_workers(host, view)
     screen = view.screen
-    split_lines = len(screen.panel.lines)
+    split_tiles = len(screen.network.tiles)
     assert screen.workers.box is not None
     comp.destroy()
     host.step(1)
     assert screen.workers.box is None and not screen.workers.has_workers
-    assert len(screen.panel.lines) > split_lines
+    assert len(screen.network.tiles) > split_tiles
     assert not has_color(view.read_pixels(), YELLOW)

@@ -129,9 +129,11 @@ class WindowView:
 
     def save_screenshot(self, path: str) -> None:
         """Save the last frame drawn as a PNG at ``path``, its figures brought up to the
-        last frame run (the header rewrites them only a few times a second)."""
+        last frame run (the header and the tiles rewrite them only a few times a
+        second)."""
         if not self.closed and not self.host.closed:
             self.screen.header.update(force=True)
+            self.screen.network.update(force=True)
         write_png(str(path), self.read_pixels())
 
     # -- input helpers (what a user's pointer does, for scripts and tests) -------------

@@ -89,12 +89,18 @@ void main() {
 
 
 class Span:
-    """A fixed run of character slots; `set()` redraws only when text or colour changed."""
+    """A fixed run of character slots; `set()` redraws only when text or colour changed.
 
-    __slots__ = ("align_right", "chars", "color", "layer", "start", "text", "x", "y")
+    Text longer than the span is cut with an ellipsis, at its end or (``cut_left``,
+    for paths) at its start; `tip` is then the whole text, which the window shows
+    where the pointer hovers (abbreviated by design, whole on hover).
+    """
+
+    __slots__ = ("align_right", "chars", "color", "cut_left", "full", "layer", "start", "text",
+                 "x", "y")
 
     def __init__(self, layer: GlyphLayer, start: int, chars: int, x: float, y: float,
-                 color: Color, align_right: bool) -> None:
+                 color: Color, align_right: bool, cut_left: bool = False) -> None:
         self.layer = layer
         self.start = start
         self.chars = chars
@@ -102,13 +108,18 @@ class Span:
         self.y = y
         self.color = color
         self.align_right = align_right
+        self.cut_left = cut_left
         self.text = ""
+        #: The whole text an abbreviated `text` stands for ("" when it is the text).
+        self.full = ""
 
     @property
     def width(self) -> int:
         return self.chars * self.layer.atlas.advance
 
-    def set(self, text: str, color: Color | None = None) -> None:
+    def set(self, text: str, color: Color | None = None, *, full: str = "") -> None:
+        """Show ``text``; ``full`` is what it abbreviates, if it does (for `tip`)."""
+        self.full = full
         if text == self.text and (color is None or color == self.color):
             return
         self.text = text
@@ -121,8 +132,18 @@ class Span:
         """The text as drawn in the span's slots: padded, or cut with an ellipsis."""
         text, n = self.text, self.chars
         if len(text) > n:
-            return text[: n - 1] + ELLIPSIS if n > 1 else text[:n]
+            if n <= 1:
+                return text[:n]
+            return ELLIPSIS + text[len(text) - n + 1:] if self.cut_left else \
+                text[: n - 1] + ELLIPSIS
         return text.rjust(n) if self.align_right else text.ljust(n)
+
+    @property
+    def tip(self) -> str:
+        """The whole text where the span shows less of it, else ""."""
+        if self.full and self.full != self.text:
+            return self.full
+        return self.text if len(self.text) > self.chars else ""
 
     def contains(self, x: float, y: float) -> bool:
         atlas = self.layer.atlas
@@ -176,13 +197,13 @@ class Canvas:
         return i
 
     def span(self, x: float, y: float, chars: int, color: Color, *,
-             align_right: bool = False) -> Span:
+             align_right: bool = False, cut_left: bool = False) -> Span:
         """Reserve ``chars`` slots starting at pen position (x, baseline y)."""
         # Whole pixels: a glyph at a half-pixel offset is smeared by linear filtering.
         x, y = round(x), round(y)
         chars = max(0, chars)
         start = self.glyphs.reserve_slots(x, y, chars, color)
-        span = Span(self.glyphs, start, chars, x, y, color, align_right)
+        span = Span(self.glyphs, start, chars, x, y, color, align_right, cut_left)
         self.spans.append(span)
         return span
 
@@ -191,6 +212,15 @@ class Canvas:
         span = self.span(x, y, len(text), color)
         span.set(text)
         return span
+
+    def tip_at(self, x: float, y: float) -> str:
+        """The whole text of the abbreviated span under (x, y), else "" (hover)."""
+        for span in self.spans:
+            if span.chars and span.contains(x, y):
+                tip = span.tip
+                if tip:
+                    return tip
+        return ""
 
     def reset(self) -> None:
         """Drop every rectangle and span before a new layout."""

@@ -1,6 +1,8 @@
-"""The strip under the table: the full text of the hovered or selected row.
+"""The strip under the table: the full text of the hovered or selected row, or of
+whatever abbreviated text the pointer is over anywhere in the window.
 
-Table cells truncate long errors with "…"; this is where the whole message is read.
+Table cells truncate long errors with "…", and the header, the tiles and the
+parameter labels abbreviate what does not fit; this is where the whole text is read.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class DetailsStrip:
                  children: Callable[[int], list[int]] | None = None) -> None:
         self.canvas = canvas
         self.lines: list[Span] = []
-        self._shown: tuple[TaskRow | None, bool] | None = None
+        self._shown: tuple[TaskRow | str | None, bool] | None = None
         self._where = where
         self._children = children
         self._kids: tuple[int, float, list[int]] | None = None  # task id, when, ids
@@ -71,20 +73,30 @@ class DetailsStrip:
             text, color = texts[i] if i < len(texts) else ("", UI.text)
             span.set(text, color)
 
-    def show(self, row: TaskRow | None, now: float) -> None:
+    def show(self, row: TaskRow | None, now: float, tip: str = "") -> None:
+        """Show ``tip`` (the whole of an abbreviated text under the pointer) if any,
+        else ``row``."""
         # An active row's duration ticks; its line is rebuilt each frame, cheaply.
-        key = (row, row is not None and row.status.is_active)
+        key = (tip or row, not tip and row is not None and row.status.is_active)
         if key == self._shown and not key[1]:
             return
         self._shown = key
-        texts = self._texts(row, now)
+        texts = self._tip(tip) if tip else self._texts(row, now)
         for i, span in enumerate(self.lines):
             text, color = texts[i] if i < len(texts) else ("", UI.text)
             span.set(text, color)
 
+    def _tip(self, tip: str) -> list[tuple[str, Color]]:
+        width = self.lines[0].chars if self.lines else 80
+        lines = textwrap.wrap(tip.replace("\n", " | "), max(1, width)) or [""]
+        if len(lines) > len(self.lines):
+            lines = lines[: len(self.lines)]
+            lines[-1] = lines[-1][: width - 1] + "…"
+        return [(line, UI.text) for line in lines]
+
     def _texts(self, row: TaskRow | None, now: float) -> list[tuple[str, Color]]:
         if row is None:
-            return [(HINT, UI.text_dim)]
+            return [(text, UI.text_dim) for text, _ in self._tip(HINT)]
         width = self.lines[0].chars if self.lines else 80
         head = (f"#{row.task_id}  {row.status.value}  {row.description}  ·  "
                 f"duration {format_duration(row.duration(now))}  created "

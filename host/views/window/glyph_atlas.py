@@ -11,7 +11,7 @@ import pyglet
 __all__ = ["PRELOAD", "GlyphAtlas"]
 
 #: Printable ASCII plus the symbols the views draw; loaded first so they share one texture.
-PRELOAD = "".join(chr(c) for c in range(32, 127)) + "…✕▲▼·•─│°µ"
+PRELOAD = "".join(chr(c) for c in range(32, 127)) + "…✕▲▼·•─│°µ»›×"
 _ARRAYS_KEPT = 4096
 
 

@@ -99,14 +99,17 @@ class HeaderView:
         if force or host.frame - self._last_text_frame >= every:
             self._last_text_frame = host.frame
             assert self._stats is not None
-            self._stats.set(self._stats_text(stats))
+            full, shown = fit(self._stats_variants(stats), self._stats.chars)
+            self._stats.set(shown, full=full)
         version = host.tasks.version
         if version != self._counts_version:
             self._counts_version = version
             for status, n in host.tasks.counts().items():
                 self._counts[status].set(str(n))
             if self._lifetime is not None:
-                self._lifetime.set(lifetime_text(host.tasks.GetLifetimeCounts()))
+                lifetime = host.tasks.GetLifetimeCounts()
+                full, shown = fit(lifetime_variants(lifetime), self._lifetime.chars)
+                self._lifetime.set(shown, full=full)
         self._draw_graph(stats.recent_frame_times, stats.recent_gc_times)
 
     @property
@@ -114,14 +117,24 @@ class HeaderView:
         """The lifetime counts text the header shows now."""
         return self._lifetime.text if self._lifetime is not None else ""
 
-    def _stats_text(self, s: FrameStats) -> str:
+    def _stats_variants(self, s: FrameStats) -> list[str]:
+        """The figures line from its whole form to its shortest; the header shows the
+        longest that fits and the whole one on hover. The most needed come first, so
+        the narrowest form still has the frame number, the rate and late frames."""
         host = self.host
-        # Most needed first: a narrow window cuts the end of the line, not the frame number.
-        return (f"frame #{host.frame}  t={host.seconds:.2f}s   "
-                f"{s.measured_fps:5.1f} fps (target {host.fps:g})   late frames {s.late_frames}"
-                f"   frame {format_ms(s.last_frame_time)} (mean {format_ms(s.mean_frame_time)}, "
-                f"max {format_ms(s.max_frame_time)})   step {format_ms(s.last_step_time)}"
-                f"   gc {format_ms(s.gc_time_total)} in {s.gc_collections}")
+        dropped = f" ({s.dropped_frames} dropped)" if s.dropped_frames else ""
+        late = f"late frames {s.late_frames}{dropped}"
+        pieces = [
+            (f"frame #{host.frame}  t={host.seconds:.2f}s", f"#{host.frame} {host.seconds:.1f}s"),
+            (f"{s.measured_fps:5.1f} fps (target {host.fps:g})", f"{s.measured_fps:.0f} fps"),
+            (late, f"late {s.late_frames}{dropped}"),
+            (f"frame {format_ms(s.last_frame_time)} (mean {format_ms(s.mean_frame_time)}, "
+             f"max {format_ms(s.max_frame_time)})", f"max {format_ms(s.max_frame_time)}"),
+            (f"step {format_ms(s.last_step_time)}", ""),
+            (f"gc {format_ms(s.gc_time_total)} in {s.gc_collections}",
+             f"gc {format_ms(s.gc_time_total)}"),
+        ]
+        return shortened(pieces, "   ", "  ")
 
     def _draw_graph(self, times: tuple[float, ...], gc_times: tuple[float, ...] = ()) -> None:
         """One bar per recent frame; a frame's budget (1/fps) sits at 2/3 of the height.
@@ -175,3 +188,44 @@ def lifetime_text(lifetime: dict[TaskStatus, int]) -> str:
     """``run: 120 ok · 1 failed · 0 cancelled · 2 timeout``: endings over the whole run."""
     return "run: " + " · ".join(f"{n} {'ok' if status is TaskStatus.COMPLETED else status.value}"
                                 for status, n in lifetime.items())
+
+
+def lifetime_variants(lifetime: dict[TaskStatus, int]) -> list[str]:
+    """`lifetime_text`, then shorter forms of it: short status names, then without
+    the endings that did not happen, then the total alone."""
+    short = {status: "ok" if status is TaskStatus.COMPLETED else SHORT_STATUS[status.value]
+             for status in lifetime}
+    ended = sum(lifetime.values())
+    return [
+        lifetime_text(lifetime),
+        "run: " + " ".join(f"{n} {short[status]}" for status, n in lifetime.items()),
+        "run: " + " ".join(f"{n} {short[status]}" for status, n in lifetime.items() if n),
+        f"run: {ended} ended",
+        f"{ended} ended",
+    ]
+
+
+def shortened(pieces: list[tuple[str, str]], gap: str, tight: str) -> list[str]:
+    """Forms of a line of (long, short) pieces, longest first: all long; then the
+    pieces made short from the last one back; then tighter gaps; then the last
+    pieces left out. An empty short form leaves its piece out."""
+    forms = [list(long for long, _ in pieces)]
+    current = forms[0][:]
+    for i in reversed(range(len(pieces))):
+        current[i] = pieces[i][1]
+        forms.append(current[:])
+    out = [gap.join(p for p in form if p) for form in forms]
+    last = [p for p in current if p]
+    out.append(tight.join(last))
+    for n in range(len(last) - 1, 0, -1):
+        out.append(tight.join(last[:n]))
+    return out
+
+
+def fit(variants: list[str], chars: int) -> tuple[str, str]:
+    """The whole text (the first variant) and the longest variant that fits in
+    ``chars`` (else the shortest, which the span then cuts)."""
+    for text in variants:
+        if len(text) <= chars:
+            return variants[0], text
+    return variants[0], variants[-1]

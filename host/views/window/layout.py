@@ -8,17 +8,26 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from host.views.window.canvas import Canvas
 
-__all__ = ["Box", "Layout", "split_panel", "split_window", "text_boxes"]
+__all__ = ["SIDE_PANES", "Box", "Layout", "split_side", "split_window", "text_boxes"]
 
 PAD = 8
 HEADER_H = 58
 TOOLBAR_H = 34
-PANEL_W = 270
+#: The side column's share of the window's width, and its bounds in pixels: wide
+#: enough for network tiles two abreast and a DAT's columns, narrow enough to leave
+#: the task table its main columns.
+SIDE_SHARE = 0.38
+SIDE_MIN_W, SIDE_MAX_W = 300, 560
 DETAILS_LINES = 4
-#: The share of the side panel the worker queues take, below the network, once a worker exists.
-WORKER_SHARE = 1 / 2
-#: The share of what the workers leave that the network list takes; parameters get the rest.
-NETWORK_SHARE = 1 / 3
+#: The side column's panes, top to bottom, with the share of its height each takes
+#: when present. A pane that is absent (no worker, no farm) gives its share to the
+#: others. A new pane takes a slot by adding a line here (and `Screen` lays it out).
+SIDE_PANES: tuple[tuple[str, float], ...] = (
+    ("network", 0.40),
+    ("inspector", 0.60),
+    ("workers", 0.70),
+    ("cluster", 0.25),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +69,14 @@ class Layout:
 
 
 def split_window(width: int, height: int, line_height: int) -> Layout:
-    """Header and toolbar across the top, the network panel on the right, the table
-    filling the rest with its details strip beneath it."""
+    """Header and toolbar across the top, the side column (network editor, inspector,
+    worker queues) on the right, the table filling the rest with its details strip
+    beneath it."""
     width = max(width, 800)
     height = max(height, 450)
     header = Box(0, height - HEADER_H, width, HEADER_H)
     toolbar = Box(0, header.y - TOOLBAR_H, width, TOOLBAR_H)
-    panel_w = min(PANEL_W, width // 4)
+    panel_w = max(SIDE_MIN_W, min(SIDE_MAX_W, round(width * SIDE_SHARE)))
     panel = Box(width - panel_w, 0, panel_w, toolbar.y)
     details_h = DETAILS_LINES * line_height + PAD
     details = Box(PAD, PAD // 2, panel.x - 2 * PAD, details_h)
@@ -75,15 +85,18 @@ def split_window(width: int, height: int, line_height: int) -> Layout:
     return Layout(header, toolbar, table, details, panel)
 
 
-def split_panel(panel: Box, workers: bool) -> tuple[Box, Box, Box | None]:
-    """The side panel's network list, the parameters of the operator selected in it
-    below, and, when the host has workers, the worker queues at the bottom."""
-    worker_h = round(panel.h * WORKER_SHARE) if workers else 0
-    rest = panel.h - worker_h
-    network_h = round(rest * NETWORK_SHARE)
-    network = Box(panel.x, panel.top - network_h, panel.w, network_h)
-    params = Box(panel.x, panel.y + worker_h, panel.w, rest - network_h)
-    return network, params, (Box(panel.x, panel.y, panel.w, worker_h) if workers else None)
+def split_side(panel: Box, present: set[str] | frozenset[str]) -> dict[str, Box]:
+    """The side column cut into the `SIDE_PANES` that are ``present``, top to bottom,
+    each as tall as its share of the shares present; whole pixels, no gaps."""
+    panes = [(name, share) for name, share in SIDE_PANES if name in present]
+    total = sum(share for _, share in panes) or 1.0
+    out: dict[str, Box] = {}
+    top = panel.top
+    for i, (name, share) in enumerate(panes):
+        bottom = panel.y if i == len(panes) - 1 else round(top - panel.h * share / total)
+        out[name] = Box(panel.x, bottom, panel.w, top - bottom)
+        top = bottom
+    return out
 
 
 def text_boxes(canvas: Canvas) -> list[tuple[str, Box]]:

@@ -1,9 +1,15 @@
 """Screen: the parts of the window laid out together, fed one frame at a time, and
 the routing of pyglet's input events to the part under the pointer.
 
-The worker queues take the lower part of the side panel only while the host has a
-serial worker; the window is laid out again when the first one appears or the
-last one goes, never otherwise.
+The side column stacks the network editor, the inspector (the selected operator's
+parameter pages, a DAT's contents) and, while the host has them, the worker queues
+and the cluster panel (`layout.SIDE_PANES`); the window is laid out again when the
+first worker or farm appears or the last one goes, never otherwise.
+
+Keys go to the focused field first; then ``i``/``u`` to the network editor (dive
+in, go up, as in TouchDesigner); then the scrolling keys to the pane under the
+pointer, the task table by default. Wherever the pointer rests on text that was
+abbreviated to fit, the details strip shows it whole.
 
 It reads the host (stats, task rows, network) and acts on it only through what a
 user could do: pulse a parameter, set a parameter, cancel a task.
@@ -19,8 +25,8 @@ from host.views.window.canvas import Canvas
 from host.views.window.cluster_panel import ClusterPanel
 from host.views.window.details import DetailsStrip
 from host.views.window.header import HeaderView
-from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_panel, split_window
-from host.views.window.network_panel import NetworkPanel
+from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_side, split_window
+from host.views.window.network_editor import NetworkEditor
 from host.views.window.param_panel import ParamPanel
 from host.views.window.table_renderer import TableRenderer
 from host.views.window.timeline_pane import TimelinePane, split_timeline
@@ -34,7 +40,7 @@ __all__ = ["Screen"]
 
 
 class Screen:
-    """Header, toolbar, task table, details strip, network and parameter panels and
+    """Header, toolbar, task table, details strip, network editor, inspector and
     worker queues on one canvas."""
 
     def __init__(self, host: Host, canvas: Canvas, *, timeline: bool = False) -> None:
@@ -57,7 +63,7 @@ class Screen:
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
         self.details = DetailsStrip(canvas, where=host.tasks.where,
                                     children=host.tasks.children)
-        self.panel = NetworkPanel(canvas, host)
+        self.network = NetworkEditor(canvas, host)
         self.params = ParamPanel(canvas, host)
         self.workers = WorkerPanel(canvas, host)
         self.workers.discover()  # workers a scene built before the window opened
@@ -65,6 +71,9 @@ class Screen:
         self.cluster.discover()
         self.layout: Layout | None = None
         self._size = (0, 0)
+        self._pointer = (-1.0, -1.0)
+        self._tip = ""
+        self._shift = False
         self._hovered_frame: int | None = None  # a bar of the header's frame-time graph
 
     def relayout(self, width: int, height: int) -> None:
@@ -86,12 +95,17 @@ class Screen:
             self.timeline.layout(pane)
         self.table.layout(table)
         self.details.layout(lay.details, DETAILS_LINES)
-        network, params, workers = split_panel(lay.panel, self.workers.has_workers)
-        network, cluster = self.cluster.split(network)
-        self.cluster.layout(cluster)
-        self.panel.layout(network)
-        self.params.layout(params)
-        self.workers.layout(workers)
+        present = {"network", "inspector"}
+        if self.workers.has_workers:
+            present.add("workers")
+        if self.cluster.has_farms:
+            present.add("cluster")
+        panes = split_side(lay.panel, present)
+        self.network.layout(panes["network"])
+        self.params.layout(panes["inspector"])
+        self.workers.layout(panes.get("workers"))
+        self.cluster.layout(panes.get("cluster"))
+        self._tip = ""
 
     def update(self) -> None:
         """Read this frame's state into the canvas; cheap when little changed."""
@@ -104,18 +118,18 @@ class Screen:
         self.header.update()
         self.clear_after.update()
         self.table.update()
+        if self.timeline is not None:
+            self.timeline.update()
+        self.network.update()
+        self.params.select(self.network.selected_op())
+        self.params.update()
         if self._hovered_frame is not None:
             frame = self._hovered_frame
             report = next((r for r in self.host.stats.late_frame_reports if r.frame == frame),
                           None)
             self.details.show_frame(frame, report)
         else:
-            self.details.show(self.table.focus_row(), self.host.seconds)
-        if self.timeline is not None:
-            self.timeline.update()
-        self.panel.update()
-        self.params.select(self.panel.selected_op())
-        self.params.update()
+            self.details.show(self.table.focus_row(), self.host.seconds, self._tip)
         workers.update()
         cluster.update()
 
@@ -145,7 +159,7 @@ class Screen:
             return
         if self.clear_after.on_mouse_press(x, y):
             return
-        if self.panel.on_mouse_press(x, y):
+        if self.network.on_mouse_press(x, y):
             return
         for b in self.buttons:
             if b.on_mouse_press(x, y):
@@ -162,15 +176,23 @@ class Screen:
         self.table.on_mouse_drag(x, y)
 
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
+        self._pointer = (x, y)
         for b in self.buttons:
             b.on_mouse_motion(x, y)
         self.table.on_mouse_motion(x, y)
         self._hovered_frame = self.header.frame_at(x, y)
+        self._tip = "" if self._hovered_frame is not None else self.canvas.tip_at(x, y)
 
     def on_mouse_leave(self, x: int, y: int) -> None:
         self.on_mouse_motion(-1, -1, 0, 0)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        if self.network.on_mouse_scroll(x, y, scroll_y):
+            return
+        if self.params.on_mouse_scroll(x, y, scroll_x, scroll_y, self._shift):
+            return
+        if self.workers.on_mouse_scroll(x, y, scroll_y):
+            return
         if self.timeline is not None and self.timeline.on_mouse_scroll(x, y, scroll_y):
             return
         self.table.on_mouse_scroll(x, y, scroll_y)
@@ -184,12 +206,26 @@ class Screen:
             self.clear_after.on_text_motion(motion)
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
-        """Keys go to the focused field, else scroll the table. Every key stops here:
-        pyglet's default handler would close the window on Escape, and the window
-        closes only from its close button (or Ctrl-C where the run started)."""
-        if not (self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol)):
-            if symbol == key.T:
-                self.set_timeline(self.timeline is None)
-            else:
-                self.table.on_key_press(symbol)
+        """Keys go to the focused field, else to the network editor (``i``, ``u``),
+        else ``T`` toggles the timeline pane, else they scroll the pane under the
+        pointer (the table by default). Every key stops here: pyglet's default handler
+        would close the window on Escape, and the window closes only from its close
+        button (or Ctrl-C where the run started)."""
+        self._shift = bool(modifiers & key.MOD_SHIFT)
+        if self.params.on_key_press(symbol) or self.clear_after.on_key_press(symbol):
+            return True
+        if self.network.on_key_press(symbol):
+            return True
+        if symbol == key.T:
+            self.set_timeline(self.timeline is None)
+            return True
+        x, y = self._pointer
+        params = self.params.box
+        if params is not None and params.contains(x, y) and self.params.on_hover_key(symbol):
+            return True
+        self.table.on_key_press(symbol)
         return True
+
+    def on_key_release(self, symbol: int, modifiers: int) -> None:
+        self._shift = bool(modifiers & key.MOD_SHIFT) and symbol not in (key.LSHIFT,
+                                                                          key.RSHIFT)

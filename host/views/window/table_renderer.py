@@ -102,7 +102,7 @@ class TableRenderer:
                 setattr(slot, kind, start + i)
         for col in COLUMNS:
             x, chars = self._columns[col.key]
-            if col.key == "progress":
+            if col.key == "progress" and chars:
                 x, chars = x + (chars - 4) * cw, 4
             color = UI.bad if col.key == "cancel" else UI.text
             for slot in self.slots:
@@ -214,7 +214,7 @@ class TableRenderer:
             self._columns["progress"]
         cw = self.canvas.char_width
         rects.set(slot.badge, box.x + sx - 3, box.y + 2, schars * cw + 6, box.h - 4, color)
-        bar_w = (pchars - 5) * cw
+        bar_w = max(0, pchars - 5) * cw  # none when the column was left out
         rects.set(slot.track, box.x + px, box.y + 5, bar_w, box.h - 10)
         rects.set(slot.fill, box.x + px, box.y + 5, round(bar_w * t.progress), box.h - 10, color)
 

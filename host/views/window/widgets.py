@@ -15,7 +15,78 @@ from host.views.window.canvas import Canvas, Span
 from host.views.window.colors import UI
 from host.views.window.layout import Box
 
-__all__ = ["Button", "NumberField"]
+__all__ = ["Button", "EditBuffer", "NumberField", "ScrollBar"]
+
+
+class EditBuffer:
+    """The text of a field being edited. Focusing a field selects all of it, as a
+    desktop field does: the first character typed replaces the old value, Backspace
+    clears it, an arrow key keeps it and puts the cursor at its end."""
+
+    __slots__ = ("all_selected", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.all_selected = False
+
+    def focus(self, text: str) -> None:
+        self.text = text
+        self.all_selected = True
+
+    def type(self, text: str) -> None:
+        typed = "".join(ch for ch in text if ch.isprintable())
+        if not typed:
+            return
+        self.text = typed if self.all_selected else self.text + typed
+        self.all_selected = False
+
+    def motion(self, motion: int) -> None:
+        if motion in (key.MOTION_BACKSPACE, key.MOTION_DELETE):
+            self.text = "" if self.all_selected else self.text[:-1]
+        self.all_selected = False
+
+    def shown(self, chars: int) -> str:
+        """What the field shows in ``chars`` slots: all of the text while it is
+        selected, else its end and a cursor."""
+        if self.all_selected:
+            return self.text[-chars:] if chars > 0 else ""
+        keep = max(0, chars - 1)
+        return (self.text[-keep:] if keep else "") + "_"
+
+
+class ScrollBar:
+    """A vertical track and thumb for a pane that shows ``visible`` of ``total`` lines
+    from ``first``; a click on the track pages, the pane applies the new first line."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.track = Box(0, 0, 0, 0)
+        self.thumb = Box(0, 0, 0, 0)
+        self._thumb_rect = -1
+
+    def layout(self, box: Box) -> None:
+        self.track = box
+        self.canvas.rect(*box.xywh, UI.scroll_track)
+        self._thumb_rect = self.canvas.rect(0, 0, 0, 0, UI.scroll_thumb)
+        self.thumb = Box(0, 0, 0, 0)
+
+    def place(self, first: int, visible: int, total: int) -> None:
+        track = self.track
+        if total <= visible or visible <= 0 or track.h <= 0:
+            thumb = Box(0, 0, 0, 0)
+        else:
+            h = max(12.0, track.h * visible / total)
+            top = track.top - (track.h - h) * first / (total - visible)
+            thumb = Box(track.x + 1, top - h, track.w - 2, h)
+        if thumb != self.thumb:
+            self.thumb = thumb
+            self.canvas.rects.set(self._thumb_rect, *thumb.xywh)
+
+    def page(self, x: float, y: float) -> int:
+        """-1 (a click above the thumb), +1 (below it) or 0 (elsewhere)."""
+        if not self.track.contains(x, y) or self.thumb.contains(x, y) or not self.thumb.h:
+            return 0
+        return 1 if y < self.thumb.y else -1
 
 
 class Button:
@@ -71,11 +142,12 @@ class NumberField:
         self._write = write
         self.chars = chars
         self.focused = False
-        self.text = ""
+        self.edit = EditBuffer()
         self.message = ""
         self.message_ok = True
         self.box = Box(0, 0, 0, 0)
         self._border = self._inner = -1
+        self._inner_box = Box(0, 0, 0, 0)
         self._value: Span | None = None
         self._message: Span | None = None
 
@@ -87,7 +159,8 @@ class NumberField:
         c.text(x, base, self.label + ":", UI.text_dim)
         self._border = c.rect(*self.box.xywh, UI.button)
         b = self.box
-        self._inner = c.rect(b.x + 1, b.y + 1, b.w - 2, b.h - 2, UI.field)
+        self._inner_box = Box(b.x + 1, b.y + 1, b.w - 2, b.h - 2)
+        self._inner = c.rect(*self._inner_box.xywh, UI.field)
         self._value = c.span(b.x + cw, base, self.chars, UI.text)
         c.text(b.right + cw // 2, base, self.unit, UI.text_dim)
         self._message = c.span(b.right + (len(self.unit) + 2) * cw, base, message_chars, UI.ok)
@@ -97,8 +170,12 @@ class NumberField:
         """Show the edit buffer while focused, otherwise the parameter's current value."""
         assert self._value is not None and self._message is not None
         if self.focused:
-            self._value.set(self.text[-(self.chars - 1):] + "_", UI.text)
+            self._value.set(self.edit.shown(self.chars),
+                            UI.text_dark if self.edit.all_selected else UI.text)
+            self.canvas.rects.set(self._inner, *self._inner_box.xywh,
+                                  UI.selection if self.edit.all_selected else UI.field)
         else:
+            self.canvas.rects.set(self._inner, *self._inner_box.xywh, UI.field)
             self._value.set(_format_number(self._read()), UI.text)
         self._message.set(self.message, UI.ok if self.message_ok else UI.bad)
         self.canvas.rects.set(self._border, *self.box.xywh,
@@ -107,7 +184,7 @@ class NumberField:
     def focus(self) -> None:
         if not self.focused:
             self.focused = True
-            self.text = _format_number(self._read())
+            self.edit.focus(_format_number(self._read()))
 
     def on_mouse_press(self, x: float, y: float) -> bool:
         if self.box.contains(x, y):
@@ -120,14 +197,13 @@ class NumberField:
     def on_text(self, text: str) -> bool:
         if not self.focused:
             return False
-        self.text += "".join(ch for ch in text if ch.isprintable())
+        self.edit.type(text)
         return True
 
     def on_text_motion(self, motion: int) -> bool:
         if not self.focused:
             return False
-        if motion == key.MOTION_BACKSPACE:
-            self.text = self.text[:-1]
+        self.edit.motion(motion)
         return True
 
     def on_key_press(self, symbol: int) -> bool:
@@ -143,7 +219,7 @@ class NumberField:
     def commit(self) -> bool:
         """Apply the edit buffer; True if the value was accepted."""
         self.focused = False
-        text = self.text.strip()
+        text = self.edit.text.strip()
         try:
             value = float(text)
         except ValueError:

@@ -65,6 +65,9 @@ class WorkerPanel:
         self._rebind = True
         self._last_walk = -(10**9)
         self._bar = (0.0, 0.0)  # x and width of the progress track
+        #: The first line shown: the wheel scrolls the queues, and the lines are made
+        #: for what is above the panel too, so every pending task can be reached.
+        self.first = 0
 
     @property
     def has_workers(self) -> bool:
@@ -133,16 +136,18 @@ class WorkerPanel:
         """Rebind the lines when any worker's snapshot changed; tick running durations."""
         if not self.slots:
             return
-        budget = len(self.slots)
+        budget = self.first + len(self.slots)
         snapshots = tuple(comp.snapshot(budget) for comp in self.comps if comp.valid)
         now = self.host.time()
         if self._rebind or not _same(snapshots, self._snapshots):
             self._rebind = False
             self._snapshots = snapshots
             self.lines = worker_lines(snapshots, budget, now)
+            self.first = max(0, min(self.first, len(self.lines) - len(self.slots)))
             self._ticking = []
             for i, slot in enumerate(self.slots):
-                line = self.lines[i] if i < len(self.lines) else None
+                n = self.first + i
+                line = self.lines[n] if n < len(self.lines) else None
                 self._bind(slot, line)
                 if line is not None and line.ticking is not None:
                     self._ticking.append((slot, line.ticking))
@@ -188,6 +193,16 @@ class WorkerPanel:
         else:
             slot.wide.set("" if task else line.text, UI.text_dim)
             slot.side.set(line.side)
+
+    def on_mouse_scroll(self, x: float, y: float, scroll_y: float) -> bool:
+        """The wheel over the panel scrolls the queues; True if it was over it."""
+        if self.box is None or not self.box.contains(x, y):
+            return False
+        first = max(0, self.first - round(scroll_y * 3))
+        if first != self.first:
+            self.first = first
+            self._rebind = True
+        return True
 
     # -- queries ----------------------------------------------------------------------
     def texts(self) -> list[str]:

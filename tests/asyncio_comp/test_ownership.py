@@ -1,0 +1,166 @@
+"""Tasks owned by the operator whose code submitted them: destroy cancels them."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from worker_gates import Gate
+
+from asyncio_comp.worker.comp import create_worker
+from asyncio_comp.worker.task import WorkerStatus
+from host import BaseCOMP, Host
+from host.assemble import Host as AssembledHost
+from operators import DotLOPUtils
+from td.current import current_operator
+from td.params import PulsePar
+
+
+class Worker(DotLOPUtils, BaseCOMP):
+    """Submits through run_async_task; its callback is a method of its own."""
+
+    parameters = (PulsePar("Go"),)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.called: list[str] = []
+        self.ids: list[int] = []
+
+    def on_done(self, outcome: Any) -> None:
+        self.called.append(outcome.status.value)
+
+    def onPulse(self, par: Any) -> None:
+        # Run called while this operator's code runs (a pulse handler).
+        self.ids.append(self.asyncio_comp.ext.AsyncIOManager.Run(
+            asyncio.sleep(100), description="from pulse", completion_callback=self.on_done))
+
+
+def status(host: Host, task_id: int) -> str:
+    info = host.tasks.GetTaskInfo(task_id)
+    assert info is not None
+    return str(info["status"].value)
+
+
+def test_destroy_cancels_running_and_pending_tasks_and_skips_bound_callbacks(
+        host: Host) -> None:
+    comp = host.root.create(Worker, "w")
+    seen: list[str] = []
+    running = comp.run_async_task(asyncio.sleep(100), completion_callback=comp.on_done)
+    host.step(1)
+    pending = comp.run_async_task(asyncio.sleep(100),
+                                  completion_callback=lambda o: seen.append(o.status.value))
+    assert host.tasks.GetTaskInfo(running)["owner"] == "/w"
+    assert (status(host, running), status(host, pending)) == ("running", "pending")
+    comp.destroy()
+    assert status(host, pending) == "cancelled"  # never started: at once
+    host.step(1)
+    assert status(host, running) == "cancelled"
+    assert comp.called == []  # bound to the destroyed operator: not called
+    assert seen == ["cancelled"]  # a plain function still hears the ending
+
+
+def test_destroying_a_parent_cancels_tasks_submitted_from_a_childs_handler(
+        host: Host) -> None:
+    parent = host.root.create(BaseCOMP, "group")
+    child = parent.create(Worker, "w")
+    child.par.Go.pulse()
+    host.step(2)
+    (task_id,) = child.ids
+    assert host.tasks.GetTaskInfo(task_id)["owner"] == "/group/w"
+    assert status(host, task_id) == "running"
+    parent.destroy()
+    host.step(1)
+    assert status(host, task_id) == "cancelled"
+    assert child.called == []
+
+
+def test_a_task_started_by_an_owned_task_has_the_same_owner(host: Host) -> None:
+    comp = host.root.create(Worker, "w")
+    inner: list[int] = []
+    me: list[object] = []
+
+    async def outer() -> None:
+        me.append(current_operator())
+        inner.append(host.tasks.Run(asyncio.sleep(100), description="inner"))
+        await asyncio.sleep(100)
+
+    outer_id = comp.run_async_task(outer())
+    host.step(2)
+    assert me == [comp]  # a task runs as its owner's code
+    assert host.tasks.GetTaskInfo(inner[0])["owner"] == "/w"
+    assert host.tasks.GetTaskInfo(inner[0])["parent_id"] == outer_id
+    comp.destroy()
+    host.step(1)
+    assert [status(host, outer_id), status(host, inner[0])] == ["cancelled", "cancelled"]
+
+
+def test_unowned_tasks_have_no_owner_and_survive_a_destroy(host: Host) -> None:
+    comp = host.root.create(Worker, "w")
+    inner: list[int] = []
+
+    async def outer() -> None:
+        inner.append(host.tasks.Run(asyncio.sleep(100)))
+        await asyncio.sleep(100)
+
+    outer_id = host.tasks.Run(outer())
+    owned = comp.run_async_task(asyncio.sleep(100))
+    host.step(2)
+    # Admission happens in TDAsyncIO's cook; that does not make TDAsyncIO the owner.
+    assert host.tasks.GetTaskInfo(outer_id)["owner"] is None
+    assert host.tasks.GetTaskInfo(inner[0])["owner"] is None
+    comp.destroy()
+    host.step(1)
+    assert status(host, owned) == "cancelled"
+    assert [status(host, outer_id), status(host, inner[0])] == ["running", "running"]
+
+
+def test_a_callback_of_an_extension_whose_owner_was_destroyed_is_not_called(
+        host: Host) -> None:
+    class Ext:
+        def __init__(self, ownerComp: BaseCOMP) -> None:
+            self.ownerComp = ownerComp
+            self.called = 0
+
+        def Done(self, outcome: Any) -> None:
+            self.called += 1
+
+    comp = host.root.create(BaseCOMP, "holder")
+    ext = comp.addExtension(Ext)
+    # Submitted by nobody in particular: the callback alone ties it to the COMP.
+    task_id = host.tasks.Run(asyncio.sleep(0.5), completion_callback=ext.Done)
+    comp.destroy()
+    host.run(seconds=1.0)
+    assert status(host, task_id) == "completed"
+    assert ext.called == 0
+
+
+def test_a_completion_callback_runs_as_its_tasks_owner(host: Host) -> None:
+    comp = host.root.create(Worker, "w")
+    followers: list[int] = []
+
+    def then(outcome: Any) -> None:
+        followers.append(host.tasks.Run(asyncio.sleep(100)))
+
+    comp.run_async_task(asyncio.sleep(0), completion_callback=then)
+    host.step(3)
+    assert host.tasks.GetTaskInfo(followers[0])["owner"] == "/w"
+
+
+def test_destroy_cancels_the_pending_worker_jobs_the_operator_submitted(
+        host: AssembledHost) -> None:
+    engine = create_worker(host, "Engine")
+    gate = Gate()
+    engine.submit(gate)
+    gate.hold()
+    comp = host.root.create(Worker, "w")
+    jobs: list[Any] = []
+    comp.onPulse = lambda par: jobs.append(engine.submit(int, "7"))  # type: ignore[method-assign]
+    comp.par.Go.pulse()
+    other = engine.submit(int, "8")  # the test's own: nobody owns it
+    comp.destroy()
+    (job,) = jobs
+    assert job.get_status() is WorkerStatus.FAILED
+    assert job.get_error_message() == "WorkerTaskCancelled: cancelled before it started"
+    assert other.get_status() is WorkerStatus.PENDING
+    gate.release.set()
+    assert other.wait(10.0) and other.get_result() == 8
