@@ -96,16 +96,6 @@ class Run:
         return self.fromOP
 
     @property
-    def active(self) -> bool:
-        """Settable, as in TD: False makes the run stay pending but do nothing when
-        its frame comes. False too once its host closed (it never runs then)."""
-        return self._active and not self._queue.closed
-
-    @active.setter
-    def active(self, value: bool) -> None:
-        self._active = bool(value)
-
-    @property
     def pending(self) -> bool:
         """True until the run executed or was killed, or its host closed."""
         return self._pending and not self._queue.closed
@@ -196,12 +186,6 @@ class RunQueue:
         if host is None:  # the queue lives in the host's callbacks only
             raise RuntimeError("run(): this run's host is gone")
         return host
-
-    @property
-    def closed(self) -> bool:
-        """True once the host closed (or is gone): nothing pending runs then."""
-        host = self._host_ref()
-        return host is None or host.closed
 
     @property
     def runs(self) -> list[Run]:
