@@ -26,6 +26,13 @@ async def tiny(i: int) -> int:
     return i
 
 
+@pytest.fixture(autouse=True)
+def _without_debug_mode(host: Host) -> None:
+    """Thousands of tasks: under -X dev (asyncio's debug mode on every loop) each records
+    the stack it was made from, minutes a test; what is tested is volume, not debug mode."""
+    host.loop.set_debug(False)
+
+
 def table_rows(host: Host) -> list[tuple[int, str]]:
     values = host.asyncio_comp.task_table.values()
     assert values[0][:2] == ["task_id", "status"]
