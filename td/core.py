@@ -12,7 +12,7 @@ whatever loop is running, and cleanup of components happens through close hooks.
 A host's state is two enums, each changed here only: its life (`HostPhase`: open,
 close requested from inside a frame, closing, closed) and what it is running
 (`FrameState`: nothing, a frame, or frame work between realtime frames), as
-`asyncio.Runner` keeps one ``_State``. One context, `HostCore._running`, marks both
+`asyncio.Runner` keeps one ``_State``. One mark, `HostCore._enter` / `_leave`, marks both
 kinds of running work, so a close, a nested step or TD's globals see the same thing
 whichever is running.
 """
@@ -72,7 +72,7 @@ class HostPhase(enum.Enum):
 
 
 class FrameState(enum.Enum):
-    """What a host is running right now (see `HostCore._running`)."""
+    """What a host is running right now (see `HostCore._enter`)."""
 
     BETWEEN_FRAMES = "between frames"
     """Nothing: the host's thread is in user code that called step() or run(), or idle."""
@@ -397,34 +397,37 @@ class HostCore:
         self.guard.check(self)
         self._frame_wait.set(fn)
 
-    @contextlib.contextmanager
-    def _running(self, state: FrameState) -> Iterator[None]:
-        """The one "a frame is running" context, for a frame and for frame work alike.
+    def _enter(self, state: FrameState) -> tuple[FrameState, int | None]:
+        """Start running work of kind ``state``: the one "a frame is running" mark, for
+        a frame and for frame work alike; returns what `_leave` restores.
 
         Meanwhile a `close()` waits for the frame's end, `step()`/`run()` refuse to
         nest, TD-style globals mean this host (`running_since`), and the collector is
         paused for the frame's work (`FrameGc.begin_frame`; the frame's end collects
-        what came due).
+        what came due). Two plain calls around a ``try`` rather than a context
+        manager: this runs every frame, and a generator-based one costs a few µs.
         """
-        outer_state, outer_entry = self._frame_state, self._running_since
+        outer = self._frame_state, self._running_since
         self._frame_state = state
         self._running_since = _next_entry()
         self._gc.begin_frame()
-        try:
-            yield
-        finally:
-            self._frame_state, self._running_since = outer_state, outer_entry
+        return outer
+
+    def _leave(self, outer: tuple[FrameState, int | None]) -> None:
+        self._frame_state, self._running_since = outer
 
     @contextlib.contextmanager
     def _as_frame_work(self) -> Iterator[None]:
         # The collector stays paused after frame work (the next frame's end collects),
         # unless the work raised and no frame follows.
+        outer = self._enter(FrameState.FRAME_WORK)
         try:
-            with self._running(FrameState.FRAME_WORK):
-                yield
+            yield
         except BaseException:
             self._gc.resume()
             raise
+        finally:
+            self._leave(outer)
 
     def _check_open(self, what: str) -> None:
         if self.closed:
@@ -443,8 +446,9 @@ class HostCore:
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
         frame = self.clock.frame
+        outer = self._enter(FrameState.FRAME)
         try:
-            with self._running(FrameState.FRAME):
+            try:
                 self._callbacks.resolve_waiters(frame)
                 # Each callback and hook is timed from the reading that ended the one
                 # before: one clock read per item, the phase boundaries among them.
@@ -452,6 +456,8 @@ class HostCore:
                 cooked = self._hooks.run_cooks(perf, blame, cook_started)
                 step_time = cooked - cook_started
                 self._callbacks.run_end(self, perf, blame, cooked)
+            finally:
+                self._leave(outer)
         finally:
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
             self._gc.end_frame(self.clock.slack())

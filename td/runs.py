@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import reprlib
 import weakref
 from collections.abc import Callable
 from types import CodeType
@@ -61,6 +62,18 @@ class Run:
 
     # -- TD's members ---------------------------------------------------------------
     @property
+    def active(self) -> bool:
+        """Whether it will run when its frame comes (settable, as in TD): False once it
+        ran, was killed, or its host closed."""
+        return self._active and self._pending and not self._queue.closed
+
+    @active.setter
+    def active(self, on: bool) -> None:
+        if not isinstance(on, bool):
+            raise ValueError(f"Run.active expected True or False, got {on!r}")
+        self._active = on
+
+    @property
     def source(self) -> str | Callable[..., object]:
         """The script string or the callable."""
         return self._source
@@ -81,16 +94,6 @@ class Run:
     def path(self) -> OP | None:
         """The operator the script runs as (``me``)."""
         return self.fromOP
-
-    @property
-    def active(self) -> bool:
-        """Settable, as in TD: False makes the run stay pending but do nothing when
-        its frame comes. False too once its host closed (it never runs then)."""
-        return self._active and not self._queue.closed
-
-    @active.setter
-    def active(self, value: bool) -> None:
-        self._active = bool(value)
 
     @property
     def pending(self) -> bool:
@@ -134,7 +137,7 @@ class Run:
     def _execute(self) -> None:
         self._pending = False
         self._queue.forget(self)
-        if not self.active:
+        if not self._active:
             return
         host = self._queue.host
         try:
@@ -237,13 +240,13 @@ def check_delay(name: str, value: object, *, whole: bool = False) -> float:
     kind = "a whole number >= 0" if whole else "a finite number >= 0"
     if isinstance(value, bool) or not isinstance(value, int | float) or (
             whole and not isinstance(value, int)):
-        raise ValueError(f"run() expected {name} as {kind}, got {value!r}")
+        raise ValueError(f"run() expected {name} as {kind}, got {reprlib.repr(value)}")
     try:
         number = float(value)
     except OverflowError:  # an int too large for a float: 10**400
         number = math.inf
     if not math.isfinite(number) or number < 0:
-        raise ValueError(f"run() expected {name} as {kind}, got {value!r}")
+        raise ValueError(f"run() expected {name} as {kind}, got {reprlib.repr(value)}")
     return number
 
 
