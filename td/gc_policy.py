@@ -112,8 +112,6 @@ class FrameGc:
         ``slack``: seconds until the next frame is due (realtime), None when frames do
         not wait (non-realtime); a due full collection longer than the slack waits.
         """
-        if self._frozen:
-            self._watch_freezes()
         if not self._paused:
             return
         self._paused = False
@@ -169,7 +167,11 @@ class FrameGc:
         self._frozen = True
 
     def _watch_freezes(self) -> None:
-        """Notice a gc.freeze() since the last look (at every frame's end)."""
+        """Notice a gc.freeze() since the last look (at this policy's own freezes and at
+        close, never per frame: ``gc.get_freeze_count()`` walks the whole permanent
+        generation, so a per-frame look would cost in proportion to everything the
+        scene froze). A user's freeze is missed only if more frozen objects died
+        meanwhile than it froze."""
         count = gc.get_freeze_count()
         if count > self._frozen_count:
             self._foreign_freeze = True
