@@ -251,6 +251,24 @@ class ParentFinder(_Finder):
         return "<parent: the COMPs above me, by level or parent shortcut>"
 
 
+def _internal_target(finder: str, name: str, start: OP, shortcut: str, target: str,
+                     meaning: str) -> OP:
+    """The operator the nearest COMP at or above ``start`` whose ``shortcut`` parameter
+    is ``name`` points to with its ``target`` parameter (a path inside it; the COMP
+    itself when empty): what ``iop.Name`` and ``ipar.Name`` both look up."""
+    for comp in _upward(start):
+        if comp.par[shortcut].eval() == name:
+            path = comp.par[target].eval()
+            found = comp.op(path or ".")
+            if found is None:
+                raise AttributeError(f"{finder}.{name}: {comp.path} names {path!r} "
+                                     f"{meaning}, and nothing is there")
+            return found
+    raise AttributeError(f"{finder}.{name}: no COMP at or above {start.path} has the "
+                         f"{'internal OP' if finder == 'iop' else 'internal parameter'} "
+                         f"shortcut {name!r} (parameter {shortcut})")
+
+
 class InternalOpFinder(_Finder):
     """``iop.Name``: the operator a COMP at or above ``me`` names as its internal OP
     ``Name`` (parameters ``iopshortcut1`` and ``iop1``, a path inside that COMP)."""
@@ -260,17 +278,8 @@ class InternalOpFinder(_Finder):
     def __getattr__(self, name: str) -> OP:
         if name.startswith("_"):
             raise AttributeError(name)
-        start = self._start(f"iop.{name}")
-        for comp in _upward(start):
-            if comp.par.iopshortcut1.eval() == name:
-                found = comp.op(comp.par.iop1.eval() or ".")
-                if found is None:
-                    raise AttributeError(f"iop.{name}: {comp.path} names "
-                                         f"{comp.par.iop1.eval()!r} as its internal OP, "
-                                         "and nothing is there")
-                return found
-        raise AttributeError(f"iop.{name}: no COMP at or above {start.path} has the "
-                             f"internal OP shortcut {name!r} (parameter iopshortcut1)")
+        return _internal_target("iop", name, self._start(f"iop.{name}"), "iopshortcut1",
+                                "iop1", "as its internal OP")
 
     def __repr__(self) -> str:
         return "<iop: internal OP shortcuts of the COMPs above me>"
@@ -286,18 +295,8 @@ class InternalParFinder(_Finder):
     def __getattr__(self, name: str) -> ParCollection:
         if name.startswith("_"):
             raise AttributeError(name)
-        start = self._start(f"ipar.{name}")
-        for comp in _upward(start):
-            if comp.par.iparshortcut1.eval() == name:
-                found = comp.op(comp.par.ipar1.eval() or ".")
-                if found is None:
-                    raise AttributeError(f"ipar.{name}: {comp.path} names "
-                                         f"{comp.par.ipar1.eval()!r} for its internal "
-                                         "parameters, and nothing is there")
-                return found.par
-        raise AttributeError(f"ipar.{name}: no COMP at or above {start.path} has the "
-                             f"internal parameter shortcut {name!r} (parameter "
-                             "iparshortcut1)")
+        return _internal_target("ipar", name, self._start(f"ipar.{name}"), "iparshortcut1",
+                                "ipar1", "for its internal parameters").par
 
     def __repr__(self) -> str:
         return "<ipar: internal parameter shortcuts of the COMPs above me>"
