@@ -257,14 +257,11 @@ class OP:
         self._guard.check(self)
         return storage_ops.store(self, key, value)
 
-    def fetch(self, key: str, default: Any = storage_ops.MISSING, search: bool = True,
+    def fetch(self, key: str, default: Any = None, search: bool = True,
               storeDefault: bool = False) -> Any:
         """A storage entry of this operator or (``search``) its nearest parent that has
-        it; ``default`` when none has (stored here too with ``storeDefault``).
-
-        Raises:
-            KeyError: nothing holds ``key`` and no default was given (as in TD).
-        """
+        it; ``default`` (None unless given) when none has, stored here too with
+        ``storeDefault``."""
         self._guard.check(self)
         return storage_ops.fetch(self, self._ancestry(), key, default, search, storeDefault)
 

@@ -31,6 +31,7 @@ from td.params import (
     ParCollection,
     ParSpec,
     PulsePar,
+    PythonPar,
     StrMenuPar,
     StrPar,
     TogglePar,
@@ -180,6 +181,13 @@ class Page:
                      replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
         """A folder path."""
         return self._append(FolderPar(name, default, label=label, help=help), replace, order)
+
+    def appendPython(self, name: str, label: str | None = None, order: int | None = None,
+                     replace: bool = True, *, default: str = "",
+                     help: str = "") -> list[Par]:
+        """A Python expression: its value the text, ``eval()`` what it gives (``me`` the
+        operator)."""
+        return self._append(PythonPar(name, default, label=label, help=help), replace, order)
 
     def appendOP(self, name: str, label: str | None = None, order: int | None = None,
                  replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:

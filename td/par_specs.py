@@ -5,7 +5,7 @@ An operator class lists them in ``parameters``; `td.params` makes the live
 value leaves the old one in place; each error names where the value was going.
 
 The kinds are TouchDesigner's parameter styles (``par.style``): Float, Int, Toggle,
-Str, Menu, StrMenu, File, Folder, OP, COMP, DAT, Pulse. Numbers carry TD's
+Str, Menu, StrMenu, File, Folder, Python, OP, COMP, DAT, Pulse. Numbers carry TD's
 range attributes: ``min``/``max`` with ``clampMin``/``clampMax`` (a value beyond a
 clamped end is brought back to it) and the slider range ``normMin``/``normMax``. A
 bound given when declaring (``FloatPar('Gain', min=0.0)``) is a framehost bound:
@@ -15,10 +15,15 @@ a value beyond it is refused with an error, where TD would only clamp it.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
+from types import CodeType
 from typing import Any, ClassVar
+
+from td import expressions
+from td.current import call_as
 
 __all__ = [
     "BuiltinStrPar",
@@ -32,6 +37,7 @@ __all__ = [
     "OPPar",
     "ParSpec",
     "PulsePar",
+    "PythonPar",
     "StrMenuPar",
     "StrPar",
     "TogglePar",
@@ -250,6 +256,42 @@ class FolderPar(StrPar):
 
     kind = "folder"
     style = "Folder"
+
+
+class PythonPar(StrPar):
+    """A Python expression (TD's Python style): the value (``par.val``) is its text,
+    ``eval()`` the object it gives, evaluated in TD's scope with ``me`` the
+    parameter's operator each time it is read; an empty text gives None. Text that
+    is not a Python expression is refused when set, changing nothing."""
+
+    kind = "python"
+    style = "Python"
+    resolves = True
+
+    def validate(self, value: Any, where: str) -> str:
+        text = super().validate(value, where)
+        if text.strip():
+            try:
+                _python_code(text)
+            except SyntaxError as exc:
+                raise ValueError(f"{where} expected a Python expression, got {text!r} "
+                                 f"({exc.msg})") from None
+        return text
+
+    def resolve(self, value: Any, owner: Any, where: str) -> Any:
+        if not value.strip():
+            return None
+        try:
+            return call_as(owner, eval, _python_code(value), expressions.scope_for(owner))
+        except Exception as exc:
+            exc.add_note(f"in {where}, the Python expression {value!r}")
+            raise
+
+
+@functools.lru_cache(maxsize=256)
+def _python_code(text: str) -> CodeType:
+    """A Python parameter's text compiled once per distinct text (it is read often)."""
+    return compile(text, "<Python parameter>", "eval")
 
 
 class MenuPar(ParSpec):

@@ -29,6 +29,7 @@ from td.par_specs import MenuPar as MenuPar
 from td.par_specs import OPPar as OPPar
 from td.par_specs import ParSpec as ParSpec
 from td.par_specs import PulsePar as PulsePar
+from td.par_specs import PythonPar as PythonPar
 from td.par_specs import StrMenuPar as StrMenuPar
 from td.par_specs import StrPar as StrPar
 from td.par_specs import TogglePar as TogglePar
@@ -52,6 +53,7 @@ __all__ = [
     "ParMode",
     "ParSpec",
     "PulsePar",
+    "PythonPar",
     "StrMenuPar",
     "StrPar",
     "TogglePar",
@@ -337,6 +339,20 @@ class Par(BehavesAsValue):
             return False
         self._evaluate(modes)
         return True
+
+    def take_modes(self, source: Par) -> None:
+        """Give this parameter ``source``'s modes: its constant, its expression and
+        bind expression (the text, evaluated here with ``me`` this parameter's
+        operator) and the mode that rules; what ``comp.copy`` carries, as TD's does."""
+        self._owner.guard.check(self)
+        theirs = source._modes
+        if theirs is None or self.isPulse:
+            return
+        self.val = theirs.const
+        mine = self._modes_made()
+        mine.expr, mine.code = theirs.expr, theirs.code
+        mine.bind_expr, mine.bind_code = theirs.bind_expr, theirs.bind_code
+        self.mode = theirs.mode
 
     def _modes_made(self) -> _Modes:
         if self._modes is None:
