@@ -181,6 +181,7 @@ class OP:
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
         self._pages = CustomPages(self)
+        self._sequences: Sequences | None = None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -352,8 +353,12 @@ class OP:
 
     @property
     def seq(self) -> Sequences:
-        """TD's parameter sequences by name (``op.seq.Name``); framehost has none."""
-        return Sequences(self)
+        """TD's parameter sequences by name (``op.seq.Name``), made with
+        ``page.appendSequence`` (see `td.sequences`)."""
+        found = self._sequences
+        if found is None:
+            found = self._sequences = Sequences(self)
+        return found
 
     @property
     def customPars(self) -> list[Par]:

@@ -2,9 +2,10 @@
 
 The copy is made as the original was (``comp.create`` of the same class, so its
 ``onCreate`` builds what it builds), then given the original's state: custom
-parameters and every parameter's value (through ``par.val``, so the copy's own
-``onValueChange`` applies them as it would any change) and modes (expressions and
-binds, given last, once the whole copy exists for them to read), its table or text, storage
+parameters (sequences with their blocks) and every parameter's value (through
+``par.val``, so the copy's own ``onValueChange`` applies them as it would any change)
+and modes (expressions and binds, given last, once the whole copy exists for them to
+read), its table or text, storage
 (the same values: entries are not themselves copied), tags, comment, the extensions
 attached as classes (one attached as an object cannot be copied, unless the copy's
 ``onCreate`` attaches its own), and a copy of each child, recursively. A child the copy's
@@ -68,7 +69,18 @@ def _fill(made: Any, source: Any, moded: list[tuple[Any, Any]]) -> None:
     for page in source.customPages:
         target = made.appendCustomPage(page.name)
         for par in page.pars:
-            target.appendPar(par.name, par=par)
+            block = par.sequenceBlock
+            if block is not None and block.index > 0:
+                continue  # made by the copy's own sequence, below
+            if par.isSequence and par.sequence is not None:
+                target.appendSequence(par.name, par.label, help=par.help)
+            else:
+                target.appendPar(par.name, par=par)
+    for sequence in source.seq:
+        twin_sequence = made.seq[sequence.name]
+        twin_sequence.blockSize = sequence.blockSize
+        twin_sequence.maxBlocks = sequence.maxBlocks
+        twin_sequence.numBlocks = sequence.numBlocks
     for par in source.par:
         if par.name in made.par:
             twin = made.par[par.name]

@@ -5,7 +5,7 @@ An operator class lists them in ``parameters``; `td.params` makes the live
 value leaves the old one in place; each error names where the value was going.
 
 The kinds are TouchDesigner's parameter styles (``par.style``): Float, Int, Toggle,
-Str, Menu, StrMenu, File, Folder, Python, OP, COMP, DAT, Pulse. Numbers carry TD's
+Str, Menu, StrMenu, File, Folder, Python, OP, COMP, DAT, Pulse, Sequence. Numbers carry TD's
 range attributes: ``min``/``max`` with ``clampMin``/``clampMax`` (a value beyond a
 clamped end is brought back to it) and the slider range ``normMin``/``normMax``. A
 bound given when declaring (``FloatPar('Gain', min=0.0)``) is a framehost bound:
@@ -38,6 +38,7 @@ __all__ = [
     "ParSpec",
     "PulsePar",
     "PythonPar",
+    "SequencePar",
     "StrMenuPar",
     "StrPar",
     "TogglePar",
@@ -412,6 +413,24 @@ class DATPar(OPPar):
     kind = "dat"
     style = "DAT"
     family = "DAT"
+
+
+class SequencePar(ParSpec):
+    """The header of a parameter sequence (TD's Sequence style): its value is the
+    number of blocks (see `td.sequences`)."""
+
+    kind = "sequence"
+    style = "Sequence"
+
+    def __init__(self, name: str, default: int = 1, *, label: str | None = None,
+                 help: str = "") -> None:
+        super().__init__(name, default, label, help)
+
+    def validate(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{where} expected a number of blocks (a whole number >= 0), "
+                             f"got {value!r}")
+        return value
 
 
 class PulsePar(ParSpec):
