@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from bench import burst, frame_overhead, frame_start, idle_frame, latency, memory, renderer, run_all, throughput
+from bench import (
+    burst,
+    frame_overhead,
+    frame_start,
+    idle_frame,
+    latency,
+    memory,
+    renderer,
+    run_all,
+    throughput,
+)
 from bench.peers import lops, thread_loop, trio_guest
 
 
