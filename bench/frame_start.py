@@ -123,3 +123,7 @@ def main(argv: list[str]) -> None:
         print(f"| {label} | {median:.3f} | {p99:.3f} | {worst:.3f} | {drift:+.2f}% "
               f"| {own:.3f} | {cpu:.1f} |", flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
