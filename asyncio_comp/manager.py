@@ -84,6 +84,10 @@ class AsyncIOManager(ManagerViews):
         self._host = host
         self._profile = profile = Profile() if profile is None else profile
         self._now = host.clock.now_reader()  # host.time(), cheaper (once per Run)
+        # Read by every frame's cook: the clock's plain attributes, not the host's
+        # properties (the mode never changes).
+        self._clock = host.clock
+        self._realtime = host.clock.realtime
         self._guard = host.guard
         self._owner_thread = host.guard.owner_ident  # Run compares it inline
         self._runner = LoopRunner(host)
@@ -299,7 +303,7 @@ class AsyncIOManager(ManagerViews):
         # A frame with nothing to admit and nothing due skips the loop. Realtime frames
         # drain within the Framebudget; virtual ones until idle, then pace to outside work.
         if self._stepping:
-            realtime = self._host.realtime
+            realtime = self._realtime
             if self._lifecycle.admission or self._loop.has_work():
                 self._blocking.follow_host()
                 budget = self._budget_seconds if realtime else None
@@ -308,12 +312,12 @@ class AsyncIOManager(ManagerViews):
                 self._pacer.pace()
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
-        now = self._host.time()
+        now = self._now()
         self._lifecycle.end_of_frame(now)
         profile = self._profile
-        clear = profile.clears_on(self._host.frame)
+        clear = self._clock.frame % profile.clear_every == 0
         self._registry.end_of_frame(now, self._clear_after if clear else None,
-                                    strict=profile.strict_clear_after)
+                                    profile.strict_clear_after)
 
     def _between_frames(self, seconds: float) -> bool:
         """Realtime: the wait before the next frame runs the loop, so a reply from a

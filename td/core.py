@@ -438,7 +438,7 @@ class HostCore:
     def _run_frame(self) -> None:
         blame = self._blame
         self.clock.begin_frame()
-        served = blame.mark  # costs charged while the loop ran before this frame
+        served = blame.charged  # costs itemised while the loop ran before this frame
         perf = self._wall_clock
         gc_watch = self.gc_watch
         gc_before = gc_watch.total
@@ -447,15 +447,22 @@ class HostCore:
         self._last_frame_start = started
         frame = self.clock.frame
         outer = self._enter(FrameState.FRAME)
+        callbacks = self._callbacks
         try:
             try:
-                self._callbacks.resolve_waiters(frame)
+                # What is empty is skipped by an attribute test, not a call.
+                if callbacks.waiting:
+                    callbacks.resolve_waiters(frame)
                 # Each callback and hook is timed from the reading that ended the one
                 # before: one clock read per item, the phase boundaries among them.
-                cook_started = self._callbacks.run_start(self, perf, blame, started)
+                start = callbacks.start
+                cook_started = (callbacks.call(start, "on_frame_start", self, perf, blame,
+                                               started) if start else started)
                 cooked = self._hooks.run_cooks(perf, blame, cook_started)
                 step_time = cooked - cook_started
-                self._callbacks.run_end(self, perf, blame, cooked)
+                end = callbacks.end
+                if end:
+                    callbacks.call(end, "on_frame_end", self, perf, blame, cooked)
             finally:
                 self._leave(outer)
         finally:
@@ -467,7 +474,9 @@ class HostCore:
         gc_time = gc_watch.total - gc_before
         if gc_time >= blame.threshold:
             blame.charge("gc", "collector", gc_time)
-        report = blame.end_frame(frame, duration, served)
+        # The ledger is read only for a frame that itemised something or ran late.
+        report = (blame.end_frame(frame, duration, served)
+                  if blame.items or duration > blame.budget else None)
         stats = self._stats
         stats.late_frames = self.clock.late_frames
         stats.dropped_frames = self.clock.dropped_frames
