@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from asyncio import _get_running_loop
 from collections.abc import Callable, Coroutine
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -162,7 +163,10 @@ class AsyncIOManager(ManagerViews):
             name = description or coro.__qualname__
             rec = TaskRecord(registry.next_id(), coro, name, info, None, completion_callback,
                              self._now(), lifecycle)
-            rec.parent_id = submitting_task_id()
+            # No running loop (a scene's build, a callback): no task is submitting,
+            # said by the C-level check alone, without `submitting_task_id`'s call.
+            if _get_running_loop() is not None:
+                rec.parent_id = submitting_task_id()
             rec.op_owner = _current_operator()
             registry.add(rec)
             lifecycle.submitted(rec)
