@@ -70,6 +70,7 @@ class _Phase(Enum):
 # A module global: Run's common path tests it, and an enum class's attribute lookup
 # costs more than a global's.
 _OPEN = _Phase.OPEN
+_CLOSED = _Phase.CLOSED
 
 
 class AsyncIOManager(ManagerViews):
@@ -302,7 +303,7 @@ class AsyncIOManager(ManagerViews):
     # == the frame ===============================================================
     def cook(self) -> None:
         """One frame of work; called by the component between start and end callbacks."""
-        if self._phase is _Phase.CLOSED:
+        if self._phase is _CLOSED:
             return
         # A frame with nothing to admit and nothing due skips the loop. Realtime frames
         # drain within the Framebudget; virtual ones until idle, then pace to outside work.

@@ -49,8 +49,9 @@ log = logging.getLogger("framehost")
 FrameListener = Callable[[FrameSpan], object]
 
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
-# a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
-_next_entry = itertools.count(1).__next__
+# a thread is the innermost, the one TD-style globals (`host.td.op`) mean. Read with
+# ``next(_entries)``: the bound ``__next__`` is a method-wrapper, dearer to call.
+_entries = itertools.count(1)
 
 
 def _log_close_error(hook: Hook, exc: Exception) -> None:
@@ -80,6 +81,14 @@ class FrameState(enum.Enum):
     """A frame: waiters, frame-start callbacks, cooks, frame-end callbacks."""
     FRAME_WORK = "frame work"
     """Work run as frame work in the wait before a realtime frame (`FrameWait`)."""
+
+
+# Members read on every frame as module globals: an enum class's attribute lookup
+# goes through its metaclass's ``__getattr__`` hook (CPython 3.11), several times
+# the cost of a global's.
+_SHUT = (HostPhase.CLOSING, HostPhase.CLOSED)
+_CLOSE_REQUESTED = HostPhase.CLOSE_REQUESTED
+_FRAME = FrameState.FRAME
 
 
 class HostCore:
@@ -202,7 +211,7 @@ class HostCore:
     @property
     def closed(self) -> bool:
         """True from the moment `close()` starts tearing down (closing or closed)."""
-        return self._phase in (HostPhase.CLOSING, HostPhase.CLOSED)
+        return self._phase in _SHUT
 
     @property
     def phase(self) -> HostPhase:
@@ -364,7 +373,7 @@ class HostCore:
         self._check_open("step")
         self.clock.resume()
         for _ in range(frames):
-            if self.closed:  # closed from inside the last frame
+            if self._phase in _SHUT:  # closed from inside the last frame
                 break
             self._run_frame()
 
@@ -378,7 +387,7 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
-        while not self._stop_requested and not self.closed:
+        while not self._stop_requested and self._phase not in _SHUT:
             if not limits.before_frame(self.clock.seconds, self.clock.period):
                 break
             self._run_frame()
@@ -409,7 +418,7 @@ class HostCore:
         """
         outer = self._frame_state, self._running_since
         self._frame_state = state
-        self._running_since = _next_entry()
+        self._running_since = next(_entries)
         self._gc.begin_frame()
         return outer
 
@@ -446,7 +455,7 @@ class HostCore:
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
         frame = self.clock.frame
-        outer = self._enter(FrameState.FRAME)
+        outer = self._enter(_FRAME)
         callbacks = self._callbacks
         try:
             try:
@@ -468,7 +477,7 @@ class HostCore:
         finally:
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
             self._gc.end_frame(self.clock.slack())
-            if self._phase is HostPhase.CLOSE_REQUESTED:
+            if self._phase is _CLOSE_REQUESTED:
                 self.close()  # asked for from inside the frame (a callback, a task)
         duration = perf() - started
         gc_time = gc_watch.total - gc_before
@@ -511,7 +520,7 @@ class HostCore:
         # close hooks below, which still see this host as current.
         # (Both report their exceptions, so the reset below is always reached.)
         self._callbacks.close_waiters()
-        self._running_since = _next_entry()
+        self._running_since = next(_entries)
         errors, interrupts = self._hooks.run_close(_log_close_error)
         self._callbacks.close()
         self._gc.close()  # unfreeze, re-enable: whatever the teardown does
