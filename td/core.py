@@ -446,7 +446,8 @@ class HostCore:
 
     def _run_frame(self) -> None:
         blame = self._blame
-        self.clock.begin_frame()
+        clock = self.clock
+        clock.begin_frame()
         served = blame.charged  # costs itemised while the loop ran before this frame
         perf = self._wall_clock
         gc_watch = self.gc_watch
@@ -454,7 +455,7 @@ class HostCore:
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
-        frame = self.clock.frame
+        frame = clock.frame
         outer = self._enter(_FRAME)
         callbacks = self._callbacks
         try:
@@ -473,10 +474,10 @@ class HostCore:
                 if end:
                     callbacks.call(end, "on_frame_end", self, perf, blame, cooked)
             finally:
-                self._leave(outer)
+                self._frame_state, self._running_since = outer  # `_leave`, inline
         finally:
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
-            self._gc.end_frame(self.clock.slack())
+            self._gc.end_frame(clock.slack())
             if self._phase is _CLOSE_REQUESTED:
                 self.close()  # asked for from inside the frame (a callback, a task)
         duration = perf() - started
@@ -487,8 +488,8 @@ class HostCore:
         report = (blame.end_frame(frame, duration, served)
                   if blame.items or duration > blame.budget else None)
         stats = self._stats
-        stats.late_frames = self.clock.late_frames
-        stats.dropped_frames = self.clock.dropped_frames
+        stats.late_frames = clock.late_frames
+        stats.dropped_frames = clock.dropped_frames
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
