@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 __all__ = [
+    "BuiltinPulsePar",
     "BuiltinStrPar",
     "COMPPar",
     "DATPar",
@@ -380,3 +381,11 @@ class PulsePar(ParSpec):
 
     def __init__(self, name: str, *, label: str | None = None, help: str = "") -> None:
         super().__init__(name, None, label, help)
+
+
+class BuiltinPulsePar(PulsePar):
+    """A pulse every operator of a family has, named in lower case as TD's built-ins
+    are (``reinitextensions``): pulsing it runs the engine's action for it
+    (`OP.builtin_pulsed`) before the owner's ``onPulse(par)``."""
+
+    builtin = True
