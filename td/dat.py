@@ -10,11 +10,21 @@ DAT as a module, a view drawing a table) can skip work when nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
 from typing import ClassVar
 
 from td.network import OP
 
-__all__ = ["DAT", "check_clear_flags"]
+__all__ = ["DAT", "check_clear_flags", "set_module_loader"]
+
+_module_loader: list[Callable[[DAT], ModuleType]] = []
+
+
+def set_module_loader(loader: Callable[[DAT], ModuleType]) -> None:
+    """Tell DATs how to run their text as a module (`td.environment` does, at import:
+    it stands above the DATs and owns TD's scope)."""
+    _module_loader[:] = [loader]
 
 
 class DAT(OP):
@@ -42,6 +52,15 @@ class DAT(OP):
     def version(self) -> int:
         """Grows on every change of the content."""
         raise NotImplementedError
+
+    @property
+    def module(self) -> ModuleType:
+        """The DAT's text run as a Python module, as TD's ``dat.module`` (the module
+        ``mod`` gives: ``me`` is the DAT; run again only when the text changed)."""
+        self._guard.check(self)
+        if not _module_loader:  # td/__init__ imports td.environment, which sets it
+            raise RuntimeError("dat.module needs td.environment; import td first")
+        return _module_loader[0](self)
 
     async def changed(self) -> DAT:
         """Resolve at the start of the first frame after the content changed (its

@@ -32,13 +32,20 @@ from collections.abc import Callable, Iterator
 from types import CodeType, ModuleType
 from typing import Any, cast
 
+from td import dat as _dat
 from td import expressions as _expressions
 from td import runs as _runs
+from td import td_modules as _td_modules
+from td.absent_families import CHOP, MAT, POP, SOP, TOP
+from td.cell import Cell
 from td.core import HostCore
 from td.current import NoCurrentHost, call_as, current_host, current_operator
+from td.dat import DAT
 from td.network import OP, BaseCOMP
-from td.params import ParCollection, ParMode
+from td.pages import Page
+from td.params import Par, ParCollection, ParMode
 from td.table import TableDAT
+from td.td_error import tdError
 from td.text_dat import TextDAT
 
 __all__ = [
@@ -208,9 +215,11 @@ class OpFinder(_Finder):
             return me_now.op(path)
         return _current().root.op(path)
 
-    def __getattr__(self, name: str) -> BaseCOMP:
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        if name == "TDModules":  # TD's /sys/TDModules; needs no host
+            return _td_modules.TDModules
         top = _current().root
         found = top.shortcut(name)
         if found is not None:
@@ -503,6 +512,12 @@ project = Project()
 _families: dict[str, object] = {"tableDAT": tableDAT, "textDAT": textDAT,
                                 "baseCOMP": baseCOMP}
 
+#: TD's classes by their TD names, for annotations (``-> COMP``), ``isinstance``
+#: checks and ``except tdError:`` in TD code; COMP is every COMP's class here.
+_CLASSES: dict[str, object] = {
+    "OP": OP, "COMP": BaseCOMP, "DAT": DAT, "Par": Par, "Page": Page, "Cell": Cell,
+    "tdError": tdError, "TOP": TOP, "CHOP": CHOP, "SOP": SOP, "MAT": MAT, "POP": POP}
+
 
 def register_family(name: str, op_class: type[OP]) -> None:
     """Make an operator family a TD global (``textDAT``, ``executeDAT``)."""
@@ -514,7 +529,7 @@ def td_globals() -> dict[str, Any]:
     """Every TD global by name (what ``from td import *`` and builtins give)."""
     return {"op": op, "me": me, "parent": parent, "iop": iop, "ipar": ipar, "ext": ext,
             "mod": mod, "debug": debug, "absTime": absTime, "project": project,
-            "root": root, "run": run, "ParMode": ParMode, **_families}
+            "root": root, "run": run, "ParMode": ParMode, **_CLASSES, **_families}
 
 
 def td_scope(me_op: OP | None) -> dict[str, Any]:
@@ -541,3 +556,4 @@ def install_builtins() -> None:
 
 _runs.set_scope_factory(td_scope)
 _expressions.set_scope_factory(td_scope)
+_dat.set_module_loader(module_of)

@@ -15,7 +15,7 @@ an ordinary one from then on: ``comp.par.Gain``, validation, ``onValueChange`` a
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from td.params import (
@@ -124,6 +124,16 @@ class Page:
         """The page's parameters, in the order they were appended."""
         collection = self._owner.par
         return [collection[name] for name in self._names if name in collection]
+
+    def __iter__(self) -> Iterator[Par]:
+        """``for par in page:`` its parameters in order, as TD's pages iterate."""
+        return iter(self.pars)
+
+    def __len__(self) -> int:
+        return len(self.pars)
+
+    def __getitem__(self, index: int) -> Par:
+        return self.pars[index]
 
     # -- numbers ----------------------------------------------------------------------
     def appendFloat(self, name: str, label: str | None = None, size: int = 1,

@@ -32,6 +32,7 @@ from td.par_specs import PulsePar as PulsePar
 from td.par_specs import StrMenuPar as StrMenuPar
 from td.par_specs import StrPar as StrPar
 from td.par_specs import TogglePar as TogglePar
+from td.td_error import TDValueError
 from td.value_like import BehavesAsValue, plain_value
 
 if TYPE_CHECKING:
@@ -701,8 +702,8 @@ class ParCollection:
         if old is not None and not (replace and old.isCustom):
             why = ("it was appended without replace=True" if old.isCustom
                    else "it is declared by the operator's class")
-            raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
-                             f"({why})")
+            raise TDValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
+                               f"({why})")
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._owner.guard.check(self)
