@@ -60,7 +60,12 @@ class DAT(OP):
         self._guard.check(self)
         if not _module_loader:  # td/__init__ imports td.environment, which sets it
             raise RuntimeError("dat.module needs td.environment; import td first")
-        return _module_loader[0](self)
+        try:
+            return _module_loader[0](self)
+        except AttributeError as exc:
+            # Raised out of a property, it would read as "the DAT has no `module`".
+            raise ImportError(f"{self.path}.module: its code raised AttributeError: "
+                              f"{exc}") from exc
 
     async def changed(self) -> DAT:
         """Resolve at the start of the first frame after the content changed (its

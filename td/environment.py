@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import builtins
 import difflib
-import os
 import sys
 import weakref
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from typing import Any, cast
 
 from td import dat as _dat
 from td import expressions as _expressions
+from td import projects as _projects
 from td import runs as _runs
 from td import td_modules as _td_modules
 from td.absent_families import CHOP, MAT, POP, SOP, TOP
@@ -359,6 +359,42 @@ class ModFinder(_Finder):
         return "<mod: text DATs as modules>"
 
 
+def _module_dat(start: OP, name: str) -> OP | None:
+    """The text DAT ``name`` beside ``start``, else in a ``local/modules`` COMP at or
+    above it: where TD looks for a DAT module (``mod.name``, ``import name``)."""
+    for comp in _upward(start):
+        for path in (name, f"local/modules/{name}"):
+            dat = comp.op(path)
+            if dat is not None and isinstance(dat, TextDAT) and dat is not start:
+                return dat
+    return None
+
+
+class _DatBuiltins(dict[str, Any]):
+    """The builtins of a DAT module: Python's (looked up live, so globals added
+    later are seen) with an ``__import__`` that finds DAT modules first, as TD's
+    does: ``import fade`` in a DAT's code imports the text DAT ``fade`` beside it (or
+    in ``local/modules`` up the tree) before anything on ``sys.path``."""
+
+    __slots__ = ("_dat",)
+
+    def __init__(self, dat: OP) -> None:
+        super().__init__(__import__=self._import)
+        self._dat = weakref.ref(dat)
+
+    def __missing__(self, key: str) -> Any:
+        return builtins.__dict__[key]
+
+    def _import(self, name: str, globals: Any = None, locals: Any = None,
+                fromlist: Any = (), level: int = 0) -> ModuleType:
+        dat = self._dat()
+        if level == 0 and "." not in name and dat is not None and dat.valid:
+            found = _module_dat(dat, name)
+            if found is not None:
+                return module_of(found)
+        return builtins.__import__(name, globals, locals, fromlist, level)
+
+
 class _Module:
     __slots__ = ("module", "text")
 
@@ -381,12 +417,15 @@ def module_of(dat: OP) -> ModuleType:
     if cached is not None and cached.text == text:
         return cached.module
     try:
-        code: CodeType = compile(text, f"<DAT {dat.path}>", "exec")
+        # dont_inherit: TD code gets no future flags of this module (annotations are
+        # evaluated, as where TD runs it, so dataclasses and typing work as there).
+        code: CodeType = compile(text, f"<DAT {dat.path}>", "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise SyntaxError(f"mod: {dat.path} has a syntax error at line {exc.lineno}: "
                           f"{exc.msg}") from None
     module = ModuleType(dat.name)
     module.__dict__.update(td_scope(dat))
+    module.__dict__["__builtins__"] = _DatBuiltins(dat)
     module.__file__ = f"<DAT {dat.path}>"
     call_as(dat, exec, code, module.__dict__)
     _modules[dat] = _Module(text, module)
@@ -467,18 +506,15 @@ class Project:
         return "<project: the running scene's name, folder, cookRate and realTime>"
 
 
-_projects: weakref.WeakKeyDictionary[HostCore, tuple[str, str]] = weakref.WeakKeyDictionary()
-
-
 def set_project(host: object, name: str, folder: str) -> None:
     """Name the scene a host runs (`project.name`, `project.folder`); the scene
     loader calls it."""
     if isinstance(host, HostCore):
-        _projects[host] = (name, folder)
+        _projects.set_project(host, name, folder)
 
 
 def _project_of(host: HostCore) -> tuple[str, str]:
-    return _projects.get(host, ("", os.getcwd()))
+    return _projects.project_of(host)
 
 
 def run(script: str | Callable[..., object], *args: Any, delayFrames: int = 0,
@@ -529,7 +565,8 @@ def td_globals() -> dict[str, Any]:
     """Every TD global by name (what ``from td import *`` and builtins give)."""
     return {"op": op, "me": me, "parent": parent, "iop": iop, "ipar": ipar, "ext": ext,
             "mod": mod, "debug": debug, "absTime": absTime, "project": project,
-            "root": root, "run": run, "ParMode": ParMode, **_CLASSES, **_families}
+            "root": root, "run": run, "ParMode": ParMode, "td": sys.modules["td"],
+            **_CLASSES, **_families}
 
 
 def td_scope(me_op: OP | None) -> dict[str, Any]:

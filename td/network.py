@@ -353,7 +353,8 @@ class OP:
             raise TypeError(f"{self._path}.evalExpression() expected a Python expression "
                             f"as a string, got {expression!r}")
         try:
-            code = compile(expression, f"<{self._path} evalExpression>", "eval")
+            code = compile(expression, f"<{self._path} evalExpression>", "eval",
+                           dont_inherit=True)
         except SyntaxError as exc:
             raise ValueError(f"{self._path}.evalExpression() got {expression!r}, which is "
                              f"not a Python expression ({exc.msg})") from None

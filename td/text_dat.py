@@ -4,14 +4,19 @@ Scripts, notes and callbacks live in text DATs: ``dat.text`` reads and replaces 
 whole text, ``dat.write(...)`` appends (``print(..., file=dat)`` prints into it),
 ``dat.clear()`` empties it. ``mod`` (see the TD environment) runs a text DAT's text
 as a module; `version` grows on every change so that module is compiled again only
-after an edit.
+after an edit. With ``par.file`` set, the text is the file's, read again whenever the
+file changes (TD's File parameter with Sync to File on), so a project's extension
+code can live in external ``.py`` files, as TD projects keep it.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, ClassVar
 
 from td.dat import DAT, check_clear_flags
+from td.params import BuiltinStrPar, ParSpec
+from td.projects import project_of
 
 if TYPE_CHECKING:
     from td.network import BaseCOMP, OperatorHost
@@ -23,15 +28,22 @@ class TextDAT(DAT):
     """A DAT holding one string: ``dat.text``, ``dat.write()``, ``dat.clear()``."""
 
     OPType: ClassVar[str] = "textDAT"
+    parameters: ClassVar[tuple[ParSpec, ...]] = (
+        BuiltinStrPar("file", "", label="File",
+                      help="a file whose text becomes this DAT's, read again whenever it "
+                           "changes (absolute, or relative to the project's folder)"),
+    )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         self._text = ""
         self._version = 0
+        self._file_stamp: tuple[str, float] | None = None
 
     @property
     def text(self) -> str:
         self.guard.check(self)
+        self._sync_file()
         return self._text
 
     @text.setter
@@ -46,7 +58,31 @@ class TextDAT(DAT):
     @property
     def version(self) -> int:
         self.guard.check(self)
+        self._sync_file()
         return self._version
+
+    def _sync_file(self) -> None:
+        """Read ``par.file`` when it changed since last read (a file that cannot be
+        read is reported once, and the text kept)."""
+        path = self.par.file.eval()
+        if not path:
+            return
+        full = path if os.path.isabs(path) else os.path.join(project_of(self.host)[1], path)
+        try:
+            stamp = (full, os.stat(full).st_mtime)
+            if stamp == self._file_stamp:
+                return
+            with open(full, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            if self._file_stamp != (full, -1.0):
+                self._file_stamp = (full, -1.0)
+                self.host.report_exception(f"{self.path} par.file {path!r}", exc)
+            return
+        self._file_stamp = stamp
+        if text != self._text:
+            self._text = text
+            self._version += 1
 
     @property
     def numRows(self) -> int:
