@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import linecache
 import sys
 import weakref
 from collections.abc import Callable, Iterator
@@ -423,6 +424,9 @@ def module_of(dat: OP) -> ModuleType:
     except SyntaxError as exc:
         raise SyntaxError(f"mod: {dat.path} has a syntax error at line {exc.lineno}: "
                           f"{exc.msg}") from None
+    # Tracebacks and inspect show the DAT's lines, as TD's textport does.
+    linecache.cache[f"<DAT {dat.path}>"] = (len(text), None, text.splitlines(True),
+                                            f"<DAT {dat.path}>")
     module = ModuleType(dat.name)
     module.__dict__.update(td_scope(dat))
     module.__dict__["__builtins__"] = _DatBuiltins(dat)

@@ -103,7 +103,7 @@ class Par(BehavesAsValue):
     """
 
     __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_replaced",
-                 "_spec", "_value", "_waiters")
+                 "_spec", "_start_section", "_value", "_waiters")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
@@ -113,6 +113,7 @@ class Par(BehavesAsValue):
         self._modes: _Modes | None = None
         self._read_only = False
         self._enabled = True
+        self._start_section = False
         # Set when ``par.add(..., replace=True)`` put another Par in its place: the
         # operator no longer has this one, so it no longer hears of it.
         self._replaced = False
@@ -600,6 +601,17 @@ class Par(BehavesAsValue):
     def enable(self, on: bool) -> None:
         self._owner.guard.check(self)
         self._enabled = _flag("enable", self.where, on)
+
+    @property
+    def startSection(self) -> bool:
+        """TD's section line above the parameter on its page; a view may draw it,
+        nothing else reads it."""
+        return self._start_section
+
+    @startSection.setter
+    def startSection(self, on: bool) -> None:
+        self._owner.guard.check(self)
+        self._start_section = _flag("startSection", self.where, on)
 
     def _number(self, attr: str, value: object) -> float:
         if not isinstance(self._spec, FloatPar | IntPar):

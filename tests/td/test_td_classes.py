@@ -99,3 +99,37 @@ def test_td_modules_gives_tds_own_modules_by_name() -> None:
     with pytest.raises(ModuleNotFoundError, match=r"op.TDModules.mod.TDFunction: TD's modules "
                                                   r"here are .*did you mean TDFunctions\?"):
         mods.TDFunction  # noqa: B018
+
+
+def test_append_returns_tds_par_group_set_and_read_as_a_whole(host: Host) -> None:
+    comp = host.op("/").create(BaseCOMP, "comp")
+    target = host.op("/").create(BaseCOMP, "target")
+    page = comp.appendCustomPage("Repo")
+    source = page.appendOP("Source", label="Source")
+    source.val = target  # the group set as a whole: its one part
+    source[0].startSection = True
+    assert isinstance(source, list) and source == [comp.par.Source] and source.name == "Source"
+    assert comp.par.Source.eval() is target and source.eval() == (target,)
+    assert source.val == ("/target",) and source.startSection == (True,)
+    color = page.appendFloat("Color", size=3)
+    color.val = (0.1, 0.2, 0.3)  # one value per part
+    color.clampMax = True  # one value for every part
+    assert [p.name for p in color] == ["Color1", "Color2", "Color3"] and color.name == "Color"
+    assert color.eval() == (0.1, 0.2, 0.3) and color.clampMax == (True, True, True)
+    with pytest.raises(AttributeError, match=r"ParGroup 'Color' has no settable attribute "
+                                             r"'colour'; it sets bindExpr"):
+        color.colour = 1
+    with pytest.raises(TypeError, match=r"par.Color1.startSection expected True or False, "
+                                        r"got 'yes'"):
+        color.startSection = "yes"
+
+
+def test_dat_code_shows_its_lines_in_tracebacks(host: Host) -> None:
+    import traceback
+
+    dat = host.op("/").create(TextDAT, "code")
+    dat.text = "def fail():\n    return 1 / 0\n"
+    with pytest.raises(ZeroDivisionError) as caught:
+        dat.module.fail()
+    shown = "".join(traceback.format_exception(caught.value))
+    assert 'File "<DAT /code>", line 2, in fail\n    return 1 / 0' in shown
