@@ -56,7 +56,9 @@ class DAT(OP):
     @property
     def module(self) -> ModuleType:
         """The DAT's text run as a Python module, as TD's ``dat.module`` (the module
-        ``mod`` gives: ``me`` is the DAT; run again only when the text changed)."""
+        ``mod`` gives: ``me`` is the DAT; run again only when the text changed). An
+        extension class kept here (``comp.addExtension(op('MyExt').module.MyExt)``,
+        TD's layout) sees ``me`` as this DAT and ``parent()`` as its COMP."""
         self._guard.check(self)
         if not _module_loader:  # td/__init__ imports td.environment, which sets it
             raise RuntimeError("dat.module needs td.environment; import td first")
