@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.manager_views import ManagerViews
-from asyncio_comp.ownership import owned_by
+from asyncio_comp.ownership import owned_by, running_code_of
 from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.profile import Profile
 from asyncio_comp.progress import submitting_task_id
@@ -41,12 +41,12 @@ from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.validation import close_given, is_new_native, validate_run
 from td.current import read_current_operator
+from td.network import OP
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.table_sync import TaskTableSync
     from td.core import HostCore
-    from td.network import OP
 
 __all__ = ["AsyncIOManager"]
 
@@ -203,15 +203,23 @@ class AsyncIOManager(ManagerViews):
         self._lifecycle.submitted(rec)
         return rec.task_id
 
-    def operators_destroyed(self, doomed: list[OP]) -> int:
-        """Cancel the active tasks owned by the operators just destroyed (the host's
-        `on_destroy`); how many were asked to stop. Pending ones end `cancelled` at
-        once, running ones as soon as they unwind (the next drain of the loop)."""
+    def operators_destroyed(self, doomed: list[Any]) -> int:
+        """Cancel the active tasks owned by the operators just destroyed, or running
+        the code of the extension objects a re-init just replaced (the host's
+        `on_destroy`; see ownership.py); how many were asked to stop. Pending ones end
+        `cancelled` at once, running ones as soon as they unwind (the next drain of
+        the loop)."""
         if self._phase is not _OPEN:
             return 0
         self._lifecycle.drop_callbacks_bound_to(doomed)
+        operators = [node for node in doomed if isinstance(node, OP)]
+        retired = {id(obj) for obj in doomed if not isinstance(obj, OP)}
+        active = self._registry.active_records()
+        stopping = owned_by(active, operators) if operators else []
+        if retired:
+            stopping += running_code_of(active, retired)
         count = 0
-        for rec in owned_by(self._registry.active_records(), doomed):
+        for rec in stopping:
             if rec.stop is StopState.NOT_ASKED:
                 self._lifecycle.request_stop(rec, TaskStatus.CANCELLED)
                 count += 1

@@ -149,12 +149,16 @@ def _by_value(names: list[str]) -> Iterator[None]:
     added = []
     for name in names:
         module = sys.modules.get(name)
-        if name in registered or module is None:
+        # The registry is by the module's own name, and one module may be loaded under
+        # two (multiprocessing aliases ``__main__`` as ``__mp_main__``): registered
+        # twice, the second unregister would raise.
+        if module is None or module.__name__ in registered:
             continue
         try:
             cloudpickle.register_pickle_by_value(module)
         except ValueError:  # not importable by its own name (a folder's __main__)
             continue
+        registered.add(module.__name__)
         added.append(module)
     try:
         yield

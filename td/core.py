@@ -113,7 +113,7 @@ class HostCore:
         self._frame_listeners: list[FrameListener] = []
         self._hooks = HookRegistry(self.guard)
         # Told once per op.destroy() with the operators it removed (`on_destroy`).
-        self._destroy_listeners: list[Callable[[list[OP]], object]] = []
+        self._destroy_listeners: list[Callable[[list[Any]], object]] = []
         self._phase = HostPhase.OPEN
         self._frame_state = FrameState.BETWEEN_FRAMES
         # A request, not a state: set from any thread, read by run() between frames.
@@ -263,11 +263,16 @@ class HostCore:
         self._check_hook(fn, owner, "on_close")
         return self._hooks.add_close(fn, owner)
 
-    def on_destroy(self, fn: Callable[[list[OP]], object]) -> Callable[[list[OP]], object]:
+    def on_destroy(self, fn: Callable[[list[Any]], object]) -> Callable[[list[Any]], object]:
         """Call ``fn(doomed)`` once per ``op.destroy()``, with every operator it removed
         (the destroyed one and all below it), after their ``onDestroy`` handlers ran
         and before they are buried: how TDAsyncIO cancels the tasks they own. Returns
-        ``fn``; `remove_destroy_listener` stops it."""
+        ``fn``; `remove_destroy_listener` stops it.
+
+        Also once per re-init of a COMP's extensions (``initializeExtensions``), with
+        the extension objects it replaced, after their ``onDestroyTD()`` ran: code
+        going away either way, whose work must stop (a listener that knows only
+        operators passes over the rest)."""
         self.guard.check(self)
         if not callable(fn):
             raise TypeError(f"on_destroy() expected a callable taking the list of destroyed "
@@ -275,7 +280,7 @@ class HostCore:
         self._destroy_listeners.append(fn)
         return fn
 
-    def remove_destroy_listener(self, fn: Callable[[list[OP]], object]) -> bool:
+    def remove_destroy_listener(self, fn: Callable[[list[Any]], object]) -> bool:
         """Stop telling ``fn`` of destroyed operators; True if it was listening."""
         self.guard.check(self)
         if fn in self._destroy_listeners:
@@ -286,6 +291,14 @@ class HostCore:
     def operators_destroyed(self, doomed: list[OP]) -> None:
         """The network's one call per ``destroy()``: tell the listeners (`on_destroy`).
         A listener that raises is reported and the others still hear it."""
+        self._tell_destroy_listeners(doomed)
+
+    def extensions_retired(self, retired: list[object]) -> None:
+        """A re-init's one call: the extension objects it replaced, for the listeners
+        (`on_destroy`) as a destroy's operators are."""
+        self._tell_destroy_listeners(retired)
+
+    def _tell_destroy_listeners(self, doomed: list[Any]) -> None:
         for fn in list(self._destroy_listeners):
             try:
                 fn(doomed)

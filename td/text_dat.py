@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING, ClassVar
 
 from td.dat import DAT, check_clear_flags
-from td.params import BuiltinStrPar, ParSpec
+from td.par_specs import BuiltinStrPar, ParSpec
 from td.projects import project_of
 
 if TYPE_CHECKING:
@@ -30,8 +30,9 @@ class TextDAT(DAT):
     OPType: ClassVar[str] = "textDAT"
     parameters: ClassVar[tuple[ParSpec, ...]] = (
         BuiltinStrPar("file", "", label="File",
-                      help="a file whose text becomes this DAT's, read again whenever it "
-                           "changes (absolute, or relative to the project's folder)"),
+                      help="a .py (or any text) file whose text becomes this DAT's, read "
+                           "again when it changes (TD's Sync to File); a relative path "
+                           "is from the project's folder"),
     )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
@@ -43,7 +44,7 @@ class TextDAT(DAT):
     @property
     def text(self) -> str:
         self.guard.check(self)
-        self._sync_file()
+        self.sync_file()
         return self._text
 
     @text.setter
@@ -55,15 +56,11 @@ class TextDAT(DAT):
             self._text = text
             self._version += 1
 
-    @property
-    def version(self) -> int:
+    def sync_file(self) -> None:
+        """With ``par.file`` set, take the file's text if the file changed since it was
+        last read (reading ``text``, ``version`` or ``module`` asks first). A file that
+        cannot be read is reported once, the text kept."""
         self.guard.check(self)
-        self._sync_file()
-        return self._version
-
-    def _sync_file(self) -> None:
-        """Read ``par.file`` when it changed since last read (a file that cannot be
-        read is reported once, and the text kept)."""
         path = self.par.file.eval()
         if not path:
             return
@@ -83,6 +80,12 @@ class TextDAT(DAT):
         if text != self._text:
             self._text = text
             self._version += 1
+
+    @property
+    def version(self) -> int:
+        self.guard.check(self)
+        self.sync_file()
+        return self._version
 
     @property
     def numRows(self) -> int:
