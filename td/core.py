@@ -49,8 +49,9 @@ log = logging.getLogger("framehost")
 FrameListener = Callable[[FrameSpan], object]
 
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
-# a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
-_next_entry = itertools.count(1).__next__
+# a thread is the innermost, the one TD-style globals (`host.td.op`) mean. Read with
+# ``next(_entries)``: the bound ``__next__`` is a method-wrapper, dearer to call.
+_entries = itertools.count(1)
 
 
 def _log_close_error(hook: Hook, exc: Exception) -> None:
@@ -80,6 +81,14 @@ class FrameState(enum.Enum):
     """A frame: waiters, frame-start callbacks, cooks, frame-end callbacks."""
     FRAME_WORK = "frame work"
     """Work run as frame work in the wait before a realtime frame (`FrameWait`)."""
+
+
+# Members read on every frame as module globals: an enum class's attribute lookup
+# goes through its metaclass's ``__getattr__`` hook (CPython 3.11), several times
+# the cost of a global's.
+_SHUT = (HostPhase.CLOSING, HostPhase.CLOSED)
+_CLOSE_REQUESTED = HostPhase.CLOSE_REQUESTED
+_FRAME = FrameState.FRAME
 
 
 class HostCore:
@@ -202,7 +211,7 @@ class HostCore:
     @property
     def closed(self) -> bool:
         """True from the moment `close()` starts tearing down (closing or closed)."""
-        return self._phase in (HostPhase.CLOSING, HostPhase.CLOSED)
+        return self._phase in _SHUT
 
     @property
     def phase(self) -> HostPhase:
@@ -377,7 +386,7 @@ class HostCore:
         self._check_open("step")
         self.clock.resume()
         for _ in range(frames):
-            if self.closed:  # closed from inside the last frame
+            if self._phase in _SHUT:  # closed from inside the last frame
                 break
             self._run_frame()
 
@@ -391,7 +400,7 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
-        while not self._stop_requested and not self.closed:
+        while not self._stop_requested and self._phase not in _SHUT:
             if not limits.before_frame(self.clock.seconds, self.clock.period):
                 break
             self._run_frame()
@@ -422,7 +431,7 @@ class HostCore:
         """
         outer = self._frame_state, self._running_since
         self._frame_state = state
-        self._running_since = _next_entry()
+        self._running_since = next(_entries)
         self._gc.begin_frame()
         return outer
 
@@ -450,40 +459,50 @@ class HostCore:
 
     def _run_frame(self) -> None:
         blame = self._blame
-        self.clock.begin_frame()
-        served = blame.mark  # costs charged while the loop ran before this frame
+        clock = self.clock
+        clock.begin_frame()
+        served = blame.charged  # costs itemised while the loop ran before this frame
         perf = self._wall_clock
         gc_watch = self.gc_watch
         gc_before = gc_watch.total
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
-        frame = self.clock.frame
-        outer = self._enter(FrameState.FRAME)
+        frame = clock.frame
+        outer = self._enter(_FRAME)
+        callbacks = self._callbacks
         try:
             try:
-                self._callbacks.resolve_waiters(frame)
+                # What is empty is skipped by an attribute test, not a call.
+                if callbacks.waiting:
+                    callbacks.resolve_waiters(frame)
                 # Each callback and hook is timed from the reading that ended the one
                 # before: one clock read per item, the phase boundaries among them.
-                cook_started = self._callbacks.run_start(self, perf, blame, started)
+                start = callbacks.start
+                cook_started = (callbacks.call(start, "on_frame_start", self, perf, blame,
+                                               started) if start else started)
                 cooked = self._hooks.run_cooks(perf, blame, cook_started)
                 step_time = cooked - cook_started
-                self._callbacks.run_end(self, perf, blame, cooked)
+                end = callbacks.end
+                if end:
+                    callbacks.call(end, "on_frame_end", self, perf, blame, cooked)
             finally:
-                self._leave(outer)
+                self._frame_state, self._running_since = outer  # `_leave`, inline
         finally:
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
-            self._gc.end_frame(self.clock.slack())
-            if self._phase is HostPhase.CLOSE_REQUESTED:
+            self._gc.end_frame(clock.slack())
+            if self._phase is _CLOSE_REQUESTED:
                 self.close()  # asked for from inside the frame (a callback, a task)
         duration = perf() - started
         gc_time = gc_watch.total - gc_before
         if gc_time >= blame.threshold:
             blame.charge("gc", "collector", gc_time)
-        report = blame.end_frame(frame, duration, served)
+        # The ledger is read only for a frame that itemised something or ran late.
+        report = (blame.end_frame(frame, duration, served)
+                  if blame.items or duration > blame.budget else None)
         stats = self._stats
-        stats.late_frames = self.clock.late_frames
-        stats.dropped_frames = self.clock.dropped_frames
+        stats.late_frames = clock.late_frames
+        stats.dropped_frames = clock.dropped_frames
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
@@ -515,7 +534,7 @@ class HostCore:
         # close hooks below, which still see this host as current.
         # (Both report their exceptions, so the reset below is always reached.)
         self._callbacks.close_waiters()
-        self._running_since = _next_entry()
+        self._running_since = next(_entries)
         errors, interrupts = self._hooks.run_close(_log_close_error)
         self._callbacks.close()
         self._gc.close()  # unfreeze, re-enable: whatever the teardown does
