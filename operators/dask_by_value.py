@@ -145,16 +145,21 @@ def _realpath(file: str) -> str:
 @contextmanager
 def _by_value(names: list[str]) -> Iterator[None]:
     """cloudpickle pickles these modules' functions and classes by value meanwhile."""
+    # cloudpickle registers a module by its ``__name__``, which is not always the name
+    # sys.modules holds it under: once Dask is imported, ``__mp_main__`` is another
+    # name for ``__main__`` (multiprocessing's alias), and registering or
+    # unregistering the same module twice raises.
     registered = set(cloudpickle.list_registry_pickle_by_value())
     added = []
     for name in names:
         module = sys.modules.get(name)
-        if name in registered or module is None:
+        if module is None or getattr(module, "__name__", name) in registered:
             continue
         try:
             cloudpickle.register_pickle_by_value(module)
         except ValueError:  # not importable by its own name (a folder's __main__)
             continue
+        registered.add(module.__name__)
         added.append(module)
     try:
         yield
