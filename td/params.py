@@ -234,6 +234,7 @@ class Par(BehavesAsValue):
 
         Raises:
             TypeError: a pulse has no value (await ``pulsed()``).
+            OperatorDestroyed: its operator was destroyed (then, or while awaited).
         """
         self._owner.guard.check(self)
         if self.isPulse:
@@ -246,6 +247,7 @@ class Par(BehavesAsValue):
 
         Raises:
             TypeError: the parameter is not a pulse (await ``changed()``).
+            OperatorDestroyed: its operator was destroyed (then, or while awaited).
         """
         self._owner.guard.check(self)
         if not self.isPulse:
@@ -259,6 +261,18 @@ class Par(BehavesAsValue):
             self._waiters = []
         self._waiters.append(future)
         return future
+
+    def _fail_waiters(self) -> None:
+        waiters, self._waiters = self._waiters or [], None
+        try:
+            self._owner.guard.check(self)  # a destroyed owner's guard says so
+        except RuntimeError as exc:
+            gone: RuntimeError = exc
+        else:
+            gone = RuntimeError(f"{self.where} can no longer change")
+        for future in waiters:
+            if not future.done():
+                future.set_exception(gone)
 
     def _wake(self, value: Any) -> None:
         waiters, self._waiters = self._waiters or [], None
@@ -785,6 +799,14 @@ class ParCollection:
     def __iter__(self) -> Iterator[Par]:
         self._owner.guard.check(self)
         return iter(list(self._pars.values()))
+
+    def owner_destroyed(self) -> None:
+        """The operator was destroyed: every ``changed()``/``pulsed()`` await of its
+        parameters raises `OperatorDestroyed` (no change can come any more, and a
+        task left waiting would stay running for ever)."""
+        for par in self._pars.values():
+            if par._waiters is not None:
+                par._fail_waiters()
 
     def __contains__(self, name: object) -> bool:
         return name in self._pars
