@@ -423,6 +423,8 @@ class Par(BehavesAsValue):
                 result = call_as(self._owner, eval, code, modes.scope)
             new = self._spec.validate(self._coerce(plain_value(result)), self.where)
         except Exception as exc:
+            if not self._owner.valid:  # the expression destroyed its own operator
+                return
             text = modes.bind_expr if is_bind else modes.expr
             what = "bind expression" if is_bind else "expression"
             error = (f"{self.where} {what} {text!r} raised {type(exc).__name__}: {exc}; "
@@ -433,6 +435,8 @@ class Par(BehavesAsValue):
             return
         finally:
             modes.busy = False
+        if not self._owner.valid:  # it did so and gave a value: nobody is left to hear it
+            return
         modes.error = ""
         self._assign(new)
 

@@ -150,3 +150,57 @@ def test_run_refuses_a_destroyed_operator(what: str) -> None:
         assert ran == []
     finally:
         host.close()
+
+
+# -- destroyed during its own callbacks ---------------------------------------------------
+
+def test_an_expression_that_destroys_its_own_operator_leaves_the_other_expressions_be(
+        ) -> None:
+    # Reporting its error touched the destroyed operator: OperatorDestroyed escaped
+    # the frame-start watch, and the expressions after it were not evaluated that frame.
+    host = Host(fps=60, realtime=False)
+    try:
+        doomed = host.root.create(BaseCOMP, "doomed")
+        other = host.root.create(BaseCOMP, "other")
+        (gone,) = doomed.appendCustomPage("P").appendFloat("Gain")
+        (follows,) = other.appendCustomPage("P").appendFloat("Frame")
+        gone.expr = "me.destroy() if absTime.frame >= 3 else 1"
+        follows.expr = "absTime.frame"
+        host.step(4)
+        assert not doomed.valid
+        assert follows.eval() == host.frame
+        assert host.stats.callback_errors == 0
+    finally:
+        host.close()
+
+
+def test_tdasyncio_destroyed_by_its_own_task_closes_its_loop_at_the_frame_end() -> None:
+    # Its onDestroy closed the manager from inside the loop's step, which raised: the
+    # error was logged, the loop stayed open with its tasks pending, and nothing
+    # closed it later (its close hook went with the operator).
+    host = Host(fps=60, realtime=False)
+    comp = host.asyncio_comp
+    ended: list[str] = []
+
+    async def sleeper() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            ended.append("cancelled")
+            raise
+
+    async def destroys_its_component() -> None:
+        comp.destroy()
+        await asyncio.sleep(0)
+
+    loop = host.loop
+    host.tasks.Run(sleeper())
+    host.tasks.Run(destroys_its_component())
+    host.step(2)
+    try:
+        assert not comp.valid
+        assert loop.is_closed()
+        assert ended == ["cancelled"]
+        assert host.stats.callback_errors == 0
+    finally:
+        host.close()
