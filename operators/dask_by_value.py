@@ -145,15 +145,14 @@ def _realpath(file: str) -> str:
 @contextmanager
 def _by_value(names: list[str]) -> Iterator[None]:
     """cloudpickle pickles these modules' functions and classes by value meanwhile."""
-    # cloudpickle registers a module by its ``__name__``, which is not always the name
-    # sys.modules holds it under: once Dask is imported, ``__mp_main__`` is another
-    # name for ``__main__`` (multiprocessing's alias), and registering or
-    # unregistering the same module twice raises.
     registered = set(cloudpickle.list_registry_pickle_by_value())
     added = []
     for name in names:
         module = sys.modules.get(name)
-        if module is None or getattr(module, "__name__", name) in registered:
+        # The registry is by the module's own name, and one module may be loaded under
+        # two (multiprocessing aliases ``__main__`` as ``__mp_main__``): registered
+        # twice, the second unregister would raise.
+        if module is None or module.__name__ in registered:
             continue
         try:
             cloudpickle.register_pickle_by_value(module)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from td import expressions
 from td.current import call_as
+from td.par_specs import BuiltinPulsePar as BuiltinPulsePar
 from td.par_specs import BuiltinStrPar as BuiltinStrPar
 from td.par_specs import COMPPar as COMPPar
 from td.par_specs import DATPar as DATPar
@@ -462,6 +463,8 @@ class Par(BehavesAsValue):
                             "assign a value instead")
         if self._replaced:
             self._refuse_replaced()
+        if self._spec.builtin:
+            self._owner.builtin_pulsed(self)
         self._owner.call_handler("onPulse", self)
         if self._waiters is not None:
             self._wake(None)
