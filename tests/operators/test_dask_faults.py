@@ -258,24 +258,3 @@ def test_host_close_while_the_farm_connects_ends_its_waiting_task_cancelled() ->
     assert outcomes == [TaskStatus.CANCELLED]
     assert asyncio.iscoroutinefunction(dask_farm.submit)
 
-
-# -- a module known to sys.modules by two names ---------------------------------------
-
-def test_a_module_sys_modules_holds_under_two_names_is_registered_by_value_once(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # Once Dask is imported, sys.modules["__mp_main__"] is sys.modules["__main__"]
-    # (multiprocessing's alias). Under `framehost run` or `python -m host` the main
-    # module is outside site-packages, so both names were registered, and the second
-    # unregistering raised: every map of the cluster scene failed at once with
-    # "<module '__main__' ...> is not registered for pickle by value".
-    import cloudpickle
-
-    from operators.dask_by_value import ByValue, ship, unimportable_modules
-
-    monkeypatch.setitem(sys.modules, "an_alias_of_this_test_module", sys.modules[__name__])
-    assert {__name__, "an_alias_of_this_test_module"} <= set(unimportable_modules())
-    before = cloudpickle.list_registry_pickle_by_value()
-    shipped = ship(cube, "submit", "a function")
-    assert isinstance(shipped, ByValue)
-    assert shipped(3) == 27
-    assert cloudpickle.list_registry_pickle_by_value() == before
