@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from td import op_copy
+from td import expressions, op_copy
 from td import storage as storage_ops
 from td.current import call_as
 from td.destroyed import DestroyedGuard, OperatorDestroyed
@@ -330,6 +330,36 @@ class OP:
                 found.setdefault(node._id, node)
         return list(found.values())
 
+    def relativePath(self, target: OP) -> str:
+        """The path from this operator to ``target`` that ``self.op(path)`` (and this
+        operator's OP parameters) resolve back to ``target``: ``'../../effect'``."""
+        self._guard.check(self)
+        if not isinstance(target, OP) or target._host is not self._host:
+            raise TypeError(f"{self._path}.relativePath() expected an operator of the same "
+                            f"host, got {target!r}")
+        start = self._start()._path.rstrip("/").split("/")
+        goal = target._path.rstrip("/").split("/")
+        shared = 0
+        while shared < min(len(start), len(goal)) and start[shared] == goal[shared]:
+            shared += 1
+        steps = [".."] * (len(start) - shared) + goal[shared:]
+        return "/".join(steps) or "."
+
+    def evalExpression(self, expression: str) -> Any:
+        """Evaluate a Python expression as code of this operator (TD's scope: ``me``
+        is this operator, ``op()`` relative to it, ``parent()``, ``absTime``...)."""
+        self._guard.check(self)
+        if not isinstance(expression, str):
+            raise TypeError(f"{self._path}.evalExpression() expected a Python expression "
+                            f"as a string, got {expression!r}")
+        try:
+            code = compile(expression, f"<{self._path} evalExpression>", "eval",
+                           dont_inherit=True)
+        except SyntaxError as exc:
+            raise ValueError(f"{self._path}.evalExpression() got {expression!r}, which is "
+                             f"not a Python expression ({exc.msg})") from None
+        return call_as(self, eval, code, expressions.scope_for(self))
+
     def _start(self) -> OP:
         """Where a relative path starts: a COMP itself, any other operator's parent."""
         return self if isinstance(self, BaseCOMP) else (self._parent or self)
@@ -464,6 +494,7 @@ class OP:
         self._state = OpState.DESTROYED
         self._index.remove(self._id)
         self._guard = DestroyedGuard(self._guard, self)
+        self.par.owner_destroyed()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._path}>"

@@ -35,6 +35,7 @@ from td.par_specs import SequencePar as SequencePar
 from td.par_specs import StrMenuPar as StrMenuPar
 from td.par_specs import StrPar as StrPar
 from td.par_specs import TogglePar as TogglePar
+from td.td_error import TDValueError
 from td.value_like import BehavesAsValue, plain_value
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class Par(BehavesAsValue):
     """
 
     __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_replaced",
-                 "_spec", "_value", "_waiters")
+                 "_spec", "_start_section", "_value", "_waiters")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
@@ -117,6 +118,7 @@ class Par(BehavesAsValue):
         self._modes: _Modes | None = None
         self._read_only = False
         self._enabled = True
+        self._start_section = False
         # Set when ``par.add(..., replace=True)`` put another Par in its place, or the
         # parameter was removed ("replaced", "removed"): the operator no longer has
         # this one, so it no longer hears of it.
@@ -235,6 +237,7 @@ class Par(BehavesAsValue):
 
         Raises:
             TypeError: a pulse has no value (await ``pulsed()``).
+            OperatorDestroyed: its operator was destroyed (then, or while awaited).
         """
         self._owner.guard.check(self)
         if self.isPulse:
@@ -247,6 +250,7 @@ class Par(BehavesAsValue):
 
         Raises:
             TypeError: the parameter is not a pulse (await ``changed()``).
+            OperatorDestroyed: its operator was destroyed (then, or while awaited).
         """
         self._owner.guard.check(self)
         if not self.isPulse:
@@ -260,6 +264,18 @@ class Par(BehavesAsValue):
             self._waiters = []
         self._waiters.append(future)
         return future
+
+    def _fail_waiters(self) -> None:
+        waiters, self._waiters = self._waiters or [], None
+        try:
+            self._owner.guard.check(self)  # a destroyed owner's guard says so
+        except RuntimeError as exc:
+            gone: RuntimeError = exc
+        else:
+            gone = RuntimeError(f"{self.where} can no longer change")
+        for future in waiters:
+            if not future.done():
+                future.set_exception(gone)
 
     def _wake(self, value: Any) -> None:
         waiters, self._waiters = self._waiters or [], None
@@ -410,6 +426,8 @@ class Par(BehavesAsValue):
                 result = call_as(self._owner, eval, code, modes.scope)
             new = self._spec.validate(self._coerce(plain_value(result)), self.where)
         except Exception as exc:
+            if not self._owner.valid:  # the expression destroyed its own operator
+                return
             text = modes.bind_expr if is_bind else modes.expr
             what = "bind expression" if is_bind else "expression"
             error = (f"{self.where} {what} {text!r} raised {type(exc).__name__}: {exc}; "
@@ -420,6 +438,8 @@ class Par(BehavesAsValue):
             return
         finally:
             modes.busy = False
+        if not self._owner.valid:  # it did so and gave a value: nobody is left to hear it
+            return
         modes.error = ""
         self._assign(new)
 
@@ -645,6 +665,17 @@ class Par(BehavesAsValue):
         self._owner.guard.check(self)
         self._enabled = _flag("enable", self.where, on)
 
+    @property
+    def startSection(self) -> bool:
+        """TD's section line above the parameter on its page; a view may draw it,
+        nothing else reads it."""
+        return self._start_section
+
+    @startSection.setter
+    def startSection(self, on: bool) -> None:
+        self._owner.guard.check(self)
+        self._start_section = _flag("startSection", self.where, on)
+
     def _number(self, attr: str, value: object) -> float:
         if not isinstance(self._spec, FloatPar | IntPar):
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter; {attr} is for "
@@ -746,8 +777,8 @@ class ParCollection:
         if old is not None and not (replace and old.isCustom):
             why = ("it was appended without replace=True" if old.isCustom
                    else "it is declared by the operator's class")
-            raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
-                             f"({why})")
+            raise TDValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
+                               f"({why})")
 
     def rename(self, name: str, new: str) -> Par:
         """Give the custom parameter ``name`` the name ``new`` (its value, label and
@@ -788,6 +819,14 @@ class ParCollection:
     def __iter__(self) -> Iterator[Par]:
         self._owner.guard.check(self)
         return iter(list(self._pars.values()))
+
+    def owner_destroyed(self) -> None:
+        """The operator was destroyed: every ``changed()``/``pulsed()`` await of its
+        parameters raises `OperatorDestroyed` (no change can come any more, and a
+        task left waiting would stay running for ever)."""
+        for par in self._pars.values():
+            if par._waiters is not None:
+                par._fail_waiters()
 
     def __contains__(self, name: object) -> bool:
         return name in self._pars

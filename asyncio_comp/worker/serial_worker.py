@@ -101,9 +101,10 @@ def listen_for_destroys(host: OperatorHost) -> None:
     for the host of each operator that submits on that host's thread, so a bare
     ``SerialWorker()`` is reached as well as a COMP's.
     """
-    if host not in _listening:
-        host.on_destroy(_cancel_jobs_of)
-        _listening.add(host)
+    with _live_lock:  # hosts on different threads may ask at once
+        if host not in _listening:
+            host.on_destroy(_cancel_jobs_of)  # raises (off its thread) before it counts
+            _listening.add(host)
 
 
 class SerialWorker:
