@@ -4,8 +4,9 @@ The loop's clock (`BaseEventLoop.time` is overridden so that timers follow the h
 frame clock); the length of the loop's ready queue (`loop._ready`), which tells the
 stepper whether another iteration has work to do; `FrameEventLoop.has_work`, which reads
 the ready queue, the timer heap (`loop._scheduled`, `TimerHandle._when`,
-`loop._clock_resolution`) and the selector (`loop._selector` and its `_fd_to_key`) to
-tell whether a frame may skip the loop altogether. `forget_pending` sets a task's
+`loop._clock_resolution`) and the loop's selector (`FrameSelector`, the platform's
+default selector subclassed, and its ``_fd_to_key``) to tell whether a frame may skip
+the loop altogether. `forget_pending` sets a task's
 ``_log_destroy_pending`` when shutdown gives up on a coroutine that refuses to stop,
 and closes it with the loop set as running (``asyncio.events._set_running_loop``).
 `set_loop_reader` reads which loop ``asyncio.set_event_loop`` set for this thread (the
@@ -41,6 +42,7 @@ import contextvars
 import ctypes
 import functools
 import gc
+import selectors
 import socket
 import threading
 import time
@@ -94,6 +96,64 @@ def _close_sockets(*sockets: socket.socket) -> None:
         sock.close()
 
 
+_Events = list[tuple[selectors.SelectorKey, int]]
+
+
+class FrameSelector(selectors.DefaultSelector):
+    """The loop's selector: the platform's default one, and a look the next poll reuses.
+
+    Before a frame runs the loop it asks whether an iteration would find anything
+    (`FrameEventLoop.has_work`); beside registered descriptors that is a poll that
+    does not wait (`look`). When it finds events, the iteration that follows would
+    poll again at once for the same events (the selector is level-triggered), so
+    `select` hands it the look's events instead: a frame makes one poll whether or
+    not anything is ready. A registration changed in between drops them (their keys
+    may be stale), and that iteration polls itself.
+
+    An epoll or kqueue poll costs the same beside one idle descriptor or thousands
+    (the kernel walks only the ready ones): what an idle frame pays for sockets is
+    that one poll, however many are registered (``bench/idle_frame.py``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._found: _Events | None = None
+        #: Polls made on the kernel's selector (looks and selects), for tests and benches.
+        self.polls = 0
+
+    def look(self) -> bool:
+        """Poll without waiting; whether anything is ready. The next `select` returns
+        what was found without polling again."""
+        self.polls += 1
+        found = super().select(0)
+        self._found = found or None
+        return bool(found)
+
+    def select(self, timeout: float | None = None) -> _Events:
+        found = self._found
+        if found is not None:
+            self._found = None
+            return found
+        self.polls += 1
+        return super().select(timeout)
+
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        self._found = None
+        return super().register(fileobj, events, data)
+
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        self._found = None
+        return super().unregister(fileobj)
+
+    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        self._found = None
+        return super().modify(fileobj, events, data)
+
+    def close(self) -> None:
+        self._found = None
+        super().close()
+
+
 class FrameEventLoop(asyncio.SelectorEventLoop):
     """A selector event loop whose ``time()`` is the host's clock.
 
@@ -108,7 +168,9 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         # Ctrl-C while a host is built can end this __init__ at any line.
         self._owner_alive: Callable[[], bool] = lambda: True
         self._on_owner_dropped: weakref.finalize[Any, Any] | None = None
-        super().__init__()
+        # Kept: a directly driven virtual loop wraps ``_selector`` for a while.
+        self._frame_selector = FrameSelector()
+        super().__init__(self._frame_selector)
         self._time_source = time_source
         # Driven directly (`run_forever` not from a frame): a virtual loop's time jumps
         # to its next timer when nothing outside holds it (`_DirectSelector`); a
@@ -123,7 +185,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         # The selector's own dict of watched file descriptors (the loop's wake-up
         # pipe included), kept for its whole life; `get_map()` wraps it in a
         # Python-level mapping whose ``len()`` costs a call.
-        self._watched = self._selector._fd_to_key  # type: ignore[attr-defined,has-type]
+        self._watched = self._frame_selector._fd_to_key  # type: ignore[attr-defined]
         #: Work in flight outside the loop; non-realtime frames are paced while it lasts.
         self.outside = OutsideWork()
         #: The default executor (``asyncio.to_thread``): one a close can walk away from.
@@ -294,8 +356,8 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         poll and return, and an idle frame skips it. The loop's wake-up pipe needs
         no poll: ``call_soon_threadsafe`` and signal handlers put their callback in
         the ready queue before they write to it. Other descriptors are polled
-        without waiting; the selector is level-triggered, so the iteration that
-        follows sees the same events again.
+        once, without waiting (`FrameSelector.look`); the iteration that follows
+        handles the events that poll found instead of polling for them again.
         """
         if self._ready:  # type: ignore[attr-defined]
             return True
@@ -305,8 +367,13 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
                           < self.time() + self._clock_resolution):  # type: ignore[attr-defined]
             return True
         if len(self._watched) > 1:
-            return bool(self._selector.select(0))  # type: ignore[attr-defined]
+            return self._frame_selector.look()
         return False
+
+    @property
+    def selector_polls(self) -> int:
+        """Polls the loop's selector has made so far (`FrameSelector.polls`)."""
+        return self._frame_selector.polls
 
     # -- outside work, for pacing non-realtime frames (asyncio_comp.pacing) ------
     def watch_waits(self) -> WaitWatch:

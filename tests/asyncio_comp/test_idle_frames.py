@@ -115,3 +115,64 @@ def test_paused_component_does_not_run_the_loop_even_with_work(
     host.step()
     assert host.tasks.GetTaskResult(task_id) == 1
     assert loop_runs == [4]
+
+
+def _idle_descriptors(host: Host, count: int) -> list[tuple[socket.socket, socket.socket]]:
+    """``count`` socket pairs, one end of each watched by the loop, nobody sending."""
+    pairs = [socket.socketpair() for _ in range(count)]
+    for ours, _theirs in pairs:
+        host.loop.add_reader(ours.fileno(), ours.recv, 16)
+    return pairs
+
+
+def _close_all(host: Host, pairs: list[tuple[socket.socket, socket.socket]]) -> None:
+    for ours, theirs in pairs:
+        host.loop.remove_reader(ours.fileno())
+        ours.close()
+        theirs.close()
+
+
+def test_an_idle_frame_polls_once_however_many_descriptors_are_registered(
+        host: Host, loop_runs: list[int]) -> None:
+    """The structural half of "per-frame cost independent of the sockets": an idle
+    frame's only look at the descriptors is one poll of the kernel's selector
+    (counted by the loop's own selector, `FrameSelector`), beside 1 or 200 of them."""
+    host.tasks.Run(asyncio.sleep(3600))  # a timer far off: frames have nothing due
+    host.step()
+    polls_per_idle_frame = []
+    pairs = _idle_descriptors(host, 1)
+    try:
+        for more in (0, 199):
+            pairs += _idle_descriptors(host, more)
+            before = host.loop.selector_polls
+            host.step(20)
+            polls_per_idle_frame.append((host.loop.selector_polls - before) / 20)
+        assert polls_per_idle_frame == [1.0, 1.0]
+        assert loop_runs == [1]  # and the loop itself never ran
+    finally:
+        _close_all(host, pairs)
+
+
+def test_the_frame_a_descriptor_is_ready_handles_it_without_polling_for_it_twice(
+        host: Host, loop_runs: list[int]) -> None:
+    pairs = _idle_descriptors(host, 100)
+    ours, theirs = socket.socketpair()
+    received: list[bytes] = []
+    host.loop.add_reader(ours.fileno(), lambda: received.append(ours.recv(16)))
+    try:
+        host.step(3)
+        assert loop_runs == []
+        theirs.send(b"ping")
+        before = host.loop.selector_polls
+        host.step()
+        assert received == [b"ping"]
+        assert loop_runs == [4]
+        # The frame's look found the socket and the loop's first iteration used what
+        # it found; only the iteration that follows (nothing left) polled again. A
+        # second poll for the same event would make 3.
+        assert host.loop.selector_polls - before == 2
+    finally:
+        host.loop.remove_reader(ours.fileno())
+        ours.close()
+        theirs.close()
+        _close_all(host, pairs)

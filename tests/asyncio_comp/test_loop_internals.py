@@ -169,6 +169,28 @@ def test_a_watched_socket_is_work_only_once_it_is_readable() -> None:
         loop.close()
 
 
+def test_a_look_the_registration_changed_after_is_not_reused() -> None:
+    """`FrameSelector.select` hands the loop what `has_work`'s look found; a reader
+    removed in between would otherwise still be called with the stale key."""
+    loop = FrameEventLoop(lambda: 0.0)
+    ours, theirs = socket.socketpair()
+    try:
+        received: list[bytes] = []
+        loop.add_reader(ours.fileno(), lambda: received.append(ours.recv(16)))
+        theirs.send(b"ping")
+        assert loop.has_work()
+        loop.remove_reader(ours.fileno())
+        polls = loop.selector_polls
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        assert received == []
+        assert loop.selector_polls == polls + 1  # the iteration polled for itself
+    finally:
+        ours.close()
+        theirs.close()
+        loop.close()
+
+
 def test_the_set_loop_reader_sees_set_event_loop_without_creating_a_loop() -> None:
     """current_loop.py reads the policy's per-thread slot (``_local._loop``)."""
     from asyncio_comp._loop_internals import set_loop_reader

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import burst, frame_overhead, latency, memory, renderer, run_all, throughput
+from bench import burst, frame_overhead, idle_frame, latency, memory, renderer, run_all, throughput
 from bench.peers import lops, thread_loop, trio_guest
 
 
@@ -15,6 +15,12 @@ def test_frame_overhead_runs() -> None:
     assert frame_overhead.host_frame_cost(10, frames=5, table=False) > 0
     assert frame_overhead.host_frame_cost(10, frames=5, read_table=True) > 0
     assert frame_overhead.bare_loop_cost(10, frames=5) > 0
+
+
+def test_idle_frame_counts_one_poll_per_frame_beside_a_connection() -> None:
+    cost, polls = idle_frame.frame_cost(5, connections=1, sleepers=0)
+    assert cost > 0 and polls == 1.0
+    assert idle_frame.bare_poll_cost(1, polls=10) > 0
 
 
 def test_throughput_runs() -> None:
