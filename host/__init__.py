@@ -1,6 +1,7 @@
 """framehost's application and public face: the assembled ``Host`` (the frame
 engine with TDAsyncIO in place), the CLI, the scene loader, the pytest plugin and
-the views, on top of ``td`` (the ground), ``asyncio_comp`` and ``operators``.
+the views, standing on ``td`` (the ground) and ``asyncio_comp`` (TDAsyncIO). The
+bundled scenes it loads use ``operators``; nothing here imports them.
 
     from host import Host, BaseCOMP, TableDAT
 """
