@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from asyncio_comp.lifecycle import TaskLifecycle
     from asyncio_comp.pacing import OutsidePacer
     from asyncio_comp.registry import TaskRegistry
+    from td.network import OP
     from td.thread_guard import ThreadGuard
 
 __all__ = ["ManagerViews"]
@@ -87,6 +88,13 @@ class ManagerViews:
         self._guard.check(self)
         rec = self._registry.get(task_id)
         return None if rec is None else rec.row
+
+    def active_by_owner(self) -> dict[OP, int]:
+        """How many pending and running tasks each operator owns (the operator whose
+        code submitted them, `GetTaskInfo`'s ``owner``); tasks nobody owns are left
+        out. Kept as tasks start and end: costs the number of owners, not of tasks."""
+        self._guard.check(self)
+        return self._registry.active_by_owner()
 
     def task_count(self) -> int:
         return len(self._registry)

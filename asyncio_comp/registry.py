@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterator, Reversible
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asyncio_comp.active_list import ActiveList
 from asyncio_comp.records import TaskRecord, TaskRow
@@ -56,6 +56,7 @@ class TaskRegistry:
         "_counts",
         "_lifetime",
         "_listeners",
+        "_owned",
         "_pending",
         "_table",
         "_tasks",
@@ -82,6 +83,10 @@ class TaskRegistry:
         self._lifetime: dict[TaskStatus, int] = {
             status: 0 for status in TaskStatus if status.is_finished}
         self._listeners: list[Callable[[TaskRow], object]] = []
+        # Active tasks per owning operator (`TaskRecord.op_owner`), forgotten ones
+        # winding down included; an owner leaves when its last one ends. Kept as
+        # tasks start and end so a view reads it for nothing per task.
+        self._owned: dict[Any, int] = {}
         # Finished tasks in the order they finished (Clear After's order, and the
         # views' read newest first); a forgotten task's entry waits to age out.
         self._clear_queue: deque[TaskRecord] = deque()
@@ -139,6 +144,12 @@ class TaskRegistry:
     def __len__(self) -> int:
         return len(self._tasks)
 
+    def active_by_owner(self) -> dict[Any, int]:
+        """A copy: how many pending and running tasks each operator owns (tasks no
+        operator owns are not in it)."""
+        self.settle()
+        return dict(self._owned)
+
     def counts(self) -> dict[TaskStatus, int]:
         self.settle()
         return dict(self._counts)
@@ -187,6 +198,10 @@ class TaskRegistry:
         """Track a new pending task."""
         self._tasks[rec.task_id] = rec
         self._counts[_PENDING] += 1
+        owner = rec.op_owner
+        if owner is not None:
+            owned = self._owned
+            owned[owner] = owned.get(owner, 0) + 1
         table = self._table
         if not table.marked:  # else the table is stale already: its row comes then
             table.pending()
@@ -207,6 +222,8 @@ class TaskRegistry:
         if status.is_finished:
             self._lifetime[status] += 1
             self._active.discard(rec)  # nothing if it ended while pending
+            if rec.op_owner is not None:
+                self._owner_ended(rec.op_owner)
         elif was is _PENDING and status is _RUNNING:
             self._active.append(rec)  # as `started` does for a batch
         if rec.task_id in self._tasks:
@@ -254,6 +271,10 @@ class TaskRegistry:
                 self._tell(rec)
         self._lifetime[_COMPLETED] += len(recs)
         self._active.discard_all(recs)
+        if self._owned:  # else no ending task has an owner: nothing to look at per task
+            for rec in recs:
+                if rec.op_owner is not None:
+                    self._owner_ended(rec.op_owner)
         tasks = self._tasks
         queue = self._clear_queue
         tracked = 0
@@ -266,6 +287,14 @@ class TaskRegistry:
         counts[_COMPLETED] += tracked
         self._table.changed_all(recs)
         self._version += 1
+
+    def _owner_ended(self, owner: Any) -> None:
+        owned = self._owned
+        left = owned[owner] - 1
+        if left:
+            owned[owner] = left
+        else:
+            del owned[owner]  # a destroyed operator is not kept alive here
 
     def changed(self, rec: TaskRecord) -> None:
         """Something other than the status of ``rec`` changed (its progress)."""

@@ -90,6 +90,9 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
           "from dot_lop_utils import DotLOPUtils"),
     _rule("FH503", "asyncio_comp is framehost's own package; TouchDesigner has no such module",
           "the component's methods: op.TDAsyncIO.GetTaskStatus(), op.TDAsyncIO.Run(...)"),
+    _rule("FH601", "op.fetch(key) with no default tested for None: it gives None here for "
+                   "a missing key, TouchDesigner raises an error",
+          "pass the default: op.fetch(key, None)"),
 )}
 
 _STATUS_VALUES = frozenset({"pending", "running", "completed", "failed", "cancelled", "timeout"})
@@ -118,6 +121,15 @@ def _called_name(node: ast.AST) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
     return None
+
+
+def _fetch_without_default(node: ast.AST) -> bool:
+    """``comp.fetch('key')`` (a method call with a string key and no default): the
+    storage call, not an ``await fetch(url)`` of the code's own."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "fetch" and len(node.args) == 1
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            and not any(kw.arg == "default" for kw in node.keywords))
 
 
 def _is_info_status(node: ast.AST) -> bool:
@@ -241,6 +253,15 @@ class _Checker(ast.NodeVisitor):
                 elif (isinstance(a, ast.Attribute) and a.attr == "status"
                       and _status_strings(b)):
                     self.report(node, "FH103")
+                elif (_fetch_without_default(a) and isinstance(b, ast.Constant)
+                      and b.value is None):
+                    self.report(node, "FH601")
+        self.generic_visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        # ``comp.fetch('k') or fallback``: a missing key's None taken for the fallback.
+        if isinstance(node.op, ast.Or) and _fetch_without_default(node.values[0]):
+            self.report(node, "FH601")
         self.generic_visit(node)
 
     # -- Run and the pulses' methods ----------------------------------------------------
@@ -283,6 +304,8 @@ class _Checker(ast.NodeVisitor):
                 self._truth(value)
         elif self._is_task_id(node):
             self.report(node, "FH203")
+        elif _fetch_without_default(node):
+            self.report(node, "FH601")
 
     def visit_If(self, node: ast.If) -> None:
         self._truth(node.test)

@@ -41,6 +41,11 @@ class ParOwner(Protocol):
         parameter finds the operator its value names."""
         ...
 
+    @property
+    def seq(self) -> Any:
+        """The operator's parameter sequences (`td.sequences.Sequences`)."""
+        ...
+
     def call_handler(self, handler_name: str, *args: Any) -> None:
         """Call the operator's ``onPulse``/``onValueChange``; a fault is reported, not raised."""
         ...

@@ -34,6 +34,7 @@ from typing import Any, cast
 
 from td import expressions as _expressions
 from td import runs as _runs
+from td import text_dat as _text_dat
 from td.core import HostCore
 from td.current import NoCurrentHost, call_as, current_host, current_operator
 from td.network import OP, BaseCOMP
@@ -540,4 +541,5 @@ def install_builtins() -> None:
 
 
 _runs.set_scope_factory(td_scope)
+_text_dat.set_module_factory(module_of)
 _expressions.set_scope_factory(td_scope)

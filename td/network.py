@@ -181,6 +181,7 @@ class OP:
         self.par = ParCollection(self, list(specs.values()))
         self.ext = Extensions(self)
         self._pages = CustomPages(self)
+        self._sequences: Sequences | None = None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -257,14 +258,11 @@ class OP:
         self._guard.check(self)
         return storage_ops.store(self, key, value)
 
-    def fetch(self, key: str, default: Any = storage_ops.MISSING, search: bool = True,
+    def fetch(self, key: str, default: Any = None, search: bool = True,
               storeDefault: bool = False) -> Any:
         """A storage entry of this operator or (``search``) its nearest parent that has
-        it; ``default`` when none has (stored here too with ``storeDefault``).
-
-        Raises:
-            KeyError: nothing holds ``key`` and no default was given (as in TD).
-        """
+        it; ``default`` (None unless given) when none has, stored here too with
+        ``storeDefault``."""
         self._guard.check(self)
         return storage_ops.fetch(self, self._ancestry(), key, default, search, storeDefault)
 
@@ -355,8 +353,12 @@ class OP:
 
     @property
     def seq(self) -> Sequences:
-        """TD's parameter sequences by name (``op.seq.Name``); framehost has none."""
-        return Sequences(self)
+        """TD's parameter sequences by name (``op.seq.Name``), made with
+        ``page.appendSequence`` (see `td.sequences`)."""
+        found = self._sequences
+        if found is None:
+            found = self._sequences = Sequences(self)
+        return found
 
     @property
     def customPars(self) -> list[Par]:

@@ -2,8 +2,10 @@
 
 The copy is made as the original was (``comp.create`` of the same class, so its
 ``onCreate`` builds what it builds), then given the original's state: custom
-parameters and every parameter's value (through ``par.val``, so the copy's own
-``onValueChange`` applies them as it would any change), its table or text, storage
+parameters (sequences with their blocks) and every parameter's value (through
+``par.val``, so the copy's own ``onValueChange`` applies them as it would any change)
+and modes (expressions and binds, given last, once the whole copy exists for them to
+read), its table or text, storage
 (the same values: entries are not themselves copied), tags, comment, the extensions
 attached as classes (one attached as an object cannot be copied, unless the copy's
 ``onCreate`` attaches its own), and a copy of each child, recursively. A child the copy's
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from td.params import ParMode
 
 __all__ = ["copy_into", "free_name"]
 
@@ -51,24 +55,40 @@ def copy_into(comp: Any, source: Any, name: str | None) -> Any:
         raise TypeError(f"{comp.path}.copy() expected name as a string or None, got {name!r}")
     made = comp.create(type(source), free_name(comp, source.name if name is None else name))
     try:
-        _fill(made, source)
+        moded: list[tuple[Any, Any]] = []
+        _fill(made, source, moded)
+        for twin, par in moded:
+            twin.take_modes(par)
     except BaseException:
         made.destroy()
         raise
     return made
 
 
-def _fill(made: Any, source: Any) -> None:
+def _fill(made: Any, source: Any, moded: list[tuple[Any, Any]]) -> None:
     for page in source.customPages:
         target = made.appendCustomPage(page.name)
         for par in page.pars:
-            target.appendPar(par.name, par=par)
+            block = par.sequenceBlock
+            if block is not None and block.index > 0:
+                continue  # made by the copy's own sequence, below
+            if par.isSequence and par.sequence is not None:
+                target.appendSequence(par.name, par.label, help=par.help)
+            else:
+                target.appendPar(par.name, par=par)
+    for sequence in source.seq:
+        twin_sequence = made.seq[sequence.name]
+        twin_sequence.blockSize = sequence.blockSize
+        twin_sequence.maxBlocks = sequence.maxBlocks
+        twin_sequence.numBlocks = sequence.numBlocks
     for par in source.par:
         if par.name in made.par:
             twin = made.par[par.name]
             twin.readOnly, twin.enable = par.readOnly, par.enable
             if not par.isPulse:
                 twin.val = par.val  # the stored value: an OP parameter's path
+                if par.mode is not ParMode.CONSTANT:
+                    moded.append((twin, par))
     if source.isDAT:
         _copy_content(made, source)
     made.storage.update(source.storage)
@@ -87,9 +107,9 @@ def _fill(made: Any, source: Any) -> None:
         for child in source.children:
             existing = made.op(child.name)
             if existing is None:
-                _fill(made.create(type(child), child.name), child)
+                _fill(made.create(type(child), child.name), child, moded)
             elif type(existing) is type(child):
-                _fill(existing, child)
+                _fill(existing, child, moded)
             else:
                 raise ValueError(
                     f"copy() cannot copy {child.path}: the copy's own onCreate made "

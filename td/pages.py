@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from td.params import (
     COMPPar,
@@ -31,6 +31,8 @@ from td.params import (
     ParCollection,
     ParSpec,
     PulsePar,
+    PythonPar,
+    SequencePar,
     StrMenuPar,
     StrPar,
     TogglePar,
@@ -48,6 +50,9 @@ class PageOwner(Protocol):
 
     @property
     def par(self) -> ParCollection: ...
+
+    @property
+    def seq(self) -> Any: ...
 
 
 def matching_pars(collection: ParCollection, patterns: tuple[str, ...]) -> list[Par]:
@@ -181,6 +186,13 @@ class Page:
         """A folder path."""
         return self._append(FolderPar(name, default, label=label, help=help), replace, order)
 
+    def appendPython(self, name: str, label: str | None = None, order: int | None = None,
+                     replace: bool = True, *, default: str = "",
+                     help: str = "") -> list[Par]:
+        """A Python expression: its value the text, ``eval()`` what it gives (``me`` the
+        operator)."""
+        return self._append(PythonPar(name, default, label=label, help=help), replace, order)
+
     def appendOP(self, name: str, label: str | None = None, order: int | None = None,
                  replace: bool = True, *, default: str = "", help: str = "") -> list[Par]:
         """A reference to any operator: its value a path, ``eval()`` the operator."""
@@ -201,6 +213,18 @@ class Page:
         """A pulse parameter: ``par.pulse()`` calls the operator's ``onPulse``."""
         return self._append(PulsePar(name, label=label, help=help), replace, order)
 
+    def appendSequence(self, name: str, label: str | None = None, order: int | None = None,
+                       replace: bool = True, *, help: str = "") -> list[Par]:
+        """A parameter sequence (``op.seq.Name``), TD's way: its header parameter, whose
+        value is the number of blocks (1); set ``op.seq.Name.blockSize`` to take the
+        parameters appended after it into the block (see `td.sequences`)."""
+        if name in self._owner.seq:
+            raise ValueError(f"{self._owner.path} already has a parameter sequence "
+                             f"{name!r}")
+        pars = self._append(SequencePar(name, 1, label=label, help=help), replace, order)
+        self._owner.seq.add(pars[0], self)
+        return pars
+
     def appendPar(self, name: str, par: Par | None = None, label: str | None = None,
                   order: int | None = None, replace: bool = True) -> list[Par]:
         """A parameter like ``par`` (its kind, value rules and attributes) named
@@ -218,6 +242,20 @@ class Page:
                              f"({', '.join(self._names) or 'none'}), got {missing[0]!r}")
         rest = [n for n in self._names if n not in names]
         self._names = [*dict.fromkeys(names), *rest]
+
+    # -- what sequences need ------------------------------------------------------------
+    def add_spec(self, spec: ParSpec, order: int) -> Par:
+        """Add a custom parameter for ``spec`` at position ``order`` on this page (a
+        new sequence block's parameter)."""
+        return self._append(spec, False, order)[0]
+
+    def rename(self, name: str, new: str) -> None:
+        """The parameter ``name`` on this page is now called ``new``."""
+        self._names = [new if n == name else n for n in self._names]
+
+    def remove(self, name: str) -> None:
+        """The parameter ``name`` leaves this page."""
+        self._names = [n for n in self._names if n != name]
 
     # -- internals ------------------------------------------------------------------------
     def _append_sized(self, name: str, size: int, order: int | None, replace: bool,

@@ -5,7 +5,7 @@ An operator class lists them in ``parameters``; `td.params` makes the live
 value leaves the old one in place; each error names where the value was going.
 
 The kinds are TouchDesigner's parameter styles (``par.style``): Float, Int, Toggle,
-Str, Menu, StrMenu, File, Folder, OP, COMP, DAT, Pulse. Numbers carry TD's
+Str, Menu, StrMenu, File, Folder, Python, OP, COMP, DAT, Pulse, Sequence. Numbers carry TD's
 range attributes: ``min``/``max`` with ``clampMin``/``clampMax`` (a value beyond a
 clamped end is brought back to it) and the slider range ``normMin``/``normMax``. A
 bound given when declaring (``FloatPar('Gain', min=0.0)``) is a framehost bound:
@@ -15,10 +15,15 @@ a value beyond it is refused with an error, where TD would only clamp it.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
+from types import CodeType
 from typing import Any, ClassVar
+
+from td import expressions
+from td.current import call_as
 
 __all__ = [
     "BuiltinStrPar",
@@ -32,6 +37,8 @@ __all__ = [
     "OPPar",
     "ParSpec",
     "PulsePar",
+    "PythonPar",
+    "SequencePar",
     "StrMenuPar",
     "StrPar",
     "TogglePar",
@@ -252,6 +259,42 @@ class FolderPar(StrPar):
     style = "Folder"
 
 
+class PythonPar(StrPar):
+    """A Python expression (TD's Python style): the value (``par.val``) is its text,
+    ``eval()`` the object it gives, evaluated in TD's scope with ``me`` the
+    parameter's operator each time it is read; an empty text gives None. Text that
+    is not a Python expression is refused when set, changing nothing."""
+
+    kind = "python"
+    style = "Python"
+    resolves = True
+
+    def validate(self, value: Any, where: str) -> str:
+        text = super().validate(value, where)
+        if text.strip():
+            try:
+                _python_code(text)
+            except SyntaxError as exc:
+                raise ValueError(f"{where} expected a Python expression, got {text!r} "
+                                 f"({exc.msg})") from None
+        return text
+
+    def resolve(self, value: Any, owner: Any, where: str) -> Any:
+        if not value.strip():
+            return None
+        try:
+            return call_as(owner, eval, _python_code(value), expressions.scope_for(owner))
+        except Exception as exc:
+            exc.add_note(f"in {where}, the Python expression {value!r}")
+            raise
+
+
+@functools.lru_cache(maxsize=256)
+def _python_code(text: str) -> CodeType:
+    """A Python parameter's text compiled once per distinct text (it is read often)."""
+    return compile(text, "<Python parameter>", "eval")
+
+
 class MenuPar(ParSpec):
     """One of a list of string items (``menuNames``), each with a label (``menuLabels``,
     the names when not given). A menu appended at run time may start with no items,
@@ -370,6 +413,24 @@ class DATPar(OPPar):
     kind = "dat"
     style = "DAT"
     family = "DAT"
+
+
+class SequencePar(ParSpec):
+    """The header of a parameter sequence (TD's Sequence style): its value is the
+    number of blocks (see `td.sequences`)."""
+
+    kind = "sequence"
+    style = "Sequence"
+
+    def __init__(self, name: str, default: int = 1, *, label: str | None = None,
+                 help: str = "") -> None:
+        super().__init__(name, default, label, help)
+
+    def validate(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{where} expected a number of blocks (a whole number >= 0), "
+                             f"got {value!r}")
+        return value
 
 
 class PulsePar(ParSpec):

@@ -29,6 +29,8 @@ from td.par_specs import MenuPar as MenuPar
 from td.par_specs import OPPar as OPPar
 from td.par_specs import ParSpec as ParSpec
 from td.par_specs import PulsePar as PulsePar
+from td.par_specs import PythonPar as PythonPar
+from td.par_specs import SequencePar as SequencePar
 from td.par_specs import StrMenuPar as StrMenuPar
 from td.par_specs import StrPar as StrPar
 from td.par_specs import TogglePar as TogglePar
@@ -52,6 +54,8 @@ __all__ = [
     "ParMode",
     "ParSpec",
     "PulsePar",
+    "PythonPar",
+    "SequencePar",
     "StrMenuPar",
     "StrPar",
     "TogglePar",
@@ -112,9 +116,10 @@ class Par(BehavesAsValue):
         self._modes: _Modes | None = None
         self._read_only = False
         self._enabled = True
-        # Set when ``par.add(..., replace=True)`` put another Par in its place: the
-        # operator no longer has this one, so it no longer hears of it.
-        self._replaced = False
+        # Set when ``par.add(..., replace=True)`` put another Par in its place, or the
+        # parameter was removed ("replaced", "removed"): the operator no longer has
+        # this one, so it no longer hears of it.
+        self._replaced = ""
         # Futures of `changed()`/`pulsed()` awaits; None while nobody waits.
         self._waiters: list[asyncio.Future[Any]] | None = None
 
@@ -207,6 +212,8 @@ class Par(BehavesAsValue):
             self._evaluate(modes)
             return
         new = self._spec.validate(plain_value(value), self.where)
+        if self._spec.kind == "sequence":  # a sequence's header: its blocks follow it
+            self._owner.seq.resize_from(self, new)
         if modes is not None and modes.mode is not ParMode.CONSTANT:
             modes.mode = ParMode.CONSTANT
             self._unwatch()
@@ -338,6 +345,20 @@ class Par(BehavesAsValue):
         self._evaluate(modes)
         return True
 
+    def take_modes(self, source: Par) -> None:
+        """Give this parameter ``source``'s modes: its constant, its expression and
+        bind expression (the text, evaluated here with ``me`` this parameter's
+        operator) and the mode that rules; what ``comp.copy`` carries, as TD's does."""
+        self._owner.guard.check(self)
+        theirs = source._modes
+        if theirs is None or self.isPulse:
+            return
+        self.val = theirs.const
+        mine = self._modes_made()
+        mine.expr, mine.code = theirs.expr, theirs.code
+        mine.bind_expr, mine.bind_code = theirs.bind_expr, theirs.bind_code
+        self.mode = theirs.mode
+
     def _modes_made(self) -> _Modes:
         if self._modes is None:
             self._modes = _Modes(self._value)
@@ -428,12 +449,16 @@ class Par(BehavesAsValue):
             self._wake(None)
 
     def _refuse_replaced(self) -> None:
+        if self._replaced == "removed":
+            raise RuntimeError(f"{self.where} was removed (its sequence block went); the "
+                               f"operator has no such parameter now")
         raise RuntimeError(f"{self.where} was replaced; use the operator's par.{self.name} "
                            f"now")
 
-    def retire(self) -> None:
-        """This Par was replaced by another of its name: writes and pulses now raise."""
-        self._replaced = True
+    def retire(self, why: str = "replaced") -> None:
+        """This Par was replaced by another of its name (or removed): writes and
+        pulses now raise."""
+        self._replaced = why
 
     # -- menus --------------------------------------------------------------------
     @property
@@ -516,6 +541,23 @@ class Par(BehavesAsValue):
     @property
     def isPython(self) -> bool:
         return self._spec.kind == "python"
+
+    @property
+    def isSequence(self) -> bool:
+        """True for a sequence's header parameter (its value the block count)."""
+        return self._spec.kind == "sequence"
+
+    @property
+    def sequence(self) -> Any:
+        """The sequence (``op.seq.Name``) this parameter heads or is in a block of, or
+        None (TD's ``par.sequence``)."""
+        return self._owner.seq.sequence_of(self)
+
+    @property
+    def sequenceBlock(self) -> Any:
+        """The sequence block this parameter is in, or None (``block.par.name`` gives
+        its siblings)."""
+        return self._owner.seq.block_of(self)
 
     @property
     def help(self) -> str:
@@ -703,6 +745,29 @@ class ParCollection:
                    else "it is declared by the operator's class")
             raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
                              f"({why})")
+
+    def rename(self, name: str, new: str) -> Par:
+        """Give the custom parameter ``name`` the name ``new`` (its value, label and
+        handlers kept): how a sequence takes a parameter into its block."""
+        self._owner.guard.check(self)
+        par = self[name]
+        if new != name:
+            if new in self._pars:
+                raise ValueError(f"{self._owner.path} already has a parameter {new!r}")
+            par._spec = par._spec.clone(new, par.label)
+            object.__setattr__(self, "_pars", {new if n == name else n: p
+                                               for n, p in self._pars.items()})
+        return par
+
+    def remove(self, name: str) -> None:
+        """Remove the custom parameter ``name`` (a sequence block going); a `Par` kept
+        for it refuses writes from then on."""
+        self._owner.guard.check(self)
+        par = self[name]
+        if not par.isCustom:
+            raise TypeError(f"{par.where} is declared by its class and cannot be removed")
+        del self._pars[name]
+        par.retire("removed")
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._owner.guard.check(self)

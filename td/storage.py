@@ -12,10 +12,7 @@ import fnmatch
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-__all__ = ["MISSING", "StorageOwner", "check_key", "fetch", "fetch_owner", "store", "unstore"]
-
-#: ``fetch(key)`` with no default: a missing key raises, as in TD.
-MISSING: Any = object()
+__all__ = ["StorageOwner", "check_key", "fetch", "fetch_owner", "store", "unstore"]
 
 
 class StorageOwner(Protocol):
@@ -51,12 +48,11 @@ def fetch_owner(chain: Iterable[StorageOwner], key: str) -> StorageOwner | None:
 
 def fetch(owner: StorageOwner, chain: Iterable[StorageOwner], key: str, default: Any,
           search: bool, storeDefault: bool) -> Any:
-    """``op.fetch(key, default, search, storeDefault)``; ``chain`` is the operator and
-    its parents, nearest first (only the operator itself is asked when not ``search``).
-
-    Raises:
-        KeyError: no operator asked holds ``key`` and no default was given.
-    """
+    """``op.fetch(key, default=None, search=True, storeDefault=False)``; ``chain`` is
+    the operator and its parents, nearest first (only the operator itself is asked when
+    not ``search``). A key nobody holds gives ``default``, None unless given: code
+    probes storage with ``if op.fetch('x') is None`` (TD raises instead when no
+    default is passed; docs/porting.md says so)."""
     check_key(f"{owner.path}.fetch()", key)
     for what, flag in (("search", search), ("storeDefault", storeDefault)):
         if not isinstance(flag, bool | int):
@@ -65,10 +61,6 @@ def fetch(owner: StorageOwner, chain: Iterable[StorageOwner], key: str, default:
     found = fetch_owner(chain if search else (owner,), key)
     if found is not None:
         return found.storage[key]
-    if default is MISSING:
-        where = "its storage or any parent's" if search else "its storage"
-        raise KeyError(f"{owner.path}.fetch({key!r}) found no such key in {where}; pass a "
-                       f"default to get one instead: fetch({key!r}, None)")
     if storeDefault:
         owner.storage[key] = default
     return default

@@ -9,6 +9,8 @@ after an edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar
 
 from td.dat import DAT, check_clear_flags
@@ -16,7 +18,15 @@ from td.dat import DAT, check_clear_flags
 if TYPE_CHECKING:
     from td.network import BaseCOMP, OperatorHost
 
-__all__ = ["TextDAT"]
+__all__ = ["TextDAT", "set_module_factory"]
+
+_module_factory: list[Callable[[TextDAT], ModuleType]] = []
+
+
+def set_module_factory(factory: Callable[[TextDAT], ModuleType]) -> None:
+    """Tell text DATs how their text becomes a module (`td.environment.module_of`,
+    which stands above them, does at import)."""
+    _module_factory[:] = [factory]
 
 
 class TextDAT(DAT):
@@ -42,6 +52,15 @@ class TextDAT(DAT):
         if text != self._text:
             self._text = text
             self._version += 1
+
+    @property
+    def module(self) -> ModuleType:
+        """The text run as a module with ``me`` this DAT (TD's ``dat.module``; the
+        same module ``mod`` gives), run again only after the text changed. An
+        extension class kept here (``comp.addExtension(op('MyExt').module.MyExt)``,
+        TD's layout) sees ``me`` as this DAT and ``parent()`` as its COMP."""
+        self.guard.check(self)
+        return _module_factory[0](self)
 
     @property
     def version(self) -> int:

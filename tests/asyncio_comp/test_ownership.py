@@ -164,3 +164,35 @@ def test_destroy_cancels_the_pending_worker_jobs_the_operator_submitted(
     assert other.get_status() is WorkerStatus.PENDING
     gate.release.set()
     assert other.wait(10.0) and other.get_result() == 8
+
+
+def test_active_tasks_are_counted_per_owner_as_they_start_and_end(host: Host) -> None:
+    comp = host.root.create(Worker, "w")
+    other = host.root.create(Worker, "v")
+    gate = asyncio.Event()
+
+    async def fail() -> None:
+        raise ValueError("boom")
+
+    quick = comp.run_async_task(gate.wait())  # completes: the registry's batched ending
+    comp.run_async_task(fail())
+    comp.run_async_task(asyncio.sleep(100))
+    doomed = comp.run_async_task(asyncio.sleep(100))
+    other.run_async_task(asyncio.sleep(100))
+    host.tasks.Run(asyncio.sleep(100))  # nobody owns it: counted nowhere
+    assert host.tasks.active_by_owner() == {comp: 4, other: 1}  # all pending
+    assert host.tasks.CancelTask(doomed)  # pending: ends at once
+    assert host.tasks.active_by_owner() == {comp: 3, other: 1}
+    host.step(2)
+    assert status(host, quick) == "running"
+    assert host.tasks.active_by_owner() == {comp: 2, other: 1}  # the failure ended
+    gate.set()
+    host.step(2)
+    assert status(host, quick) == "completed"
+    assert host.tasks.active_by_owner() == {comp: 1, other: 1}
+    other.destroy()  # its task is cancelled: the destroyed operator is not kept
+    host.step(1)
+    assert host.tasks.active_by_owner() == {comp: 1}
+    host.asyncio_comp.par.Clearall.pulse()  # forgotten, and cancelled: they end
+    host.step(2)
+    assert host.tasks.active_by_owner() == {}

@@ -134,6 +134,22 @@ def test_imports_from_framehost_packages() -> None:
     """) == [(1, "FH501"), (2, "FH501"), (3, "FH502"), (4, "FH503")]
 
 
+def test_fetch_with_no_default_tested_for_none_is_flagged() -> None:
+    assert codes("""
+        if op('scores').fetch('Threshold') is None:
+            pass
+        if not me.fetch('Threshold'):
+            pass
+        limit = me.fetch('Limit') or 10
+        value = op('scores').fetch('Threshold')['x']
+        if op('scores').fetch('Threshold', None) is None:
+            pass
+        if me.fetch('Threshold', default=0, search=False):
+            pass
+        data = await fetch('url') or b''
+    """) == [(1, "FH601"), (3, "FH601"), (5, "FH601")]
+
+
 def test_a_line_can_allow_a_finding_it_means() -> None:
     assert codes("""
         from asyncio_comp import SerialWorker  # framehost: allow FH503 (Godot's pattern)

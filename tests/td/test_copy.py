@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from host import BaseCOMP, FloatPar, Host, TableDAT, TextDAT
+from td import ParMode
 
 
 class Counter:
@@ -101,3 +102,30 @@ def test_a_copy_that_cannot_be_made_leaves_nothing(host: Host, mixer: Mixer) -> 
     with pytest.raises(ValueError, match=r"create\(\) expected a name of letters"):
         host.root.copy(mixer, name="two words")
     assert [node.path for node in host.root.walk()] == before
+
+
+def test_a_copy_keeps_modes_expressions_and_binds(host: Host, mixer: Mixer) -> None:
+    page = mixer.appendCustomPage("Levels")
+    page.appendFloat("Level")
+    page.appendFloat("Follow")
+    page.appendFloat("Held")
+    mixer.par.Level = 7.0
+    mixer.par.Level.expr = "me.op('deep_count').numRows * me.par.Gain"
+    mixer.create(TableDAT, "deep_count").appendRows([["a"], ["b"]])
+    mixer.par.Follow.bindExpr = "me.par.Gain"
+    mixer.par.Held.mode = ParMode.EXPORT
+    twin = host.root.copy(mixer)
+    level, follow = twin.par.Level, twin.par.Follow
+    assert (level.mode, level.expr, level.val) == (
+        ParMode.EXPRESSION, "me.op('deep_count').numRows * me.par.Gain", 7.0)
+    assert level.eval() == 5.0 and level.error == ""  # the copy's own table and Gain
+    twin_count = twin.op("deep_count")
+    assert isinstance(twin_count, TableDAT)
+    twin_count.appendRow(["c"])
+    assert level.eval() == 7.5 and mixer.par.Level.eval() == 5.0
+    assert (follow.mode, follow.bindExpr) == (ParMode.BIND, "me.par.Gain")
+    follow.val = 4.0  # a bind writes its master: the copy's Gain, not the original's
+    assert twin.par.Gain == 4.0 and mixer.par.Gain == 2.5
+    assert twin.par.Held.mode is ParMode.EXPORT
+    level.val = 1.0  # setting the constant ends the copy's expression only
+    assert level.mode is ParMode.CONSTANT and mixer.par.Level.mode is ParMode.EXPRESSION

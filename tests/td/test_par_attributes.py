@@ -1,5 +1,5 @@
 """Custom parameters the TouchDesigner way: TD's append* arguments (label, size,
-order, replace), the OP/COMP/DAT, StrMenu, File and Folder kinds, and the attributes
+order, replace), the OP/COMP/DAT, StrMenu, File, Folder and Python kinds, and the attributes
 TD code sets afterwards: label, default, min/max, clampMin/clampMax, normMin/normMax,
 readOnly, enable, help."""
 
@@ -66,6 +66,28 @@ def test_str_menu_file_and_folder(knobs: Knobs) -> None:
     path.val, folder.val = "/tmp/in.txt", "/tmp"
     assert (path.style, folder.style, path.eval(), folder.eval()) == (
         "File", "Folder", "/tmp/in.txt", "/tmp")
+
+
+def test_a_python_parameter_holds_an_expression_and_evals_to_its_object(
+        knobs: Knobs) -> None:
+    page = knobs.appendCustomPage("Code")
+    target = page.appendPython("Target")[0]
+    assert (target.style, target.isPython, target.val, target.eval()) == (
+        "Python", True, "", None)
+    target.val = "me.op('scores')"  # evaluated as the parameter's operator's code
+    assert target.val == "me.op('scores')" and target.eval() is knobs.op("scores")
+    assert knobs.log[-1] == ("Target", "", "me.op('scores')")
+    target.val = "[n * me.par.Gain for n in range(3)]"
+    knobs.par.Gain = 2.0
+    assert target.eval() == [0.0, 2.0, 4.0]  # read again at each eval()
+    with pytest.raises(ValueError, match=r"/knobs par.Target expected a Python expression, "
+                                         r"got 'me.op\('"):
+        target.val = "me.op("
+    assert target.val == "[n * me.par.Gain for n in range(3)]"
+    target.val = "1 / 0"
+    with pytest.raises(ZeroDivisionError) as raised:
+        target.eval()
+    assert raised.value.__notes__ == ["in /knobs par.Target, the Python expression '1 / 0'"]
 
 
 def test_a_menu_appended_empty_gets_its_items_afterwards(knobs: Knobs) -> None:

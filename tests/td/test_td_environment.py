@@ -75,6 +75,34 @@ def test_parent_shortcuts_iop_ipar_and_ext(host: Host) -> None:
         call_as(host.op("/ChatTD"), lambda: td.iop.Data)
 
 
+EXTENSION_DAT = """
+class BoardExt:
+    def __init__(self, ownerComp):
+        self.ownerComp = ownerComp
+        self.made = (me.path, parent().path, op('history').path)
+
+    def Where(self):
+        return me.path, parent().path, op('history').path, ext.BoardExt is self
+"""
+
+
+def test_an_extension_kept_in_a_text_dat_sees_me_as_that_dat(host: Host) -> None:
+    """TD's layout: the extension's code in a text DAT inside its COMP; ``me`` in that
+    code is the DAT whoever calls it, ``parent()`` the COMP, ``op()`` its siblings."""
+    outer = host.root.create(BaseCOMP, "outer")
+    board = outer.create(BaseCOMP, "board")
+    board.create(TableDAT, "history")
+    source = board.create(TextDAT, "BoardExt")
+    source.text = EXTENSION_DAT
+    made = board.addExtension(source.module.BoardExt)
+    expected = ("/outer/board/BoardExt", "/outer/board", "/outer/board/history")
+    assert made.made == expected
+    assert board.Where() == (*expected, True)  # called from a test: no operator's code
+    elsewhere = host.root.create(TableDAT, "elsewhere")
+    assert call_as(elsewhere, board.Where) == (*expected, True)  # nor the caller's
+    assert source.module is module_of(source)  # one module until the text changes
+
+
 def test_mod_runs_a_dats_text_as_a_module_again_only_when_it_changed(host: Host) -> None:
     comp = host.root.create(BaseCOMP, "comp")
     utils = comp.create(TextDAT, "utils")

@@ -285,3 +285,40 @@ def test_a_text_dat_shows_its_lines_live(host: Host, sized: WindowView) -> None:
     assert viewer.texts()[2] == "3 third line"
     tile = sized.screen.network.tile_of("notes")
     assert tile is not None and tile.viewer[0].text == "first line"
+
+
+def test_every_comps_tile_counts_the_running_tasks_inside_it(host: Host,
+                                                            sized: WindowView) -> None:
+    from td.current import call_as
+
+    group = host.root.create(BaseCOMP, "group")
+    worker = group.create(BaseCOMP, "worker")
+    host.root.create(BaseCOMP, "idle")
+    gate = asyncio.Event()
+    # Submitted as the worker's code (a handler of its own would be): it owns them.
+    for _ in range(3):
+        call_as(worker, host.tasks.Run, gate.wait())
+    call_as(group, host.tasks.Run, asyncio.sleep(100))
+    host.tasks.Run(asyncio.sleep(100))  # nobody's: TDAsyncIO's tile alone counts it
+    editor = sized.screen.network
+
+    def viewer(name: str) -> list[str]:
+        find_tile(host, sized, name)
+        sized.screen.network.update(force=True)
+        tile = editor.tile_of(name)
+        assert tile is not None
+        return [span.text for span in tile.viewer]
+
+    host.step(2)
+    assert viewer("group")[1] == "4 running tasks"  # the worker's 3 and its own
+    assert viewer("idle")[1] == "0 running tasks"
+    open_op(host, sized, "/group/worker")
+    assert viewer("worker")[1] == "3 running tasks"
+    gate.set()
+    host.step(2)
+    assert viewer("worker")[1] == "0 running tasks"
+    press(host, sized, key.U)
+    assert viewer("group")[1] == "1 running task"
+    open_op(host, sized, "/ChatTD")
+    press(host, sized, key.I)
+    assert viewer("TDAsyncIO")[1] == "2 running tasks"

@@ -98,6 +98,34 @@ def test_a_pulse_is_a_button(host: Host, view: WindowView) -> None:
     assert view.screen.params.message == "pulsed Flash"
 
 
+def test_a_read_only_parameter_is_refused_by_the_inspector_but_not_by_code(
+        host: Host, view: WindowView) -> None:
+    lamp = host.root.create(Lamp, "lamp")
+    lamp.par.Count.readOnly = True
+    lamp.par.Flash.readOnly = True
+    open_params(host, view, "/lamp")
+    params = view.screen.params
+    edit(host, view, "Count", "7")
+    assert lamp.par.Count.eval() == 3 and not params.message_ok
+    assert params.message == ("/lamp par.Count is read-only (par.readOnly): the inspector "
+                              "leaves it as it is; code can still set it")
+    view.click(*show_par(host, view, "Flash").center)
+    host.step(1)
+    assert lamp.flashes == 0 and "/lamp par.Flash is read-only" in params.message
+    lamp.par.Count = 5  # TD: read-only limits the UI only; scripts still set it
+    lamp.par.Flash.pulse()
+    assert lamp.par.Count.eval() == 5 and lamp.flashes == 1
+
+    # Made read-only by code while the field is being edited: the edit is refused.
+    lamp.par.Count.readOnly = False
+    view.click(*show_par(host, view, "Count").center)
+    lamp.par.Count.readOnly = True
+    view.window.dispatch_event("on_text", "9")
+    view.window.dispatch_event("on_key_press", key.ENTER, 0)
+    host.step(1)
+    assert lamp.par.Count.eval() == 5 and "read-only" in params.message
+
+
 def test_the_components_own_parameters_are_editable(host: Host, view: WindowView) -> None:
     open_params(host, view, "/ChatTD/TDAsyncIO")
     edit(host, view, "Clearafter", "12")

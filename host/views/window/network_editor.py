@@ -1,15 +1,20 @@
 """The network editor: one COMP's children as tiles, as TouchDesigner's network shows them.
 
 Each tile has the operator's name and family and a live viewer: a DAT's first rows,
-a COMP's operator count, the names of its children and, for a COMP that runs tasks
-(TDAsyncIO), how many are running. Click a tile to select it (the inspector below
-shows its parameters, or a DAT's contents); click a COMP's » (or press ``i``) to
-dive into it, and ``u`` (or the path bar's ▲, or one of its names) to go back up.
+a COMP's operator count, how many tasks are running inside it and the names of its
+children. A COMP's tasks are the ones its operators own (`GetTaskInfo`'s ``owner``:
+the COMP or an operator in it submitted them, so destroying it cancels them);
+TDAsyncIO's tile counts every task it runs. Click a tile to select it (the
+inspector below shows its parameters, or a DAT's contents); click a COMP's » (or
+press ``i``) to dive into it, and ``u`` (or the path bar's ▲, or one of its names)
+to go back up.
 The wheel, or the scroll bar, reaches every tile however many there are.
 
 The network has no change counter, so the children of the COMP shown are re-read a
 few times a second, and the viewers of the tiles on screen too; a tile rewrites its
 spans only when its text changed (see `canvas.py`), so a still network costs nothing.
+The task counts come from the registry's counts per owner, kept as tasks start and
+end: a read costs the number of owners and their depth, never the number of tasks.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from host.views.window.widgets import ScrollBar
 from td.network import BaseCOMP
 
 if TYPE_CHECKING:
-    from td.network import OP, OperatorHost
+    from host.views._host import ViewedHost
+    from td.network import OP
 
 __all__ = ["NetworkEditor"]
 
@@ -58,7 +64,7 @@ class _Tile:
 class NetworkEditor:
     """The children of one COMP (`current`) as tiles; see the module docstring."""
 
-    def __init__(self, canvas: Canvas, host: OperatorHost) -> None:
+    def __init__(self, canvas: Canvas, host: ViewedHost) -> None:
         self.canvas = canvas
         self.host = host
         self.current: BaseCOMP = host.root
@@ -77,6 +83,9 @@ class NetworkEditor:
         self._empty: Span | None = None
         self._last_read = -(10**9)
         self._bound: tuple[Any, ...] = ()
+        #: Active tasks inside each COMP by ``id()`` (its own and its operators'),
+        #: as of the last read.
+        self._running_inside: dict[int, int] = {}
 
     # -- layout -----------------------------------------------------------------------
     def layout(self, box: Box | None) -> None:
@@ -220,6 +229,7 @@ class NetworkEditor:
         if host.frame - self._last_read < every and self._bound and not force:
             return
         self._last_read = host.frame
+        self._running_inside = _running_inside(host.tasks.active_by_owner())
         self.children = self.current.children
         self.scroll_to(self.first_row)
         self._paint_path()
@@ -273,7 +283,8 @@ class NetworkEditor:
         tile.name.set(op.name, UI.accent if op is self.selected else UI.text)
         tile.family.set(family)
         tile.dive.set(DIVE if isinstance(op, BaseCOMP) else "")
-        for span, text in zip(tile.viewer, _viewer_lines(op, len(tile.viewer)), strict=True):
+        lines = _viewer_lines(op, len(tile.viewer), self._running_inside)
+        for span, text in zip(tile.viewer, lines, strict=True):
             span.set(text)
 
     # -- input ----------------------------------------------------------------------------
@@ -322,9 +333,29 @@ class NetworkEditor:
         return [s.text for t in self.tiles for s in (t.name, t.family, *t.viewer) if s.text]
 
 
-def _viewer_lines(op: OP, count: int) -> list[str]:
+def _running_inside(by_owner: dict[OP, int]) -> dict[int, int]:
+    """Each COMP's active tasks (by the COMP's ``id()``): those its operators own,
+    itself and every operator inside it, however deep; owners destroyed meanwhile
+    (their tasks winding down) count nowhere."""
+    inside: dict[int, int] = {}
+    for owner, count in by_owner.items():
+        if not owner.valid:
+            continue
+        node: OP | None = owner
+        while node is not None:
+            if isinstance(node, BaseCOMP):
+                inside[id(node)] = inside.get(id(node), 0) + count
+            node = node.parent()
+    return inside
+
+
+def _plural(count: int, thing: str) -> str:
+    return f"{count} {thing}{'s' if count != 1 else ''}"
+
+
+def _viewer_lines(op: OP, count: int, running_inside: dict[int, int]) -> list[str]:
     """What a tile's ``count`` viewer lines show: a DAT's first rows, a COMP's contents
-    (its operator count, their names, its running tasks)."""
+    (its operator count, its running tasks, their names)."""
     kind = dat_kind(op)
     lines: list[str] = []
     if kind == "table":
@@ -346,12 +377,12 @@ def _viewer_lines(op: OP, count: int) -> list[str]:
         lines = text.splitlines()[:count] or ["empty text"]
     elif isinstance(op, BaseCOMP):
         children = op.children
-        lines.append(f"{len(children)} operator{'s' if len(children) != 1 else ''}"
-                     if children else "no operators")
+        lines.append(_plural(len(children), "operator") if children else "no operators")
+        # TDAsyncIO runs every task, whoever owns it: its count is all of them.
         running_count = getattr(op, "GetActiveTasksCount", None)
-        if callable(running_count):
-            running = running_count()
-            lines.append(f"{running} running task{'s' if running != 1 else ''}")
+        running = running_count() if callable(running_count) else \
+            running_inside.get(id(op), 0)
+        lines.append(_plural(running, "running task"))
         if children:
             lines.append(", ".join(child.name for child in children[:6]))
     return (lines + [""] * count)[:count]

@@ -15,7 +15,9 @@ up. The text is turned into a
 value the way the command line reads ``--arg`` (a Python literal, else the text as
 typed; words like ``on``/``off`` for toggles) and assigned through ``par.val``, so
 the parameter's own validation decides, exactly as for code: a refused value shows
-the error under the fields and changes nothing. Values are re-read every frame, so
+the error under the fields and changes nothing. A read-only parameter
+(``par.readOnly``, TD's flag) is neither edited nor pulsed here: the click says so
+and changes nothing, while code still sets it, as in TD. Values are re-read every frame, so
 a change made by code shows at once.
 """
 
@@ -340,7 +342,9 @@ class ParamPanel:
             return True
         if hit is None or hit.par is None:
             return True
-        if hit.par.isPulse:
+        if hit.par.readOnly:
+            self._refuse_read_only(hit.par)
+        elif hit.par.isPulse:
             self._apply(hit.par, lambda p: p.pulse(), f"pulsed {hit.par.name}")
         elif hit is not self.editing:
             self.editing = hit
@@ -407,9 +411,18 @@ class ParamPanel:
         if row is None or row.par is None:
             return False
         par = row.par
+        if par.readOnly:  # made read-only by code while it was being edited
+            self._refuse_read_only(par)
+            return False
         value = parse_value(par, self.edit.text)
         return self._apply(par, lambda p: setattr(p, "val", value),
                            f"{par.name} set to {_show(value)}")
+
+    def _refuse_read_only(self, par: Par) -> None:
+        """TD's readOnly: the UI refuses to edit or pulse the parameter (code can)."""
+        self.message = (f"{par.where} is read-only (par.readOnly): the inspector leaves it "
+                        f"as it is; code can still set it")
+        self.message_ok = False
 
     def _apply(self, par: Par, action: Any, done: str) -> bool:
         try:

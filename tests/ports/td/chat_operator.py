@@ -1,8 +1,9 @@
 """Port 1: a LOPs chat operator. An extension class (DotLOPUtils) calls an API with
 the operator's Timeout parameter (0 = no timeout, the LOPs default) and writes the
-reply from a completion callback. Written as it is in TouchDesigner: TD's globals
-(op, run, tableDAT, baseCOMP) are used without importing them."""
-# ruff: noqa: F821  (op, tableDAT, baseCOMP are TouchDesigner globals)
+reply from a completion callback; a Parameter Execute DAT sends the Send pulse to it.
+Written as it is in TouchDesigner: TD's globals (op, run, parent, tableDAT, baseCOMP,
+parameterexecuteDAT) are used without importing them."""
+# ruff: noqa: F821  (op, tableDAT, baseCOMP, ... are TouchDesigner globals)
 
 import asyncio
 
@@ -58,16 +59,15 @@ class ChatExt(DotLOPUtils):
             op.TDAsyncIO.Clearfinished()
 
 
-class ChatCOMP(baseCOMP):  # framehost: allow FH401 (stands in for a Parameter Execute DAT)
-    """The Parameter Execute DAT of the operator, as methods."""
-
-    def onPulse(self, par):
-        if par.name == 'Send':
-            self.Send()
+PAREXEC = '''
+def onPulse(par):
+    if par.name == 'Send':
+        parent().Send()
+'''
 
 
 def build(host):
-    chat = op('/').create(ChatCOMP, 'chat')
+    chat = op('/').create(baseCOMP, 'chat')
     table = chat.create(tableDAT, 'conversation')
     table.appendRow(['task_id', 'prompt', 'reply', 'error'])
     page = chat.appendCustomPage('Chat')
@@ -77,4 +77,8 @@ def build(host):
     page.appendToggle('Autoclear', label='Clear Finished')
     page.appendPulse('Send')
     chat.addExtension(ChatExt)
+    parexec = chat.create(parameterexecuteDAT, 'parexec')
+    parexec.par.ops = chat.path
+    parexec.par.pars = 'Send'
+    parexec.text = PAREXEC
     return chat

@@ -1,7 +1,8 @@
 """Port 2: an operator that reads TDAsyncIO's task_table by task id (the row label)
 and pulses Cancel Active. A plain TD extension: promoted calls on op.TDAsyncIO, the
-table read with TD's idioms, an Execute DAT's onFrameEnd updating a status table."""
-# ruff: noqa: F821  (op, tableDAT, baseCOMP are TouchDesigner globals)
+table read with TD's idioms, an Execute DAT's onFrameEnd updating a status table, a
+Parameter Execute DAT sending the pulse to the extension."""
+# ruff: noqa: F821  (op, tableDAT, baseCOMP, executeDAT, ... are TouchDesigner globals)
 
 import asyncio
 
@@ -47,22 +48,29 @@ class DownloadsExt:
         op.TDAsyncIO.par.Cancelactive.pulse()
 
 
-class DownloadsCOMP(baseCOMP):  # framehost: allow FH401 (stands in for a Parameter Execute DAT)
-    def onPulse(self, par):
-        if par.name == 'Cancelall':
-            self.CancelAll()
+PAREXEC = '''
+def onPulse(par):
+    if par.name == 'Cancelall':
+        parent().CancelAll()
+'''
 
-
-# The Execute DAT's callback.
+TICKER = '''
 def onFrameEnd(frame):
-    op('/downloads').UpdateStatus()
+    parent().UpdateStatus()
+'''
 
 
 def build(host):
-    downloads = op('/').create(DownloadsCOMP, 'downloads')
+    downloads = op('/').create(baseCOMP, 'downloads')
     status = downloads.create(tableDAT, 'status')
     status.appendRow(['task_id', 'status', 'seconds', 'error'])
     downloads.appendCustomPage('Downloads').appendPulse('Cancelall', label='Cancel All')
     downloads.addExtension(DownloadsExt)
-    host.on_frame_end(lambda h: onFrameEnd(h.frame))
+    parexec = downloads.create(parameterexecuteDAT, 'parexec')
+    parexec.par.ops = downloads.path
+    parexec.par.pars = 'Cancelall'
+    parexec.text = PAREXEC
+    ticker = downloads.create(executeDAT, 'ticker')
+    ticker.par.frameend = True
+    ticker.text = TICKER
     return downloads

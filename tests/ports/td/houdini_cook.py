@@ -1,7 +1,13 @@
 """Port 4: the Houdini Engine for Godot pattern. Blocking cooks go to one serial worker;
 the operator polls get_status() once per frame (Godot's _process, TD's Execute DAT
-onFrameStart) and reads get_result()/get_error_message() when the task is done."""
-# ruff: noqa: F821  (op, tableDAT, baseCOMP are TouchDesigner globals)
+onFrameStart) and reads get_result()/get_error_message() when the task is done. The
+Cook pulse reaches the extension through a Parameter Execute DAT, as in TD.
+
+The one framehost import that stays: the serial worker is Houdini Engine for Godot's
+pattern, which framehost implements and TouchDesigner has no module for, so TD code
+cannot be written against it; `framehost check` flags the import (FH503) for that
+reason and the allow below says so."""
+# ruff: noqa: F821  (op, tableDAT, baseCOMP, executeDAT, ... are TouchDesigner globals)
 
 import threading
 
@@ -56,19 +62,20 @@ class HoudiniAssetExt:
         self.worker.stop()
 
 
-class HoudiniAssetCOMP(baseCOMP):  # framehost: allow FH401 (stands in for a Parameter Execute DAT)
-    def onPulse(self, par):
-        if par.name == 'Cook':
-            self.Cook()
+PAREXEC = '''
+def onPulse(par):
+    if par.name == 'Cook':
+        parent().Cook()
+'''
 
-
-# The Execute DAT's callback.
+TICKER = '''
 def onFrameStart(frame):
-    op('/asset').OnFrameStart(frame)
+    parent().OnFrameStart(frame)
+'''
 
 
 def build(host):
-    asset = op('/').create(HoudiniAssetCOMP, 'asset')
+    asset = op('/').create(baseCOMP, 'asset')
     log = asset.create(tableDAT, 'log')
     log.appendRow(['task', 'what', 'value'])
     page = asset.appendCustomPage('Asset')
@@ -77,5 +84,11 @@ def build(host):
     page.appendStr('State', default='idle')
     page.appendPulse('Cook')
     asset.addExtension(HoudiniAssetExt)
-    host.on_frame_start(lambda h: onFrameStart(h.frame))
+    parexec = asset.create(parameterexecuteDAT, 'parexec')
+    parexec.par.ops = asset.path
+    parexec.par.pars = 'Cook'
+    parexec.text = PAREXEC
+    ticker = asset.create(executeDAT, 'ticker')
+    ticker.par.framestart = True
+    ticker.text = TICKER
     return asset
