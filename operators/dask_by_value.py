@@ -149,12 +149,16 @@ def _by_value(names: list[str]) -> Iterator[None]:
     added = []
     for name in names:
         module = sys.modules.get(name)
-        if name in registered or module is None:
+        # cloudpickle registers a module by its ``__name__``, and one module can sit
+        # in sys.modules under two names (multiprocessing aliases ``__main__`` as
+        # ``__mp_main__``): registered once, it is unregistered once.
+        if module is None or name in registered or module.__name__ in registered:
             continue
         try:
             cloudpickle.register_pickle_by_value(module)
         except ValueError:  # not importable by its own name (a folder's __main__)
             continue
+        registered.add(module.__name__)
         added.append(module)
     try:
         yield
