@@ -13,7 +13,11 @@ default). Three runs of the same length, one after the other in this process:
 
 For each, the error of every start against the ideal schedule (``k / fps`` apart,
 through the median start): median, 99th percentile and worst, and the mean period against
-``1 / fps``. The goal (issue 25): p99 at most 0.3 ms with the mean period exact.
+``1 / fps``; the 99th percentile of the error against the run's own mean period (a
+line fitted through the starts: the jitter of a clock that runs slow, as pyglet's
+does, apart from its drift); and the CPU the process used, in percent of one core.
+The goal (issue 25): p99 at most 0.3 ms with the mean period exact. The load average
+is printed before and after: on a shared machine the tail columns are its stalls.
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ if __package__ in (None, ""):
 from host import Host
 
 
-def _summary(starts: list[float], period: float) -> tuple[float, float, float, float]:
-    """(median, p99, worst) absolute start error in ms, and the mean period's error
-    in percent of ``period``."""
+def _summary(starts: list[float], period: float) -> tuple[float, float, float, float, float]:
+    """(median, p99, worst) absolute start error in ms, the mean period's error in
+    percent of ``period``, and the p99 error in ms against the starts' own mean period."""
     first = starts[0]
     raw = [t - (first + k * period) for k, t in enumerate(starts)]
     # Against the schedule through the median start, not the first: one late first
@@ -41,21 +45,45 @@ def _summary(starts: list[float], period: float) -> tuple[float, float, float, f
     shift = statistics.median(raw)
     errors = sorted(abs(e - shift) * 1e3 for e in raw)
     mean_period = (starts[-1] - first) / (len(starts) - 1)
-    return (statistics.median(errors), errors[int(len(errors) * 0.99) - 1], errors[-1],
-            (mean_period - period) / period * 100)
+    fit = statistics.linear_regression(range(len(starts)), starts)
+    own = sorted(abs(t - (fit.intercept + k * fit.slope)) * 1e3 for k, t in enumerate(starts))
+    return (statistics.median(errors), _p99(errors), errors[-1],
+            (mean_period - period) / period * 100, _p99(own))
 
 
-def host_starts(seconds: float, fps: float, serve: bool = True) -> list[float]:
+def _p99(ranked: list[float]) -> float:
+    return ranked[int(len(ranked) * 0.99) - 1]
+
+
+class _Cpu:
+    """The CPU the process uses from ``start()`` to ``stop()``, in percent of one core."""
+
+    def __init__(self) -> None:
+        self._cpu = self._wall = 0.0
+
+    def start(self) -> None:
+        self._cpu, self._wall = time.process_time(), time.perf_counter()
+
+    def stop(self) -> float:
+        return (time.process_time() - self._cpu) / (time.perf_counter() - self._wall) * 100
+
+
+def host_starts(seconds: float, fps: float, serve: bool = True) -> tuple[list[float], float]:
+    """The frame starts of an idle realtime host, and its CPU in percent of one core."""
     starts: list[float] = []
+    cpu = _Cpu()
     with Host(fps=fps, realtime=True) as host:
         if not serve:
             host.asyncio_comp.par.Active = False
         host.on_frame_start(lambda _host: starts.append(time.perf_counter()))
+        cpu.start()
         host.run(frames=int(seconds * fps) + 1)
-    return starts[1:]  # the first frame starts the schedule (it is never late)
+        used = cpu.stop()
+    return starts[1:], used  # the first frame starts the schedule (it is never late)
 
 
-def pyglet_starts(seconds: float, fps: float) -> list[float]:
+def pyglet_starts(seconds: float, fps: float) -> tuple[list[float], float]:
+    """The starts of pyglet's scheduled function, and its CPU in percent of one core."""
     from pyglet import clock
 
     starts: list[float] = []
@@ -63,6 +91,8 @@ def pyglet_starts(seconds: float, fps: float) -> list[float]:
     pyglet_clock = clock.Clock()
     pyglet_clock.schedule_interval(lambda _dt: starts.append(time.perf_counter()), 1 / fps)
     device, other = os.pipe()  # what select waits on: X11's connection, never ready here
+    cpu = _Cpu()
+    cpu.start()
     try:
         while len(starts) < frames + 1:
             dt = pyglet_clock.update_time()  # EventLoop.idle()
@@ -72,22 +102,27 @@ def pyglet_starts(seconds: float, fps: float) -> list[float]:
     finally:
         os.close(device)
         os.close(other)
-    return starts[1:]
+    return starts[1:], cpu.stop()
 
 
 def main(argv: list[str]) -> None:
     seconds = float(argv[0]) if argv else 5.0
     fps = float(argv[1]) if len(argv) > 1 else 60.0
     period = 1 / fps
-    print(f"| {seconds:g} s at {fps:g} fps | median ms | p99 ms | worst ms | mean period |")
-    print("|---|---:|---:|---:|---:|")
-    for label, starts in (
-            ("framehost Host, loop served between frames", host_starts(seconds, fps)),
-            ("framehost Host, Active off (sleep)", host_starts(seconds, fps, serve=False)),
-            ("pyglet clock.schedule_interval", pyglet_starts(seconds, fps))):
-        median, p99, worst, drift = _summary(starts, period)
-        print(f"| {label} | {median:.3f} | {p99:.3f} | {worst:.3f} | {drift:+.2f}% |",
-              flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print(f"| {seconds:g} s at {fps:g} fps | median ms | p99 ms | worst ms | mean period "
+          "| p99 ms, own period | CPU % |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for label, run in (
+            ("framehost Host, loop served between frames", lambda: host_starts(seconds, fps)),
+            ("framehost Host, Active off (sleep)",
+             lambda: host_starts(seconds, fps, serve=False)),
+            ("pyglet clock.schedule_interval", lambda: pyglet_starts(seconds, fps))):
+        starts, cpu = run()
+        median, p99, worst, drift, own = _summary(starts, period)
+        print(f"| {label} | {median:.3f} | {p99:.3f} | {worst:.3f} | {drift:+.2f}% "
+              f"| {own:.3f} | {cpu:.1f} |", flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -149,10 +149,10 @@ def _by_value(names: list[str]) -> Iterator[None]:
     added = []
     for name in names:
         module = sys.modules.get(name)
-        # cloudpickle registers a module by its ``__name__``, and one module can sit
-        # in sys.modules under two names (multiprocessing aliases ``__main__`` as
-        # ``__mp_main__``): registered once, it is unregistered once.
-        if module is None or name in registered or module.__name__ in registered:
+        # The registry is by the module's own name, and one module may be loaded under
+        # two (multiprocessing aliases ``__main__`` as ``__mp_main__``): registered
+        # twice, the second unregister would raise.
+        if module is None or module.__name__ in registered:
             continue
         try:
             cloudpickle.register_pickle_by_value(module)

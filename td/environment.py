@@ -365,6 +365,8 @@ _modules: weakref.WeakKeyDictionary[OP, _Module] = weakref.WeakKeyDictionary()
 def module_of(dat: OP) -> ModuleType:
     """The DAT's text run as a module (TD's ``mod``), ``me`` being the DAT; run again
     only when the text changed since."""
+    if isinstance(dat, TextDAT):
+        dat.sync_file()  # a DAT synced to a file takes its latest text first
     text = getattr(dat, "text", None)
     if not isinstance(text, str):
         raise TypeError(f"mod: {dat.path} is a {type(dat).__name__}, which holds no text to "

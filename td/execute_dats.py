@@ -37,7 +37,6 @@ version read per watched DAT; parameter changes arrive as they happen.
 from __future__ import annotations
 
 import fnmatch
-import os
 from types import ModuleType
 from typing import Any, ClassVar, NamedTuple
 
@@ -68,19 +67,16 @@ class CallbackDAT(TextDAT):
 
     parameters: ClassVar[tuple[ParSpec, ...]] = (
         _Switch("active", True, label="Active", help="off: no callback runs"),
-        BuiltinStrPar("file", "", label="File",
-                      help="a .py file whose text becomes this DAT's, read again on change"),
     )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
-        self._file_stamp: tuple[str, float] | None = None
         self._load_error = ""
 
     def callbacks(self) -> ModuleType | None:
         """The callbacks module (the file read again first if it changed), or None
         when there is no text or it does not compile (reported once per change)."""
-        self._sync_file()
+        self.sync_file()
         text = self.text
         if not text.strip():
             return None
@@ -109,23 +105,6 @@ class CallbackDAT(TextDAT):
         except Exception as exc:
             self.host.report_exception(f"{self.path} {name}()", exc)
             return None
-
-    def _sync_file(self) -> None:
-        path = self.par.file.eval()
-        if not path:
-            return
-        full = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
-        try:
-            stamp = (full, os.stat(full).st_mtime)
-        except OSError as exc:
-            if self._file_stamp != (full, -1.0):
-                self._file_stamp = (full, -1.0)
-                self.host.report_exception(f"{self.path} par.file {path!r}", exc)
-            return
-        if stamp != self._file_stamp:
-            self._file_stamp = stamp
-            with open(full, encoding="utf-8") as handle:
-                self.text = handle.read()
 
 
 class ExecuteDAT(CallbackDAT):

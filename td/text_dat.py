@@ -9,11 +9,13 @@ after an edit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar
 
 from td.dat import DAT, check_clear_flags
+from td.par_specs import BuiltinStrPar, ParSpec
 
 if TYPE_CHECKING:
     from td.network import BaseCOMP, OperatorHost
@@ -33,11 +35,17 @@ class TextDAT(DAT):
     """A DAT holding one string: ``dat.text``, ``dat.write()``, ``dat.clear()``."""
 
     OPType: ClassVar[str] = "textDAT"
+    parameters: ClassVar[tuple[ParSpec, ...]] = (
+        BuiltinStrPar("file", "", label="File",
+                      help="a .py (or any text) file whose text becomes this DAT's, read "
+                           "again when it changes (TD's Sync to File)"),
+    )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
         super().__init__(host, parent, name)
         self._text = ""
         self._version = 0
+        self._file_stamp: tuple[str, float] | None = None
 
     @property
     def text(self) -> str:
@@ -58,9 +66,31 @@ class TextDAT(DAT):
         """The text run as a module with ``me`` this DAT (TD's ``dat.module``; the
         same module ``mod`` gives), run again only after the text changed. An
         extension class kept here (``comp.addExtension(op('MyExt').module.MyExt)``,
-        TD's layout) sees ``me`` as this DAT and ``parent()`` as its COMP."""
+        TD's layout, the DAT's ``file`` naming the .py) sees ``me`` as this DAT and
+        ``parent()`` as its COMP."""
         self.guard.check(self)
         return _module_factory[0](self)
+
+    def sync_file(self) -> None:
+        """With ``par.file`` set, take the file's text if the file changed since it was
+        last read (a module built from this DAT asks first: ``module``, ``mod``,
+        callbacks). A file that cannot be read is reported once, the text kept."""
+        self.guard.check(self)
+        path = self.par.file.eval()
+        if not path:
+            return
+        full = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        try:
+            stamp = (full, os.stat(full).st_mtime)
+        except OSError as exc:
+            if self._file_stamp != (full, -1.0):
+                self._file_stamp = (full, -1.0)
+                self.host.report_exception(f"{self.path} par.file {path!r}", exc)
+            return
+        if stamp != self._file_stamp:
+            self._file_stamp = stamp
+            with open(full, encoding="utf-8") as handle:
+                self.text = handle.read()
 
     @property
     def version(self) -> int:

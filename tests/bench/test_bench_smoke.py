@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from bench import burst, frame_overhead, idle_frame, latency, memory, renderer, run_all, throughput
+from bench import (
+    burst,
+    frame_overhead,
+    frame_start,
+    idle_frame,
+    latency,
+    memory,
+    renderer,
+    run_all,
+    throughput,
+)
 from bench.peers import lops, thread_loop, trio_guest
 
 
@@ -21,6 +31,16 @@ def test_idle_frame_counts_one_poll_per_frame_beside_a_connection() -> None:
     cost, polls = idle_frame.frame_cost(5, connections=1, sleepers=0)
     assert cost > 0 and polls == 1.0
     assert idle_frame.bare_poll_cost(1, polls=10) > 0
+
+
+def test_frame_start_summarises_a_slow_clock_apart_from_its_drift() -> None:
+    # A clock 1% slow with no jitter: exact against its own period, not the schedule.
+    starts = [k * (1.01 / 60) for k in range(200)]
+    median, p99, worst, drift, own = frame_start._summary(starts, 1 / 60)
+    assert drift == pytest.approx(1.0) and own == pytest.approx(0.0, abs=1e-9)
+    assert worst >= p99 >= median > 0
+    host_starts, cpu = frame_start.host_starts(0.05, 60.0)
+    assert len(host_starts) == 3 and cpu >= 0
 
 
 def test_throughput_runs() -> None:

@@ -97,6 +97,28 @@ def test_this_module_is_not_registered_by_value() -> None:
     assert __name__ not in cloudpickle.list_registry_pickle_by_value()
 
 
+def test_a_module_loaded_under_two_names_is_registered_by_value_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """multiprocessing aliases ``__main__`` as ``__mp_main__``: with a scene's Dask
+    imports loaded, every ``farm.map`` from ``framehost run`` failed with "module
+    '__main__' is not registered for pickle by value" (registered twice, unregistered
+    twice)."""
+    import types
+
+    import cloudpickle
+
+    from operators.dask_by_value import ByValue, ship
+
+    module = types.ModuleType("framehost_alias_probe")
+    module.__file__ = str(tmp_path / "framehost_alias_probe.py")
+    exec("def twice(x):\n    return 2 * x\n", module.__dict__)
+    monkeypatch.setitem(sys.modules, "framehost_alias_probe", module)
+    monkeypatch.setitem(sys.modules, "framehost_alias_probe_again", module)
+    shipped = ship(module.twice, "map", "a function")
+    assert isinstance(shipped, ByValue)
+    assert "framehost_alias_probe" not in cloudpickle.list_registry_pickle_by_value()
+
+
 def test_functions_and_classes_of_a_test_module_run_on_a_worker_that_cannot_import_it(
         farm: tuple[Host, DaskFarm]) -> None:
     host, dask_farm = farm

@@ -31,3 +31,5 @@ def test_pulses_callbacks_expressions_and_run_strings(host: Host,
     host.step(1)
     assert board.par.Title.eval() == "Level 1: 0 points" and board.par.Rows.eval() == 0
     assert board.ext.ScoreboardExt.levelups == [(1, 2), (2, 1)]
+    # TD's layout: the extension's code is the DAT's, whoever calls it.
+    assert board.ext.ScoreboardExt.home == ("/board/ScoreboardExt", "/board")

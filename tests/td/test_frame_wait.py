@@ -8,6 +8,7 @@ import pytest
 
 from td import current
 from td.core import HostCore
+from td.frame_wait import MAX_SPIN, WakeMargin
 
 
 def test_a_served_wait_runs_as_frame_work_between_two_frames() -> None:
@@ -85,3 +86,54 @@ def test_a_served_wait_stops_serving_short_of_the_frame_and_never_ends_early() -
     assert time.perf_counter() - started >= 0.05
     assert served and served[0] <= 0.05 - SERVE_MARGIN
     assert all(0 < s <= 0.05 - SERVE_MARGIN for s in served)
+
+
+# -- how long before a frame the wait spins (WakeMargin) ----------------------------
+
+def _report(margin: WakeMargin, late: float, times: int) -> None:
+    for _ in range(times):
+        margin.observe(late)
+
+
+def test_the_margin_starts_at_its_default_and_follows_a_full_window_only() -> None:
+    margin = WakeMargin()
+    _report(margin, 0.00002, WakeMargin.WINDOW - 1)
+    assert margin.seconds == WakeMargin.START  # one short of a window
+    _report(margin, 0.00002, WakeMargin.EVERY)
+    assert margin.seconds == pytest.approx(0.0001)  # 20 µs late + headroom, at the floor
+    assert margin.observed == WakeMargin.WINDOW - 1 + WakeMargin.EVERY
+
+
+def test_the_margin_covers_the_99th_percentile_of_recent_wake_ups() -> None:
+    margin = WakeMargin()
+    _report(margin, 0.00008, WakeMargin.WINDOW - 3)
+    _report(margin, 0.0006, 3)  # above the 99th percentile's rank: covered
+    assert margin.seconds == pytest.approx(0.0006 + WakeMargin.HEADROOM)
+    quiet = WakeMargin()
+    _report(quiet, 0.00008, WakeMargin.WINDOW - 2)
+    _report(quiet, 0.0006, 2)  # the worst 1%: left to be late, not spun for
+    assert quiet.seconds == pytest.approx(0.00008 + WakeMargin.HEADROOM)
+
+
+def test_the_margin_is_bounded_and_shrinks_back_once_wake_ups_are_prompt_again() -> None:
+    margin = WakeMargin()
+    _report(margin, 0.004, WakeMargin.WINDOW)  # a loaded machine: 4 ms late
+    assert margin.seconds == MAX_SPIN
+    _report(margin, 0.00015, WakeMargin.WINDOW)
+    assert margin.seconds == pytest.approx(0.0002)
+
+
+def test_a_real_wait_reports_how_late_its_sleep_woke() -> None:
+    import contextlib
+    import time
+
+    from td.frame_wait import FrameWait
+
+    wait = FrameWait(time.sleep, contextlib.nullcontext)
+    started = time.perf_counter()
+    wait(0.01)
+    assert time.perf_counter() - started >= 0.01
+    assert wait.margin.observed == 1
+    fake = FrameWait(lambda _seconds: None, contextlib.nullcontext)
+    fake(0.01)
+    assert fake.margin.observed == 0  # a test's clock: nothing slept for real

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from host import BaseCOMP, Host
+from td.execute_dats import ParameterExecuteDAT
 
 
 class Envs(BaseCOMP):
@@ -135,3 +136,15 @@ def test_a_copy_keeps_its_sequences(host: Host, envs: Envs) -> None:
     assert twin.seq.Venv.numBlocks == 2 and twin.par.Venv1path.eval() == "/opt/venv"
     twin.seq.Venv.numBlocks = 3  # the copy's own sequence
     assert envs.seq.Venv.numBlocks == 2 and twin.par.Venv2path.eval() == ""
+
+
+def test_a_parameter_execute_dat_hears_blocks_made_after_it(host: Host, envs: Envs) -> None:
+    watcher = envs.create(ParameterExecuteDAT, "watcher")
+    watcher.par.ops = envs.path
+    watcher.par.pars = "Venv*"
+    watcher.text = ("heard = []\n"
+                    "def onValueChange(par, prev):\n"
+                    "    heard.append((par.name, par.eval(), par.sequenceBlock is not None))\n")
+    envs.seq.Venv.numBlocks = 2
+    envs.par.Venv1path = "/opt/b"
+    assert watcher.module.heard == [("Venv", 2, False), ("Venv1path", "/opt/b", True)]

@@ -1,7 +1,11 @@
 """Text DATs the TouchDesigner way: text, write() (and print into one), clear() in
-TD's order, and a version that grows only when the text changes."""
+TD's order, a version that grows only when the text changes, and par.file (Sync to
+File) with dat.module."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +62,20 @@ def test_bad_text_is_refused_and_changes_nothing(text: TextDAT) -> None:
                                         r"False, got None"):
         text.clear(None)  # type: ignore[arg-type]
     assert text.text == "kept"
+
+
+def test_a_text_dat_synced_to_a_file_takes_its_text_when_it_changes(
+        host: Host, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    source = tmp_path / "board_ext.py"
+    source.write_text("VERSION = 1\n", encoding="utf-8")
+    dat = host.root.create(TextDAT, "BoardExt")
+    dat.par.file = str(source)
+    assert dat.module.VERSION == 1 and dat.text == "VERSION = 1\n"
+    source.write_text("VERSION = 2\n", encoding="utf-8")
+    os.utime(source, (1, 1))  # a new stamp, however fast the two writes were
+    assert dat.module.VERSION == 2
+    before = host.stats.callback_errors
+    dat.par.file = str(tmp_path / "missing.py")
+    assert dat.module.VERSION == 2 and dat.module.VERSION == 2  # the text is kept
+    assert host.stats.callback_errors == before + 1  # the unreadable file, reported once
+    assert "/BoardExt par.file" in caplog.text and "missing.py" in caplog.text

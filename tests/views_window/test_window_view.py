@@ -166,6 +166,12 @@ def test_clear_after_field_accepts_a_number_and_rejects_text(host: Host,
     assert field._message is not None and "'abc'" in field._message.text
     type_text("-1")
     assert par.eval() == 5.0 and not field.message_ok
+    par.readOnly = True  # TD's flag: the window refuses, code still sets it
+    type_text("7")
+    assert par.eval() == 5.0 and not field.message_ok
+    assert field.message.startswith("/ChatTD/TDAsyncIO par.Clearafter is read-only")
+    par.val = 7.0
+    assert par.eval() == 7.0
 
 
 def test_escape_in_the_field_does_not_close_the_window(host: Host, view: WindowView) -> None:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from td.params import Par
 
 __all__ = ["COMMON_PAGE", "DATA_PAGE", "HINT", "MESSAGE_LINES", "ParamPanel", "pages_of",
-           "parse_value", "type_name"]
+           "parse_value", "read_only_refusal", "type_name"]
 
 HINT = "Select an operator in the network above to see its parameters."
 MESSAGE_LINES = 2
@@ -420,9 +420,7 @@ class ParamPanel:
 
     def _refuse_read_only(self, par: Par) -> None:
         """TD's readOnly: the UI refuses to edit or pulse the parameter (code can)."""
-        self.message = (f"{par.where} is read-only (par.readOnly): the inspector leaves it "
-                        f"as it is; code can still set it")
-        self.message_ok = False
+        self.message, self.message_ok = read_only_refusal(par), False
 
     def _apply(self, par: Par, action: Any, done: str) -> bool:
         try:
@@ -458,6 +456,12 @@ class ParamPanel:
         spans = [self._title, self._note] + [s for r in self.rows
                                               for s in (r.heading, r.kind, r.value)]
         return [s.text for s in spans if s is not None and s.text] + [self.message]
+
+
+def read_only_refusal(par: Par) -> str:
+    """What the window says when asked to change a read-only parameter."""
+    return (f"{par.where} is read-only (par.readOnly): the inspector leaves it as it is; "
+            f"code can still set it")
 
 
 def _show(value: Any) -> str:

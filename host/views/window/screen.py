@@ -17,7 +17,7 @@ user could do: pulse a parameter, set a parameter, cancel a task.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyglet.window import key
 
@@ -27,7 +27,7 @@ from host.views.window.details import DetailsStrip
 from host.views.window.header import HeaderView
 from host.views.window.layout import DETAILS_LINES, PAD, Layout, split_side, split_window
 from host.views.window.network_editor import NetworkEditor
-from host.views.window.param_panel import ParamPanel
+from host.views.window.param_panel import ParamPanel, read_only_refusal
 from host.views.window.table_renderer import TableRenderer
 from host.views.window.timeline_pane import TimelinePane, split_timeline
 from host.views.window.widgets import Button, NumberField
@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from host.views._host import ViewedHost as Host
 
 __all__ = ["Screen"]
+
+
+def _write_unless_read_only(par: Any, value: float) -> None:
+    """The toolbar's Clear After field sets its parameter as the inspector would: a
+    read-only one is refused (the field shows why), as TD's UI refuses it."""
+    if par.readOnly:
+        raise ValueError(read_only_refusal(par))
+    par.val = value
 
 
 class Screen:
@@ -58,7 +66,7 @@ class Screen:
         self.clear_after = NumberField(
             canvas, "Clear After", "s",
             read=comp.par.Clearafter.eval,
-            write=lambda value: setattr(comp.par, "Clearafter", value),
+            write=lambda value: _write_unless_read_only(comp.par.Clearafter, value),
         )
         self.table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
         self.details = DetailsStrip(canvas, where=host.tasks.where,

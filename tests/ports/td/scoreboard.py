@@ -1,10 +1,12 @@
-"""Port 5: a scoreboard written the TD way: an extension module with ownerComp, the
-interface wired with a Parameter Execute DAT (pulses and value changes), an Execute
-DAT ticking every frame, a DAT Execute DAT reacting to the history table, iop to the
-history, parameter expressions reading the extension, and run() strings."""
-# ruff: noqa: F821  (op, run, me, parent, tableDAT, ... are TouchDesigner globals)
+"""Port 5: a scoreboard written the TD way: the extension's code in a text DAT inside
+the COMP, synced to the .py beside this scene (TD's layout, so `me` in that code is the
+DAT and `parent()` the COMP), the interface wired with a Parameter Execute DAT (pulses
+and value changes), an Execute DAT ticking every frame, a DAT Execute DAT reacting to
+the history table, iop to the history, parameter expressions reading the extension,
+and run() strings."""
+# ruff: noqa: F821  (op, run, me, parent, project, tableDAT, ... are TouchDesigner globals)
 
-from scoreboard_ext import ScoreboardExt  # an extension module beside the scene
+import os
 
 PAREXEC = '''
 def onPulse(par):
@@ -47,7 +49,9 @@ def build(host):
     page.appendInt('Rows')
     page.appendFloat('Best')
     page.appendStr('Title')
-    board.addExtension(ScoreboardExt)
+    code = board.create(textDAT, 'ScoreboardExt')
+    code.par.file = os.path.join(project.folder, 'scoreboard_ext.py')
+    board.addExtension(code.module.ScoreboardExt)
     board.par.Best.expr = "max(me.ext.ScoreboardExt.Scores.values(), default=0)"
     board.par.Title.expr = "f'Level {me.Level.val}: {me.par.Best.eval():g} points'"
 

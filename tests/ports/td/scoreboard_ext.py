@@ -1,6 +1,7 @@
-"""The scoreboard's extension, in its own module as TD projects keep them (an external
-.py a text DAT syncs to). No imports of framehost: `op`, `me`, `parent`, `iop`,
-`absTime`, `run` are TD's globals, `tdu` and `TDStoreTools` TD's own modules."""
+"""The scoreboard's extension, in its own file as TD projects keep them: the text DAT
+``ScoreboardExt`` inside the board syncs to it, so `me` here is that DAT. No imports of
+framehost: `op`, `me`, `parent`, `iop`, `absTime`, `run` are TD's globals, `tdu` and
+`TDStoreTools` TD's own modules."""
 # ruff: noqa: F821  (op, me, parent, iop, absTime, run are TouchDesigner globals)
 
 import tdu
@@ -13,7 +14,8 @@ class ScoreboardExt:
         self.Scores = DependDict()
         self.Level = tdu.Dependency(1)
         self.Level.callbacks = [self._level_changed]
-        self.history = op('history')  # relative to me: the COMP, while it is built
+        self.history = op('history')  # relative to me: the DAT holding this code
+        self.home = (me.path, parent().path)
         self.levelups = []
 
     def Add(self, player, points):
