@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
+from td import td_modules
 from td.network import OP
 from td.params import ParMode
 from tdu import Dependency
@@ -204,3 +206,6 @@ def multiMatch(patterns: str, inputList: Iterable[str], caseSensitive: bool = Tr
 def formatString(format: str, dataDict: dict[str, Any] | None = None) -> str:
     """``format`` filled from ``dataDict`` (``'{num} red balloons'``)."""
     return format.format(**(dataDict or {}))
+
+
+td_modules.register(sys.modules[__name__])  # op.TDModules.mod.TDFunctions

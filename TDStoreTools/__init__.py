@@ -11,9 +11,11 @@ dependable collections: a change anywhere inside one calls the callbacks of its
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
+from td import td_modules
 from tdu import Dependency
 from tdu.dependable import DependDict as DependDict
 from tdu.dependable import DependList as DependList
@@ -138,3 +140,6 @@ def _copy(value: Any) -> Any:
     if isinstance(value, set):
         return set(value)
     return value
+
+
+td_modules.register(sys.modules[__name__])  # op.TDModules.mod.TDStoreTools

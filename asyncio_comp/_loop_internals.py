@@ -551,6 +551,8 @@ class WaitWatch:
         if self._own:
             return True
         held = self._held
+        if not held:
+            return False  # the common frame: no copy made of nothing
         for owner in list(held):
             if owner is True or work_owner_active(owner):  # type: ignore[arg-type]
                 return True

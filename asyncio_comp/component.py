@@ -17,6 +17,7 @@ from asyncio_comp.lops_profile import LopsProfile
 from asyncio_comp.manager import AsyncIOManager
 from asyncio_comp.profile import PROFILES, Profile
 from asyncio_comp.table_sync import TaskTableSync
+from asyncio_comp.worker.serial_worker import listen_for_destroys
 from td.core import HostCore
 from td.network import BaseCOMP
 from td.params import FloatPar, Par, PulsePar, TogglePar
@@ -71,6 +72,7 @@ class TDAsyncIO(BaseCOMP):
         host.on_cook(self.manager.cook, owner=self)
         host.on_close(self.manager.close, owner=self)
         host.on_destroy(self.manager.operators_destroyed)
+        listen_for_destroys(host)  # and the jobs they submitted to any SerialWorker
 
     def onPulse(self, par: Par) -> None:
         action = {

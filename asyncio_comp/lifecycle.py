@@ -302,7 +302,8 @@ class TaskLifecycle:
 
     def drop_callbacks_bound_to(self, doomed: list[Any]) -> None:
         """Forget, unfired, the completion callbacks bound to operators being
-        destroyed (ownership.bound_to), of tasks still active or ended and not told."""
+        destroyed or extension objects being replaced (ownership.bound_to), of tasks
+        still active or ended and not told."""
         gone = {id(node) for node in doomed}
         for rec in [*self._registry.active_records(), *self._ended]:
             if rec.callback is not None and bound_to(rec.callback, gone):

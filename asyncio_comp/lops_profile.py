@@ -71,6 +71,7 @@ class LopsProfile(Profile):
     lenient_run: ClassVar[bool] = True
     filters_callbacks: ClassVar[bool] = True
     strict_clear_after: ClassVar[bool] = True
+    clear_every: ClassVar[int] = CLEAR_EVERY_FRAMES
 
     def __init__(self, epoch: float) -> None:
         """``epoch``: the epoch seconds at host time 0, so that host time ``t`` shows
@@ -119,9 +120,6 @@ class LopsProfile(Profile):
     def callback_argument(self, rec: TaskRecord) -> object:  # type: ignore[override]
         outcome = take_outcome(rec)
         return LopsTask(rec, self, outcome.coroutine, outcome.task, outcome.completion_callback)
-
-    def clears_on(self, frame: int) -> bool:
-        return frame % CLEAR_EVERY_FRAMES == 0
 
 
 class _LopsCells:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from asyncio import _get_running_loop
 from collections.abc import Callable, Coroutine
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.manager_views import ManagerViews
-from asyncio_comp.ownership import owned_by
+from asyncio_comp.ownership import owned_by, running_code_of
 from asyncio_comp.pacing import OutsidePacer
 from asyncio_comp.profile import Profile
 from asyncio_comp.progress import submitting_task_id
@@ -41,12 +42,12 @@ from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
 from asyncio_comp.validation import close_given, is_new_native, validate_run
 from td.current import read_current_operator
+from td.network import OP
 
 if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.table_sync import TaskTableSync
     from td.core import HostCore
-    from td.network import OP
 
 __all__ = ["AsyncIOManager"]
 
@@ -69,6 +70,7 @@ class _Phase(Enum):
 # A module global: Run's common path tests it, and an enum class's attribute lookup
 # costs more than a global's.
 _OPEN = _Phase.OPEN
+_CLOSED = _Phase.CLOSED
 
 
 class AsyncIOManager(ManagerViews):
@@ -84,6 +86,10 @@ class AsyncIOManager(ManagerViews):
         self._host = host
         self._profile = profile = Profile() if profile is None else profile
         self._now = host.clock.now_reader()  # host.time(), cheaper (once per Run)
+        # Read by every frame's cook: the clock's plain attributes, not the host's
+        # properties (the mode never changes).
+        self._clock = host.clock
+        self._realtime = host.clock.realtime
         self._guard = host.guard
         self._owner_thread = host.guard.owner_ident  # Run compares it inline
         self._runner = LoopRunner(host)
@@ -158,7 +164,10 @@ class AsyncIOManager(ManagerViews):
             name = description or coro.__qualname__
             rec = TaskRecord(registry.next_id(), coro, name, info, None, completion_callback,
                              self._now(), lifecycle)
-            rec.parent_id = submitting_task_id()
+            # No running loop (a scene's build, a callback): no task is submitting,
+            # said by the C-level check alone, without `submitting_task_id`'s call.
+            if _get_running_loop() is not None:
+                rec.parent_id = submitting_task_id()
             rec.op_owner = _current_operator()
             registry.add(rec)
             lifecycle.submitted(rec)
@@ -203,15 +212,23 @@ class AsyncIOManager(ManagerViews):
         self._lifecycle.submitted(rec)
         return rec.task_id
 
-    def operators_destroyed(self, doomed: list[OP]) -> int:
-        """Cancel the active tasks owned by the operators just destroyed (the host's
-        `on_destroy`); how many were asked to stop. Pending ones end `cancelled` at
-        once, running ones as soon as they unwind (the next drain of the loop)."""
+    def operators_destroyed(self, doomed: list[Any]) -> int:
+        """Cancel the active tasks owned by the operators just destroyed, or running
+        the code of the extension objects a re-init just replaced (the host's
+        `on_destroy`; see ownership.py); how many were asked to stop. Pending ones end
+        `cancelled` at once, running ones as soon as they unwind (the next drain of
+        the loop)."""
         if self._phase is not _OPEN:
             return 0
         self._lifecycle.drop_callbacks_bound_to(doomed)
+        operators = [node for node in doomed if isinstance(node, OP)]
+        retired = {id(obj) for obj in doomed if not isinstance(obj, OP)}
+        active = self._registry.active_records()
+        stopping = owned_by(active, operators) if operators else []
+        if retired:
+            stopping += running_code_of(active, retired)
         count = 0
-        for rec in owned_by(self._registry.active_records(), doomed):
+        for rec in stopping:
             if rec.stop is StopState.NOT_ASKED:
                 self._lifecycle.request_stop(rec, TaskStatus.CANCELLED)
                 count += 1
@@ -294,12 +311,12 @@ class AsyncIOManager(ManagerViews):
     # == the frame ===============================================================
     def cook(self) -> None:
         """One frame of work; called by the component between start and end callbacks."""
-        if self._phase is _Phase.CLOSED:
+        if self._phase is _CLOSED:
             return
         # A frame with nothing to admit and nothing due skips the loop. Realtime frames
         # drain within the Framebudget; virtual ones until idle, then pace to outside work.
         if self._stepping:
-            realtime = self._host.realtime
+            realtime = self._realtime
             if self._lifecycle.admission or self._loop.has_work():
                 self._blocking.follow_host()
                 budget = self._budget_seconds if realtime else None
@@ -308,12 +325,12 @@ class AsyncIOManager(ManagerViews):
                 self._pacer.pace()
         # Paused or not, what did change (a pulse, a Run, a cancel) reaches the
         # callbacks and the table by the end of the frame.
-        now = self._host.time()
+        now = self._now()
         self._lifecycle.end_of_frame(now)
         profile = self._profile
-        clear = profile.clears_on(self._host.frame)
+        clear = self._clock.frame % profile.clear_every == 0
         self._registry.end_of_frame(now, self._clear_after if clear else None,
-                                    strict=profile.strict_clear_after)
+                                    profile.strict_clear_after)
 
     def _between_frames(self, seconds: float) -> bool:
         """Realtime: the wait before the next frame runs the loop, so a reply from a

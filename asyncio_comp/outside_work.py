@@ -50,7 +50,10 @@ class OutsideWork:
 
     def in_flight(self) -> bool:
         """Whether any outside work is in flight: counted, or reported by a source."""
-        return self._pending > 0 or any(count() for count in self._sources)
+        if self._pending > 0:
+            return True
+        # No sources (the common frame): no generator is made to find none.
+        return bool(self._sources) and any(count() for count in self._sources)
 
     def add_source(self, count: Callable[[], int]) -> None:
         """Also ask ``count()`` (how much work it has in flight) whenever the host

@@ -45,6 +45,9 @@ class Profile:
     filters_callbacks: ClassVar[bool] = False
     #: Clear After forgets a task whose age is ``> Clearafter`` (LOPs), or ``>=``.
     strict_clear_after: ClassVar[bool] = False
+    #: Clear After is checked at the end of each frame whose number this divides
+    #: (a number, not a method: the manager asks every frame).
+    clear_every: ClassVar[int] = 1
     #: The task table's columns and cells.
     cells: RowCells = FRAMEHOST_CELLS
     def describe(self, coro: Coroutine[Any, Any, Any]) -> str:
@@ -76,7 +79,3 @@ class Profile:
     #: (the record lets go of what the argument carries). framehost's is the
     #: function itself: one call a callback.
     callback_argument: Callable[[TaskRecord], object] = staticmethod(take_outcome)
-
-    def clears_on(self, frame: int) -> bool:
-        """Whether Clear After is checked at the end of ``frame``."""
-        return True

@@ -340,7 +340,8 @@ class TaskRegistry:
         """Forget the tasks whose Clear After age is reached (``clear_after`` None:
         not checked this frame), then tell the table the frame ended; costs nothing
         per task when nothing aged."""
-        self.settle()
+        if self._completing:
+            self.settle()
         if self._clear_queue and clear_after is not None:
             self.clear_aged(now, clear_after, strict)
         self._table.flush()

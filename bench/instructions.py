@@ -11,9 +11,15 @@ asyncio (``create_task`` + ``add_done_callback`` keeping each task).
 
 Instructions are not time: the collector's walks over kept objects cost more time per
 instruction than interpreted code does, so a time ratio reads better than this one.
-Run by hand (it needs ``valgrind``, about a minute)::
 
-    python bench/instructions.py [N]
+The idle frame is counted the same way (``frames``): a host with 100 tracked tasks
+parked on a future steps F frames, against a run of none, divided by F; what the
+frame loop costs when nothing changed, which a timing on a loaded machine cannot
+resolve to a few percent.
+
+Run by hand (it needs ``valgrind``, a minute or two)::
+
+    python bench/instructions.py [N [F]]
 """
 
 from __future__ import annotations
@@ -31,7 +37,10 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from bench._common import REPO, noop, quiet
 
-__all__ = ["instructions_per_task"]
+__all__ = ["instructions_per_frame", "instructions_per_task"]
+
+#: Tracked tasks parked beside the idle frames (as `bench.frame_overhead`'s 100).
+IDLE_TASKS = 100
 
 
 def _tracked(n: int) -> None:
@@ -70,9 +79,26 @@ def _raw(n: int) -> None:
         loop.close()
 
 
+def _frames(n: int) -> None:
+    from host import Host
+
+    with quiet(), Host(fps=60.0, realtime=False) as host:
+        gate: asyncio.Future[None] = host.loop.create_future()
+
+        async def idle() -> None:
+            await gate
+
+        for _ in range(IDLE_TASKS):
+            host.tasks.Run(idle())
+        host.step(10)  # admitted and parked: the frames after this are idle
+        host.step(n)
+        gate.cancel()
+
+
 def _count(side: str, n: int) -> int:
     """Instructions executed by a fresh interpreter running ``side`` with ``n`` tasks
-    (after a warm-up of 200, so both runs import and prime the same things)."""
+    (``frames``: ``n`` frames) after a warm-up of 200, so both runs import and prime
+    the same things."""
     code = (f"from bench.instructions import _{side}; _{side}(200); _{side}({n})")
     out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
                           sys.executable, "-c", code], cwd=REPO, capture_output=True,
@@ -90,14 +116,24 @@ def instructions_per_task(side: str, n: int = 5_000) -> float:
     return (_count(side, n) - _count(side, 0)) / n
 
 
+def instructions_per_frame(frames: int = 2_000) -> float:
+    """Instructions per idle frame of a non-realtime host beside `IDLE_TASKS` parked
+    tasks (``frames`` frames against none)."""
+    return (_count("frames", frames) - _count("frames", 0)) / frames
+
+
 def main() -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("bench/instructions.py needs valgrind (apt-get install valgrind)")
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
+    frames = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
     tracked = instructions_per_task("tracked", n)
     raw = instructions_per_task("raw", n)
     print(f"instructions per task, {n:,} tasks, outcomes kept: tracked {tracked:,.0f}, "
           f"raw asyncio {raw:,.0f} (raw / tracked {raw / tracked:.0%})")
+    idle = instructions_per_frame(frames)
+    print(f"instructions per idle frame, {IDLE_TASKS} parked tasks, {frames:,} frames: "
+          f"{idle:,.0f}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+# TD's own modules: importing them makes ``tdu`` a global and each reachable as
+# ``op.TDModules.mod.<name>``, as they are in every TouchDesigner project.
+import TDFunctions as TDFunctions
+import TDJSON as TDJSON
+import TDStoreTools as TDStoreTools
+import tdu as tdu
 from asyncio_comp.component import TDAsyncIO, component_for
 from asyncio_comp.worker.comp import SerialWorkerCOMP, create_worker
 from td.core import HostCore

@@ -39,13 +39,10 @@ from typing import Any, Protocol
 import watchfiles
 
 from host.scene_loader import Scene, SceneError, build_scene, load_scene
+from td.module_reload import FRAMEHOST_PACKAGES
 
 __all__ = ["SceneWatcher", "project_modules_of"]
 
-#: framehost's own packages: never a project's module, whatever folder they are in
-#: (a scene run from a checkout of framehost lies beside them).
-_FRAMEHOST = frozenset({"td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp",
-                        "operators", "host"})
 
 #: Wall seconds the watcher waits for its file watch to be in place.
 _READY_WITHIN = 10.0
@@ -246,7 +243,7 @@ def project_modules_of(scene: Scene) -> dict[str, ModuleType]:
     found: dict[str, ModuleType] = {}
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if (not file or module is scene.module or name.partition(".")[0] in _FRAMEHOST
+        if (not file or module is scene.module or name.partition(".")[0] in FRAMEHOST_PACKAGES
                 or name.startswith("framehost_scene_")):
             continue
         try:

@@ -194,7 +194,7 @@ def load_scene(spec: str) -> Scene:
     except (OSError, UnicodeDecodeError) as exc:
         raise SceneError(f"scene file {str(path)!r} cannot be read: {exc}.") from None
     try:
-        code = compile(source, str(path), "exec")
+        code = compile(source, str(path), "exec", dont_inherit=True)  # no future flags of ours
     except SyntaxError as exc:
         line = f"line {exc.lineno}" if exc.lineno else "somewhere"
         text = f": {exc.text.strip()!r}" if exc.text and exc.text.strip() else ""

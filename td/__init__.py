@@ -14,6 +14,11 @@ Importing it also adds TD's globals to Python's builtins (`td.environment`), as 
 does for every module it runs, so extension modules need no import at all.
 """
 
+from td.absent_families import CHOP as CHOP
+from td.absent_families import MAT as MAT
+from td.absent_families import POP as POP
+from td.absent_families import SOP as SOP
+from td.absent_families import TOP as TOP
 from td.current import NoCurrentHost as NoCurrentHost
 from td.current import current_operator as current_operator
 from td.dat import DAT as DAT
@@ -45,15 +50,19 @@ from td.execute_dats import executeDAT as executeDAT
 from td.execute_dats import parameterexecuteDAT as parameterexecuteDAT
 from td.network import OP as OP
 from td.network import BaseCOMP as BaseCOMP
+from td.network import BaseCOMP as COMP
+from td.pages import Page as Page
 from td.params import Par as Par
 from td.table import Cell as Cell
 from td.table import TableDAT as TableDAT
+from td.td_error import tdError as tdError
 from td.text_dat import TextDAT as TextDAT
 
-__all__ = ["DAT", "OP", "BaseCOMP", "Cell", "DATExecuteDAT", "ExecuteDAT", "NoCurrentHost",
-           "NoCurrentOperator", "Par", "ParMode", "ParameterExecuteDAT", "PendingRun", "Run",
-           "TableDAT", "TextDAT", "absTime", "baseCOMP", "current_operator",
-           "datexecuteDAT", "debug", "executeDAT", "ext", "iop", "ipar", "me", "mod", "op",
-           "parameterexecuteDAT", "parent", "project", "root", "run", "tableDAT", "textDAT"]
+__all__ = ["CHOP", "COMP", "DAT", "MAT", "OP", "POP", "SOP", "TOP", "BaseCOMP", "Cell",
+           "DATExecuteDAT", "ExecuteDAT", "NoCurrentHost", "NoCurrentOperator", "Page", "Par",
+           "ParMode", "ParameterExecuteDAT", "PendingRun", "Run", "TableDAT", "TextDAT",
+           "absTime", "baseCOMP", "current_operator", "datexecuteDAT", "debug", "executeDAT",
+           "ext", "iop", "ipar", "me", "mod", "op", "parameterexecuteDAT", "parent", "project",
+           "root", "run", "tableDAT", "tdError", "textDAT"]
 
 _install_builtins()

@@ -49,3 +49,8 @@ class ParOwner(Protocol):
     def call_handler(self, handler_name: str, *args: Any) -> None:
         """Call the operator's ``onPulse``/``onValueChange``; a fault is reported, not raised."""
         ...
+
+    def builtin_pulsed(self, par: Any) -> None:
+        """Run the engine's action for a built-in pulse (``reinitextensions``); a
+        fault is reported, not raised."""
+        ...

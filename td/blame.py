@@ -16,9 +16,11 @@ Measuring must cost nothing a frame does not already pay. So nothing is timed on
 its own account: the frame loop reads the clock once per callback and hook, which
 is what it did at its phase boundaries anyway, and a task step is itemised only
 when it already crossed the `BlockingWatch`'s attention threshold, a comparison
-every step has made for years. Costs below `FrameBlame.threshold` are not itemised
-(their sum stays in the share of the hook that ran them), so a frame whose work is
-all small items costs one list test at its end.
+every step makes anyway. Costs below `FrameBlame.threshold` are not itemised
+(their sum stays in the share of the hook that ran them), and the ledger keeps two
+plain counters (`FrameBlame.items`, `FrameBlame.charged`) so the frame loop reads
+attributes, never calls, around its hooks: a frame whose work is all small items
+allocates nothing for blame and builds a report only when it turns out late.
 """
 
 from __future__ import annotations
@@ -97,8 +99,8 @@ class FrameBlame:
     docstring for what is measured and why it costs nothing.
     """
 
-    __slots__ = ("_entries", "_late_count", "_reports", "_worst", "budget", "observer",
-                 "threshold")
+    __slots__ = ("_entries", "_late_count", "_reports", "_worst", "budget", "charged",
+                 "items", "observer", "threshold")
 
     def __init__(self, period: float) -> None:
         #: A frame whose work exceeds this (one period) is late.
@@ -107,6 +109,12 @@ class FrameBlame:
         #: `MIN_ITEM_SECONDS`); a caller compares before it calls `charge`.
         self.threshold = max(period / 20.0, MIN_ITEM_SECONDS)
         self._entries: list[BlameEntry] = []
+        #: Costs itemised into the ledger since the last frame ended (the frame being
+        #: run, and work served before it), and their seconds: plain attributes the
+        #: frame loop reads around each hook, to take out what the hook's children
+        #: itemised, and at the frame's end, to skip the ledger when it is empty.
+        self.items = 0
+        self.charged = 0.0
         self._reports: deque[LateFrameReport] = deque(maxlen=KEEP_REPORTS)
         self._worst: list[tuple[float, int, LateFrameReport]] = []
         self._late_count = 0
@@ -128,31 +136,29 @@ class FrameBlame:
         the cost ended, for an observer (None: unknown)."""
         entry = BlameEntry(kind, name, seconds)
         self._entries.append(entry)
+        self.items += 1
+        self.charged += seconds
         observer = self.observer
         if observer is not None and ended is not None:
             observer(entry, ended)
 
-    @property
-    def mark(self) -> int:
-        """A position in this frame's entries: `since(mark)` sums what was charged
-        after it (the frame loop takes a hook's children out of the hook's share)."""
-        return len(self._entries)
-
-    def since(self, mark: int) -> float:
-        """Seconds itemised since `mark`."""
-        return sum(entry.seconds for entry in self._entries[mark:])
-
-    def end_frame(self, frame: int, duration: float, served_before: int
+    def end_frame(self, frame: int, duration: float, served_before: float
                   ) -> LateFrameReport | None:
-        """The frame ended after ``duration`` wall seconds of work; the first
-        ``served_before`` entries were charged before it began (work served between
-        frames). Keeps and returns a report if the frame was late; clears the ledger."""
+        """The frame ended after ``duration`` wall seconds of work; ``served_before``
+        seconds were itemised before it began (work served between frames: what
+        `charged` read then). Keeps and returns a report if the frame was late;
+        clears the ledger.
+
+        The frame loop calls it only for a frame that was late or itemised
+        something (``items``); any other frame has nothing to keep or clear.
+        """
+        duration += served_before
         entries = self._entries
-        if served_before:
-            duration += sum(entry.seconds for entry in entries[:served_before])
         report = self._report(frame, duration, entries) if duration > self.budget else None
         if entries:
             self._entries = []
+            self.items = 0
+            self.charged = 0.0
         return report
 
     def _report(self, frame: int, duration: float, entries: list[BlameEntry]

@@ -49,8 +49,9 @@ log = logging.getLogger("framehost")
 FrameListener = Callable[[FrameSpan], object]
 
 # Numbers frames (and closes) as they start, across hosts: the highest running one on
-# a thread is the innermost, the one TD-style globals (`host.td.op`) mean.
-_next_entry = itertools.count(1).__next__
+# a thread is the innermost, the one TD-style globals (`host.td.op`) mean. Read with
+# ``next(_entries)``: the bound ``__next__`` is a method-wrapper, dearer to call.
+_entries = itertools.count(1)
 
 
 def _log_close_error(hook: Hook, exc: Exception) -> None:
@@ -80,6 +81,14 @@ class FrameState(enum.Enum):
     """A frame: waiters, frame-start callbacks, cooks, frame-end callbacks."""
     FRAME_WORK = "frame work"
     """Work run as frame work in the wait before a realtime frame (`FrameWait`)."""
+
+
+# Members read on every frame as module globals: an enum class's attribute lookup
+# goes through its metaclass's ``__getattr__`` hook (CPython 3.11), several times
+# the cost of a global's.
+_SHUT = (HostPhase.CLOSING, HostPhase.CLOSED)
+_CLOSE_REQUESTED = HostPhase.CLOSE_REQUESTED
+_FRAME = FrameState.FRAME
 
 
 class HostCore:
@@ -113,7 +122,7 @@ class HostCore:
         self._frame_listeners: list[FrameListener] = []
         self._hooks = HookRegistry(self.guard)
         # Told once per op.destroy() with the operators it removed (`on_destroy`).
-        self._destroy_listeners: list[Callable[[list[OP]], object]] = []
+        self._destroy_listeners: list[Callable[[list[Any]], object]] = []
         self._phase = HostPhase.OPEN
         self._frame_state = FrameState.BETWEEN_FRAMES
         # A request, not a state: set from any thread, read by run() between frames.
@@ -202,7 +211,7 @@ class HostCore:
     @property
     def closed(self) -> bool:
         """True from the moment `close()` starts tearing down (closing or closed)."""
-        return self._phase in (HostPhase.CLOSING, HostPhase.CLOSED)
+        return self._phase in _SHUT
 
     @property
     def phase(self) -> HostPhase:
@@ -263,11 +272,16 @@ class HostCore:
         self._check_hook(fn, owner, "on_close")
         return self._hooks.add_close(fn, owner)
 
-    def on_destroy(self, fn: Callable[[list[OP]], object]) -> Callable[[list[OP]], object]:
+    def on_destroy(self, fn: Callable[[list[Any]], object]) -> Callable[[list[Any]], object]:
         """Call ``fn(doomed)`` once per ``op.destroy()``, with every operator it removed
         (the destroyed one and all below it), after their ``onDestroy`` handlers ran
         and before they are buried: how TDAsyncIO cancels the tasks they own. Returns
-        ``fn``; `remove_destroy_listener` stops it."""
+        ``fn``; `remove_destroy_listener` stops it.
+
+        Also once per re-init of a COMP's extensions (``initializeExtensions``), with
+        the extension objects it replaced, after their ``onDestroyTD()`` ran: code
+        going away either way, whose work must stop (a listener that knows only
+        operators passes over the rest)."""
         self.guard.check(self)
         if not callable(fn):
             raise TypeError(f"on_destroy() expected a callable taking the list of destroyed "
@@ -275,7 +289,7 @@ class HostCore:
         self._destroy_listeners.append(fn)
         return fn
 
-    def remove_destroy_listener(self, fn: Callable[[list[OP]], object]) -> bool:
+    def remove_destroy_listener(self, fn: Callable[[list[Any]], object]) -> bool:
         """Stop telling ``fn`` of destroyed operators; True if it was listening."""
         self.guard.check(self)
         if fn in self._destroy_listeners:
@@ -286,6 +300,14 @@ class HostCore:
     def operators_destroyed(self, doomed: list[OP]) -> None:
         """The network's one call per ``destroy()``: tell the listeners (`on_destroy`).
         A listener that raises is reported and the others still hear it."""
+        self._tell_destroy_listeners(doomed)
+
+    def extensions_retired(self, retired: list[object]) -> None:
+        """A re-init's one call: the extension objects it replaced, for the listeners
+        (`on_destroy`) as a destroy's operators are."""
+        self._tell_destroy_listeners(retired)
+
+    def _tell_destroy_listeners(self, doomed: list[Any]) -> None:
         for fn in list(self._destroy_listeners):
             try:
                 fn(doomed)
@@ -364,7 +386,7 @@ class HostCore:
         self._check_open("step")
         self.clock.resume()
         for _ in range(frames):
-            if self.closed:  # closed from inside the last frame
+            if self._phase in _SHUT:  # closed from inside the last frame
                 break
             self._run_frame()
 
@@ -378,7 +400,7 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
-        while not self._stop_requested and not self.closed:
+        while not self._stop_requested and self._phase not in _SHUT:
             if not limits.before_frame(self.clock.seconds, self.clock.period):
                 break
             self._run_frame()
@@ -409,7 +431,7 @@ class HostCore:
         """
         outer = self._frame_state, self._running_since
         self._frame_state = state
-        self._running_since = _next_entry()
+        self._running_since = next(_entries)
         self._gc.begin_frame()
         return outer
 
@@ -437,40 +459,50 @@ class HostCore:
 
     def _run_frame(self) -> None:
         blame = self._blame
-        self.clock.begin_frame()
-        served = blame.mark  # costs charged while the loop ran before this frame
+        clock = self.clock
+        clock.begin_frame()
+        served = blame.charged  # costs itemised while the loop ran before this frame
         perf = self._wall_clock
         gc_watch = self.gc_watch
         gc_before = gc_watch.total
         started = perf()
         interval = None if self._last_frame_start is None else started - self._last_frame_start
         self._last_frame_start = started
-        frame = self.clock.frame
-        outer = self._enter(FrameState.FRAME)
+        frame = clock.frame
+        outer = self._enter(_FRAME)
+        callbacks = self._callbacks
         try:
             try:
-                self._callbacks.resolve_waiters(frame)
+                # What is empty is skipped by an attribute test, not a call.
+                if callbacks.waiting:
+                    callbacks.resolve_waiters(frame)
                 # Each callback and hook is timed from the reading that ended the one
                 # before: one clock read per item, the phase boundaries among them.
-                cook_started = self._callbacks.run_start(self, perf, blame, started)
+                start = callbacks.start
+                cook_started = (callbacks.call(start, "on_frame_start", self, perf, blame,
+                                               started) if start else started)
                 cooked = self._hooks.run_cooks(perf, blame, cook_started)
                 step_time = cooked - cook_started
-                self._callbacks.run_end(self, perf, blame, cooked)
+                end = callbacks.end
+                if end:
+                    callbacks.call(end, "on_frame_end", self, perf, blame, cooked)
             finally:
-                self._leave(outer)
+                self._frame_state, self._running_since = outer  # `_leave`, inline
         finally:
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
-            self._gc.end_frame(self.clock.slack())
-            if self._phase is HostPhase.CLOSE_REQUESTED:
+            self._gc.end_frame(clock.slack())
+            if self._phase is _CLOSE_REQUESTED:
                 self.close()  # asked for from inside the frame (a callback, a task)
         duration = perf() - started
         gc_time = gc_watch.total - gc_before
         if gc_time >= blame.threshold:
             blame.charge("gc", "collector", gc_time)
-        report = blame.end_frame(frame, duration, served)
+        # The ledger is read only for a frame that itemised something or ran late.
+        report = (blame.end_frame(frame, duration, served)
+                  if blame.items or duration > blame.budget else None)
         stats = self._stats
-        stats.late_frames = self.clock.late_frames
-        stats.dropped_frames = self.clock.dropped_frames
+        stats.late_frames = clock.late_frames
+        stats.dropped_frames = clock.dropped_frames
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
@@ -502,7 +534,7 @@ class HostCore:
         # close hooks below, which still see this host as current.
         # (Both report their exceptions, so the reset below is always reached.)
         self._callbacks.close_waiters()
-        self._running_since = _next_entry()
+        self._running_since = next(_entries)
         errors, interrupts = self._hooks.run_close(_log_close_error)
         self._callbacks.close()
         self._gc.close()  # unfreeze, re-enable: whatever the teardown does

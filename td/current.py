@@ -25,13 +25,14 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any, Protocol, TypeVar
 
 from td.thread_guard import ThreadGuard
 
 __all__ = ["NoCurrentHost", "OpenHost", "call_as", "current_host", "current_operator",
-           "host_closed", "host_opened", "operator_code", "read_current_operator"]
+           "host_closed", "host_opened", "operator_code", "pop_operator", "push_operator",
+           "read_current_operator"]
 
 _R = TypeVar("_R")
 
@@ -113,6 +114,13 @@ def current_operator() -> Any:
 #: `current_operator` as the context variable's own C method, for per-task paths
 #: (``Run`` reads it for every task it registers).
 read_current_operator: Callable[[], Any] = _operator.get
+
+
+#: `call_as` in two halves, the context variable's own C methods, for the paths that
+#: run every frame (the cook hooks): ``token = push_operator(op)``, then
+#: ``pop_operator(token)`` in a ``finally``. Everywhere else `call_as` reads better.
+push_operator: Callable[[object], Token[object | None]] = _operator.set
+pop_operator: Callable[[Token[object | None]], None] = _operator.reset
 
 
 def call_as(operator: object, fn: Callable[..., _R], *args: Any) -> _R:

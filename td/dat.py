@@ -10,11 +10,21 @@ DAT as a module, a view drawing a table) can skip work when nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
 from typing import ClassVar
 
 from td.network import OP
 
-__all__ = ["DAT", "check_clear_flags"]
+__all__ = ["DAT", "check_clear_flags", "set_module_loader"]
+
+_module_loader: list[Callable[[DAT], ModuleType]] = []
+
+
+def set_module_loader(loader: Callable[[DAT], ModuleType]) -> None:
+    """Tell DATs how to run their text as a module (`td.environment` does, at import:
+    it stands above the DATs and owns TD's scope)."""
+    _module_loader[:] = [loader]
 
 
 class DAT(OP):
@@ -42,6 +52,22 @@ class DAT(OP):
     def version(self) -> int:
         """Grows on every change of the content."""
         raise NotImplementedError
+
+    @property
+    def module(self) -> ModuleType:
+        """The DAT's text run as a Python module, as TD's ``dat.module`` (the module
+        ``mod`` gives: ``me`` is the DAT; run again only when the text changed). An
+        extension class kept here (``comp.addExtension(op('MyExt').module.MyExt)``,
+        TD's layout) sees ``me`` as this DAT and ``parent()`` as its COMP."""
+        self._guard.check(self)
+        if not _module_loader:  # td/__init__ imports td.environment, which sets it
+            raise RuntimeError("dat.module needs td.environment; import td first")
+        try:
+            return _module_loader[0](self)
+        except AttributeError as exc:
+            # Raised out of a property, it would read as "the DAT has no `module`".
+            raise ImportError(f"{self.path}.module: its code raised AttributeError: "
+                              f"{exc}") from exc
 
     async def changed(self) -> DAT:
         """Resolve at the start of the first frame after the content changed (its

@@ -25,21 +25,28 @@ from __future__ import annotations
 
 import builtins
 import difflib
-import os
+import linecache
 import sys
 import weakref
 from collections.abc import Callable, Iterator
 from types import CodeType, ModuleType
 from typing import Any, cast
 
+from td import dat as _dat
 from td import expressions as _expressions
+from td import projects as _projects
 from td import runs as _runs
-from td import text_dat as _text_dat
+from td import td_modules as _td_modules
+from td.absent_families import CHOP, MAT, POP, SOP, TOP
+from td.cell import Cell
 from td.core import HostCore
 from td.current import NoCurrentHost, call_as, current_host, current_operator
+from td.dat import DAT
 from td.network import OP, BaseCOMP
-from td.params import ParCollection, ParMode
+from td.pages import Page
+from td.params import Par, ParCollection, ParMode
 from td.table import TableDAT
+from td.td_error import tdError
 from td.text_dat import TextDAT
 
 __all__ = [
@@ -209,9 +216,11 @@ class OpFinder(_Finder):
             return me_now.op(path)
         return _current().root.op(path)
 
-    def __getattr__(self, name: str) -> BaseCOMP:
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        if name == "TDModules":  # TD's /sys/TDModules; needs no host
+            return _td_modules.TDModules
         top = _current().root
         found = top.shortcut(name)
         if found is not None:
@@ -351,6 +360,37 @@ class ModFinder(_Finder):
         return "<mod: text DATs as modules>"
 
 
+def _module_dat(start: OP, name: str) -> OP | None:
+    """The text DAT ``name`` beside ``start``, else in a ``local/modules`` COMP at or
+    above it: where TD looks for a DAT module (``mod.name``, ``import name``)."""
+    for comp in _upward(start):
+        for path in (name, f"local/modules/{name}"):
+            dat = comp.op(path)
+            if dat is not None and isinstance(dat, TextDAT) and dat is not start:
+                return dat
+    return None
+
+
+def _dat_builtins(dat: OP) -> dict[str, Any]:
+    """The builtins of a DAT module: Python's, with an ``__import__`` that finds DAT
+    modules first, as TD's does: ``import fade`` in a DAT's code imports the text
+    DAT ``fade`` beside it (or in ``local/modules`` up the tree) before anything on
+    ``sys.path``. A plain copy of the builtins, so name lookups stay as fast as in
+    any module; TD's globals are all in builtins before a host runs DAT code."""
+    owner = weakref.ref(dat)
+
+    def dat_import(name: str, globals: Any = None, locals: Any = None,
+                   fromlist: Any = (), level: int = 0) -> ModuleType:
+        importer = owner()
+        if level == 0 and "." not in name and importer is not None and importer.valid:
+            found = _module_dat(importer, name)
+            if found is not None:
+                return module_of(found)
+        return builtins.__import__(name, globals, locals, fromlist, level)
+
+    return {**builtins.__dict__, "__import__": dat_import}
+
+
 class _Module:
     __slots__ = ("module", "text")
 
@@ -375,12 +415,18 @@ def module_of(dat: OP) -> ModuleType:
     if cached is not None and cached.text == text:
         return cached.module
     try:
-        code: CodeType = compile(text, f"<DAT {dat.path}>", "exec")
+        # dont_inherit: TD code gets no future flags of this module (annotations are
+        # evaluated, as where TD runs it, so dataclasses and typing work as there).
+        code: CodeType = compile(text, f"<DAT {dat.path}>", "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise SyntaxError(f"mod: {dat.path} has a syntax error at line {exc.lineno}: "
                           f"{exc.msg}") from None
+    # Tracebacks and inspect show the DAT's lines, as TD's textport does.
+    linecache.cache[f"<DAT {dat.path}>"] = (len(text), None, text.splitlines(True),
+                                            f"<DAT {dat.path}>")
     module = ModuleType(dat.name)
     module.__dict__.update(td_scope(dat))
+    module.__dict__["__builtins__"] = _dat_builtins(dat)
     module.__file__ = f"<DAT {dat.path}>"
     call_as(dat, exec, code, module.__dict__)
     _modules[dat] = _Module(text, module)
@@ -461,18 +507,15 @@ class Project:
         return "<project: the running scene's name, folder, cookRate and realTime>"
 
 
-_projects: weakref.WeakKeyDictionary[HostCore, tuple[str, str]] = weakref.WeakKeyDictionary()
-
-
 def set_project(host: object, name: str, folder: str) -> None:
     """Name the scene a host runs (`project.name`, `project.folder`); the scene
     loader calls it."""
     if isinstance(host, HostCore):
-        _projects[host] = (name, folder)
+        _projects.set_project(host, name, folder)
 
 
 def _project_of(host: HostCore) -> tuple[str, str]:
-    return _projects.get(host, ("", os.getcwd()))
+    return _projects.project_of(host)
 
 
 def run(script: str | Callable[..., object], *args: Any, delayFrames: int = 0,
@@ -506,6 +549,12 @@ project = Project()
 _families: dict[str, object] = {"tableDAT": tableDAT, "textDAT": textDAT,
                                 "baseCOMP": baseCOMP}
 
+#: TD's classes by their TD names, for annotations (``-> COMP``), ``isinstance``
+#: checks and ``except tdError:`` in TD code; COMP is every COMP's class here.
+_CLASSES: dict[str, object] = {
+    "OP": OP, "COMP": BaseCOMP, "DAT": DAT, "Par": Par, "Page": Page, "Cell": Cell,
+    "tdError": tdError, "TOP": TOP, "CHOP": CHOP, "SOP": SOP, "MAT": MAT, "POP": POP}
+
 
 def register_family(name: str, op_class: type[OP]) -> None:
     """Make an operator family a TD global (``textDAT``, ``executeDAT``)."""
@@ -517,7 +566,8 @@ def td_globals() -> dict[str, Any]:
     """Every TD global by name (what ``from td import *`` and builtins give)."""
     return {"op": op, "me": me, "parent": parent, "iop": iop, "ipar": ipar, "ext": ext,
             "mod": mod, "debug": debug, "absTime": absTime, "project": project,
-            "root": root, "run": run, "ParMode": ParMode, **_families}
+            "root": root, "run": run, "ParMode": ParMode, "td": sys.modules["td"],
+            **_CLASSES, **_families}
 
 
 def td_scope(me_op: OP | None) -> dict[str, Any]:
@@ -543,5 +593,5 @@ def install_builtins() -> None:
 
 
 _runs.set_scope_factory(td_scope)
-_text_dat.set_module_factory(module_of)
 _expressions.set_scope_factory(td_scope)
+_dat.set_module_loader(module_of)

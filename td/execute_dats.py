@@ -76,8 +76,7 @@ class CallbackDAT(TextDAT):
     def callbacks(self) -> ModuleType | None:
         """The callbacks module (the file read again first if it changed), or None
         when there is no text or it does not compile (reported once per change)."""
-        self.sync_file()
-        text = self.text
+        text = self.text  # a text DAT reads its file again first when it changed
         if not text.strip():
             return None
         try:

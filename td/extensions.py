@@ -6,17 +6,29 @@ convention); ``comp.Send(...)`` then finds ``ChatExt.Send`` because the COMP's
 ``__getattr__`` (called only when its own attributes have no such name, so they
 always win) asks `Extensions.promoted` for it. A name found nowhere raises
 `MissingAttribute`, which names the COMP and the close matches.
+
+Re-init (TD's Re-Init Extensions, the ``reinitextensions`` pulse) makes the
+extensions again with their modules' new code: `Extensions.reinit` reloads the
+modules of the extensions attached as classes (`td.module_reload`: all or none),
+takes each class again from its reloaded module by name, calls the old objects'
+``onDestroyTD()``, tells the host they are retired (so the tasks they own stop and
+their callbacks are dropped), and calls each new class with the COMP, in the order
+they were attached. An extension attached as an object is kept as it is: there is
+nothing to make it again from. The COMP itself, its parameters and its children
+are not touched.
 """
 
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from td.current import call_as
+from td.module_reload import ReloadError, reload_in_place, reloadable
 
-__all__ = ["ExtensionOwner", "Extensions", "MissingAttribute"]
+__all__ = ["ExtensionOwner", "Extensions", "MissingAttribute", "ReloadError"]
 
 
 class ExtensionOwner(Protocol):
@@ -85,12 +97,66 @@ class Extensions:
         """Call each extension's ``onDestroyTD()``, as TD does when the COMP goes; a
         fault goes to ``report(context, exc)``, never raised."""
         for name, extension in list(self.__dict__["_items"].items()):
-            on_destroy = getattr(extension, "onDestroyTD", None)
-            if callable(on_destroy):
+            self._destroy_one(name, extension, report)
+
+    def _destroy_one(self, name: str, extension: object,
+                     report: Callable[[str, BaseException], object]) -> None:
+        on_destroy = getattr(extension, "onDestroyTD", None)
+        if callable(on_destroy):
+            try:
+                call_as(self._owner, on_destroy)
+            except Exception as exc:
+                report(f"{self._owner.path} ext.{name}.onDestroyTD()", exc)
+
+    def reinit(self, retired: Callable[[list[object]], object],
+               report: Callable[[str, BaseException], object]) -> list[object]:
+        """Make the extensions attached as classes again with their modules' new code
+        (see the module docstring); the extension objects, in order of attachment.
+
+        ``retired(old)`` is told of the objects replaced, after their
+        ``onDestroyTD()`` ran; faults of ``onDestroyTD()`` go to ``report``.
+
+        Raises:
+            ReloadError: a module failed to reload, or no longer defines its
+                extension's class; nothing was changed.
+            Exception: the first constructor that raised, once every other
+                extension was made (that one is missing until the next re-init).
+        """
+        attached: list[tuple[str, object, bool]] = self.__dict__["_attached"]
+        classes = _reloaded_classes([ext for _, ext, _ in attached if isinstance(ext, type)])
+        items: dict[str, object] = self.__dict__["_items"]
+        promoted: list[object] = self.__dict__["_promoted"]
+        old = [(name, items[name]) for name, ext, _ in attached
+               if isinstance(ext, type) and name in items]
+        for name, extension in old:
+            self._destroy_one(name, extension, report)
+        retired([extension for _, extension in old])
+        kept = dict(items)
+        items.clear()
+        promoted.clear()
+        failure: Exception | None = None
+        renewed: list[tuple[str, object, bool]] = []
+        for name, ext, promote in attached:
+            if isinstance(ext, type):
+                ext = classes[ext]
                 try:
-                    call_as(self._owner, on_destroy)
+                    instance = call_as(self._owner, ext, self._owner)
                 except Exception as exc:
-                    report(f"{self._owner.path} ext.{name}.onDestroyTD()", exc)
+                    failure = failure or exc
+                    renewed.append((name, ext, promote))
+                    continue
+            elif name in kept:
+                instance = kept[name]
+            else:
+                continue
+            renewed.append((name, ext, promote))
+            items[name] = instance
+            if promote:
+                promoted.append(instance)
+        attached[:] = renewed
+        if failure is not None:
+            raise failure
+        return list(items.values())
 
     def __getattr__(self, name: str) -> Any:
         items: dict[str, object] = self.__dict__["_items"]
@@ -132,3 +198,38 @@ class MissingAttribute(AttributeError):
         matches = difflib.get_close_matches(name, sorted(known), n=3)
         hint = f"; did you mean: {', '.join(matches)}?" if matches else ""
         return f"{type(owner).__name__} {owner.path} has no attribute {name!r}{hint}"
+
+
+def _reloaded_classes(classes: list[type]) -> dict[type, type]:
+    """Each of ``classes`` mapped to the class of its name in its module once the
+    modules that can be reloaded are (a class defined inside a function, or in
+    framehost's own or installed code, maps to itself).
+
+    Raises:
+        ReloadError: a module failed to reload, or no longer defines the class;
+            every module is then as it was.
+    """
+    modules: dict[str, Any] = {}
+    for klass in classes:
+        module = sys.modules.get(klass.__module__)
+        if module is not None and "<locals>" not in klass.__qualname__ and reloadable(module):
+            modules.setdefault(module.__name__, module)
+
+    def look_up() -> dict[type, type]:
+        found: dict[type, type] = {}
+        for klass in classes:
+            module = modules.get(klass.__module__)
+            if module is None:
+                found[klass] = klass
+                continue
+            target: Any = module
+            for part in klass.__qualname__.split("."):
+                target = getattr(target, part, None)
+            if not isinstance(target, type):
+                raise ReloadError(f"{module.__file__} no longer defines the extension class "
+                                  f"{klass.__qualname__!r} (found {target!r}); nothing was "
+                                  f"reloaded")
+            found[klass] = target
+        return found
+
+    return reload_in_place(list(modules.values()), look_up)

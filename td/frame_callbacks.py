@@ -4,6 +4,11 @@
 loop reads as its order (waiters, start callbacks, cooks, end callbacks) and the
 lists have one owner. A callback that raises is reported through the host and
 harms no other callback.
+
+An idle frame pays for none of it: the callbacks are kept as tuples (`start`,
+`end`: iterated as they are, made anew when one is added or removed), and
+`waiting` says whether any waiter is out, so the frame loop tests two attributes
+and a flag, and calls nothing when all are empty.
 """
 
 from __future__ import annotations
@@ -29,13 +34,18 @@ class FrameCallbacks:
     the host, which is what the user touched).
     """
 
-    __slots__ = ("_conditions", "_end", "_later", "_order", "_report", "_start", "_views",
-                 "_waiters")
+    __slots__ = ("_conditions", "_later", "_order", "_report", "_views", "_waiters", "end",
+                 "start", "waiting")
 
     def __init__(self, report: Callable[[str, BaseException], None]) -> None:
         self._report = report
-        self._start: list[FrameCallback] = []
-        self._end: list[FrameCallback] = []
+        #: The frame-start and frame-end callbacks, in order (read them, do not set
+        #: them: a change makes a new tuple, so one being called is never changed
+        #: and a change applies next frame).
+        self.start: tuple[FrameCallback, ...] = ()
+        self.end: tuple[FrameCallback, ...] = ()
+        #: Whether a waiter of any kind is out (`resolve_waiters` has work).
+        self.waiting = False
         self._views: set[FrameCallback] = set()  # end callbacks that draw a view
         self._waiters: list[asyncio.Future[int]] = []
         # `frames(n)` waiters as (frame, order, future), soonest first; the order keeps
@@ -47,24 +57,30 @@ class FrameCallbacks:
         self._conditions: list[tuple[Callable[[], object], asyncio.Future[None]]] = []
 
     def add_start(self, fn: FrameCallback) -> FrameCallback:
-        return self._add(self._start, fn, "on_frame_start")
+        _check_callable(fn, "on_frame_start")
+        self.start += (fn,)
+        return fn
 
     def add_end(self, fn: FrameCallback, *, view: bool = False) -> FrameCallback:
         """``view``: ``fn`` draws a view (frame blame's kind ``view``)."""
-        self._add(self._end, fn, "on_frame_end")
+        _check_callable(fn, "on_frame_end")
+        self.end += (fn,)
         if view:
             self._views.add(fn)
         return fn
 
     def remove(self, fn: FrameCallback) -> bool:
-        """Stop calling a frame callback; True if it was registered."""
-        for callbacks in (self._start, self._end):
-            if fn in callbacks:
-                callbacks.remove(fn)
-                if fn not in self._end:
-                    self._views.discard(fn)
-                return True
-        return False
+        """Stop calling a frame callback (its first registration, start callbacks
+        first); True if it was registered."""
+        if fn in self.start:
+            self.start = _without(self.start, fn)
+        elif fn in self.end:
+            self.end = _without(self.end, fn)
+            if fn not in self.end:
+                self._views.discard(fn)
+        else:
+            return False
+        return True
 
     def new_waiter(self) -> asyncio.Future[int]:
         """A future of the running loop that resolves with the next frame's number.
@@ -76,12 +92,14 @@ class FrameCallbacks:
         make = getattr(loop, "create_frame_future", loop.create_future)
         future: asyncio.Future[int] = make()
         self._waiters.append(future)
+        self.waiting = True
         return future
 
     def frame_waiter(self, frame: int) -> asyncio.Future[int]:
         """A future of the running loop that resolves with ``frame`` at its start."""
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._later, (frame, next(self._order), future))
+        self.waiting = True
         return future
 
     def condition_waiter(self, condition: Callable[[], object]) -> asyncio.Future[None]:
@@ -89,9 +107,12 @@ class FrameCallbacks:
         which ``condition()`` is true."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._conditions.append((condition, future))
+        self.waiting = True
         return future
 
     def resolve_waiters(self, frame: int) -> None:
+        """Resolve the waiters due at the start of ``frame`` (the frame loop calls it
+        only while `waiting`)."""
         if self._waiters:
             waiters, self._waiters = self._waiters, []
             for future in waiters:
@@ -104,6 +125,7 @@ class FrameCallbacks:
                 future.set_result(frame)
         if self._conditions:
             self._check_conditions()
+        self.waiting = bool(self._waiters or later or self._conditions)
 
     def _check_conditions(self) -> None:
         waiting = []
@@ -121,17 +143,6 @@ class FrameCallbacks:
                 waiting.append((condition, future))
         self._conditions = waiting
 
-    def run_start(self, host: object, clock: Callable[[], float], blame: FrameBlame,
-                  since: float) -> float:
-        """Call the start callbacks; the clock's reading after the last one (``since``
-        when there are none). See `_call_each`."""
-        return self._call_each(self._start, host, "on_frame_start", clock, blame, since)
-
-    def run_end(self, host: object, clock: Callable[[], float], blame: FrameBlame,
-                since: float) -> float:
-        """Call the end callbacks, as `run_start` does."""
-        return self._call_each(self._end, host, "on_frame_end", clock, blame, since)
-
     def close_waiters(self) -> None:
         """Cancel every `next_frame()` waiter (the host closes: no frame will come)."""
         waiters, self._waiters = self._waiters, []
@@ -139,31 +150,27 @@ class FrameCallbacks:
         conditions, self._conditions = self._conditions, []
         futures: list[asyncio.Future[Any]] = [*waiters, *(entry[2] for entry in later),
                                               *(entry[1] for entry in conditions)]
+        self.waiting = False
         for future in futures:
             future.cancel()
 
     def close(self) -> None:
         """Forget every callback and waiter (the host closed)."""
         self.close_waiters()
-        self._start.clear()
-        self._end.clear()
+        self.start = self.end = ()
+        self._views.clear()
 
-    def _add(self, callbacks: list[FrameCallback], fn: FrameCallback,
-             where: str) -> FrameCallback:
-        if not callable(fn):
-            raise TypeError(f"{where}() expected a callable taking the host, got {fn!r}")
-        callbacks.append(fn)
-        return fn
+    def call(self, callbacks: tuple[FrameCallback, ...], where: str, host: object,
+             clock: Callable[[], float], blame: FrameBlame, since: float) -> float:
+        """Call each of ``callbacks`` (`start` or `end`, ``where`` naming which) with
+        ``host``; the clock's reading after the last one.
 
-    def _call_each(self, callbacks: list[FrameCallback], host: object, where: str,
-                   clock: Callable[[], float], blame: FrameBlame, since: float) -> float:
-        """Call each callback, timed from the reading that ended the one before (one
-        clock read each); one that took `FrameBlame.threshold` or more is itemised
-        as a ``hook`` (a ``view`` if it draws one)."""
-        if not callbacks:
-            return since
-        # A copy: a callback may add or remove callbacks; the change applies next frame.
-        for fn in list(callbacks):
+        Each is timed from the reading that ended the one before, ``since`` for the
+        first (one clock read each); one that took `FrameBlame.threshold` or more is
+        itemised as a ``hook`` (a ``view`` if it draws one). A callback that raises
+        is reported and the others still run.
+        """
+        for fn in callbacks:
             try:
                 fn(host)
             except Exception as exc:
@@ -174,6 +181,19 @@ class FrameCallbacks:
                 blame.charge(kind, f"{where} {_callable_name(fn)}", now - since, now)
             since = now
         return since
+
+
+def _check_callable(fn: FrameCallback, where: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{where}() expected a callable taking the host, got {fn!r}")
+
+
+def _without(callbacks: tuple[FrameCallback, ...], fn: FrameCallback
+             ) -> tuple[FrameCallback, ...]:
+    """``callbacks`` without the first ``fn`` (``==``, as ``list.remove`` compares:
+    a bound method registered twice is removed once)."""
+    index = callbacks.index(fn)
+    return callbacks[:index] + callbacks[index + 1:]
 
 
 def _callable_name(fn: Callable[..., object]) -> str:

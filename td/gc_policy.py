@@ -115,11 +115,14 @@ class FrameGc:
         if not self._paused:
             return
         self._paused = False
-        threshold0 = self._restore()
+        # `_restore` inline (it runs every frame), with the one threshold read.
+        threshold0, _threshold1, threshold2 = gc.get_threshold()
+        if not threshold0:  # else the user set one during the frame: theirs stands
+            threshold0 = self._threshold0
+            gc.set_threshold(threshold0)
         if not gc.isenabled():
             return  # the user disabled the collector, maybe in this frame: it stays off
         count0, _count1, count2 = gc.get_count()
-        threshold2 = gc.get_threshold()[2]
         if threshold0 == 0 or count0 <= threshold0:
             return
         full_may_be_due = count2 > threshold2

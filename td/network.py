@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from td import op_copy
+from td import expressions, op_copy
 from td import storage as storage_ops
 from td.current import call_as
 from td.destroyed import DestroyedGuard, OperatorDestroyed
 from td.extensions import Extensions, MissingAttribute
 from td.op_patterns import find_children, has_wildcard, match_path
 from td.pages import CustomPages, Page, matching_pars
-from td.params import BuiltinStrPar, Par, ParCollection, ParSpec
+from td.params import BuiltinPulsePar, BuiltinStrPar, Par, ParCollection, ParSpec
 from td.sequences import Sequences
 from td.tags import TagSet
 
@@ -94,11 +94,13 @@ class OperatorHost(Protocol):
 
     def operators_destroyed(self, doomed: list[OP]) -> None: ...
 
+    def extensions_retired(self, retired: list[object]) -> None: ...
+
     async def until_frame_start(self, condition: Callable[[], object]) -> None: ...
 
-    def on_destroy(self, fn: Callable[[list[OP]], object]) -> Callable[[list[OP]], object]: ...
+    def on_destroy(self, fn: Callable[[list[Any]], object]) -> Callable[[list[Any]], object]: ...
 
-    def remove_destroy_listener(self, fn: Callable[[list[OP]], object]) -> bool: ...
+    def remove_destroy_listener(self, fn: Callable[[list[Any]], object]) -> bool: ...
 
     def report_exception(self, context: str, exc: BaseException) -> None: ...
 
@@ -328,6 +330,36 @@ class OP:
                 found.setdefault(node._id, node)
         return list(found.values())
 
+    def relativePath(self, target: OP) -> str:
+        """The path from this operator to ``target`` that ``self.op(path)`` (and this
+        operator's OP parameters) resolve back to ``target``: ``'../../effect'``."""
+        self._guard.check(self)
+        if not isinstance(target, OP) or target._host is not self._host:
+            raise TypeError(f"{self._path}.relativePath() expected an operator of the same "
+                            f"host, got {target!r}")
+        start = self._start()._path.rstrip("/").split("/")
+        goal = target._path.rstrip("/").split("/")
+        shared = 0
+        while shared < min(len(start), len(goal)) and start[shared] == goal[shared]:
+            shared += 1
+        steps = [".."] * (len(start) - shared) + goal[shared:]
+        return "/".join(steps) or "."
+
+    def evalExpression(self, expression: str) -> Any:
+        """Evaluate a Python expression as code of this operator (TD's scope: ``me``
+        is this operator, ``op()`` relative to it, ``parent()``, ``absTime``...)."""
+        self._guard.check(self)
+        if not isinstance(expression, str):
+            raise TypeError(f"{self._path}.evalExpression() expected a Python expression "
+                            f"as a string, got {expression!r}")
+        try:
+            code = compile(expression, f"<{self._path} evalExpression>", "eval",
+                           dont_inherit=True)
+        except SyntaxError as exc:
+            raise ValueError(f"{self._path}.evalExpression() got {expression!r}, which is "
+                             f"not a Python expression ({exc.msg})") from None
+        return call_as(self, eval, code, expressions.scope_for(self))
+
     def _start(self) -> OP:
         """Where a relative path starts: a COMP itself, any other operator's parent."""
         return self if isinstance(self, BaseCOMP) else (self._parent or self)
@@ -409,6 +441,10 @@ class OP:
                 except Exception as exc:
                     self._host.report_exception(f"{self._path} {handler_name} listener "
                                                 f"{listener!r}", exc)
+
+    def builtin_pulsed(self, par: Par) -> None:
+        """The engine's action for the built-in pulse ``par``, before ``onPulse``
+        hears it (an operator with built-in pulses overrides this)."""
 
     def add_listener(self, listener: HandlerListener) -> None:
         """Also call ``listener(op, handler_name, args)`` after each of this operator's
@@ -501,6 +537,9 @@ class BaseCOMP(OP):
         BuiltinStrPar("ipar1", "", label="Internal Par OP 1",
                       help="the path of the operator whose parameters ipar.<name> means "
                            "(empty: this COMP)"),
+        BuiltinPulsePar("reinitextensions", label="Re-Init Extensions",
+                        help="reload the extensions' modules from their files and make "
+                             "the extensions again (parameters and children stay)"),
     )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
@@ -522,6 +561,35 @@ class BaseCOMP(OP):
         """
         self._guard.check(self)
         return self.ext.attach(ext, name, promote)
+
+    def initializeExtensions(self) -> list[Any]:
+        """Make the extensions again with their modules' new code, as TD's Re-Init
+        Extensions (the ``reinitextensions`` pulse) does; the new extension objects.
+
+        The modules of the extensions attached as classes are reloaded from their
+        files (framehost's own and installed ones are not), the old objects'
+        ``onDestroyTD()`` runs, the tasks they own are cancelled (a task running a
+        method of one, or a coroutine function given one as its first argument, and
+        the tasks those started) and the completion callbacks bound to them are
+        dropped; then each class is called with the COMP again, in order. An
+        extension attached as an object is kept as it is. Parameter values, storage
+        and children stay.
+
+        Raises:
+            ReloadError: a module failed to reload (its file and line named) or no
+                longer defines its class; nothing was changed.
+            Exception: the first new constructor that raised, once the others were
+                made (that extension is missing until the next re-init).
+        """
+        self._guard.check(self)
+        return self.ext.reinit(self._host.extensions_retired, self._host.report_exception)
+
+    def builtin_pulsed(self, par: Par) -> None:
+        if par.name == "reinitextensions":
+            try:
+                self.initializeExtensions()
+            except Exception as exc:
+                self._host.report_exception(f"{self._path} par.reinitextensions", exc)
 
     # -- global OP shortcuts ----------------------------------------------------------
     def shortcut(self, name: str) -> BaseCOMP | None:

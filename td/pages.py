@@ -6,8 +6,9 @@ TD code builds an operator's interface from a script::
     gain = page.appendFloat('Gain', label='Gain')[0]
     page.appendMenu('Mode', menuNames=['fast', 'slow'])
 
-Each ``append*`` returns a list holding the new `Par` (TD returns a ParGroup, a
-list-like of the parameter's parts; ours always has one part). The new parameter is
+Each ``append*`` returns the new parameter's `ParGroup`, as TD does: a list of its
+parts (``[0]`` is the `Par`; ``size=3`` gives three) that also sets and reads TD's
+attributes as a whole (``page.appendOP('Source').val = comp``). The new parameter is
 an ordinary one from then on: ``comp.par.Gain``, validation, ``onValueChange`` and
 ``onPulse`` on the operator.
 """
@@ -15,9 +16,10 @@ an ordinary one from then on: ``comp.par.Gain``, validation, ``onValueChange`` a
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
+from td.par_group import ParGroup
 from td.params import (
     COMPPar,
     DATPar,
@@ -129,6 +131,16 @@ class Page:
         """The page's parameters, in the order they were appended."""
         collection = self._owner.par
         return [collection[name] for name in self._names if name in collection]
+
+    def __iter__(self) -> Iterator[Par]:
+        """``for par in page:`` its parameters in order, as TD's pages iterate."""
+        return iter(self.pars)
+
+    def __len__(self) -> int:
+        return len(self.pars)
+
+    def __getitem__(self, index: int) -> Par:
+        return self.pars[index]
 
     # -- numbers ----------------------------------------------------------------------
     def appendFloat(self, name: str, label: str | None = None, size: int = 1,
@@ -273,7 +285,7 @@ class Page:
         pars: list[Par] = []
         for offset, spec in enumerate(specs):
             pars += self._append(spec, replace, None if order is None else order + offset)
-        return pars
+        return ParGroup(name, pars)
 
     def _append(self, spec: ParSpec, replace: bool, order: int | None = None) -> list[Par]:
         if order is not None and (isinstance(order, bool) or not isinstance(order, int)
@@ -288,7 +300,7 @@ class Page:
             self._names.append(spec.name)
         else:
             self._names.insert(order, spec.name)
-        return [par]
+        return ParGroup(spec.name, [par])
 
     def __repr__(self) -> str:
         return f"<Page {self._name!r} of {self._owner.path}>"

@@ -26,6 +26,7 @@ from td import expressions
 from td.current import call_as
 
 __all__ = [
+    "BuiltinPulsePar",
     "BuiltinStrPar",
     "COMPPar",
     "DATPar",
@@ -441,3 +442,11 @@ class PulsePar(ParSpec):
 
     def __init__(self, name: str, *, label: str | None = None, help: str = "") -> None:
         super().__init__(name, None, label, help)
+
+
+class BuiltinPulsePar(PulsePar):
+    """A pulse every operator of a family has, named in lower case as TD's built-ins
+    are (``reinitextensions``): pulsing it runs the engine's action for it
+    (`OP.builtin_pulsed`) before the owner's ``onPulse(par)``."""
+
+    builtin = True

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from td import expressions
 from td.current import call_as
+from td.par_specs import BuiltinPulsePar as BuiltinPulsePar
 from td.par_specs import BuiltinStrPar as BuiltinStrPar
 from td.par_specs import COMPPar as COMPPar
 from td.par_specs import DATPar as DATPar
@@ -34,6 +35,7 @@ from td.par_specs import SequencePar as SequencePar
 from td.par_specs import StrMenuPar as StrMenuPar
 from td.par_specs import StrPar as StrPar
 from td.par_specs import TogglePar as TogglePar
+from td.td_error import TDValueError
 from td.value_like import BehavesAsValue, plain_value
 
 if TYPE_CHECKING:
@@ -106,7 +108,7 @@ class Par(BehavesAsValue):
     """
 
     __slots__ = ("_custom", "_enabled", "_modes", "_owner", "_read_only", "_replaced",
-                 "_spec", "_value", "_waiters")
+                 "_spec", "_start_section", "_value", "_waiters")
 
     def __init__(self, owner: ParOwner, spec: ParSpec, *, custom: bool = False) -> None:
         self._owner = owner
@@ -116,6 +118,7 @@ class Par(BehavesAsValue):
         self._modes: _Modes | None = None
         self._read_only = False
         self._enabled = True
+        self._start_section = False
         # Set when ``par.add(..., replace=True)`` put another Par in its place, or the
         # parameter was removed ("replaced", "removed"): the operator no longer has
         # this one, so it no longer hears of it.
@@ -444,6 +447,8 @@ class Par(BehavesAsValue):
                             "assign a value instead")
         if self._replaced:
             self._refuse_replaced()
+        if self._spec.builtin:
+            self._owner.builtin_pulsed(self)
         self._owner.call_handler("onPulse", self)
         if self._waiters is not None:
             self._wake(None)
@@ -642,6 +647,17 @@ class Par(BehavesAsValue):
         self._owner.guard.check(self)
         self._enabled = _flag("enable", self.where, on)
 
+    @property
+    def startSection(self) -> bool:
+        """TD's section line above the parameter on its page; a view may draw it,
+        nothing else reads it."""
+        return self._start_section
+
+    @startSection.setter
+    def startSection(self, on: bool) -> None:
+        self._owner.guard.check(self)
+        self._start_section = _flag("startSection", self.where, on)
+
     def _number(self, attr: str, value: object) -> float:
         if not isinstance(self._spec, FloatPar | IntPar):
             raise TypeError(f"{self.where} is a {self._spec.kind} parameter; {attr} is for "
@@ -743,8 +759,8 @@ class ParCollection:
         if old is not None and not (replace and old.isCustom):
             why = ("it was appended without replace=True" if old.isCustom
                    else "it is declared by the operator's class")
-            raise ValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
-                             f"({why})")
+            raise TDValueError(f"{self._owner.path} already has a parameter {spec.name!r} "
+                               f"({why})")
 
     def rename(self, name: str, new: str) -> Par:
         """Give the custom parameter ``name`` the name ``new`` (its value, label and

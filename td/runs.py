@@ -258,7 +258,7 @@ def schedule(host: HostCore, script: str | Callable[..., object], args: tuple[An
     code: CodeType | None = None
     if isinstance(script, str):
         try:
-            code = compile(script, "<run() script>", "exec")
+            code = compile(script, "<run() script>", "exec", dont_inherit=True)
         except SyntaxError as exc:
             raise ValueError(f"run() was given a script with a syntax error ({exc.msg}, "
                              f"line {exc.lineno}): {script!r}") from None

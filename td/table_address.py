@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from td.td_error import TDIndexError, TDKeyError
+
 __all__ = ["find_col", "find_row", "require_col", "require_row"]
 
 
@@ -33,13 +35,14 @@ def find_col(path: str, header: Sequence[str], width: int, col: object) -> int |
 
 
 def require_row(path: str, labels: Mapping[str, int], n_rows: int, index: object) -> int:
-    """As `find_row`, but a missing row raises (KeyError for a label, else IndexError)."""
+    """As `find_row`, but a missing row raises (KeyError for a label, else IndexError;
+    both are also TD's ``tdError``)."""
     found = find_row(path, labels, n_rows, index)
     if found is not None:
         return found
     if isinstance(index, str):
-        raise KeyError(f"{path} has no row labelled {index!r} (first column)")
-    raise IndexError(f"{path} has {n_rows} rows (0..{n_rows - 1}); row {index} is out of range")
+        raise TDKeyError(f"{path} has no row labelled {index!r} (first column)")
+    raise TDIndexError(f"{path} has {n_rows} rows (0..{n_rows - 1}); row {index} is out of range")
 
 
 def require_col(path: str, header: Sequence[str], width: int, col: object) -> int:
@@ -49,5 +52,5 @@ def require_col(path: str, header: Sequence[str], width: int, col: object) -> in
         return found
     if isinstance(col, str):
         names = ", ".join(header) if header else "no header row"
-        raise KeyError(f"{path} has no column named {col!r}; its header is: {names}")
-    raise IndexError(f"{path} has {width} columns; column {col} is out of range")
+        raise TDKeyError(f"{path} has no column named {col!r}; its header is: {names}")
+    raise TDIndexError(f"{path} has {width} columns; column {col} is out of range")

@@ -4,31 +4,24 @@ Scripts, notes and callbacks live in text DATs: ``dat.text`` reads and replaces 
 whole text, ``dat.write(...)`` appends (``print(..., file=dat)`` prints into it),
 ``dat.clear()`` empties it. ``mod`` (see the TD environment) runs a text DAT's text
 as a module; `version` grows on every change so that module is compiled again only
-after an edit.
+after an edit. With ``par.file`` set, the text is the file's, read again whenever the
+file changes (TD's File parameter with Sync to File on), so a project's extension
+code can live in external ``.py`` files, as TD projects keep it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar
 
 from td.dat import DAT, check_clear_flags
 from td.par_specs import BuiltinStrPar, ParSpec
+from td.projects import project_of
 
 if TYPE_CHECKING:
     from td.network import BaseCOMP, OperatorHost
 
-__all__ = ["TextDAT", "set_module_factory"]
-
-_module_factory: list[Callable[[TextDAT], ModuleType]] = []
-
-
-def set_module_factory(factory: Callable[[TextDAT], ModuleType]) -> None:
-    """Tell text DATs how their text becomes a module (`td.environment.module_of`,
-    which stands above them, does at import)."""
-    _module_factory[:] = [factory]
+__all__ = ["TextDAT"]
 
 
 class TextDAT(DAT):
@@ -38,7 +31,8 @@ class TextDAT(DAT):
     parameters: ClassVar[tuple[ParSpec, ...]] = (
         BuiltinStrPar("file", "", label="File",
                       help="a .py (or any text) file whose text becomes this DAT's, read "
-                           "again when it changes (TD's Sync to File)"),
+                           "again when it changes (TD's Sync to File); a relative path "
+                           "is from the project's folder"),
     )
 
     def __init__(self, host: OperatorHost, parent: BaseCOMP | None, name: str) -> None:
@@ -50,6 +44,7 @@ class TextDAT(DAT):
     @property
     def text(self) -> str:
         self.guard.check(self)
+        self.sync_file()
         return self._text
 
     @text.setter
@@ -61,40 +56,35 @@ class TextDAT(DAT):
             self._text = text
             self._version += 1
 
-    @property
-    def module(self) -> ModuleType:
-        """The text run as a module with ``me`` this DAT (TD's ``dat.module``; the
-        same module ``mod`` gives), run again only after the text changed. An
-        extension class kept here (``comp.addExtension(op('MyExt').module.MyExt)``,
-        TD's layout, the DAT's ``file`` naming the .py) sees ``me`` as this DAT and
-        ``parent()`` as its COMP."""
-        self.guard.check(self)
-        return _module_factory[0](self)
-
     def sync_file(self) -> None:
         """With ``par.file`` set, take the file's text if the file changed since it was
-        last read (a module built from this DAT asks first: ``module``, ``mod``,
-        callbacks). A file that cannot be read is reported once, the text kept."""
+        last read (reading ``text``, ``version`` or ``module`` asks first). A file that
+        cannot be read is reported once, the text kept."""
         self.guard.check(self)
         path = self.par.file.eval()
         if not path:
             return
-        full = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        full = path if os.path.isabs(path) else os.path.join(project_of(self.host)[1], path)
         try:
             stamp = (full, os.stat(full).st_mtime)
-        except OSError as exc:
+            if stamp == self._file_stamp:
+                return
+            with open(full, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
             if self._file_stamp != (full, -1.0):
                 self._file_stamp = (full, -1.0)
                 self.host.report_exception(f"{self.path} par.file {path!r}", exc)
             return
-        if stamp != self._file_stamp:
-            self._file_stamp = stamp
-            with open(full, encoding="utf-8") as handle:
-                self.text = handle.read()
+        self._file_stamp = stamp
+        if text != self._text:
+            self._text = text
+            self._version += 1
 
     @property
     def version(self) -> int:
         self.guard.check(self)
+        self.sync_file()
         return self._version
 
     @property

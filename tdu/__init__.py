@@ -10,6 +10,7 @@ has to be re-cooked when one changes, and its ``callbacks`` are what tells code.
 from __future__ import annotations
 
 import ast
+import builtins
 import fnmatch
 import hashlib
 import math
@@ -17,14 +18,16 @@ import os
 import re
 import shlex
 import struct
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from td import td_modules
 from td.environment import project
 from td.value_like import BehavesAsValue
 
-__all__ = ["Dependency", "base", "clamp", "digits", "expandPath", "match", "rand", "remap",
-           "split", "validName"]
+__all__ = ["Dependency", "base", "clamp", "digits", "expandPath", "legalName", "match", "rand",
+           "remap", "split", "validName"]
 
 DependencyCallback = Callable[[dict[str, Any]], object]
 
@@ -154,6 +157,14 @@ def validName(name: str) -> str:
     return f"_{fixed}" if fixed[:1].isdigit() or not fixed else fixed
 
 
+def legalName(name: str) -> str:
+    """TD's other name for `validName` (``tdu.legalName('2 cams')`` -> ``'_2_cams'``),
+    which code written for older TD versions calls."""
+    if not isinstance(name, str):
+        raise TypeError(f"tdu.legalName() expected a string, got {name!r}")
+    return validName(name)
+
+
 def expandPath(path: str) -> str:
     """``path`` with ``~`` and environment variables expanded and a relative path
     made absolute from ``project.folder`` (TD resolves files from the project)."""
@@ -207,3 +218,9 @@ def match(pattern: str, inputList: Iterable[str], caseSensitive: bool = True) ->
                 found.append(item)
                 break
     return found
+
+
+# TD code uses ``tdu`` with no import (it is one of TD's globals) and reaches it as
+# ``op.TDModules.mod.tdu``; both once this module is imported (every host does).
+builtins.__dict__["tdu"] = sys.modules[__name__]
+td_modules.register(sys.modules[__name__])

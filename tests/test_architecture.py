@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "asyncio_comp", "operators",
+PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "TDJSON", "asyncio_comp", "operators",
             "dot_lop_utils", "host", "scenes", "framehost")
 
 # Each top-level folder's floor. ``td`` is the ground (TouchDesigner's own module
@@ -32,6 +32,7 @@ FLOORS: dict[str, int] = {
     "tdu": 1,
     "TDStoreTools": 2,
     "TDFunctions": 2,
+    "TDJSON": 2,
     "asyncio_comp": 1,
     "operators": 2,
     "dot_lop_utils": 3,  # LOPs's import path for DotLOPUtils, beside the application

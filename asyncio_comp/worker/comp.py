@@ -15,9 +15,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot
+from asyncio_comp.worker.serial_worker import SerialWorker, WorkerSnapshot, listen_for_destroys
 from asyncio_comp.worker.table import WorkerTableSync
-from td.network import OP, BaseCOMP
+from td.network import BaseCOMP
 from td.params import IntPar, Par, PulsePar, TogglePar
 from td.table import TableDAT
 
@@ -79,7 +79,7 @@ class SerialWorkerCOMP(BaseCOMP):
         self.addExtension(self._worker, "SerialWorker", promote=False)
         host.on_cook(self._cook, owner=self)
         host.on_close(self._shutdown, owner=self)
-        host.on_destroy(self._operators_destroyed)
+        listen_for_destroys(host)  # jobs a destroyed operator submitted are cancelled
 
     # -- the public face -----------------------------------------------------------
     @property
@@ -134,11 +134,7 @@ class SerialWorkerCOMP(BaseCOMP):
             self._set_table_enabled(bool(par.eval()))
 
     def onDestroy(self) -> None:
-        self.host.remove_destroy_listener(self._operators_destroyed)
         self._shutdown()
-
-    def _operators_destroyed(self, doomed: list[OP]) -> None:
-        self._worker.cancel_owned(doomed)
 
     # -- internals ----------------------------------------------------------------------
     def _set_table_enabled(self, enabled: bool) -> None:

@@ -34,6 +34,7 @@ import inspect
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -53,6 +54,7 @@ from asyncio_comp.worker.task import (
 )
 from td.current import current_operator
 from td.errors import describe_error
+from td.network import OperatorHost
 
 __all__ = [
     "STOPPED_BEFORE_RUN",
@@ -62,6 +64,7 @@ __all__ = [
     "WorkerStatus",
     "WorkerTask",
     "current_worker_task",
+    "listen_for_destroys",
 ]
 
 log = logging.getLogger("framehost.worker")
@@ -70,6 +73,38 @@ T = TypeVar("T")
 
 #: The error text of every task still queued when `stop()` was called.
 STOPPED_BEFORE_RUN = "worker stopped before the task could run"
+
+# Every SerialWorker alive, however it was made (a worker COMP's, or a bare
+# ``SerialWorker()`` a scene keeps), so that a destroy reaches the jobs each one holds
+# for the destroyed operators; held weakly, a forgotten worker is not kept alive.
+_live: weakref.WeakSet[SerialWorker] = weakref.WeakSet()
+_live_lock = threading.Lock()
+# The hosts already telling the workers of their destroys (once each).
+_listening: weakref.WeakSet[OperatorHost] = weakref.WeakSet()
+
+
+def _cancel_jobs_of(doomed: list[Any]) -> None:
+    """A host's destroy listener: every live worker cancels the pending jobs the
+    destroyed operators submitted (matched by identity, so another host's
+    operators never match)."""
+    with _live_lock:
+        workers = list(_live)
+    for worker in workers:
+        worker.cancel_owned(doomed)
+
+
+def listen_for_destroys(host: OperatorHost) -> None:
+    """Have ``host``'s destroys cancel the pending jobs, on every `SerialWorker`,
+    that the destroyed operators submitted; once per host, on its thread.
+
+    TDAsyncIO and the worker COMP call it as they are created, and a worker calls it
+    for the host of each operator that submits on that host's thread, so a bare
+    ``SerialWorker()`` is reached as well as a COMP's.
+    """
+    with _live_lock:  # hosts on different threads may ask at once
+        if host not in _listening:
+            host.on_destroy(_cancel_jobs_of)  # raises (off its thread) before it counts
+            _listening.add(host)
 
 
 class SerialWorker:
@@ -97,6 +132,8 @@ class SerialWorker:
         self._current: WorkerTask[Any] | None = None
         self._watchers: list[WorkerChanges] = []
         self._thread: threading.Thread | None = None
+        with _live_lock:
+            _live.add(self)
         self._stopping = False
         self._next_id = 1
         self._completed_total = 0
@@ -127,7 +164,7 @@ class SerialWorker:
         with self._cond:
             task: WorkerTask[T] = WorkerTask(self._next_id, fn, args, kwargs, text,
                                              self._time(), self._cond, self._cancel)
-            task.owner = current_operator()  # None off the host's thread
+            owner = task.owner = current_operator()  # None off the host's thread
             self._next_id += 1
             if self._stopping:
                 error = WorkerStopped(f"{self.name} is stopped; submit() after stop() runs "
@@ -138,6 +175,8 @@ class SerialWorker:
             self._changed(task)
             self._ensure_thread()
             self._cond.notify()
+        if owner is not None and owner.guard.is_owner():
+            listen_for_destroys(owner.host)
         return task
 
     def start(self) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from worker_gates import Gate
 
 from asyncio_comp.worker.comp import create_worker
+from asyncio_comp.worker.serial_worker import SerialWorker
 from asyncio_comp.worker.task import WorkerStatus
 from host import BaseCOMP, Host
 from host.assemble import Host as AssembledHost
 from operators import DotLOPUtils
+from td.core import HostCore
 from td.current import current_operator
 from td.params import PulsePar
 
@@ -164,6 +167,48 @@ def test_destroy_cancels_the_pending_worker_jobs_the_operator_submitted(
     assert other.get_status() is WorkerStatus.PENDING
     gate.release.set()
     assert other.wait(10.0) and other.get_result() == 8
+
+
+class Submitter(BaseCOMP):
+    """Submits a job to a worker given to it, from its pulse handler."""
+
+    parameters = (PulsePar("Go"),)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.worker: SerialWorker | None = None
+        self.jobs: list[Any] = []
+
+    def onPulse(self, par: Any) -> None:
+        assert self.worker is not None
+        self.jobs.append(self.worker.submit(int, "7"))
+
+
+@pytest.mark.parametrize("made_in", ["an assembled host", "a bare HostCore"])
+def test_a_bare_serial_worker_cancels_the_jobs_a_destroyed_operator_submitted(
+        made_in: str) -> None:
+    # Made by hand, not through create_worker: no worker COMP tells it of destroys.
+    core: HostCore = (AssembledHost(realtime=False) if made_in == "an assembled host"
+                      else HostCore(realtime=False))
+    worker = SerialWorker(name="bare")
+    try:
+        gate = Gate()
+        worker.submit(gate)
+        gate.hold()
+        comp = core.root.create(Submitter, "s")
+        comp.worker = worker
+        comp.par.Go.pulse()
+        other = worker.submit(int, "8")  # submitted by no operator
+        comp.destroy()
+        (job,) = comp.jobs
+        assert job.get_status() is WorkerStatus.FAILED
+        assert job.get_error_message() == "WorkerTaskCancelled: cancelled before it started"
+        assert other.get_status() is WorkerStatus.PENDING
+        gate.release.set()
+        assert other.wait(10.0) and other.get_result() == 8
+    finally:
+        worker.stop()
+        core.close()
 
 
 def test_active_tasks_are_counted_per_owner_as_they_start_and_end(host: Host) -> None:

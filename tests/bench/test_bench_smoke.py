@@ -142,12 +142,14 @@ def test_soak_reports_each_tenth() -> None:
 
 
 def test_instruction_count_workloads_run_without_valgrind() -> None:
-    """The two workloads callgrind counts (the count itself needs valgrind and a
+    """The workloads callgrind counts (the count itself needs valgrind and a
     minute: run by hand)."""
     from bench import instructions
 
     instructions._tracked(50)
     instructions._raw(50)
     instructions._raw(0)
+    instructions._frames(20)
+    instructions._frames(0)
     with pytest.raises(ValueError, match="side expected 'tracked' or 'raw', got 'both'"):
         instructions.instructions_per_task("both")

@@ -57,7 +57,7 @@ def test_every_snippet_runs(tmp_path, monkeypatch, capsys):
             script.write_text(snippet, encoding="utf-8")
             runpy.run_path(str(script), run_name="__main__")
     finally:
-        for name in ("word_counter", "scene"):
+        for name in ("word_counter", "scene", "chat_ext", "chat_scene"):
             sys.modules.pop(name, None)
     assert "completed" in capsys.readouterr().out
 

@@ -11,6 +11,8 @@ between them and a bound on how many.
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import multiprocessing
 import os
 import signal
@@ -27,9 +29,9 @@ import pytest
 from dask_processes import dask_cluster
 
 from asyncio_comp import TaskStatus
-from host import Host
+from host import BaseCOMP, Host
 from host.testing import FramesExhausted, assert_task_status
-from operators import DaskFarm
+from operators import DaskFarm, DotLOPUtils
 from operators.dask_loopback import LoopbackCluster, LoopbackClusterError
 from td.errors import describe_error
 
@@ -215,8 +217,8 @@ def test_restart_with_a_new_workers_count_starts_that_many_and_stops_the_old_one
 
 HOST_THAT_DIES = """
 import sys, psutil
-from host import Host
-from operators import DaskFarm
+from host import BaseCOMP, Host
+from operators import DaskFarm, DotLOPUtils
 if __name__ == "__main__":
     host = Host(realtime=True)
     farm = host.root.create(DaskFarm, "farm")
@@ -412,3 +414,40 @@ def test_a_scheduler_that_is_not_there_fails_the_task():
         assert farm.client is None
     finally:
         host.close()
+
+
+class FarmUser(DotLOPUtils, BaseCOMP):
+    """An operator whose own task waits on the farm (submitted through run_async_task)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.heard: list[str] = []
+
+    def heard_back(self, outcome: Any) -> None:
+        self.heard.append(outcome.status.value)
+
+
+def test_destroying_the_operator_that_awaits_the_farm_cancels_its_cluster_future(
+        remote_farm: tuple[Host, DaskFarm], caplog: pytest.LogCaptureFixture) -> None:
+    host, farm = remote_farm
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    user = host.root.create(FarmUser, "user")
+    task = user.run_async_task(farm.submit(nap, 5.0), completion_callback=user.heard_back)
+    assert host.tasks.GetTaskInfo(task)["owner"] == "/user"
+
+    def tasks_on_worker() -> int:
+        return sum(int(r[3]) for r in farm.cluster_table.values()[1:])
+
+    run_paced(host, lambda: tasks_on_worker() == 1)
+    user.destroy()
+    run_paced(host, lambda: host.tasks.GetTaskInfo(task)["status"].is_finished)
+    assert_task_status(host, task, "cancelled")
+    assert user.heard == []  # its callback is bound to the destroyed operator
+    # The cluster let the future go well before the 5 s nap could have ended.
+    started = time.monotonic()
+    run_paced(host, lambda: tasks_on_worker() == 0 and not farm.client.futures,  # type: ignore[union-attr]
+              seconds=10)
+    assert time.monotonic() - started < 4.0
+    host.step(5)
+    gc.collect()
+    assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []

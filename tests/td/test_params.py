@@ -54,10 +54,12 @@ def test_defaults_and_assignment(knobs: Knobs) -> None:
     assert knobs.par.Enabled.eval() is False
     knobs.par.Mode.val = "slow"
     assert knobs.par.Mode.val == "slow"
-    # Every COMP has TD's built-in (lower-case) shortcuts first, then its own.
+    # Every COMP has TD's built-in (lower-case) shortcuts and Re-Init Extensions pulse
+    # first, then its own.
     assert [p.name for p in knobs.par] == ["opshortcut", "parentshortcut", "iopshortcut1",
-                                           "iop1", "iparshortcut1", "ipar1", "Gain", "Count",
-                                           "Enabled", "Label", "Mode", "Go"]
+                                           "iop1", "iparshortcut1", "ipar1",
+                                           "reinitextensions", "Gain", "Count", "Enabled",
+                                           "Label", "Mode", "Go"]
     assert "Gain" in knobs.par and "Nope" not in knobs.par
 
 
