@@ -87,10 +87,27 @@ class TDAsyncIO(BaseCOMP):
         self.manager.apply_parameter(par.name, par.eval())
 
     def onDestroy(self) -> None:
-        self.host.remove_destroy_listener(self.manager.operators_destroyed)
-        self.manager.close()
-        self.host.remove_callback(self._current_loop.claim)
-        self._current_loop.release()
+        host = self.host
+        manager, current_loop = self.manager, self._current_loop
+        host.remove_destroy_listener(manager.operators_destroyed)
+        host.remove_callback(current_loop.claim)
+
+        def close() -> None:
+            manager.close()
+            current_loop.release()
+
+        if not self.loop.is_running():
+            close()
+            return
+        # Destroyed by a task or a callback on its own loop, which cannot be closed
+        # from inside: it closes at the end of this frame, once the loop's step has
+        # returned (or with the host, if that closes first).
+        def close_at_frame_end(_host: object) -> None:
+            host.remove_callback(close_at_frame_end)
+            close()
+
+        host.on_frame_end(close_at_frame_end)
+        host.on_close(close)
 
 
 class LopsTDAsyncIO(TDAsyncIO):

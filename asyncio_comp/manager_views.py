@@ -89,10 +89,11 @@ class ManagerViews:
         rec = self._registry.get(task_id)
         return None if rec is None else rec.row
 
-    def active_by_owner(self) -> dict[OP, int]:
+    def active_by_owner(self) -> list[tuple[OP, int]]:
         """How many pending and running tasks each operator owns (the operator whose
-        code submitted them, `GetTaskInfo`'s ``owner``); tasks nobody owns are left
-        out. Kept as tasks start and end: costs the number of owners, not of tasks."""
+        code submitted them, `GetTaskInfo`'s ``owner``), as (operator, count) pairs;
+        tasks nobody owns are left out. Kept as tasks start and end: costs the number
+        of owners, not of tasks."""
         self._guard.check(self)
         return self._registry.active_by_owner()
 

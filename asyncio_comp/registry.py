@@ -84,9 +84,10 @@ class TaskRegistry:
             status: 0 for status in TaskStatus if status.is_finished}
         self._listeners: list[Callable[[TaskRow], object]] = []
         # Active tasks per owning operator (`TaskRecord.op_owner`), forgotten ones
-        # winding down included; an owner leaves when its last one ends. Kept as
-        # tasks start and end so a view reads it for nothing per task.
-        self._owned: dict[Any, int] = {}
+        # winding down included, as ``id(owner) -> [owner, count]`` (an operator
+        # class may define ``__eq__``); an owner leaves when its last one ends. Kept
+        # as tasks start and end so a view reads it for nothing per task.
+        self._owned: dict[int, list[Any]] = {}
         # Finished tasks in the order they finished (Clear After's order, and the
         # views' read newest first); a forgotten task's entry waits to age out.
         self._clear_queue: deque[TaskRecord] = deque()
@@ -144,11 +145,11 @@ class TaskRegistry:
     def __len__(self) -> int:
         return len(self._tasks)
 
-    def active_by_owner(self) -> dict[Any, int]:
-        """A copy: how many pending and running tasks each operator owns (tasks no
-        operator owns are not in it)."""
+    def active_by_owner(self) -> list[tuple[Any, int]]:
+        """How many pending and running tasks each operator owns, as (operator,
+        count) pairs (tasks no operator owns are not in it)."""
         self.settle()
-        return dict(self._owned)
+        return [(owner, count) for owner, count in self._owned.values()]
 
     def counts(self) -> dict[TaskStatus, int]:
         self.settle()
@@ -200,8 +201,11 @@ class TaskRegistry:
         self._counts[_PENDING] += 1
         owner = rec.op_owner
         if owner is not None:
-            owned = self._owned
-            owned[owner] = owned.get(owner, 0) + 1
+            entry = self._owned.get(id(owner))
+            if entry is None:
+                self._owned[id(owner)] = [owner, 1]
+            else:
+                entry[1] += 1
         table = self._table
         if not table.marked:  # else the table is stale already: its row comes then
             table.pending()
@@ -289,12 +293,10 @@ class TaskRegistry:
         self._version += 1
 
     def _owner_ended(self, owner: Any) -> None:
-        owned = self._owned
-        left = owned[owner] - 1
-        if left:
-            owned[owner] = left
-        else:
-            del owned[owner]  # a destroyed operator is not kept alive here
+        entry = self._owned[id(owner)]
+        entry[1] -= 1
+        if not entry[1]:
+            del self._owned[id(owner)]  # a destroyed operator is not kept alive here
 
     def changed(self, rec: TaskRecord) -> None:
         """Something other than the status of ``rec`` changed (its progress)."""

@@ -156,7 +156,10 @@ class LoopRunner:
             for t in pending:
                 t.cancel()
             self._step_once(raised)
+            # A task another started as it unwound (in a finally) is cancelled in
+            # the next round, so its own cleanup runs as for the others.
             pending = {t for t in pending if not t.done()}
+            pending.update(asyncio.all_tasks(self.loop))
 
     def _step_once(self, raised: list[BaseException]) -> None:
         try:
@@ -181,8 +184,24 @@ class LoopRunner:
                 self._host.report_warning(
                     f"closing the host abandoned a thread still running {call} after "
                     f"{EXECUTOR_CLOSE_SECONDS:g} s; it ends with the process")
-            for t in asyncio.all_tasks(loop):
-                # A coroutine that refuses to stop: close it so no warning escapes.
+            self._forget_the_rest(raised)
+        finally:
+            loop.close()
+
+    def _forget_the_rest(self, raised: list[BaseException]) -> None:
+        """Close the coroutine of every task still pending, so no warning escapes.
+
+        Closing one runs its cleanup, which may start another task (never to run:
+        its coroutine is closed in the next round without running any of it).
+        """
+        loop = self.loop
+        forgotten: set[asyncio.Task[Any]] = set()
+        for _ in range(SHUTDOWN_ROUNDS):
+            left = asyncio.all_tasks(loop) - forgotten
+            if not left:
+                return
+            for t in left:
+                forgotten.add(t)
                 try:
                     forget_pending(t, loop)
                 except Exception as exc:  # it ignored GeneratorExit too
@@ -190,5 +209,3 @@ class LoopRunner:
                                               f"({describe_error(exc)}); it was abandoned")
                 except BaseException as exc:  # KeyboardInterrupt from its cleanup
                     raised.append(exc)
-        finally:
-            loop.close()

@@ -33,7 +33,7 @@ from td import current
 from td.blame import FrameBlame, FrameSpan
 from td.clock import FrameClock
 from td.frame_callbacks import FrameCallback, FrameCallbacks
-from td.frame_wait import FrameWait
+from td.frame_wait import FrameWait, WakeMargin
 from td.gc_policy import FrameGc, GcMode
 from td.gc_watch import GcWatch
 from td.hooks import Hook, HookRegistry
@@ -109,6 +109,8 @@ class HostCore:
         self._frame_wait = FrameWait(sleep, self._as_frame_work)
         self.clock = FrameClock(fps, realtime, time_function=time_function,
                                 sleep=self._frame_wait)
+        # Once the clock has checked fps: the spin before a frame is bounded by its period.
+        self._frame_wait.margin = WakeMargin(self.clock.period)
         # Frame, step, GC and blocking times are wall time, even with a virtual clock.
         self._wall_clock = time_function
         #: This host's garbage-collection timer, in ``gc.callbacks`` until `close()`

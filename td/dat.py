@@ -72,10 +72,17 @@ class DAT(OP):
     async def changed(self) -> DAT:
         """Resolve at the start of the first frame after the content changed (its
         `version` moved since the await began); the DAT. Cancellable. Every change
-        made during one frame is seen at the next frame's start, at once."""
+        made during one frame is seen at the next frame's start, at once.
+
+        Raises:
+            OperatorDestroyed: the DAT was destroyed (then, or while awaited).
+        """
         self._guard.check(self)
         version = self.version
-        await self._host.until_frame_start(lambda: self.version != version)
+        # A destroyed DAT changes no more: the await raises OperatorDestroyed then.
+        await self._host.until_frame_start(
+            lambda: not self.valid or self.version != version)
+        self._guard.check(self)
         return self
 
     def clear(self, keepSize: bool = False, keepFirstRow: bool = False,

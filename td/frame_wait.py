@@ -29,16 +29,17 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-__all__ = ["MAX_SPIN", "MIN_SPIN", "SERVE_MARGIN", "FrameWait", "WakeMargin"]
+__all__ = ["MAX_SPIN", "MAX_SPIN_SHARE", "MIN_SPIN", "SERVE_MARGIN", "FrameWait", "WakeMargin"]
 
 #: Real seconds before a frame is due that serving the loop stops (the selector may
 #: return up to a millisecond after its timeout).
 SERVE_MARGIN = 0.002
 #: The shortest and longest margin before a frame that is spun instead of slept: at
-#: least the timer slack's worth, and at most a bounded share of a core at 60 fps
-#: (6%) however late this machine wakes.
+#: least the timer slack's worth, and at most a millisecond and `MAX_SPIN_SHARE` of a
+#: frame's period (6% of a core) however late this machine wakes.
 MIN_SPIN = 0.0001
 MAX_SPIN = 0.001
+MAX_SPIN_SHARE = 1 / 16
 
 #: ``serve(seconds)``: wait up to about ``seconds`` of wall time; True if it waited.
 Serve = Callable[[float], bool]
@@ -50,22 +51,26 @@ class WakeMargin:
     Each sleep before a frame reports how much later than asked it woke
     (`observe`). Every `EVERY` reports the margin becomes the 99th percentile of the
     last `WINDOW` (about four seconds at 60 fps) plus `HEADROOM`, kept within
-    `MIN_SPIN` and `MAX_SPIN`: on a quiet machine with prompt wake-ups that is a
-    tenth of a millisecond or two, where wake-ups come late the margin grows to
-    cover them, and when they come on time again it shrinks back. Until the first
-    window is full it is `START`.
+    `MIN_SPIN` and the smaller of `MAX_SPIN` and `MAX_SPIN_SHARE` of ``period``: on
+    a quiet machine with prompt wake-ups that is a tenth of a millisecond or two,
+    where wake-ups come late the margin grows to cover them, and when they come on
+    time again it shrinks back. Until the first window is full it is `START`.
+
+    Args:
+        period: the host's frame period in seconds.
     """
 
-    __slots__ = ("_count", "_late", "seconds")
+    __slots__ = ("_cap", "_count", "_late", "seconds")
 
     WINDOW = 256
     EVERY = 32
     HEADROOM = 0.00005
     START = 0.0003
 
-    def __init__(self) -> None:
+    def __init__(self, period: float = 1 / 60) -> None:
+        self._cap = max(MIN_SPIN, min(MAX_SPIN, period * MAX_SPIN_SHARE))
         #: Seconds before a deadline to stop sleeping and spin.
-        self.seconds = self.START
+        self.seconds = min(self.START, self._cap)
         self._late: list[float] = []
         self._count = 0
 
@@ -87,7 +92,7 @@ class WakeMargin:
         if count % self.EVERY == 0 and len(late_list) == self.WINDOW:
             ranked = sorted(late_list)
             p99 = ranked[(self.WINDOW * 99) // 100]
-            self.seconds = min(MAX_SPIN, max(MIN_SPIN, p99 + self.HEADROOM))
+            self.seconds = min(self._cap, max(MIN_SPIN, p99 + self.HEADROOM))
 
 
 class FrameWait:
@@ -108,7 +113,8 @@ class FrameWait:
         # Only on the real clock: serving and spinning both need time to pass by itself.
         self._real = sleep is time.sleep
         self.serve: Serve | None = None
-        #: How long before a frame the sleep gives way to spinning.
+        #: How long before a frame the sleep gives way to spinning (the host gives it
+        #: its frame period once its clock has checked fps).
         self.margin = WakeMargin()
 
     def set(self, serve: Serve | None) -> None:

@@ -494,6 +494,7 @@ class OP:
         self._state = OpState.DESTROYED
         self._index.remove(self._id)
         self._guard = DestroyedGuard(self._guard, self)
+        self.par.owner_destroyed()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._path}>"

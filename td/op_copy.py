@@ -25,6 +25,9 @@ from td.params import ParMode
 
 __all__ = ["copy_into", "free_name"]
 
+#: An operator's name, as ``create()`` checks it (a trailing newline is no match).
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d*)$")
 
 
@@ -53,6 +56,9 @@ def copy_into(comp: Any, source: Any, name: str | None) -> Any:
         node = node.parent()
     if name is not None and not isinstance(name, str):
         raise TypeError(f"{comp.path}.copy() expected name as a string or None, got {name!r}")
+    if name is not None and not _NAME.fullmatch(name):
+        raise ValueError(f"{comp.path}.copy() expected name as letters, digits and "
+                         f"underscores that does not start with a digit, got {name!r}")
     made = comp.create(type(source), free_name(comp, source.name if name is None else name))
     try:
         moded: list[tuple[Any, Any]] = []

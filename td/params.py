@@ -237,6 +237,7 @@ class Par(BehavesAsValue):
 
         Raises:
             TypeError: a pulse has no value (await ``pulsed()``).
+            OperatorDestroyed: its operator was destroyed (then, or while awaited).
         """
         self._owner.guard.check(self)
         if self.isPulse:
@@ -249,6 +250,7 @@ class Par(BehavesAsValue):
 
         Raises:
             TypeError: the parameter is not a pulse (await ``changed()``).
+            OperatorDestroyed: its operator was destroyed (then, or while awaited).
         """
         self._owner.guard.check(self)
         if not self.isPulse:
@@ -262,6 +264,18 @@ class Par(BehavesAsValue):
             self._waiters = []
         self._waiters.append(future)
         return future
+
+    def _fail_waiters(self) -> None:
+        waiters, self._waiters = self._waiters or [], None
+        try:
+            self._owner.guard.check(self)  # a destroyed owner's guard says so
+        except RuntimeError as exc:
+            gone: RuntimeError = exc
+        else:
+            gone = RuntimeError(f"{self.where} can no longer change")
+        for future in waiters:
+            if not future.done():
+                future.set_exception(gone)
 
     def _wake(self, value: Any) -> None:
         waiters, self._waiters = self._waiters or [], None
@@ -412,6 +426,8 @@ class Par(BehavesAsValue):
                 result = call_as(self._owner, eval, code, modes.scope)
             new = self._spec.validate(self._coerce(plain_value(result)), self.where)
         except Exception as exc:
+            if not self._owner.valid:  # the expression destroyed its own operator
+                return
             text = modes.bind_expr if is_bind else modes.expr
             what = "bind expression" if is_bind else "expression"
             error = (f"{self.where} {what} {text!r} raised {type(exc).__name__}: {exc}; "
@@ -422,6 +438,8 @@ class Par(BehavesAsValue):
             return
         finally:
             modes.busy = False
+        if not self._owner.valid:  # it did so and gave a value: nobody is left to hear it
+            return
         modes.error = ""
         self._assign(new)
 
@@ -801,6 +819,14 @@ class ParCollection:
     def __iter__(self) -> Iterator[Par]:
         self._owner.guard.check(self)
         return iter(list(self._pars.values()))
+
+    def owner_destroyed(self) -> None:
+        """The operator was destroyed: every ``changed()``/``pulsed()`` await of its
+        parameters raises `OperatorDestroyed` (no change can come any more, and a
+        task left waiting would stay running for ever)."""
+        for par in self._pars.values():
+            if par._waiters is not None:
+                par._fail_waiters()
 
     def __contains__(self, name: object) -> bool:
         return name in self._pars

@@ -271,6 +271,9 @@ def schedule(host: HostCore, script: str | Callable[..., object], args: tuple[An
         raise ValueError(f"run() expected delayRef as an operator or None, got {delayRef!r}")
     if fromOP is not None and not isinstance(fromOP, OP):
         raise ValueError(f"run() expected fromOP as an operator or None, got {fromOP!r}")
+    for what, given in (("delayRef", delayRef), ("fromOP", fromOP)):
+        if given is not None and not given.valid:  # type: ignore[attr-defined]
+            raise ValueError(f"run() was given {given!r} as {what}, which is destroyed")
     if not isinstance(endFrame, bool):
         raise ValueError(f"run() expected endFrame as True or False, got {endFrame!r}")
     if group is not None and not isinstance(group, str):

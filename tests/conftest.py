@@ -1,4 +1,5 @@
-"""Suite-wide isolation of process-global state that tests of signals touch."""
+"""Suite-wide isolation of process-global state that tests of signals touch, and
+Hypothesis without its per-example deadline."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis fails an example slower than 200 ms of wall time: a timing assertion,
+# which a loaded machine or Python's development mode (CI's `-X dev`, about three
+# times slower) trips. The tests bound their work in examples and steps instead.
+settings.register_profile("framehost", deadline=None)
+settings.load_profile("framehost")
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

@@ -211,6 +211,10 @@ def test_a_bare_serial_worker_cancels_the_jobs_a_destroyed_operator_submitted(
         core.close()
 
 
+def owned(host: Host) -> dict[str, int]:
+    return {owner.path: count for owner, count in host.tasks.active_by_owner()}
+
+
 def test_active_tasks_are_counted_per_owner_as_they_start_and_end(host: Host) -> None:
     comp = host.root.create(Worker, "w")
     other = host.root.create(Worker, "v")
@@ -225,19 +229,36 @@ def test_active_tasks_are_counted_per_owner_as_they_start_and_end(host: Host) ->
     doomed = comp.run_async_task(asyncio.sleep(100))
     other.run_async_task(asyncio.sleep(100))
     host.tasks.Run(asyncio.sleep(100))  # nobody owns it: counted nowhere
-    assert host.tasks.active_by_owner() == {comp: 4, other: 1}  # all pending
+    assert owned(host) == {"/w": 4, "/v": 1}  # all pending
     assert host.tasks.CancelTask(doomed)  # pending: ends at once
-    assert host.tasks.active_by_owner() == {comp: 3, other: 1}
+    assert owned(host) == {"/w": 3, "/v": 1}
     host.step(2)
     assert status(host, quick) == "running"
-    assert host.tasks.active_by_owner() == {comp: 2, other: 1}  # the failure ended
+    assert owned(host) == {"/w": 2, "/v": 1}  # the failure ended
     gate.set()
     host.step(2)
     assert status(host, quick) == "completed"
-    assert host.tasks.active_by_owner() == {comp: 1, other: 1}
+    assert owned(host) == {"/w": 1, "/v": 1}
     other.destroy()  # its task is cancelled: the destroyed operator is not kept
     host.step(1)
-    assert host.tasks.active_by_owner() == {comp: 1}
+    assert owned(host) == {"/w": 1}
     host.asyncio_comp.par.Clearall.pulse()  # forgotten, and cancelled: they end
     host.step(2)
-    assert host.tasks.active_by_owner() == {}
+    assert host.tasks.active_by_owner() == []
+
+
+class Alike(Worker):
+    """An operator class whose instances all compare equal and cannot be hashed."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Alike)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_owners_that_compare_equal_are_counted_apart(host: Host) -> None:
+    first, second = host.root.create(Alike, "a"), host.root.create(Alike, "b")
+    first.run_async_task(asyncio.sleep(100))
+    second.run_async_task(asyncio.sleep(100))
+    second.run_async_task(asyncio.sleep(100))
+    assert owned(host) == {"/a": 1, "/b": 2}

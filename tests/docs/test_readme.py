@@ -35,4 +35,4 @@ def test_readme_opens_with_the_demo_and_test_commands() -> None:
     lines = first_block.group(1).strip().splitlines()
     assert "framehost run" in lines[0]
     assert "-m pytest" in lines[1]
-    assert "error::RuntimeWarning" in lines[1] and "error::ResourceWarning" in lines[1]
+    assert "-X dev -W error -m pytest" in lines[1]

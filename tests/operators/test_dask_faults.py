@@ -257,3 +257,4 @@ def test_host_close_while_the_farm_connects_ends_its_waiting_task_cancelled() ->
         host.close()
     assert outcomes == [TaskStatus.CANCELLED]
     assert asyncio.iscoroutinefunction(dask_farm.submit)
+

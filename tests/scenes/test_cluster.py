@@ -4,7 +4,12 @@ LocalCluster, a full progress bar per job, workers listed, nothing left running.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,3 +86,41 @@ def test_compute_scene_rejects_an_unknown_backend(build_scene):
         assert host.op("/compute") is None
     finally:
         host.close()
+
+
+SCENE_UNTIL_A_JOB_ENDS = """\
+from host.scene_loader import build_scene, load_scene
+
+
+def build(host):
+    build_scene(load_scene("cluster"), host,
+                {"limits": "100000", "segments": "4", "workers": "1"})
+
+    def stop_once_a_task_ended(host):
+        if sum(host.tasks.GetLifetimeCounts().values()) > 0:
+            host.stop()
+
+    host.on_frame_end(stop_once_a_task_ended)
+"""
+
+
+@pytest.mark.timeout(420)
+@pytest.mark.parametrize("command", ["framehost", "python -m host"])
+def test_the_cluster_scene_counts_primes_from_the_command_line(
+        tmp_path: Path, command: str) -> None:
+    # As a user runs it: the main module is then the console script or host/__main__.py
+    # (not pytest's), which the farm must ship by value without tripping over
+    # multiprocessing's second name for it, __mp_main__. The run stops at the end of
+    # the frame the job ended in; the frame bound only ends a run that never gets there.
+    argv = ([sys.executable, "-m", "host"] if command.startswith("python")
+            else [str(Path(sys.executable).with_name("framehost"))])
+    if not Path(argv[0]).exists():
+        pytest.skip(f"no {argv[0]} beside this interpreter")
+    scene = tmp_path / "cluster_until_a_job_ends.py"
+    scene.write_text(SCENE_UNTIL_A_JOB_ENDS)
+    done = subprocess.run([*argv, "run", str(scene), "--headless", "--no-realtime",
+                           "--frames", str(60 * 240)], capture_output=True, text=True,
+                          timeout=400, env={**os.environ, "COLUMNS": "160"}, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"completed\s+1\s+1", done.stdout), done.stdout
+    assert "Traceback" not in done.stderr, done.stderr

@@ -99,7 +99,8 @@ def test_a_copy_that_cannot_be_made_leaves_nothing(host: Host, mixer: Mixer) -> 
     with pytest.raises(TypeError, match=r"/.copy\(\) expected an operator to copy, "
                                         r"got '/mixer1'"):
         host.root.copy("/mixer1")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"create\(\) expected a name of letters"):
+    with pytest.raises(ValueError, match=r"/.copy\(\) expected name as letters, digits and "
+                                         r"underscores"):
         host.root.copy(mixer, name="two words")
     assert [node.path for node in host.root.walk()] == before
 

@@ -8,7 +8,7 @@ import pytest
 
 from td import current
 from td.core import HostCore
-from td.frame_wait import MAX_SPIN, WakeMargin
+from td.frame_wait import MAX_SPIN, MAX_SPIN_SHARE, MIN_SPIN, WakeMargin
 
 
 def test_a_served_wait_runs_as_frame_work_between_two_frames() -> None:
@@ -121,6 +121,18 @@ def test_the_margin_is_bounded_and_shrinks_back_once_wake_ups_are_prompt_again()
     assert margin.seconds == MAX_SPIN
     _report(margin, 0.00015, WakeMargin.WINDOW)
     assert margin.seconds == pytest.approx(0.0002)
+
+
+def test_at_a_high_frame_rate_the_margin_is_a_share_of_the_period() -> None:
+    assert WakeMargin(1 / 120).seconds == WakeMargin.START  # within a 16th of 8.3 ms
+    fast = WakeMargin(1 / 240)
+    assert fast.seconds == pytest.approx(MAX_SPIN_SHARE / 240)  # 0.26 ms, not 0.3
+    _report(fast, 0.004, WakeMargin.WINDOW)
+    assert fast.seconds == pytest.approx(MAX_SPIN_SHARE / 240)
+    fastest = WakeMargin(1 / 10_000)
+    assert fastest.seconds == MIN_SPIN  # never below the timer slack's worth
+    _report(fastest, 0.004, WakeMargin.WINDOW)
+    assert fastest.seconds == MIN_SPIN
 
 
 def test_a_real_wait_reports_how_late_its_sleep_woke() -> None:

@@ -333,12 +333,12 @@ class NetworkEditor:
         return [s.text for t in self.tiles for s in (t.name, t.family, *t.viewer) if s.text]
 
 
-def _running_inside(by_owner: dict[OP, int]) -> dict[int, int]:
+def _running_inside(by_owner: list[tuple[OP, int]]) -> dict[int, int]:
     """Each COMP's active tasks (by the COMP's ``id()``): those its operators own,
     itself and every operator inside it, however deep; owners destroyed meanwhile
     (their tasks winding down) count nowhere."""
     inside: dict[int, int] = {}
-    for owner, count in by_owner.items():
+    for owner, count in by_owner:
         if not owner.valid:
             continue
         node: OP | None = owner
