@@ -163,6 +163,11 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
 
     def __init__(self, time_source: Callable[[], float], *, virtual: bool = False,
                  start_clock: Callable[[], object] | None = None) -> None:
+        # False once the host owning this loop was garbage-collected without close()
+        # (see `watch_owner`). Set before anything else: `__del__` reads it, and a
+        # Ctrl-C while a host is built can end this __init__ at any line.
+        self._owner_alive: Callable[[], bool] = lambda: True
+        self._on_owner_dropped: weakref.finalize[Any, Any] | None = None
         # Kept: a directly driven virtual loop wraps ``_selector`` for a while.
         self._frame_selector = FrameSelector()
         super().__init__(self._frame_selector)
@@ -173,10 +178,6 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._virtual = virtual
         self._start_clock = start_clock
         self._for_host = False
-        # False once the host owning this loop was garbage-collected without close()
-        # (see `watch_owner`).
-        self._owner_alive: Callable[[], bool] = lambda: True
-        self._on_owner_dropped: weakref.finalize[Any, Any] | None = None
         # Every Task and Future made on this loop asks ``loop.get_debug()`` from C (a
         # Python method call each); this reads the same ``_debug`` flag without a
         # Python frame, and follows ``set_debug`` as the method does.

@@ -1,8 +1,8 @@
 """Host: a `HostCore` with ``/ChatTD/TDAsyncIO`` already in place.
 
-This is the one module in ``host/`` that imports ``asyncio_comp``; it imports the
-component's own module (not the package face) so that importing either package
-first works.
+The one place the engine and TDAsyncIO are put together: the rest of ``host/`` (the
+CLI, the views, the pytest plugin) reads TDAsyncIO's records, rows and statuses but
+never builds the component.
 """
 
 from __future__ import annotations

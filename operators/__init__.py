@@ -1,4 +1,4 @@
-"""Operators built on the host and TDAsyncIO: the DotLOPUtils mixin, LOPs's logger
+"""Operators built on ``td`` and TDAsyncIO: the DotLOPUtils mixin, LOPs's logger
 (`LopsLogger`, the `LoggerCOMP` component) and examples."""
 
 from typing import TYPE_CHECKING, Any

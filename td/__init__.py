@@ -1,8 +1,10 @@
 """``td``: the ground floor, named after TouchDesigner's own module.
 
 It holds the frame clock, the operator network, parameters, tables and TD's
-globals; nothing here knows about asyncio tasks, the application or views, and
-everything above (``asyncio_comp``, ``operators``, ``host``) builds on it. Its face
+globals; nothing here knows about TDAsyncIO's tracked tasks, the application or
+views (its awaitables, such as ``host.next_frame()``, are plain asyncio futures on the
+running loop), and everything above (``asyncio_comp``, ``operators``, ``host``)
+builds on it. Its face
 is what TouchDesigner code imports from TD's ``td`` module:
 
     import td

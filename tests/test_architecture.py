@@ -18,7 +18,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("td", "tdu", "TDStoreTools", "TDFunctions", "TDJSON", "asyncio_comp", "operators",
-            "dot_lop_utils", "host", "scenes")
+            "dot_lop_utils", "host", "scenes", "framehost")
 
 # Each top-level folder's floor. ``td`` is the ground (TouchDesigner's own module
 # name: the frame clock, operators, parameters, tables, TD's globals); TDAsyncIO
@@ -38,6 +38,8 @@ FLOORS: dict[str, int] = {
     "dot_lop_utils": 3,  # LOPs's import path for DotLOPUtils, beside the application
     "host": 3,
     "scenes": 4,
+    # The command's launcher: its first lines, before the host is imported.
+    "framehost": 4,
 }
 
 

@@ -1,9 +1,10 @@
 """What a view reads of its host: `ViewedHost`, which `host.Host` fits.
 
-Views sit above the assembled `Host` in meaning but beside it in the tree: the CLI
-(in ``host/``) builds views, so if views imported ``host.assemble`` the two
-folders would import each other. Views name the host through this protocol instead,
-and the folders go one way: ``host.app`` -> ``host.views``.
+Views sit above the assembled `Host` in meaning but below it in the tree: the CLI
+and the run command (package ``host``) build views, so if views imported
+``host.assemble`` the packages ``host`` and ``host.views`` would import each other.
+Views name the host through this protocol instead, and the packages go one way:
+``host`` -> ``host.views``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
-"""Ctrl-C and SIGTERM while the command is still starting (issue 26, item 11).
+"""Ctrl-C and SIGTERM while the command is still starting.
 
 In its first fraction of a second the command imports its modules; a signal there
-printed a long traceback and ended the process by the signal itself (-2, -15)
-instead of exiting 130 or 143 with one line. The moments are picked by what the
-child has imported so far: ``PYTHONPROFILEIMPORTTIME`` writes a line to stderr as
-each import ends, and the signal is sent once a chosen module's line is read.
+must not print a traceback nor end the process by the signal itself (-2, -15): the
+command exits 130 or 143 with one line. The moments are picked by what the child has
+imported so far: ``PYTHONPROFILEIMPORTTIME`` writes a line to stderr as each import
+ends, and the signal is sent once a chosen module's line is read.
+
+``asyncio_comp.records`` is half way through ``import host``; ``host.cli`` is after
+it, once the command itself is being imported. ``python -m host`` is checked at the
+second moment only: Python imports the ``host`` package before running its
+``__main__``, so nothing of framehost runs before the first (`host.launch`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32",
 
 BOUND = 120.0  # seconds: the most a child may take to react, even on a loaded machine
 #: How the console script starts the command (pip's wrapper does exactly this).
-SCRIPT = "import sys; from host.launch import entry; sys.exit(entry())"
+SCRIPT = "import sys; from framehost.launch import entry; sys.exit(entry())"
+#: The ways to start the command, as arguments after the interpreter.
+STARTS = {"console script": ["-c", SCRIPT], "python -m framehost": ["-m", "framehost"],
+          "python -m host": ["-m", "host"]}
 
 SCENE = """\
 import asyncio
@@ -79,16 +87,16 @@ def scene(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("how", ["python -m host", "console script"])
+@pytest.mark.parametrize(("how", "module"), [
+    ("console script", "asyncio_comp.records"), ("console script", "host.cli"),
+    ("python -m framehost", "asyncio_comp.records"), ("python -m framehost", "host.cli"),
+    ("python -m host", "host.cli")])
 @pytest.mark.parametrize(("signum", "status", "word"), [
     (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated (SIGTERM)")])
-# Half way through the command's imports, and once they are done (the scene loads).
-@pytest.mark.parametrize("module", ["asyncio_comp.records", "host.cli"])
 def test_a_signal_while_the_command_starts_exits_with_one_line(
         scene: Path, how: str, signum: int, status: int, word: str, module: str) -> None:
-    start = ["-m", "host"] if how == "python -m host" else ["-c", SCRIPT]
-    command = [sys.executable, *start, "run", str(scene), "--headless", "--no-realtime",
-               "--frames", "100000000"]
+    command = [sys.executable, *STARTS[how], "run", str(scene), "--headless",
+               "--no-realtime", "--frames", "100000000"]
     returncode, lines = signal_after_import(command, module, signum)
     text = "\n".join(lines)
     assert returncode == status, text
