@@ -195,6 +195,15 @@ class FrameGc:
                 f"full={self.full_collections} frozen={self._frozen}>")
 
 
+class _Due:
+    """An object whose every allocation the collector counts, for `_collect_due`.
+
+    Not a list, dict or tuple: CPython hands freed ones out again from free lists
+    without counting an allocation, so with freed lists waiting for reuse (as at the
+    end of most frames) ``[]`` would not start the due collection.
+    """
+
+
 def _collect_due() -> None:
     """Let CPython run the automatic collection that is due, by its own rules.
 
@@ -204,4 +213,4 @@ def _collect_due() -> None:
     since the last one reach a quarter of the old generation (a count that is not
     exposed to Python, so it cannot be reproduced with `gc.collect(n)`).
     """
-    _ = []  # the allocation is the point
+    _ = _Due()  # the allocation is the point

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from td.gc_policy import MAX_FULL_DEFERRAL, FrameGc
+from td.gc_policy import MAX_FULL_DEFERRAL, FrameGc, _collect_due
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +107,22 @@ def test_no_collection_inside_the_frame_then_the_due_one_at_its_end() -> None:
     assert policy.end_collections == 1
     assert gc.get_count()[0] < 100
     assert all(ref() is None for ref in refs)  # the cycles went at the frame's end
+
+
+def test_the_due_collection_runs_even_with_freed_lists_waiting_for_reuse() -> None:
+    # CPython hands out freed lists (and tuples, dicts...) again without counting them
+    # as allocations, so the allocation that lets the due collection run at a frame's
+    # end must be one the collector counts. Freed lists wait for reuse here, as they
+    # do at the end of any real frame.
+    gc.collect()
+    gc.set_threshold(0)
+    refs = _cycles(5000)
+    spare = [[] for _ in range(80)]
+    gc.set_threshold(100, 10, 10)
+    del spare  # (made while paused: making them now would trigger the collection)
+    _collect_due()
+    assert gc.get_count()[0] < 100
+    assert all(ref() is None for ref in refs)
 
 
 def test_nothing_runs_at_frame_end_when_nothing_is_due() -> None:
