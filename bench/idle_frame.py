@@ -30,7 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.virtual_sleep import Acceptor
+from bench.virtual_sleep import Acceptor, connect_idle
 from host import Host
 
 REPEATS = 7
@@ -40,19 +40,9 @@ def frame_cost(frames: int, connections: int, sleepers: int) -> tuple[float, flo
     """(median µs per idle frame, selector polls per frame) beside ``connections``
     idle connections and ``sleepers`` sleeping tasks."""
     acceptor = Acceptor()
-    transports: list[asyncio.BaseTransport] = []
     try:
         with Host(fps=60.0, realtime=False) as host:
-            async def connect() -> None:
-                loop = asyncio.get_running_loop()
-                for _ in range(connections):
-                    transport, _ = await loop.create_connection(
-                        asyncio.Protocol, "127.0.0.1", acceptor.port)
-                    transports.append(transport)
-
-            setup = host.tasks.Run(connect())
-            host.run(until=lambda: not host.tasks.GetTaskInfo(setup)["status"].is_active,
-                     frames=100_000)
+            transports = connect_idle(host, acceptor.port, connections)
             if sleepers:
                 host.tasks.Run([asyncio.sleep(3600) for _ in range(sleepers)])
             host.tasks.Run(asyncio.sleep(3600))

@@ -58,23 +58,30 @@ class Acceptor:
             conn.close()
 
 
+def connect_idle(host: Host, port: int, connections: int) -> list[asyncio.BaseTransport]:
+    """Open ``connections`` idle loopback connections to ``port`` from a tracked task
+    on ``host``, running frames until they are open; their transports."""
+    transports: list[asyncio.BaseTransport] = []
+
+    async def connect() -> None:
+        loop = asyncio.get_running_loop()
+        for _ in range(connections):
+            transport, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port)
+            transports.append(transport)
+
+    setup = host.tasks.Run(connect())
+    host.run(until=lambda: not host.tasks.GetTaskInfo(setup)["status"].is_active,
+             frames=100_000)
+    return transports
+
+
 def sleep_beside(seconds: float, connections: int, sleepers: int) -> tuple[float, int, int]:
     """(real seconds, frames, paced frames) for a tracked ``sleep(seconds)`` to end
     beside ``connections`` idle connections and ``sleepers`` other sleeping tasks."""
     acceptor = Acceptor()
-    transports: list[asyncio.BaseTransport] = []
     try:
         with Host(fps=60.0, realtime=False) as host:
-            async def connect() -> None:
-                loop = asyncio.get_running_loop()
-                for _ in range(connections):
-                    transport, _ = await loop.create_connection(
-                        asyncio.Protocol, "127.0.0.1", acceptor.port)
-                    transports.append(transport)
-
-            setup = host.tasks.Run(connect())
-            host.run(until=lambda: not host.tasks.GetTaskInfo(setup)["status"].is_active,
-                     frames=100_000)
+            transports = connect_idle(host, acceptor.port, connections)
             if sleepers:
                 host.tasks.Run([asyncio.sleep(seconds) for _ in range(sleepers)])
             main = host.tasks.Run(asyncio.sleep(seconds))
