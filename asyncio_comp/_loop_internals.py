@@ -195,6 +195,14 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._waits: WaitWatch | None = None
         # `WaitWatch.stepped`, filled by `call_soon` with every task scheduled to step.
         self._stepped: dict[asyncio.Task[Any], contextvars.Context | None] | None = None
+        # Threads by ident, for `reachable_from_outside`: every live one seen, and the
+        # quiet ones among them (see `_look_at_threads`). Looked at again only when
+        # the thread count changes.
+        self._thread_total = 0
+        self._threads_known: set[threading.Thread] = set()
+        self._threads_quiet: set[threading.Thread] = set()
+        self._look_at_threads(quiet=True)
+        self._threads_quiet.discard(threading.current_thread())
 
     def time(self) -> float:
         return self._time_source()
@@ -203,10 +211,30 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         """``run_forever()`` as the host runs it, for a frame or between frames (the
         stepper, ``serve``): time is the host's, and nothing below applies."""
         self._for_host = True
+        self._look_at_threads(quiet=True)
         try:
             self.run_forever()
         finally:
             self._for_host = False
+            self._look_at_threads(quiet=False)
+
+    def _look_at_threads(self, *, quiet: bool) -> None:
+        """Note threads started since the last look: ``quiet`` ones when the loop was
+        not running (the host's setup, a view, a scene's build, a test's body started
+        them: nothing of the loop's handed them a future), able to reach the loop when
+        it was (a task or callback of the loop's, or a thread it reaches, started
+        them). A quiet thread reaches the loop once it calls ``call_soon_threadsafe``.
+        Costs one count unless the count changed."""
+        total = _thread_count()
+        if total == self._thread_total:
+            return
+        self._thread_total = total
+        alive = set(threading.enumerate())
+        known = self._threads_known
+        if quiet:
+            self._threads_quiet |= alive - known
+        self._threads_quiet &= alive
+        self._threads_known = alive
 
     def run_forever(self) -> None:
         """As asyncio's. Driven directly (``run_until_complete`` on ``host.loop``, as a
@@ -316,6 +344,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         another thread handed it in (`progress.work_owner`)."""
         if self._waits is not None:
             context = program_context(context)
+            # The calling thread reaches the loop from now on (`_look_at_threads`).
+            caller = threading.current_thread()
+            self._threads_known.add(caller)
+            self._threads_quiet.discard(caller)
         return _users_frame(super().call_soon_threadsafe(callback, *args, context=context))
 
     def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
@@ -416,11 +448,17 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def reachable_from_outside(self) -> bool:
         """Whether anything outside the loop can wake it now: a descriptor registered
         with its selector (besides its own wake-up pipe), a signal handler, or a
-        thread other than the loop's and its executor's own. Each is one length read:
-        nothing here costs more with more sockets or threads."""
+        thread other than the loop's and its executor's own that can reach it: one
+        started while the loop ran, or one that has called ``call_soon_threadsafe``
+        (`_look_at_threads`). A thread alive but quiet (a view's render thread, an
+        idle thread of the program's setup) holds nothing: no task can be waiting on
+        it. Each is one length read: nothing here costs more with more sockets or
+        threads, unless the thread count changed."""
         if len(self._watched) > 1 or self._signal_handlers:  # type: ignore[attr-defined]
             return True
-        return _thread_count() > 1 + self.executor.thread_count
+        self._look_at_threads(quiet=False)
+        reaching = self._thread_total - len(self._threads_quiet)
+        return reaching > 1 + self.executor.thread_count
 
     async def _make_subprocess_transport(  # type: ignore[override]
         self, *args: Any, **kwargs: Any,

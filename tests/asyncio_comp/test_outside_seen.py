@@ -190,6 +190,70 @@ def test_an_idle_thread_and_sleeping_tasks_do_not_pace(host: Host) -> None:
         idle.join(5)
 
 
+def test_an_idle_thread_beside_tasks_waiting_on_each_other_does_not_pace(host: Host) -> None:
+    """A thread started while the loop was not running (a view's render thread, an
+    idle thread of the setup) that never calls into the loop can complete nothing a
+    task waits on: the event set by another task after 1 s ends in frame 61, and no
+    frame waits for real time."""
+    stop = threading.Event()
+    idle = threading.Thread(target=stop.wait, daemon=True)
+    idle.start()
+    try:
+        async def main() -> str:
+            event = asyncio.Event()
+
+            async def setter() -> None:
+                await asyncio.sleep(1.0)
+                event.set()
+
+            helper = asyncio.ensure_future(setter())
+            await event.wait()
+            await helper
+            return "set"
+
+        task_id = host.tasks.Run(main(), timeout=TIMEOUT)
+        assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}
+        assert host.frame == 61
+        assert host.seconds == pytest.approx(60 / 60)  # virtual time ran all 61 frames
+        assert host.tasks.paced_frames == 0
+        assert idle.is_alive()
+    finally:
+        stop.set()
+        idle.join(5)
+
+
+def test_a_thread_started_before_the_run_holds_time_once_it_calls_into_the_loop(
+        host: Host) -> None:
+    """The same kind of thread, started before any frame, holds virtual time once it
+    has called ``call_soon_threadsafe``: its later report meets the timeout."""
+    loop = host.loop
+    called = threading.Event()
+    holder: list[asyncio.Future[str]] = []
+    go = threading.Event()
+
+    def run() -> None:
+        loop.call_soon_threadsafe(lambda: None)
+        called.set()
+        go.wait(TIMEOUT)
+        time.sleep(WORK)
+        loop.call_soon_threadsafe(lambda: holder[0].set_result("reported"))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert called.wait(TIMEOUT)
+
+    async def main() -> str:
+        holder.append(asyncio.get_running_loop().create_future())
+        go.set()
+        return await holder[0]
+
+    try:
+        assert completes(host, main()) == "reported"
+    finally:
+        go.set()
+        thread.join(5)
+
+
 def test_tasks_waiting_on_each_other_beside_an_idle_socket_do_not_pace(
         host: Host, pair: tuple[socket.socket, socket.socket]) -> None:
     """An event set by another task after its sleep is inside work; with nothing
