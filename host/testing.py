@@ -17,6 +17,9 @@ each in turn); `parametrize_profiles` does the same for every test of a folder, 
 its conftest's ``pytest_generate_tests``.
 
     ``task_trace``: a `TaskTrace` recording the ``host`` fixture's task events.
+    ``work_clock``: a `WorkClock` installed as the ``host`` fixture's wall clock, so
+        a test says how long a step took (``work_clock.spend(0.050)``) and frame
+        blame, late frames and the collector's timing see exactly that.
 
 Helpers (import them from ``host.testing``):
     `run_until` runs frames until a condition holds, at most a given number.
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FramesExhausted",
     "TaskTrace",
+    "WorkClock",
     "assert_task_status",
     "framehost_profile",
     "host",
@@ -63,6 +67,7 @@ __all__ = [
     "task_trace",
     "trace_scene",
     "wait_for_tasks",
+    "work_clock",
 ]
 
 
@@ -134,6 +139,35 @@ def realtime_host(framehost_profile: str) -> Iterator[Host]:
         yield h
     finally:
         h.close()
+
+
+class WorkClock:
+    """A wall clock that stands still unless ``spend(seconds)`` moves it.
+
+    The host times work (blame, late frames, the collector's budget) with its wall
+    clock; a real one makes those figures depend on the machine's load. With this
+    one a test states the cost of each step and the figures follow exactly.
+    """
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def spend(self, seconds: float) -> None:
+        """Move the clock on by ``seconds``, as if the running code took that long."""
+        if seconds < 0:
+            raise ValueError(f"spend() takes a duration of 0 s or more, got {seconds!r}")
+        self.now += seconds
+
+
+@pytest.fixture
+def work_clock(host: Host) -> WorkClock:
+    """A `WorkClock` installed as the ``host`` fixture's wall clock."""
+    clock = WorkClock()
+    host.wall_clock = clock
+    return clock
 
 
 def run_until(host: Host, predicate: Callable[[], object], frames: int = 10_000,

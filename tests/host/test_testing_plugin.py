@@ -7,7 +7,14 @@ import asyncio
 import pytest
 
 from asyncio_comp import TaskStatus
-from host.testing import FramesExhausted, assert_task_status, run_until, wait_for_tasks
+from host import Host
+from host.testing import (
+    FramesExhausted,
+    WorkClock,
+    assert_task_status,
+    run_until,
+    wait_for_tasks,
+)
 
 
 async def nap(seconds: float) -> str:
@@ -78,3 +85,20 @@ def test_assert_task_status_explains_a_mismatch(host):
 
 def test_the_plugin_is_registered_by_entry_point(pytestconfig):
     assert pytestconfig.pluginmanager.has_plugin("framehost")
+
+
+def test_work_clock_is_the_host_fixtures_wall_clock_and_moves_only_when_spent(
+        host: Host, work_clock: WorkClock) -> None:
+    assert host.wall_clock is work_clock
+    before = work_clock()
+    host.step()
+    assert work_clock() == before  # frames alone do not move it
+    work_clock.spend(0.25)
+    assert work_clock() == before + 0.25
+
+
+def test_work_clock_refuses_a_negative_duration_and_stays_put() -> None:
+    clock = WorkClock(start=5.0)
+    with pytest.raises(ValueError, match=r"0 s or more, got -0\.1"):
+        clock.spend(-0.1)
+    assert clock() == 5.0

@@ -11,38 +11,19 @@ import asyncio
 import pytest
 
 from host import Host
+from host.testing import WorkClock
 from td.blame import KEEP_REPORTS, BlameEntry, FrameBlame
 
 
-class WorkClock:
-    """A wall clock that stands still unless ``spend(seconds)`` moves it."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def spend(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(host: Host) -> WorkClock:
-    work = WorkClock()
-    host.wall_clock = work
-    return work
-
-
 def test_a_task_that_blocks_50_ms_is_first_in_its_late_frame_report(
-        host: Host, clock: WorkClock) -> None:
+        host: Host, work_clock: WorkClock) -> None:
     async def render() -> None:
         await asyncio.sleep(0)
-        clock.spend(0.050)  # a blocking step: 50 ms of the host's wall time
+        work_clock.spend(0.050)  # a blocking step: 50 ms of the host's wall time
         await asyncio.sleep(0)
 
     async def quick() -> None:
-        clock.spend(0.002)
+        work_clock.spend(0.002)
 
     slow_id = host.tasks.Run(render(), description="render frames")
     host.tasks.Run(quick(), description="quick")
@@ -60,9 +41,9 @@ def test_a_task_that_blocks_50_ms_is_first_in_its_late_frame_report(
 
 
 def test_a_blocking_completion_callback_is_blamed_as_a_callback(
-        host: Host, clock: WorkClock) -> None:
+        host: Host, work_clock: WorkClock) -> None:
     def slow_callback(outcome: object) -> None:
-        clock.spend(0.040)
+        work_clock.spend(0.040)
 
     async def fine() -> int:
         return 1
@@ -74,14 +55,14 @@ def test_a_blocking_completion_callback_is_blamed_as_a_callback(
 
 
 def test_a_hook_and_a_frame_callback_are_blamed_as_hooks_and_a_view_as_a_view(
-        host: Host, clock: WorkClock) -> None:
-    host.on_frame_start(lambda h: clock.spend(0.010))
+        host: Host, work_clock: WorkClock) -> None:
+    host.on_frame_start(lambda h: work_clock.spend(0.010))
 
     def draw(h: object) -> None:
-        clock.spend(0.020)
+        work_clock.spend(0.020)
 
     host.on_frame_end(draw, view=True)
-    host.on_cook(lambda: clock.spend(0.005), owner=host.root)
+    host.on_cook(lambda: work_clock.spend(0.005), owner=host.root)
     host.step(1)
     (report,) = host.stats.late_frame_reports
     kinds = [(entry.kind, entry.seconds) for entry in report.top]
@@ -93,9 +74,9 @@ def test_a_hook_and_a_frame_callback_are_blamed_as_hooks_and_a_view_as_a_view(
 
 
 def test_the_loop_hook_keeps_only_what_its_tasks_did_not_take(
-        host: Host, clock: WorkClock) -> None:
+        host: Host, work_clock: WorkClock) -> None:
     async def step_then_wait() -> None:
-        clock.spend(0.030)
+        work_clock.spend(0.030)
 
     host.tasks.Run(step_then_wait(), description="work")
     host.step(2)
@@ -103,17 +84,17 @@ def test_the_loop_hook_keeps_only_what_its_tasks_did_not_take(
     assert [entry.kind for entry in report.top] == ["task"]  # the hook's own share is 0
 
 
-def test_frames_within_the_period_keep_no_report(host: Host, clock: WorkClock) -> None:
-    host.on_frame_start(lambda h: clock.spend(0.010))
+def test_frames_within_the_period_keep_no_report(host: Host, work_clock: WorkClock) -> None:
+    host.on_frame_start(lambda h: work_clock.spend(0.010))
     host.step(10)
     assert host.stats.late_frame_reports == ()
     assert host.blame.worst() == []
 
 
 def test_reports_are_bounded_and_the_worst_are_kept_for_the_run(
-        host: Host, clock: WorkClock) -> None:
+        host: Host, work_clock: WorkClock) -> None:
     costs = iter([0.02 + 0.001 * (i % 7) for i in range(KEEP_REPORTS * 2)] + [0.5])
-    host.on_frame_start(lambda h: clock.spend(next(costs)))
+    host.on_frame_start(lambda h: work_clock.spend(next(costs)))
     host.step(KEEP_REPORTS * 2 + 1)
     reports = host.stats.late_frame_reports
     assert len(reports) == KEEP_REPORTS

@@ -14,35 +14,16 @@ import asyncio
 import pytest
 
 from host import Host
+from host.testing import WorkClock
 from td.frame_callbacks import FrameCallbacks
 
 
-class WorkClock:
-    """A wall clock that stands still unless ``spend(seconds)`` moves it."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def spend(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(host: Host) -> WorkClock:
-    work = WorkClock()
-    host.wall_clock = work
-    return work
-
-
 def test_a_frame_of_small_work_leaves_the_ledger_empty_and_keeps_no_report(
-        host: Host, clock: WorkClock) -> None:
-    host.on_frame_start(lambda h: clock.spend(host.blame.threshold / 2))
+        host: Host, work_clock: WorkClock) -> None:
+    host.on_frame_start(lambda h: work_clock.spend(host.blame.threshold / 2))
 
     async def quick() -> None:
-        clock.spend(host.blame.threshold / 2)
+        work_clock.spend(host.blame.threshold / 2)
 
     host.tasks.Run(quick())
     for _ in range(5):
@@ -52,13 +33,13 @@ def test_a_frame_of_small_work_leaves_the_ledger_empty_and_keeps_no_report(
 
 
 def test_a_slow_item_in_a_frame_that_was_not_late_is_cleared_with_the_frame(
-        host: Host, clock: WorkClock) -> None:
+        host: Host, work_clock: WorkClock) -> None:
     spent = host.blame.threshold * 2  # itemised, yet far below one period
-    host.on_frame_start(lambda h: clock.spend(spent))
+    host.on_frame_start(lambda h: work_clock.spend(spent))
     host.step()
     assert (host.blame.items, host.blame.charged) == (0, 0.0)
     assert host.stats.late_frame_reports == ()
-    host.on_frame_end(lambda h: clock.spend(0.05))
+    host.on_frame_end(lambda h: work_clock.spend(0.05))
     host.step()
     (report,) = host.stats.late_frame_reports
     assert report.duration == pytest.approx(0.05 + spent)
