@@ -57,6 +57,21 @@ def later(fn: Callable[[], object], seconds: float = WORK) -> threading.Thread:
     return thread
 
 
+async def event_set_by_another_task() -> str:
+    """Wait on an in-loop Event that a helper task sets after 1 s of host time:
+    nothing outside the loop is involved, so only an outside source may pace it."""
+    event = asyncio.Event()
+
+    async def setter() -> None:
+        await asyncio.sleep(1.0)
+        event.set()
+
+    helper = asyncio.ensure_future(setter())
+    await event.wait()
+    await helper
+    return "set"
+
+
 def test_a_thread_reporting_back_with_call_soon_threadsafe(host: Host) -> None:
     async def main() -> str:
         loop = asyncio.get_running_loop()
@@ -199,19 +214,7 @@ def test_an_idle_thread_beside_tasks_waiting_on_each_other_does_not_pace(host: H
     idle = threading.Thread(target=stop.wait, daemon=True)
     idle.start()
     try:
-        async def main() -> str:
-            event = asyncio.Event()
-
-            async def setter() -> None:
-                await asyncio.sleep(1.0)
-                event.set()
-
-            helper = asyncio.ensure_future(setter())
-            await event.wait()
-            await helper
-            return "set"
-
-        task_id = host.tasks.Run(main(), timeout=TIMEOUT)
+        task_id = host.tasks.Run(event_set_by_another_task(), timeout=TIMEOUT)
         assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}
         assert host.frame == 61
         assert host.seconds == pytest.approx(60 / 60)  # virtual time ran all 61 frames
@@ -287,19 +290,7 @@ def test_tasks_waiting_on_each_other_beside_an_idle_socket_do_not_pace(
 
 
 def test_tasks_waiting_on_each_other_with_nothing_outside_run_flat_out(host: Host) -> None:
-    async def main() -> str:
-        event = asyncio.Event()
-
-        async def setter() -> None:
-            await asyncio.sleep(1.0)
-            event.set()
-
-        helper = asyncio.ensure_future(setter())
-        await event.wait()
-        await helper
-        return "set"
-
-    task_id = host.tasks.Run(main(), timeout=TIMEOUT)
+    task_id = host.tasks.Run(event_set_by_another_task(), timeout=TIMEOUT)
     assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}
     assert host.frame == 61  # the setter's sleep of 1 s ends in frame 61 at 60 fps
     assert host.tasks.paced_frames == 0
