@@ -12,6 +12,7 @@ The worker itself is thread-agnostic: get it on the host's thread
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
@@ -33,6 +34,13 @@ T = TypeVar("T")
 
 #: Where `create_worker` puts the workers a host makes.
 WORKERS_PARENT = "/ChatTD"
+
+# Each host's worker COMPs, in creation order, kept as they are made and destroyed:
+# views ask for them on every redraw (`find_workers`), and a walk of the network
+# cost them in proportion to every operator it holds. Touched on the host's thread
+# only (operators are made and destroyed there).
+_workers: weakref.WeakKeyDictionary[OperatorHost, list[SerialWorkerCOMP]] = (
+    weakref.WeakKeyDictionary())
 
 
 @runtime_checkable
@@ -80,6 +88,7 @@ class SerialWorkerCOMP(BaseCOMP):
         host.on_cook(self._cook, owner=self)
         host.on_close(self._shutdown, owner=self)
         listen_for_destroys(host)  # jobs a destroyed operator submitted are cancelled
+        _workers.setdefault(host, []).append(self)
 
     # -- the public face -----------------------------------------------------------
     @property
@@ -135,6 +144,9 @@ class SerialWorkerCOMP(BaseCOMP):
 
     def onDestroy(self) -> None:
         self._shutdown()
+        workers = _workers.get(self.host)
+        if workers is not None:  # by identity: an operator class may define __eq__
+            workers[:] = [comp for comp in workers if comp is not self]
 
     # -- internals ----------------------------------------------------------------------
     def _set_table_enabled(self, enabled: bool) -> None:
@@ -189,5 +201,12 @@ def create_worker(host: OperatorHost, name: str = "Worker", *,
 
 
 def find_workers(host: OperatorHost) -> list[SerialWorkerCOMP]:
-    """Every `SerialWorkerCOMP` in the host's network, in creation order (for views)."""
-    return [node for node in host.root.walk() if isinstance(node, SerialWorkerCOMP)]
+    """Every `SerialWorkerCOMP` in the host's network, in creation order (for views):
+    kept as they are made and destroyed, so asking costs the workers, not the network."""
+    workers = _workers.get(host)
+    if not workers:
+        return []
+    alive = [comp for comp in workers if comp.valid]
+    if len(alive) != len(workers):  # one whose onDestroy (overridden) did not run
+        workers[:] = alive
+    return alive

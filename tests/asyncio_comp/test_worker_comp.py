@@ -13,6 +13,7 @@ from asyncio_comp.worker.serial_worker import STOPPED_BEFORE_RUN, SerialWorker
 from asyncio_comp.worker.table import WORKER_COLUMNS
 from asyncio_comp.worker.task import WorkerStatus, WorkerTask, current_worker_task
 from host.assemble import Host
+from td.network import BaseCOMP
 from td.thread_guard import ThreadViolation
 
 
@@ -34,6 +35,21 @@ def test_create_worker_puts_a_worker_comp_under_chattd(host: Host) -> None:
     with pytest.raises(ValueError, match="history_size expected an integer >= 0, got -1"):
         create_worker(host, "Other", history_size=-1)
     assert host.op("/ChatTD/Other") is None
+
+
+def test_find_workers_gives_every_worker_comp_in_creation_order_and_drops_destroyed(
+        host: Host) -> None:
+    first = create_worker(host, "First")
+    nested = host.root.create(BaseCOMP, "deep").create(BaseCOMP, "er")
+    second = nested.create(SerialWorkerCOMP, "Second")
+    third = create_worker(host, "Third")
+    assert find_workers(host) == [first, second, third]
+    with Host(fps=60.0, realtime=False) as other:
+        assert find_workers(other) == []
+    nested.destroy()
+    assert find_workers(host) == [first, third]
+    first.destroy()
+    assert find_workers(host) == [third]
 
 
 def test_worker_table_follows_the_queue_frame_by_frame(host: Host) -> None:
