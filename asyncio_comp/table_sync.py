@@ -11,8 +11,8 @@ rewritten per changed task, a row deleted per cleared one. A task submitted and
 cleared between two reads never gets a row. Running durations tick through a
 bounded round robin: at most `DURATION_REFRESH_PER_FRAME` cells per read, so 40
 running tasks tick every frame and 100k idle ones cost the same as 128. (The first
-read after a burst of 100k submissions writes their 100k rows, as `Run` used to
-while they were submitted.)
+read after a burst of 100k submissions writes their 100k rows: the rows are written
+where the table is read, not by `Run`, so submitting stays cheap.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 * ``tick``  — every row is running, so every duration cell changes every frame;
 * ``shift`` — a new task arrives on top every frame, so every row moves down one
-  slot and every one of the 320 cells changes (the naive worst case the issue cites).
+  slot and every one of the 320 cells changes (the naive renderer's worst case).
 
 The naive renderer assigns ``Label.text`` for all 320 labels of a `pyglet.graphics.Batch`
 each frame (pyglet skips identical text, so in ``tick`` only the 40 durations re-lay-out)

@@ -16,7 +16,7 @@ through the median start): median, 99th percentile and worst, and the mean perio
 ``1 / fps``; the 99th percentile of the error against the run's own mean period (a
 line fitted through the starts: the jitter of a clock that runs slow, as pyglet's
 does, apart from its drift); and the CPU the process used, in percent of one core.
-The goal (issue 25): p99 at most 0.3 ms with the mean period exact. The load average
+The goal: p99 at most 0.3 ms with the mean period exact. The load average
 is printed before and after: on a shared machine the tail columns are its stalls.
 """
 

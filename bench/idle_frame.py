@@ -13,8 +13,8 @@ Prints, for each, the median real microseconds per frame, the ratio to the
 one-connection row, and the selector polls per frame (``host.loop.selector_polls``:
 the polls the loop's own selector made). Beside them, in the same run, a bare
 ``selectors.DefaultSelector().select(0)`` with 1, 500 and 2,000 idle descriptors
-registered: what one poll costs the kernel, whatever framehost does. The goal
-(issue 25): the per-frame cost does not grow with the descriptors or the tasks.
+registered: what one poll costs the kernel, whatever framehost does. The goal:
+the per-frame cost does not grow with the descriptors or the tasks.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ same run without it, measured in the same process run by run.
   timeline pane shown and without it.
 
 Frame blame itself is always on; its cost is in ``bench/run_all.py``'s figures
-(frame overhead, throughput, memory per task) before and after it landed.
+(frame overhead, throughput, memory per task); ``bench/RESULTS.md`` has the figures.
 """
 
 from __future__ import annotations

@@ -230,7 +230,7 @@ def _dask_farm(report: Report, quick: bool, log: Callable[[str], object]) -> Non
 
 
 def heavy_load(report: Report, quick: bool, log: Callable[[str], object]) -> None:
-    """Issue 16: the workloads where the caller keeps every outcome it receives."""
+    """The workloads where the caller keeps every outcome it receives."""
     log("heavy load: burst with outcomes kept ...")
     b = heavy.burst_kept(100_000)
     in_worst = ", ".join(f"gen {g} {_ms(s)}" for g, s in b.worst_frame_gcs) or "none"

@@ -13,7 +13,7 @@ Each connection is a plain ``asyncio.Protocol`` (what an aiohttp keep-alive
 connection looks like to the loop: not an asyncio stream). No task waits on the
 connections, so no frame may be paced to real time, and what a
 frame costs must not grow with how many sockets or tasks exist. Prints the real
-seconds and the paced frames of each. The goal (issue 25): under 3 s for the last
+seconds and the paced frames of each. The goal: under 3 s for the last
 two at 30 s. Run it on an older tree with ``PYTHONPATH=/path/to/tree`` for a before
 figure (it uses only the public API).
 """

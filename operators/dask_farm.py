@@ -37,9 +37,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, ClassVar, TypeVar
-
-from distributed import Client, Future
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
@@ -50,6 +48,9 @@ from operators.dot_lop_utils import DotLOPUtils
 from td.network import BaseCOMP
 from td.params import IntPar, Par, PulsePar, StrPar
 from td.table import TableDAT
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
 
 __all__ = ["DaskFarm"]
 
@@ -186,6 +187,14 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
 
     # -- connecting ---------------------------------------------------------------
     async def _connect(self) -> Client:
+        """Connect to ``Scheduler``, or start the local cluster and connect to it.
+
+        ``distributed`` is imported here, by the first use of a farm, and not when
+        this module is: importing it takes most of a second, and every scene that
+        imports `operators` (for `DotLOPUtils`, say) would pay that at startup.
+        """
+        from distributed import Client
+
         address = self.par.Scheduler.eval().strip()
         cluster = None
         if address:

@@ -39,8 +39,6 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import dask.config
-
 if TYPE_CHECKING:
     from distributed import Client
 
@@ -194,6 +192,11 @@ class LoopbackCluster:
                 self._folder = None
 
     def _spawn(self, module: str, *args: str) -> None:
+        # Imported by the first start, not with the module: `operators` imports
+        # this module, and importing dask costs a scene that never starts a
+        # cluster a fifth of a second.
+        import dask.config
+
         env = {**os.environ,
                # Workers import the functions sent by reference, as the host does.
                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),

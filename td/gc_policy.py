@@ -20,11 +20,21 @@ decision; so does the host (``Host(gc="frame")``, the default):
   A frame thus pays at most one young collection, and full collections come at most
   one per ~121 frames (10 gen-1 collections of 10 gen-0 each), paced by frames
   rather than by allocations.
-* **Full collections in frame slack (realtime).** When the collection due could be
-  a full one and the time left before the next frame is shorter than the last full
-  collection took, only the young generations are collected; the full one waits for
-  a frame with room, at most `MAX_FULL_DEFERRAL` frames, then runs anyway (memory
-  stays bounded: deferring never skips it).
+* **Full collections in frame slack.** When the collection due could be a full one,
+  it runs only if the time left before the next frame (`FrameClock.slack()`) can hold
+  it; otherwise only the young generations are collected and the full one waits for a
+  frame with room. No slack (a non-realtime host, whose frames do not wait) is no
+  room. A full collection's cost is estimated before it runs (`full_estimate`): the
+  last one's measured time plus `SECONDS_PER_OBJECT` for every object the frame ends
+  saw survive into the old generations since (``gc.get_count()[0]`` summed at each
+  collection, a count the collector keeps anyway). Before the first one is measured
+  the estimate is the growth alone: judging an unmeasured full collection free is what
+  let a 100k-task burst's first one (~100 ms) run inside a burst frame.
+* **Bounded waiting.** Deferring never skips a full collection: it runs anyway, slack
+  or not, once it has waited `MAX_FULL_DEFERRAL` collecting frame ends, or once the
+  old generations grew since it came due by more than `MAX_DEFERRED_GROWTH` times what
+  they had grown when it did (so cyclic garbage held by the wait stays within a small
+  multiple of what Python's own rule lets accumulate).
 * **Frozen scene.** `freeze()` (called after a scene's ``build``) collects once and
   moves every object alive into the permanent generation (`gc.freeze`), so later full
   collections do not rescan modules, operators and parameters; `close()` unfreezes.
@@ -47,29 +57,51 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-__all__ = ["GC_MODES", "MAX_FULL_DEFERRAL", "FrameGc", "GcMode"]
+__all__ = ["GC_MODES", "MAX_DEFERRED_GROWTH", "MAX_FULL_DEFERRAL", "SECONDS_PER_OBJECT",
+           "FrameGc", "GcMode"]
 
 GcMode = Literal["frame", "python"]
 #: The values `Host(gc=...)` accepts.
 GC_MODES: tuple[GcMode, ...] = ("frame", "python")
-#: Frames a due full collection may wait for slack before it runs regardless.
-MAX_FULL_DEFERRAL = 120
+#: Collecting frame ends a due full collection may wait for slack before it runs
+#: regardless: long enough for a burst spread over a few seconds of frames to end first.
+MAX_FULL_DEFERRAL = 600
+#: A deferred full collection runs regardless once the objects surviving into the old
+#: generations since it came due pass this multiple of those that had survived when it
+#: came due: memory held by the wait stays proportional to what Python itself allows.
+MAX_DEFERRED_GROWTH = 4
+#: Estimated seconds a full collection spends per object it scans: the order of a
+#: cold full collection's per-object cost (bench/RESULTS.md has the measurement); an
+#: estimate too high only makes a full collection wait for a roomier frame.
+SECONDS_PER_OBJECT = 0.5e-6
 
 
 class FrameGc:
     """One host's garbage-collection policy; see the module docstring."""
 
-    __slots__ = ("_foreign_freeze", "_frozen", "_frozen_count", "_paused", "_perf",
-                 "_threshold0", "deferred_full", "end_collections", "full_collections",
-                 "last_full_seconds", "mode")
+    __slots__ = ("_foreign_freeze", "_frozen", "_frozen_count", "_growth", "_growth_at_due",
+                 "_paused", "_per_object", "_perf", "_threshold0", "deferred_full",
+                 "end_collections", "full_collections", "last_full_seconds", "mode")
 
     def __init__(self, mode: str = "frame", *,
-                 perf: Callable[[], float] = time.perf_counter) -> None:
+                 perf: Callable[[], float] = time.perf_counter,
+                 seconds_per_object: float = SECONDS_PER_OBJECT) -> None:
         if mode not in GC_MODES:
             raise ValueError(f"gc= expected one of {', '.join(map(repr, GC_MODES))}, "
                              f"got {mode!r}")
+        if (isinstance(seconds_per_object, bool)
+                or not isinstance(seconds_per_object, int | float)
+                or not seconds_per_object >= 0):
+            raise ValueError(f"seconds_per_object expected a number of seconds >= 0, "
+                             f"got {seconds_per_object!r}")
         self.mode: GcMode = mode  # type: ignore[assignment]
         self._perf = perf
+        self._per_object = float(seconds_per_object)
+        # Objects the frame ends saw survive into the old generations since the last
+        # full collection (an upper bound: each collection's generation-0 count), and
+        # that count when the full collection now waiting came due.
+        self._growth = 0
+        self._growth_at_due = 0
         self._paused = False
         # The youngest generation's threshold while a frame has it at 0.
         self._threshold0 = 0
@@ -85,8 +117,13 @@ class FrameGc:
         self.full_collections = 0
         #: Frames a due full collection has waited for slack so far (0: none waiting).
         self.deferred_full = 0
-        #: Wall seconds the last full collection run at a frame end took.
+        #: Wall seconds the last full collection run at a frame end took (0.0: none yet).
         self.last_full_seconds = 0.0
+
+    @property
+    def full_estimate(self) -> float:
+        """Seconds a full collection is expected to take now (see the module docstring)."""
+        return self.last_full_seconds + self._growth * self._per_object
 
     @property
     def active(self) -> bool:
@@ -110,26 +147,28 @@ class FrameGc:
         """Restore automatic collection and run the collection that came due in the frame.
 
         ``slack``: seconds until the next frame is due (realtime), None when frames do
-        not wait (non-realtime); a due full collection longer than the slack waits.
+        not wait (non-realtime); a due full collection estimated longer than the slack
+        (or with no slack) waits, within the bounds in the module docstring.
         """
         if not self._paused:
             return
         self._paused = False
         # `_restore` inline (it runs every frame), with the one threshold read.
-        threshold0, _threshold1, threshold2 = gc.get_threshold()
+        threshold0, threshold1, threshold2 = gc.get_threshold()
         if not threshold0:  # else the user set one during the frame: theirs stands
             threshold0 = self._threshold0
             gc.set_threshold(threshold0)
         if not gc.isenabled():
             return  # the user disabled the collector, maybe in this frame: it stays off
-        count0, _count1, count2 = gc.get_count()
+        count0, count1, count2 = gc.get_count()
         if threshold0 == 0 or count0 <= threshold0:
             return
+        self._growth += count0
         full_may_be_due = count2 > threshold2
-        if (full_may_be_due and slack is not None and slack < self.last_full_seconds
-                and self.deferred_full < MAX_FULL_DEFERRAL):
+        if full_may_be_due and self._full_waits(slack):
             self.deferred_full += 1
-            gc.collect(1)  # the young ones now; the full one waits for room
+            # The young generation Python would pick now; the full one waits for room.
+            gc.collect(1 if count1 > threshold1 else 0)
             self.end_collections += 1
             return
         started = self._perf()
@@ -140,6 +179,18 @@ class FrameGc:
             self.full_collections += 1
             self.deferred_full = 0
             self.last_full_seconds = self._perf() - started
+            self._growth = self._growth_at_due = 0
+
+    def _full_waits(self, slack: float | None) -> bool:
+        """Whether a full collection that may be due waits: no room for it before the
+        next frame, and the wait still within its bounds."""
+        if slack is not None and slack >= self.full_estimate:
+            return False
+        if not self.deferred_full:
+            self._growth_at_due = self._growth
+        return (self.deferred_full < MAX_FULL_DEFERRAL
+                and self._growth - self._growth_at_due
+                <= MAX_DEFERRED_GROWTH * self._growth_at_due)
 
     def resume(self) -> None:
         """Let automatic collection run again if this policy paused it, collecting
@@ -161,6 +212,8 @@ class FrameGc:
         if self.mode != "frame":
             return
         gc.collect()
+        # A full collection just ran, and the old generations are empty once frozen.
+        self._growth = self._growth_at_due = self.deferred_full = 0
         if self._frozen:
             self._watch_freezes()
         elif gc.get_freeze_count():

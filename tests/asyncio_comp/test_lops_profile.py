@@ -1,6 +1,6 @@
 """``Host(profile="lops")``: TDAsyncIO as the LOPs manager behaves, one test per scenario
-of issue 24 (each agrees with the real LOPs AsyncIOManager.py, run side by side with TD
-stubbed; docs/api.md's "Profiles" table has the rows), and the default unchanged."""
+where the two differ (each agrees with the real LOPs AsyncIOManager.py, run side by side
+with TD stubbed; docs/api.md's "Profiles" table has the rows), and the default unchanged."""
 
 from __future__ import annotations
 

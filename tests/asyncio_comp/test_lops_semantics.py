@@ -1,5 +1,5 @@
-"""LOPs semantics where framehost used to differ: timeout=0 means no timeout, and a
-description that is not a string is shown as str(description)."""
+"""LOPs semantics framehost keeps: timeout=0 means no timeout, and a description that
+is not a string is shown as str(description)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """TaskOutcome: read-only, readable as an object, a mapping (LOPs dict code) and a tuple
-(code written against the named tuple it used to be)."""
+(code that indexes or unpacks it)."""
 
 from __future__ import annotations
 

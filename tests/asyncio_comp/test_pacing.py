@@ -147,7 +147,8 @@ def test_a_subprocess_counts_as_outside_work_until_it_exits(host: Host) -> None:
 
 
 def test_a_serial_worker_job_is_outside_work_while_queued_or_running(host: Host) -> None:
-    """A 30 ms job used to complete at virtual frame 1103."""
+    """Frames are paced to real time while the job is queued or running, so virtual
+    time does not race past the task's timeout while the thread works."""
     worker = host.create_worker().worker
     release = threading.Event()
 

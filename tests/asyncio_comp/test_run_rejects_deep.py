@@ -1,8 +1,8 @@
 """Run() rejects what it cannot run at any depth, and never touches what it does not own.
 
-Issue 14, items 3, 8 and 11: a rejected call changes nothing and leaves nothing
-un-awaited, however the coroutines were nested, and it never closes a coroutine
-that belongs to a live task (ours, pending or running, or anyone's).
+A rejected call changes nothing and leaves nothing un-awaited, however the coroutines
+were nested, and it never closes a coroutine that belongs to a live task (ours,
+pending or running, or anyone's).
 """
 
 from __future__ import annotations

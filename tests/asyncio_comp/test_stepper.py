@@ -116,7 +116,7 @@ def test_burst_of_100k_is_admitted_over_several_frames(ticking_host: Host) -> No
     """Realtime: the Framebudget spreads a burst (bench/burst.py measures the times)."""
     host = ticking_host
     # Under -X dev the loop starts in asyncio's debug mode, where every task records
-    # the stack it was made from: 100k of them took minutes. What is tested here is
+    # the stack it was made from: 100k of them take minutes. What is tested here is
     # the budget's spreading, not debug mode.
     host.loop.set_debug(False)
     count = 100_000
@@ -171,9 +171,9 @@ def test_framebudget_parameter_bounds_the_work_per_frame(ticking_host: Host) -> 
 
 
 def test_an_interrupt_out_of_the_loop_leaves_one_driver_for_the_next_frame(host: Host) -> None:
-    """A KeyboardInterrupt out of ``run_forever`` used to leave the stepper's driver
-    queued; the next frame then ran two drivers, the stale one always saw ready work,
-    and admission of new tasks stopped for good."""
+    """A KeyboardInterrupt out of ``run_forever`` must not leave the stepper's driver
+    queued: the next frame would run two drivers, the stale one would always see ready
+    work, and admission of new tasks would stop for good."""
     async def interrupt() -> None:
         raise KeyboardInterrupt
 

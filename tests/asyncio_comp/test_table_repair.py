@@ -1,8 +1,8 @@
 """task_table repairs itself from the registry after a failed write or a user's edit.
 
-Issue 14, item 9: one write that raised half way, or user code calling
-``task_table.clear()``, used to leave the table without its header or missing rows
-for good. The table is generated: the next read puts the registry's content back.
+One write that raised half way, or user code calling ``task_table.clear()``, must
+not leave the table without its header or missing rows for good. The table is
+generated: the next read puts the registry's content back.
 """
 
 from __future__ import annotations

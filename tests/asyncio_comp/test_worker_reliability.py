@@ -69,3 +69,31 @@ def test_next_frame_from_another_thread_raises_thread_violation(host: Host) -> N
     assert len(caught) == 1 and isinstance(caught[0], ThreadViolation), caught
     assert "intruder" in str(caught[0])
     host.step()  # no waiter of another loop was left behind to resolve
+
+
+@pytest.mark.parametrize("exc_type", [SystemExit, KeyboardInterrupt])
+def test_a_done_callback_raising_system_exit_leaves_the_worker_serving(
+        exc_type: type[BaseException], caplog: pytest.LogCaptureFixture) -> None:
+    from asyncio_comp import SerialWorker, WorkerStatus
+
+    def fatal(task: object) -> None:
+        raise exc_type
+
+    worker = SerialWorker()
+    release = threading.Event()
+    try:
+        first = worker.submit(release.wait, 30.0)
+        with caplog.at_level(logging.ERROR):
+            first.add_done_callback(fatal)  # pending: it runs on the worker thread
+            later = [worker.submit(int, str(n)) for n in range(2, 5)]
+            done = threading.Event()
+            later[-1].add_done_callback(lambda _t: done.set())
+            release.set()
+            assert done.wait(30.0), "the worker thread died"
+        assert [t.get_result() for t in later] == [2, 3, 4]
+        assert all(t.get_status() is WorkerStatus.COMPLETED for t in later)
+        assert first.get_status() is WorkerStatus.COMPLETED
+    finally:
+        release.set()
+        assert worker.stop(30.0)
+    assert any(f"raised {exc_type.__name__}" in r.getMessage() for r in caplog.records)

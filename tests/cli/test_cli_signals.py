@@ -1,9 +1,9 @@
 """Ctrl-C and SIGTERM, as users send them: real signals to ``python -m host``.
 
-Issue 14, items 1, 7 and 11: one signal always ends a run within a bounded time,
-exit 130 (143 for SIGTERM), one line, no traceback, whatever the load; a second one
-during shutdown is quiet too; so is one while the scene module loads. Every wait
-is bounded; the bounds are generous, since the point is that the run ends at all.
+One signal always ends a run within a bounded time, exit 130 (143 for SIGTERM), one
+line, no traceback, whatever the load; a second one during shutdown is quiet too; so
+is one while the scene module loads. Every wait is bounded; the bounds are generous,
+since the point is that the run ends at all.
 """
 
 from __future__ import annotations

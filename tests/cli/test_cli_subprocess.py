@@ -161,3 +161,15 @@ def test_a_project_with_its_own_scenes_and_operators_packages(tmp_path: Path,
     # The bundled hello starts nine tasks; the project's empty hello would start none.
     assert re.search(r"total\s+9\s+9", done.stdout), done.stdout
     assert_clean(done.stderr)
+
+
+def test_framehost_scenes_from_a_project_with_its_own_scenes_lists_the_bundled_ones(
+        tmp_path: Path) -> None:
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "scenes" / "__init__.py").write_text("")
+    (tmp_path / "scenes" / "mine.py").write_text("def build(host):\n    pass\n")
+    done = subprocess.run([sys.executable, "-m", "host", "scenes"], capture_output=True,
+                          text=True, timeout=TIMEOUT, env=ENV, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    names = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+    assert "hello" in names and "chat" in names and "mine" not in names, done.stdout

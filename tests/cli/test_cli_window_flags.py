@@ -1,4 +1,4 @@
-"""The command's rough edges (issue 27): one-line errors, no abbreviated flags,
+"""The command's edges: one-line errors, no abbreviated flags,
 ``--size``, ``--show``, ``--traceback`` and the raising file:line, ``framehost scenes
 NAME``, ``--window`` off-screen, dropped frames counted honestly."""
 

@@ -123,6 +123,20 @@ def assert_task_status_ok(host: Host, task_id: int) -> None:
     assert_task_status(host, task_id, "completed")
 
 
+def test_importing_operators_leaves_dask_unimported_until_a_farm_connects() -> None:
+    # A scene that imports `operators` for DotLOPUtils must not pay for importing
+    # Dask; the farm imports it when it first connects.
+    code = ("import sys; from operators import DaskFarm, DotLOPUtils; "
+            "from host import Host; host = Host(realtime=False); "
+            "host.root.create(DaskFarm, 'farm'); host.step(3); "
+            "print(sorted(m for m in ('dask', 'distributed') if m in sys.modules)); "
+            "host.close()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]"]
+
+
 # -- the farm's own cluster (empty Scheduler) -----------------------------------------
 def test_own_cluster_in_realtime_maps_submits_lists_workers_and_leaves_nothing_behind():
     threads_before = dask_threads()

@@ -1,4 +1,4 @@
-"""DaskFarm on a cluster started elsewhere (issue 26: the scale-out edges, items 2 and 3).
+"""DaskFarm on a cluster started elsewhere: what a worker cannot import, and faults.
 
 The scheduler and its worker are started here as a user starts them on another
 machine (``dask scheduler``, ``dask worker``): the worker has framehost installed

@@ -398,3 +398,55 @@ def test_bad_cli_flags_exit_2_with_a_message(argv: list[str], pattern: str,
     assert re.search(pattern, " ".join(err.split())), err
     assert "Traceback" not in err
     assert set(threading.enumerate()) <= threads  # nothing started and left running
+
+
+# -- names and numbers at the edges ----------------------------------------------------
+
+def test_run_with_a_huge_delay_names_run_and_the_value() -> None:
+    from td.environment import run
+
+    with Host(fps=60, realtime=False):
+        with pytest.raises(ValueError, match=r"run\(\) expected delayMilliSeconds as a "
+                                             r"finite number >= 0, got 1000000"):
+            run(print, delayMilliSeconds=10**400)
+
+
+@pytest.mark.parametrize("name", ["Gain\n", "Gain\r", "Ga\nin"])
+def test_a_parameter_name_with_a_newline_is_refused(name: str) -> None:
+    with Host(fps=60, realtime=False) as host:
+        comp = host.root.create(BaseCOMP, "c")
+        page = comp.appendCustomPage("Config")
+        page.appendFloat("Gain")
+        with pytest.raises(ValueError, match=r"parameter name expected a capital letter"):
+            page.appendFloat(name)
+        with pytest.raises(ValueError, match=r"parameter name expected a capital letter"):
+            FloatPar(name)
+        assert [p.name for p in comp.par if p.isCustom] == ["Gain"]
+
+
+def test_an_operator_name_with_a_trailing_newline_is_refused() -> None:
+    with Host(fps=60, realtime=False) as host:
+        with pytest.raises(ValueError, match="name"):
+            host.root.create(TableDAT, "t\n")
+        assert host.root.op("t\n") is None and host.root.op("t") is None
+
+
+@pytest.mark.parametrize("spec", [FloatPar, IntPar])
+def test_min_above_max_is_blamed_on_the_bounds(spec: type[FloatPar] | type[IntPar]) -> None:
+    with pytest.raises(ValueError, match=r"Speed expected min <= max, got min=5 and max=1"):
+        spec("Speed", min=5, max=1)
+
+
+@pytest.mark.parametrize("name", ["1bad", "t\n", "", "a b"])
+def test_copy_with_a_bad_name_names_copy_and_leaves_nothing(name: str) -> None:
+    # The error names copy(), the call the user made, not the create() inside it.
+    host = Host(fps=60, realtime=False)
+    try:
+        comp = host.root.create(BaseCOMP, "c")
+        table = comp.create(TableDAT, "t")
+        with pytest.raises(ValueError, match=r"^/c\.copy\(\) expected name as letters, "
+                                             r"digits and underscores .*, got "):
+            comp.copy(table, name=name)
+        assert [child.name for child in comp.children] == ["t"]
+    finally:
+        host.close()

@@ -1,6 +1,6 @@
 """Storms: many tasks at once, and a long stream of them, lose nothing and keep nothing.
 
-The issue asks for 1M tasks through with a small Clear After; the test runs 100k
+The goal is 1M tasks through with a small Clear After; the test runs 100k
 (under ~10 s) and checks what would make 1M fail: the registry, the table and the
 traced heap must stay flat while tasks stream through.
 """

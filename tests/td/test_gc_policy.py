@@ -14,7 +14,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from td.gc_policy import MAX_FULL_DEFERRAL, FrameGc, _collect_due
+from td.gc_policy import (
+    MAX_DEFERRED_GROWTH,
+    MAX_FULL_DEFERRAL,
+    SECONDS_PER_OBJECT,
+    FrameGc,
+    _collect_due,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -136,35 +142,114 @@ def test_nothing_runs_at_frame_end_when_nothing_is_due() -> None:
     assert all(ref() is not None for ref in refs)
 
 
-def test_a_full_collection_waits_for_slack_then_runs_anyway() -> None:
-    gc.collect()
-    gc.collect(1)  # generation 2's count is now 1: past a threshold of 0
-    gc.set_threshold(100, 0, 0)  # every due collection may be a full one
-    policy = FrameGc("frame")
-    policy.last_full_seconds = 1.0  # the last full one took a second
-    policy.begin_frame()
-    refs = _cycles(500)
-    policy.end_frame(slack=0.010)  # 10 ms left: no room for it
-    assert policy.deferred_full == 1 and policy.full_collections == 0
-    assert all(ref() is None for ref in refs)  # the young generations were collected
-    policy.deferred_full = MAX_FULL_DEFERRAL
-    policy.begin_frame()
-    _cycles(500)
-    policy.end_frame(slack=0.010)
-    assert policy.end_collections == 2
-    assert policy.deferred_full in (0, MAX_FULL_DEFERRAL)  # ran (0) or Python declined it
+class _StepClock:
+    """A perf counter that moves a fixed step per reading: a full collection timed
+    by it took exactly one step."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
 
 
-def test_a_full_collection_runs_when_frames_do_not_wait() -> None:
+def _full_due() -> tuple[list[_Node], weakref.ref[_Node]]:
+    """Make the next due collection a full one by CPython's own rules, and leave a
+    cycle of garbage in the old generation that only a full collection frees.
+
+    Freezing first empties the old generation, so the full collection after it
+    counts almost nothing long-lived; the 1,000 live nodes then promoted past
+    generation 1 pass CPython's "a quarter of the old generation" rule, and with
+    thresholds (100, 0, 0) generation 2's count of 1 is past due.
+    """
+    gc.freeze()
     gc.collect()
-    gc.collect(1)  # generation 2's count is now 1: past a threshold of 0
+    keep = [_Node() for _ in range(1000)]
+    old = _Node()
+    old_ref = weakref.ref(old)
+    gc.collect(1)  # promoted into the old generation; generation 2's count is 1
+    del old  # garbage now, in the old generation
     gc.set_threshold(100, 0, 0)
-    policy = FrameGc("frame")
-    policy.last_full_seconds = 1.0
+    return keep, old_ref
+
+
+def _frame(policy: FrameGc, slack: float | None, cycles: int = 500
+           ) -> list[weakref.ref[_Node]]:
     policy.begin_frame()
-    _cycles(500)
-    policy.end_frame(slack=None)
-    assert policy.deferred_full == 0 and policy.end_collections == 1
+    refs = _cycles(cycles)
+    policy.end_frame(slack)
+    return refs
+
+
+def test_the_first_full_collection_is_not_judged_free() -> None:
+    keep, old = _full_due()
+    policy = FrameGc("frame")  # no full collection measured yet
+    young = _frame(policy, slack=0.000_1)  # 0.1 ms left: 500 objects cost more
+    assert policy.full_estimate >= 500 * SECONDS_PER_OBJECT > 0.000_1
+    assert policy.deferred_full == 1 and policy.full_collections == 0
+    assert all(ref() is None for ref in young)  # the young generations were collected
+    assert old() is not None  # the full one was not
+    assert keep
+
+
+def test_no_slack_is_no_room_for_a_full_collection() -> None:
+    keep, old = _full_due()
+    policy = FrameGc("frame")
+    _frame(policy, slack=None)  # a non-realtime host: frames do not wait
+    assert policy.deferred_full == 1 and policy.full_collections == 0
+    assert old() is not None and keep
+
+
+def test_a_deferred_full_collection_runs_in_a_frame_with_room() -> None:
+    keep, old = _full_due()
+    policy = FrameGc("frame", perf=_StepClock(0.25), seconds_per_object=1e-5)
+    _frame(policy, slack=0.001)  # ~500 objects at 10 µs: 5 ms, more than the 1 ms left
+    assert policy.deferred_full == 1 and old() is not None
+    assert policy.full_estimate > 0.001
+    _frame(policy, slack=1.0)  # a second: room
+    assert policy.full_collections == 1 and policy.deferred_full == 0
+    assert old() is None  # the old generation's garbage went
+    assert gc.get_count()[2] == 0
+    assert policy.last_full_seconds == 0.25  # one step of the injected clock
+    assert policy.full_estimate == 0.25  # the growth counts again from zero
+    assert keep
+
+
+def test_a_deferred_full_collection_runs_anyway_after_max_frames() -> None:
+    keep, old = _full_due()
+    policy = FrameGc("frame", seconds_per_object=1.0)  # never any room
+    # A big first frame, so the growth bound stays far off while frames count up.
+    _frame(policy, slack=0.0, cycles=50_000)
+    while policy.deferred_full < MAX_FULL_DEFERRAL:
+        assert policy.full_collections == 0
+        _frame(policy, slack=0.0, cycles=60)
+    assert old() is not None
+    _frame(policy, slack=0.0, cycles=60)
+    assert policy.full_collections == 1 and policy.deferred_full == 0
+    assert old() is None
+    assert keep
+
+
+def test_a_deferred_full_collection_runs_anyway_once_growth_passes_its_bound() -> None:
+    keep, old = _full_due()
+    policy = FrameGc("frame", seconds_per_object=1.0)
+    _frame(policy, slack=0.0, cycles=200)  # came due with a few hundred objects
+    assert policy.deferred_full == 1
+    policy.begin_frame()
+    # Survivors, made inside the frame: growth the young collections cannot free.
+    survivors = [_Node() for _ in range(200 * 4 * (MAX_DEFERRED_GROWTH + 1))]
+    policy.end_frame(slack=0.0)
+    assert policy.full_collections == 1 and policy.deferred_full == 0
+    assert old() is None
+    assert keep and survivors
+
+
+def test_seconds_per_object_must_be_a_number_of_seconds() -> None:
+    with pytest.raises(ValueError, match=r"seconds_per_object expected a number of "
+                                         r"seconds >= 0, got -1"):
+        FrameGc("frame", seconds_per_object=-1)
 
 
 def test_freeze_moves_live_objects_out_and_close_brings_them_back() -> None:

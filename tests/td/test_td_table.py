@@ -3,6 +3,11 @@ comparisons, text, findCell, appendRows/appendCol, setSize, clear(keepFirstCol).
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
 import pytest
 
 from host import Cell, Host, TableDAT
@@ -157,3 +162,91 @@ def test_clear_refuses_an_option_that_is_not_a_flag_changing_nothing(dat: TableD
                                         r"False, got 'yes'"):
         dat.clear(keepFirstRow="yes")  # type: ignore[arg-type]
     assert (dat.values(), dat.version) == before
+
+
+# -- writes by label on big tables; cells that outlive their row ------------------------
+
+def _lines_run_in(filename: str, action: Callable[[], object]) -> int:
+    """Python lines executed in ``filename`` while ``action()`` runs: a count of work
+    that no machine's speed changes."""
+    count = 0
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal count
+        if frame.f_code.co_filename != filename:
+            return None
+        if event == "line":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        action()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def _label_writes(rows: int) -> int:
+    import td.table
+
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "big")
+        dat.appendRow(["id", "status"])
+        dat.appendRows([[str(i), "pending"] for i in range(rows)])
+
+        assert dat["0", "status"] == "pending"  # the labels are indexed once, here
+
+        def writes() -> None:
+            for i in range(0, rows, rows // 30):
+                dat[str(i), "status"] = "done"
+
+        count = _lines_run_in(td.table.__file__, writes)
+        assert dat[str(rows // 30), "status"] == "done"
+        assert dat.findCell("done", cols=[1]) is not None
+        return count
+
+
+def test_writes_by_row_label_cost_the_same_on_a_table_ten_times_bigger() -> None:
+    assert _label_writes(20_000) == _label_writes(2_000)
+
+
+def test_a_write_to_column_0_moves_the_label() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRows([["id", "v"], ["a", "1"], ["b", "2"]])
+        assert dat["a", "v"] == 1
+        dat["a", "v"] = 5
+        dat["a", 0] = "c"
+        assert dat["a", "v"] is None and dat["c", "v"] == 5
+        dat.appendRow(["d", "4"])
+        assert dat["d", "v"] == 4
+        dat.deleteRow("b")
+        assert dat["d", "v"].row == 2
+
+
+def test_a_cell_whose_row_was_deleted_reprs_and_reads_with_a_clear_error() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRows([["a", "1"], ["b", "2"]])
+        cell = dat[1, 1]
+        dat.deleteRow(1)
+        assert repr(cell) == "<Cell /t[1, 1] (no such cell: /t has 1 rows and 2 columns)>"
+        with pytest.raises(IndexError, match=r"/t has 1 rows \(0\.\.0\); row 1 is out of range"):
+            _ = cell.val
+        with pytest.raises(IndexError, match=r"/t has 1 rows \(0\.\.0\); row 5 is out of range"):
+            dat.cellValue(5, 0)
+        with pytest.raises(IndexError, match=r"/t has 2 columns; column 7 is out of range"):
+            dat.setCellValue(0, 7, "x")
+        assert dat.values() == [["a", "1"]]
+
+
+def test_a_cell_is_not_hashable_as_it_equals_both_its_text_and_its_number() -> None:
+    with Host(fps=60, realtime=False) as host:
+        dat = host.root.create(TableDAT, "t")
+        dat.appendRows([["3", "x"]])
+        three = dat[0, 0]
+        assert three == 3 and three == "3"  # no one hash can agree with both
+        with pytest.raises(TypeError, match="unhashable type: 'Cell'"):
+            hash(three)
+        assert {c.val for c in dat.row(0)} == {"3", "x"}  # type: ignore[union-attr]

@@ -1,5 +1,5 @@
 """The network editor, the inspector's pages and the DAT viewer, driven by dispatched
-pyglet events at the smallest and the default window size (issue 27): every operator
+pyglet events at the smallest and the default window size: every operator
 of every bundled scene opens, every TDAsyncIO parameter is reached and reads its
 value, COMPs are dived into and out of, and a DAT's rows are read back from pixels."""
 

@@ -1,13 +1,11 @@
-"""Reliability round 2: every task ends exactly once with its real error,
-whatever its exception's ``__str__`` does; the books balance whatever lands where."""
+"""Every task ends exactly once with its real error, whatever its exception's
+``__str__`` does and however often it is cancelled; the books balance whatever lands
+where, and the task table keeps one line a task whatever its text holds."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import threading
-import warnings
 from collections.abc import Coroutine, Generator
 from typing import Any
 
@@ -15,7 +13,6 @@ import pytest
 
 from asyncio_comp import TaskOutcome, TaskStatus
 from host import Host
-from td.errors import describe_error
 
 
 class Unprintable(Exception):
@@ -116,157 +113,6 @@ def test_a_keyboard_interrupt_inside_run_leaves_the_counts_right(host: Host) -> 
     assert_counts_match(host)
 
 
-# -- Run() during close() ----------------------------------------------------------
-
-def test_a_keep_alive_callback_during_close_neither_leaks_nor_warns(unraisable: list[str]) -> None:
-    host = Host(fps=60, realtime=False)
-    refused: list[str] = []
-
-    async def serve() -> None:
-        await asyncio.sleep(3600)
-
-    def keep_alive(outcome: TaskOutcome) -> None:
-        try:
-            host.tasks.Run(serve(), completion_callback=keep_alive)
-        except RuntimeError as exc:
-            refused.append(str(exc))
-            raise
-
-    host.tasks.Run(serve(), completion_callback=keep_alive)
-    host.step(2)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        host.close()
-        gc.collect()
-    assert [str(w.message) for w in caught] == []
-    assert refused == ["Run() called while the host is closing; nothing was scheduled"]
-    assert host.loop.is_closed()
-    assert host.stats.callback_errors == 1
-
-
-def test_a_finally_that_submits_during_close_neither_leaks_nor_warns(
-        unraisable: list[str]) -> None:
-    host = Host(fps=60, realtime=False)
-    outcomes: list[TaskOutcome] = []
-
-    async def flush() -> None:
-        return None
-
-    async def worker() -> None:
-        try:
-            await asyncio.sleep(3600)
-        finally:
-            host.tasks.Run(flush())
-
-    host.tasks.Run(worker(), completion_callback=outcomes.append)
-    host.step(2)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        host.close()
-        gc.collect()
-    assert [str(w.message) for w in caught] == []
-    assert host.loop.is_closed()
-    assert [o.status for o in outcomes] == [TaskStatus.FAILED]
-    assert describe_error(outcomes[0].error) == (
-        "RuntimeError: Run() called while the host is closing; nothing was scheduled")
-
-
-# -- close() always closes -----------------------------------------------------------
-
-def test_a_callback_raising_keyboard_interrupt_during_close(unraisable: list[str]) -> None:
-    host = Host(fps=60, realtime=False)
-    fired: list[int] = []
-
-    async def forever() -> None:
-        await asyncio.sleep(3600)
-
-    def interrupting(outcome: TaskOutcome) -> None:
-        fired.append(outcome.task_id)
-        raise KeyboardInterrupt
-
-    first = host.tasks.Run(forever(), completion_callback=interrupting)
-    second = host.tasks.Run(forever(), completion_callback=lambda o: fired.append(o.task_id))
-    host.step()
-    with pytest.raises(KeyboardInterrupt):
-        host.close()
-    assert host.closed and host.loop.is_closed()
-    assert sorted(fired) == [first, second]  # the other callback still fired, once
-    host.close()  # a second close is safe and quiet
-
-
-def test_a_task_calling_host_close_closes_it_when_the_frame_ends(unraisable: list[str]) -> None:
-    host = Host(fps=60, realtime=False)
-    outcomes: list[TaskOutcome] = []
-
-    async def closer() -> None:
-        await asyncio.sleep(0.05)
-        host.close()
-        await asyncio.sleep(3600)
-
-    host.tasks.Run(closer(), completion_callback=outcomes.append)
-    ran = host.run(frames=100)
-    assert ran < 10
-    assert host.closed and host.loop.is_closed()
-    assert [o.status for o in outcomes] == [TaskStatus.CANCELLED]
-    host.close()
-
-
-class _Suspend:
-    """Suspends its awaiter once, without a loop: where a coroutine can ignore
-    GeneratorExit by suspending again."""
-
-    def __await__(self) -> Generator[None, None, None]:
-        yield
-
-
-def test_a_coroutine_ignoring_generator_exit_cannot_keep_the_loop_open(
-        unraisable: list[str]) -> None:
-    host = Host(fps=60, realtime=False)
-
-    async def stubborn() -> None:
-        while True:
-            try:
-                await asyncio.sleep(1)
-            except asyncio.CancelledError:
-                continue  # swallows every cancellation
-            except GeneratorExit:
-                break
-        await _Suspend()  # and ignores GeneratorExit: "coroutine ignored GeneratorExit"
-
-    host.tasks.Run(stubborn())
-    host.step(2)
-    (task,) = asyncio.all_tasks(host.loop)
-    host.close()
-    assert host.closed and host.loop.is_closed()
-    assert host.stats.warnings >= 1  # "swallowed its cancellation", "could not be closed"
-    task.get_coro().close()  # the second GeneratorExit ends it: no warning at GC
-    host.close()
-
-
-def test_close_abandons_a_blocked_to_thread_call_with_a_warning(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    import asyncio_comp.runner as runner_module
-
-    monkeypatch.setattr(runner_module, "EXECUTOR_CLOSE_SECONDS", 0.05)
-    host = Host(fps=60, realtime=False)
-    release = threading.Event()
-    threading.Timer(20.0, release.set).start()  # bounds the test even if close() waits
-    try:
-        async def blocked() -> None:
-            await asyncio.to_thread(release.wait)
-
-        host.tasks.Run(blocked())
-        host.run(until=lambda: host.loop.outside.pending == 1, frames=600)
-        with caplog.at_level(logging.WARNING):
-            host.close()
-        assert not release.is_set(), "close() waited for the thread"
-        assert host.loop.is_closed()
-        abandoned = [r.getMessage() for r in caplog.records if "abandoned" in r.getMessage()]
-        assert len(abandoned) == 1 and "Event.wait()" in abandoned[0], abandoned
-    finally:
-        release.set()
-
-
 # -- cancellation ----------------------------------------------------------------------
 
 async def swallowing() -> None:
@@ -327,3 +173,22 @@ def test_a_timed_out_task_cancelled_during_its_cleanup_ends_timeout(host: Host) 
     assert len(outcomes) == 1
     assert outcomes[0].status is TaskStatus.TIMEOUT
     assert isinstance(outcomes[0].error, TimeoutError)
+
+
+# -- what the task table shows ----------------------------------------------------------
+
+def test_a_description_with_tabs_and_newlines_keeps_task_table_text_one_row_a_task(
+        host: Host) -> None:
+    async def work() -> None:
+        raise ValueError("line one\nline\ttwo")
+
+    task_id = host.tasks.Run(work(), description="a\tb\nc\r\nd")
+    host.step(2)
+    table = host.asyncio_comp.task_table
+    lines = table.text.splitlines()
+    assert len(lines) == table.numRows == 2
+    assert all(line.count("\t") == table.numCols - 1 for line in lines)
+    assert table[str(task_id), "description"] == "a b c  d"
+    assert table[str(task_id), "error"] == "ValueError: line one line two"
+    assert host.tasks.GetTaskInfo(task_id)["description"] == "a\tb\nc\r\nd"  # type: ignore[index]
+
