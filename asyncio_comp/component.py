@@ -69,7 +69,8 @@ class TDAsyncIO(BaseCOMP):
         # onDestroy gives the previous one back (the host's close destroys us too).
         self._current_loop = CurrentLoop(self.loop)
         host.on_frame_start(self._current_loop.claim)
-        host.on_cook(self.manager.cook, owner=self)
+        # The cook marks no owner: tasks and completion callbacks run as their own.
+        host.on_cook(self.manager.cook, owner=self, as_owner=False)
         host.on_close(self.manager.close, owner=self)
         host.on_destroy(self.manager.operators_destroyed)
         listen_for_destroys(host)  # and the jobs they submitted to any SerialWorker

@@ -89,6 +89,7 @@ class FrameState(enum.Enum):
 _SHUT = (HostPhase.CLOSING, HostPhase.CLOSED)
 _CLOSE_REQUESTED = HostPhase.CLOSE_REQUESTED
 _FRAME = FrameState.FRAME
+_BETWEEN_FRAMES = FrameState.BETWEEN_FRAMES
 
 
 class HostCore:
@@ -183,7 +184,9 @@ class HostCore:
 
     @property
     def stats(self) -> FrameStats:
-        return self._stats.snapshot(self._blame.reports)
+        clock = self.clock
+        return self._stats.snapshot(self._blame.reports, clock.late_frames,
+                                    clock.dropped_frames)
 
     @property
     def blame(self) -> FrameBlame:
@@ -256,14 +259,22 @@ class HostCore:
         self.guard.check(self)
         return self._callbacks.remove(fn)
 
-    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
+    def on_cook(self, fn: Callable[[], object], *, owner: OP | None = None,
+                as_owner: bool = True) -> Hook:
         """Register a component's per-frame cook, run between start and end callbacks.
 
         Returns the `Hook`; ``hook.remove()`` stops it. With ``owner``, the hook is
-        removed when that operator is destroyed, so a dead COMP never cooks.
+        removed when that operator is destroyed, so a dead COMP never cooks, frame
+        blame names it by the owner's path, and ``fn`` runs as the owner's code (TD's
+        ``me``). ``as_owner=False`` keeps the first two only: for a component whose
+        cook marks the code it runs itself (TDAsyncIO's tasks and callbacks run as
+        their own owners), so a frame does not pay for a mark nobody reads.
         """
         self._check_hook(fn, owner, "on_cook")
-        return self._hooks.add_cook(fn, owner)
+        if type(as_owner) is not bool:
+            raise TypeError(f"on_cook() expected as_owner to be True or False, "
+                            f"got {as_owner!r}")
+        return self._hooks.add_cook(fn, owner, as_owner)
 
     def on_close(self, fn: Callable[[], object], *, owner: OP | None = None) -> Hook:
         """Register cleanup for `close()`; hooks run last-registered first.
@@ -387,10 +398,14 @@ class HostCore:
             raise ValueError(f"step() expected a whole number of frames >= 0, got {frames!r}")
         self._check_open("step")
         self.clock.resume()
-        for _ in range(frames):
-            if self._phase in _SHUT:  # closed from inside the last frame
-                break
-            self._run_frame()
+        try:
+            for _ in range(frames):
+                if self._phase in _SHUT:  # closed from inside the last frame
+                    break
+                self._run_frame()
+        finally:
+            # The collector's pause lasts across the frames (`FrameGc`): back now.
+            self._gc.resume()
 
     def run(self, frames: int | None = None, seconds: float | None = None,
             until: Callable[[], object] | None = None) -> int:
@@ -402,12 +417,15 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
-        while not self._stop_requested and self._phase not in _SHUT:
-            if not limits.before_frame(self.clock.seconds, self.clock.period):
-                break
-            self._run_frame()
-            if limits.after_frame():
-                break
+        try:
+            while not self._stop_requested and self._phase not in _SHUT:
+                if not limits.before_frame(self.clock.seconds, self.clock.period):
+                    break
+                self._run_frame()
+                if limits.after_frame():
+                    break
+        finally:
+            self._gc.resume()  # the collector's pause lasts across the frames (`FrameGc`)
         self._stop_requested = False
         return limits.ran
 
@@ -468,29 +486,33 @@ class HostCore:
         gc_watch = self.gc_watch
         gc_before = gc_watch.total
         started = perf()
-        interval = None if self._last_frame_start is None else started - self._last_frame_start
+        last = self._last_frame_start
+        interval = None if last is None else started - last
         self._last_frame_start = started
         frame = clock.frame
-        outer = self._enter(_FRAME)
+        # `_enter`, inline, and `_leave` below: a frame starts only between frames
+        # (`_check_open`; the frame work of the clock's wait has left by now).
+        self._frame_state = _FRAME
+        self._running_since = next(_entries)
+        self._gc.begin_frame()
         callbacks = self._callbacks
         try:
-            try:
-                # What is empty is skipped by an attribute test, not a call.
-                if callbacks.waiting:
-                    callbacks.resolve_waiters(frame)
-                # Each callback and hook is timed from the reading that ended the one
-                # before: one clock read per item, the phase boundaries among them.
-                start = callbacks.start
-                cook_started = (callbacks.call(start, "on_frame_start", self, perf, blame,
-                                               started) if start else started)
-                cooked = self._hooks.run_cooks(perf, blame, cook_started)
-                step_time = cooked - cook_started
-                end = callbacks.end
-                if end:
-                    callbacks.call(end, "on_frame_end", self, perf, blame, cooked)
-            finally:
-                self._frame_state, self._running_since = outer  # `_leave`, inline
+            # What is empty is skipped by an attribute test, not a call.
+            if callbacks.waiting:
+                callbacks.resolve_waiters(frame)
+            # Each callback and hook is timed from the reading that ended the one
+            # before: one clock read per item, the phase boundaries among them.
+            start = callbacks.start
+            cook_started = (callbacks.call(start, "on_frame_start", self, perf, blame,
+                                           started) if start else started)
+            cooked = self._hooks.run_cooks(perf, blame, cook_started)
+            step_time = cooked - cook_started
+            end = callbacks.end
+            if end:
+                callbacks.call(end, "on_frame_end", self, perf, blame, cooked)
         finally:
+            self._frame_state = _BETWEEN_FRAMES
+            self._running_since = None
             # The collection due in the frame runs now (gc_policy); counted in this frame's.
             self._gc.end_frame(clock.slack())
             if self._phase is _CLOSE_REQUESTED:
@@ -503,8 +525,6 @@ class HostCore:
         report = (blame.end_frame(frame, duration, served)
                   if blame.items or duration > blame.budget else None)
         stats = self._stats
-        stats.late_frames = clock.late_frames
-        stats.dropped_frames = clock.dropped_frames
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections

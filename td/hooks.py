@@ -24,12 +24,15 @@ __all__ = ["Hook", "HookRegistry"]
 class Hook:
     """One registered cook or close hook; ``remove()`` unregisters it."""
 
-    __slots__ = ("_fn", "_guard", "_kind", "_owner", "_registry")
+    __slots__ = ("_as", "_fn", "_guard", "_kind", "_owner", "_registry")
 
     def __init__(self, fn: Callable[[], object], registry: HookRegistry, guard: ThreadGuard,
-                 kind: str, owner: object | None = None) -> None:
+                 kind: str, owner: object | None = None, as_owner: bool = True) -> None:
         self._fn = fn
         self._owner = owner
+        # The operator whose code ``fn`` runs as (TD's `me`), or None: ``owner``,
+        # unless the hook was registered as_owner=False.
+        self._as = owner if as_owner else None
         # Who holds the hook; None once it is removed.
         self._registry: HookRegistry | None = registry
         self._guard = guard
@@ -64,7 +67,7 @@ class Hook:
         """Stop running this hook; True if it was still registered. Idempotent."""
         self._guard.check(self)
         registry, self._registry = self._registry, None
-        self._owner = None  # a removed hook must not keep its operator alive
+        self._owner = self._as = None  # a removed hook must not keep its operator alive
         if registry is None:
             return False
         registry.discard(self)
@@ -72,7 +75,7 @@ class Hook:
 
     def detach(self) -> None:
         """Mark the hook removed without touching its list (the host cleared it)."""
-        self._registry = self._owner = None
+        self._registry = self._owner = self._as = None
 
     def __repr__(self) -> str:
         state = "active" if self.active else "removed"
@@ -98,9 +101,11 @@ class HookRegistry:
         self._close: list[Hook] = []
         self._owned: dict[int, list[Hook]] = {}
 
-    def add_cook(self, fn: Callable[[], object], owner: object | None) -> Hook:
-        """Register a per-frame cook (the caller has checked ``fn`` and ``owner``)."""
-        hook = self._add(fn, owner, "on_cook")
+    def add_cook(self, fn: Callable[[], object], owner: object | None,
+                 as_owner: bool = True) -> Hook:
+        """Register a per-frame cook (the caller has checked ``fn`` and ``owner``);
+        ``as_owner``: ``fn`` runs as ``owner``'s code."""
+        hook = self._add(fn, owner, "on_cook", as_owner)
         self._cooks += (hook,)
         return hook
 
@@ -119,31 +124,35 @@ class HookRegistry:
         after the last one (``since`` when none ran).
 
         Each is timed from the reading that ended the one before (one clock read per
-        hook). One that took `FrameBlame.threshold` or more is itemised as a ``hook``
-        named by `Hook.name`, for the share that the costs it itemised itself (task
-        steps, completion callbacks) did not take.
+        hook), and blame's whole cost for a hook is one comparison of that time with
+        `FrameBlame.threshold`. One that took longer is itemised as a ``hook`` named by
+        `Hook.name`, for its share: its time less what was itemised since the last
+        hook that was (its own task steps and completion callbacks; a hook under the
+        threshold itemises only a trace's short callbacks, which then come out of the
+        next itemised hook's share).
         """
+        threshold = blame.threshold
+        charged = blame.charged
         for hook in self._cooks:
             if hook._registry is None:
                 continue  # removed by a cook before it this frame
-            charged = blame.charged
-            owner = hook._owner
-            if owner is None:
+            me = hook._as
+            if me is None:
                 hook._fn()
             else:
                 # The owner's code (TD's `me`): `call_as` spelled out, one call less
                 # per hook per frame.
-                token = push_operator(owner)
+                token = push_operator(me)
                 try:
                     hook._fn()
                 finally:
                     pop_operator(token)
             now = clock()
-            spent = now - since
-            if spent >= blame.threshold:
-                own = spent - (blame.charged - charged)
-                if own >= blame.threshold:
+            if now - since >= threshold:
+                own = now - since - (blame.charged - charged)
+                if own >= threshold:
                     blame.charge("hook", hook.name, own, now)
+                charged = blame.charged
             since = now
         return since
 
@@ -161,10 +170,10 @@ class HookRegistry:
             if not hook.active:
                 continue
             try:
-                if hook._owner is None:
+                if hook._as is None:
                     hook._fn()
                 else:
-                    call_as(hook._owner, hook._fn)
+                    call_as(hook._as, hook._fn)
             except Exception as exc:
                 errors.append(exc)
                 log_error(hook, exc)
@@ -188,8 +197,9 @@ class HookRegistry:
         else:
             self._close.remove(hook)
 
-    def _add(self, fn: Callable[[], object], owner: object | None, kind: str) -> Hook:
-        hook = Hook(fn, self, self._guard, kind, owner)
+    def _add(self, fn: Callable[[], object], owner: object | None, kind: str,
+             as_owner: bool = True) -> Hook:
+        hook = Hook(fn, self, self._guard, kind, owner, as_owner)
         if owner is not None:
             self._owned.setdefault(id(owner), []).append(hook)
         return hook

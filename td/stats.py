@@ -71,14 +71,12 @@ class StatsRecorder:
         "_recent_step",
         "_step_sum",
         "callback_errors",
-        "dropped_frames",
         "frames",
         "gc_collections",
         "gc_time_total",
         "last_frame_time",
         "last_gc_time",
         "last_step_time",
-        "late_frames",
         "max_frame_time",
         "max_step_time",
         "warnings",
@@ -86,8 +84,6 @@ class StatsRecorder:
 
     def __init__(self) -> None:
         self.frames = 0
-        self.late_frames = 0
-        self.dropped_frames = 0
         self.callback_errors = 0
         self.warnings = 0
         self.last_frame_time = 0.0
@@ -124,14 +120,18 @@ class StatsRecorder:
         if interval is not None and interval > 0:
             self._intervals.append(interval)
 
-    def snapshot(self, late_frame_reports: tuple[LateFrameReport, ...] = ()) -> FrameStats:
+    def snapshot(self, late_frame_reports: tuple[LateFrameReport, ...] = (),
+                 late_frames: int = 0, dropped_frames: int = 0) -> FrameStats:
+        """The statistics now, with the clock's counts of late and dropped frames
+        (the clock keeps them; copying them here every frame would be a frame's
+        work for a read that views make a few times a second)."""
         n = self.frames
         intervals = self._intervals
         fps = len(intervals) / sum(intervals) if intervals else 0.0
         return FrameStats(
             frames=n,
-            late_frames=self.late_frames,
-            dropped_frames=self.dropped_frames,
+            late_frames=late_frames,
+            dropped_frames=dropped_frames,
             last_frame_time=self.last_frame_time,
             mean_frame_time=self._frame_sum / n if n else 0.0,
             max_frame_time=self.max_frame_time,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 import pytest
 
 from asyncio_comp.worker.comp import create_worker
 from host import BaseCOMP, Host
+from td.current import current_operator
 from td.hooks import Hook
 
 
@@ -106,10 +108,47 @@ def test_a_destroyed_worker_comp_leaves_no_hook(host: Host) -> None:
     host.step()
 
 
+def test_a_cook_runs_as_its_owner_unless_registered_as_owner_false(host: Host) -> None:
+    marked = host.root.create(BaseCOMP, "marked")
+    unmarked = host.root.create(BaseCOMP, "unmarked")
+    seen: dict[str, object] = {}
+    host.on_cook(lambda: seen.__setitem__("marked", current_operator()), owner=marked)
+    host.on_cook(lambda: seen.__setitem__("unmarked", current_operator()), owner=unmarked,
+                 as_owner=False)
+    host.step()
+    assert seen == {"marked": marked, "unmarked": None}
+    # The owner still ties the hook's life to it.
+    unmarked.destroy()
+    seen.clear()
+    host.step()
+    assert seen == {"marked": marked}
+
+
+def test_tdasyncios_cook_makes_no_one_the_owner_of_an_unowned_tasks_callback(
+        host: Host) -> None:
+    seen: list[object] = []
+    later: list[int] = []
+
+    def callback(outcome: object) -> None:
+        seen.append(current_operator())
+        later.append(host.tasks.Run(asyncio.sleep(0), description="from the callback"))
+
+    async def quick() -> None:
+        pass
+
+    host.tasks.Run(quick(), completion_callback=callback)
+    host.step(2)
+    assert seen == [None]
+    info = host.tasks.GetTaskInfo(later[0])
+    assert info is not None and info["owner"] is None
+
+
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
     ({"fn": 3}, TypeError, r"on_cook\(\) expected a callable taking no arguments, got 3"),
     ({"fn": print, "owner": "comp"}, TypeError,
      r"on_cook\(\) expected owner to be an operator or None, got 'comp'"),
+    ({"fn": print, "as_owner": 1}, TypeError,
+     r"on_cook\(\) expected as_owner to be True or False, got 1"),
 ])
 def test_bad_hooks_raise_and_register_nothing(host: Host, kwargs: dict[str, object],
                                               error: type[Exception], match: str) -> None:
