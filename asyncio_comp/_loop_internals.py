@@ -620,11 +620,18 @@ class WaitWatch:
         queue = list(stepped.items())
         stepped.clear()
         promoted = self._promoted
+        place = self._place
+        deps_of = self._deps
         for task, context in queue:
-            self._unplace(task)
-            for dep in self._deps.pop(task, ()):
-                if promoted.pop(dep, None) is not None and dep in self._contexts:
-                    queue.append((dep, self._contexts[dep]))
+            # `_unplace` only if it has something to undo (`_own` counts the records
+            # marked `holds_time`): most tasks that step were never held, and this
+            # runs for every task's first step.
+            if self._own or task in place:
+                self._unplace(task)
+            if deps_of:
+                for dep in deps_of.pop(task, ()):
+                    if promoted.pop(dep, None) is not None and dep in self._contexts:
+                        queue.append((dep, self._contexts[dep]))
             if task.done():
                 continue
             waiter = task._fut_waiter  # type: ignore[attr-defined]
