@@ -398,10 +398,14 @@ class HostCore:
             raise ValueError(f"step() expected a whole number of frames >= 0, got {frames!r}")
         self._check_open("step")
         self.clock.resume()
-        for _ in range(frames):
-            if self._phase in _SHUT:  # closed from inside the last frame
-                break
-            self._run_frame()
+        try:
+            for _ in range(frames):
+                if self._phase in _SHUT:  # closed from inside the last frame
+                    break
+                self._run_frame()
+        finally:
+            # The collector's pause lasts across the frames (`FrameGc`): back now.
+            self._gc.resume()
 
     def run(self, frames: int | None = None, seconds: float | None = None,
             until: Callable[[], object] | None = None) -> int:
@@ -413,12 +417,15 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
-        while not self._stop_requested and self._phase not in _SHUT:
-            if not limits.before_frame(self.clock.seconds, self.clock.period):
-                break
-            self._run_frame()
-            if limits.after_frame():
-                break
+        try:
+            while not self._stop_requested and self._phase not in _SHUT:
+                if not limits.before_frame(self.clock.seconds, self.clock.period):
+                    break
+                self._run_frame()
+                if limits.after_frame():
+                    break
+        finally:
+            self._gc.resume()  # the collector's pause lasts across the frames (`FrameGc`)
         self._stop_requested = False
         return limits.ran
 

@@ -10,9 +10,16 @@ decision; so does the host (``Host(gc="frame")``, the default):
   off (``gc.get_threshold()[0] == 0`` in callbacks, cook hooks and coroutine steps).
   ``gc.disable()`` is not used for this: ``gc.isenabled()`` stays the user's own
   setting, so a ``gc.disable()`` (or a library's disable/enable pair) inside a frame
-  means what it says and survives the frame's end. Between frames the threshold is
-  back, so code that runs outside frames (or on other threads between them) keeps
-  Python's behaviour; a threshold the user set inside a frame is kept.
+  means what it says and survives the frame's end. A threshold the user sets inside
+  a frame is kept (it is what the pause restores).
+* **Thresholds written only when they change.** The pause lasts from the first
+  frame of a `step()`/`run()` to its return (`resume`), not frame by frame: while
+  frames run back to back the threshold stays 0 between them too, so an idle frame
+  writes no threshold (one read at its end notices a user's). Between them is only
+  the host's own wait, where the TDAsyncIO loop runs as frame work anyway; the frame
+  ends collect what came due meanwhile, other threads' allocations included (the
+  counts are process-wide). Once `step()`/`run()` returns the threshold is back, so
+  code that runs outside the host's frames keeps Python's behaviour.
 * **Young generations at frame end, when due.** At the end of the frame, if the
   youngest generation is past its threshold, the collection Python would have run
   runs now, chosen by Python's own rules (`_collect_due`): generation 0 or 1, or a
@@ -127,7 +134,8 @@ class FrameGc:
 
     @property
     def active(self) -> bool:
-        """True while a frame runs with the collector paused by this policy."""
+        """True while this policy holds automatic collection paused: from a frame's
+        start to the return of the `step()`/`run()` that ran it."""
         return self._paused
 
     @property
@@ -135,7 +143,8 @@ class FrameGc:
         return self._frozen
 
     def begin_frame(self) -> None:
-        """Pause automatic collection for the frame's work (mode ``"frame"`` only)."""
+        """Pause automatic collection for the frame's work (mode ``"frame"`` only);
+        nothing to do while the pause of the frame before lasts."""
         if self.mode == "frame" and not self._paused:
             threshold0 = gc.get_threshold()[0]
             if threshold0:  # 0: automatic collection is already off
@@ -144,7 +153,8 @@ class FrameGc:
                 self._paused = True
 
     def end_frame(self, slack: float | None = None) -> None:
-        """Restore automatic collection and run the collection that came due in the frame.
+        """Run the collection that came due in the frame; the pause lasts until
+        `resume` (the next frame needs it again).
 
         ``slack``: seconds until the next frame is due (realtime), None when frames do
         not wait (non-realtime); a due full collection estimated longer than the slack
@@ -152,17 +162,18 @@ class FrameGc:
         """
         if not self._paused:
             return
-        self._paused = False
-        # `_restore` inline (it runs every frame), with the one threshold read.
-        threshold0, threshold1, threshold2 = gc.get_threshold()
-        if not threshold0:  # else the user set one during the frame: theirs stands
+        threshold0 = gc.get_threshold()[0]
+        if threshold0:  # the user set one during the frame: theirs from now on
+            self._threshold0 = threshold0
+            gc.set_threshold(0)
+        else:
             threshold0 = self._threshold0
-            gc.set_threshold(threshold0)
         if not gc.isenabled():
             return  # the user disabled the collector, maybe in this frame: it stays off
         count0, count1, count2 = gc.get_count()
-        if threshold0 == 0 or count0 <= threshold0:
+        if count0 <= threshold0:
             return
+        _paused, threshold1, threshold2 = gc.get_threshold()
         self._growth += count0
         full_may_be_due = count2 > threshold2
         if full_may_be_due and self._full_waits(slack):
@@ -172,7 +183,11 @@ class FrameGc:
             self.end_collections += 1
             return
         started = self._perf()
-        _collect_due()
+        gc.set_threshold(threshold0)  # automatic for the one allocation that collects
+        try:
+            _collect_due()
+        finally:
+            gc.set_threshold(0)
         self.end_collections += 1
         if full_may_be_due and gc.get_count()[2] == 0:
             # Generation 2's count restarts only after a full collection.
@@ -193,19 +208,13 @@ class FrameGc:
                 <= MAX_DEFERRED_GROWTH * self._growth_at_due)
 
     def resume(self) -> None:
-        """Let automatic collection run again if this policy paused it, collecting
-        nothing now."""
+        """End the pause (at the return of `step()`/`run()`, or when frame work raised
+        and no frame follows), collecting nothing now; a threshold the user set while
+        paused stands."""
         if self._paused:
             self._paused = False
-            self._restore()
-
-    def _restore(self) -> int:
-        """Put the paused threshold back; the youngest generation's threshold now."""
-        threshold0 = gc.get_threshold()[0]
-        if threshold0:
-            return threshold0  # the user set one during the frame: theirs stands
-        gc.set_threshold(self._threshold0)
-        return self._threshold0
+            if not gc.get_threshold()[0]:
+                gc.set_threshold(self._threshold0)
 
     def freeze(self) -> None:
         """Collect once, then move every live object to the permanent generation."""

@@ -9,6 +9,7 @@ shows in `gc.get_threshold()`, `gc.isenabled()`, `gc.get_count()`,
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from collections.abc import Iterator
 
@@ -48,13 +49,17 @@ def test_bad_mode_is_refused_by_name() -> None:
         FrameGc("off")
 
 
-def test_collector_is_paused_for_the_frame_and_back_after() -> None:
+def test_collector_is_paused_across_frames_and_back_after() -> None:
     threshold = gc.get_threshold()
     policy = FrameGc("frame")
     policy.begin_frame()
     assert gc.get_threshold() == (0, *threshold[1:]) and policy.active
     assert gc.isenabled()  # the user's own setting, untouched
     policy.end_frame()
+    assert gc.get_threshold()[0] == 0 and policy.active  # the next frame follows
+    policy.begin_frame()
+    policy.end_frame()
+    policy.resume()  # the step() or run() returns
     assert gc.get_threshold() == threshold and gc.isenabled() and not policy.active
 
 
@@ -87,9 +92,10 @@ def test_a_collector_the_user_disables_inside_a_frame_stays_off() -> None:
     assert not gc.isenabled() and policy.end_collections == 0
     assert any(ref() is not None for ref in garbage)
     policy.begin_frame()
-    gc.enable()  # and changes its mind: collection stays paused until the frame's end
+    gc.enable()  # and changes its mind: collection stays paused until the frames end
     assert gc.get_threshold()[0] == 0
     policy.end_frame()
+    policy.resume()
     assert gc.isenabled() and gc.get_threshold()[0] > 0
 
 
@@ -98,6 +104,10 @@ def test_a_threshold_the_user_sets_inside_a_frame_stands() -> None:
     policy.begin_frame()
     gc.set_threshold(1234)
     policy.end_frame()
+    assert gc.get_threshold()[0] == 0  # paused again for the next frame
+    policy.begin_frame()
+    policy.end_frame()
+    policy.resume()
     assert gc.get_threshold()[0] == 1234
 
 
@@ -365,6 +375,43 @@ def test_a_users_freeze_outlives_the_host_that_froze_a_scene(tmp_path: object) -
     build_scene(load_scene(str(scene_file)), host)
     host.close()
     assert gc.get_freeze_count() >= len(mine)
+
+
+class _CallCounter:
+    """Counts calls of the given builtins through `sys.setprofile` (its ``c_call``
+    events): what the host really calls, with nothing replaced."""
+
+    def __init__(self, *functions: object) -> None:
+        self.functions = functions
+        self.calls = dict.fromkeys(functions, 0)
+
+    def __call__(self, _frame: object, event: str, arg: object) -> None:
+        if event == "c_call" and arg in self.calls:
+            self.calls[arg] += 1
+
+    def __enter__(self) -> _CallCounter:
+        sys.setprofile(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        sys.setprofile(None)
+
+
+def test_idle_frames_write_no_threshold() -> None:
+    """Thresholds are written when they change: at the start and the end of a
+    step() (and around a collection at a frame's end), not twice every frame."""
+    from host import Host
+
+    with Host(realtime=False) as host:
+        host.step(5)
+        for frames in (10, 50):
+            before = host.gc_policy.end_collections
+            with _CallCounter(gc.set_threshold) as counter:
+                host.step(frames)
+            collections = host.gc_policy.end_collections - before
+            assert counter.calls[gc.set_threshold] == 2 + 2 * collections, frames
+            assert collections < frames // 5  # idle frames: few collections
+        assert _collecting()
 
 
 def test_python_mode_keeps_the_collector_on_in_frames() -> None:
