@@ -75,6 +75,10 @@ class TaskLifecycle:
         # its grace waits: the host time the pause began, or None.
         self._paused_at: float | None = None
         self._ended: list[TaskRecord] = []
+        # Common endings (RUNNING → COMPLETED, `coroutine_ended`) the registry has not
+        # been told yet: it takes them, a batch at a time, when it settles.
+        self._completed: list[TaskRecord] = []
+        registry.follow_completions(self._take_completed)
         self._cancelling: dict[int, tuple[TaskRecord, float]] = {}
         # The timeout timers of the active tasks that have one, by task id: kept
         # here rather than in a slot every record would carry.
@@ -88,6 +92,12 @@ class TaskLifecycle:
     def sink(self) -> TaskRegistry:
         """Where a running task's handle reports its progress."""
         return self._registry
+
+    def _take_completed(self) -> list[TaskRecord]:
+        """The common endings not told to the registry yet, oldest first; the queue
+        starts again empty (`TaskRegistry.settle` asks)."""
+        completed, self._completed = self._completed, []
+        return completed
 
     # -- the end of each frame --------------------------------------------------
     def end_of_frame(self, now: float) -> None:
@@ -272,7 +282,11 @@ class TaskLifecycle:
             if self._timers:
                 self._disarm(rec.task_id)
             self._ended.append(rec)
-            registry.completed(rec)
+            # Queued for the registry's next `settle`; told once per batch.
+            completed = self._completed
+            completed.append(rec)
+            if len(completed) == 1:
+                registry.completions_began()
             return
         # It returned or raised: nothing will resume it.
         if exc is None:
@@ -330,7 +344,7 @@ class TaskLifecycle:
         # A callback may submit or cancel tasks; endings it causes are fired too.
         while self._ended:
             ended, self._ended = self._ended, []
-            for index, rec in enumerate(ended):
+            for rec in ended:
                 callback: Callable[..., object] | None = rec.callback
                 if callback is None:
                     continue
@@ -351,8 +365,9 @@ class TaskLifecycle:
                         f"completion callback of task {rec.task_id} ({rec.description})", exc)
                 except BaseException:
                     # KeyboardInterrupt & co. propagate, but the tasks after this one
-                    # keep their turn: their callbacks fire on the next frame or at close.
-                    self._ended[:0] = ended[index + 1:]
+                    # keep their turn: their callbacks fire on the next frame or at close
+                    # (found by position only here: a record ends, so is listed, once).
+                    self._ended[:0] = ended[ended.index(rec) + 1:]
                     raise
                 now = clock()
                 if now - since >= threshold:

@@ -9,12 +9,14 @@ table and the registry never disagree. It starts, stops and ends nothing: that i
 `TaskLifecycle`'s job; the registry only hears about it.
 
 The common ending, a running task completing, is told in batches: the lifecycle
-hands the record (its status already set) to `completed()`, which only queues it, and
-`settle()` does the bookkeeping for all of them at once (counts, the active list, the
-Clear After queue, the table). Every reading method settles first, and so does the
-table before it writes, so no reader sees a batch half told; a frame's end settles
-what is left. One task's bookkeeping done one task at a time costs more than the
-task's own work, which is why the common ending is batched.
+queues the record (its status already set) in a queue of its own, telling the
+registry only when a batch begins (`completions_began()`), and `settle()` takes the
+batch (`follow_completions`) and does the bookkeeping for all of them at once
+(counts, the active list, the Clear After queue, the table). Every reading method
+settles first, and so does the table before it writes, so no reader sees a batch
+half told; a frame's end settles what is left. One task's bookkeeping done one task
+at a time, or even one call per task to hear of it, costs more than the task's own
+work, which is why the common ending is batched.
 
 `version`, which views watch to redraw only when something moved, is the
 registry's alone: every change it records moves it, and a change outside the
@@ -52,14 +54,15 @@ class TaskRegistry:
     __slots__ = (
         "_active",
         "_clear_queue",
-        "_completing",
         "_counts",
         "_lifetime",
         "_listeners",
         "_owned",
         "_pending",
         "_table",
+        "_take_completions",
         "_tasks",
+        "_unsettled",
         "_version",
         "listening",
         "next_id",
@@ -92,9 +95,11 @@ class TaskRegistry:
         # views' read newest first); a forgotten task's entry waits to age out.
         self._clear_queue: deque[TaskRecord] = deque()
         self._version = 0
-        # Records that went RUNNING → COMPLETED and are not told yet (see the module
-        # docstring): queued by `completed()`, only while nobody listens (`listening`).
-        self._completing: list[TaskRecord] = []
+        # Whether records went RUNNING → COMPLETED that are not told yet (see the
+        # module docstring): set by `completions_began()`, only while nobody listens
+        # (`listening`); `_take_completions` hands them over, emptying the queue.
+        self._unsettled = False
+        self._take_completions: Callable[[], list[TaskRecord]] = list
         #: Whether trace listeners want every change told as it happens (a plain
         #: attribute: the lifecycle reads it once per ending).
         self.listening = False
@@ -131,6 +136,11 @@ class TaskRegistry:
         """Name the queue of tasks waiting to start, oldest first (the lifecycle's
         admission queue; it may still hold tasks that ended while they waited)."""
         self._pending = queue
+
+    def follow_completions(self, take: Callable[[], list[TaskRecord]]) -> None:
+        """Name where the common endings not told yet come from: ``take()`` returns
+        them in the order they ended and empties its queue (the lifecycle's)."""
+        self._take_completions = take
 
     def active_records(self) -> list[TaskRecord]:
         """A copy of the pending and running records (tracked or already forgotten),
@@ -253,23 +263,25 @@ class TaskRegistry:
         self._table.changed_all(recs)
         self._version += 1
 
-    def completed(self, rec: TaskRecord) -> None:
-        """`moved` from RUNNING to COMPLETED, told in a batch by `settle` (the lifecycle
-        takes `moved` while someone listens: listeners hear each change at once)."""
-        completing = self._completing
-        if not completing:
-            # The first of a batch: readers that do not ask the registry (the table,
-            # views watching `version`) learn now that something changed.
-            self._table.pending()
-            self._version += 1
-        completing.append(rec)
+    def completions_began(self) -> None:
+        """Records start going RUNNING → COMPLETED without a `moved` each: the
+        lifecycle has queued the first of a batch, told by `settle` (the lifecycle
+        takes `moved` while someone listens: listeners hear each change at once).
+        Readers that do not ask the registry (the table, views watching `version`)
+        learn now that something changed."""
+        self._unsettled = True
+        self._version += 1
+        self._table.pending()
 
     def settle(self) -> None:
-        """Tell everything what the queued `completed` records did: RUNNING → COMPLETED."""
-        recs = self._completing
+        """Tell everything what the queued common endings did: RUNNING → COMPLETED."""
+        if not self._unsettled:
+            return
+        # Cleared first: a listener reading the registry meanwhile settles nothing twice.
+        self._unsettled = False
+        recs = self._take_completions()
         if not recs:
             return
-        self._completing = []  # a listener reading the registry meanwhile settles nothing twice
         if self._listeners:
             for rec in recs:
                 self._tell(rec)
@@ -342,7 +354,7 @@ class TaskRegistry:
         """Forget the tasks whose Clear After age is reached (``clear_after`` None:
         not checked this frame), then tell the table the frame ended; costs nothing
         per task when nothing aged."""
-        if self._completing:
+        if self._unsettled:
             self.settle()
         if self._clear_queue and clear_after is not None:
             self.clear_aged(now, clear_after, strict)

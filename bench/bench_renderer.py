@@ -64,9 +64,9 @@ def measure_all(frames: int = 120) -> tuple[dict[str, float], float, str]:
     from pyglet import gl
 
     from host.views._format import format_duration
+    from host.views.row_text import format_time
     from host.views.window.canvas import Canvas
     from host.views.window.layout import Box
-    from host.views.window.table_model import format_time
     from host.views.window.table_renderer import TableRenderer
 
     window = pyglet.window.Window(1280, 900, visible=False)

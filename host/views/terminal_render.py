@@ -27,6 +27,7 @@ from asyncio_comp.records import order_rows
 from host.views._cells import bouncing_bar
 from host.views._format import format_duration, format_ms
 from host.views.palette import badge_style, status_style
+from host.views.row_text import RowText, row_text
 from host.views.terminal_counts import (
     Counts,
     Lifetime,
@@ -310,17 +311,17 @@ class _TaskTable:
     @staticmethod
     def _line(row: TaskRow, shown: list[str], cols: dict[str, int], right: set[str],
               now: float) -> Text:
-        status = str(row.status)
+        text = row_text(row)
+        status = text.status
         style = status_style(status)
-        done = row.completed_at
         values = {
-            "id": str(row.task_id),
-            "description": row.description.replace("\n", " "),
+            "id": text.task_id,
+            "description": text.description,
             "duration": format_duration(row.duration(now)),
-            "created": f"{row.created_at:.2f}",
-            "done": "—" if done is None else f"{done:.2f}",
-            "error": (row.error or "").split("\n", 1)[0],
-            "info": row.info.replace("\n", " "),
+            "created": text.created_at,
+            "done": text.completed_at or "—",
+            "error": text.error,
+            "info": text.info,
         }
         line = Text(no_wrap=True)
         for key in shown:
@@ -329,7 +330,7 @@ class _TaskTable:
                 line.append(_fit(status, w - 1, False), style=badge_style(status))
                 line.append(" ")
             elif key == "progress":
-                line.append_text(_progress(row, status, style, now))
+                line.append_text(_progress(text, style, now))
             else:
                 line.append(_fit(values[key], w, key in right),
                             style=_CELL_STYLES.get(key, ""))
@@ -345,20 +346,17 @@ def _fit(text: str, width: int, align_right: bool) -> str:
     return text.rjust(width) if align_right else text.ljust(width)
 
 
-def _progress(row: TaskRow, status: str, style: str, now: float) -> Text:
+def _progress(text: RowText, style: str, now: float) -> Text:
     """A bar and a percentage in 13 cells (14 with the gap); a sliding bar for
     running work that reports no progress."""
-    # A completed task did all its work, whatever it last reported.
-    fraction = 1.0 if status == "completed" else row.progress
-    if fraction is None:
-        if status != "running":
+    if not text.progress_text:
+        if text.status != "running":
             return Text(" " * 14)
         bar = bouncing_bar(now, _BAR_WIDTH, style)
         bar.append(" " * 6)
         return bar
-    fraction = min(1.0, max(0.0, fraction))
-    filled = round(fraction * _BAR_WIDTH)
+    filled = round(text.progress * _BAR_WIDTH)
     bar = Text("━" * filled, style=style)
     bar.append("━" * (_BAR_WIDTH - filled), style="grey30")
-    bar.append(f" {fraction * 100:>3.0f}% ", style=style)
+    bar.append(f" {text.progress_text:>4} ", style=style)
     return bar

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from asyncio_comp import TaskRow, TaskStatus
 from host.views._format import format_duration
-from host.views.window.table_model import order_rows, row_text
+from host.views.row_text import row_text
+from host.views.window.table_model import order_rows
 
 
 def row(task_id: int, status: TaskStatus, error: str | None = None) -> TaskRow:

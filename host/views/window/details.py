@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRow
 from host.views._format import format_duration
+from host.views.row_text import format_time
 from host.views.window.canvas import Canvas, Span
 from host.views.window.colors import STATUS_COLORS, UI, Color
 from host.views.window.layout import Box
-from host.views.window.table_model import format_time
 
 if TYPE_CHECKING:
     from td.blame import LateFrameReport

@@ -1,4 +1,5 @@
-"""What the task table shows, with no pixels: column set, row order and cell text.
+"""What the task table shows, with no pixels: column set and row order (cell text is
+`host.views.row_text`, shared with the terminal view).
 
 Kept free of pyglet so it can be read and tested alone. The renderer asks
 `TableModel.refresh()` once a frame and reads the visible window of rows only when
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRow, order_rows
-from asyncio_comp.status import TaskStatus
 
 if TYPE_CHECKING:
     from asyncio_comp.manager import AsyncIOManager
@@ -19,11 +19,8 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "Column",
-    "RowText",
     "TableModel",
-    "format_time",
     "order_rows",
-    "row_text",
 ]
 
 
@@ -53,51 +50,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("error", "error", 14, flex=3),
     Column("info", "info", 8, flex=2),
 )
-
-
-def format_time(seconds: float | None) -> str:
-    """A host time (seconds since the host started), blank when there is none."""
-    return "" if seconds is None else f"{seconds:.2f}"
-
-
-@dataclass(frozen=True, slots=True)
-class RowText:
-    """The text of one row's cells that does not change while the snapshot stands."""
-
-    task_id: str
-    status: str
-    description: str
-    created_at: str
-    completed_at: str
-    error: str
-    info: str
-    progress: float
-    progress_text: str
-    active: bool
-
-
-def row_text(row: TaskRow) -> RowText:
-    """Format a snapshot's fixed cells; errors keep their first line (the rest is in the
-    details strip)."""
-    if row.status is TaskStatus.COMPLETED:
-        progress, progress_text = 1.0, "100%"
-    elif row.progress is not None:
-        progress, progress_text = row.progress, f"{row.progress * 100:.0f}%"
-    else:
-        progress, progress_text = 0.0, ""
-    error = row.error or ""
-    return RowText(
-        task_id=str(row.task_id),
-        status=row.status.value,
-        description=row.description,
-        created_at=format_time(row.created_at),
-        completed_at=format_time(row.completed_at),
-        error=error.split("\n", 1)[0],
-        info=row.info.replace("\n", " "),
-        progress=progress,
-        progress_text=progress_text,
-        active=row.status.is_active,
-    )
 
 
 class TableModel:

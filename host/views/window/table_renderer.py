@@ -15,15 +15,11 @@ from typing import TYPE_CHECKING
 
 from asyncio_comp.records import TaskRow
 from host.views._format import format_duration
+from host.views.row_text import RowText, row_text
 from host.views.window.canvas import Canvas, Span
 from host.views.window.colors import BADGE_TEXT, STATUS_COLORS, UI
 from host.views.window.layout import Box
-from host.views.window.table_model import (
-    COLUMNS,
-    RowText,
-    TableModel,
-    row_text,
-)
+from host.views.window.table_model import COLUMNS, TableModel
 
 if TYPE_CHECKING:
     from asyncio_comp.manager import AsyncIOManager
