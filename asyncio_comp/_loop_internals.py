@@ -73,7 +73,11 @@ _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # n
 #: ``call_soon`` schedules is a method bound to one (``__self__``).
 _TASK = asyncio.Task
 _SLEEP_CODE = asyncio.sleep.__code__
-_thread_count = threading.active_count
+# What ``threading.active_count()`` adds up (threads running, and started but not
+# yet running), read as two dict lengths: O(1), with no Python frame or lock. Both
+# dicts live as long as the module (a fork clears and refills them in place).
+_threads_running: dict[int, threading.Thread] = getattr(threading, "_active")  # noqa: B009
+_threads_starting: dict[threading.Thread, object] = getattr(threading, "_limbo")  # noqa: B009
 _perf = time.perf_counter
 _MISSING = object()
 
@@ -195,12 +199,14 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._waits: WaitWatch | None = None
         # `WaitWatch.stepped`, filled by `call_soon` with every task scheduled to step.
         self._stepped: dict[asyncio.Task[Any], contextvars.Context | None] | None = None
-        # Threads by ident, for `reachable_from_outside`: every live one seen, and the
-        # quiet ones among them (see `_look_at_threads`). Looked at again only when
-        # the thread count changes.
+        # Threads, for `reachable_from_outside`: every live one seen, the quiet ones
+        # among them (see `_look_at_threads`), and the answer they give. Looked at
+        # again only when the thread count changes, or a quiet thread calls in (then
+        # the count kept is set to -1, which no count equals).
         self._thread_total = 0
         self._threads_known: set[threading.Thread] = set()
         self._threads_quiet: set[threading.Thread] = set()
+        self._threads_reach = False
         self._look_at_threads(quiet=True)
         self._threads_quiet.discard(threading.current_thread())
 
@@ -224,8 +230,8 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         them: nothing of the loop's handed them a future), able to reach the loop when
         it was (a task or callback of the loop's, or a thread it reaches, started
         them). A quiet thread reaches the loop once it calls ``call_soon_threadsafe``.
-        Costs one count unless the count changed."""
-        total = _thread_count()
+        Costs two dict lengths unless the count changed."""
+        total = len(_threads_running) + len(_threads_starting)
         if total == self._thread_total:
             return
         self._thread_total = total
@@ -235,6 +241,9 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             self._threads_quiet |= alive - known
         self._threads_quiet &= alive
         self._threads_known = alive
+        # Besides the loop's own thread, the executor's threads are the loop's.
+        reaching = len(alive) - len(self._threads_quiet)
+        self._threads_reach = reaching > 1 + self.executor.thread_count
 
     def run_forever(self) -> None:
         """As asyncio's. Driven directly (``run_until_complete`` on ``host.loop``, as a
@@ -346,8 +355,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             context = program_context(context)
             # The calling thread reaches the loop from now on (`_look_at_threads`).
             caller = threading.current_thread()
-            self._threads_known.add(caller)
-            self._threads_quiet.discard(caller)
+            if caller in self._threads_quiet or caller not in self._threads_known:
+                self._threads_known.add(caller)
+                self._threads_quiet.discard(caller)
+                self._thread_total = -1
         return _users_frame(super().call_soon_threadsafe(callback, *args, context=context))
 
     def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
@@ -452,13 +463,13 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         started while the loop ran, or one that has called ``call_soon_threadsafe``
         (`_look_at_threads`). A thread alive but quiet (a view's render thread, an
         idle thread of the program's setup) holds nothing: no task can be waiting on
-        it. Each is one length read: nothing here costs more with more sockets or
-        threads, unless the thread count changed."""
+        it. Each is a length read or two: nothing here costs more with more sockets
+        or threads, unless the thread count changed."""
         if len(self._watched) > 1 or self._signal_handlers:  # type: ignore[attr-defined]
             return True
-        self._look_at_threads(quiet=False)
-        reaching = self._thread_total - len(self._threads_quiet)
-        return reaching > 1 + self.executor.thread_count
+        if len(_threads_running) + len(_threads_starting) != self._thread_total:
+            self._look_at_threads(quiet=False)
+        return self._threads_reach
 
     async def _make_subprocess_transport(  # type: ignore[override]
         self, *args: Any, **kwargs: Any,
@@ -591,6 +602,10 @@ class WaitWatch:
         held = self._held
         if not held:
             return False  # the common frame: no copy made of nothing
+        for owner in held:  # the common frame: the first owner answers, nothing copied
+            if owner is True or work_owner_active(owner):  # type: ignore[arg-type]
+                return True
+            break
         for owner in list(held):
             if owner is True or work_owner_active(owner):  # type: ignore[arg-type]
                 return True
