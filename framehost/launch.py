@@ -9,7 +9,7 @@ pending. Once `host.launch.exit_while_starting` is in place the previous mask is
 restored, the pending signal is delivered, and the process ends with one line and
 130 or 143. Threads an import starts inherit the block, so the signal still goes to
 the main thread. Where the platform has no signal masks (Windows) the start is
-covered from `host.launch` on, as for ``python -m host``.
+covered from `host.launch` on, as ``python -m host`` is from ``host.__main__`` on.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ bundled scenes it loads use ``operators``; nothing here imports them.
 
 from __future__ import annotations
 
+# First, for its effect: under ``python -m host`` it holds SIGINT and SIGTERM while the
+# rest of the package imports, until ``host.__main__`` can end the process cleanly.
+import host._start_signals  # noqa: F401
 from host.assemble import Host as Host
 from td.clock import FrameClock as FrameClock
 from td.core import HostCore as HostCore

@@ -10,9 +10,10 @@ shell's status (130, 143).
 
 ``framehost`` (and ``python -m framehost``) start in `framehost.launch`, which holds
 the two signals while ``host`` is imported and lets them through once this handler is
-in place, so their whole start is covered. ``python -m host`` can only start here:
-Python imports a package before it runs the package's ``__main__``, so a signal during
-``import host`` itself gets Python's default handling.
+in place, so their whole start is covered. ``python -m host`` starts in `entry`:
+Python imports the package before it runs the package's ``__main__``, so the
+package's first import (`host._start_signals`) holds the signals meanwhile and
+`entry` lets them through once the handler is in place.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+
+from host import _start_signals
 
 __all__ = ["STARTING_SIGNALS", "drop_the_working_folder", "entry", "exit_while_starting", "run"]
 
@@ -77,6 +80,8 @@ def run(*, drop_working_folder: bool = False) -> None:
 
 
 def entry(*, drop_working_folder: bool = False) -> None:
-    """The command from here on: `exit_while_starting`, then `run`."""
+    """``python -m host`` from here on: `exit_while_starting`, a signal held while the
+    package imported is let through (`host._start_signals`), then `run`."""
     exit_while_starting()
+    _start_signals.release()
     run(drop_working_folder=drop_working_folder)

@@ -20,6 +20,10 @@ hands the client work in chunks, a chunk per frame.
 Every await on the cluster is inside ``outside_work()``, so with ``realtime=False``
 frames are paced to real time while cluster futures are in flight.
 
+Closed, the farm has tornado (under Dask's client) forget the host's loop
+(`operators._tornado_loop`): tornado's process-wide map of loops would otherwise keep
+a closed host alive.
+
 Functions and arguments go through `operators.dask_by_value`: what a worker cannot
 import (a scene file's function, a test module's) is sent by value, so scenes run on
 any cluster. A task that stops waiting (cancelled, timed out) cancels its futures on
@@ -41,10 +45,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from asyncio_comp.outside_work import outside_work
 from asyncio_comp.progress import current_task_id, report_progress
+from operators._tornado_loop import forget_tornado_loop
 from operators.dask_by_value import ship_all, ship_call
 from operators.dask_cluster_table import ClusterTable, worker_rows
 from operators.dask_loopback import LoopbackCluster
 from operators.dot_lop_utils import DotLOPUtils
+from td.current import operator_code
 from td.network import BaseCOMP
 from td.params import IntPar, Par, PulsePar, StrPar
 from td.table import TableDAT
@@ -303,8 +309,14 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
 
     # -- shutting down ------------------------------------------------------------
     async def _disconnect(self) -> None:
-        async with outside_work():  # non-realtime: clients and processes end in real time
-            await self._close_all()
+        try:
+            async with outside_work():  # non-realtime: clients and processes end in real time
+                await self._close_all()
+        finally:
+            if self._closed:
+                # Done with tornado on this loop; its process-wide map of loops would
+                # keep the host's loop, and the Host, alive after close.
+                forget_tornado_loop(asyncio.get_running_loop())
 
     async def _close_all(self) -> None:
         connecting, self._connecting = self._connecting, None
@@ -345,10 +357,15 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         self._closed = True
         loop = self.asyncio_comp.loop
         if loop.is_closed():
+            forget_tornado_loop(loop)
             return
         if not self.host.closed or loop.is_running():
-            self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
-                                                     description=f"{self.path} close")
+            # Submitted as no operator's code: run as the farm's, the task would be
+            # the farm's own, and a destroyed operator's tasks are cancelled, leaving
+            # the client connected (and a loopback cluster running).
+            with operator_code(None):
+                self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
+                                                         description=f"{self.path} close")
             return
         if not self.host.realtime:
             # Dask's messages are flushed on loop timers, and virtual time stands

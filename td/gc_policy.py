@@ -176,6 +176,11 @@ class FrameGc:
         _paused, threshold1, threshold2 = gc.get_threshold()
         self._growth += count0
         full_may_be_due = count2 > threshold2
+        if not full_may_be_due and self.deferred_full:
+            # Generation 2's count restarts only after a full collection: one ran
+            # elsewhere (a gc.collect() of the user's) while this one waited.
+            self.deferred_full = self._growth_at_due = 0
+            self._growth = count0
         if full_may_be_due and self._full_waits(slack):
             self.deferred_full += 1
             # The young generation Python would pick now; the full one waits for room.

@@ -6,10 +6,11 @@ command exits 130 or 143 with one line. The moments are picked by what the child
 imported so far: ``PYTHONPROFILEIMPORTTIME`` writes a line to stderr as each import
 ends, and the signal is sent once a chosen module's line is read.
 
-``asyncio_comp.records`` is half way through ``import host``; ``host.cli`` is after
-it, once the command itself is being imported. ``python -m host`` is checked at the
-second moment only: Python imports the ``host`` package before running its
-``__main__``, so nothing of framehost runs before the first (`host.launch`).
+``td.absent_families`` is the first of framehost's modules to finish importing,
+``asyncio_comp.records`` is half way through ``import host``, ``host.cli`` is after
+it, once the command itself is being imported. All three starts are checked at each
+moment: ``python -m host`` imports the ``host`` package before its ``__main__`` runs,
+and the package's first lines hold the signals for it (`host._start_signals`).
 """
 
 from __future__ import annotations
@@ -87,10 +88,8 @@ def scene(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("how", "module"), [
-    ("console script", "asyncio_comp.records"), ("console script", "host.cli"),
-    ("python -m framehost", "asyncio_comp.records"), ("python -m framehost", "host.cli"),
-    ("python -m host", "host.cli")])
+@pytest.mark.parametrize("how", list(STARTS))
+@pytest.mark.parametrize("module", ["td.absent_families", "asyncio_comp.records", "host.cli"])
 @pytest.mark.parametrize(("signum", "status", "word"), [
     (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated (SIGTERM)")])
 def test_a_signal_while_the_command_starts_exits_with_one_line(
@@ -102,3 +101,38 @@ def test_a_signal_while_the_command_starts_exits_with_one_line(
     assert returncode == status, text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
     assert len(lines) == 1 and lines[0].startswith(f"framehost: {word} "), text
+
+
+
+def test_importing_host_elsewhere_leaves_the_signals_unheld() -> None:
+    # Held in any process but `python -m host` (whose __main__ lets them through), a
+    # Ctrl-C would never arrive.
+    code = "import host, signal; print(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=BOUND)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(("orig_argv", "argv", "held"), [
+    (["python", "-X", "dev", "-m", "host", "run", "x"], ["-m", "run", "x"], True),
+    (["python", "-mhost"], ["-m"], True),
+    (["python", "-m", "host.cli", "run"], ["-m", "run"], False),
+    (["python", "-m", "pytest", "-m", "host"], ["-m", "-m", "host"], False),
+    (["python", "-c", "import host", "-m", "host"], ["-c", "-m", "host"], False)])
+def test_only_python_m_host_holds_the_signals_until_release(
+        monkeypatch: pytest.MonkeyPatch, orig_argv: list[str], argv: list[str],
+        held: bool) -> None:
+    from host import _start_signals
+
+    monkeypatch.setattr(sys, "orig_argv", orig_argv)
+    monkeypatch.setattr(sys, "argv", argv)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        _start_signals.hold_for_python_m_host()
+        during = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        assert ({signal.SIGINT, signal.SIGTERM} <= during) is held
+        _start_signals.release()
+        assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

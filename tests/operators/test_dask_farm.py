@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -411,6 +412,36 @@ def test_restart_disconnects_and_the_next_use_reconnects(remote_farm):
     assert host.tasks.GetTaskResult(task) == 144
     assert farm.client is not None and farm.client is not first
     assert first is not None and first.status == "closed"
+
+
+@pytest.mark.parametrize("how", ["closed with the host", "destroyed, then the host closed"])
+def test_a_closed_host_whose_farm_was_connected_can_be_collected(
+        scheduler_address: str, how: str) -> None:
+    # Dask's client runs on tornado, whose process-wide map of asyncio loops would keep
+    # the host's loop, and with it the Host, alive after close. Destroyed while the
+    # host runs, the farm closes its client in a task that must outlive the farm.
+    def run_and_close() -> tuple[weakref.ref[Host], weakref.ref[asyncio.AbstractEventLoop]]:
+        host = Host(realtime=False)
+        farm = host.root.create(DaskFarm, "farm")
+        farm.par.Scheduler = scheduler_address
+        task = host.tasks.Run(farm.submit(square, 7))
+        finish(host, task)
+        assert host.tasks.GetTaskResult(task) == 49
+        if how.startswith("destroyed"):
+            client = farm.client
+            farm.destroy()
+            run_paced(host, lambda: client is not None and client.status == "closed")
+        host.close()
+        return weakref.ref(host), weakref.ref(host.loop)
+
+    host, loop = run_and_close()
+    # What Dask leaves on the closed loop is freed over two collections (the first
+    # runs the finalizers of some of it), so collect until nothing more is found.
+    for _ in range(5):
+        if not gc.collect():
+            break
+    assert loop() is None
+    assert host() is None
 
 
 def test_a_scheduler_that_is_not_there_fails_the_task():

@@ -256,6 +256,19 @@ def test_a_deferred_full_collection_runs_anyway_once_growth_passes_its_bound() -
     assert keep and survivors
 
 
+def test_a_full_collection_run_elsewhere_ends_the_wait() -> None:
+    keep, old = _full_due()
+    policy = FrameGc("frame", seconds_per_object=1.0)
+    _frame(policy, slack=0.0, cycles=2000)
+    assert policy.deferred_full == 1
+    gc.collect()  # the user's own full collection, between frames
+    assert old() is None
+    _frame(policy, slack=0.0)
+    assert policy.deferred_full == 0 and policy.full_collections == 0
+    assert policy.full_estimate < 2000 * 1.0  # the growth counts from that collection
+    assert keep
+
+
 def test_seconds_per_object_must_be_a_number_of_seconds() -> None:
     with pytest.raises(ValueError, match=r"seconds_per_object expected a number of "
                                          r"seconds >= 0, got -1"):
