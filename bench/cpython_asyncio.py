@@ -18,7 +18,7 @@ resets the policy (most modules do, at tear-down) still gets one; a test that bu
 ``asyncio.SelectorEventLoop`` or CPython's ``TestLoop`` itself tests those, not the
 host's. Prints one row per module, ``passed/run`` for each flavour (``!`` marks a
 flavour that did worse than stock), then the tests that fail on a host's loop but
-not on the stock one, by name.
+not on the stock one, by name, each with its exception's line.
 """
 
 from __future__ import annotations
@@ -75,8 +75,15 @@ def run_one(flavour: str, module: str) -> dict[str, Any]:
         return {"run": 0, "failed": [], "skipped": 0, "module_skipped": str(skip)}
     with open(os.devnull, "w") as quiet:
         result = unittest.TextTestRunner(stream=quiet, verbosity=0).run(suite)
-    failed = sorted({test.id() for test, _ in result.failures + result.errors})
-    return {"run": result.testsRun, "failed": failed, "skipped": len(result.skipped)}
+    reasons = {test.id(): _last_line(text) for test, text in result.failures + result.errors}
+    return {"run": result.testsRun, "failed": sorted(reasons), "skipped": len(result.skipped),
+            "reasons": reasons}
+
+
+def _last_line(traceback_text: str) -> str:
+    """A failure's exception line (its traceback's last non-empty line)."""
+    lines = [line for line in traceback_text.strip().splitlines() if line.strip()]
+    return lines[-1].strip()[:200] if lines else "no traceback"
 
 
 def _child(flavour: str, module: str, timeout: float, scratch: Path) -> dict[str, Any]:
@@ -157,8 +164,11 @@ def main(argv: list[str]) -> None:
             worse += [t for t in results[(flavour, name)]["failed"] if t not in stock_failed]
         print(f"\nFailing on the {flavour} host's loop, not on the stock loop "
               f"({len(worse)}):")
+        reasons: dict[str, str] = {}
+        for name in names:
+            reasons.update(results[(flavour, name)].get("reasons", {}))
         for test in worse:
-            print(f"  {test}")
+            print(f"  {test}: {reasons.get(test, '')}")
 
 
 if __name__ == "__main__":

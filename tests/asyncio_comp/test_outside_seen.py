@@ -257,6 +257,47 @@ def test_a_thread_started_before_the_run_holds_time_once_it_calls_into_the_loop(
         thread.join(5)
 
 
+def test_a_thread_seen_quiet_holds_time_once_it_calls_into_the_loop() -> None:
+    """A thread alive when the host is made is quiet; once it has called
+    ``call_soon_threadsafe`` it holds virtual time, although the thread count has not
+    changed since the host last looked (the call itself makes the host look again)."""
+    go = threading.Event()
+    called = threading.Event()
+    report = threading.Event()
+    holder: list[asyncio.Future[str]] = []
+
+    def run() -> None:
+        go.wait(TIMEOUT)
+        loop.call_soon_threadsafe(lambda: None)
+        called.set()
+        report.wait(TIMEOUT)
+        time.sleep(WORK)
+        loop.call_soon_threadsafe(lambda: holder[0].set_result("reported"))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    host = Host(fps=60.0, realtime=False)
+    loop = host.loop
+    try:
+        idle = host.tasks.Run(event_set_by_another_task(), timeout=TIMEOUT)
+        assert wait_for_tasks(host, idle, BOUND) == {idle: TaskStatus.COMPLETED}
+        assert host.tasks.paced_frames == 0  # quiet: it held nothing
+        go.set()
+        assert called.wait(TIMEOUT)
+
+        async def main() -> str:
+            holder.append(asyncio.get_running_loop().create_future())
+            report.set()
+            return await holder[0]
+
+        assert completes(host, main()) == "reported"
+    finally:
+        go.set()
+        report.set()
+        thread.join(5)
+        host.close()
+
+
 def test_tasks_waiting_on_each_other_beside_an_idle_socket_do_not_pace(
         host: Host, pair: tuple[socket.socket, socket.socket]) -> None:
     """An event set by another task after its sleep is inside work; with nothing

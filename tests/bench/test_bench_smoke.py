@@ -39,8 +39,18 @@ def test_frame_start_summarises_a_slow_clock_apart_from_its_drift() -> None:
     median, p99, worst, drift, own = frame_start._summary(starts, 1 / 60)
     assert drift == pytest.approx(1.0) and own == pytest.approx(0.0, abs=1e-9)
     assert worst >= p99 >= median > 0
-    host_starts, cpu = frame_start.host_starts(0.05, 60.0)
-    assert len(host_starts) == 3 and cpu >= 0
+    host_starts, delays, cpu = frame_start.host_starts(0.05, 60.0)
+    assert len(host_starts) == len(delays) == 3 and cpu >= 0
+
+
+def test_frame_start_leaves_out_starts_kept_waiting_for_a_cpu() -> None:
+    # Start 100 comes 5 ms late after 5 ms on the run queue: the machine's stall.
+    period = 1 / 60
+    starts = [k * period + (0.005 if k == 100 else 0.0) for k in range(200)]
+    delays = [0.005 if k >= 100 else 0.0 for k in range(200)]
+    kept, p99 = frame_start._not_kept_waiting(starts, delays, period)
+    assert kept == 1 and p99 == pytest.approx(0.0, abs=1e-9)
+    assert frame_start._not_kept_waiting(starts, [0.0] * 200, period)[0] == 0
 
 
 def test_throughput_runs() -> None:
