@@ -425,14 +425,17 @@ class HostCore:
         gc_policy.begin_frame()  # lasts across the frames (`FrameGc`)
         try:
             if frames == 1:
-                self._run_frame()
+                quiet_end = self._run_frame()
             else:
+                quiet_end = False
                 for _ in range(frames):
                     if self._phase in _SHUT:  # closed from inside the last frame
                         break
-                    self._run_frame()
-        finally:
+                    quiet_end = self._run_frame()
+        except BaseException:
             gc_policy.resume()
+            raise
+        gc_policy.resume(quiet_end)
 
     def run(self, frames: int | None = None, seconds: float | None = None,
             until: Callable[[], object] | None = None) -> int:
@@ -505,7 +508,9 @@ class HostCore:
         if self._frame_state is not FrameState.BETWEEN_FRAMES:
             raise RuntimeError(f"{what}() called from inside a frame; frames cannot nest")
 
-    def _run_frame(self) -> None:
+    def _run_frame(self) -> bool:
+        """Run one frame; whether nothing but host code ran after the collector's
+        frame end (`FrameGc.resume`'s ``after_frame_end``): no frame listener."""
         blame = self._blame
         clock = self.clock
         clock.begin_frame()
@@ -556,12 +561,14 @@ class HostCore:
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total
         stats.gc_collections = gc_watch.collections
-        if self._frame_listeners:
+        quiet_end = not self._frame_listeners
+        if not quiet_end:
             span = FrameSpan(frame, started, duration, report)
             for listener in tuple(self._frame_listeners):
                 listener(span)
         if gc_watch.interrupt_pending:
             gc_watch.deliver_interrupt()  # a Ctrl-C the collector would have lost
+        return quiet_end
 
     # -- shutdown ---------------------------------------------------------------
     def close(self) -> None:

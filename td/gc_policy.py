@@ -89,8 +89,9 @@ class FrameGc:
     """One host's garbage-collection policy; see the module docstring."""
 
     __slots__ = ("_foreign_freeze", "_frozen", "_frozen_count", "_growth", "_growth_at_due",
-                 "_paused", "_per_object", "_perf", "_threshold0", "deferred_full",
-                 "end_collections", "full_collections", "last_full_seconds", "mode")
+                 "_paused", "_per_object", "_perf", "_settled", "_threshold0",
+                 "deferred_full", "end_collections", "full_collections",
+                 "last_full_seconds", "mode")
 
     def __init__(self, mode: str = "frame", *,
                  perf: Callable[[], float] = time.perf_counter,
@@ -114,6 +115,10 @@ class FrameGc:
         self._paused = False
         # The youngest generation's threshold while a frame has it at 0.
         self._threshold0 = 0
+        # True when the last `end_frame` left the threshold at 0 by its own look or
+        # write, no user code after it (a deferred young collection runs the
+        # ``gc.callbacks``, which may set one): `resume` may then trust it.
+        self._settled = False
         self._frozen = False
         # The permanent generation's size when last seen since this policy's freeze:
         # only a gc.freeze() makes it grow (objects in it that die leave it).
@@ -175,6 +180,7 @@ class FrameGc:
             gc.set_threshold(0)
         else:
             threshold0 = self._threshold0
+        self._settled = True  # 0 now, and (below) after a due collection's set
         if not gc.isenabled():
             return  # the user disabled the collector, maybe in this frame: it stays off
         count0, count1, count2 = gc.get_count()
@@ -191,6 +197,7 @@ class FrameGc:
         if full_may_be_due and self._full_waits(slack):
             self.deferred_full += 1
             # The young generation Python would pick now; the full one waits for room.
+            self._settled = False
             gc.collect(1 if count1 > threshold1 else 0)
             self.end_collections += 1
             return
@@ -219,13 +226,18 @@ class FrameGc:
                 and self._growth - self._growth_at_due
                 <= MAX_DEFERRED_GROWTH * self._growth_at_due)
 
-    def resume(self) -> None:
+    def resume(self, after_frame_end: bool = False) -> None:
         """End the pause (at the return of `step()`/`run()`, or when frame work raised
         and no frame follows), collecting nothing now; a threshold the user set while
-        paused stands."""
+        paused stands.
+
+        ``after_frame_end``: the caller knows that only host code ran since the last
+        `end_frame` (a `step()` whose last frame had no frame listeners): the
+        threshold that end left is not read again, a step's one read fewer.
+        """
         if self._paused:
             self._paused = False
-            if not gc.get_threshold()[0]:
+            if (after_frame_end and self._settled) or not gc.get_threshold()[0]:
                 gc.set_threshold(self._threshold0)
 
     def freeze(self) -> None:

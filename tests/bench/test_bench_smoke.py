@@ -163,3 +163,17 @@ def test_instruction_count_workloads_run_without_valgrind() -> None:
     instructions._frames(0)
     with pytest.raises(ValueError, match="side expected 'tracked' or 'raw', got 'both'"):
         instructions.instructions_per_task("both")
+
+
+def test_step_cost_splits_a_call_from_its_frame() -> None:
+    """Its figures and counts come out (timing itself is run by hand)."""
+    from bench import step_cost
+
+    row = step_cost.timed(10, rounds=1)
+    assert set(row) == {"each", "once", "bare", "each cpu", "once cpu", "bare cpu"}
+    assert all(value > 0 for value in row.values())
+    calls = step_cost.c_calls(0, frames=20)
+    # One pause per step() call: a threshold written at its start and at its return.
+    assert calls["each"]["set_threshold"] >= 2 * 20 > calls["once"]["set_threshold"]
+    step_cost._callgrind_run(0, 5, "each")
+    step_cost._callgrind_run(0, 5, "once")

@@ -454,8 +454,49 @@ def test_one_frame_steps_pause_once_each() -> None:
                 host.step()
         collections = host.gc_policy.end_collections - before
         assert counter.calls[gc.set_threshold] == 2 * 20 + 2 * collections
-        assert counter.calls[gc.get_threshold] <= 3 * 20 + collections
+        # Read at its start and at its frame's end; the return trusts the latter.
+        assert counter.calls[gc.get_threshold] <= 2 * 20 + collections
         assert _collecting()
+
+
+def test_a_threshold_a_frame_listener_sets_stands_after_the_step() -> None:
+    from host import Host
+
+    with Host(realtime=False) as host:
+        host.step()
+        listener = host.add_frame_listener(lambda _span: gc.set_threshold(1234))
+        host.step()
+        assert gc.get_threshold()[0] == 1234
+        host.remove_frame_listener(listener)
+        gc.set_threshold(700)
+
+        def once(_span: object) -> None:
+            host.remove_frame_listener(once)  # gone before step() returns
+            gc.set_threshold(4321)
+
+        host.add_frame_listener(once)
+        host.step()
+        assert gc.get_threshold()[0] == 4321
+
+
+def test_a_threshold_a_gc_callback_sets_in_a_deferred_collection_stands() -> None:
+    keep, _old = _full_due()
+    policy = FrameGc("frame")
+
+    def set_threshold(phase: str, _info: object) -> None:
+        if phase == "stop":
+            gc.set_threshold(555, 0, 0)
+
+    policy.begin_frame()
+    _cycles(500)
+    gc.callbacks.append(set_threshold)
+    try:
+        policy.end_frame(None)  # no slack: the full one waits, a young one runs
+    finally:
+        gc.callbacks.remove(set_threshold)
+    assert policy.deferred_full == 1
+    policy.resume(after_frame_end=True)
+    assert gc.get_threshold()[0] == 555 and keep
 
 
 def test_collection_turned_on_inside_a_frame_is_paused_for_the_frames_after() -> None:
