@@ -427,6 +427,23 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             self._stepped = self._waits.stepped
         return self._waits
 
+    def quiet_first_steps(self) -> None:
+        """Stop noting the tasks `call_soon` schedules until `first_steps_of`: the
+        lifecycle starts a batch of tracked tasks, whose first steps it hands over
+        as one list instead of `call_soon` noting each (most end in that step, and
+        are then done with at the cost of one test each)."""
+        self._stepped = None
+
+    def first_steps_of(self, records: list[Any]) -> None:
+        """Note again what `call_soon` schedules, and have `WaitWatch` look at the
+        tasks of ``records`` (tracked records, just started) after their first
+        step, as if each had been noted when it was scheduled."""
+        waits = self._waits
+        if waits is not None:
+            self._stepped = waits.stepped
+            if records:
+                waits.started.append(records)
+
     def create_frame_future(self) -> asyncio.Future[Any]:
         """A future the host resolves itself at a frame boundary (``next_frame()``):
         a task waiting on it waits on nothing outside the loop."""
@@ -573,11 +590,14 @@ class WaitWatch:
     """
 
     __slots__ = ("_contexts", "_deps", "_held", "_own", "_place", "_promoted", "inside",
-                 "stepped")
+                 "started", "stepped")
 
     def __init__(self) -> None:
         #: Tasks scheduled to step since the last look, with their contexts.
         self.stepped: dict[asyncio.Task[Any], contextvars.Context | None] = {}
+        #: Batches of tracked records started since the last look, whose first steps
+        #: `call_soon` did not note (`FrameEventLoop.first_steps_of`).
+        self.started: list[list[Any]] = []
         #: Futures resolved by the host at frame boundaries (`create_frame_future`).
         self.inside: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
         # How many tracked tasks are held (each marked on its record: `holds_time`);
@@ -595,7 +615,7 @@ class WaitWatch:
     def holding(self) -> bool:
         """Whether a task of the program's work waits on something only the outside
         can end (see the class docstring)."""
-        if self.stepped:
+        if self.stepped or self.started:
             self._update()
         if self._own:
             return True
@@ -617,6 +637,16 @@ class WaitWatch:
 
     def _update(self) -> None:
         stepped = self.stepped
+        started = self.started
+        if started:
+            # A tracked task that ended in its first step is done with; one still
+            # active steps again or waits, and is looked at like any noted task
+            # (a tracked task's owner is its record: no context needed).
+            for records in started:
+                for rec in records:
+                    if rec.completed_at is None and rec.task is not None:
+                        stepped[rec.task] = None
+            started.clear()
         queue = list(stepped.items())
         stepped.clear()
         promoted = self._promoted

@@ -22,6 +22,7 @@ from asyncio_comp.status import StopState, TaskStatus
 from td.current import call_as
 
 if TYPE_CHECKING:
+    from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.blocking import BlockingWatch
     from asyncio_comp.profile import Profile
     from asyncio_comp.registry import TaskRegistry
@@ -52,7 +53,7 @@ _EPSILON = 1e-9
 class TaskLifecycle:
     """Starts, times out, stops and ends tasks; see the module docstring."""
 
-    def __init__(self, host: HostCore, loop: asyncio.AbstractEventLoop,
+    def __init__(self, host: HostCore, loop: FrameEventLoop,
                  registry: TaskRegistry, blocking: BlockingWatch, profile: Profile) -> None:
         self._host = host
         # Where the LOPs profile differs: stops end the task at once, and only some
@@ -143,6 +144,8 @@ class TaskLifecycle:
         is current (admission runs in the manager's cook, which is TDAsyncIO's
         code), an owned one in a context naming its owner.
         """
+        if not self.admission:
+            return 0  # the stepper asks every iteration; most have nothing to start
         return call_as(None, self._admit)
 
     def _admit(self) -> int:
@@ -153,7 +156,14 @@ class TaskLifecycle:
         new_task = asyncio.Task
         waiting = self.waiting
         batch: list[TaskRecord] = []
-        chunk = ADMIT_CHUNK if self._host.realtime else ADMIT_CHUNK_VIRTUAL
+        realtime = self._host.realtime
+        chunk = ADMIT_CHUNK if realtime else ADMIT_CHUNK_VIRTUAL
+        # A virtual loop notes every task it schedules for pacing (`WaitWatch`); the
+        # batch's first steps are handed over as one list instead. Not with a task
+        # factory: it may schedule other work, which must be noted as it comes.
+        quiet = factory is None and not realtime
+        if quiet:
+            loop.quiet_first_steps()
         try:
             while admission and len(batch) < chunk:
                 rec = admission.popleft()
@@ -175,6 +185,8 @@ class TaskLifecycle:
                 waiting.discard(rec.coro)  # the task owns it now
                 batch.append(rec)
         finally:
+            if quiet:
+                loop.first_steps_of(batch)
             if batch:  # counted once per batch, even if a task factory raised
                 registry.started(batch)
         started = len(batch)
