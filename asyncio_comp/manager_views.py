@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from asyncio_comp._loop_internals import FrameEventLoop
     from asyncio_comp.lifecycle import TaskLifecycle
     from asyncio_comp.pacing import OutsidePacer
-    from asyncio_comp.registry import TaskRegistry
+    from asyncio_comp.registry import ChangeListener, TaskRegistry
     from td.network import OP
     from td.thread_guard import ThreadGuard
 
@@ -158,8 +158,20 @@ class ManagerViews:
                             f"got {fn!r}")
         self._registry.add_listener(fn)
 
-    def remove_task_listener(self, fn: Callable[[TaskRow], object]) -> bool:
-        """Stop calling ``fn``; True if it was listening."""
+    def add_task_change_listener(self, fn: ChangeListener) -> None:
+        """Call ``fn(task_id, status, description, parent_id, error)`` on the host's
+        thread each time a task changes status, as `add_task_listener` does but with
+        the transition alone (``error``: the error's text, or None): no `TaskRow` is
+        built per change, which is most of what a listener costs a task. For trace
+        writers (`host.trace.TraceWriter`); ``fn`` must not raise."""
+        self._guard.check(self)
+        if not callable(fn):
+            raise TypeError(f"add_task_change_listener() expected a callable taking "
+                            f"(task_id, status, description, parent_id, error), got {fn!r}")
+        self._registry.add_change_listener(fn)
+
+    def remove_task_listener(self, fn: Callable[..., object]) -> bool:
+        """Stop calling ``fn`` (added by either method); True if it was listening."""
         self._guard.check(self)
         return self._registry.remove_listener(fn)
 

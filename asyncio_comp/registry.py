@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterator, Reversible
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asyncio_comp.active_list import ActiveList
 from asyncio_comp.records import TaskRecord, TaskRow
@@ -37,7 +37,11 @@ from asyncio_comp.status import TaskStatus
 if TYPE_CHECKING:
     from asyncio_comp.table_sync import TaskTableSync
 
-__all__ = ["TaskRegistry"]
+__all__ = ["ChangeListener", "TaskRegistry"]
+
+#: ``fn(task_id, status, description, parent_id, error)``: see
+#: `TaskRegistry.add_change_listener`.
+ChangeListener = Callable[[int, TaskStatus, str, int | None, str | None], object]
 
 # Enum members as module globals for the per-task paths: reading ``TaskStatus.PENDING``
 # goes through the enum class's attribute lookup, several times a task.
@@ -46,6 +50,7 @@ _RUNNING = TaskStatus.RUNNING
 _COMPLETED = TaskStatus.COMPLETED
 
 _EPSILON = 1e-9
+_L = TypeVar("_L")
 
 
 class TaskRegistry:
@@ -53,12 +58,14 @@ class TaskRegistry:
 
     __slots__ = (
         "_active",
+        "_change_listeners",
         "_clear_queue",
         "_counts",
         "_lifetime",
         "_listeners",
         "_owned",
         "_pending",
+        "_row_listeners",
         "_table",
         "_take_completions",
         "_tasks",
@@ -85,7 +92,12 @@ class TaskRegistry:
         # Endings per final status over the whole run: forgetting never lowers them.
         self._lifetime: dict[TaskStatus, int] = {
             status: 0 for status in TaskStatus if status.is_finished}
-        self._listeners: list[Callable[[TaskRow], object]] = []
+        # Every listener, of either kind: one test on the per-task paths whether any
+        # is. Tuples, replaced as listeners come and go: a listener that removes one
+        # while told changes no sequence being iterated, and none is copied per change.
+        self._listeners: tuple[Callable[..., object], ...] = ()
+        self._row_listeners: tuple[Callable[[TaskRow], object], ...] = ()
+        self._change_listeners: tuple[ChangeListener, ...] = ()
         # Active tasks per owning operator (`TaskRecord.op_owner`), forgotten ones
         # winding down included, as ``id(owner) -> [owner, count]`` (an operator
         # class may define ``__eq__``); an owner leaves when its last one ends. Kept
@@ -174,21 +186,38 @@ class TaskRegistry:
     # -- listeners (trace recorders) ----------------------------------------------
     def add_listener(self, fn: Callable[[TaskRow], object]) -> None:
         """Call ``fn(row)`` on every status change from now on: added, started, ended."""
+        self._listen(fn)
+        self._row_listeners += (fn,)
+
+    def add_change_listener(self, fn: ChangeListener) -> None:
+        """Call ``fn(task_id, status, description, parent_id, error)`` on every status
+        change from now on (``error``: the error's text, or None), with no row built:
+        a trace recorder needs the transition, not the task's whole state."""
+        self._listen(fn)
+        self._change_listeners += (fn,)
+
+    def _listen(self, fn: Callable[..., object]) -> None:
         self.settle()  # endings before it are not its to hear
-        self._listeners.append(fn)
+        self._listeners += (fn,)
         self.listening = True
 
-    def remove_listener(self, fn: Callable[[TaskRow], object]) -> bool:
-        if fn in self._listeners:
-            self._listeners.remove(fn)
-            self.listening = bool(self._listeners)
-            return True
-        return False
+    def remove_listener(self, fn: Callable[..., object]) -> bool:
+        """Stop telling ``fn``, of either kind; True if it was listening."""
+        if fn not in self._listeners:
+            return False
+        self._listeners = _without(self._listeners, fn)
+        self._row_listeners = _without(self._row_listeners, fn)
+        self._change_listeners = _without(self._change_listeners, fn)
+        self.listening = bool(self._listeners)
+        return True
 
     def _tell(self, rec: TaskRecord) -> None:
-        row = rec.row
-        for fn in list(self._listeners):
-            fn(row)
+        for fn in self._row_listeners:
+            fn(rec.row)  # built once per change, however many listen
+        if self._change_listeners:
+            error = None if rec.error is None else rec.error_text
+            for change in self._change_listeners:
+                change(rec.task_id, rec.status, rec.description, rec.parent_id, error)
 
     def ordered(self, first: int, stop: int | None) -> list[TaskRow]:
         """Rows in the views' order (active newest first, then the latest to finish),
@@ -379,3 +408,11 @@ class TaskRegistry:
         host gave their memory back."""
         self.settle()
         return self._tasks, self._active
+
+
+def _without(listeners: tuple[_L, ...], fn: object) -> tuple[_L, ...]:
+    """``listeners`` without the first that is ``fn`` (compared as ``remove`` does)."""
+    if fn not in listeners:
+        return listeners
+    index = listeners.index(fn)  # type: ignore[arg-type]
+    return listeners[:index] + listeners[index + 1:]

@@ -51,7 +51,6 @@ from asyncio_comp.status import TaskStatus
 from td.errors import describe_error
 
 if TYPE_CHECKING:
-    from asyncio_comp.records import TaskRow
     from host.assemble import Host
 
 __all__ = [
@@ -267,11 +266,11 @@ class TaskTrace:
         self._host = host
         self.events: list[tuple[int, int, str, str]] = []
         self._recording = True
-        host.tasks.add_task_listener(self._record)
+        host.tasks.add_task_change_listener(self._record)
 
-    def _record(self, row: TaskRow) -> None:
-        self.events.append((self._host.frame, row.task_id, row.description,
-                            row.status.value))
+    def _record(self, task_id: int, status: TaskStatus, description: str,
+                parent_id: int | None, error: str | None) -> None:
+        self.events.append((self._host.frame, task_id, description, status.value))
 
     def stop(self) -> None:
         """Stop recording (idempotent); the events so far stay."""

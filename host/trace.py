@@ -22,10 +22,14 @@ writes Perfetto's protobuf format and reads traces through a downloaded
 ``trace_processor`` binary; viztracer is a profiler of Python calls, not a writer
 of an application's own events.
 
-Events are streamed to the file as they become known, so memory stays bounded over
-a long run: what is kept is one entry per active task, one heap entry per lane, and the
-lane of a finished parent while some child of it has not ended yet. Timestamps are
-microseconds of the host's ``wall_clock`` since the writer was made.
+What a run tells the writer is kept as raw facts, one tuple per event (a task's id,
+status, description, parent, error and the wall-clock time; a cost's entry and end),
+and made into the format's events when the frame ends: the per-task work while the
+run goes is an append, and the lanes, lineage and JSON text are made in one loop
+per frame. Events are then written out, so memory stays bounded over a long run:
+what is kept is a frame's raw facts, one entry per active task, one heap entry per
+lane, and the lane of a finished parent while some child of it has not ended yet.
+Timestamps are microseconds of the host's ``wall_clock`` since the writer was made.
 """
 
 from __future__ import annotations
@@ -34,9 +38,8 @@ import heapq
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
-from asyncio_comp.records import TaskRow
 from asyncio_comp.status import TaskStatus
 from td.blame import BlameEntry, FrameSpan
 
@@ -74,12 +77,10 @@ class TraceWriter:
         self._out.write('{"displayTimeUnit": "ms", "traceEvents": [\n')
         self._first = True
         self.events = 0
-        self._meta("process_name", 0, name)
-        for tid, label in ((TID_FRAMES, "frames"), (TID_THREAD, "host thread"),
-                           (TID_GC, "gc")):
-            self._meta("thread_name", tid, label)
-            self._emit({"ph": "M", "name": "thread_sort_index", "pid": PID, "tid": tid,
-                        "args": {"sort_index": tid}})
+        # Raw facts since the last flush, in the order they happened.
+        self._changes: list[tuple[float, int, TaskStatus, str, int | None, str | None]] = []
+        self._costs: list[tuple[BlameEntry, float]] = []
+        self._collections: list[tuple[float, float, int]] = []
         # task id -> (submitted us, parent id): the active tasks.
         self._open: dict[int, tuple[float, int | None]] = {}
         self._free: list[tuple[float, int]] = []  # (when its last event ended, lane)
@@ -90,50 +91,112 @@ class TraceWriter:
         # Children that ended before their parent: (child id, submitted us, lane) per parent.
         self._unlinked: dict[int, list[tuple[int, float, int]]] = {}
         self._flow_id = 0
-        self._collections: list[tuple[float, float, int]] = []
-        host.tasks.add_task_listener(self._on_task)
+        texts = [_meta("process_name", 0, name)]
+        for tid, label in ((TID_FRAMES, "frames"), (TID_THREAD, "host thread"),
+                           (TID_GC, "gc")):
+            texts.append(_meta("thread_name", tid, label))
+            texts.append(json.dumps({"ph": "M", "name": "thread_sort_index", "pid": PID,
+                                     "tid": tid, "args": {"sort_index": tid}},
+                                    separators=(",", ":")))
+        self._write(texts)
+        host.tasks.add_task_change_listener(self._on_change)
         host.add_frame_listener(self._on_frame)
         host.gc_watch.add_listener(self._on_collection)
         host.blame.observe(self._on_cost)
 
-    # -- sources --------------------------------------------------------------------
-    def _now_us(self) -> float:
-        return (self._clock() - self._origin) * 1e6
+    # -- sources: raw facts, kept until the frame ends ----------------------------------
+    def _on_change(self, task_id: int, status: TaskStatus, description: str,
+                   parent: int | None, error: str | None) -> None:
+        if status is not _RUNNING:  # a task's slice spans submission to ending
+            self._changes.append((self._clock(), task_id, status, description, parent, error))
 
-    def _on_task(self, row: TaskRow) -> None:
-        status = row.status
-        if status is _PENDING:
-            parent = row.parent_id
-            self._open[row.task_id] = (self._now_us(), parent)
-            if parent is not None:
-                self._children_open[parent] = self._children_open.get(parent, 0) + 1
-        elif status is not _RUNNING:
-            self._ended(row)
+    def _on_cost(self, entry: BlameEntry, ended: float) -> None:
+        if entry.kind in _THREAD_KINDS:  # frames, hooks, collections: tracks of their own
+            self._costs.append((entry, ended))
 
-    def _ended(self, row: TaskRow) -> None:
-        end = self._now_us()
-        submitted, parent = self._open.pop(row.task_id, (end, row.parent_id))
-        lane = self._lane_for(submitted, end)
-        args = f'"task_id":{row.task_id},"status":"{row.status.value}"'
-        if parent is not None:
-            args += f',"parent_id":{parent}'
-        if row.error is not None:
-            args += f',"error":{_string(row.error)}'
-        self._write(f'{{"ph":"X","name":{_string(row.description)},"cat":"task",'
-                    f'"ts":{submitted:.3f},"dur":{max(0.0, end - submitted):.3f},'
-                    f'"pid":{PID},"tid":{TID_LANES + lane},"args":{{{args}}}}}')
-        # Lineage: this task as a parent (children that ended first wait for it) ...
-        task_id = row.task_id
+    def _on_collection(self, started: float, ended: float, generation: int) -> None:
+        # Inside the collector's callback: kept, and written at the frame's end.
+        self._collections.append((started, ended, generation))
+
+    def _on_frame(self, span: FrameSpan) -> None:
+        texts = self._flush()
+        report = span.late
+        args = ""
+        if report is not None:
+            top = json.dumps([[e.kind, e.name, round(e.seconds * 1000, 3)] for e in report.top])
+            args = (f',"args":{{"late":true,"duration_ms":{report.duration * 1000:.3f},'
+                    f'"top":{top}}}')
+        texts.append(f'{{"ph":"X","name":"frame {span.frame}","cat":"frame",'
+                     f'"ts":{(span.started - self._origin) * 1e6:.3f},'
+                     f'"dur":{span.duration * 1e6:.3f},"pid":{PID},"tid":{TID_FRAMES}{args}}}')
+        self._write(texts)
+
+    # -- raw facts into events -------------------------------------------------------
+    def _flush(self) -> list[str]:
+        """The events of the raw facts kept since the last flush (which it empties),
+        as JSON texts. One loop, its names local: it runs once per task that ended."""
+        texts: list[str] = []
+        origin = self._origin
+        if self._changes:
+            changes, self._changes = self._changes, []
+            opened = self._open
+            children_open = self._children_open
+            free = self._free
+            append = texts.append
+            for at, task_id, status, description, parent, error in changes:
+                now = (at - origin) * 1e6
+                if status is _PENDING:
+                    opened[task_id] = (now, parent)
+                    if parent is not None:
+                        children_open[parent] = children_open.get(parent, 0) + 1
+                    continue
+                submitted, parent = opened.pop(task_id, (now, parent))
+                # A lane free since the submission: the one that fell free first, if it
+                # is, else a new one. Tasks are placed as they end, so a lane's events end
+                # in order and one placed after ``submitted`` cannot overlap (a heap: a
+                # burst of 100k tasks makes as many lanes, and a scan of them per task
+                # would be quadratic).
+                if free and free[0][0] <= submitted:
+                    lane = free[0][1]
+                    heapq.heapreplace(free, (now, lane))
+                else:
+                    lane = self._lane_count
+                    self._lane_count += 1
+                    heapq.heappush(free, (now, lane))
+                    append(_LANE_NAME % (TID_LANES + lane, lane + 1))
+                args = "" if parent is None else f',"parent_id":{parent}'
+                if error is not None:
+                    args += f',"error":{_string(error)}'
+                append(_TASK % (_string(description), submitted,
+                                now - submitted if now > submitted else 0.0,
+                                TID_LANES + lane, task_id, _STATUS_TEXT[status], args))
+                if parent is not None or task_id in children_open:
+                    self._lineage(task_id, parent, submitted, lane, texts)
+        if self._costs:
+            costs, self._costs = self._costs, []
+            texts += [_COST % (_string(entry.name), _COST_CATEGORY[entry.kind],
+                               (ended - entry.seconds - origin) * 1e6, entry.seconds * 1e6)
+                      for entry, ended in costs]
+        if self._collections:
+            collections, self._collections = self._collections, []
+            texts += [_COLLECTION % (generation, (started - origin) * 1e6,
+                                     (ended - started) * 1e6)
+                      for started, ended, generation in collections]
+        return texts
+
+    def _lineage(self, task_id: int, parent: int | None, submitted: float, lane: int,
+                 texts: list[str]) -> None:
+        """The flow events of an ended task as a parent (children that ended first
+        wait for it) and as a child."""
         if task_id in self._children_open:
             self._parent_lane[task_id] = lane
             for _child, child_submitted, child_lane in self._unlinked.pop(task_id, ()):
-                self._flow(lane, child_lane, child_submitted)
+                self._flow(lane, child_lane, child_submitted, texts)
                 self._child_done(task_id)
-        # ... and as a child.
         if parent is not None:
             parent_lane = self._parent_lane.get(parent)
             if parent_lane is not None:
-                self._flow(parent_lane, lane, submitted)
+                self._flow(parent_lane, lane, submitted, texts)
                 self._child_done(parent)
             elif parent in self._open:
                 self._unlinked.setdefault(parent, []).append((task_id, submitted, lane))
@@ -148,82 +211,24 @@ class TraceWriter:
         else:
             self._children_open[parent] = left
 
-    def _lane_for(self, start: float, end: float) -> int:
-        """A lane free since ``start``: the one that fell free first, if it is, else a
-        new one. Tasks are placed as they end, so a lane's events end in order and
-        one placed after ``start`` cannot overlap (a heap: a burst of 100k tasks
-        makes as many lanes, and a scan of them per task would be quadratic)."""
-        free = self._free
-        if free and free[0][0] <= start:
-            lane = free[0][1]
-            heapq.heapreplace(free, (end, lane))
-            return lane
-        lane = self._lane_count
-        self._lane_count += 1
-        heapq.heappush(free, (end, lane))
-        self._meta("thread_name", TID_LANES + lane, f"tasks {lane + 1}")
-        return lane
-
-    def _flow(self, parent_lane: int, child_lane: int, at: float) -> None:
+    def _flow(self, parent_lane: int, child_lane: int, at: float, texts: list[str]) -> None:
         """An arrow from the parent's slice, at the child's submission, to the child's."""
         self._flow_id += 1
-        common = {"name": "submitted", "cat": "lineage", "id": self._flow_id, "pid": PID,
-                  "ts": at}
-        self._emit({**common, "ph": "s", "tid": TID_LANES + parent_lane})
-        self._emit({**common, "ph": "f", "bp": "e", "tid": TID_LANES + child_lane})
-
-    def _on_frame(self, span: FrameSpan) -> None:
-        if self._collections:
-            self._write_collections()
-        report = span.late
-        args = ""
-        if report is not None:
-            top = json.dumps([[e.kind, e.name, round(e.seconds * 1000, 3)] for e in report.top])
-            args = (f',"args":{{"late":true,"duration_ms":{report.duration * 1000:.3f},'
-                    f'"top":{top}}}')
-        self._write(f'{{"ph":"X","name":"frame {span.frame}","cat":"frame",'
-                    f'"ts":{(span.started - self._origin) * 1e6:.3f},'
-                    f'"dur":{span.duration * 1e6:.3f},"pid":{PID},"tid":{TID_FRAMES}{args}}}')
-
-    def _on_collection(self, started: float, ended: float, generation: int) -> None:
-        # Inside the collector's callback: kept, and written at the frame's end.
-        self._collections.append((started, ended, generation))
-
-    def _write_collections(self) -> None:
-        collections, self._collections = self._collections, []
-        for started, ended, generation in collections:
-            self._emit({"ph": "X", "name": f"gc gen {generation}", "cat": "gc",
-                        "ts": (started - self._origin) * 1e6, "dur": (ended - started) * 1e6,
-                        "pid": PID, "tid": TID_GC})
-
-    def _on_cost(self, entry: BlameEntry, ended: float) -> None:
-        if entry.kind not in ("task", "callback"):
-            return  # frames, hooks and collections have tracks of their own
-        category = "step" if entry.kind == "task" else entry.kind
-        self._write(f'{{"ph":"X","name":{_string(entry.name)},"cat":"{category}",'
-                    f'"ts":{(ended - entry.seconds - self._origin) * 1e6:.3f},'
-                    f'"dur":{entry.seconds * 1e6:.3f},"pid":{PID},"tid":{TID_THREAD}}}')
+        texts.append(_FLOW_START % (self._flow_id, at, TID_LANES + parent_lane))
+        texts.append(_FLOW_END % (self._flow_id, at, TID_LANES + child_lane))
 
     # -- output ---------------------------------------------------------------------
-    def _meta(self, what: str, tid: int, name: str) -> None:
-        self._emit({"ph": "M", "name": what, "pid": PID, "tid": tid, "args": {"name": name}})
-
-    def _emit(self, event: dict[str, Any]) -> None:
-        self._write(json.dumps(event, separators=(",", ":")))
-
-    def _write(self, text: str) -> None:
-        """One event's JSON text. The two written once per task (its slice and its
-        callback's) are formatted directly, their strings escaped by the json
-        module's C encoder: ``json.dumps`` of a dict was most of a traced task's cost."""
+    def _write(self, texts: list[str]) -> None:
+        """Events' JSON texts, in one write."""
         out = self._out
-        if out is None:
+        if out is None or not texts:
             return
         if self._first:
             self._first = False
         else:
             out.write(",\n")
-        out.write(text)
-        self.events += 1
+        out.write(",\n".join(texts))
+        self.events += len(texts)
 
     @property
     def closed(self) -> bool:
@@ -236,11 +241,40 @@ class TraceWriter:
             return
         host = self._host
         if not host.closed:
-            host.tasks.remove_task_listener(self._on_task)
+            host.tasks.remove_task_listener(self._on_change)
             host.remove_frame_listener(self._on_frame)
         host.gc_watch.remove_listener(self._on_collection)
         host.blame.observe(None)
-        self._write_collections()
+        self._write(self._flush())
         out.write("\n]}\n")
         out.close()
         self._out = None
+
+
+def _meta(what: str, tid: int, name: str) -> str:
+    return json.dumps({"ph": "M", "name": what, "pid": PID, "tid": tid, "args": {"name": name}},
+                      separators=(",", ":"))
+
+
+# The events made once per task or cost, as %-templates: formatting them directly,
+# strings escaped by the json module's C encoder, costs a fraction of ``json.dumps``
+# of a dict. The arguments: name (JSON), ts, dur, tid, task id, status, more args.
+_TASK = (f'{{"ph":"X","name":%s,"cat":"task","ts":%.3f,"dur":%.3f,"pid":{PID},"tid":%d,'
+         f'"args":{{"task_id":%d,"status":"%s"%s}}}}')
+# name (JSON), category, ts, dur.
+_COST = f'{{"ph":"X","name":%s,"cat":"%s","ts":%.3f,"dur":%.3f,"pid":{PID},"tid":{TID_THREAD}}}'
+# generation, ts, dur.
+_COLLECTION = (f'{{"ph":"X","name":"gc gen %d","cat":"gc","ts":%.3f,"dur":%.3f,'
+               f'"pid":{PID},"tid":{TID_GC}}}')
+# tid, lane number.
+_LANE_NAME = f'{{"ph":"M","name":"thread_name","pid":{PID},"tid":%d,"args":{{"name":"tasks %d"}}}}'
+# flow id, ts, tid.
+_FLOW_START = (f'{{"name":"submitted","cat":"lineage","id":%d,"pid":{PID},"ts":%.3f,'
+               f'"ph":"s","tid":%d}}')
+_FLOW_END = (f'{{"name":"submitted","cat":"lineage","id":%d,"pid":{PID},"ts":%.3f,'
+             f'"ph":"f","bp":"e","tid":%d}}')
+
+_STATUS_TEXT = {status: status.value for status in TaskStatus}
+#: The kinds of itemised cost on the host thread's track, and their category there.
+_COST_CATEGORY = {"task": "step", "callback": "callback"}
+_THREAD_KINDS = frozenset(_COST_CATEGORY)

@@ -23,6 +23,7 @@ import contextlib
 import enum
 import itertools
 import logging
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -88,8 +89,16 @@ class FrameState(enum.Enum):
 # the cost of a global's.
 _SHUT = (HostPhase.CLOSING, HostPhase.CLOSED)
 _CLOSE_REQUESTED = HostPhase.CLOSE_REQUESTED
+_OPEN = HostPhase.OPEN
 _FRAME = FrameState.FRAME
 _BETWEEN_FRAMES = FrameState.BETWEEN_FRAMES
+_get_ident = threading.get_ident
+
+
+def _check_frames(frames: object) -> None:
+    """Refuse a frame count that is not a whole number >= 0 (bools included)."""
+    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
+        raise ValueError(f"step() expected a whole number of frames >= 0, got {frames!r}")
 
 
 class HostCore:
@@ -107,6 +116,8 @@ class HostCore:
         # First: a bad mode is refused before anything is built.
         self._gc = FrameGc(gc)
         self.guard = ThreadGuard()
+        # Compared inline by step(), which calls the guard only to raise.
+        self._thread = self.guard.owner_ident
         self._frame_wait = FrameWait(sleep, self._as_frame_work)
         self.clock = FrameClock(fps, realtime, time_function=time_function,
                                 sleep=self._frame_wait)
@@ -392,20 +403,36 @@ class HostCore:
 
     # -- driving ----------------------------------------------------------------
     def step(self, frames: int = 1) -> None:
-        """Run ``frames`` frames now (paced in realtime mode)."""
-        self.guard.check(self)
-        if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
-            raise ValueError(f"step() expected a whole number of frames >= 0, got {frames!r}")
-        self._check_open("step")
-        self.clock.resume()
+        """Run ``frames`` frames now (paced in realtime mode).
+
+        A loop of the user's that calls ``step()`` once per frame is the common way
+        to drive a host (a game loop, a test), so a call's own work stays small next
+        to a frame's: its checks are inline tests that call out only to raise, and
+        the collector's pause (`FrameGc`) is set once around the frames it runs.
+        """
+        if _get_ident() != self._thread:
+            self.guard.check(self)  # raises ThreadViolation
+        if type(frames) is not int or frames < 0:
+            _check_frames(frames)  # raises, or passes an int subclass
+        if self._phase is not _OPEN or self._frame_state is not _BETWEEN_FRAMES:
+            self._check_open("step")
+        clock = self.clock
+        if clock.realtime:
+            clock.resume()
+        if not frames:
+            return
+        gc_policy = self._gc
+        gc_policy.begin_frame()  # lasts across the frames (`FrameGc`)
         try:
-            for _ in range(frames):
-                if self._phase in _SHUT:  # closed from inside the last frame
-                    break
+            if frames == 1:
                 self._run_frame()
+            else:
+                for _ in range(frames):
+                    if self._phase in _SHUT:  # closed from inside the last frame
+                        break
+                    self._run_frame()
         finally:
-            # The collector's pause lasts across the frames (`FrameGc`): back now.
-            self._gc.resume()
+            gc_policy.resume()
 
     def run(self, frames: int | None = None, seconds: float | None = None,
             until: Callable[[], object] | None = None) -> int:
@@ -417,6 +444,7 @@ class HostCore:
         self._stop_requested = False
         self.clock.resume()
         limits.start(self.clock.now(), self.fps, self.realtime)
+        self._gc.begin_frame()  # lasts across the frames (`FrameGc`)
         try:
             while not self._stop_requested and self._phase not in _SHUT:
                 if not limits.before_frame(self.clock.seconds, self.clock.period):
@@ -425,7 +453,7 @@ class HostCore:
                 if limits.after_frame():
                     break
         finally:
-            self._gc.resume()  # the collector's pause lasts across the frames (`FrameGc`)
+            self._gc.resume()
         self._stop_requested = False
         return limits.ran
 
@@ -491,10 +519,10 @@ class HostCore:
         self._last_frame_start = started
         frame = clock.frame
         # `_enter`, inline, and `_leave` below: a frame starts only between frames
-        # (`_check_open`; the frame work of the clock's wait has left by now).
+        # (`_check_open`; the frame work of the clock's wait has left by now). The
+        # collector's pause is step()'s or run()'s, around all their frames.
         self._frame_state = _FRAME
         self._running_since = next(_entries)
-        self._gc.begin_frame()
         callbacks = self._callbacks
         try:
             # What is empty is skipped by an attribute test, not a call.

@@ -12,10 +12,12 @@ decision; so does the host (``Host(gc="frame")``, the default):
   setting, so a ``gc.disable()`` (or a library's disable/enable pair) inside a frame
   means what it says and survives the frame's end. A threshold the user sets inside
   a frame is kept (it is what the pause restores).
-* **Thresholds written only when they change.** The pause lasts from the first
-  frame of a `step()`/`run()` to its return (`resume`), not frame by frame: while
-  frames run back to back the threshold stays 0 between them too, so an idle frame
-  writes no threshold (one read at its end notices a user's). Between them is only
+* **Thresholds written only when they change.** The pause lasts from the start of
+  a `step()`/`run()` that runs frames to its return (`resume`), not frame by frame:
+  while frames run back to back the threshold stays 0 between them too, so an idle
+  frame writes no threshold and makes no call to start the pause (one read at its
+  end notices a user's threshold; one set while automatic collection was already
+  off starts the pause there, for the frames that follow). Between them is only
   the host's own wait, where the TDAsyncIO loop runs as frame work anyway; the frame
   ends collect what came due meanwhile, other threads' allocations included (the
   counts are process-wide). Once `step()`/`run()` returns the threshold is back, so
@@ -143,8 +145,9 @@ class FrameGc:
         return self._frozen
 
     def begin_frame(self) -> None:
-        """Pause automatic collection for the frame's work (mode ``"frame"`` only);
-        nothing to do while the pause of the frame before lasts."""
+        """Pause automatic collection for the frames' work (mode ``"frame"`` only):
+        called once before a `step()`'s or `run()`'s frames, and by frame work;
+        nothing to do while a pause lasts."""
         if self.mode == "frame" and not self._paused:
             threshold0 = gc.get_threshold()[0]
             if threshold0:  # 0: automatic collection is already off
@@ -161,6 +164,10 @@ class FrameGc:
         (or with no slack) waits, within the bounds in the module docstring.
         """
         if not self._paused:
+            # Automatic collection was off when the pause would have started: if the
+            # user turned it on during the frame, the pause starts now, for the next.
+            if self.mode == "frame":
+                self.begin_frame()
             return
         threshold0 = gc.get_threshold()[0]
         if threshold0:  # the user set one during the frame: theirs from now on

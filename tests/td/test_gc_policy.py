@@ -111,6 +111,20 @@ def test_a_threshold_the_user_sets_inside_a_frame_stands() -> None:
     assert gc.get_threshold()[0] == 1234
 
 
+def test_a_threshold_set_while_collection_was_off_starts_the_pause_at_frame_end() -> None:
+    gc.set_threshold(0)  # automatic collection off: nothing to pause
+    policy = FrameGc("frame")
+    policy.begin_frame()
+    assert not policy.active
+    gc.set_threshold(500)  # a task turns it on during the frame
+    policy.end_frame()
+    assert policy.active and gc.get_threshold()[0] == 0  # paused for the next frame
+    policy.begin_frame()
+    policy.end_frame()
+    policy.resume()
+    assert gc.get_threshold()[0] == 500 and not policy.active
+
+
 def test_no_collection_inside_the_frame_then_the_due_one_at_its_end() -> None:
     gc.collect()
     gc.set_threshold(100, 10, 10)
@@ -425,6 +439,42 @@ def test_idle_frames_write_no_threshold() -> None:
             assert counter.calls[gc.set_threshold] == 2 + 2 * collections, frames
             assert collections < frames // 5  # idle frames: few collections
         assert _collecting()
+
+
+def test_one_frame_steps_pause_once_each() -> None:
+    """A loop of one-frame step() calls (how most users drive a host) pays the
+    pause once per call: one threshold written at its start and one at its return."""
+    from host import Host
+
+    with Host(realtime=False) as host:
+        host.step(5)
+        before = host.gc_policy.end_collections
+        with _CallCounter(gc.set_threshold, gc.get_threshold) as counter:
+            for _ in range(20):
+                host.step()
+        collections = host.gc_policy.end_collections - before
+        assert counter.calls[gc.set_threshold] == 2 * 20 + 2 * collections
+        assert counter.calls[gc.get_threshold] <= 3 * 20 + collections
+        assert _collecting()
+
+
+def test_collection_turned_on_inside_a_frame_is_paused_for_the_frames_after() -> None:
+    from host import Host
+
+    gc.set_threshold(0)
+    seen: list[bool] = []
+
+    def frame_start(host: Host) -> None:
+        if host.frame == 1:
+            gc.set_threshold(700)  # automatic collection on, from inside a frame
+        else:
+            seen.append(_collecting())
+
+    with Host(realtime=False) as host:
+        host.on_frame_start(frame_start)
+        host.step(3)
+        assert seen == [False, False]  # paused in the frames that followed
+        assert gc.get_threshold()[0] == 700 and _collecting()
 
 
 def test_python_mode_keeps_the_collector_on_in_frames() -> None:
