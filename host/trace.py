@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from asyncio_comp.status import TaskStatus
-from td.blame import BlameEntry, FrameSpan
+from td.blame import BlameKind, FrameSpan
 
 if TYPE_CHECKING:
     from host.assemble import Host
@@ -79,7 +79,7 @@ class TraceWriter:
         self.events = 0
         # Raw facts since the last flush, in the order they happened.
         self._changes: list[tuple[float, int, TaskStatus, str, int | None, str | None]] = []
-        self._costs: list[tuple[BlameEntry, float]] = []
+        self._costs: list[tuple[BlameKind, str, float, float]] = []
         self._collections: list[tuple[float, float, int]] = []
         # task id -> (submitted us, parent id): the active tasks.
         self._open: dict[int, tuple[float, int | None]] = {}
@@ -110,9 +110,9 @@ class TraceWriter:
         if status is not _RUNNING:  # a task's slice spans submission to ending
             self._changes.append((self._clock(), task_id, status, description, parent, error))
 
-    def _on_cost(self, entry: BlameEntry, ended: float) -> None:
-        if entry.kind in _THREAD_KINDS:  # frames, hooks, collections: tracks of their own
-            self._costs.append((entry, ended))
+    def _on_cost(self, kind: BlameKind, name: str, seconds: float, ended: float) -> None:
+        if kind in _THREAD_KINDS:  # frames, hooks, collections: tracks of their own
+            self._costs.append((kind, name, seconds, ended))
 
     def _on_collection(self, started: float, ended: float, generation: int) -> None:
         # Inside the collector's callback: kept, and written at the frame's end.
@@ -174,9 +174,9 @@ class TraceWriter:
                     self._lineage(task_id, parent, submitted, lane, texts)
         if self._costs:
             costs, self._costs = self._costs, []
-            texts += [_COST % (_string(entry.name), _COST_CATEGORY[entry.kind],
-                               (ended - entry.seconds - origin) * 1e6, entry.seconds * 1e6)
-                      for entry, ended in costs]
+            texts += [_COST % (_string(name), _COST_CATEGORY[kind],
+                               (ended - seconds - origin) * 1e6, seconds * 1e6)
+                      for kind, name, seconds, ended in costs]
         if self._collections:
             collections, self._collections = self._collections, []
             texts += [_COLLECTION % (generation, (started - origin) * 1e6,

@@ -87,8 +87,9 @@ class FrameSpan:
     late: LateFrameReport | None
 
 
-#: ``observer(entry, ended)``: an itemised cost and the wall-clock time it ended.
-CostObserver = Callable[[BlameEntry, float], object]
+#: ``observer(kind, name, seconds, ended)``: an itemised cost and the wall-clock time
+#: it ended.
+CostObserver = Callable[[BlameKind, str, float, float], object]
 
 
 class FrameBlame:
@@ -123,10 +124,11 @@ class FrameBlame:
         self.observer: CostObserver | None = None
 
     def observe(self, observer: CostObserver | None) -> None:
-        """Tell ``observer(entry, ended)`` every cost itemised from now on (None: stop)."""
+        """Tell ``observer(kind, name, seconds, ended)`` every cost charged from now on
+        (None: stop), those under `threshold` too, which the ledger does not keep."""
         if observer is not None and not callable(observer):
-            raise TypeError(f"observe() expected a callable taking (entry, ended) or None, "
-                            f"got {observer!r}")
+            raise TypeError(f"observe() expected a callable taking (kind, name, seconds, "
+                            f"ended) or None, got {observer!r}")
         self.observer = observer
 
     def charge(self, kind: BlameKind, name: str, seconds: float,
@@ -134,13 +136,17 @@ class FrameBlame:
         """Itemise ``seconds`` spent by ``kind``/``name`` in the frame being run (or,
         between realtime frames, in the next one); ``ended`` is the wall-clock time
         the cost ended, for an observer (None: unknown)."""
-        entry = BlameEntry(kind, name, seconds)
-        self._entries.append(entry)
-        self.items += 1
-        self.charged += seconds
         observer = self.observer
         if observer is not None and ended is not None:
-            observer(entry, ended)
+            observer(kind, name, seconds, ended)
+            if seconds < self.threshold:
+                # Told for the observer alone (a trace wants every callback): the
+                # ledger, and so the frame's report and what its hooks are charged,
+                # stays what it is with nobody observing.
+                return
+        self._entries.append(BlameEntry(kind, name, seconds))
+        self.items += 1
+        self.charged += seconds
 
     def end_frame(self, frame: int, duration: float, served_before: float
                   ) -> LateFrameReport | None:

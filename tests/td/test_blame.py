@@ -128,3 +128,20 @@ def test_work_served_between_frames_is_blamed_on_the_next_frame() -> None:
 def test_observe_rejects_a_non_callable() -> None:
     with pytest.raises(TypeError, match=r"observe\(\) expected a callable .* got 3"):
         FrameBlame(1 / 60).observe(3)  # type: ignore[arg-type]
+
+
+def test_an_observer_hears_every_cost_and_the_ledger_keeps_only_the_itemised() -> None:
+    blame = FrameBlame(1 / 60)  # threshold: a twentieth of the period
+    heard: list[tuple[str, str, float, float]] = []
+    blame.observe(lambda kind, name, seconds, ended: heard.append((kind, name, seconds, ended)))
+    small = blame.threshold / 2
+    blame.charge("callback", "#1 quick", small, 10.0)
+    blame.charge("task", "#2 slow", 0.030, 10.5)
+    assert heard == [("callback", "#1 quick", small, 10.0), ("task", "#2 slow", 0.030, 10.5)]
+    # The quick one stays in its hook's share, as with nobody observing.
+    assert blame.items == 1 and blame.charged == pytest.approx(0.030)
+    report = blame.end_frame(1, 0.040, 0.0)
+    assert report is not None and [entry.name for entry in report.top] == ["#2 slow"]
+    blame.observe(None)
+    blame.charge("callback", "#3 unheard", 0.030, 11.0)
+    assert len(heard) == 2
