@@ -27,7 +27,8 @@ every task: ``get_debug`` reads the loop's ``_debug`` flag, and
 (``_callback``, ``_args``, ``_context``, ...) and appends it to ``loop._ready`` itself.
 `coroutine_closed` reads which objects a coroutine refers to (``gc.get_referents``)
 instead of ``cr_frame``, which on CPython 3.11 would create a frame object per
-coroutine.
+coroutine. `live_tasks` (what a close cancels) reads asyncio's set of every task,
+``asyncio.tasks._all_tasks``, a ``WeakSet``, through its ``data`` (the weak references).
 
 `tests/asyncio_comp/test_loop_internals.py` pins all of them, so a Python upgrade
 that changes them fails loudly there rather than subtly elsewhere.
@@ -87,6 +88,7 @@ __all__ = [
     "coroutine_closed",
     "forget_pending",
     "gathered",
+    "live_tasks",
     "new_native_check",
     "ready_count",
     "set_loop_reader",
@@ -761,6 +763,35 @@ def _sleeping(task: asyncio.Task[Any]) -> bool:
         if inner is None or not hasattr(inner, "cr_await"):
             return getattr(coro, "cr_code", None) is _SLEEP_CODE
         coro = inner
+
+
+def live_tasks(loop: asyncio.AbstractEventLoop) -> set[asyncio.Task[Any]]:
+    """``asyncio.all_tasks(loop)`` (the tasks of ``loop`` not done) without its
+    Python-level walk: asyncio's set of every task alive in the process is a
+    `weakref.WeakSet`, whose iterator is a Python generator, and asks each task's
+    loop through a Python function; here its weak references are copied and read in
+    C, done tasks skipped first. A close walks it twice, past every finished task
+    its caller still keeps."""
+    refs = getattr(_ALL_TASKS, "data", None)
+    if refs is None:
+        return asyncio.all_tasks(loop)
+    for _ in range(1000):
+        try:
+            copied = list(refs)  # another thread's loop may add a task meanwhile
+        except RuntimeError:
+            continue
+        break
+    else:
+        return asyncio.all_tasks(loop)
+    found = set()
+    for ref in copied:
+        task = ref()
+        if task is not None and not task.done() and task.get_loop() is loop:
+            found.add(task)
+    return found
+
+
+_ALL_TASKS: Any = getattr(_tasks, "_all_tasks", None)
 
 
 def ready_count(loop: asyncio.AbstractEventLoop) -> int:

@@ -165,7 +165,14 @@ class TaskLifecycle:
         if quiet:
             loop.quiet_first_steps()
         try:
-            while admission and len(batch) < chunk:
+            # ``while True``, not ``while admission and ...``: CPython 3.11 specialises
+            # a function's bytecode once it has been called or looped back through
+            # an unconditional jump a few times, and a ``while`` with a condition
+            # loops back through a conditional one, so a function called a few
+            # times a run (once per batch) would run this loop unspecialised.
+            while True:
+                if not admission or len(batch) >= chunk:
+                    break
                 rec = admission.popleft()
                 if rec.status is not _PENDING:
                     continue  # cancelled or timed out while waiting

@@ -28,7 +28,11 @@ __all__ = ["TaskOutcome", "TaskRecord", "TaskRow", "order_rows"]
 _PENDING = TaskStatus.PENDING
 _RUNNING = TaskStatus.RUNNING
 _NOT_ASKED = StopState.NOT_ASKED
-_MOVES = ALLOWED_TRANSITIONS
+# The legal moves as tuples in the statuses' order, the common target first
+# (RUNNING from PENDING, COMPLETED from RUNNING): a tuple finds a member by identity
+# at its first item, where a frozenset hashes the member and probes its table.
+_MOVES = {status: tuple(to for to in TaskStatus if to in moves)
+          for status, moves in ALLOWED_TRANSITIONS.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from asyncio_comp._loop_internals import FrameEventLoop, forget_pending
+from asyncio_comp._loop_internals import FrameEventLoop, forget_pending, live_tasks
 from asyncio_comp.stepper import LoopStepper
 from td.errors import describe_error
 
@@ -148,7 +148,7 @@ class LoopRunner:
         # Tasks asyncio or a library started on this loop (a server's connection
         # handlers, ...) are cancelled too, as asyncio.run() does: left pending they
         # would leak their sockets and log "Task was destroyed but it is pending".
-        everything.update(asyncio.all_tasks(self.loop))
+        everything.update(live_tasks(self.loop))
         pending = {t for t in everything if not t.done()}
         for _ in range(SHUTDOWN_ROUNDS):
             if not pending:
@@ -159,7 +159,7 @@ class LoopRunner:
             # A task another started as it unwound (in a finally) is cancelled in
             # the next round, so its own cleanup runs as for the others.
             pending = {t for t in pending if not t.done()}
-            pending.update(asyncio.all_tasks(self.loop))
+            pending.update(live_tasks(self.loop))
 
     def _step_once(self, raised: list[BaseException]) -> None:
         try:
@@ -197,7 +197,7 @@ class LoopRunner:
         loop = self.loop
         forgotten: set[asyncio.Task[Any]] = set()
         for _ in range(SHUTDOWN_ROUNDS):
-            left = asyncio.all_tasks(loop) - forgotten
+            left = live_tasks(loop) - forgotten
             if not left:
                 return
             for t in left:

@@ -12,9 +12,10 @@ import contextlib
 import socket
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 
-from asyncio_comp._loop_internals import FrameEventLoop, ready_count
+from asyncio_comp._loop_internals import FrameEventLoop, live_tasks, ready_count
 from host import Host
 
 
@@ -232,6 +233,33 @@ def test_call_soon_sees_each_task_step_and_wake_up_bound_to_the_task() -> None:
         loop.run_until_complete(task)
     finally:
         loop.close()
+
+
+def test_live_tasks_are_all_tasks_of_that_loop_read_from_asyncios_weak_set() -> None:
+    """`live_tasks` reads asyncio's set of every task (a ``WeakSet``, its ``data`` the
+    weak references) and answers as ``asyncio.all_tasks(loop)``: the loop's tasks not
+    done, not another loop's, not a done one something still keeps."""
+    assert isinstance(getattr(asyncio.tasks, "_all_tasks"), weakref.WeakSet)  # noqa: B009
+    loop, other = FrameEventLoop(lambda: 0.0), asyncio.new_event_loop()
+    try:
+        gate = loop.create_future()
+
+        async def wait() -> None:
+            await gate
+
+        waiting = {loop.create_task(wait()) for _ in range(3)}
+        finished = loop.create_task(asyncio.sleep(0))
+        elsewhere = other.create_task(asyncio.sleep(0))
+        loop.run_until_complete(finished)
+        assert finished.done()
+        assert live_tasks(loop) == asyncio.all_tasks(loop) == waiting
+        gate.set_result(None)
+        loop.run_until_complete(asyncio.gather(*waiting))
+        assert live_tasks(loop) == asyncio.all_tasks(loop) == set()
+        other.run_until_complete(elsewhere)
+    finally:
+        loop.close()
+        other.close()
 
 
 def test_a_task_exposes_the_future_it_waits_on_and_gather_its_children() -> None:
