@@ -295,7 +295,26 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
     def close(self) -> None:
         if self._on_owner_dropped is not None:
             self._on_owner_dropped.detach()
+            self._on_owner_dropped = None
         super().close()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Once closed, hold nothing of the host or its tasks.
+
+        Others keep a loop as long as they like: a Dask comm whose peer closed first
+        keeps tornado's stream in a ``weakref.finalize`` until the comm is collected,
+        and through the stream's IOLoop this loop. Kept, a closed loop must keep
+        neither the Host (its time and clock were the host's), nor a task `WaitWatch`
+        noted as the close cancelled it, nor that task's record, nor a thread. Its
+        time stands where it was; nothing can be scheduled on it any more.
+        """
+        self._time_source = functools.partial(float, self._time_source())
+        self._start_clock = None
+        self._waits = None
+        self._stepped = None
+        self._threads_known = set()
+        self._threads_quiet = set()
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:
         """As asyncio's, but quiet about the tasks of a host that was dropped unclosed:

@@ -212,8 +212,11 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
     idle_late = host.stats.late_frames - late_before
     idle_worst = max(frame_times, default=0.0)
     if own is not None:
-        farm.close()
         async def stop() -> None:
+            # The farm's client goes before the cluster it talks to: closed under it,
+            # the client would try to reconnect, be cancelled by the host's close, and
+            # be collected unclosed (its __del__ leaves a coroutine never awaited).
+            await farm.restart()
             await own.close()
 
         loop.run_until_complete(stop())

@@ -213,13 +213,13 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                 try:
                     await cluster.wait_for_workers(client)
                 except BaseException:
-                    await client.close()
+                    await _close_client(client)
                     raise
             except BaseException:
                 await cluster.close()
                 raise
         if self._closed:
-            await client.close()
+            await _close_client(client)
             if cluster is not None:
                 await cluster.close()
             raise RuntimeError(f"{self.path}: the DaskFarm closed while connecting")
@@ -335,7 +335,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         client, self._client = self._client, None
         cluster, self._cluster = self._cluster, None
         if client is not None:
-            await client.close()
+            await _close_client(client)
         if self._abandoned:
             # Closed, the client has cancelled the futures they wait on.
             await asyncio.wait(list(self._abandoned), timeout=CLOSE_SECONDS)
@@ -394,6 +394,24 @@ async def _gather_in_chunks(client: Client, futures: list[Future[Any]]) -> list[
         for future in chunk:
             future.release()
     return results
+
+
+async def _close_client(client: Client) -> None:
+    """Close ``client`` and end its batched sender, which its close can leave waiting.
+
+    Dask's client sends to the scheduler through a ``BatchedSend``, whose coroutine
+    waits on the host's loop for the next message. The client's close stops it only
+    if the comm is still open, and the scheduler, told the client is leaving, usually
+    closes its end first: the coroutine is left waiting for ever, and once the loop is
+    closed nothing but the garbage collector ends it. Collected, it takes what it
+    reaches (the client, its futures, the awaiting task's record) into a second
+    collection. Aborting it (a closed comm is not touched) wakes it to return on the
+    loop's next iteration, while the farm's close still runs the loop.
+    """
+    await client.close()
+    sender = getattr(client, "scheduler_comm", None)
+    if sender is not None and not sender.please_stop:
+        sender.abort()
 
 
 def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None],
