@@ -58,6 +58,8 @@ from td.table import TableDAT
 if TYPE_CHECKING:
     from distributed import Client, Future
 
+    from td.hooks import Hook
+
 __all__ = ["DaskFarm"]
 
 log = logging.getLogger("framehost.dask")
@@ -350,7 +352,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         """Disconnect and stop the local cluster (idempotent; the host calls it on close).
 
         On host close its processes, threads and sockets are gone when this returns.
-        Destroyed while the host runs, the farm disconnects in a task instead.
+        Destroyed while the host runs, the farm disconnects in a task instead, which
+        a host closing meanwhile lets end before it stops the loop.
         """
         if self._closed:
             return
@@ -359,20 +362,52 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         if loop.is_closed():
             forget_tornado_loop(loop)
             return
-        if not self.host.closed or loop.is_running():
-            # Submitted as no operator's code: run as the farm's, the task would be
-            # the farm's own, and a destroyed operator's tasks are cancelled, leaving
-            # the client connected (and a loopback cluster running).
-            with operator_code(None):
-                self.asyncio_comp.ext.AsyncIOManager.Run(self._disconnect(),
-                                                         description=f"{self.path} close")
+        realtime = self.host.realtime
+
+        def run_closing(work: Coroutine[Any, Any, object]) -> None:
+            # Reads nothing of the farm: it may be destroyed by the time this runs.
+            if not realtime:
+                # Dask's messages are flushed on loop timers, and virtual time stands
+                # still once frames stop: during the host's close the loop's time
+                # follows the wall clock (host.seconds stays where the run ended).
+                loop.follow_wall_clock(time.monotonic)
+            _run_to_end(loop, work, CLOSE_SECONDS)
+
+        if self.host.closed and not loop.is_running():
+            run_closing(self._disconnect())
             return
-        if not self.host.realtime:
-            # Dask's messages are flushed on loop timers, and virtual time stands
-            # still once frames stop: during the host's close the loop's time follows
-            # the wall clock (host.seconds stays where the run ended).
-            loop.follow_wall_clock(time.monotonic)
-        _run_to_end(loop, self._disconnect(), CLOSE_SECONDS)
+        began: asyncio.Future[None] = loop.create_future()
+        ended: asyncio.Future[None] = loop.create_future()
+
+        def finish() -> None:
+            if loop.is_closed() or ended.done():
+                return
+            if began.done():
+                run_closing(asyncio.wait((ended,)))
+            else:  # not started yet (a task starts in a frame): TDAsyncIO drops it
+                run_closing(self._disconnect())
+
+        # Should the host close before the task below ends, its close would cancel it
+        # half-way, leaving the client connected (and a loopback cluster running):
+        # this hook, run before TDAsyncIO's (close hooks run last-registered first),
+        # lets it end first.
+        hook = None if self.host.closed else self.host.on_close(finish)
+        # Submitted as no operator's code: run as the farm's, the task would be the
+        # farm's own, and a destroyed operator's tasks are cancelled, leaving the
+        # client connected (and a loopback cluster running).
+        with operator_code(None):
+            self.asyncio_comp.ext.AsyncIOManager.Run(
+                self._disconnect_noting(began, ended, hook), description=f"{self.path} close")
+
+    async def _disconnect_noting(self, began: asyncio.Future[None], ended: asyncio.Future[None],
+                                 hook: Hook | None) -> None:
+        began.set_result(None)
+        try:
+            await self._disconnect()
+        finally:
+            if hook is not None:
+                hook.detach()
+            ended.set_result(None)
 
     def onDestroy(self) -> None:
         self.close()
@@ -414,7 +449,7 @@ async def _close_client(client: Client) -> None:
         sender.abort()
 
 
-def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None],
+def _run_to_end(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, object],
                 seconds: float) -> None:
     """Run ``coro`` on the idle ``loop`` until it ends, for at most ``seconds`` of wall time.
 

@@ -453,6 +453,28 @@ def _records() -> int:
     return sum(isinstance(o, TaskRecord) for o in gc.get_objects())
 
 
+def test_a_farm_destroyed_just_before_the_host_closes_still_disconnects(
+        scheduler_address: str) -> None:
+    # Destroyed while the host runs, the farm disconnects in a task; the host's close
+    # right after must let that task end, not cancel it half-way (the client left
+    # connected, and collected later with a coroutine of its close never awaited).
+    host = Host(realtime=False)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Scheduler = scheduler_address
+    task = host.tasks.Run(farm.submit(square, 7))
+    finish(host, task)
+    client = farm.client
+    assert client is not None and client.status == "running"
+    farm.destroy()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        host.close()
+        assert client.status == "closed"
+        del client, farm, host
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
+
+
 def test_two_farms_on_one_host_both_work_close_cleanly_and_leave_nothing(
         scheduler_address: str) -> None:
     # Both clients run on the host's loop through one tornado IOLoop; the first farm
