@@ -6,7 +6,10 @@ every kept outcome is one more object a full (generation 2) collection walks.
 
 * `burst_kept` — N `Run()` calls at once, every outcome appended to a list by the
   completion callback; the worst frame, and the collections that ran inside it
-  (seen through `gc.callbacks`).
+  (seen through `gc.callbacks`), and every collection of the drain wherever it ran:
+  a policy that leaves due collections undone has a low worst frame and pays later,
+  in one long collection between frames (where the collector is Python's), so the
+  longest collection anywhere is reported beside the worst frame.
 * `objects_per_task` / `raw_objects_per_task` — GC-tracked objects one idle running
   task adds (`len(gc.get_objects())` before and after), tracked vs raw asyncio.
 * `full_collection_seconds` — one `gc.collect()` with N idle tasks alive, tracked vs
@@ -70,6 +73,18 @@ class BurstKept:
     #: Full collections inside frames over the whole burst, and their total time.
     full_collections: int
     full_seconds: float
+    #: The longest frame's time less the collections inside it: the frame's own work.
+    worst_work: float
+    #: Collections of the drain by generation (0, 1, 2), in frames and between them.
+    collections: tuple[int, int, int]
+    #: The drain's longest collection: (generation, seconds, where), where is
+    #: ``"frame"`` (inside a `host.step()` call) or ``"between"`` (between two, or
+    #: after the last); None when none ran.
+    longest_gc: tuple[int, float, str] | None
+    #: Objects left in the young generations (0 and 1) when the drain ended, and the
+    #: seconds of the collection of both run then: what the drain left due for later.
+    young_left: int
+    young_left_seconds: float
 
     @property
     def worst_is_full_gc(self) -> bool:
@@ -86,19 +101,38 @@ def burst_kept(n: int, **host_options: Any) -> BurstKept:
         for _ in range(n):
             run(noop(), completion_callback=keep)
         times: list[float] = []
-        frame_gcs: list[tuple[tuple[int, float], ...]] = []
+        # The log's length before and after each step: what lies outside those
+        # spans ran between frames.
+        spans: list[tuple[int, int]] = []
         perf = time.perf_counter
         with _GcLog() as log:
+            entries = log.entries
             while len(kept) < n:
-                mark = len(log.entries)
+                mark = len(entries)
                 f0 = perf()
                 host.step()
                 times.append(perf() - f0)
-                frame_gcs.append(tuple(log.entries[mark:]))
+                spans.append((mark, len(entries)))
+        young_left = len(gc.get_objects(0)) + len(gc.get_objects(1))
+        t0 = perf()
+        gc.collect(1)
+        young_left_seconds = perf() - t0
+        where = ["between"] * len(entries)
+        for mark, end in spans:
+            where[mark:end] = ["frame"] * (end - mark)
+        frame_gcs = [tuple(entries[mark:end]) for mark, end in spans]
         worst = max(range(len(times)), key=times.__getitem__)
+        work = max(t - sum(s for _, s in gcs) for t, gcs in zip(times, frame_gcs, strict=True))
         full = [s for gcs in frame_gcs for gen, s in gcs if gen == 2]
+        gens = [gen for gen, _ in entries]
+        longest: tuple[int, float, str] | None = None
+        for (gen, seconds), place in zip(entries, where, strict=True):
+            if longest is None or seconds > longest[1]:
+                longest = (gen, seconds, place)
         return BurstKept(times[worst], sorted(times)[len(times) // 2], len(times),
-                         frame_gcs[worst], len(full), sum(full))
+                         frame_gcs[worst], len(full), sum(full), work,
+                         (gens.count(0), gens.count(1), gens.count(2)), longest,
+                         young_left, young_left_seconds)
 
 
 def _tracked_idle(n: int, measure: Callable[[], float]) -> float:
