@@ -79,6 +79,10 @@ _SLEEP_CODE = asyncio.sleep.__code__
 # long as the module (a fork clears and refills them in place).
 _threads_running: dict[int, threading.Thread] = getattr(threading, "_active")  # noqa: B009
 _threads_starting: dict[threading.Thread, object] = getattr(threading, "_limbo")  # noqa: B009
+# Iterators over each table from its newest entry (running: over its threads), made
+# by bound methods kept, which costs less than ``reversed()`` at each look.
+_newest_running = _threads_running.values().__reversed__
+_newest_starting = _threads_starting.__reversed__
 _newest: Callable[..., Any] = next
 _perf = time.perf_counter
 _MISSING = object()
@@ -185,29 +189,32 @@ class _ThreadTables:
     __slots__ = ("_seen",)
 
     def __init__(self) -> None:
-        # (newest running, newest starting, how many running, how many starting),
+        # (how many running, how many starting, newest running, newest starting),
         # or None: the next look finds a change. One attribute, so a thread that
         # calls `forget` cannot leave it half written.
-        self._seen: tuple[object, object, int, int] | None = None
+        self._seen: tuple[int, int, object, object] | None = None
 
     def changed(self) -> bool:
         """Whether the tables changed since the last call; remembers them as they
         are now. A table that changed while it was read counts as changed and is
         looked at again at the next call."""
-        running, starting = _threads_running, _threads_starting
+        seen = self._seen
+        starting = _threads_starting
         try:
+            # The common call: nothing changed, and no thread is starting.
+            if (seen is not None and seen[0] == len(_threads_running)
+                    and seen[1] == len(starting)
+                    and seen[2] is next(_newest_running(), None)
+                    and (not starting or seen[3] is next(_newest_starting(), None))):
+                return False
             # Newest first, then the lengths: a thread that starts between the
-            # two reads makes the next call find a change.
-            newest_running = next(reversed(running.values()), None)
-            newest_starting = next(reversed(starting), None)
-        except RuntimeError:  # another thread resized a table between two reads
+            # reads makes the next call find a change.
+            newest_running = next(_newest_running(), None)
+            newest_starting = next(_newest_starting(), None)
+        except RuntimeError:  # another thread resized a table while it was read
             self._seen = None
             return True
-        seen = self._seen
-        if (seen is not None and seen[0] is newest_running and seen[1] is newest_starting
-                and seen[2] == len(running) and seen[3] == len(starting)):
-            return False
-        self._seen = (newest_running, newest_starting, len(running), len(starting))
+        self._seen = (len(_threads_running), len(starting), newest_running, newest_starting)
         return True
 
     def forget(self) -> None:
@@ -264,6 +271,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._threads_known: set[threading.Thread] = set()
         self._threads_quiet: set[threading.Thread] = set()
         self._threads_reach = False
+        self._thread_tables.changed()
         self._look_at_threads(quiet=True)
         self._threads_quiet.discard(threading.current_thread())
 
@@ -274,14 +282,15 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         """``run_forever()`` as the host runs it, for a frame or between frames (the
         stepper, ``serve``): time is the host's, and nothing below applies."""
         self._for_host = True
-        watching = self._waits is not None  # only pacing asks about threads
-        if watching:
+        # Only pacing asks about threads.
+        tables = self._thread_tables if self._waits is not None else None
+        if tables is not None and tables.changed():
             self._look_at_threads(quiet=True)
         try:
             self.run_forever()
         finally:
             self._for_host = False
-            if watching:
+            if tables is not None and tables.changed():
                 self._look_at_threads(quiet=False)
 
     def _look_at_threads(self, *, quiet: bool) -> None:
@@ -290,11 +299,9 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         them: nothing of the loop's handed them a future), able to reach the loop when
         it was (a task or callback of the loop's, or a thread it reaches, started
         them). A quiet thread reaches the loop once it calls ``call_soon_threadsafe``.
-        Costs a few reads of `threading`'s tables (`_ThreadTables`) unless a thread
-        started or ended since the last look."""
+        Called only when a thread started or ended since the last look (its tables
+        `changed`): it walks every thread."""
         tables = self._thread_tables
-        if not tables.changed():
-            return
         alive = set(threading.enumerate())
         if tables.changed():
             # A thread started or ended during the look: look again next time.
@@ -573,7 +580,8 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         threads, unless a thread started or ended since the last look."""
         if len(self._watched) > 1 or self._signal_handlers:  # type: ignore[attr-defined]
             return True
-        self._look_at_threads(quiet=False)
+        if self._thread_tables.changed():
+            self._look_at_threads(quiet=False)
         return self._threads_reach
 
     async def _make_subprocess_transport(  # type: ignore[override]

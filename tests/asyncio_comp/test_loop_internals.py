@@ -338,6 +338,10 @@ def test_threading_puts_each_thread_that_starts_last_in_its_two_tables() -> None
         assert active.get(first.ident) is not first  # type: ignore[arg-type]
         second.start()  # often with the ident `first` had: its key goes last again
         assert next(reversed(active.values())) is second
+        # What the loop reads them with: iterators from the newest entry, made by
+        # bound methods kept for the module's life.
+        assert next(_loop_internals._newest_running()) is second  # type: ignore[attr-defined]
+        assert list(_loop_internals._newest_starting()) == list(reversed(limbo))  # type: ignore[attr-defined]
         assert first not in limbo and second not in limbo
     finally:
         for stop in stops:
