@@ -16,7 +16,9 @@ which may create a loop. Pacing non-realtime frames to outside work
 through ``loop.call_soon`` as a callable bound to it (``__self__``), and reads each
 task's ``_fut_waiter``, a gather's ``_children``, a coroutine chain's ``cr_await`` and
 ``cr_code`` (is the innermost one ``asyncio.sleep``?), the length of the selector's key
-dict and of ``loop._signal_handlers``, and a subprocess transport's ``_exit_waiters``.
+dict and of ``loop._signal_handlers``, a subprocess transport's ``_exit_waiters``, and
+`threading`'s tables of threads (``threading._active``, ``threading._limbo``: their
+lengths and newest entries, `_ThreadTables`).
 Driving the loop directly swaps ``loop._selector`` for the length of a ``run_forever``
 (`_DirectSelector`); ``create_task`` reads ``_task_factory``, and debug mode trims this
 module's frame off ``_source_traceback``. Telling where a task waits
