@@ -23,12 +23,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from asyncio_comp import TaskStatus
-from bench._common import burst_host, noop, quiet
+from bench._common import IdleGate, burst_host, noop, quiet
 from host import Host
 
 __all__ = [
@@ -136,29 +135,17 @@ def burst_kept(n: int, **host_options: Any) -> BurstKept:
                          young_left, young_left_seconds)
 
 
-def _idle_factory(loop: asyncio.AbstractEventLoop
-                  ) -> tuple[asyncio.Future[None], Callable[[], Coroutine[Any, Any, None]]]:
-    gate: asyncio.Future[None] = loop.create_future()
-
-    async def idle() -> None:
-        await gate
-
-    return gate, idle
-
-
 def _tracked_idle(n: int, measure: Callable[[], float]) -> float:
     """``measure()`` after minus before starting n idle tracked tasks."""
     with quiet(), Host(fps=60.0, realtime=False) as host:
-        gate, idle = _idle_factory(host.loop)
+        gate = IdleGate(host.loop)
         host.step(2)
         gc.collect()
         before = measure()
-        for _ in range(n):
-            host.tasks.Run(idle())
-        host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0, frames=100_000)
+        gate.park(host, n)
         gc.collect()
         after = measure()
-        gate.cancel()
+        gate.release()
         return after - before
 
 
@@ -166,16 +153,15 @@ def _raw_idle(n: int, measure: Callable[[], float]) -> float:
     loop = asyncio.new_event_loop()
     loop.set_debug(False)  # as a program runs (-X dev would start it in debug mode)
     try:
-        gate, idle = _idle_factory(loop)
+        gate = IdleGate(loop)
         gc.collect()
         before = measure()
-        tasks = [loop.create_task(idle()) for _ in range(n)]
+        tasks = gate.start_raw(n)
         loop.call_soon(loop.stop)
         loop.run_forever()
         gc.collect()
         after = measure()
-        gate.cancel()
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        gate.release(tasks)
         return after - before
     finally:
         loop.close()
@@ -263,11 +249,8 @@ def window_frame(n: int, frames: int = 60, *, in_place: bool = True) -> WindowFr
         return None
     try:
         with quiet(), Host(fps=60.0, realtime=False) as host:
-            gate, idle = _idle_factory(host.loop)
-            for _ in range(n):
-                host.tasks.Run(idle(), description="download shard")
-            host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
-                     frames=100_000)
+            gate = IdleGate(host.loop)
+            gate.park(host, n, description="download shard")
             canvas = Canvas()
             canvas.target_keeps_pixels = in_place
             table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
@@ -289,7 +272,7 @@ def window_frame(n: int, frames: int = 60, *, in_place: bool = True) -> WindowFr
                     pyglet.gl.glFinish()
                     rastered.append(perf() - t0)
             canvas.delete()
-            gate.cancel()
+            gate.release()
             return WindowFrame(*(sorted(t[5:])[frames // 2] for t in (updates, times, rastered)))
     finally:
         window.close()

@@ -9,7 +9,6 @@ smaller sizes (the 1M-task RSS run becomes 100k) for a run of about a minute.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from bench import (
     soak,
     throughput,
 )
-from bench._common import median
+from bench._common import median, script_parser
 from bench.peers import lops, thread_loop, trio_guest
 
 FRAME_BUDGET = 1 / 60  # "the budget": one frame at 60 fps
@@ -319,7 +318,7 @@ def heavy_load(report: Report, quick: bool, log: Callable[[str], object]) -> Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = script_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
     args = parser.parse_args(argv)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
