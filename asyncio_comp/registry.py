@@ -210,16 +210,14 @@ class TaskRegistry:
         registrations = self._listeners
         for index, (registered, is_row) in enumerate(registrations):
             if registered == fn:
-                break
-        else:
-            return False
-        self._listeners = registrations[:index] + registrations[index + 1:]
-        if is_row:
-            self._row_listeners = _without(self._row_listeners, fn)
-        else:
-            self._change_listeners = _without(self._change_listeners, fn)
-        self.listening = bool(self._listeners)
-        return True
+                self._listeners = registrations[:index] + registrations[index + 1:]
+                if is_row:
+                    self._row_listeners = _without(self._row_listeners, fn)
+                else:
+                    self._change_listeners = _without(self._change_listeners, fn)
+                self.listening = bool(self._listeners)
+                return True
+        return False
 
     def _tell(self, rec: TaskRecord) -> None:
         for fn in self._row_listeners:
