@@ -135,27 +135,6 @@ def test_host_stats_count_late_frames_with_injected_time() -> None:
         host.close()
 
 
-def test_realtime_step_calls_are_not_paced_against_each_other() -> None:
-    # docs/api.md, host.step(): a call's first frame starts at once, the others
-    # follow on the frame schedule; the time between calls is host time.
-    fake = FakeTime()
-    host = Host(fps=10, realtime=True, time_function=fake.time, sleep=fake.sleep)
-    try:
-        for _ in range(3):
-            host.step()
-        assert fake.sleeps == []
-        assert (host.frame, host.seconds) == (3, 0.0)
-        host.step(3)
-        assert fake.sleeps == [pytest.approx(0.1), pytest.approx(0.1)]
-        assert host.seconds == pytest.approx(0.2)
-        fake.now += 0.5  # the program's own work between two calls
-        host.step()
-        assert host.seconds == pytest.approx(0.7)
-        assert host.stats.late_frames == 0
-    finally:
-        host.close()
-
-
 @pytest.mark.parametrize(("fps", "exc", "pattern"), [
     (0, ValueError, r"positive finite number, got 0"),
     (-30, ValueError, r"got -30"),
