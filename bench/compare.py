@@ -168,6 +168,10 @@ def _raw(n: int, keep: bool) -> dict[str, float]:
 
 
 def _child(tree: str, bench: str, n: int, warmup: int, callgrind: bool) -> None:
+    # Run as a script, this file's folder is first on sys.path: its modules'
+    # names (memory, views, ...) must not shadow anything the tree imports.
+    if sys.path and Path(sys.path[0]).resolve() == HERE.parent:
+        del sys.path[0]
     sys.path.insert(0, tree)
     import host
 
@@ -282,10 +286,22 @@ def _count(stderr: str) -> dict[str, int]:
     return dict(zip(events.group(1).split(), map(int, found.group(1).split()), strict=True))
 
 
+_VALGRIND = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+             "--toggle-collect=starmap_next", "--callgrind-out-file=/dev/null"]
+
+
+def count_drain(bench: str, n: int, side: Side | None = None) -> float:
+    """Instructions per task inside the timed region of ``bench``'s drain of ``n``
+    tasks (against none), this tree unless ``side`` is given."""
+    side = side or Side(REPO.name, REPO, sys.executable)
+    full = _count(_run_child(side, bench, n, 200, _VALGRIND, timeout=3_600)["stderr"])
+    empty = _count(_run_child(side, bench, 0, 200, _VALGRIND, timeout=3_600)["stderr"])
+    return (full["Ir"] - empty["Ir"]) / n
+
+
 def callgrind(sides: list[Side], bench: str, n: int, cache_sim: bool) -> list[str]:
     """Per-task callgrind counts of the timed region, N tasks against none."""
-    valgrind = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-                "--toggle-collect=starmap_next", "--callgrind-out-file=/dev/null"]
+    valgrind = list(_VALGRIND)
     if cache_sim:
         valgrind += ["--cache-sim=yes", "--branch-sim=yes"]
     lines = [f"`{bench}` drain, callgrind inside the timed region, ({n:,} tasks - none) "
