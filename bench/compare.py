@@ -19,8 +19,8 @@ times raw ``create_task`` + ``add_done_callback`` after it, a reference for the
 machine's speed at that moment, and reports frames, collections by generation and
 context switches.
 
-``--callgrind`` counts instructions instead (valgrind's callgrind, ``PYTHONHASHSEED=0``),
-only inside the timed region (``--toggle-collect`` on the ``itertools.starmap`` that
+``--callgrind`` counts instructions instead (valgrind's callgrind, ``PYTHONHASHSEED=0``,
+the host at 1 fps: see `_tracked`), only inside the timed region (``--toggle-collect`` on the ``itertools.starmap`` that
 calls it), N tasks against none, per task; ``--cache-sim`` adds callgrind's cache
 simulation (its L1/LL misses per task)::
 
@@ -87,11 +87,18 @@ def _gc_counter() -> tuple[list[int], Callable[[str, dict[str, int]], None]]:
 
 
 def _tracked(n: int, bench: str, starmapped: bool) -> dict[str, Any]:
-    """One drain of ``n`` tracked tasks; the region ``bench.throughput`` times."""
+    """One drain of ``n`` tracked tasks; the region ``bench.throughput`` times.
+
+    Counted (``starmapped``) at 1 fps instead of 60: a non-realtime host's frames do
+    the same work at any rate, but the rate sets the thresholds a step or a callback
+    is itemised for blame at (1/20 of a period), and under callgrind's slowdown, with
+    the machine's preemptions, a share of 60 fps callbacks would cross them, which
+    at native speed none does.
+    """
     from host import Host
 
     logging.getLogger("framehost").setLevel(logging.ERROR)
-    with Host(fps=60.0, realtime=False) as host:
+    with Host(fps=1.0 if starmapped else 60.0, realtime=False) as host:
         table = host.asyncio_comp.task_table
         done = 0
         frames = 0
