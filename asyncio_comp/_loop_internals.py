@@ -74,11 +74,12 @@ _GATHERING: type[asyncio.Future[Any]] = getattr(_tasks, "_GatheringFuture")  # n
 #: ``call_soon`` schedules is a method bound to one (``__self__``).
 _TASK = asyncio.Task
 _SLEEP_CODE = asyncio.sleep.__code__
-# What ``threading.active_count()`` adds up (threads running, and started but not
-# yet running), read as two dict lengths: O(1), with no Python frame or lock. Both
-# dicts live as long as the module (a fork clears and refills them in place).
+# `threading`'s two tables of threads (running ones by ident; started but not yet
+# running ones, each keyed by itself), read by `_ThreadTables`. Both dicts live as
+# long as the module (a fork clears and refills them in place).
 _threads_running: dict[int, threading.Thread] = getattr(threading, "_active")  # noqa: B009
 _threads_starting: dict[threading.Thread, object] = getattr(threading, "_limbo")  # noqa: B009
+_newest: Callable[..., Any] = next
 _perf = time.perf_counter
 _MISSING = object()
 
@@ -161,6 +162,60 @@ class FrameSelector(selectors.DefaultSelector):
         super().close()
 
 
+class _ThreadTables:
+    """Whether a thread has started or ended since the last look, in O(1): a few
+    reads of `threading`'s two tables, whatever the number of threads.
+
+    ``threading._limbo`` holds each started thread until it runs, keyed by itself;
+    ``threading._active`` then holds it by its ident until it ends. Both are dicts,
+    which keep insertion order, and each thread is put in each once, as a new key,
+    so at the end (an ident is reused only after its previous holder's entry was
+    deleted, and a deleted key put again goes last). So while any thread that
+    started since the last look is still in either table, that table's newest entry
+    is one that was not there then; and with no new entry, a thread that ended
+    shortened its table. Kept: the newest entry of each (strongly: the id of an
+    object kept cannot pass to a new thread) and both lengths; a thread that ends as
+    another starts changes the newest entry, where the lengths alone stay the same.
+
+    Not seen: a thread whose ident is that of a `threading._DummyThread` left behind
+    (a thread not started by `threading`, that called ``current_thread()`` and has
+    ended: `threading` never deletes those entries) takes that entry over in place,
+    unless it was still in ``_limbo`` at a look or the dummy's entry was the newest.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        # (newest running, newest starting, how many running, how many starting),
+        # or None: the next look finds a change. One attribute, so a thread that
+        # calls `forget` cannot leave it half written.
+        self._seen: tuple[object, object, int, int] | None = None
+
+    def changed(self) -> bool:
+        """Whether the tables changed since the last call; remembers them as they
+        are now. A table that changed while it was read counts as changed and is
+        looked at again at the next call."""
+        running, starting = _threads_running, _threads_starting
+        try:
+            # Newest first, then the lengths: a thread that starts between the
+            # two reads makes the next call find a change.
+            newest_running = next(reversed(running.values()), None)
+            newest_starting = next(reversed(starting), None)
+        except RuntimeError:  # another thread resized a table between two reads
+            self._seen = None
+            return True
+        seen = self._seen
+        if (seen is not None and seen[0] is newest_running and seen[1] is newest_starting
+                and seen[2] == len(running) and seen[3] == len(starting)):
+            return False
+        self._seen = (newest_running, newest_starting, len(running), len(starting))
+        return True
+
+    def forget(self) -> None:
+        """Make the next `changed` True, and hold no thread meanwhile."""
+        self._seen = None
+
+
 class FrameEventLoop(asyncio.SelectorEventLoop):
     """A selector event loop whose ``time()`` is the host's clock.
 
@@ -204,9 +259,9 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._stepped: dict[asyncio.Task[Any], contextvars.Context | None] | None = None
         # Threads, for `reachable_from_outside`: every live one seen, the quiet ones
         # among them (see `_look_at_threads`), and the answer they give. Looked at
-        # again only when the thread count changes, or a quiet thread calls in (then
-        # the count kept is set to -1, which no count equals).
-        self._thread_total = 0
+        # again only when a thread has started or ended (`_ThreadTables`), or a
+        # quiet thread calls in (which makes the tables' next look find a change).
+        self._thread_tables = _ThreadTables()
         self._threads_known: set[threading.Thread] = set()
         self._threads_quiet: set[threading.Thread] = set()
         self._threads_reach = False
@@ -220,12 +275,15 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         """``run_forever()`` as the host runs it, for a frame or between frames (the
         stepper, ``serve``): time is the host's, and nothing below applies."""
         self._for_host = True
-        self._look_at_threads(quiet=True)
+        watching = self._waits is not None  # only pacing asks about threads
+        if watching:
+            self._look_at_threads(quiet=True)
         try:
             self.run_forever()
         finally:
             self._for_host = False
-            self._look_at_threads(quiet=False)
+            if watching:
+                self._look_at_threads(quiet=False)
 
     def _look_at_threads(self, *, quiet: bool) -> None:
         """Note threads started since the last look: ``quiet`` ones when the loop was
@@ -233,20 +291,29 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         them: nothing of the loop's handed them a future), able to reach the loop when
         it was (a task or callback of the loop's, or a thread it reaches, started
         them). A quiet thread reaches the loop once it calls ``call_soon_threadsafe``.
-        Costs two dict lengths unless the count changed."""
-        total = len(_threads_running) + len(_threads_starting)
-        if total == self._thread_total:
+        Costs a few reads of `threading`'s tables (`_ThreadTables`) unless a thread
+        started or ended since the last look."""
+        tables = self._thread_tables
+        if not tables.changed():
             return
-        self._thread_total = total
         alive = set(threading.enumerate())
+        if tables.changed():
+            # A thread started or ended during the look: look again next time.
+            tables.forget()
         known = self._threads_known
         if quiet:
             self._threads_quiet |= alive - known
         self._threads_quiet &= alive
         self._threads_known = alive
-        # Besides the loop's own thread, the executor's threads are the loop's.
-        reaching = len(alive) - len(self._threads_quiet)
-        self._threads_reach = reaching > 1 + self.executor.thread_count
+        # The loop's own thread (the one looking) and its executor's threads are
+        # the loop's, quiet or not: they reach it, but no task waits on them alone
+        # (an executor call is counted work while it runs).
+        me = threading.current_thread()
+        quiet_ones = self._threads_quiet
+        owns = self.executor.owns
+        self._threads_reach = any(
+            thread is not me and thread not in quiet_ones and not owns(thread)
+            for thread in alive)
 
     def run_forever(self) -> None:
         """As asyncio's. Driven directly (``run_until_complete`` on ``host.loop``, as a
@@ -316,6 +383,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._stepped = None
         self._threads_known = set()
         self._threads_quiet = set()
+        self._thread_tables.forget()
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:
         """As asyncio's, but quiet about the tasks of a host that was dropped unclosed:
@@ -380,7 +448,7 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             if caller in self._threads_quiet or caller not in self._threads_known:
                 self._threads_known.add(caller)
                 self._threads_quiet.discard(caller)
-                self._thread_total = -1
+                self._thread_tables.forget()
         return _users_frame(super().call_soon_threadsafe(callback, *args, context=context))
 
     def follow_wall_clock(self, wall_clock: Callable[[], float]) -> None:
@@ -502,12 +570,11 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         started while the loop ran, or one that has called ``call_soon_threadsafe``
         (`_look_at_threads`). A thread alive but quiet (a view's render thread, an
         idle thread of the program's setup) holds nothing: no task can be waiting on
-        it. Each is a length read or two: nothing here costs more with more sockets
-        or threads, unless the thread count changed."""
+        it. Each is a few reads: nothing here costs more with more sockets or
+        threads, unless a thread started or ended since the last look."""
         if len(self._watched) > 1 or self._signal_handlers:  # type: ignore[attr-defined]
             return True
-        if len(_threads_running) + len(_threads_starting) != self._thread_total:
-            self._look_at_threads(quiet=False)
+        self._look_at_threads(quiet=False)
         return self._threads_reach
 
     async def _make_subprocess_transport(  # type: ignore[override]

@@ -83,7 +83,6 @@ class DaemonThreadPool(concurrent.futures.ThreadPoolExecutor):
         self._lock = threading.Lock()
         self._threads: set[threading.Thread] = set()
         self._idle = 0
-        self._alive = 0
         #: What each busy thread is running, for the warning about abandoned calls.
         self._running: dict[threading.Thread, str] = {}
         self._shutdown = False
@@ -102,25 +101,21 @@ class DaemonThreadPool(concurrent.futures.ThreadPoolExecutor):
                 thread = threading.Thread(target=self._work, daemon=True,
                                           name=f"{self._name}_{len(self._threads)}")
                 self._threads.add(thread)
-                self._alive += 1
         if thread is not None:
             # Started outside the lock, so the new thread can take its call at once.
             thread.start()
         return future
 
-    @property
-    def thread_count(self) -> int:
-        """How many of the pool's threads are alive (idle or busy; they end only when
-        it shuts down): the threads outside work pacing knows as its own."""
-        return self._alive
+    def owns(self, thread: threading.Thread) -> bool:
+        """Whether ``thread`` is one of the pool's (idle or busy; they end only when it
+        shuts down): the threads outside work pacing knows as the loop's own."""
+        return thread in self._threads
 
     def _work(self) -> None:
         me = threading.current_thread()
         while True:
             item = self._queue.get()
             if item is _STOP:
-                with self._lock:
-                    self._alive -= 1
                 return
             if not item.future.set_running_or_notify_cancel():
                 self._became_idle()

@@ -6,9 +6,11 @@ process as its baseline, because the machine is shared and absolute times are no
 
 from __future__ import annotations
 
+import argparse
 import ast
 import asyncio
 import logging
+import math
 import statistics
 import subprocess
 import sys
@@ -21,10 +23,68 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from host import Host
 
-__all__ = ["burst_host", "chain", "in_fresh_process", "median", "noop", "quiet",
-           "sample_frames", "trimmed_mean"]
+__all__ = ["IdleGate", "burst_host", "chain", "counts", "in_fresh_process", "median", "noop",
+           "positive", "quiet", "sample_frames", "script_parser", "trimmed_mean"]
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+class IdleGate:
+    """One future for idle tasks to await: N tasks held alive and parked, the least a
+    frame can be beside (no task has a step to run, every one is still tracked).
+
+    The benchmarks of frame cost, memory and collections per task all measure "N idle
+    tasks" this way, tracked (`park`) and raw (`start_raw`); one gate keeps the two
+    sides, and every script, parking the same coroutine. ``release`` cancels the gate:
+    every task parked on it ends, cancelled, at its next step.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        future: asyncio.Future[None] = loop.create_future()
+        self._loop = loop
+        self._future = future
+
+        async def idle() -> None:
+            await future
+
+        # A closure, not a method: each task's frame holds one cell, as a user's
+        # coroutine waiting on a shared future would, and nothing else.
+        self.idle = idle
+
+    def park(self, host: Host, n: int, *, frames: int | None = None,
+             description: str | None = None) -> None:
+        """Start ``n`` tracked tasks on ``host`` awaiting the gate and run frames until
+        none is pending (``frames``: exactly that many, for a script whose figure
+        counts from a fixed frame); raises unless all ``n`` are running then."""
+        from asyncio_comp import TaskStatus
+
+        run, idle = host.tasks.Run, self.idle
+        if description is None:
+            for _ in range(n):
+                run(idle())
+        else:
+            for _ in range(n):
+                run(idle(), description=description)
+        if frames is None:
+            host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
+                     frames=100_000)
+        else:
+            host.step(frames)
+        running = host.tasks.counts()[TaskStatus.RUNNING]
+        if running != n:
+            raise RuntimeError(f"expected {n} running tasks, got {running}")
+
+    def start_raw(self, n: int) -> list[asyncio.Task[None]]:
+        """``n`` raw asyncio tasks on the gate's loop awaiting it (the list holds them:
+        the loop keeps only weak references)."""
+        return [self._loop.create_task(self.idle()) for _ in range(n)]
+
+    def release(self, raw: list[asyncio.Task[None]] | None = None) -> None:
+        """Cancel the gate; with ``raw`` (from `start_raw`), run the loop until those
+        tasks have ended (a tracked host ends its own as it steps or closes)."""
+        self._future.cancel()
+        if raw:
+            self._loop.run_until_complete(asyncio.gather(*raw, return_exceptions=True))
 
 
 def burst_host(**options: Any) -> Host:
@@ -111,3 +171,45 @@ def quiet() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(old)
+
+
+def script_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The argument parser of a bench script: ``--help`` prints its usage and the
+    docstring (the docstring says what it measures and how to read the figures), and
+    a bad argument is one ``error:`` line naming what was given and what was
+    expected (argparse exits 2)."""
+    return argparse.ArgumentParser(description=doc,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def positive(kind: type[int] | type[float], what: str) -> Callable[[str], Any]:
+    """An argparse ``type`` for one number above 0 (``what`` names it in the error)."""
+    noun = "a whole number" if kind is int else "a number"
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(
+                f"expected {what} as {noun} above 0, got {text!r}")
+        return value
+
+    return parse
+
+
+def counts(what: str) -> Callable[[str], list[int]]:
+    """An argparse ``type`` for comma-separated whole numbers from 0 (``1,10,100``)."""
+
+    def parse(text: str) -> list[int]:
+        try:
+            values = [int(part) for part in text.split(",")]
+        except ValueError:
+            values = [-1]
+        if min(values) < 0:
+            raise argparse.ArgumentTypeError(
+                f"expected {what} as whole numbers from 0 separated by commas, got {text!r}")
+        return values
+
+    return parse

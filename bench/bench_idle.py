@@ -15,6 +15,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import counts, script_parser
 from bench.frame_overhead import bare_loop_samples, host_frame_samples
 
 FRAMES = 600
@@ -26,7 +27,11 @@ def _mean_and_p99(samples: list[float]) -> tuple[float, float]:
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or [0, 100, 1_000, 10_000, 100_000]
+    parser = script_parser(__doc__)
+    parser.add_argument("sizes", nargs="*", type=counts("idle task counts"), metavar="N",
+                        help="idle task counts (default 0 100 1000 10000 100000)")
+    sizes = [n for group in parser.parse_args(argv).sizes for n in group]
+    sizes = sizes or [0, 100, 1_000, 10_000, 100_000]
     print("| idle tasks | host.step mean | p99 | bare loop step mean | ratio |")
     print("|---:|---:|---:|---:|---:|")
     for n in sizes:

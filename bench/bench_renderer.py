@@ -20,7 +20,6 @@ Run: ``python bench/bench_renderer.py [--frames N]``
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._common import positive, script_parser
 from host import Host
 from host.views.window._backend import configure
 
@@ -153,8 +153,8 @@ def renderer_vs_naive(frames: int = 60) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--frames", type=int, default=120)
+    parser = script_parser(__doc__)
+    parser.add_argument("--frames", type=positive(int, "a frame count"), default=120)
     frames = parser.parse_args().frames
     results, full, renderer = measure_all(frames)
     print(f"task-table renderer, {ROWS} visible rows x {len(CELLS)} cells, headless on "

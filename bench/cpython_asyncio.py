@@ -36,6 +36,13 @@ import unittest
 from pathlib import Path
 from typing import Any
 
+try:
+    from bench._common import positive, script_parser
+except ModuleNotFoundError:
+    # Run as ``python bench/cpython_asyncio.py``: the sibling module, found on
+    # sys.path[0] (this folder), so the host it tests stays the active venv's.
+    from _common import positive, script_parser  # type: ignore[no-redef]
+
 REPO = Path(__file__).resolve().parent.parent
 FLAVOURS = ("stock", "realtime", "virtual")
 
@@ -125,10 +132,12 @@ def modules() -> list[str]:
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=600.0)
+    parser = script_parser(__doc__)
+    parser.add_argument("modules", nargs="*", metavar="MODULE",
+                        help="test.test_asyncio modules (default: all)")
+    parser.add_argument("--jobs", type=positive(int, "a number of jobs"), default=2)
+    parser.add_argument("--timeout", type=positive(float, "seconds per module"),
+                        default=600.0)
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:

@@ -20,7 +20,6 @@ client on the host's loop).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -39,7 +38,7 @@ if __package__ in (None, ""):
 import cloudpickle
 
 import operators.dask_loopback as dask_loopback
-from bench._common import median, quiet
+from bench._common import median, positive, quiet, script_parser
 from host import Host
 from operators import DaskFarm
 
@@ -225,12 +224,17 @@ def _measure(host: Host, kind: str, address: str, tasks: int, repeats: int,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = script_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="one repeat per kind")
-    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--tasks", type=positive(int, "a task count"), default=1000)
     parser.add_argument("--kinds", default=",".join(KINDS),
                         help="comma-separated cluster kinds, in order")
     args = parser.parse_args(argv)
+    unknown = [kind for kind in args.kinds.split(",") if kind not in KINDS]
+    if unknown:
+        known = ", ".join(map(repr, KINDS))
+        parser.error(f"argument --kinds: expected cluster kinds from {known}, "
+                     f"got {unknown[0]!r}")
     print("| cluster | tasks | farm.map | raw map+gather | farm/raw throughput | frames "
           "| late | worst frame | idle: late / worst | start-up |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from asyncio_comp import TaskStatus
-from bench._common import quiet, sample_frames, trimmed_mean
+from bench._common import IdleGate, quiet, sample_frames, trimmed_mean
 from host import Host
 
 __all__ = ["bare_loop_cost", "bare_loop_samples", "host_frame_cost", "host_frame_samples"]
@@ -41,21 +40,11 @@ def host_frame_samples(n: int, frames: int, table: bool = True,
             dat.refresh()
 
         step = step_and_read if read_table else host.step
-        gate: asyncio.Future[None] = host.loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
-        for _ in range(n):
-            host.tasks.Run(idle())
-        host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
-                 frames=10_000)
-        if host.tasks.GetActiveTasksCount() != n:
-            raise RuntimeError(f"expected {n} running tasks, "
-                               f"got {host.tasks.GetActiveTasksCount()}")
+        gate = IdleGate(host.loop)
+        gate.park(host, n)
         sample_frames(step, 30)
         samples = sample_frames(step, frames)
-        gate.cancel()
+        gate.release()
         return samples
 
 
@@ -64,12 +53,8 @@ def bare_loop_samples(n: int, frames: int) -> list[float]:
     warm-up."""
     loop = asyncio.new_event_loop()
     try:
-        gate: asyncio.Future[None] = loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
-        tasks = [loop.create_task(idle()) for _ in range(n)]
+        gate = IdleGate(loop)
+        tasks = gate.start_raw(n)
 
         def step() -> None:
             loop.call_soon(loop.stop)
@@ -78,10 +63,7 @@ def bare_loop_samples(n: int, frames: int) -> list[float]:
         step()
         sample_frames(step, 30)
         samples = sample_frames(step, frames)
-        for t in tasks:
-            t.cancel()
-        if tasks:
-            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        gate.release(tasks)
         return samples
     finally:
         loop.close()

@@ -37,6 +37,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import positive, script_parser
 from host import Host
 
 
@@ -153,8 +154,13 @@ def pyglet_starts(seconds: float, fps: float) -> Starts:
 
 
 def main(argv: list[str]) -> None:
-    seconds = float(argv[0]) if argv else 5.0
-    fps = float(argv[1]) if len(argv) > 1 else 60.0
+    parser = script_parser(__doc__)
+    parser.add_argument("seconds", nargs="?", type=positive(float, "seconds per run"),
+                        default=5.0, help="seconds each run lasts (default 5)")
+    parser.add_argument("fps", nargs="?", type=positive(float, "a frame rate"),
+                        default=60.0, help="frames per second (default 60)")
+    args = parser.parse_args(argv)
+    seconds, fps = args.seconds, args.fps
     period = 1 / fps
     print(f"load average {os.getloadavg()[0]:.2f}")
     print(f"| {seconds:g} s at {fps:g} fps | median ms | p99 ms | worst ms | mean period "

@@ -6,7 +6,10 @@ every kept outcome is one more object a full (generation 2) collection walks.
 
 * `burst_kept` — N `Run()` calls at once, every outcome appended to a list by the
   completion callback; the worst frame, and the collections that ran inside it
-  (seen through `gc.callbacks`).
+  (seen through `gc.callbacks`), and every collection of the drain wherever it ran:
+  a policy that leaves due collections undone has a low worst frame and pays later,
+  in one long collection between frames (where the collector is Python's), so the
+  longest collection anywhere is reported beside the worst frame.
 * `objects_per_task` / `raw_objects_per_task` — GC-tracked objects one idle running
   task adds (`len(gc.get_objects())` before and after), tracked vs raw asyncio.
 * `full_collection_seconds` — one `gc.collect()` with N idle tasks alive, tracked vs
@@ -20,12 +23,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from asyncio_comp import TaskStatus
-from bench._common import burst_host, noop, quiet
+from bench._common import IdleGate, burst_host, noop, quiet
 from host import Host
 
 __all__ = [
@@ -71,6 +73,18 @@ class BurstKept:
     #: Full collections inside frames over the whole burst, and their total time.
     full_collections: int
     full_seconds: float
+    #: The longest frame's time less the collections inside it: the frame's own work.
+    worst_work: float
+    #: Collections of the drain by generation (0, 1, 2), in frames and between them.
+    collections: tuple[int, int, int]
+    #: The drain's longest collection: (generation, seconds, where), where is
+    #: ``"frame"`` (inside a `host.step()` call) or ``"between"`` (between two, or
+    #: after the last); None when none ran.
+    longest_gc: tuple[int, float, str] | None
+    #: Objects left in the young generations (0 and 1) when the drain ended, and the
+    #: seconds of the collection of both run then: what the drain left due for later.
+    young_left: int
+    young_left_seconds: float
 
     @property
     def worst_is_full_gc(self) -> bool:
@@ -87,44 +101,51 @@ def burst_kept(n: int, **host_options: Any) -> BurstKept:
         for _ in range(n):
             run(noop(), completion_callback=keep)
         times: list[float] = []
-        frame_gcs: list[tuple[tuple[int, float], ...]] = []
+        # The log's length before and after each step: what lies outside those
+        # spans ran between frames.
+        spans: list[tuple[int, int]] = []
         perf = time.perf_counter
         with _GcLog() as log:
+            entries = log.entries
             while len(kept) < n:
-                mark = len(log.entries)
+                mark = len(entries)
                 f0 = perf()
                 host.step()
                 times.append(perf() - f0)
-                frame_gcs.append(tuple(log.entries[mark:]))
+                spans.append((mark, len(entries)))
+        young_left = len(gc.get_objects(0)) + len(gc.get_objects(1))
+        t0 = perf()
+        gc.collect(1)
+        young_left_seconds = perf() - t0
+        where = ["between"] * len(entries)
+        for mark, end in spans:
+            where[mark:end] = ["frame"] * (end - mark)
+        frame_gcs = [tuple(entries[mark:end]) for mark, end in spans]
         worst = max(range(len(times)), key=times.__getitem__)
+        work = max(t - sum(s for _, s in gcs) for t, gcs in zip(times, frame_gcs, strict=True))
         full = [s for gcs in frame_gcs for gen, s in gcs if gen == 2]
+        gens = [gen for gen, _ in entries]
+        longest: tuple[int, float, str] | None = None
+        for (gen, seconds), place in zip(entries, where, strict=True):
+            if longest is None or seconds > longest[1]:
+                longest = (gen, seconds, place)
         return BurstKept(times[worst], sorted(times)[len(times) // 2], len(times),
-                         frame_gcs[worst], len(full), sum(full))
-
-
-def _idle_factory(loop: asyncio.AbstractEventLoop
-                  ) -> tuple[asyncio.Future[None], Callable[[], Coroutine[Any, Any, None]]]:
-    gate: asyncio.Future[None] = loop.create_future()
-
-    async def idle() -> None:
-        await gate
-
-    return gate, idle
+                         frame_gcs[worst], len(full), sum(full), work,
+                         (gens.count(0), gens.count(1), gens.count(2)), longest,
+                         young_left, young_left_seconds)
 
 
 def _tracked_idle(n: int, measure: Callable[[], float]) -> float:
     """``measure()`` after minus before starting n idle tracked tasks."""
     with quiet(), Host(fps=60.0, realtime=False) as host:
-        gate, idle = _idle_factory(host.loop)
+        gate = IdleGate(host.loop)
         host.step(2)
         gc.collect()
         before = measure()
-        for _ in range(n):
-            host.tasks.Run(idle())
-        host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0, frames=100_000)
+        gate.park(host, n)
         gc.collect()
         after = measure()
-        gate.cancel()
+        gate.release()
         return after - before
 
 
@@ -132,16 +153,15 @@ def _raw_idle(n: int, measure: Callable[[], float]) -> float:
     loop = asyncio.new_event_loop()
     loop.set_debug(False)  # as a program runs (-X dev would start it in debug mode)
     try:
-        gate, idle = _idle_factory(loop)
+        gate = IdleGate(loop)
         gc.collect()
         before = measure()
-        tasks = [loop.create_task(idle()) for _ in range(n)]
+        tasks = gate.start_raw(n)
         loop.call_soon(loop.stop)
         loop.run_forever()
         gc.collect()
         after = measure()
-        gate.cancel()
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        gate.release(tasks)
         return after - before
     finally:
         loop.close()
@@ -229,11 +249,8 @@ def window_frame(n: int, frames: int = 60, *, in_place: bool = True) -> WindowFr
         return None
     try:
         with quiet(), Host(fps=60.0, realtime=False) as host:
-            gate, idle = _idle_factory(host.loop)
-            for _ in range(n):
-                host.tasks.Run(idle(), description="download shard")
-            host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
-                     frames=100_000)
+            gate = IdleGate(host.loop)
+            gate.park(host, n, description="download shard")
             canvas = Canvas()
             canvas.target_keeps_pixels = in_place
             table = TableRenderer(canvas, host.tasks, lambda: host.seconds)
@@ -255,7 +272,7 @@ def window_frame(n: int, frames: int = 60, *, in_place: bool = True) -> WindowFr
                     pyglet.gl.glFinish()
                     rastered.append(perf() - t0)
             canvas.delete()
-            gate.cancel()
+            gate.release()
             return WindowFrame(*(sorted(t[5:])[frames // 2] for t in (updates, times, rastered)))
     finally:
         window.close()

@@ -30,6 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import positive, script_parser
 from bench.virtual_sleep import Acceptor, connect_idle
 from host import Host
 
@@ -85,7 +86,10 @@ def bare_poll_cost(descriptors: int, polls: int = 20_000) -> float:
 
 
 def main(argv: list[str]) -> None:
-    frames = int(argv[0]) if argv else 2_000
+    parser = script_parser(__doc__)
+    parser.add_argument("frames", nargs="?", type=positive(int, "a frame count"),
+                        default=2_000, help="idle frames per sample (default 2000)")
+    frames = parser.parse_args(argv).frames
     rows = [("nothing registered (baseline)", 0, 0), ("1 idle connection", 1, 0),
             ("500 idle connections", 500, 0), ("2,000 idle connections", 2_000, 0),
             ("10,000 sleeping tasks and 1 idle connection", 1, 10_000)]

@@ -42,7 +42,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import REPO, noop, quiet
+from bench._common import REPO, IdleGate, noop, positive, quiet, script_parser
 
 __all__ = ["instructions_per_frame", "instructions_per_task"]
 
@@ -90,16 +90,10 @@ def _frames(n: int) -> None:
     from host import Host
 
     with quiet(), Host(fps=60.0, realtime=False) as host:
-        gate: asyncio.Future[None] = host.loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
-        for _ in range(IDLE_TASKS):
-            host.tasks.Run(idle())
-        host.step(10)  # admitted and parked: the frames after this are idle
+        gate = IdleGate(host.loop)
+        gate.park(host, IDLE_TASKS, frames=10)  # the frames after these are idle
         host.step(n)
-        gate.cancel()
+        gate.release()
 
 
 def _count(side: str, n: int) -> int:
@@ -129,11 +123,16 @@ def instructions_per_frame(frames: int = 2_000) -> float:
     return (_count("frames", frames) - _count("frames", 0)) / frames
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = script_parser(__doc__)
+    parser.add_argument("n", nargs="?", type=positive(int, "a task count"), default=5_000,
+                        metavar="N", help="tasks per count (default 5000)")
+    parser.add_argument("frames", nargs="?", type=positive(int, "a frame count"),
+                        default=2_000, metavar="F", help="idle frames counted (default 2000)")
+    args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         raise SystemExit("bench/instructions.py needs valgrind (apt-get install valgrind)")
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
-    frames = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
+    n, frames = args.n, args.frames
     tracked = instructions_per_task("tracked", n)
     raw = instructions_per_task("raw", n)
     print(f"instructions per task, {n:,} tasks, outcomes kept: tracked {tracked:,.0f}, "

@@ -16,8 +16,7 @@ import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
-from asyncio_comp import TaskStatus
-from bench._common import in_fresh_process, noop, quiet
+from bench._common import IdleGate, in_fresh_process, noop, quiet
 from host import Host
 
 __all__ = ["RssResult", "bytes_per_task", "raw_bytes_per_task", "rss_pass_through"]
@@ -47,49 +46,37 @@ def _fresh(function: str, n: int) -> float:
 
 def _bytes_per_task(n: int) -> float:
     with quiet(), Host(fps=60.0, realtime=False) as host:
-        gate: asyncio.Future[None] = host.loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
+        gate = IdleGate(host.loop)
         host.step(2)
         gc.collect()
         tracemalloc.start()
         try:
             before = tracemalloc.get_traced_memory()[0]
-            for _ in range(n):
-                host.tasks.Run(idle())
-            host.run(until=lambda: host.tasks.counts()[TaskStatus.PENDING] == 0,
-                     frames=10_000)
+            gate.park(host, n)
             gc.collect()
             after = tracemalloc.get_traced_memory()[0]
         finally:
             tracemalloc.stop()
-        gate.cancel()
+        gate.release()
         return (after - before) / n
 
 
 def _raw_bytes_per_task(n: int) -> float:
     loop = asyncio.new_event_loop()
     try:
-        gate: asyncio.Future[None] = loop.create_future()
-
-        async def idle() -> None:
-            await gate
-
+        gate = IdleGate(loop)
         gc.collect()
         tracemalloc.start()
         try:
             before = tracemalloc.get_traced_memory()[0]
-            tasks = [loop.create_task(idle()) for _ in range(n)]
+            tasks = gate.start_raw(n)
             loop.call_soon(loop.stop)
             loop.run_forever()
             gc.collect()
             after = tracemalloc.get_traced_memory()[0]
         finally:
             tracemalloc.stop()
-        gate.cancel()
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        gate.release(tasks)
         return (after - before) / n
     finally:
         loop.close()

@@ -18,7 +18,6 @@ Frame blame itself is always on; its cost is in ``bench/run_all.py``'s figures
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import os
@@ -31,7 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import median, noop, quiet
+from bench._common import median, noop, quiet, script_parser
 from host import Host
 from host.trace import TraceWriter
 
@@ -204,7 +203,7 @@ def timeline_memory(total: int, per_frame: int, samples: int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = script_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
     quick = parser.parse_args().quick
     n, runs, frames = (5_000, 3, 200) if quick else (20_000, 7, 600)

@@ -11,7 +11,6 @@ in a fresh subprocess at every tenth of the run: the last tenths must not climb.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import positive, script_parser
 
 __all__ = ["SoakResult", "soak"]
 
@@ -97,8 +98,8 @@ def soak(total: int = 1_000_000, gc_mode: str | None = None) -> SoakResult:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=1_000_000)
+    parser = script_parser(__doc__)
+    parser.add_argument("--tasks", type=positive(int, "a task count"), default=1_000_000)
     parser.add_argument("--gc", choices=("frame", "python"), default=None)
     args = parser.parse_args()
     result = soak(args.tasks, args.gc)

@@ -25,7 +25,6 @@ no such script)::
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import collections
 import gc
@@ -42,30 +41,29 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
+try:
+    from bench._common import IdleGate, counts, script_parser
+except ModuleNotFoundError:
+    # Run as ``python bench/step_cost.py`` in another checkout's venv: the sibling
+    # module, found on sys.path[0] (this folder), without putting this tree's root, and
+    # with it this tree's `host`, ahead of the venv's.
+    from _common import IdleGate, counts, script_parser  # type: ignore[no-redef]
+
 BLOCK = 200
 ROUNDS = 15
 
 
-def _host_with_idle_tasks(n: int, fps: float = 60.0) -> tuple[Any, asyncio.Future[None]]:
+def _host_with_idle_tasks(n: int, fps: float = 60.0) -> tuple[Any, IdleGate]:
     from host import Host
 
     host = Host(fps=fps, realtime=False)
-    gate: asyncio.Future[None] = host.loop.create_future()
-
-    async def idle() -> None:
-        await gate
-
-    for _ in range(n):
-        host.tasks.Run(idle())
-    host.step(30)  # admitted and parked: the frames after this are idle
-    if host.tasks.GetActiveTasksCount() != n:
-        raise RuntimeError(f"expected {n} running tasks, got "
-                           f"{host.tasks.GetActiveTasksCount()}")
+    gate = IdleGate(host.loop)
+    gate.park(host, n, frames=30)  # the frames after these are idle
     return host, gate
 
 
-def _close(host: Any, gate: asyncio.Future[None]) -> None:
-    gate.cancel()
+def _close(host: Any, gate: IdleGate) -> None:
+    gate.release()
     host.step(3)
     host.close()
 
@@ -95,12 +93,8 @@ def timed(n: int, rounds: int = ROUNDS) -> dict[str, float]:
         step(BLOCK)
 
     loop = asyncio.new_event_loop()
-    bare_gate: asyncio.Future[None] = loop.create_future()
-
-    async def parked() -> None:
-        await bare_gate
-
-    tasks = [loop.create_task(parked()) for _ in range(n)]
+    bare_gate = IdleGate(loop)
+    tasks = bare_gate.start_raw(n)
 
     def bare() -> None:
         for _ in range(BLOCK):
@@ -117,9 +111,7 @@ def timed(n: int, rounds: int = ROUNDS) -> dict[str, float]:
                 samples[name].append(wall)
                 samples[f"{name} cpu"].append(cpu)
     finally:
-        bare_gate.cancel()
-        if tasks:
-            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        bare_gate.release(tasks)
         loop.close()
         _close(host, gate)
     return {name: statistics.median(values) for name, values in samples.items()}
@@ -200,13 +192,12 @@ def callgrind(n: int, frames: int, mode: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", default="0,100,1000,10000",
+    parser = script_parser(__doc__)
+    parser.add_argument("--tasks", type=counts("idle task counts"), default=[0, 100, 1000, 10000],
                         help="idle task counts, comma-separated")
     parser.add_argument("--callgrind", action="store_true",
                         help="also count instructions under valgrind's callgrind")
     args = parser.parse_args(argv)
-    counts = [int(part) for part in args.tasks.split(",")]
     import host
 
     print(f"host from {host.__file__}")
@@ -215,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
           f"wall time (this thread's CPU time)")
     print(f"{'idle tasks':>10} {'step() each':>15} {'in step(n)':>15} {'per call':>13} "
           f"{'bare loop':>15} {'each/bare':>9} {'in/bare':>8}")
-    for n in counts:
+    for n in args.tasks:
         row = timed(n)
 
         def both(key: str, row: dict[str, float] = row) -> str:

@@ -20,17 +20,20 @@ Run: ``python -m bench.views [--seconds S] [--scene stress|files|hello|network]`
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import statistics
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from rich.console import Console
 
-from bench._common import quiet
+from bench._common import positive, quiet, script_parser
 from host import Host
 from host.scene_loader import build_scene, load_scene
 from host.views.terminal import TerminalView
@@ -126,8 +129,8 @@ def run_view(view: str, scene_name: str, seconds: float) -> ViewRun:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seconds", type=float, default=6.0)
+    parser = script_parser(__doc__)
+    parser.add_argument("--seconds", type=positive(float, "seconds per run"), default=6.0)
     parser.add_argument("--scene", action="append", choices=sorted(SCENE_ARGS))
     parser.add_argument("--view", action="append", choices=sorted(VIEWS))
     args = parser.parse_args()

@@ -30,6 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import positive, script_parser
 from host import Host
 
 
@@ -101,7 +102,10 @@ def sleep_beside(seconds: float, connections: int, sleepers: int) -> tuple[float
 
 
 def main(argv: list[str]) -> None:
-    seconds = float(argv[0]) if argv else 30.0
+    parser = script_parser(__doc__)
+    parser.add_argument("seconds", nargs="?", type=positive(float, "seconds of virtual sleep"),
+                        default=30.0, help="virtual seconds each run sleeps (default 30)")
+    seconds = parser.parse_args(argv).seconds
     print(f"| {seconds:g} s of virtual sleep beside | real s | frames | paced frames |")
     print("|---|---:|---:|---:|")
     for label, connections, sleepers in (

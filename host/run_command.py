@@ -255,7 +255,9 @@ class RunCommand:
     def _report(self, scene: Scene, view_kind: str, host: Host) -> int:
         final = self._final
         elapsed = covered_seconds(host.frame, host.seconds, host.fps)
-        summary = summary_line(host.stats, elapsed, frames=host.frame)
+        over_budget = host.blame.late_count
+        summary = summary_line(host.stats, elapsed, frames=host.frame, realtime=host.realtime,
+                               over_budget=over_budget)
         tasks = f"{final.active} active task{'s' if final.active != 1 else ''}"
         if self._interrupted or self._interrupts.signum is not None:
             # One line after a signal, which carries the summary every run ends with.
@@ -266,7 +268,7 @@ class RunCommand:
             self._out.print(render_summary(
                 final.rows, final.counts, host.stats, seconds=elapsed, fps=host.fps,
                 realtime=host.realtime, title=f"framehost · {scene.name}",
-                workers=final.workers, lifetime=final.lifetime))
+                workers=final.workers, lifetime=final.lifetime, over_budget=over_budget))
         status = self._screenshot_status
         if isinstance(self._shown, str):
             self.say(self._shown, "red")

@@ -1,9 +1,12 @@
-"""Frame blame: who spent a late frame's time, kept for the frames that need it.
+"""Frame blame: who spent an over-budget frame's time, kept for the frames that need it.
 
-A frame is *late* when its work took longer than one period: in realtime it made
-the next frame start late; in virtual time it would have. For such a frame the
-host keeps a `LateFrameReport`: the frame, its duration and its top costs, each a
-`BlameEntry` ``(kind, name, seconds)``, biggest first. The kinds:
+A frame is *over budget* when its work took longer than one period: in realtime it
+delays the next frame's start; in virtual time it would have. (The contract's
+`late_frame_reports` and this module's `LateFrameReport` call these frames late;
+the views and docs keep "late" for a realtime frame that *started* late,
+`FrameStats.late_frames`.) For such a frame the host keeps a `LateFrameReport`: the
+frame, its duration and its top costs, each a `BlameEntry` ``(kind, name, seconds)``,
+biggest first. The kinds:
 
 - ``task``: a tracked task's steps (``#7 fetch``), the collector's share left out;
 - ``callback``: one completion callback;
@@ -104,7 +107,7 @@ class FrameBlame:
                  "items", "observer", "threshold")
 
     def __init__(self, period: float) -> None:
-        #: A frame whose work exceeds this (one period) is late.
+        #: A frame whose work exceeds this (one period) is over budget.
         self.budget = period
         #: Costs at or above this are itemised (a twentieth of the period, at least
         #: `MIN_ITEM_SECONDS`); a caller compares before it calls `charge`.
@@ -188,7 +191,7 @@ class FrameBlame:
 
     @property
     def late_count(self) -> int:
-        """Late frames reported since the host was made (a view compares it with the
+        """Over-budget frames reported since the host was made (a view compares it with the
         count it saw to find the new reports without copying them)."""
         return self._late_count
 

@@ -374,3 +374,45 @@ def test_the_api_reference_names_every_public_name() -> None:
 
 def test_the_api_reference_links_only_inside_the_repository() -> None:
     assert links_outside(REPO / "docs" / "api.md", REPO) == []
+
+
+def _readme_floors(text: str) -> dict[str, set[int]]:
+    """Each folder in the README's "What is here" table -> the floors its row names."""
+    floors: dict[str, set[int]] = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not re.fullmatch(r"[\d, ]+", cells[1]):
+            continue
+        for folder in re.findall(r"`([A-Za-z_]+)/`", cells[0]):
+            floors[folder] = {int(n) for n in re.findall(r"\d+", cells[1])}
+    return floors
+
+
+def _api_floors(text: str) -> dict[str, int]:
+    """Each folder in docs/api.md's architecture block -> its floor; a folder listed
+    on a line of its own under another (``TDStoreTools/,`` then ``TDFunctions/``)
+    shares that one's floor."""
+    section = text.split("## Architecture", 1)[1]
+    block = section.split("```", 2)[1]
+    floors: dict[str, int] = {}
+    floor = None
+    for line in block.splitlines():
+        match = re.match(r"([A-Za-z_]+)/,?\s*(\d+)?", line)
+        if match is None:
+            continue
+        if match.group(2) is not None:
+            floor = int(match.group(2))
+        assert floor is not None, line
+        floors[match.group(1)] = floor
+    return floors
+
+
+def test_the_readme_and_the_api_reference_show_every_folder_on_its_floor() -> None:
+    readme = _readme_floors((REPO / "README.md").read_text(encoding="utf-8"))
+    api = _api_floors((REPO / "docs" / "api.md").read_text(encoding="utf-8"))
+    assert {name: floor for name, floor in FLOORS.items()
+            if floor not in readme.get(name, set())} == {}
+    assert {name: api.get(name) for name, floor in FLOORS.items() if api.get(name) != floor} == {}
+    # Nothing on the maps that is not in the tree.
+    assert set(api) <= set(FLOORS)
+    assert {name for name in readme if (REPO / name).is_dir()} == set(readme)

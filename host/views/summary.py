@@ -1,6 +1,12 @@
 """What a run prints when it ends: the one-line summary every view ends with, and
 the tables ``framehost run --headless`` prints before it.
 
+Two words, each with one meaning (docs/api.md, "Frame blame"): a frame is *late*
+when a realtime frame started at least half a period after its time on the wall
+clock (`FrameStats.late_frames`; virtual time has no wall clock, so no frame is
+late there), and *over budget* when its work took longer than one period (the
+frames `td.blame.FrameBlame` reports, the worst of which are listed at the end).
+
 Pure functions of what the run left behind (task rows, counts, frame stats), so
 they are tested by rendering into a recording console, like the terminal view.
 """
@@ -28,7 +34,8 @@ if TYPE_CHECKING:
     from td.blame import LateFrameReport
     from td.stats import FrameStats
 
-__all__ = ["covered_seconds", "render_summary", "summary_line", "worst_frame_lines"]
+__all__ = ["covered_seconds", "over_budget_line", "render_summary", "summary_line",
+           "worst_frame_lines"]
 
 #: Errors listed under the tables; the rest are counted.
 MAX_ERRORS_SHOWN = 5
@@ -40,29 +47,48 @@ def covered_seconds(frames: int, seconds: float, fps: float) -> float:
     return seconds + 1.0 / fps if frames else 0.0
 
 
-def summary_line(stats: FrameStats, seconds: float, *, frames: int | None = None) -> str:
-    """``600 frames, 10.00 s of host time, 0 late frames, frame time mean 0.42 ms max
-    3.10 ms``: the line every view's run ends with, whatever the view.
+def summary_line(stats: FrameStats, seconds: float, *, realtime: bool, over_budget: int,
+                 frames: int | None = None) -> str:
+    """``600 frames, 10.00 s of host time, 0 late frames, 2 over budget, frame time
+    mean 0.42 ms max 3.10 ms``: the line every view's run ends with, whatever the view.
+    In virtual time the late frames are left out: no frame can start late there.
 
     Args:
         seconds: host time the run covered (to the end of the last frame's period).
+        realtime: whether the frames were paced to the wall clock.
+        over_budget: frames whose work took longer than one period
+            (`td.blame.FrameBlame.late_count`).
         frames: frames run, when the last one did not finish (Ctrl-C inside a frame);
             by default the frames the stats recorded.
     """
-    late, dropped = stats.late_frames, stats.dropped_frames
     n = stats.frames if frames is None else frames
-    lost = f" ({dropped} frame{'s' if dropped != 1 else ''} dropped)" if dropped else ""
-    return (f"{n} frame{'s' if n != 1 else ''}, {seconds:.2f} s of host "
-            f"time, {late} late frame{'s' if late != 1 else ''}{lost}, frame time mean "
-            f"{format_ms(stats.mean_frame_time)} max {format_ms(stats.max_frame_time)}")
+    late = ""
+    if realtime:
+        dropped = stats.dropped_frames
+        lost = f" ({_plural(dropped, 'frame')} dropped)" if dropped else ""
+        late = f"{_plural(stats.late_frames, 'late frame')}{lost}, "
+    return (f"{_plural(n, 'frame')}, {seconds:.2f} s of host time, {late}{over_budget} over "
+            f"budget, frame time mean {format_ms(stats.mean_frame_time)} max "
+            f"{format_ms(stats.max_frame_time)}")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def worst_frame_lines(worst: Sequence[LateFrameReport], count: int = 3) -> list[str]:
-    """``worst frame 42: 61.2 ms: task #7 fetch 50.1 ms, ...``: the run's worst late
-    frames (`td.blame.FrameBlame.worst`), longest first, each with its top three
-    costs; printed before the summary line every run ends with."""
+    """``worst frame 42: 61.2 ms: task #7 fetch 50.1 ms, ...``: the run's worst
+    over-budget frames (`td.blame.FrameBlame.worst`), longest first, each with its top
+    three costs; printed before the summary line every run ends with."""
     return [f"worst frame {report.line(3).removeprefix('frame ')}"
             for report in worst[:count]]
+
+
+def over_budget_line(report: LateFrameReport, budget: float, entries: int = 3) -> str:
+    """``frame 42: 61.2 ms, over its 16.7 ms: task #7 fetch 50.1 ms, ...``: an
+    over-budget frame as the terminal view's log panel shows it."""
+    head, _, costs = report.line(entries).partition(" ms: ")
+    return f"{head} ms, over its {format_ms(budget)}: {costs}"
 
 
 def render_summary(
@@ -76,6 +102,7 @@ def render_summary(
     title: str = "framehost",
     workers: Sequence[WorkerSnapshot] = (),
     lifetime: Mapping[TaskStatus, int] | None = None,
+    over_budget: int,
 ) -> RenderableType:
     """Tasks per status, frame and frame-time figures, one line per serial worker, and
     the errors of tasks that failed.
@@ -89,6 +116,8 @@ def render_summary(
         lifetime: tasks that ended in each final status over the whole run
             (`AsyncIOManager.GetLifetimeCounts`), shown as a "whole run" column
             beside ``counts`` (what the table holds now).
+        over_budget: frames whose work took longer than one period
+            (`td.blame.FrameBlame.late_count`).
     """
     mode = "realtime" if realtime else "virtual time"
     heading = Text.assemble(
@@ -96,7 +125,8 @@ def render_summary(
         f" — {stats.frames} frames, {seconds:.2f}s of host time at {fps:g} fps ({mode})",
     )
     tables = Table.grid(padding=(0, 4))
-    tables.add_row(_counts_table(counts, lifetime), _frames_table(stats, realtime))
+    tables.add_row(_counts_table(counts, lifetime),
+                   _frames_table(stats, realtime, over_budget))
     parts: list[RenderableType] = [heading, tables]
     if workers:
         parts.append(_workers_table(workers))
@@ -145,15 +175,20 @@ def _whole_run(now: Mapping[str, int],
             for status in STATUS_ORDER}
 
 
-def _frames_table(stats: FrameStats, realtime: bool) -> Table:
+def _frames_table(stats: FrameStats, realtime: bool, over_budget: int) -> Table:
     table = Table("measure", "value", box=box.SIMPLE_HEAD, title="frames", title_justify="left",
                   header_style="bold grey70")
     table.columns[1].justify = "right"
     table.add_row("frames run", str(stats.frames))
-    table.add_row("late frames", Text(str(stats.late_frames),
-                                      style="bold red" if stats.late_frames else ""))
-    table.add_row("dropped frames", Text(str(stats.dropped_frames),
-                                         style="bold red" if stats.dropped_frames else ""))
+    table.add_row("over budget", Text(str(over_budget), style="bold red" if over_budget else ""))
+    # Late and dropped are against the wall clock, which virtual time does not follow.
+    if realtime:
+        table.add_row("late frames", Text(str(stats.late_frames),
+                                          style="bold red" if stats.late_frames else ""))
+        table.add_row("dropped frames", Text(str(stats.dropped_frames),
+                                             style="bold red" if stats.dropped_frames else ""))
+    else:
+        table.add_row("late, dropped frames", Text("— (virtual time)", style="dim"))
     # Frames back to back in virtual time have no rate worth reading: 300k "fps" only
     # says how fast an empty frame is, which the frame times say better.
     table.add_row("measured fps", f"{stats.measured_fps:.1f}" if realtime
@@ -163,7 +198,8 @@ def _frames_table(stats: FrameStats, realtime: bool) -> Table:
     table.add_row("step time mean", _ms(stats.mean_step_time))
     table.add_row("step time max", _ms(stats.max_step_time))
     if stats.gc_collections:
-        table.add_row("gc time", f"{_ms(stats.gc_time_total)} in {stats.gc_collections} runs")
+        table.add_row("gc time", f"{_ms(stats.gc_time_total)} in "
+                      f"{_plural(stats.gc_collections, 'run')}")
     if stats.callback_errors:
         table.add_row("callback errors", Text(str(stats.callback_errors), style="bold red"))
     return table

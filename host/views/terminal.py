@@ -38,6 +38,7 @@ from rich.text import Text
 from asyncio_comp.records import order_rows
 from host.views._format import format_duration
 from host.views.palette import STATUS_ORDER, STATUS_RGBA, status_style
+from host.views.summary import over_budget_line
 from host.views.terminal_render import (
     WIDE_TABLE,
     counts_by_value,
@@ -82,7 +83,7 @@ _CHROME_LINES = 8  # with the whole-run line
 #: Log lines kept for the log panel.
 LOG_LINES = 4
 _LEVEL_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red",
-                 "LATE": "magenta"}
+                 "BUDGET": "magenta"}
 #: Active tasks whose await chain the final picture prints (where each one waits).
 WHERE_TASKS = 3
 
@@ -145,8 +146,8 @@ class _LogPanelHandler(logging.Handler):
         self.last = record
 
     def note(self, level: str, message: str) -> None:
-        """A line of the view's own for the panel (a late frame's costs), not a log
-        record: it is not printed again at the end."""
+        """A line of the view's own for the panel (an over-budget frame's costs), not
+        a log record: it is not printed again at the end."""
         assert self.lock is not None
         with self.lock:
             self.lines.append((level, message))
@@ -196,7 +197,7 @@ class TerminalView:
         self._logger = logging.getLogger("framehost")
         self._logger_propagate = True
         self._started = False
-        self._late_seen = 0  # late-frame reports already in the log panel
+        self._over_seen = 0  # over-budget frames' reports already in the log panel
         self._renderer: RenderThread | None = None
         #: Snapshots taken to be drawn (by the render thread, or at once if not threaded).
         self.refreshes = 0
@@ -349,14 +350,14 @@ class TerminalView:
         if self._renderer is not None:
             self._renderer.frame_ended(self._host.fps)
         blame = self._host.blame
-        late = blame.late_count
-        if late != self._late_seen:
-            # The late frames since the last look, into the log panel.
-            for report in blame.reports[-min(late - self._late_seen, LOG_LINES):]:
-                self._log.note("LATE", report.line())
-            self._late_seen = late
+        over = blame.late_count
+        if over != self._over_seen:
+            # The frames over budget since the last look, into the log panel.
+            for report in blame.reports[-min(over - self._over_seen, LOG_LINES):]:
+                self._log.note("BUDGET", over_budget_line(report, blame.budget))
+            self._over_seen = over
         manager = self._host.tasks
-        key = (manager.version, self._log.count, self._late_seen)
+        key = (manager.version, self._log.count, self._over_seen)
         changed = key != self._last_key
         ticking = changed or self._had_workers or self._any_active()
         period = self._period if ticking else self._idle_period

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import inspect
 import socket
 import sys
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from asyncio_comp import _loop_internals
 from asyncio_comp._loop_internals import FrameEventLoop, live_tasks, ready_count
 from host import Host
 
@@ -309,6 +311,74 @@ def test_the_selector_keys_and_signal_handlers_have_a_length() -> None:
         loop.close()
 
 
+def test_threading_puts_each_thread_that_starts_last_in_its_two_tables() -> None:
+    """What `reachable_from_outside` reads to tell that a thread started or ended
+    (``_ThreadTables``): ``threading._limbo`` and ``threading._active``, plain dicts
+    (insertion-ordered), a starting thread put in ``_limbo`` keyed by itself, then in
+    ``_active`` by its ident, each as a new key, and deleted from ``_active`` as it
+    ends. So a thread that starts as another ends is the newest entry, although the
+    tables are as long as before."""
+    active = getattr(threading, "_active")  # noqa: B009
+    limbo = getattr(threading, "_limbo")  # noqa: B009
+    assert type(active) is dict and type(limbo) is dict
+    assert _loop_internals._threads_running is active  # type: ignore[attr-defined]
+    assert _loop_internals._threads_starting is limbo  # type: ignore[attr-defined]
+    assert "_limbo[self] = self" in inspect.getsource(threading.Thread.start)
+    bootstrap = inspect.getsource(threading.Thread._bootstrap_inner)  # type: ignore[attr-defined]
+    assert "_active[self._ident] = self" in bootstrap and "del _limbo[self]" in bootstrap
+    delete = inspect.getsource(threading.Thread._delete)  # type: ignore[attr-defined]
+    assert "del _active[get_ident()]" in delete
+    stops = [threading.Event(), threading.Event()]
+    first = threading.Thread(target=stops[0].wait, args=(10,), daemon=True)
+    first.start()
+    second = threading.Thread(target=stops[1].wait, args=(10,), daemon=True)
+    try:
+        assert active[first.ident] is first  # type: ignore[index]
+        assert next(reversed(active.values())) is first
+        stops[0].set()
+        first.join(10)
+        assert active.get(first.ident) is not first  # type: ignore[arg-type]
+        second.start()  # often with the ident `first` had: its key goes last again
+        assert next(reversed(active.values())) is second
+        assert first not in limbo and second not in limbo
+    finally:
+        for stop in stops:
+            stop.set()
+        first.join(10)
+        if second.ident is not None:
+            second.join(10)
+
+
+def test_a_thread_that_starts_as_another_ends_is_seen() -> None:
+    """A loop that paces sees a thread started while another ended since its last
+    look (the tables as long as before), and one that has ended as gone; a thread
+    that was there at its first look, quiet, reaches it only once it calls in."""
+    loop = FrameEventLoop(lambda: 0.0, virtual=True)
+    loop.watch_waits()
+    stops = [threading.Event(), threading.Event()]
+    quiet = threading.Thread(target=stops[0].wait, args=(10,), daemon=True)
+    new = threading.Thread(target=stops[1].wait, args=(10,), daemon=True)
+    try:
+        quiet.start()
+        loop.call_soon(loop.stop)
+        loop.run_for_host()  # looks at threads as the host runs it: `quiet` is quiet
+        assert not loop.reachable_from_outside()
+        stops[0].set()
+        quiet.join(10)
+        new.start()  # not quiet: nothing says the loop was not running
+        assert loop.reachable_from_outside()
+        stops[1].set()
+        new.join(10)
+        assert not loop.reachable_from_outside()
+    finally:
+        for stop in stops:
+            stop.set()
+        quiet.join(10)
+        if new.ident is not None:
+            new.join(10)
+        loop.close()
+
+
 def test_the_self_pipe_and_the_subprocess_exit_waiters_are_where_pacing_looks(
         host: Host) -> None:
     import sys
@@ -574,11 +644,6 @@ def test_run_takes_exactly_the_coroutines_new_native_check_takes() -> None:
         fresh = pauses()
         assert new_native_check(fresh, {owned})
         assert host.tasks.Run(fresh) == manager.task_count() == 2
-        assert ended_referents == (3 if coroutine_closed_by_referents() else 0)
+        by_referents = _loop_internals.coroutine_closed is _loop_internals._closed_by_referents
+        assert ended_referents == (3 if by_referents else 0)
         started.close()
-
-
-def coroutine_closed_by_referents() -> bool:
-    from asyncio_comp import _loop_internals
-
-    return _loop_internals.coroutine_closed is _loop_internals._closed_by_referents

@@ -298,6 +298,105 @@ def test_a_thread_seen_quiet_holds_time_once_it_calls_into_the_loop() -> None:
         host.close()
 
 
+#: Frames stepped while the outside work is held back: each must wait for real time.
+HELD = 5
+
+
+@pytest.fixture
+def quiet_thread(host: Host) -> Iterator[tuple[threading.Thread, threading.Event]]:
+    """A thread started while the loop is not running, seen by the host's frames
+    (so quiet: it holds nothing), and the event that ends it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, args=(TIMEOUT,), daemon=True)
+    thread.start()
+    host.step(2)
+    try:
+        yield thread, stop
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def held_then_completed(host: Host, task_id: int, go: threading.Event) -> None:
+    """``task_id`` waits on a thread held back by ``go``: `HELD` frames each wait for
+    real time (none runs ahead of it), then, let go, it completes."""
+    try:
+        host.step(HELD)
+        info = host.tasks.GetTaskInfo(task_id)
+        assert info is not None and info["status"] is TaskStatus.RUNNING, info
+        assert host.tasks.paced_frames == HELD
+    finally:
+        go.set()
+    assert wait_for_tasks(host, task_id, BOUND) == {task_id: TaskStatus.COMPLETED}, (
+        host.tasks.GetTaskInfo(task_id))
+
+
+def test_a_new_executors_first_thread_is_seen_although_a_thread_ended_in_that_step(
+        host: Host, quiet_thread: tuple[threading.Thread, threading.Event]) -> None:
+    """A task ends a quiet thread and, in the same step, submits to a new
+    ``ThreadPoolExecutor`` (whose first thread starts then) and awaits it with
+    ``wrap_future``: between two looks one thread ended and one started, so there
+    are as many threads as before, and the new one is still seen."""
+    quiet, stop = quiet_thread
+    go = threading.Event()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        async def main() -> bool:
+            stop.set()
+            quiet.join(TIMEOUT)  # one thread ends ...
+            job = pool.submit(go.wait, TIMEOUT)  # ... and the pool's first one starts
+            return await asyncio.wrap_future(job)
+
+        held_then_completed(host, host.tasks.Run(main(), timeout=TIMEOUT), go)
+
+
+def test_a_new_thread_reporting_back_is_seen_although_a_thread_ended_in_that_step(
+        host: Host, quiet_thread: tuple[threading.Thread, threading.Event]) -> None:
+    """The same with a plain ``threading.Thread`` that reports back with
+    ``call_soon_threadsafe``."""
+    quiet, stop = quiet_thread
+    go = threading.Event()
+
+    async def main() -> str:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+
+        def report() -> None:
+            go.wait(TIMEOUT)
+            loop.call_soon_threadsafe(future.set_result, "reported")
+
+        stop.set()
+        quiet.join(TIMEOUT)  # one thread ends ...
+        threading.Thread(target=report, daemon=True).start()  # ... and one starts
+        return await future
+
+    task_id = host.tasks.Run(main(), timeout=TIMEOUT)
+    held_then_completed(host, task_id, go)
+    assert host.tasks.GetTaskResult(task_id) == "reported"
+
+
+def test_the_loops_executor_thread_started_outside_the_loop_hides_no_other_thread(
+        host: Host) -> None:
+    """The loop's executor's threads are the loop's own, quiet or not: one started
+    while the loop was not running (a call made from a test's body, frame code) does
+    not hide a thread a task then starts and waits on."""
+    assert host.loop.executor.submit(threading.get_ident).result(TIMEOUT)
+    host.step(2)  # that executor thread is seen, quiet
+    go = threading.Event()
+
+    async def main() -> str:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+
+        def report() -> None:
+            go.wait(TIMEOUT)
+            loop.call_soon_threadsafe(future.set_result, "reported")
+
+        threading.Thread(target=report, daemon=True).start()
+        return await future
+
+    held_then_completed(host, host.tasks.Run(main(), timeout=TIMEOUT), go)
+
+
 def test_tasks_waiting_on_each_other_beside_an_idle_socket_do_not_pace(
         host: Host, pair: tuple[socket.socket, socket.socket]) -> None:
     """An event set by another task after its sleep is inside work; with nothing

@@ -138,6 +138,8 @@ def test_heavy_load_runs() -> None:
 
     kept = heavy.burst_kept(300)
     assert kept.frames >= 1 and kept.worst_frame > 0
+    assert 0 < kept.worst_work <= kept.worst_frame and kept.young_left > 0
+    assert len(kept.collections) == 3 and kept.young_left_seconds > 0
     assert heavy.objects_per_task(200) > 0
     assert heavy.raw_objects_per_task(200) > 0
     assert throughput.tracked_throughput(50, keep=True) > 0

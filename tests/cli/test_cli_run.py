@@ -41,8 +41,8 @@ RECORDING_SCENE = """\
 #: The line every run ends with, whatever the view, after its worst frames (if any
 #: frame took longer than a period; a loaded machine can make any frame do so).
 WORST = r"(framehost: worst frame \d+: [\d.]+ ms: .*\n){0,3}"
-SUMMARY = (r"framehost: {frames} frames, {seconds} s of host time, \d+ late frames?"
-           r"(?: \(\d+ frames? dropped\))?, "
+SUMMARY = (r"framehost: {frames} frames, {seconds} s of host time, (?:\d+ late frames?"
+           r"(?: \(\d+ frames? dropped\))?, )?\d+ over budget, "
            r"frame time mean [\d.]+ ms max [\d.]+ ms\n")
 
 

@@ -142,9 +142,11 @@ def test_the_summary_line_counts_dropped_frames() -> None:
     from host.views.summary import summary_line
     from td.stats import FrameStats
 
-    line = summary_line(FrameStats(frames=60, late_frames=1, dropped_frames=11), 1.0)
-    assert "1 late frame (11 frames dropped)," in line
-    assert "dropped" not in summary_line(FrameStats(frames=60), 1.0)
+    line = summary_line(FrameStats(frames=60, late_frames=1, dropped_frames=11), 1.0,
+                        realtime=True, over_budget=1)
+    assert "1 late frame (11 frames dropped), 1 over budget," in line
+    assert "dropped" not in summary_line(FrameStats(frames=60), 1.0, realtime=True,
+                                         over_budget=0)
 
 
 @pytest.mark.skipif(display_available()[0] or not window_available(headless=True)[0],

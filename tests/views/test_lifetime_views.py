@@ -29,7 +29,7 @@ def text_of(renderable: RenderableType) -> str:
 
 def test_the_summary_has_a_whole_run_column_beside_the_counts() -> None:
     text = text_of(render_summary([], NOW, STATS, seconds=10.0, fps=60.0, realtime=False,
-                                  lifetime=LIFETIME))
+                                  over_budget=0, lifetime=LIFETIME))
     lines = text.splitlines()
     assert any("whole run" in line for line in lines)
     assert any(line.split()[:3] == ["completed", "0", "120"] for line in lines)
@@ -39,7 +39,8 @@ def test_the_summary_has_a_whole_run_column_beside_the_counts() -> None:
 
 
 def test_the_summary_without_lifetime_counts_is_unchanged() -> None:
-    text = text_of(render_summary([], NOW, STATS, seconds=10.0, fps=60.0, realtime=False))
+    text = text_of(render_summary([], NOW, STATS, seconds=10.0, fps=60.0, realtime=False,
+                                  over_budget=0))
     assert "whole run" not in text
 
 

@@ -1,4 +1,4 @@
-"""The terminal view's share of observability: late frames in its log panel, and
+"""The terminal view's share of observability: over-budget frames in its log panel, and
 where each task still running at the end waits."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def _console() -> Console:
     return Console(file=io.StringIO(), width=160, height=40, record=True)
 
 
-def test_a_late_frames_top_costs_go_to_the_log_panel(host: Host) -> None:
+def test_an_over_budget_frames_top_costs_go_to_the_log_panel(host: Host) -> None:
     now = [100.0]
     host.wall_clock = lambda: now[0]
 
@@ -30,7 +30,8 @@ def test_a_late_frames_top_costs_go_to_the_log_panel(host: Host) -> None:
         host.step(3)
         view.refresh()
     out = console.export_text()
-    assert f"late    frame 1: 50.0 ms: task #{task_id} heavy step 50.0 ms" in out
+    assert (f"budget  frame 1: 50.0 ms, over its 16.7 ms: task #{task_id} heavy step 50.0 ms"
+            in out)
     # The view's own line is not taken for a log record (the last one is printed whole).
     assert "(1 earlier" not in out
 

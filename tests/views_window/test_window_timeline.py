@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -144,8 +145,28 @@ def test_hovering_a_late_frames_bar_shows_its_top_costs(host: Host, view: Window
     view.window.dispatch_event("on_mouse_motion", x, graph.y + 2, 0, 0)
     host.step(1)
     lines = [span.text.strip() for span in view.screen.details.lines]
-    assert lines[0].startswith(f"late frame {late.frame}: 50.0 ms")
+    assert lines[0].startswith(f"frame {late.frame} over budget: 50.0 ms")
     assert lines[1].startswith(f"task     #{task_id} heavy step  50.0 ms")
     view.window.dispatch_event("on_mouse_motion", -1, -1, 0, 0)
     host.step(1)
-    assert not view.screen.details.lines[0].text.startswith("late frame")
+    assert "over budget" not in view.screen.details.lines[0].text
+
+
+def test_the_title_reads_as_a_range_of_run_time(host: Host, timeline_view: WindowView) -> None:
+    # 10 s shown, 1.5 s into the run: the window starts at -8.5 s, before the run did;
+    # the title once printed that glued to the range ("-8.5-1.5 s").
+    host.step(90)
+    pane = timeline_view.screen.timeline
+    assert pane is not None
+    # The pane redraws ten times a second of host time: its end is 1.4 or 1.5 s.
+    shown = re.fullmatch(r"Timeline · run time 0\.0 s to (\d+\.\d) s · now", pane.title)
+    assert shown is not None, pane.title
+    assert 1.4 <= float(shown.group(1)) <= 1.5
+
+
+def test_a_scrolled_title_says_how_far_back_it_ends() -> None:
+    from host.views.window.timeline_pane import timeline_title
+
+    assert (timeline_title(12.3, 22.3, 5.0)
+            == "Timeline · run time 12.3 s to 22.3 s · 5.0 s back (wheel to scroll)")
+    assert timeline_title(-0.4, 9.6, 0.0) == "Timeline · run time 0.0 s to 9.6 s · now"

@@ -58,14 +58,14 @@ class DetailsStrip:
         self._shown = None
 
     def show_frame(self, frame: int, report: LateFrameReport | None) -> None:
-        """What the frame-time graph's hovered bar was: a late frame's top costs, or
-        that the frame kept to its budget."""
+        """What the frame-time graph's hovered bar was: an over-budget frame's top
+        costs, or that the frame kept to its budget."""
         self._shown = None  # the row's lines come back when the pointer leaves
         if report is None:
             texts = [(f"frame {frame}: within its budget (frames that take longer keep "
                       f"their top costs)", UI.text_dim)]
         else:
-            texts = [(f"late frame {report.frame}: {report.duration * 1000:.1f} ms; "
+            texts = [(f"frame {report.frame} over budget: {report.duration * 1000:.1f} ms; "
                       f"its top costs:", UI.warn)]
             texts += [(f"  {e.kind:8} {e.name}  {e.seconds * 1000:.1f} ms", UI.text)
                       for e in report.top[:len(self.lines) - 1]]

@@ -2,7 +2,7 @@
 
 Each row is one task (children indented under their parent), its bar in its
 status colour from its submission to its end (or to now while it runs); along the
-bottom, every frame is a tick and every late frame a taller red mark. The mouse
+bottom, every frame is a tick and every over-budget frame a taller red mark. The mouse
 wheel scrolls back in time over the whole run: where detail is gone (`Timeline`
 keeps the newest tasks and frames), the summarised history shows as a strip of
 buckets, taller where more tasks ended.
@@ -25,7 +25,7 @@ from host.views.window.layout import Box
 if TYPE_CHECKING:
     from host.views._host import ViewedHost
 
-__all__ = ["TimelinePane", "split_timeline"]
+__all__ = ["TimelinePane", "split_timeline", "timeline_title"]
 
 #: Host seconds the pane shows.
 DEFAULT_SECONDS = 10.0
@@ -57,6 +57,17 @@ def split_timeline(table: Box, line_height: int) -> tuple[Box, Box]:
     return Box(table.x, table.y + pane_h + 4, table.w, table.h - pane_h - 4), pane
 
 
+def timeline_title(start: float, end: float, back: float) -> str:
+    """The pane's title: the host times shown and how far back from now they end.
+
+    ``start`` is before 0 in a run's first seconds (the pane shows a fixed span of
+    time); nothing happened before the run, so the title starts at 0 rather than
+    print a negative time next to the range's dash.
+    """
+    live = "now" if back == 0 else f"{back:.1f} s back (wheel to scroll)"
+    return f"Timeline · run time {max(0.0, start):.1f} s to {end:.1f} s · {live}"
+
+
 class TimelinePane:
     """See the module docstring."""
 
@@ -76,6 +87,11 @@ class TimelinePane:
         self._bars = self._ticks = self._late = self._buckets = 0
         self._last: TimelineWindow | None = None
         self._last_frame = -(10**9)
+
+    @property
+    def title(self) -> str:
+        """The title as drawn ("" before the pane is laid out)."""
+        return self._title.text if self._title is not None else ""
 
     def close(self) -> None:
         self.model.close()
@@ -131,9 +147,8 @@ class TimelinePane:
         c = self.canvas
         plot = self._plot
         lh = c.line_height
-        live = "now" if self.back == 0 else f"{self.back:.1f} s back (wheel to scroll)"
         assert self._title is not None
-        self._title.set(f"Timeline · {view.start:.1f}-{view.end:.1f} s · {live}")
+        self._title.set(timeline_title(view.start, view.end, self.back))
         scale = plot.w / (view.end - view.start)
         bars = np.zeros((self._rows, 4), np.float32)
         colors = np.empty((self._rows, 4), np.uint8)
