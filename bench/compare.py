@@ -20,9 +20,9 @@ machine's speed at that moment, and reports frames, collections by generation an
 context switches.
 
 ``--callgrind`` counts instructions instead (valgrind's callgrind, ``PYTHONHASHSEED=0``,
-the host at 1 fps: see `_tracked`), only inside the timed region (``--toggle-collect`` on the ``itertools.starmap`` that
-calls it), N tasks against none, per task; ``--cache-sim`` adds callgrind's cache
-simulation (its L1/LL misses per task)::
+the host at 1 fps: see `_tracked`), only inside the timed region (``--toggle-collect``
+on the ``itertools.starmap`` that calls it), N tasks against none, per task;
+``--cache-sim`` adds callgrind's cache simulation (its L1/LL misses per task)::
 
     python bench/compare.py --against /work/wt/baseline --python /work/venvs/baseline/bin/python
     python bench/compare.py --against b00bdfd --bench kept --rounds 21
