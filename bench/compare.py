@@ -327,23 +327,27 @@ def callgrind(sides: list[Side], bench: str, n: int, cache_sim: bool) -> list[st
     return lines
 
 
+def _revision(spec: str) -> str | None:
+    """``spec``'s short commit id if it names a commit of this repository, else None."""
+    if (Path(spec) / "host" / "__init__.py").exists():
+        return None
+    rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", "--quiet",
+                          "--short", f"{spec}^{{commit}}"], capture_output=True, text=True)
+    return rev.stdout.strip() if rev.returncode == 0 else None
+
+
 @contextmanager
 def _side(spec: str, python: str) -> Iterator[Side]:
     """A side from a tree path, or a revision checked out in a temporary worktree."""
-    path = Path(spec)
-    if (path / "host" / "__init__.py").exists():
-        yield Side(spec, path.resolve(), python)
+    rev = _revision(spec)
+    if rev is None:
+        yield Side(spec, Path(spec).resolve(), python)
         return
-    rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", spec],
-                         capture_output=True, text=True)
-    if rev.returncode != 0:
-        raise SystemExit(f"--against expected a tree holding host/ or a git revision, "
-                         f"got {spec!r}")
-    scratch = Path(tempfile.mkdtemp(prefix="compare-")) / rev.stdout.strip()
+    scratch = Path(tempfile.mkdtemp(prefix="compare-")) / rev
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(scratch),
                     spec], check=True, capture_output=True)
     try:
-        yield Side(rev.stdout.strip(), scratch, python)
+        yield Side(rev, scratch, python)
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
                         str(scratch)], check=True, capture_output=True)
@@ -357,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
         _child(tree, bench, int(n), int(warmup), callgrind=mode == "counted")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--against", required=True,
+    parser.add_argument("--against",
                         help="the other tree: a directory holding host/, or a git revision")
     parser.add_argument("--python", default=sys.executable,
                         help="the interpreter for --against (default: this one)")
@@ -373,9 +377,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache-sim", action="store_true",
                         help="with --callgrind: callgrind's cache and branch simulation")
     args = parser.parse_args(argv)
+    if args.against is None:
+        parser.error("--against expected a tree holding host/ or a git revision, got none")
+    if not (Path(args.against) / "host" / "__init__.py").exists() and \
+            _revision(args.against) is None:
+        parser.error(f"--against expected a tree holding host/ or a git revision, "
+                     f"got {args.against!r}")
     if args.n < 1 or args.rounds < 1:
-        raise SystemExit(f"--n and --rounds expected positive counts, got {args.n} and "
-                         f"{args.rounds}")
+        parser.error(f"--n and --rounds expected whole numbers above 0, got {args.n} and "
+                     f"{args.rounds}")
     here = Side(Path(args.tree).resolve().name, Path(args.tree).resolve(), sys.executable)
     with _side(args.against, args.python) as other:
         if other.tree == here.tree:  # the tree against itself: the noise floor

@@ -30,10 +30,14 @@ def test_the_report_names_both_sides_and_their_ratio() -> None:
     assert any("frames to drain 1" in line for line in lines)
 
 
-def test_a_bad_against_is_refused_with_what_was_given() -> None:
-    with pytest.raises(SystemExit, match="a tree holding host/ or a git revision, got "
-                                         "'no-such-rev-xyz'"):
+def test_a_bad_against_is_refused_with_what_was_given(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
         compare.main(["--against", "no-such-rev-xyz", "--rounds", "1"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "error: --against expected a tree holding host/ or a git revision, "
+        "got 'no-such-rev-xyz'")
 
 
 def test_a_tiny_run_of_this_tree_against_itself(capsys: pytest.CaptureFixture[str]) -> None:
