@@ -106,6 +106,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         self._cleanup: set[asyncio.Task[Any]] = set()
         # Gathers whose awaiting task stopped, left to end by themselves.
         self._abandoned: set[asyncio.Future[Any]] = set()
+        # A restart's disconnect, run as a task of its own (see `restart`).
+        self._restarting: asyncio.Task[None] | None = None
         self._closed = False
         self.host.on_close(self.close, owner=self)
 
@@ -186,11 +188,30 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         return await self._results(client, futures, progress=current_task_id() is not None)
 
     async def restart(self) -> None:
-        """Disconnect (stopping the local cluster if it is ours); the next use reconnects."""
-        await self._disconnect()
+        """Disconnect (stopping the local cluster if it is ours); the next use reconnects.
+
+        The disconnect runs as a task of its own, shielded: cancelling the caller (the
+        host closing, the farm destroyed) never stops it half-way, and the farm's
+        close waits for it before its own pass (`_final_disconnect`), so a restart is
+        either done whole or, asked for once the host is closing, refused (`onPulse`).
+
+        Raises:
+            RuntimeError: the farm is closed.
+        """
+        if self._closed:
+            raise RuntimeError(f"{self.path}: the DaskFarm is closed; create a new one")
+        restarting = self._restarting
+        if restarting is None or restarting.done():
+            restarting = self._restarting = asyncio.ensure_future(self._disconnect())
+        await asyncio.shield(restarting)
 
     def onPulse(self, par: Par) -> None:
-        if par.name == "Restart" and not self._closed:
+        if par.name == "Restart":
+            if self._closed or self.host.closed:
+                # Its task would be dropped or cancelled by the close, which
+                # disconnects anyway: say so rather than start what cannot finish.
+                raise RuntimeError(f"{self.path}: Restart refused: the host is closing "
+                                   f"(the farm disconnects as it closes)")
             self.run_async_task(self.restart(), description=f"{self.path} restart")
 
     # -- connecting ---------------------------------------------------------------
@@ -310,6 +331,15 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             log.warning("%s: cancelling futures failed: %r", self.path, task.exception())
 
     # -- shutting down ------------------------------------------------------------
+    async def _final_disconnect(self) -> None:
+        """The close's disconnect: after a restart's still in flight (which holds the
+        client and cluster it took), so the close neither returns while that one is
+        cut short nor misses what it has not reached."""
+        restarting, self._restarting = self._restarting, None
+        if restarting is not None and not restarting.done():
+            await asyncio.wait((restarting,))
+        await self._disconnect()
+
     async def _disconnect(self) -> None:
         try:
             async with outside_work():  # non-realtime: clients and processes end in real time
@@ -374,7 +404,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             _run_to_end(loop, work, CLOSE_SECONDS)
 
         if self.host.closed and not loop.is_running():
-            run_closing(self._disconnect())
+            run_closing(self._final_disconnect())
             return
         began: asyncio.Future[None] = loop.create_future()
         ended: asyncio.Future[None] = loop.create_future()
@@ -385,7 +415,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             if began.done():
                 run_closing(asyncio.wait((ended,)))
             else:  # not started yet (a task starts in a frame): TDAsyncIO drops it
-                run_closing(self._disconnect())
+                run_closing(self._final_disconnect())
 
         # Should the host close before the task below ends, its close would cancel it
         # half-way, leaving the client connected (and a loopback cluster running):
@@ -403,7 +433,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                                  hook: Hook | None) -> None:
         began.set_result(None)
         try:
-            await self._disconnect()
+            await self._final_disconnect()
         finally:
             if hook is not None:
                 hook.detach()

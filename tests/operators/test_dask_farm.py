@@ -560,3 +560,53 @@ def test_destroying_the_operator_that_awaits_the_farm_cancels_its_cluster_future
     host.step(5)
     gc.collect()
     assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []
+
+
+
+def test_a_restart_the_host_closes_under_completes_whole():
+    # The restart has begun stopping the farm's own cluster (which takes wall time)
+    # when the host closes: the close lets it finish, so the restart's task ends
+    # completed with its client closed, not cancelled half-way.
+    host = Host(realtime=False)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Workers = 1
+    endings: dict[str, TaskStatus] = {}
+
+    def on_change(task_id: int, status: TaskStatus, description: str, *rest: Any) -> None:
+        if status.is_finished:
+            endings[description] = status
+
+    before = children()  # the module's scheduler and worker, if started
+    try:
+        assert_task_status_ok(host, host.tasks.Run(farm.connect()))
+        client = farm.client
+        assert client is not None
+        host.tasks.add_task_change_listener(on_change)
+        farm.par.Restart.pulse()
+        host.step()  # the restart's disconnect is under way
+        assert "/farm restart" not in endings
+    finally:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            host.close()
+            gc.collect()
+    assert endings["/farm restart"] is TaskStatus.COMPLETED
+    assert client.status == "closed"
+    assert [str(w.message) for w in caught] == []
+    assert [p for p in children() if p not in before] == []
+
+
+def test_a_restart_pulsed_while_the_host_closes_is_refused_with_a_reason(
+        remote_farm, caplog: pytest.LogCaptureFixture) -> None:
+    host, farm = remote_farm
+    client = farm.client
+    # A close hook added after the farm's runs before it (last added, first run).
+    host.on_close(farm.par.Restart.pulse)
+    with caplog.at_level(logging.ERROR, logger="framehost"):
+        host.close()
+    refused = [r.getMessage() for r in caplog.records if "Restart refused" in r.getMessage()]
+    assert len(refused) == 1, [r.getMessage() for r in caplog.records]
+    assert ("/farm: Restart refused: the host is closing (the farm disconnects as it "
+            "closes)") in refused[0]
+    assert client is not None and client.status == "closed"
+    assert farm.client is None
