@@ -17,8 +17,9 @@ its work does not compete with the frames. An address (``tcp://10.0.0.5:8786``)
 connects to that scheduler instead, and closing only disconnects. Either way `map`
 hands the client work in chunks, a chunk per frame.
 
-Every await on the cluster is inside ``outside_work()``, so with ``realtime=False``
-frames are paced to real time while cluster futures are in flight.
+Every await on the cluster's work is inside ``outside_work()``, so with
+``realtime=False`` frames are paced to real time while cluster futures are in flight;
+the ``cluster_table`` poll is not (`DaskFarm._poll`), so an idle farm paces nothing.
 
 Closed, the farm has tornado (under Dask's client) forget the host's loop
 (`operators._tornado_loop`): tornado's process-wide map of loops would otherwise keep
@@ -256,12 +257,16 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             self._connecting = None
 
     async def _poll(self, client: Client) -> None:
-        """Refresh ``cluster_table`` from the scheduler a few times per host second."""
+        """Refresh ``cluster_table`` from the scheduler a few times per host second.
+
+        Not ``outside_work()``: the table only shows the cluster, and no task waits
+        on it, so in virtual time an idle farm holds nothing and its table follows the
+        scheduler's replies as they come (while a task of the program's work runs,
+        this poll is its work, and its reads are held as any other)."""
         while client.status == "running":
             try:
-                async with outside_work():
-                    identity = await client.scheduler.identity()
-                    processing = await client.scheduler.processing()
+                identity = await client.scheduler.identity()
+                processing = await client.scheduler.processing()
             except OSError as exc:  # CommClosedError too: the scheduler went away
                 log.warning("%s: polling the scheduler failed: %s", self.path, exc)
             else:
