@@ -109,7 +109,8 @@ class AsyncIOManager(ManagerViews):
                                         self._blocking, profile)
         # Realtime frames budget the drain on the host's (injectable) wall clock;
         # non-realtime ones drain until idle and are paced only to outside work.
-        self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
+        self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain,
+                                   blame=host.blame, wall_clock=lambda: host.wall_clock())
         self._phase = _OPEN
         # The parameters read every frame, mirrored by `apply_parameter`: reading a
         # parameter costs more than all the rest of an idle frame's work.
