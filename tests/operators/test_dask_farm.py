@@ -28,12 +28,12 @@ from typing import Any
 
 import psutil
 import pytest
-from dask_processes import dask_cluster
+from dask_processes import dask_cluster, finish, run_paced
 
 from asyncio_comp import TaskStatus
 from asyncio_comp.records import TaskRecord
 from host import BaseCOMP, Host
-from host.testing import FramesExhausted, assert_task_status
+from host.testing import assert_task_status
 from operators import DaskFarm, DotLOPUtils
 from operators.dask_loopback import LoopbackCluster, LoopbackClusterError
 from td.errors import describe_error
@@ -57,25 +57,6 @@ def fail_on(x: int, bad: int) -> int:
 def nap(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
-
-
-def run_paced(host: Host, until: Callable[[], object], seconds: float = 60.0) -> None:
-    """Frames with a frame's sleep between them until ``until()``: the cluster works
-    in wall time while virtual frames take microseconds."""
-    if host.realtime:
-        host.run(until=until, seconds=seconds)
-    for _ in range(0 if host.realtime else int(seconds * host.fps)):
-        if until():
-            return
-        host.step()
-        time.sleep(1.0 / host.fps)
-    if not until():
-        raise FramesExhausted(f"{until} still false after {seconds} s of frames")
-
-
-def finish(host: Host, task_id: int, seconds: float = 60.0) -> Any:
-    run_paced(host, lambda: host.tasks.GetTaskInfo(task_id)["status"].is_finished, seconds)
-    return host.tasks.GetTaskInfo(task_id)
 
 
 def children() -> list[psutil.Process]:
