@@ -85,7 +85,6 @@ _threads_starting: dict[threading.Thread, object] = getattr(threading, "_limbo")
 # by bound methods kept, which costs less than ``reversed()`` at each look.
 _newest_running = _threads_running.values().__reversed__
 _newest_starting = _threads_starting.__reversed__
-_newest: Callable[..., Any] = next
 _perf = time.perf_counter
 _MISSING = object()
 
@@ -93,6 +92,7 @@ __all__ = [
     "FrameEventLoop",
     "WaitWatch",
     "coroutine_closed",
+    "ended_referents",
     "forget_pending",
     "gathered",
     "live_tasks",
@@ -270,8 +270,13 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         # again only when a thread has started or ended (`_ThreadTables`), or a
         # quiet thread calls in (which makes the tables' next look find a change).
         self._thread_tables = _ThreadTables()
+        # The two sets change on the loop's thread (a look) and on a thread calling
+        # ``call_soon_threadsafe`` for the first time: each change, rare on both
+        # sides, holds this lock, so a caller noted during a look is never lost.
+        self._threads_lock = threading.Lock()
         self._threads_known: set[threading.Thread] = set()
         self._threads_quiet: set[threading.Thread] = set()
+        self._threads_called_in: set[threading.Thread] = set()
         self._threads_reach = False
         self._thread_tables.changed()
         self._look_at_threads(quiet=True)
@@ -308,20 +313,24 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         if tables.changed():
             # A thread started or ended during the look: look again next time.
             tables.forget()
-        known = self._threads_known
-        if quiet:
-            self._threads_quiet |= alive - known
-        self._threads_quiet &= alive
-        self._threads_known = alive
         # The loop's own thread (the one looking) and its executor's threads are
         # the loop's, quiet or not: they reach it, but no task waits on them alone
         # (an executor call is counted work while it runs).
         me = threading.current_thread()
-        quiet_ones = self._threads_quiet
         owns = self.executor.owns
-        self._threads_reach = any(
-            thread is not me and thread not in quiet_ones and not owns(thread)
-            for thread in alive)
+        with self._threads_lock:
+            # Threads that called in since the last look reach the loop, also one
+            # that started after `alive` was read.
+            called_in, self._threads_called_in = self._threads_called_in, set()
+            known = self._threads_known
+            quiet_ones = self._threads_quiet
+            if quiet:
+                quiet_ones |= alive - known - called_in
+            quiet_ones &= alive
+            self._threads_known = alive | {t for t in called_in if t.is_alive()}
+            self._threads_reach = any(
+                thread is not me and thread not in quiet_ones and not owns(thread)
+                for thread in alive)
 
     def run_forever(self) -> None:
         """As asyncio's. Driven directly (``run_until_complete`` on ``host.loop``, as a
@@ -389,8 +398,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
         self._start_clock = None
         self._waits = None
         self._stepped = None
-        self._threads_known = set()
-        self._threads_quiet = set()
+        with self._threads_lock:
+            self._threads_known = set()
+            self._threads_quiet = set()
+            self._threads_called_in = set()
         self._thread_tables.forget()
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:
@@ -454,8 +465,10 @@ class FrameEventLoop(asyncio.SelectorEventLoop):
             # The calling thread reaches the loop from now on (`_look_at_threads`).
             caller = threading.current_thread()
             if caller in self._threads_quiet or caller not in self._threads_known:
-                self._threads_known.add(caller)
-                self._threads_quiet.discard(caller)
+                with self._threads_lock:
+                    self._threads_known.add(caller)
+                    self._threads_quiet.discard(caller)
+                    self._threads_called_in.add(caller)
                 self._thread_tables.forget()
         return _users_frame(super().call_soon_threadsafe(callback, *args, context=context))
 
@@ -1014,3 +1027,8 @@ coroutine_closed: Callable[[CoroutineType[Any, Any, Any]], bool] = _pick_closed_
 #: in the one call `Run` makes per coroutine.
 new_native_check: Callable[[Any, Container[object]], bool] = (
     _new_by_referents if coroutine_closed is _closed_by_referents else _new_by_frame)
+
+#: The referent count at or below which `new_native_check` calls a coroutine ended,
+#: or 0 where it reads ``cr_frame`` instead: for `Run`'s common call, which makes the
+#: same test inline (one Python call less per task).
+ended_referents: int = _ENDED_REFERENTS if coroutine_closed is _closed_by_referents else 0

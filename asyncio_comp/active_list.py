@@ -61,20 +61,26 @@ class ActiveList:
 
     def discard_all(self, recs: Iterable[TaskRecord]) -> None:
         """`discard` each of ``recs`` (a batch of endings), in one call."""
+        # A batch of endings is mostly the oldest records in order: each is the
+        # oldest when its turn comes, which the first test tells.
+        count = self._count
         for rec in recs:
-            older, newer = rec.older_active, rec.newer_active
-            if older is None and newer is None and self._oldest is not rec:
-                continue
+            older = rec.older_active
+            newer = rec.newer_active
             if older is None:
+                if self._oldest is not rec:
+                    continue  # not in the list (its only member has no links either)
                 self._oldest = newer
             else:
                 older.newer_active = newer
+                rec.older_active = None
             if newer is None:
                 self._newest = older
             else:
                 newer.older_active = older
-            rec.older_active = rec.newer_active = None
-            self._count -= 1
+                rec.newer_active = None
+            count -= 1
+        self._count = count
 
     def newest_first(self) -> Iterator[TaskRecord]:
         """The records, newest first (do not change the list while iterating)."""

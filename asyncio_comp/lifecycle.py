@@ -157,7 +157,7 @@ class TaskLifecycle:
         waiting = self.waiting
         batch: list[TaskRecord] = []
         realtime = self._host.realtime
-        chunk = ADMIT_CHUNK if realtime else ADMIT_CHUNK_VIRTUAL
+        room = ADMIT_CHUNK if realtime else ADMIT_CHUNK_VIRTUAL  # counted down, not len()
         # A virtual loop notes every task it schedules for pacing (`WaitWatch`); the
         # batch's first steps are handed over as one list instead. Not with a task
         # factory: it may schedule other work, which must be noted as it comes.
@@ -171,7 +171,7 @@ class TaskLifecycle:
             # loops back through a conditional one, so a function called a few
             # times a run (once per batch) would run this loop unspecialised.
             while True:
-                if not admission or len(batch) >= chunk:
+                if not admission or not room:
                     break
                 rec = admission.popleft()
                 if rec.status is not _PENDING:
@@ -191,6 +191,7 @@ class TaskLifecycle:
                 rec.task = task
                 waiting.discard(rec.coro)  # the task owns it now
                 batch.append(rec)
+                room -= 1
         finally:
             if quiet:
                 loop.first_steps_of(batch)
@@ -303,8 +304,9 @@ class TaskLifecycle:
             self._ended.append(rec)
             # Queued for the registry's next `settle`; told once per batch.
             completed = self._completed
+            first = not completed  # a truth test, not a call of len()
             completed.append(rec)
-            if len(completed) == 1:
+            if first:
                 registry.completions_began()
             return
         # It returned or raised: nothing will resume it.

@@ -27,8 +27,11 @@ import threading
 from asyncio import _get_running_loop
 from collections.abc import Callable, Coroutine
 from enum import Enum
+from gc import get_referents
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
+from asyncio_comp._loop_internals import ended_referents
 from asyncio_comp.blocking import BlockingReport, BlockingWatch
 from asyncio_comp.lifecycle import TaskLifecycle
 from asyncio_comp.manager_views import ManagerViews
@@ -40,7 +43,7 @@ from asyncio_comp.records import TaskOutcome, TaskRecord
 from asyncio_comp.registry import TaskRegistry
 from asyncio_comp.runner import LoopRunner
 from asyncio_comp.status import StopState, TaskStatus
-from asyncio_comp.validation import close_given, is_new_native, validate_run
+from asyncio_comp.validation import close_given, validate_run
 from td.current import read_current_operator
 from td.network import OP
 
@@ -53,6 +56,7 @@ __all__ = ["AsyncIOManager"]
 
 log = logging.getLogger("framehost.asyncio")
 _get_ident = threading.get_ident
+_ENDED_REFERENTS = ended_referents
 _current_operator = read_current_operator
 
 
@@ -105,7 +109,8 @@ class AsyncIOManager(ManagerViews):
                                         self._blocking, profile)
         # Realtime frames budget the drain on the host's (injectable) wall clock;
         # non-realtime ones drain until idle and are paced only to outside work.
-        self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain)
+        self._pacer = OutsidePacer(self._loop, 1.0 / host.fps, lambda: host.frame, self._drain,
+                                   blame=host.blame, wall_clock=lambda: host.wall_clock())
         self._phase = _OPEN
         # The parameters read every frame, mirrored by `apply_parameter`: reading a
         # parameter costs more than all the rest of an idle frame's work.
@@ -152,7 +157,12 @@ class AsyncIOManager(ManagerViews):
         lifecycle = self._lifecycle
         coro = coroutines
         if (timeout is None and self._phase is _OPEN
-                and is_new_native(coro, lifecycle.waiting)
+                # `validation.is_new_native` inline (`_loop_internals.new_native_check`):
+                # a native coroutine not started, not owned, not closed.
+                and type(coro) is CoroutineType and not (coro.cr_running or coro.cr_suspended)
+                and coro not in lifecycle.waiting
+                and (len(get_referents(coro)) > _ENDED_REFERENTS if _ENDED_REFERENTS
+                     else coro.cr_frame is not None)
                 and (description is None or type(description) is str)
                 and (completion_callback is None or callable(completion_callback))):
             # The common call, one new native coroutine and nothing to convert: these

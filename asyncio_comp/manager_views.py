@@ -171,7 +171,9 @@ class ManagerViews:
         self._registry.add_change_listener(fn)
 
     def remove_task_listener(self, fn: Callable[..., object]) -> bool:
-        """Stop calling ``fn`` (added by either method); True if it was listening."""
+        """Take back one registration of ``fn``, its oldest, of either kind; True if
+        it had one. Each add is one registration (as with ``gc.callbacks``): added
+        twice, ``fn`` is called twice per change until removed twice."""
         self._guard.check(self)
         return self._registry.remove_listener(fn)
 

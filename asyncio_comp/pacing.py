@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 
 from asyncio_comp._loop_internals import FrameEventLoop, ready_count
+from td.blame import FrameBlame
 
 __all__ = ["OutsidePacer"]
 
@@ -52,18 +53,26 @@ class OutsidePacer:
         drain: runs the loop until it is idle (the non-realtime step); called when
             the selector wakes with something to handle.
         perf, sleep: the real clock and a sleep, injectable for tests.
+        blame, wall_clock: the host's ledger, told each wait (`FrameBlame.wait`) as
+            ``wall_clock`` measures it, the clock the frame's duration is measured on
+            (`HostCore.wall_clock`, which a test may replace): a paced frame lasts
+            about a period by design, and its wait is not work to blame.
     """
 
     def __init__(self, loop: FrameEventLoop, period: float, frame: Callable[[], int],
                  drain: Callable[[], object], *,
                  perf: Callable[[], float] = time.perf_counter,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 blame: FrameBlame | None = None,
+                 wall_clock: Callable[[], float] = time.perf_counter) -> None:
         self._loop = loop
         self._period = period
         self._frame = frame
         self._drain = drain
         self._perf = perf
         self._sleep = sleep
+        self._blame = blame
+        self._wall_clock = wall_clock
         self._anchor: tuple[float, int] | None = None
         #: Frames that waited for outside work (for tests and stats).
         self.paced_frames = 0
@@ -81,17 +90,24 @@ class OutsidePacer:
         anchor_time, anchor_frame = self._anchor
         target = anchor_time + (frame - anchor_frame + 1) * self._period
         self.paced_frames += 1
+        blame, wall_clock = self._blame, self._wall_clock
         while True:
             remaining = target - perf()
             if remaining <= 0:
                 return True
+            wait_began = wall_clock()
             if ready_count(loop):
                 # The frame's iteration bound stopped the drain with work still
                 # ready (a coroutine spinning on sleep(0)): that work waits for the
                 # next frame, which keeps its share of iterations deterministic.
                 self._sleep(remaining)
+                if blame is not None:
+                    blame.wait(wall_clock() - wait_began)
                 return True
-            if loop.wait_for_io(remaining):
+            woke = loop.wait_for_io(remaining)
+            if blame is not None:
+                blame.wait(wall_clock() - wait_began)
+            if woke:
                 self._drain()
                 if not loop.outside_in_flight():
                     # Everything outside has answered: the run goes flat out again.

@@ -92,10 +92,12 @@ class TaskRegistry:
         # Endings per final status over the whole run: forgetting never lowers them.
         self._lifetime: dict[TaskStatus, int] = {
             status: 0 for status in TaskStatus if status.is_finished}
-        # Every listener, of either kind: one test on the per-task paths whether any
-        # is. Tuples, replaced as listeners come and go: a listener that removes one
-        # while told changes no sequence being iterated, and none is copied per change.
-        self._listeners: tuple[Callable[..., object], ...] = ()
+        # Every registration, of either kind, oldest first, as ``(fn, is_row)``: one
+        # test on the per-task paths whether any is, and the order `remove_listener`
+        # takes them back in. Tuples, replaced as listeners come and go: a listener
+        # that removes one while told changes no sequence being iterated, and none is
+        # copied per change.
+        self._listeners: tuple[tuple[Callable[..., object], bool], ...] = ()
         self._row_listeners: tuple[Callable[[TaskRow], object], ...] = ()
         self._change_listeners: tuple[ChangeListener, ...] = ()
         # Active tasks per owning operator (`TaskRecord.op_owner`), forgotten ones
@@ -184,32 +186,38 @@ class TaskRegistry:
         return dict(self._lifetime)
 
     # -- listeners (trace recorders) ----------------------------------------------
+    # Each add is one registration and each remove takes one back, as with
+    # ``gc.callbacks``: a function added twice is told twice until removed twice.
     def add_listener(self, fn: Callable[[TaskRow], object]) -> None:
         """Call ``fn(row)`` on every status change from now on: added, started, ended."""
-        self._listen(fn)
+        self._listen(fn, True)
         self._row_listeners += (fn,)
 
     def add_change_listener(self, fn: ChangeListener) -> None:
         """Call ``fn(task_id, status, description, parent_id, error)`` on every status
         change from now on (``error``: the error's text, or None), with no row built:
         a trace recorder needs the transition, not the task's whole state."""
-        self._listen(fn)
+        self._listen(fn, False)
         self._change_listeners += (fn,)
 
-    def _listen(self, fn: Callable[..., object]) -> None:
+    def _listen(self, fn: Callable[..., object], is_row: bool) -> None:
         self.settle()  # endings before it are not its to hear
-        self._listeners += (fn,)
+        self._listeners += ((fn, is_row),)
         self.listening = True
 
     def remove_listener(self, fn: Callable[..., object]) -> bool:
-        """Stop telling ``fn``, of either kind; True if it was listening."""
-        if fn not in self._listeners:
-            return False
-        self._listeners = _without(self._listeners, fn)
-        self._row_listeners = _without(self._row_listeners, fn)
-        self._change_listeners = _without(self._change_listeners, fn)
-        self.listening = bool(self._listeners)
-        return True
+        """Take back ``fn``'s oldest registration, of either kind; True if it had one."""
+        registrations = self._listeners
+        for index, (registered, is_row) in enumerate(registrations):
+            if registered == fn:
+                self._listeners = registrations[:index] + registrations[index + 1:]
+                if is_row:
+                    self._row_listeners = _without(self._row_listeners, fn)
+                else:
+                    self._change_listeners = _without(self._change_listeners, fn)
+                self.listening = bool(self._listeners)
+                return True
+        return False
 
     def _tell(self, rec: TaskRecord) -> None:
         for fn in self._row_listeners:

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from host import Host
 
-__all__ = ["IdleGate", "burst_host", "chain", "counts", "in_fresh_process", "median", "noop",
-           "positive", "quiet", "sample_frames", "script_parser", "trimmed_mean"]
+__all__ = ["IdleGate", "burst_host", "chain", "counts", "feed", "in_fresh_process", "median",
+           "noop", "positive", "quiet", "sample_frames", "script_parser", "trimmed_mean"]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -85,6 +85,30 @@ class IdleGate:
         self._future.cancel()
         if raw:
             self._loop.run_until_complete(asyncio.gather(*raw, return_exceptions=True))
+
+
+def feed(host: Host, total: int, per_frame: int, make: Callable[[], Any],
+         after_frame: Callable[[int, int], object] | None = None) -> int:
+    """Submit ``total`` tasks of ``make()`` to ``host``, up to ``per_frame`` a frame, one
+    ``host.step()`` after each batch, and ``after_frame(submitted, frames)`` after each
+    step; returns the frames stepped.
+
+    It tops the backlog up rather than flood it: pending and running tasks stay under
+    two frames' worth, so a slower machine is not given a queue of unstarted tasks and
+    the memory measured is what the host holds, not that queue.
+    """
+    run, active = host.tasks.Run, host.tasks.GetActiveTasksCount
+    submitted = frames = 0
+    while submitted < total:
+        batch = min(per_frame, total - submitted, max(0, 2 * per_frame - active()))
+        for _ in range(batch):
+            run(make())
+        submitted += batch
+        host.step()
+        frames += 1
+        if after_frame is not None:
+            after_frame(submitted, frames)
+    return frames
 
 
 def burst_host(**options: Any) -> Host:

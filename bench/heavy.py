@@ -73,7 +73,7 @@ class BurstKept:
     #: Full collections inside frames over the whole burst, and their total time.
     full_collections: int
     full_seconds: float
-    #: The longest frame's time less the collections inside it: the frame's own work.
+    #: The most any frame spent on its own work: its time less the collections in it.
     worst_work: float
     #: Collections of the drain by generation (0, 1, 2), in frames and between them.
     collections: tuple[int, int, int]

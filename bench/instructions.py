@@ -12,6 +12,13 @@ asyncio (``create_task`` + ``add_done_callback`` keeping each task).
 Instructions are not time: the collector's walks over kept objects cost more time per
 instruction than interpreted code does, so a time ratio reads better than this one.
 
+The tracked count takes in more than ``bench/throughput.py`` times: building and closing
+the host (a close walks every task something still keeps: each kept outcome holds
+one) and a C callback (``kept.append``) where the bench's is a Python function. The
+``drain`` line counts exactly what that bench times (`bench.compare`'s child, callgrind
+collecting only inside the timed region, outcomes kept); ``python bench/compare.py
+--callgrind --against REV`` counts the same for two trees.
+
 The idle frame is counted the same way (``frames``): a host with 100 tracked tasks
 parked on a future steps F frames, against a run of none, divided by F; what the
 frame loop costs when nothing changed, which a timing on a loaded machine cannot
@@ -130,6 +137,11 @@ def main(argv: list[str] | None = None) -> None:
     raw = instructions_per_task("raw", n)
     print(f"instructions per task, {n:,} tasks, outcomes kept: tracked {tracked:,.0f}, "
           f"raw asyncio {raw:,.0f} (raw / tracked {raw / tracked:.0%})")
+    from bench.compare import count_drain
+
+    drain = count_drain("kept", n)
+    print(f"instructions per task, the drain bench/throughput.py times ({n:,} tasks, "
+          f"outcomes kept): {drain:,.0f}")
     idle = instructions_per_frame(frames)
     print(f"instructions per idle frame, {IDLE_TASKS} parked tasks, {frames:,} frames: "
           f"{idle:,.0f}")

@@ -16,7 +16,7 @@ import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench._common import IdleGate, in_fresh_process, noop, quiet
+from bench._common import IdleGate, feed, in_fresh_process, noop, quiet
 from host import Host
 
 __all__ = ["RssResult", "bytes_per_task", "raw_bytes_per_task", "rss_pass_through"]
@@ -105,27 +105,20 @@ def _rss() -> int:
 def _pass_through(total: int, per_frame: int) -> RssResult:
     with quiet(), Host(fps=60.0, realtime=False) as host:
         host.asyncio_comp.par.Clearafter = 1.0
-        run = host.tasks.Run
         host.step(2)
         gc.collect()
-        before = peak = _rss()
-        submitted = frames = 0
-        active = host.tasks.GetActiveTasksCount
-        while submitted < total:
-            # Top up rather than flood: the backlog stays under two frames' worth, so
-            # RSS measures what Clear After holds, not a queue of unstarted tasks.
-            batch = min(per_frame, total - submitted, max(0, 2 * per_frame - active()))
-            for _ in range(batch):
-                run(noop())
-            submitted += batch
-            host.step()
-            frames += 1
+        before = _rss()
+        peaks = [before]
+
+        def sample(_submitted: int, frames: int) -> None:
             if frames % 30 == 0:
-                peak = max(peak, _rss())
+                peaks.append(_rss())
+
+        frames = feed(host, total, per_frame, noop, sample)
         frames += host.run(until=lambda: host.tasks.task_count() == 0, frames=100_000)
         gc.collect()
         after = _rss()
-        return RssResult(total, before, max(peak, after), after, frames)
+        return RssResult(total, before, max(*peaks, after), after, frames)
 
 
 def rss_pass_through(total: int, per_frame: int = 1_000) -> RssResult:

@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import positive, script_parser
+from bench._common import feed, positive, script_parser
 
 __all__ = ["SoakResult", "soak"]
 
@@ -66,21 +66,16 @@ def _soak(total: int, gc_mode: str | None, per_frame: int = 1_000) -> SoakResult
     try:
         with quiet(), Host(fps=60.0, realtime=False, **options) as host:
             host.asyncio_comp.par.Clearafter = 0.1
-            run = host.tasks.Run
-            active = host.tasks.GetActiveTasksCount
             host.step(2)
             marks = [total * k // 10 for k in range(1, 11)]
             rss: list[int] = []
-            submitted = 0
-            while submitted < total:
-                batch = min(per_frame, total - submitted, max(0, 2 * per_frame - active()))
-                for _ in range(batch):
-                    run(_cyclic())
-                submitted += batch
-                host.step()
+
+            def sample(submitted: int, _frames: int) -> None:
                 while marks and submitted >= marks[0]:
                     marks.pop(0)
                     rss.append(_rss())
+
+            feed(host, total, per_frame, _cyclic, sample)
             return SoakResult(total, tuple(rss), counter[0])
     finally:
         gc.callbacks.remove(count)

@@ -17,8 +17,9 @@ its work does not compete with the frames. An address (``tcp://10.0.0.5:8786``)
 connects to that scheduler instead, and closing only disconnects. Either way `map`
 hands the client work in chunks, a chunk per frame.
 
-Every await on the cluster is inside ``outside_work()``, so with ``realtime=False``
-frames are paced to real time while cluster futures are in flight.
+Every await on the cluster's work is inside ``outside_work()``, so with
+``realtime=False`` frames are paced to real time while cluster futures are in flight;
+the ``cluster_table`` poll is not (`DaskFarm._poll`), so an idle farm paces nothing.
 
 Closed, the farm has tornado (under Dask's client) forget the host's loop
 (`operators._tornado_loop`): tornado's process-wide map of loops would otherwise keep
@@ -106,6 +107,8 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         self._cleanup: set[asyncio.Task[Any]] = set()
         # Gathers whose awaiting task stopped, left to end by themselves.
         self._abandoned: set[asyncio.Future[Any]] = set()
+        # A restart's disconnect, run as a task of its own (see `restart`).
+        self._restarting: asyncio.Task[None] | None = None
         self._closed = False
         self.host.on_close(self.close, owner=self)
 
@@ -186,11 +189,30 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
         return await self._results(client, futures, progress=current_task_id() is not None)
 
     async def restart(self) -> None:
-        """Disconnect (stopping the local cluster if it is ours); the next use reconnects."""
-        await self._disconnect()
+        """Disconnect (stopping the local cluster if it is ours); the next use reconnects.
+
+        The disconnect runs as a task of its own, shielded: cancelling the caller (the
+        host closing, the farm destroyed) never stops it half-way, and the farm's
+        close waits for it before its own pass (`_final_disconnect`), so a restart is
+        either done whole or, asked for once the host is closing, refused (`onPulse`).
+
+        Raises:
+            RuntimeError: the farm is closed.
+        """
+        if self._closed:
+            raise RuntimeError(f"{self.path}: the DaskFarm is closed; create a new one")
+        restarting = self._restarting
+        if restarting is None or restarting.done():
+            restarting = self._restarting = asyncio.ensure_future(self._disconnect())
+        await asyncio.shield(restarting)
 
     def onPulse(self, par: Par) -> None:
-        if par.name == "Restart" and not self._closed:
+        if par.name == "Restart":
+            if self._closed or self.host.closed:
+                # Its task would be dropped or cancelled by the close, which
+                # disconnects anyway: say so rather than start what cannot finish.
+                raise RuntimeError(f"{self.path}: Restart refused: the host is closing "
+                                   f"(the farm disconnects as it closes)")
             self.run_async_task(self.restart(), description=f"{self.path} restart")
 
     # -- connecting ---------------------------------------------------------------
@@ -235,12 +257,16 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             self._connecting = None
 
     async def _poll(self, client: Client) -> None:
-        """Refresh ``cluster_table`` from the scheduler a few times per host second."""
+        """Refresh ``cluster_table`` from the scheduler a few times per host second.
+
+        Not ``outside_work()``: the table only shows the cluster, and no task waits
+        on it, so in virtual time an idle farm holds nothing and its table follows the
+        scheduler's replies as they come (while a task of the program's work runs,
+        this poll is its work, and its reads are held as any other)."""
         while client.status == "running":
             try:
-                async with outside_work():
-                    identity = await client.scheduler.identity()
-                    processing = await client.scheduler.processing()
+                identity = await client.scheduler.identity()
+                processing = await client.scheduler.processing()
             except OSError as exc:  # CommClosedError too: the scheduler went away
                 log.warning("%s: polling the scheduler failed: %s", self.path, exc)
             else:
@@ -310,6 +336,15 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             log.warning("%s: cancelling futures failed: %r", self.path, task.exception())
 
     # -- shutting down ------------------------------------------------------------
+    async def _final_disconnect(self) -> None:
+        """The close's disconnect: after a restart's still in flight (which holds the
+        client and cluster it took), so the close neither returns while that one is
+        cut short nor misses what it has not reached."""
+        restarting, self._restarting = self._restarting, None
+        if restarting is not None and not restarting.done():
+            await asyncio.wait((restarting,))
+        await self._disconnect()
+
     async def _disconnect(self) -> None:
         try:
             async with outside_work():  # non-realtime: clients and processes end in real time
@@ -374,7 +409,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             _run_to_end(loop, work, CLOSE_SECONDS)
 
         if self.host.closed and not loop.is_running():
-            run_closing(self._disconnect())
+            run_closing(self._final_disconnect())
             return
         began: asyncio.Future[None] = loop.create_future()
         ended: asyncio.Future[None] = loop.create_future()
@@ -385,7 +420,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
             if began.done():
                 run_closing(asyncio.wait((ended,)))
             else:  # not started yet (a task starts in a frame): TDAsyncIO drops it
-                run_closing(self._disconnect())
+                run_closing(self._final_disconnect())
 
         # Should the host close before the task below ends, its close would cancel it
         # half-way, leaving the client connected (and a loopback cluster running):
@@ -403,7 +438,7 @@ class DaskFarm(DotLOPUtils, BaseCOMP):
                                  hook: Hook | None) -> None:
         began.set_result(None)
         try:
-            await self._disconnect()
+            await self._final_disconnect()
         finally:
             if hook is not None:
                 hook.detach()

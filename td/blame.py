@@ -104,7 +104,7 @@ class FrameBlame:
     """
 
     __slots__ = ("_entries", "_late_count", "_reports", "_worst", "budget", "charged",
-                 "items", "observer", "threshold")
+                 "items", "observer", "threshold", "waited")
 
     def __init__(self, period: float) -> None:
         #: A frame whose work exceeds this (one period) is over budget.
@@ -119,6 +119,12 @@ class FrameBlame:
         #: itemised, and at the frame's end, to skip the ledger when it is empty.
         self.items = 0
         self.charged = 0.0
+        #: Wall seconds the frame being run spent waiting on purpose, not working: a
+        #: non-realtime frame paced to real time while outside work is out
+        #: (`asyncio_comp.pacing`) lasts about a period by design. Taken out of the
+        #: frame's duration and of the share of the hook that waited, so a paced frame
+        #: is over budget only when its work is. A plain attribute, read as `charged` is.
+        self.waited = 0.0
         self._reports: deque[LateFrameReport] = deque(maxlen=KEEP_REPORTS)
         self._worst: list[tuple[float, int, LateFrameReport]] = []
         self._late_count = 0
@@ -150,6 +156,16 @@ class FrameBlame:
         self._entries.append(BlameEntry(kind, name, seconds))
         self.items += 1
         self.charged += seconds
+
+    def wait(self, seconds: float) -> None:
+        """Count ``seconds`` of the frame being run as a wait on purpose, not work."""
+        self.waited += seconds
+
+    def take_waited(self) -> float:
+        """The frame's seconds of waiting (`wait`), counted from zero again; the frame
+        loop calls it at the frame's end when `waited` is set."""
+        waited, self.waited = self.waited, 0.0
+        return waited
 
     def end_frame(self, frame: int, duration: float, served_before: float
                   ) -> LateFrameReport | None:

@@ -554,9 +554,14 @@ class HostCore:
         gc_time = gc_watch.total - gc_before
         if gc_time >= blame.threshold:
             blame.charge("gc", "collector", gc_time)
+        # A wait on purpose (a paced non-realtime frame's) is not work: the budget
+        # and the report see the frame's work; the stats and listeners its wall time.
+        work = duration
+        if blame.waited:
+            work = max(duration - blame.take_waited(), 0.0)
         # The ledger is read only for a frame that itemised something or ran late.
-        report = (blame.end_frame(frame, duration, served)
-                  if blame.items or duration > blame.budget else None)
+        report = (blame.end_frame(frame, work, served)
+                  if blame.items or work > blame.budget else None)
         stats = self._stats
         stats.record(duration, step_time, interval, gc_time)
         stats.gc_time_total = gc_watch.total

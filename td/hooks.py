@@ -127,12 +127,14 @@ class HookRegistry:
         hook), and blame's whole cost for a hook is one comparison of that time with
         `FrameBlame.threshold`. One that took longer is itemised as a ``hook`` named by
         `Hook.name`, for its share: its time less what was itemised since the last
-        hook that was (its own task steps and completion callbacks; a hook under the
+        hook that was (its own task steps and completion callbacks, and a wait on
+        purpose: a paced non-realtime frame's, `FrameBlame.wait`; a hook under the
         threshold itemises only a trace's short callbacks, which then come out of the
         next itemised hook's share).
         """
         threshold = blame.threshold
         charged = blame.charged
+        waited = blame.waited
         for hook in self._cooks:
             if hook._registry is None:
                 continue  # removed by a cook before it this frame
@@ -149,10 +151,13 @@ class HookRegistry:
                     pop_operator(token)
             now = clock()
             if now - since >= threshold:
-                own = now - since - (blame.charged - charged)
+                # A hook's share is its time less what its children itemised and
+                # what it spent waiting on purpose (`FrameBlame.wait`).
+                own = now - since - (blame.charged - charged) - (blame.waited - waited)
                 if own >= threshold:
                     blame.charge("hook", hook.name, own, now)
                 charged = blame.charged
+                waited = blame.waited
             since = now
         return since
 

@@ -8,16 +8,14 @@ parameter kept its value), and that every coroutine handed over was closed, so n
 from __future__ import annotations
 
 import asyncio
-import gc
 import inspect
 import math
 import re
-import warnings
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
+from unawaited_checks import no_unawaited_warning
 
 from host import Host
 
@@ -25,16 +23,6 @@ from host import Host
 async def work() -> int:
     await asyncio.sleep(0)
     return 1
-
-
-@contextmanager
-def no_unawaited_warning() -> Iterator[None]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-        gc.collect()
-    bad = [w for w in caught if issubclass(w.category, RuntimeWarning | ResourceWarning)]
-    assert bad == [], [str(w.message) for w in bad]
 
 
 def closed(coro: Coroutine[Any, Any, Any]) -> bool:

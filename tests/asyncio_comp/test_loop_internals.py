@@ -16,6 +16,8 @@ import threading
 import weakref
 from collections.abc import Iterator
 
+import pytest
+
 from asyncio_comp import _loop_internals
 from asyncio_comp._loop_internals import FrameEventLoop, live_tasks, ready_count
 from host import Host
@@ -608,3 +610,44 @@ def test_where_reads_the_waited_future_the_sleep_timer_and_gather_children() -> 
             await sleeper
 
     asyncio.run(probe())
+
+
+def test_run_takes_exactly_the_coroutines_new_native_check_takes() -> None:
+    """Run's common call makes `new_native_check`'s test inline (with
+    `ended_referents`): a fresh coroutine is registered; an owned, started, closed or
+    finished one, or a generator, is refused with its message and nothing registered."""
+    from asyncio_comp._loop_internals import ended_referents, new_native_check
+    from host import Host
+
+    async def pauses() -> None:
+        await asyncio.sleep(0)
+
+    def gen() -> Iterator[int]:
+        yield 1
+
+    with Host(fps=60.0, realtime=False) as host:
+        manager = host.asyncio_comp.manager
+        owned = pauses()
+        host.tasks.Run(owned)  # pending: the component owns it now
+        started, closed, finished = pauses(), pauses(), pauses()
+        started.send(None)
+        closed.close()
+        with contextlib.suppress(StopIteration):
+            finished.send(None)
+            finished.send(None)
+        refused = [(owned, ValueError, "already belongs to a task"),
+                   (started, ValueError, "already belongs to a task"),
+                   (closed, ValueError, "already finished or been closed"),
+                   (finished, ValueError, "already finished or been closed"),
+                   (gen(), TypeError, "expected a coroutine or a list of coroutines")]
+        for value, error, message in refused:
+            assert not new_native_check(value, {owned})
+            with pytest.raises(error, match=message):
+                host.tasks.Run(value)  # type: ignore[arg-type]
+            assert manager.task_count() == 1
+        fresh = pauses()
+        assert new_native_check(fresh, {owned})
+        assert host.tasks.Run(fresh) == manager.task_count() == 2
+        by_referents = _loop_internals.coroutine_closed is _loop_internals._closed_by_referents
+        assert ended_referents == (3 if by_referents else 0)
+        started.close()

@@ -8,15 +8,13 @@ pending or running, or anyone's).
 from __future__ import annotations
 
 import asyncio
-import gc
 import inspect
 import threading
-import warnings
 from collections.abc import Coroutine, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from unawaited_checks import no_unawaited_warning
 
 from host import Host, ThreadViolation
 
@@ -30,16 +28,6 @@ async def wait_frames(n: int) -> str:
     """Ends after about ``n`` frames of a 60 fps host."""
     await asyncio.sleep(n / 60)
     return "done"
-
-
-@contextmanager
-def no_unawaited_warning() -> Iterator[None]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-        gc.collect()
-    bad = [w for w in caught if issubclass(w.category, RuntimeWarning | ResourceWarning)]
-    assert bad == [], [str(w.message) for w in bad]
 
 
 def state(coro: Coroutine[Any, Any, Any]) -> str:

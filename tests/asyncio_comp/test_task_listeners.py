@@ -85,3 +85,56 @@ def test_a_change_listener_must_be_callable(host: Host) -> None:
                                         r"taking \(task_id, status, description, parent_id, "
                                         r"error\), got 'trace'"):
         host.tasks.add_task_change_listener("trace")  # type: ignore[arg-type]
+
+
+def test_a_listener_added_twice_is_told_twice_and_removed_one_at_a_time(host: Host) -> None:
+    # As gc.callbacks (a list): each add is one registration, each remove takes one.
+    heard: list[TaskStatus] = []
+
+    def on_change(task_id: int, status: TaskStatus, *rest: Any) -> None:
+        heard.append(status)
+
+    host.tasks.add_task_change_listener(on_change)
+    host.tasks.add_task_change_listener(on_change)
+    host.tasks.Run(_child())
+    host.step(2)
+    assert heard == [TaskStatus.PENDING] * 2 + [TaskStatus.RUNNING] * 2 + [
+        TaskStatus.COMPLETED] * 2
+    assert host.tasks.remove_task_listener(on_change)
+    heard.clear()
+    host.tasks.Run(_child())
+    host.step(2)
+    assert heard == [TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED]
+    assert host.tasks.remove_task_listener(on_change)
+    assert not host.tasks.remove_task_listener(on_change)
+    heard.clear()
+    host.tasks.Run(_child())
+    host.step(2)
+    assert heard == []
+
+
+def test_one_function_added_as_both_kinds_is_removed_one_registration_at_a_time(
+        host: Host) -> None:
+    # Each remove takes the oldest registration, whichever kind it was; after as many
+    # removes as adds nothing is told, and a further remove says it was not listening.
+    heard: list[str] = []
+
+    def both(*args: Any) -> None:
+        heard.append("row" if len(args) == 1 else "change")
+
+    host.tasks.add_task_listener(both)
+    host.tasks.add_task_change_listener(both)
+    host.tasks.Run(_child())
+    host.step(2)
+    assert heard == ["row", "change"] * 3
+    assert host.tasks.remove_task_listener(both)  # the row registration, added first
+    heard.clear()
+    host.tasks.Run(_child())
+    host.step(2)
+    assert heard == ["change"] * 3
+    assert host.tasks.remove_task_listener(both)
+    assert not host.tasks.remove_task_listener(both)
+    heard.clear()
+    host.tasks.Run(_child())
+    host.step(2)
+    assert heard == []

@@ -34,6 +34,8 @@ BAD = [
                                         "separated by commas, got '-1'"),
     ("views.py", ["--seconds", "nan"], "expected seconds per run as a number above 0, "
                                        "got 'nan'"),
+    ("compare.py", ["--against", "HEAD", "--rounds", "0"],
+     "expected whole numbers above 0, got 20000 and 0"),
     ("dask_farm.py", ["--kinds", "local threads,spark"],
      "expected cluster kinds from 'loopback processes', "),
 ]

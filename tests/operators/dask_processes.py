@@ -1,5 +1,6 @@
 """Fixtures for the operators' tests: a Dask scheduler and worker started as a user
-starts them (``dask scheduler``, ``dask worker``), always torn down."""
+starts them (``dask scheduler``, ``dask worker``), always torn down, and the paced
+frames a test runs while they work."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from host import Host
+from host.testing import FramesExhausted
 
 
 def wait_for(condition: Callable[[], object], what: str, seconds: float = 60.0) -> None:
@@ -20,6 +25,28 @@ def wait_for(condition: Callable[[], object], what: str, seconds: float = 60.0) 
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what} did not appear within {seconds} s")
         time.sleep(0.05)
+
+
+def run_paced(host: Host, until: Callable[[], object], seconds: float = 90.0) -> None:
+    """Frames with a frame's sleep between them until ``until()``: the cluster works
+    in wall time while virtual frames take microseconds. ``seconds`` bounds it."""
+    if host.realtime:
+        host.run(until=until, seconds=seconds)
+    for _ in range(0 if host.realtime else int(seconds * host.fps)):
+        if until():
+            return
+        host.step()
+        time.sleep(1.0 / host.fps)
+    if not until():
+        raise FramesExhausted(f"{until} still false after {seconds} s of frames")
+
+
+def finish(host: Host, task_id: int, seconds: float = 90.0) -> dict[str, Any]:
+    """Paced frames until task ``task_id`` ended; its `GetTaskInfo`."""
+    run_paced(host, lambda: host.tasks.GetTaskInfo(task_id)["status"].is_finished, seconds)
+    info = host.tasks.GetTaskInfo(task_id)
+    assert info is not None
+    return info
 
 
 @contextmanager

@@ -28,12 +28,12 @@ from typing import Any
 
 import psutil
 import pytest
-from dask_processes import dask_cluster
+from dask_processes import dask_cluster, finish, run_paced
 
 from asyncio_comp import TaskStatus
 from asyncio_comp.records import TaskRecord
 from host import BaseCOMP, Host
-from host.testing import FramesExhausted, assert_task_status
+from host.testing import assert_task_status
 from operators import DaskFarm, DotLOPUtils
 from operators.dask_loopback import LoopbackCluster, LoopbackClusterError
 from td.errors import describe_error
@@ -57,25 +57,6 @@ def fail_on(x: int, bad: int) -> int:
 def nap(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
-
-
-def run_paced(host: Host, until: Callable[[], object], seconds: float = 60.0) -> None:
-    """Frames with a frame's sleep between them until ``until()``: the cluster works
-    in wall time while virtual frames take microseconds."""
-    if host.realtime:
-        host.run(until=until, seconds=seconds)
-    for _ in range(0 if host.realtime else int(seconds * host.fps)):
-        if until():
-            return
-        host.step()
-        time.sleep(1.0 / host.fps)
-    if not until():
-        raise FramesExhausted(f"{until} still false after {seconds} s of frames")
-
-
-def finish(host: Host, task_id: int, seconds: float = 60.0) -> Any:
-    run_paced(host, lambda: host.tasks.GetTaskInfo(task_id)["status"].is_finished, seconds)
-    return host.tasks.GetTaskInfo(task_id)
 
 
 def children() -> list[psutil.Process]:
@@ -302,15 +283,17 @@ def test_connects_to_a_scheduler_by_address(remote_farm):
 
 
 def test_an_idle_farm_does_not_pace_a_sleeping_task(remote_farm):
-    """The client's report reader waits on the scheduler's socket forever, but it is
-    background work (the task that connected has ended): only the poller's round
-    trips, four per host second, are paced, not every frame (120 of 120 once)."""
-    host, _ = remote_farm
+    """The client's report reader waits on the scheduler's socket forever and the
+    cluster_table poll asks it four times per host second, but both are background
+    work (the task that connected has ended): no frame is paced, and the table goes
+    on following the scheduler's replies."""
+    host, farm = remote_farm
     before = host.tasks.paced_frames
     task = host.tasks.Run(asyncio.sleep(2.0))
     finish(host, task)
     assert_task_status(host, task, "completed")
-    assert host.tasks.paced_frames - before < 40
+    assert host.tasks.paced_frames - before == 0
+    assert farm.cluster_table.values()[1][1] == "4"
 
 
 def test_a_big_map_is_handed_to_the_client_one_chunk_per_frame(remote_farm):
@@ -560,3 +543,53 @@ def test_destroying_the_operator_that_awaits_the_farm_cancels_its_cluster_future
     host.step(5)
     gc.collect()
     assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []
+
+
+
+def test_a_restart_the_host_closes_under_completes_whole():
+    # The restart has begun stopping the farm's own cluster (which takes wall time)
+    # when the host closes: the close lets it finish, so the restart's task ends
+    # completed with its client closed, not cancelled half-way.
+    host = Host(realtime=False)
+    farm = host.root.create(DaskFarm, "farm")
+    farm.par.Workers = 1
+    endings: dict[str, TaskStatus] = {}
+
+    def on_change(task_id: int, status: TaskStatus, description: str, *rest: Any) -> None:
+        if status.is_finished:
+            endings[description] = status
+
+    before = children()  # the module's scheduler and worker, if started
+    try:
+        assert_task_status_ok(host, host.tasks.Run(farm.connect()))
+        client = farm.client
+        assert client is not None
+        host.tasks.add_task_change_listener(on_change)
+        farm.par.Restart.pulse()
+        host.step()  # the restart's disconnect is under way
+        assert "/farm restart" not in endings
+    finally:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            host.close()
+            gc.collect()
+    assert endings["/farm restart"] is TaskStatus.COMPLETED
+    assert client.status == "closed"
+    assert [str(w.message) for w in caught] == []
+    assert [p for p in children() if p not in before] == []
+
+
+def test_a_restart_pulsed_while_the_host_closes_is_refused_with_a_reason(
+        remote_farm, caplog: pytest.LogCaptureFixture) -> None:
+    host, farm = remote_farm
+    client = farm.client
+    # A close hook added after the farm's runs before it (last added, first run).
+    host.on_close(farm.par.Restart.pulse)
+    with caplog.at_level(logging.ERROR, logger="framehost"):
+        host.close()
+    refused = [r.getMessage() for r in caplog.records if "Restart refused" in r.getMessage()]
+    assert len(refused) == 1, [r.getMessage() for r in caplog.records]
+    assert ("/farm: Restart refused: the host is closing (the farm disconnects as it "
+            "closes)") in refused[0]
+    assert client is not None and client.status == "closed"
+    assert farm.client is None

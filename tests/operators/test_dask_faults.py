@@ -18,17 +18,15 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from dask_processes import dask_cluster, worker_env
+from dask_processes import dask_cluster, finish, run_paced, worker_env
 
 from asyncio_comp import TaskStatus
 from host import Host
-from host.testing import FramesExhausted
 from operators import DaskFarm
 
 pytestmark = pytest.mark.timeout(300)
@@ -59,25 +57,6 @@ def address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("elsewhere")
     with dask_cluster(folder, worker_env(), cwd=folder) as scheduler:
         yield scheduler
-
-
-def paced(host: Host, until: Callable[[], object], seconds: float = 90.0) -> None:
-    if host.realtime:
-        host.run(until=until, seconds=seconds)
-    for _ in range(0 if host.realtime else int(seconds * host.fps)):
-        if until():
-            return
-        host.step()
-        time.sleep(1.0 / host.fps)
-    if not until():
-        raise FramesExhausted(f"{until} still false after {seconds} s of frames")
-
-
-def finish(host: Host, task_id: int) -> dict[str, Any]:
-    paced(host, lambda: host.tasks.GetTaskInfo(task_id)["status"].is_finished)
-    info = host.tasks.GetTaskInfo(task_id)
-    assert info is not None
-    return info
 
 
 @pytest.fixture
@@ -204,13 +183,13 @@ def test_a_task_that_stops_waiting_on_the_farm_leaves_no_exception_unretrieved(
     timeout = 1.0 if stop == "timeout" else None
     tasks = [host.tasks.Run(dask_farm.map(time.sleep, [3.0] * 4), timeout=timeout),
              host.tasks.Run(dask_farm.submit(time.sleep, 3.0), timeout=timeout)]
-    paced(host, lambda: in_flight() == 5)
+    run_paced(host, lambda: in_flight() == 5)
     if stop == "cancel":
         assert all(host.tasks.CancelTask(task) for task in tasks)
     infos = [finish(host, task) for task in tasks]
     expected = TaskStatus.CANCELLED if stop == "cancel" else TaskStatus.TIMEOUT
     assert [info["status"] for info in infos] == [expected, expected]
-    paced(host, lambda: in_flight() == 0 and not dask_farm.client.futures)  # type: ignore[union-attr]
+    run_paced(host, lambda: in_flight() == 0 and not dask_farm.client.futures)  # type: ignore[union-attr]
     host.step(5)
     gc.collect()
     lost = [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()]
@@ -237,7 +216,7 @@ def test_host_close_while_a_task_awaits_the_farm_ends_it_cancelled(
                        completion_callback=lambda o: outcomes.append(o.status))
         host.tasks.Run(dask_farm.map(time.sleep, [30.0, 30.0]),
                        completion_callback=lambda o: outcomes.append(o.status))
-        paced(host, lambda: dask_farm.client is not None and len(dask_farm.client.futures) == 3)
+        run_paced(host, lambda: dask_farm.client is not None and len(dask_farm.client.futures) == 3)
     finally:
         host.close()
     assert outcomes == [TaskStatus.CANCELLED, TaskStatus.CANCELLED]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -66,6 +67,9 @@ def test_the_blocking_coroutine_is_named_with_how_long_it_blocked(host, build_sc
     assert len(reports) == 1
     assert reports[0].seconds >= 0.2
     assert reports[0].frame == 7  # asyncio.sleep(0.1) at 60 fps ends on frame 7
-    assert table[6, "note"].val.startswith("blocked the loop for 2")
+    # The block is at least 0.2 s of real time; load can only make it longer.
+    note = re.match(r"blocked the loop for (\d+) ms", table[6, "note"].val)
+    assert note is not None, table[6, "note"].val
+    assert int(note[1]) >= 200
     assert any("blocker" in r.getMessage() and "blocked the event loop" in r.getMessage()
                for r in caplog.records)

@@ -145,3 +145,24 @@ def test_an_observer_hears_every_cost_and_the_ledger_keeps_only_the_itemised() -
     blame.observe(None)
     blame.charge("callback", "#3 unheard", 0.030, 11.0)
     assert len(heard) == 2
+
+
+def test_a_wait_on_purpose_is_not_work_for_the_budget_or_the_hook(
+        host: Host, work_clock: WorkClock) -> None:
+    """What a paced non-realtime frame does: it waits about a period for outside work
+    (`FrameBlame.wait`), which the wall clock sees; only the work is blamed."""
+    spends = iter([0.002, 0.020])
+
+    def cook_that_waits() -> None:
+        work_clock.spend(0.050)  # the wait, seen by the wall clock
+        host.blame.wait(0.050)
+        work_clock.spend(next(spends))  # the hook's own work
+
+    host.on_cook(cook_that_waits, owner=host.root)
+    host.step(1)
+    assert host.stats.late_frame_reports == ()  # 52 ms of wall time, 2 ms of work
+    host.step(1)
+    (report,) = host.stats.late_frame_reports
+    assert report.duration == pytest.approx(0.020)
+    assert report.top == [BlameEntry("hook", "/", pytest.approx(0.020))]
+    assert host.blame.waited == 0.0  # counted per frame

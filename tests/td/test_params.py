@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import pytest
+from logged_knobs import LoggedKnobs
 
 from host import (
     BaseCOMP,
@@ -20,7 +21,7 @@ from host import (
 )
 
 
-class Knobs(BaseCOMP):
+class Knobs(LoggedKnobs):
     parameters = (
         FloatPar("Gain", 1.0, min=0.0, max=10.0),
         IntPar("Count", 3, min=1),
@@ -29,15 +30,6 @@ class Knobs(BaseCOMP):
         MenuPar("Mode", ["fast", "slow"]),
         PulsePar("Go"),
     )
-
-    def onCreate(self) -> None:
-        self.log: list[tuple[str, Any]] = []
-
-    def onPulse(self, par: Par) -> None:
-        self.log.append(("pulse", par.name))
-
-    def onValueChange(self, par: Par, prev: Any) -> None:
-        self.log.append((par.name, (prev, par.eval())))
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ menus, and custom pages appended at run time."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from logged_knobs import LoggedKnobs
 
-from host import BaseCOMP, FloatPar, Host, IntPar, MenuPar, Par, PulsePar, StrPar, TogglePar
+from host import FloatPar, Host, IntPar, MenuPar, PulsePar, StrPar, TogglePar
 
 
-class Knobs(BaseCOMP):
+class Knobs(LoggedKnobs):
     parameters = (
         FloatPar("Gain", 1.5, min=0.0),
         IntPar("Count", 3),
@@ -21,15 +20,6 @@ class Knobs(BaseCOMP):
         FloatPar("Color1", 0.1),
         FloatPar("Color2", 0.2),
     )
-
-    def onCreate(self) -> None:
-        self.log: list[tuple[str, Any]] = []
-
-    def onPulse(self, par: Par) -> None:
-        self.log.append(("pulse", par.name))
-
-    def onValueChange(self, par: Par, prev: Any) -> None:
-        self.log.append((par.name, (prev, par.eval())))
 
 
 @pytest.fixture
