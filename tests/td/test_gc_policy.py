@@ -631,6 +631,7 @@ def test_a_kept_burst_is_collected_at_frame_ends_young_generations_as_python_wou
 
     gc.collect()
     gc.set_threshold(700, 10, 10)
+    tracked_before = len(gc.get_objects())
     places = _Places()
     kept: list[object] = []
     frames = 40
@@ -649,6 +650,7 @@ def test_a_kept_burst_is_collected_at_frame_ends_young_generations_as_python_wou
         finally:
             gc.callbacks.remove(places)
         young = len(gc.get_objects(0)) + len(gc.get_objects(1))
+        grown = len(gc.get_objects()) - tracked_before
     assert len(kept) == 400 * frames
     assert {place for _, _, place in places.seen} == {"frame end"}, places.seen
     per_frame = [frame for frame, _, _ in places.seen]
@@ -657,8 +659,10 @@ def test_a_kept_burst_is_collected_at_frame_ends_young_generations_as_python_wou
     # Every frame end is past the threshold; one in eleven collects generation 1.
     assert len(generations) >= frames - 1, places.seen
     assert generations.count(1) >= 3 and 2 not in generations, places.seen
-    # Six tracked objects stay per kept outcome; young: ~11 frames' worth of 40.
-    assert young < 3 * len(kept), young
+    # Young: ~11 frames' survivors of 40, whatever a kept outcome holds (six tracked
+    # objects, more under -X dev, where each task keeps its creation traceback); a
+    # trigger that started no collection would leave all of them young.
+    assert young < 0.5 * grown, (young, grown)
 
 
 async def _noop() -> None:
