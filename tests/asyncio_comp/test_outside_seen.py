@@ -317,6 +317,20 @@ def quiet_thread(host: Host) -> Iterator[tuple[threading.Thread, threading.Event
         thread.join(5)
 
 
+def _reported_by_a_new_thread(go: threading.Event) -> asyncio.Future[str]:
+    """A future a thread started now resolves with ``call_soon_threadsafe`` once
+    ``go`` is set (called from a task: the running loop's)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def report() -> None:
+        go.wait(TIMEOUT)
+        loop.call_soon_threadsafe(future.set_result, "reported")
+
+    threading.Thread(target=report, daemon=True).start()
+    return future
+
+
 def held_then_completed(host: Host, task_id: int, go: threading.Event) -> None:
     """``task_id`` waits on a thread held back by ``go``: `HELD` frames each wait for
     real time (none runs ahead of it), then, let go, it completes."""
@@ -357,17 +371,9 @@ def test_a_new_thread_reporting_back_is_seen_although_a_thread_ended_in_that_ste
     go = threading.Event()
 
     async def main() -> str:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[str] = loop.create_future()
-
-        def report() -> None:
-            go.wait(TIMEOUT)
-            loop.call_soon_threadsafe(future.set_result, "reported")
-
         stop.set()
         quiet.join(TIMEOUT)  # one thread ends ...
-        threading.Thread(target=report, daemon=True).start()  # ... and one starts
-        return await future
+        return await _reported_by_a_new_thread(go)  # ... and one starts
 
     task_id = host.tasks.Run(main(), timeout=TIMEOUT)
     held_then_completed(host, task_id, go)
@@ -384,15 +390,7 @@ def test_the_loops_executor_thread_started_outside_the_loop_hides_no_other_threa
     go = threading.Event()
 
     async def main() -> str:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[str] = loop.create_future()
-
-        def report() -> None:
-            go.wait(TIMEOUT)
-            loop.call_soon_threadsafe(future.set_result, "reported")
-
-        threading.Thread(target=report, daemon=True).start()
-        return await future
+        return await _reported_by_a_new_thread(go)
 
     held_then_completed(host, host.tasks.Run(main(), timeout=TIMEOUT), go)
 
